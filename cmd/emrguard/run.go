@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+)
+
+// Exit codes (DESIGN.md): 0 no failing result at or above --fail-on; 1
+// some; 2 a usage or input error.
+const (
+	exitOK      = 0
+	exitFailing = 1
+	exitError   = 2
+)
+
+const usage = `emrguard checks Amazon EMR against the EMR security best practices.
+
+Usage:
+  emrguard scan [PATH|-]... [flags]   scan files and folders (default .); '-' reads stdin
+  emrguard rules [--explain ID]       list the controls, or explain one
+  emrguard help                       this text
+
+Run 'emrguard scan -h' for the scan flags.
+Exit status: 0 no failing result at or above --fail-on, 1 some, 2 usage or input error.
+`
+
+// env is what a command needs from the process, so tests can run it
+// in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// usageError is a mistake in the command line: reported with exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// run executes one command line and returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitError
+	}
+	var code int
+	var err error
+	switch args[0] {
+	case "scan":
+		code, err = runScan(ctx, e, args[1:])
+	case "rules":
+		code, err = runRules(e, args[1:])
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "version", "--version":
+		fmt.Fprintf(stdout, "emrguard %s\n", version())
+		return exitOK
+	default:
+		err = usagef("unknown command %q", args[0])
+	}
+	var ue usageError
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "emrguard: %s\nRun 'emrguard help' for usage.\n", ue.msg)
+		return exitError
+	case err != nil:
+		fmt.Fprintf(stderr, "emrguard: %v\n", err)
+		return exitError
+	}
+	return code
+}
+
+// parseFlags parses flags that may come before, between or after the
+// positional arguments ("scan examples/ --format json"); everything after
+// "--" is positional.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for i, a := range args {
+		if a == "--" {
+			args, rest = args[:i], args[i+1:]
+			break
+		}
+	}
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// list splits a comma-separated flag value.
+func list(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// isTerminal reports whether w is a terminal, for colour.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/controls"
+	"github.com/emrguard/emrguard/release"
+	"github.com/emrguard/emrguard/report"
+	"github.com/emrguard/emrguard/scan"
+	"github.com/emrguard/emrguard/source"
+)
+
+// outputFlags are the flags every command that produces results takes.
+type outputFlags struct {
+	format, output, only, skip, failOn, releases, show string
+}
+
+func (o *outputFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.format, "format", "table", "output format: "+strings.Join(report.Formats(), ", "))
+	fs.StringVar(&o.output, "output", "", "write the report to `FILE` instead of stdout (written whole or not at all)")
+	fs.StringVar(&o.only, "controls", "", "run only these control `IDs` (comma-separated)")
+	fs.StringVar(&o.skip, "skip", "", "skip these control `IDs` (comma-separated)")
+	fs.StringVar(&o.failOn, "fail-on", "low", "exit 1 when a result fails at or above `SEVERITY` (low, medium, high, critical) or never (none)")
+	fs.StringVar(&o.releases, "releases", "", "read the EMR release table from `FILE` instead of the built-in one")
+	fs.StringVar(&o.show, "show", "fail,unknown", "verdicts the table lists: fail, pass, unknown, n/a, or all")
+}
+
+// settings is the checked form of outputFlags.
+type settings struct {
+	writer   report.Writer
+	controls []*control.Control
+	failOn   control.Severity
+	never    bool
+	cfg      control.Config
+	show     []control.Verdict
+}
+
+func (o *outputFlags) check() (*settings, error) {
+	s := &settings{}
+	var ok bool
+	if s.writer, ok = report.Writers[o.format]; !ok {
+		return nil, usagef("unknown --format %q (want one of %s)", o.format, strings.Join(report.Formats(), ", "))
+	}
+	if o.failOn == "none" {
+		s.never = true
+	} else {
+		sev, err := control.ParseSeverity(o.failOn)
+		if err != nil {
+			return nil, usagef("--fail-on: %v", err)
+		}
+		s.failOn = sev
+	}
+	only, skip := map[string]bool{}, map[string]bool{}
+	for flagName, ids := range map[string][]string{"--controls": list(o.only), "--skip": list(o.skip)} {
+		for _, id := range ids {
+			id = strings.ToUpper(id)
+			if _, ok := controls.Lookup(id); !ok {
+				return nil, usagef("%s: no control %q (see 'emrguard rules')", flagName, id)
+			}
+			if flagName == "--controls" {
+				only[id] = true
+			} else {
+				skip[id] = true
+			}
+		}
+	}
+	for _, c := range controls.All() {
+		if (len(only) == 0 || only[c.ID]) && !skip[c.ID] {
+			s.controls = append(s.controls, c)
+		}
+	}
+	s.cfg.Releases = release.Default()
+	if o.releases != "" {
+		t, err := release.Load(o.releases)
+		if err != nil {
+			return nil, err
+		}
+		s.cfg.Releases = t
+	}
+	if o.show != "all" {
+		for _, v := range list(o.show) {
+			verdict, err := control.ParseVerdict(v)
+			if err != nil {
+				return nil, usagef("--show: %v", err)
+			}
+			s.show = append(s.show, verdict)
+		}
+	}
+	return s, nil
+}
+
+func runScan(ctx context.Context, e env, args []string) (int, error) {
+	fs := flag.NewFlagSet("emrguard scan", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var o outputFlags
+	o.register(fs)
+	maxSize := fs.String("max-file-size", "20MiB", "refuse input files larger than `SIZE` (bytes, or with KiB, MiB, GiB)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: emrguard scan [PATH|-]... [flags]\n\nScans security configurations, RunJobFlow / create-cluster requests,\ndescribe-cluster and describe-security-groups output.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	paths, err := parseFlags(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	s, err := o.check()
+	if err != nil {
+		return 0, err
+	}
+	limit, err := parseSize(*maxSize)
+	if err != nil {
+		return 0, usagef("--max-file-size: %v", err)
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	res := scan.Paths(paths, scan.Options{MaxFileSize: limit, Stdin: e.stdin})
+	results := control.Evaluate(s.controls, res.Evidence, control.IaC, s.cfg)
+	run := &report.Run{
+		Tool:    report.Tool{Name: "emrguard", Version: version()},
+		Results: results,
+		Errors:  res.Diags.Errors(),
+		Show:    s.show,
+		Color:   o.output == "" && isTerminal(e.stdout) && os.Getenv("NO_COLOR") == "",
+	}
+	for _, d := range res.Diags {
+		if d.Level == source.Warning {
+			run.Warnings = append(run.Warnings, d)
+		}
+	}
+	if err := write(e, o.output, s.writer, run); err != nil {
+		return 0, err
+	}
+	return exitCode(s, run), nil
+}
+
+// exitCode decides the exit status once for every command.
+func exitCode(s *settings, r *report.Run) int {
+	if len(r.Errors) > 0 {
+		return exitError
+	}
+	if !s.never && len(report.Failing(r.Results, s.failOn)) > 0 {
+		return exitFailing
+	}
+	return exitOK
+}
+
+// write renders run to stdout, or to path through a temporary file renamed
+// into place, so a failed write never leaves half a report.
+func write(e env, path string, w report.Writer, run *report.Run) error {
+	if path == "" {
+		return w(e.stdout, run)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("--output %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := w(tmp, run); err != nil {
+		tmp.Close()
+		return fmt.Errorf("--output %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("--output %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("--output %s: %w", path, err)
+	}
+	return nil
+}
+
+// parseSize reads "20MiB", "512KiB", "1GiB" or a number of bytes.
+func parseSize(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1}}
+	num, mult := strings.TrimSpace(s), int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(num, u.suffix) {
+			num, mult = strings.TrimSpace(strings.TrimSuffix(num, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a size (e.g. 20MiB)", s)
+	}
+	return n * mult, nil
+}

@@ -1,0 +1,81 @@
+package control
+
+import (
+	"cmp"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"github.com/emrguard/emrguard/model"
+)
+
+// Evaluate runs every implemented control that can judge source over ev
+// and returns the results in a stable order (file, line, control,
+// resource). A control that panics yields Unknown results naming it for
+// every resource it had not yet judged; the others still run.
+func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Config) []Result {
+	var out []Result
+	for _, c := range controls {
+		if !c.Implemented() || c.Sources&source == 0 {
+			continue
+		}
+		out = append(out, run(c, ev, source, cfg)...)
+	}
+	SortResults(out)
+	return out
+}
+
+func run(c *Control, ev *model.Evidence, source SourceKind, cfg Config) (results []Result) {
+	p := &Pass{Control: c, Evidence: ev, Source: source, Config: cfg,
+		report: func(r Result) { results = append(results, r) }}
+	defer func() {
+		if v := recover(); v != nil {
+			results = append(results, panicked(c, ev, results, v)...)
+		}
+	}()
+	c.Run(p)
+	return results
+}
+
+// panicked returns an Unknown result for each cluster and security
+// configuration that c did not judge before it panicked.
+func panicked(c *Control, ev *model.Evidence, done []Result, v any) []Result {
+	judged := map[string]bool{}
+	for _, r := range done {
+		judged[r.Resource.Kind+"\x00"+r.Resource.ID+"\x00"+r.Resource.Loc.File] = true
+	}
+	stack := strings.SplitN(string(debug.Stack()), "\n", 12)
+	msg := fmt.Sprintf("internal error in control %s: %v; this is a bug in emrguard, please report it with the input (%s)",
+		c.ID, v, strings.TrimSpace(stack[len(stack)-2]))
+	var out []Result
+	add := func(ref model.Ref) {
+		if !judged[ref.Kind+"\x00"+ref.ID+"\x00"+ref.Loc.File] {
+			out = append(out, Result{Control: c, Resource: ref, Verdict: Unknown, Message: msg, At: ref.Loc})
+		}
+	}
+	for _, cl := range ev.Clusters {
+		add(cl.Ref)
+	}
+	for _, sc := range ev.SecurityConfigurations {
+		add(sc.Ref)
+	}
+	if len(out) == 0 {
+		out = append(out, Result{Control: c, Resource: model.Ref{Kind: "control", ID: c.ID}, Verdict: Unknown, Message: msg})
+	}
+	return out
+}
+
+// SortResults orders results by file, line, control ID and resource ID.
+func SortResults(rs []Result) {
+	slices.SortStableFunc(rs, func(a, b Result) int {
+		la, lb := a.Location(), b.Location()
+		return cmp.Or(
+			cmp.Compare(la.File, lb.File),
+			cmp.Compare(la.Line, lb.Line),
+			cmp.Compare(a.Control.ID, b.Control.ID),
+			cmp.Compare(a.Resource.ID, b.Resource.ID),
+			cmp.Compare(la.Col, lb.Col),
+		)
+	})
+}

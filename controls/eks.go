@@ -1,0 +1,210 @@
+package controls
+
+import "github.com/emrguard/emrguard/control"
+
+const (
+	urlEKS      = "https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/security-best-practices.html"
+	urlEKSRole  = "https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/iam-execution-role.html"
+	urlEKSTrust = "https://docs.aws.amazon.com/emr/latest/EMR-on-EKS-DevelopmentGuide/setting-up-trust-policy.html"
+)
+
+// remRBAC is shared by the five forbidden RBAC permissions (EKS601–605).
+var remRBAC = control.Remediation{
+	Text:           "Remove the permission from roles bound to job submitters in EMR namespaces; only EMR's own `emr-containers` subject needs it.",
+	CLI:            "kubectl -n NAMESPACE edit role ROLE   # drop the rule; or kubectl delete rolebinding BINDING",
+	CloudFormation: "Not managed by CloudFormation: edit the Kubernetes Role/ClusterRole manifest.",
+	Terraform:      "Edit the kubernetes_role / kubernetes_cluster_role rules, or the manifest applied with kubernetes_manifest.",
+}
+
+// EKS101 fails when a job execution role's policies allow wildcard actions on all resources.
+var EKS101 = &control.Control{
+	ID: "EKS101", Title: "Job execution role allows wildcard actions on all resources", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKSRole,
+	Remediation: control.Remediation{
+		Text:           "Scope the execution role to the buckets, keys, tables and log groups its jobs use.",
+		CLI:            "aws iam put-role-policy --role-name JOBROLE --policy-name scoped --policy-document file://scoped.json",
+		CloudFormation: "Narrow `Action` and `Resource` in the execution role's policies.",
+		Terraform:      "Narrow `actions` and `resources` in the execution role's policy documents.",
+	},
+	Doc: `Job execution role allows wildcard actions on all resources
+
+Every job submitted with the role, and every user who may submit with it, gets
+full control of the service across the account.`,
+}
+
+// EKS102 fails when an execution role's trust policy is not scoped to one namespace's EMR service accounts.
+var EKS102 = &control.Control{
+	ID: "EKS102", Title: "Job execution role trust is not scoped to EMR service accounts of one namespace", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKSTrust,
+	Remediation: control.Remediation{
+		Text:           "Trust only the cluster's OIDC provider with a `StringLike` `sub` of `system:serviceaccount:<namespace>:emr-containers-sa-*-*-<account>-<base36 role name>`.",
+		CLI:            "aws emr-containers update-role-trust-policy --cluster-name CLUSTER --namespace NAMESPACE --role-name JOBROLE",
+		CloudFormation: "Write the `AssumeRolePolicyDocument` with the OIDC `sub` condition for one namespace.",
+		Terraform:      "Write the role's `assume_role_policy` with the OIDC `sub` condition for one namespace.",
+	},
+	Doc: `Job execution role trust is not scoped to EMR service accounts of one namespace
+
+A trust policy without a namespace-scoped sub condition lets any pod that can
+use a service account of the cluster (or any principal, with a wildcard) take
+the role.`,
+}
+
+// EKS201 fails when a managed endpoint is public.
+var EKS201 = &control.Control{
+	ID: "EKS201", Title: "Managed endpoint is exposed to the internet", Severity: control.High,
+	BestPractice: "EKS", Sources: control.Live, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Recreate the endpoint with an internal load balancer in private subnets.",
+		CLI:            "aws emr-containers create-managed-endpoint ... --configuration-overrides '{\"applicationConfiguration\":[...]}'",
+		CloudFormation: "Recreate AWS::EMRContainers::Endpoint in private subnets.",
+		Terraform:      "Recreate the endpoint in private subnets.",
+	},
+	Doc: `Managed endpoint is exposed to the internet
+
+An interactive endpoint in a public subnet or behind an internet-facing load
+balancer lets anyone on the internet reach the Jupyter Enterprise Gateway.`,
+}
+
+// EKS202 fails when a managed endpoint's security group allows ingress from anywhere.
+var EKS202 = &control.Control{
+	ID: "EKS202", Title: "Managed endpoint security group allows ingress from the internet", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Restrict the endpoint's security group to the CIDRs of EMR Studio or your clients.",
+		CLI:            "aws ec2 revoke-security-group-ingress --group-id sg-... --protocol tcp --port 18888 --cidr 0.0.0.0/0",
+		CloudFormation: "Narrow the SecurityGroupIngress of the endpoint's group.",
+		Terraform:      "Narrow the ingress of the endpoint's group.",
+	},
+	Doc: `Managed endpoint security group allows ingress from the internet
+
+The endpoint's group guards an interactive Spark gateway; 0.0.0.0/0 lets anyone
+try it.`,
+}
+
+// EKS301 fails when a custom image is built on an outdated release.
+var EKS301 = &control.Control{
+	ID: "EKS301", Title: "Custom image's EMR base release is not the newest in its series", Severity: control.Medium,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Rebuild custom images on the newest EMR on EKS base image of the series and use the matching release label.",
+		CLI:            "aws emr-containers start-job-run ... --release-label emr-7.14.0-latest",
+		CloudFormation: "Set `ReleaseLabel` on AWS::EMRContainers::Endpoint to the newest release.",
+		Terraform:      "Set the newest release label on the job template or endpoint.",
+	},
+	Doc: `Custom image's EMR base release is not the newest in its series
+
+A custom image freezes the base image's packages; older bases miss security
+fixes of newer ones.`,
+}
+
+// EKS401 fails when pods in EMR namespaces use another credential provider than IRSA.
+var EKS401 = &control.Control{
+	ID: "EKS401", Title: "Pods in an EMR namespace use a credential provider other than IRSA", Severity: control.Medium,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Remove kube2iam/kiam annotations (`iam.amazonaws.com/role`) and grant access through IRSA service accounts only.",
+		CLI:            "kubectl -n NAMESPACE annotate pod POD iam.amazonaws.com/role-",
+		CloudFormation: "Not managed by CloudFormation: edit the pod template.",
+		Terraform:      "Remove the annotation from the pod template.",
+	},
+	Doc: `Pods in an EMR namespace use a credential provider other than IRSA
+
+kube2iam and kiam intercept IMDS for every pod on the node; EMR on EKS supports
+only IRSA, which scopes credentials to a service account.`,
+}
+
+// EKS501 fails when one virtual cluster runs jobs under roles of different privilege.
+var EKS501 = &control.Control{
+	ID: "EKS501", Title: "Virtual cluster mixes execution roles of different privilege", Severity: control.Medium,
+	BestPractice: "EKS", Sources: control.Live, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Run untrusted or differently privileged jobs in their own virtual cluster and namespace.",
+		CLI:            "aws emr-containers create-virtual-cluster --name untrusted --container-provider ...",
+		CloudFormation: "Add an AWS::EMRContainers::VirtualCluster per trust level.",
+		Terraform:      "Add an aws_emrcontainers_virtual_cluster per trust level.",
+	},
+	Doc: `Virtual cluster mixes execution roles of different privilege
+
+Jobs of one namespace share nodes, service accounts and secrets; a job under a
+weak role can reach the credentials of a privileged one.`,
+}
+
+// EKS601 fails when a subject other than EMR's can modify configmaps in an EMR namespace.
+var EKS601 = &control.Control{
+	ID: "EKS601", Title: "A subject other than EMR can modify configmaps in an EMR namespace", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
+	Doc: `A subject other than EMR can modify configmaps in an EMR namespace
+
+EMR passes job configuration to pods through configmaps; whoever can edit them
+can change what a job runs and with which role.`,
+}
+
+// EKS602 fails when a subject other than EMR can exec into pods in an EMR namespace.
+var EKS602 = &control.Control{
+	ID: "EKS602", Title: "A subject other than EMR can exec into pods in an EMR namespace", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
+	Doc: `A subject other than EMR can exec into pods in an EMR namespace
+
+Exec into a job pod yields its IRSA credentials and data. WebSocket exec is
+authorised as get on pods/exec before Kubernetes 1.35, so get counts too.`,
+}
+
+// EKS603 fails when a subject other than EMR can create pods in an EMR namespace.
+var EKS603 = &control.Control{
+	ID: "EKS603", Title: "A subject other than EMR can create pods in an EMR namespace", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
+	Doc: `A subject other than EMR can create pods in an EMR namespace
+
+A pod created with an EMR job service account gets that job's execution role.`,
+}
+
+// EKS604 fails when a subject other than EMR can modify mutating webhooks.
+var EKS604 = &control.Control{
+	ID: "EKS604", Title: "A subject other than EMR can modify mutating webhook configurations", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
+	Doc: `A subject other than EMR can modify mutating webhook configurations
+
+A mutating webhook rewrites every pod created in the cluster, EMR's included.`,
+}
+
+// EKS605 fails when a subject other than EMR can read secrets in an EMR namespace.
+var EKS605 = &control.Control{
+	ID: "EKS605", Title: "A subject other than EMR can read secrets in an EMR namespace", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
+	Doc: `A subject other than EMR can read secrets in an EMR namespace
+
+EMR namespaces hold service-account tokens and TLS material of jobs and
+endpoints.`,
+}
+
+// EKS701 fails when a nodegroup role has policies beyond the worker ones.
+var EKS701 = &control.Control{
+	ID: "EKS701", Title: "Nodegroup role has policies beyond the worker, CNI and registry ones", Severity: control.Medium,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Keep only AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy and AmazonEC2ContainerRegistryReadOnly on node roles; give jobs their access through IRSA.",
+		CLI:            "aws iam detach-role-policy --role-name NODEROLE --policy-arn ARN",
+		CloudFormation: "Trim `ManagedPolicyArns` and `Policies` of the node role.",
+		Terraform:      "Remove extra aws_iam_role_policy_attachment resources of the node role.",
+	},
+	Doc: `Nodegroup role has policies beyond the worker, CNI and registry ones
+
+Any pod that reaches IMDS gets the node role; extra policies there are granted
+to every pod on the node.`,
+}
+
+// EKS702 fails when the nodegroup launch template allows an IMDS hop limit above 1.
+var EKS702 = &control.Control{
+	ID: "EKS702", Title: "Pods can reach the node's instance profile credentials", Severity: control.Medium,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Set the nodegroup launch template's `HttpPutResponseHopLimit` to 1 and `HttpTokens` to required.",
+		CLI:            "aws ec2 modify-instance-metadata-options --instance-id i-... --http-put-response-hop-limit 1 --http-tokens required",
+		CloudFormation: "Set `MetadataOptions.HttpPutResponseHopLimit: 1` in the AWS::EC2::LaunchTemplate.",
+		Terraform:      "Set `metadata_options { http_put_response_hop_limit = 1 }` in aws_launch_template.",
+	},
+	Doc: `Pods can reach the node's instance profile credentials
+
+With a hop limit above 1, pods not on the host network reach IMDS and the node
+role's credentials.`,
+}

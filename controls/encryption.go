@@ -1,0 +1,387 @@
+package controls
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/model"
+)
+
+const (
+	urlSecConf   = "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-create-security-configuration.html"
+	urlEncOpts   = "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-data-encryption-options.html"
+	iacLiveEvent = control.IaC | control.Live | control.Event
+)
+
+// remSecConf is the remediation shared by the controls fixed by attaching a
+// hardened security configuration.
+var remSecConf = control.Remediation{
+	Text: "Create a security configuration that enables in-transit and at-rest encryption " +
+		"(S3 with SSE-KMS or CSE-KMS, local disks with AWS KMS and EBS encryption) and IMDSv2, " +
+		"and launch clusters with it. `emrguard harden secconf` writes one.",
+	CLI: "aws emr create-security-configuration --name hardened --security-configuration file://hardened.json\n" +
+		"aws emr create-cluster ... --security-configuration hardened",
+	CloudFormation: "Add an AWS::EMR::SecurityConfiguration resource and set the cluster's " +
+		"`SecurityConfiguration: !Ref HardenedSecurityConfiguration`.",
+	Terraform: "Add an aws_emr_security_configuration resource and set " +
+		"`security_configuration = aws_emr_security_configuration.hardened.name` on aws_emr_cluster.",
+}
+
+// EMR101 fails when a cluster has no security configuration.
+var EMR101 = &control.Control{
+	ID: "EMR101", Title: "Cluster has no security configuration", Severity: control.High,
+	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlSecConf, Remediation: remSecConf,
+	Doc: `Cluster has no security configuration
+
+A cluster launched without a security configuration gets none of EMR's
+encryption, IMDSv2 or authentication settings: data in transit and at rest is
+unencrypted and instances allow IMDSv1. Every other security-configuration
+control depends on it.`,
+	Run: func(p *control.Pass) {
+		clusters(p, func(c *model.Cluster) {
+			switch f := c.SecurityConfiguration; {
+			case f.IsSet():
+				p.Passf(c.Ref, f.At, "cluster uses security configuration %q", f.Val)
+			case f.IsUnknown():
+				p.Unknownf(c.Ref, f.At, "security configuration name is unknown: %s", f.Why)
+			case c.SecurityConfigurationID != "":
+				p.Passf(c.Ref, c.Ref.Loc, "cluster uses security configuration %s", c.SecurityConfigurationID)
+			default:
+				p.Failf(c.Ref, c.Ref.Loc, "cluster names no security configuration")
+			}
+		})
+	},
+}
+
+// flag judges a boolean Enable* flag that must be true (EMR102, EMR103).
+func flag(p *control.Pass, what, key string) {
+	withConfiguration(p,
+		func(s subject) {
+			p.Failf(s.ref, s.link.At, "cluster has no security configuration, so %s encryption is off", what)
+		},
+		func(s subject, sc *model.SecurityConfiguration) {
+			f := sc.InTransit
+			if key == "EnableAtRestEncryption" {
+				f = sc.AtRest
+			}
+			switch {
+			case f.IsUnknown():
+				p.Unknownf(s.ref, f.At, "whether %s encryption is on is unknown: %s", what, f.Why)
+			case f.IsAbsent():
+				p.Failf(s.ref, sc.Ref.Loc, "%s does not set %s (absent means false), so %s encryption is off", name(sc), key, what)
+			case !f.Val:
+				p.Failf(s.ref, f.At, "%s sets %s to false", name(sc), key)
+			default:
+				p.Passf(s.ref, f.At, "%s enables %s encryption", name(sc), what)
+			}
+		})
+}
+
+// EMR102 fails when in-transit encryption is not enabled.
+var EMR102 = &control.Control{
+	ID: "EMR102", Title: "In-transit encryption is not enabled", Severity: control.High,
+	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
+	Remediation: control.Remediation{
+		Text: "Set `EncryptionConfiguration.EnableInTransitEncryption` to true with a TLS certificate provider " +
+			"(PEM zip in S3, a custom provider JAR, or EMR-managed certificates).",
+		CLI:            `"EncryptionConfiguration": {"EnableInTransitEncryption": true, "InTransitEncryptionConfiguration": {"TLSCertificateConfiguration": {"CertificateProviderType": "PEM", "S3Object": "s3://bucket/certs.zip"}}}`,
+		CloudFormation: "In AWS::EMR::SecurityConfiguration `SecurityConfiguration.EncryptionConfiguration`, set `EnableInTransitEncryption: true` and `InTransitEncryptionConfiguration.TLSCertificateConfiguration`.",
+		Terraform:      "In the `configuration` JSON of aws_emr_security_configuration, set `EnableInTransitEncryption = true` and a `TLSCertificateConfiguration`.",
+	},
+	Doc: `In-transit encryption is not enabled
+
+Without in-transit encryption, Spark shuffle, HDFS block transfer, Hadoop RPC
+and web UI traffic between nodes travel in clear text. This is the launch
+monitor's headline control (the AWS pattern that alerts on RunJobFlow).`,
+	Run: func(p *control.Pass) { flag(p, "in-transit", "EnableInTransitEncryption") },
+}
+
+// EMR103 fails when at-rest encryption is not enabled.
+var EMR103 = &control.Control{
+	ID: "EMR103", Title: "At-rest encryption is not enabled", Severity: control.High,
+	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
+	Remediation: control.Remediation{
+		Text:           "Set `EncryptionConfiguration.EnableAtRestEncryption` to true with an `AtRestEncryptionConfiguration` covering S3 and local disks.",
+		CLI:            `"EncryptionConfiguration": {"EnableAtRestEncryption": true, "AtRestEncryptionConfiguration": {"S3EncryptionConfiguration": {"EncryptionMode": "SSE-KMS", "AwsKmsKey": "arn:aws:kms:..."}, "LocalDiskEncryptionConfiguration": {"EncryptionKeyProviderType": "AwsKms", "AwsKmsKey": "arn:aws:kms:...", "EnableEbsEncryption": true}}}`,
+		CloudFormation: "Set `EnableAtRestEncryption: true` and `AtRestEncryptionConfiguration` in the AWS::EMR::SecurityConfiguration document.",
+		Terraform:      "Set `EnableAtRestEncryption = true` and `AtRestEncryptionConfiguration` in the aws_emr_security_configuration `configuration`.",
+	},
+	Doc: `At-rest encryption is not enabled
+
+A filled-in AtRestEncryptionConfiguration does nothing while
+EnableAtRestEncryption is false or absent: EMRFS data in S3 and local disks stay
+unencrypted by EMR.`,
+	Run: func(p *control.Pass) { flag(p, "at-rest", "EnableAtRestEncryption") },
+}
+
+// EMR104 fails when at-rest encryption is on but S3 (EMRFS) encryption is not configured.
+var EMR104 = &control.Control{
+	ID: "EMR104", Title: "At-rest encryption configures no S3 (EMRFS) encryption", Severity: control.High,
+	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
+	Remediation: control.Remediation{
+		Text:           "Add `AtRestEncryptionConfiguration.S3EncryptionConfiguration` with `EncryptionMode` SSE-KMS or CSE-KMS and a KMS key.",
+		CLI:            `"S3EncryptionConfiguration": {"EncryptionMode": "SSE-KMS", "AwsKmsKey": "arn:aws:kms:region:account:key/id"}`,
+		CloudFormation: "Add `S3EncryptionConfiguration` under `AtRestEncryptionConfiguration` in the security configuration document.",
+		Terraform:      "Add `S3EncryptionConfiguration` under `AtRestEncryptionConfiguration` in the `configuration` JSON.",
+	},
+	Doc: `At-rest encryption configures no S3 (EMRFS) encryption
+
+With at-rest encryption on but no S3EncryptionConfiguration, data that EMRFS
+writes to S3 is not encrypted by EMR's settings.`,
+	Run: func(p *control.Pass) {
+		withConfiguration(p, naNoConfiguration(p), func(s subject, sc *model.SecurityConfiguration) {
+			if !atRestOn(p, s, sc) {
+				return
+			}
+			switch f := sc.S3Mode; {
+			case f.IsUnknown():
+				p.Unknownf(s.ref, f.At, "S3 encryption mode is unknown: %s", f.Why)
+			case f.IsAbsent():
+				p.Failf(s.ref, sc.AtRest.At.Or(sc.Ref.Loc), "%s turns at-rest encryption on without an S3EncryptionConfiguration", name(sc))
+			default:
+				p.Passf(s.ref, f.At, "EMRFS data in S3 is encrypted with %s", f.Val)
+			}
+		})
+	},
+}
+
+// EMR105 fails when at-rest encryption is on but local disk encryption is not configured.
+var EMR105 = &control.Control{
+	ID: "EMR105", Title: "At-rest encryption configures no local disk encryption", Severity: control.High,
+	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
+	Remediation: control.Remediation{
+		Text:           "Add `AtRestEncryptionConfiguration.LocalDiskEncryptionConfiguration` with `EncryptionKeyProviderType: AwsKms`, a KMS key and `EnableEbsEncryption: true`.",
+		CLI:            `"LocalDiskEncryptionConfiguration": {"EncryptionKeyProviderType": "AwsKms", "AwsKmsKey": "arn:aws:kms:region:account:key/id", "EnableEbsEncryption": true}`,
+		CloudFormation: "Add `LocalDiskEncryptionConfiguration` under `AtRestEncryptionConfiguration` in the security configuration document.",
+		Terraform:      "Add `LocalDiskEncryptionConfiguration` under `AtRestEncryptionConfiguration` in the `configuration` JSON.",
+	},
+	Doc: `At-rest encryption configures no local disk encryption
+
+Instance store and EBS volumes hold HDFS blocks, shuffle and spill files;
+without LocalDiskEncryptionConfiguration they are written unencrypted.`,
+	Run: func(p *control.Pass) {
+		withConfiguration(p, naNoConfiguration(p), func(s subject, sc *model.SecurityConfiguration) {
+			if !atRestOn(p, s, sc) {
+				return
+			}
+			switch f := sc.LocalDisk; {
+			case f.IsUnknown():
+				p.Unknownf(s.ref, f.At, "local disk encryption is unknown: %s", f.Why)
+			case f.IsAbsent():
+				p.Failf(s.ref, sc.AtRest.At.Or(sc.Ref.Loc), "%s turns at-rest encryption on without a LocalDiskEncryptionConfiguration", name(sc))
+			default:
+				p.Passf(s.ref, f.At, "local disks are encrypted (%s)", sc.LocalDiskProvider.Get("provider not stated"))
+			}
+		})
+	},
+}
+
+// EMR106 fails when local disk encryption leaves EBS volumes out.
+var EMR106 = &control.Control{
+	ID: "EMR106", Title: "Local disk encryption leaves EBS volumes unencrypted", Severity: control.Medium,
+	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
+	Remediation: control.Remediation{
+		Text:           "Set `LocalDiskEncryptionConfiguration.EnableEbsEncryption: true` (AWS KMS provider, release 5.24.0 or later) and let the EMR service role use the key.",
+		CLI:            `"LocalDiskEncryptionConfiguration": {"EncryptionKeyProviderType": "AwsKms", "AwsKmsKey": "arn:aws:kms:...", "EnableEbsEncryption": true}`,
+		CloudFormation: "Add `EnableEbsEncryption: true` to `LocalDiskEncryptionConfiguration`.",
+		Terraform:      "Add `EnableEbsEncryption = true` to `LocalDiskEncryptionConfiguration` in the `configuration` JSON.",
+	},
+	Doc: `Local disk encryption leaves EBS volumes unencrypted
+
+LUKS-based local disk encryption covers instance store and attached storage
+volumes but not the EBS root device; EnableEbsEncryption encrypts the root and
+storage EBS volumes with the KMS key.`,
+	Run: func(p *control.Pass) {
+		withConfiguration(p, naNoConfiguration(p), func(s subject, sc *model.SecurityConfiguration) {
+			if !atRestOn(p, s, sc) {
+				return
+			}
+			switch d := sc.LocalDisk; {
+			case d.IsUnknown():
+				p.Unknownf(s.ref, d.At, "local disk encryption is unknown: %s", d.Why)
+				return
+			case d.IsAbsent():
+				p.NAf(s.ref, sc.AtRest.At.Or(sc.Ref.Loc), "no local disk encryption is configured (EMR105 reports it)")
+				return
+			}
+			switch f := sc.EBSEncryption; {
+			case f.IsUnknown():
+				p.Unknownf(s.ref, f.At, "EnableEbsEncryption is unknown: %s", f.Why)
+			case !f.Get(false):
+				p.Failf(s.ref, f.At.Or(sc.LocalDisk.At), "%s encrypts local disks without EnableEbsEncryption, so EBS root and storage volumes are not covered", name(sc))
+			default:
+				p.Passf(s.ref, f.At, "EBS volumes are encrypted")
+			}
+		})
+	},
+}
+
+// s3Strength ranks S3 encryption modes by key control (facts §1.1).
+var s3Strength = map[string]int{"SSE-S3": 0, "SSE-KMS": 1, "CSE-KMS": 1, "CSE-Custom": 1}
+
+// s3Default returns the default S3 mode when at-rest is on and the mode is
+// known; otherwise it has reported n/a or Unknown.
+func s3Default(p *control.Pass, s subject, sc *model.SecurityConfiguration) (string, bool) {
+	if !atRestOn(p, s, sc) {
+		return "", false
+	}
+	switch f := sc.S3Mode; {
+	case f.IsUnknown():
+		p.Unknownf(s.ref, f.At, "S3 encryption mode is unknown: %s", f.Why)
+	case f.IsAbsent():
+		p.NAf(s.ref, sc.AtRest.At.Or(sc.Ref.Loc), "no S3 encryption is configured (EMR104 reports it)")
+	default:
+		if _, ok := s3Strength[f.Val]; !ok {
+			p.Unknownf(s.ref, f.At, "S3 encryption mode %q is not one EMR documents (SSE-S3, SSE-KMS, CSE-KMS, CSE-Custom)", f.Val)
+			return "", false
+		}
+		return f.Val, true
+	}
+	return "", false
+}
+
+// EMR107 fails when the default S3 encryption mode is SSE-S3.
+var EMR107 = &control.Control{
+	ID: "EMR107", Title: "Default S3 encryption mode is SSE-S3", Severity: control.Low,
+	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
+	Remediation: control.Remediation{
+		Text:           "Use `EncryptionMode: SSE-KMS` (or CSE-KMS) with a customer managed KMS key, so key use is controlled by key policy and logged in CloudTrail.",
+		CLI:            `"S3EncryptionConfiguration": {"EncryptionMode": "SSE-KMS", "AwsKmsKey": "arn:aws:kms:region:account:key/id"}`,
+		CloudFormation: "Set `EncryptionMode: SSE-KMS` and `AwsKmsKey` in `S3EncryptionConfiguration`.",
+		Terraform:      "Set `EncryptionMode = \"SSE-KMS\"` and `AwsKmsKey` in `S3EncryptionConfiguration`.",
+	},
+	Doc: `Default S3 encryption mode is SSE-S3
+
+SSE-S3 encrypts with keys S3 owns: nobody can restrict or audit their use.
+SSE-KMS, CSE-KMS or a custom provider put the key under your control.
+Per-bucket overrides are EMR108's.`,
+	Run: func(p *control.Pass) {
+		withConfiguration(p, naNoConfiguration(p), func(s subject, sc *model.SecurityConfiguration) {
+			mode, ok := s3Default(p, s, sc)
+			switch {
+			case !ok:
+			case mode == "SSE-S3":
+				p.Failf(s.ref, sc.S3Mode.At, "%s encrypts EMRFS data with SSE-S3, keys you cannot control or audit", name(sc))
+			default:
+				p.Passf(s.ref, sc.S3Mode.At, "default S3 encryption mode is %s", mode)
+			}
+		})
+	},
+}
+
+// EMR108 fails when a per-bucket override is weaker than the default mode.
+var EMR108 = &control.Control{
+	ID: "EMR108", Title: "A per-bucket S3 encryption override is weaker than the default", Severity: control.Medium,
+	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
+	Remediation: control.Remediation{
+		Text:           "Remove the override or give it a KMS-backed mode (SSE-KMS or CSE-KMS) at least as strong as the default.",
+		CLI:            `"Overrides": [{"BucketName": "bucket", "EncryptionMode": "SSE-KMS", "AwsKmsKey": "arn:aws:kms:..."}]`,
+		CloudFormation: "Edit `S3EncryptionConfiguration.Overrides` in the security configuration document.",
+		Terraform:      "Edit `S3EncryptionConfiguration.Overrides` in the `configuration` JSON.",
+	},
+	Doc: `A per-bucket S3 encryption override is weaker than the default
+
+Overrides quietly carve buckets out of the default mode; an SSE-S3 override
+under an SSE-KMS or CSE default loses key control for that bucket.`,
+	Run: func(p *control.Pass) {
+		withConfiguration(p, naNoConfiguration(p), func(s subject, sc *model.SecurityConfiguration) {
+			def, ok := s3Default(p, s, sc)
+			if !ok {
+				return
+			}
+			var weak []string
+			var at model.Loc
+			for _, o := range sc.S3Overrides {
+				if o.Mode.IsUnknown() || o.Bucket.IsUnknown() {
+					p.Unknownf(s.ref, o.At, "a per-bucket override cannot be read: %s", firstWhy(o.Mode.Why, o.Bucket.Why))
+					return
+				}
+				if rank, known := s3Strength[o.Mode.Val]; !known || rank >= s3Strength[def] {
+					continue
+				}
+				weak = append(weak, fmt.Sprintf("%s uses %s", o.Bucket.Get("(no bucket name)"), o.Mode.Val))
+				if !at.IsValid() {
+					at = o.Mode.At.Or(o.At)
+				}
+			}
+			if len(weak) > 0 {
+				p.Failf(s.ref, at, "%s overrides its %s default with a weaker mode: %s", name(sc), def, strings.Join(weak, "; "))
+				return
+			}
+			p.Passf(s.ref, sc.S3Mode.At, "no per-bucket override is weaker than %s (%d overrides)", def, len(sc.S3Overrides))
+		})
+	},
+}
+
+func firstWhy(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// EMR109 judges the in-transit PEM certificate material.
+var EMR109 = &control.Control{
+	ID: "EMR109", Title: "In-transit certificate is self-signed, expiring or weak", Severity: control.Medium,
+	BestPractice: "BP 3.1", Sources: control.IaC | control.Live, URL: urlEncOpts,
+	Remediation: control.Remediation{
+		Text:           "Issue node certificates from a private CA with RSA keys of at least 2048 bits, renew them more than 30 days before expiry, or use the EMR certificate provider. `emrguard harden certs` builds a bundle.",
+		CLI:            "aws s3 cp certs.zip s3://bucket/tls/certs.zip  # privateKey.pem, certificateChain.pem, trustedCertificates.pem",
+		CloudFormation: "Point `TLSCertificateConfiguration.S3Object` at the renewed zip, or set `CertificateProviderType: EMR`.",
+		Terraform:      "Point `TLSCertificateConfiguration.S3Object` at the renewed zip, or set `CertificateProviderType = \"EMR\"`.",
+	},
+	Doc: `In-transit certificate is self-signed, expiring or weak
+
+An expired certificate stops new nodes from joining; a self-signed leaf or a
+short RSA key weakens the TLS that in-transit encryption relies on.`,
+}
+
+// EMR110 judges the KMS keys of the security configuration.
+var EMR110 = &control.Control{
+	ID: "EMR110", Title: "KMS key of the security configuration is not rotated or not usable", Severity: control.Low,
+	BestPractice: "BP 3.1", Sources: control.Live, URL: "https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html",
+	Remediation: control.Remediation{
+		Text:           "Enable automatic rotation on customer managed keys used by EMR; re-enable a disabled key or cancel its deletion.",
+		CLI:            "aws kms enable-key-rotation --key-id KEY_ID\naws kms cancel-key-deletion --key-id KEY_ID",
+		CloudFormation: "Set `EnableKeyRotation: true` on the AWS::KMS::Key.",
+		Terraform:      "Set `enable_key_rotation = true` on aws_kms_key.",
+	},
+	Doc: `KMS key of the security configuration is not rotated or not usable
+
+Keys without rotation keep the same material for years; a disabled key or one
+pending deletion makes encrypted data unreadable and clusters fail to start.`,
+}
+
+// EMR111 fails when cluster logs go to S3 without a KMS key.
+var EMR111 = &control.Control{
+	ID: "EMR111", Title: "Cluster logs in S3 are not encrypted with a KMS key", Severity: control.Low,
+	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-plan-debugging.html",
+	Remediation: control.Remediation{
+		Text:           "Set the cluster's log encryption KMS key (release 5.30.0 or later, except 6.0.0).",
+		CLI:            "aws emr create-cluster ... --log-uri s3://bucket/logs/ --log-encryption-kms-key-id arn:aws:kms:region:account:key/id",
+		CloudFormation: "Set `LogEncryptionKmsKeyId` on AWS::EMR::Cluster.",
+		Terraform:      "Set `log_encryption_kms_key_id` on aws_emr_cluster.",
+	},
+	Doc: `Cluster logs in S3 are not encrypted with a KMS key
+
+Step, application and daemon logs often hold queries, paths and credentials in
+arguments; without LogEncryptionKmsKeyId they are stored with the bucket's
+default encryption only.`,
+	Run: func(p *control.Pass) {
+		clusters(p, func(c *model.Cluster) {
+			switch u, k := c.LogURI, c.LogKMSKey; {
+			case u.IsUnknown():
+				p.Unknownf(c.Ref, u.At, "log URI is unknown: %s", u.Why)
+			case u.IsAbsent():
+				p.NAf(c.Ref, c.Ref.Loc, "cluster writes no logs to S3 (EMR704 reports it)")
+			case k.IsUnknown():
+				p.Unknownf(c.Ref, k.At, "log encryption key is unknown: %s", k.Why)
+			case k.IsAbsent():
+				p.Failf(c.Ref, u.At, "logs go to %s without a KMS key (LogEncryptionKmsKeyId)", u.Val)
+			default:
+				p.Passf(c.Ref, k.At, "logs are encrypted with %s", k.Val)
+			}
+		})
+	},
+}

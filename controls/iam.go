@@ -1,0 +1,133 @@
+package controls
+
+import (
+	"strings"
+
+	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/model"
+)
+
+const (
+	urlRoles    = "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-roles.html"
+	urlPolicies = "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-managed-iam-policies.html"
+)
+
+// defaultRoles are the shared role names `--use-default-roles` and
+// `create-default-roles` set up (facts §6.3).
+var defaultRoles = map[string]bool{"EMR_DefaultRole": true, "EMR_EC2_DefaultRole": true, "EMR_DefaultRole_V2": true}
+
+// roleName returns the last path segment of a role or instance-profile ARN,
+// or the name itself.
+func roleName(s string) string {
+	if i := strings.LastIndexByte(s, '/'); i >= 0 && strings.HasPrefix(s, "arn:") {
+		return s[i+1:]
+	}
+	return s
+}
+
+// EMR501 fails when the cluster uses the shared default roles.
+var EMR501 = &control.Control{
+	ID: "EMR501", Title: "Cluster uses the shared default EMR roles", Severity: control.Low,
+	BestPractice: "BP 3.5", Sources: iacLiveEvent, URL: urlRoles,
+	Remediation: control.Remediation{
+		Text:           "Create a service role and an instance profile per cluster or use case, with scoped policies (`emrguard harden iam`).",
+		CLI:            "aws emr create-cluster ... --service-role etl-emr-service --ec2-attributes InstanceProfile=etl-emr-ec2",
+		CloudFormation: "Set `ServiceRole` and `JobFlowRole` to roles defined for this cluster.",
+		Terraform:      "Set `service_role` and `ec2_attributes.instance_profile` to roles defined for this cluster.",
+	},
+	Doc: `Cluster uses the shared default EMR roles
+
+EMR_DefaultRole and EMR_EC2_DefaultRole are shared by every cluster launched
+with --use-default-roles and carry broad v1 policies: any job on any cluster
+gets every other cluster's data access.`,
+	Run: func(p *control.Pass) {
+		clusters(p, func(c *model.Cluster) {
+			var shared []string
+			var at model.Loc
+			for _, f := range []model.Field[string]{c.ServiceRole, c.InstanceProfile} {
+				if f.IsUnknown() {
+					p.Unknownf(c.Ref, f.At, "a cluster role is unknown: %s", f.Why)
+					return
+				}
+				if f.IsSet() && defaultRoles[roleName(f.Val)] {
+					shared = append(shared, roleName(f.Val))
+					if !at.IsValid() {
+						at = f.At
+					}
+				}
+			}
+			switch {
+			case len(shared) > 0:
+				p.Failf(c.Ref, at, "cluster uses the shared default role %s", strings.Join(shared, " and "))
+			case c.ServiceRole.IsAbsent() && c.InstanceProfile.IsAbsent():
+				p.Unknownf(c.Ref, c.Ref.Loc, "cluster names neither a service role nor an instance profile")
+			default:
+				p.Passf(c.Ref, c.ServiceRole.At.Or(c.InstanceProfile.At), "cluster uses its own roles")
+			}
+		})
+	},
+}
+
+// EMR502 fails when one role serves clusters of different use cases.
+var EMR502 = &control.Control{
+	ID: "EMR502", Title: "One EMR role serves clusters of different use cases", Severity: control.Medium,
+	BestPractice: "BP 3.5", Sources: control.Live, URL: urlRoles,
+	Remediation: control.Remediation{
+		Text:           "Give each use case its own service role and instance profile, scoped to its data.",
+		CLI:            "aws iam create-role --role-name USECASE-emr-ec2 ...; aws iam create-instance-profile --instance-profile-name USECASE-emr-ec2",
+		CloudFormation: "Define an AWS::IAM::Role and AWS::IAM::InstanceProfile per use case.",
+		Terraform:      "Define an aws_iam_role and aws_iam_instance_profile per use case.",
+	},
+	Doc: `One EMR role serves clusters of different use cases
+
+A role shared across use cases gives every cluster the union of their data
+access; a compromise of one workload reaches all the others.`,
+}
+
+// EMR601 fails when an EMR role has a deprecated v1 managed policy.
+var EMR601 = &control.Control{
+	ID: "EMR601", Title: "EMR role has a deprecated v1 managed policy", Severity: control.Medium,
+	BestPractice: "BP 3.6", Sources: control.Live, URL: urlPolicies,
+	Remediation: control.Remediation{
+		Text:           "Replace AmazonElasticMapReduceRole with AmazonEMRServicePolicy_v2 (and tag resources), and the EC2 v1 policy with a scoped customer policy.",
+		CLI:            "aws iam detach-role-policy --role-name ROLE --policy-arn arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceRole\naws iam attach-role-policy --role-name ROLE --policy-arn arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2",
+		CloudFormation: "Use `ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2]` on the service role.",
+		Terraform:      "Attach `arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2` with aws_iam_role_policy_attachment.",
+	},
+	Doc: `EMR role has a deprecated v1 managed policy
+
+The v1 policies grant wide actions on all resources (the EC2 one includes s3:*,
+dynamodb:*, sqs:*) and are on a deprecation path.`,
+}
+
+// EMR602 fails when an EMR role's policy allows wildcard actions on all resources.
+var EMR602 = &control.Control{
+	ID: "EMR602", Title: "EMR role policy allows wildcard actions on all resources", Severity: control.High,
+	BestPractice: "BP 3.6", Sources: control.IaC | control.Live, URL: urlPolicies,
+	Remediation: control.Remediation{
+		Text:           "Scope the statement's actions to those the cluster needs and its resources to the cluster's buckets, keys and tables.",
+		CLI:            "aws iam put-role-policy --role-name ROLE --policy-name scoped --policy-document file://scoped.json",
+		CloudFormation: "Narrow `Action` and `Resource` in the role's `Policies` or AWS::IAM::Policy.",
+		Terraform:      "Narrow `actions` and `resources` in the role's policy documents.",
+	},
+	Doc: `EMR role policy allows wildcard actions on all resources
+
+"*" or "<service>:*" on "*" gives every job on the cluster full control of
+that service in the account.`,
+}
+
+// EMR603 fails when principals outside EMR hold the v1 full-access policy.
+var EMR603 = &control.Control{
+	ID: "EMR603", Title: "A principal holds AmazonElasticMapReduceFullAccess (v1)", Severity: control.Medium,
+	BestPractice: "BP 3.6", Sources: control.Live, URL: urlPolicies,
+	Remediation: control.Remediation{
+		Text:           "Attach AmazonEMRFullAccessPolicy_v2 instead; it limits iam:PassRole and acts only on tagged resources.",
+		CLI:            "aws iam attach-user-policy --user-name USER --policy-arn arn:aws:iam::aws:policy/AmazonEMRFullAccessPolicy_v2",
+		CloudFormation: "Use `arn:aws:iam::aws:policy/AmazonEMRFullAccessPolicy_v2` in `ManagedPolicyArns`.",
+		Terraform:      "Attach `arn:aws:iam::aws:policy/AmazonEMRFullAccessPolicy_v2`.",
+	},
+	Doc: `A principal holds AmazonElasticMapReduceFullAccess (v1)
+
+The v1 full-access policy allows iam:PassRole on any role and EMR actions on
+any resource, so its holders can launch clusters with any role in the account.`,
+}

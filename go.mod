@@ -1,0 +1,3 @@
+module github.com/emrguard/emrguard
+
+go 1.26

@@ -1,0 +1,171 @@
+package model
+
+import (
+	"fmt"
+	"path/filepath"
+	"sync"
+)
+
+// Evidence is everything one run learned, from every input. Lookups build
+// an index on first use; add resources (Merge) before looking up.
+type Evidence struct {
+	Clusters               []*Cluster
+	SecurityConfigurations []*SecurityConfiguration
+	SecurityGroups         []*SecurityGroup
+
+	once sync.Once
+	idx  *index
+}
+
+type index struct {
+	scByName, scByID map[string][]*SecurityConfiguration
+	sgByID           map[string][]*SecurityGroup
+}
+
+// Merge appends the resources of o to e.
+func (e *Evidence) Merge(o *Evidence) {
+	if o == nil {
+		return
+	}
+	e.Clusters = append(e.Clusters, o.Clusters...)
+	e.SecurityConfigurations = append(e.SecurityConfigurations, o.SecurityConfigurations...)
+	e.SecurityGroups = append(e.SecurityGroups, o.SecurityGroups...)
+}
+
+func (e *Evidence) index() *index {
+	e.once.Do(func() {
+		x := &index{scByName: map[string][]*SecurityConfiguration{}, scByID: map[string][]*SecurityConfiguration{}, sgByID: map[string][]*SecurityGroup{}}
+		for _, sc := range e.SecurityConfigurations {
+			if sc.Name.IsSet() {
+				x.scByName[sc.Name.Val] = append(x.scByName[sc.Name.Val], sc)
+			}
+			x.scByID[sc.Ref.ID] = append(x.scByID[sc.Ref.ID], sc)
+		}
+		for _, g := range e.SecurityGroups {
+			x.sgByID[g.Ref.ID] = append(x.sgByID[g.Ref.ID], g)
+			if g.GroupID.IsSet() && g.GroupID.Val != g.Ref.ID {
+				x.sgByID[g.GroupID.Val] = append(x.sgByID[g.GroupID.Val], g)
+			}
+		}
+		e.idx = x
+	})
+	return e.idx
+}
+
+// nearest keeps the candidates closest to from: those in the same file,
+// else in the same folder (a Terraform module), else all of them. Names
+// and logical IDs are scoped to a template or module, so a reference is
+// looked for there first.
+func nearest[T any](cands []T, loc func(T) Loc, from Loc) []T {
+	if len(cands) <= 1 || from.File == "" {
+		return cands
+	}
+	var file, dir []T
+	for _, c := range cands {
+		l := loc(c)
+		if l.File == from.File {
+			file = append(file, c)
+		}
+		if filepath.Dir(l.File) == filepath.Dir(from.File) {
+			dir = append(dir, c)
+		}
+	}
+	switch {
+	case len(file) > 0:
+		return file
+	case len(dir) > 0:
+		return dir
+	}
+	return cands
+}
+
+// Link is the outcome of following a cluster to its security configuration.
+type Link struct {
+	State Linkage
+	SC    *SecurityConfiguration // when Found
+	Why   string                 // when LinkUnknown
+	At    Loc                    // where the cluster names it
+}
+
+// Linkage says what a cluster's security configuration reference led to.
+type Linkage uint8
+
+const (
+	// LinkNone: the cluster names no security configuration.
+	LinkNone Linkage = iota
+	// LinkFound: the named configuration is among the evidence.
+	LinkFound
+	// LinkUnknown: the name is unknown, or not among the inputs, or ambiguous.
+	LinkUnknown
+)
+
+// SecurityConfigurationOf follows c to the security configuration it uses.
+// A name that matches no configuration of the inputs is Unresolved with the
+// reason, never treated as "no configuration".
+func (e *Evidence) SecurityConfigurationOf(c *Cluster) Link {
+	f := c.SecurityConfiguration
+	at := f.At.Or(c.Ref.Loc)
+	if id := c.SecurityConfigurationID; id != "" {
+		hits := nearest(e.index().scByID[id], scLoc, c.Ref.Loc)
+		if len(hits) == 1 || (len(hits) > 1 && hits[0].Ref.Loc.File == c.Ref.Loc.File) {
+			return Link{State: LinkFound, SC: hits[0], At: at}
+		}
+	}
+	switch f.State {
+	case Absent:
+		if c.SecurityConfigurationID != "" {
+			return Link{State: LinkUnknown, Why: fmt.Sprintf("security configuration resource %s not found in the scanned inputs", c.SecurityConfigurationID), At: at}
+		}
+		return Link{State: LinkNone, At: at}
+	case Unknown:
+		return Link{State: LinkUnknown, Why: "security configuration name is unknown: " + f.Why, At: at}
+	}
+	hits := e.index().scByName[f.Val]
+	if c.Ref.Account != "" || c.Ref.Region != "" {
+		hits = sameAccountRegion(hits, c.Ref)
+	}
+	hits = nearest(hits, scLoc, c.Ref.Loc)
+	switch len(hits) {
+	case 0:
+		return Link{State: LinkUnknown, Why: fmt.Sprintf("security configuration %q not found in the scanned inputs", f.Val), At: at}
+	case 1:
+		return Link{State: LinkFound, SC: hits[0], At: at}
+	}
+	return Link{State: LinkUnknown, Why: fmt.Sprintf("%d security configurations named %q in the scanned inputs (%s, %s); cannot tell which one the cluster uses", len(hits), f.Val, hits[0].Ref.Loc, hits[1].Ref.Loc), At: at}
+}
+
+func scLoc(sc *SecurityConfiguration) Loc { return sc.Ref.Loc }
+
+// sameAccountRegion keeps configurations of the cluster's account and region,
+// where both sides say; a configuration that does not say stays a candidate.
+func sameAccountRegion(scs []*SecurityConfiguration, r Ref) []*SecurityConfiguration {
+	var out []*SecurityConfiguration
+	for _, sc := range scs {
+		if (sc.Ref.Account == "" || r.Account == "" || sc.Ref.Account == r.Account) &&
+			(sc.Ref.Region == "" || r.Region == "" || sc.Ref.Region == r.Region) {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// UsedSecurityConfigurations returns the configurations some cluster of e uses.
+func (e *Evidence) UsedSecurityConfigurations() map[*SecurityConfiguration]bool {
+	used := map[*SecurityConfiguration]bool{}
+	for _, c := range e.Clusters {
+		if l := e.SecurityConfigurationOf(c); l.State == LinkFound {
+			used[l.SC] = true
+		}
+	}
+	return used
+}
+
+// SecurityGroup finds a group by AWS ID or by resource ID, looking near from
+// first. It returns nil when the inputs do not hold it.
+func (e *Evidence) SecurityGroup(id string, from Loc) *SecurityGroup {
+	hits := nearest(e.index().sgByID[id], func(g *SecurityGroup) Loc { return g.Ref.Loc }, from)
+	if len(hits) == 0 {
+		return nil
+	}
+	return hits[0]
+}

@@ -1,0 +1,93 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+
+	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/source"
+)
+
+// Tool names the program that produced a run.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Run is everything a writer needs: the results and the inputs that could
+// not be read.
+type Run struct {
+	Tool     Tool
+	Results  []control.Result
+	Errors   source.Diagnostics // Error level: the run could not check everything
+	Warnings source.Diagnostics // inputs read, something in them ignored
+	Color    bool               // the writer may use ANSI colours (a terminal)
+	Show     []control.Verdict  // verdicts the table lists (all when empty)
+}
+
+// Writer renders a run.
+type Writer func(w io.Writer, r *Run) error
+
+// Writers are the output formats by --format name.
+var Writers = map[string]Writer{
+	"table": Table,
+	"json":  JSON,
+}
+
+// Formats returns the names of Writers, sorted.
+func Formats() []string {
+	var out []string
+	for k := range Writers {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Summary counts results by verdict and by severity.
+type Summary struct {
+	Total      int                       `json:"total"`
+	ByVerdict  map[string]int            `json:"by_verdict"`
+	BySeverity map[string]map[string]int `json:"by_severity"`
+	Errors     int                       `json:"errors"`
+}
+
+// Summarize counts r's results. Every verdict appears in ByVerdict, even
+// at zero, so that consumers need not test for missing keys.
+func Summarize(r *Run) Summary {
+	s := Summary{Total: len(r.Results), ByVerdict: map[string]int{}, BySeverity: map[string]map[string]int{}, Errors: len(r.Errors)}
+	for _, v := range []control.Verdict{control.Failed, control.Passed, control.Unknown, control.NotApplicable} {
+		s.ByVerdict[v.String()] = 0
+	}
+	for _, res := range r.Results {
+		v, sev := res.Verdict.String(), res.Control.Severity.String()
+		s.ByVerdict[v]++
+		if s.BySeverity[sev] == nil {
+			s.BySeverity[sev] = map[string]int{}
+		}
+		s.BySeverity[sev][v]++
+	}
+	return s
+}
+
+// Failing returns the failing results at or above min, most severe first.
+func Failing(rs []control.Result, min control.Severity) []control.Result {
+	var out []control.Result
+	for _, r := range rs {
+		if r.Verdict == control.Failed && r.Control.Severity >= min {
+			out = append(out, r)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b control.Result) int { return cmp.Compare(b.Control.Severity, a.Control.Severity) })
+	return out
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

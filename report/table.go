@@ -1,0 +1,120 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/model"
+)
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+)
+
+var verdictColor = map[control.Verdict]string{
+	control.Failed: ansiRed, control.Passed: ansiGreen, control.Unknown: ansiYellow, control.NotApplicable: ansiDim,
+}
+
+// Table writes results for people: grouped by resource, each line with its
+// verdict, severity, control, file:line and message; then the inputs that
+// could not be read, and a one-line summary.
+func Table(w io.Writer, r *Run) error {
+	bw := bufio.NewWriter(w)
+	paint := func(code, s string) string {
+		if !r.Color || code == "" {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	type group struct {
+		ref     model.Ref
+		results []control.Result
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, res := range r.Results {
+		if len(r.Show) > 0 && !slices.Contains(r.Show, res.Verdict) {
+			continue
+		}
+		k := res.Resource.Kind + "\x00" + res.Resource.ID + "\x00" + res.Resource.Loc.File
+		g := byKey[k]
+		if g == nil {
+			g = &group{ref: res.Resource}
+			byKey[k] = g
+			groups = append(groups, g)
+		}
+		g.results = append(g.results, res)
+	}
+	for i, g := range groups {
+		if i > 0 {
+			fmt.Fprintln(bw)
+		}
+		head := g.ref.String()
+		if g.ref.Name != "" && g.ref.Name != g.ref.ID {
+			head += " (" + g.ref.Name + ")"
+		}
+		where := g.ref.Loc.String()
+		if e := g.ref.Event; e != nil {
+			where = fmt.Sprintf("%s %s by %s in %s/%s", e.Name, e.Time, e.Principal, e.Account, e.Region)
+		}
+		fmt.Fprintf(bw, "%s  %s\n", paint(ansiBold, head), paint(ansiDim, where))
+		for _, res := range g.results {
+			v := fmt.Sprintf("%-7s", res.Verdict)
+			fmt.Fprintf(bw, "  %s %-8s %s  %s\n      %s\n", paint(verdictColor[res.Verdict], v), res.Control.Severity, res.Control.ID,
+				res.Control.Title, paint(ansiDim, res.Location().String()+": ")+res.Message)
+		}
+	}
+	if len(r.Errors) > 0 || len(r.Warnings) > 0 {
+		if len(groups) > 0 {
+			fmt.Fprintln(bw)
+		}
+		for _, e := range r.Errors {
+			fmt.Fprintf(bw, "%s %s\n", paint(ansiRed, "error:"), e.Error())
+		}
+		for _, e := range r.Warnings {
+			fmt.Fprintf(bw, "%s %s\n", paint(ansiYellow, "warning:"), e.Error())
+		}
+	}
+	if len(groups) > 0 || len(r.Errors) > 0 || len(r.Warnings) > 0 {
+		fmt.Fprintln(bw)
+	}
+	fmt.Fprintln(bw, summaryLine(r))
+	return bw.Flush()
+}
+
+// summaryLine says, e.g., "31 results: 9 fail (4 high, 3 medium, 2 low),
+// 14 pass, 2 unknown, 6 n/a; 1 input error".
+func summaryLine(r *Run) string {
+	s := Summarize(r)
+	var sev []string
+	for _, x := range []control.Severity{control.Critical, control.High, control.Medium, control.Low, control.Info} {
+		if n := s.BySeverity[x.String()][control.Failed.String()]; n > 0 {
+			sev = append(sev, fmt.Sprintf("%d %s", n, x))
+		}
+	}
+	line := fmt.Sprintf("%s: %d fail", plural(s.Total, "result", "results"), s.ByVerdict["fail"])
+	if len(sev) > 0 {
+		line += " (" + strings.Join(sev, ", ") + ")"
+	}
+	line += fmt.Sprintf(", %d pass, %d unknown, %d n/a", s.ByVerdict["pass"], s.ByVerdict["unknown"], s.ByVerdict["n/a"])
+	if len(r.Errors) > 0 {
+		line += "; " + plural(len(r.Errors), "input error", "input errors")
+	}
+	if len(r.Show) > 0 && len(r.Show) < 4 {
+		var names []string
+		for _, v := range r.Show {
+			names = append(names, v.String())
+		}
+		line += " (listed: " + strings.Join(names, ", ") + ")"
+	}
+	return line
+}

@@ -1,0 +1,249 @@
+package scan
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"syscall"
+
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/request"
+	"github.com/emrguard/emrguard/source/secconf"
+	"github.com/emrguard/emrguard/source/tree"
+)
+
+// DefaultMaxFileSize is the default size limit of one input file.
+const DefaultMaxFileSize = 20 << 20
+
+// StdinName is the file name given to what is read from standard input.
+const StdinName = "<stdin>"
+
+// skipDirs are folders never walked into: VCS data, downloaded modules.
+var skipDirs = map[string]bool{".git": true, ".terraform": true, "node_modules": true}
+
+// Options configure a scan.
+type Options struct {
+	MaxFileSize int64     // bytes; 0 means DefaultMaxFileSize
+	Stdin       io.Reader // read for the path "-"
+}
+
+// Result is what a scan learned.
+type Result struct {
+	Evidence *model.Evidence
+	Diags    source.Diagnostics
+	Files    int // files read and recognised
+}
+
+// jsonLoader reads one kind of JSON document.
+type jsonLoader struct {
+	detect func(*tree.Node) bool
+	load   func(file string, root *tree.Node) (*model.Evidence, source.Diagnostics)
+}
+
+// jsonLoaders are tried in order; the first whose detect accepts wins.
+var jsonLoaders = []jsonLoader{
+	{request.DetectCluster, request.LoadCluster},
+	{secconf.Detect, secconf.Load},
+	{request.DetectGroups, request.LoadGroups},
+}
+
+// Paths scans files and folders. A folder is walked (symbolic links are
+// followed, with loops detected); "-" reads Options.Stdin.
+func Paths(paths []string, opt Options) *Result {
+	if opt.MaxFileSize <= 0 {
+		opt.MaxFileSize = DefaultMaxFileSize
+	}
+	res := &Result{Evidence: &model.Evidence{}}
+	var files []input
+	for _, p := range paths {
+		if p == "-" {
+			files = append(files, input{path: StdinName, explicit: true, stdin: true})
+			continue
+		}
+		w := walker{seen: map[fileID]string{}, diags: &res.Diags}
+		files = append(files, w.walk(p, true)...)
+	}
+	outs := make([]fileResult, len(files))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(files))) {
+		wg.Go(func() {
+			for i := range jobs {
+				outs[i] = readOne(files[i], opt)
+			}
+		})
+	}
+	for i := range files {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	for _, o := range outs {
+		res.Evidence.Merge(o.ev)
+		res.Diags = append(res.Diags, o.diags...)
+		if o.ev != nil {
+			res.Files++
+		}
+	}
+	return res
+}
+
+type input struct {
+	path     string
+	explicit bool // named on the command line, not found by a walk
+	stdin    bool
+}
+
+type fileResult struct {
+	ev    *model.Evidence
+	diags source.Diagnostics
+}
+
+type fileID struct{ dev, ino uint64 }
+
+type walker struct {
+	seen  map[fileID]string
+	diags *source.Diagnostics
+}
+
+func (w *walker) errorf(path, format string, args ...any) {
+	w.diags.Errorf(model.Loc{File: path}, fmt.Sprintf(format, args...))
+}
+
+// walk returns the files under path, depth first in name order.
+func (w *walker) walk(path string, explicit bool) []input {
+	st, err := os.Stat(path) // follows links
+	if err != nil {
+		w.errorf(path, "cannot read: %s", describe(err))
+		return nil
+	}
+	if !st.IsDir() {
+		if !explicit && !st.Mode().IsRegular() {
+			return nil // sockets, devices, fifos met in a walk
+		}
+		return []input{{path: path, explicit: explicit}}
+	}
+	if sys, ok := st.Sys().(*syscall.Stat_t); ok {
+		id := fileID{uint64(sys.Dev), uint64(sys.Ino)}
+		if first, dup := w.seen[id]; dup {
+			w.errorf(path, "directory loop: this folder is %s again (through a symbolic link); not walked twice", first)
+			return nil
+		}
+		w.seen[id] = path
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		w.errorf(path, "cannot read folder: %s", describe(err))
+		return nil
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	var out []input
+	for _, e := range entries {
+		if skipDirs[e.Name()] && e.IsDir() {
+			continue
+		}
+		out = append(out, w.walk(filepath.Join(path, e.Name()), false)...)
+	}
+	return out
+}
+
+// describe shortens an *fs.PathError to its cause, since the path is
+// already in the message.
+func describe(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func readOne(in input, opt Options) (out fileResult) {
+	data, err := readLimited(in, opt)
+	if err != nil {
+		out.diags.Errorf(model.Loc{File: in.path}, err.Error())
+		return out
+	}
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+	isJSON := filepath.Ext(in.path) == ".json" || (len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['))
+	if !isJSON {
+		if in.explicit {
+			out.diags.Warnf(model.Loc{File: in.path}, "not a file emrguard reads (JSON request, security configuration or describe output); skipped")
+		}
+		return out
+	}
+	root, err := tree.ParseJSON(in.path, data)
+	if err != nil {
+		var pe *tree.ParseError
+		if errors.As(err, &pe) {
+			out.diags.Errorf(pe.At, pe.Msg)
+		} else {
+			out.diags.Errorf(model.Loc{File: in.path}, err.Error())
+		}
+		return out
+	}
+	for _, l := range jsonLoaders {
+		if l.detect(root) {
+			out.ev, out.diags = l.load(in.path, root)
+			return out
+		}
+	}
+	if in.explicit {
+		out.diags.Warnf(model.Loc{File: in.path}, "JSON document of no kind emrguard reads; skipped")
+	}
+	return out
+}
+
+// readLimited reads a file or stdin, refusing more than opt.MaxFileSize
+// bytes before reading them when the size is known, and while reading
+// otherwise.
+func readLimited(in input, opt Options) ([]byte, error) {
+	limit := opt.MaxFileSize
+	tooBig := func(size int64) error {
+		return fmt.Errorf("file is %s, over the %s limit (raise it with --max-file-size)", human(size), human(limit))
+	}
+	var r io.Reader
+	if in.stdin {
+		if opt.Stdin == nil {
+			return nil, errors.New("no standard input")
+		}
+		r = opt.Stdin
+	} else {
+		f, err := os.Open(in.path)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read: %s", describe(err))
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > limit {
+			return nil, tooBig(st.Size())
+		}
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read: %s", describe(err))
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("input is over the %s limit (raise it with --max-file-size)", human(limit))
+	}
+	return data, nil
+}
+
+func human(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
