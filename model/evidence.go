@@ -12,6 +12,9 @@ type Evidence struct {
 	Clusters               []*Cluster
 	SecurityConfigurations []*SecurityConfiguration
 	SecurityGroups         []*SecurityGroup
+	Roles                  []*Role
+	Policies               []*Policy // managed policies declared on their own
+	InstanceProfiles       []*InstanceProfile
 
 	once sync.Once
 	idx  *index
@@ -30,6 +33,9 @@ func (e *Evidence) Merge(o *Evidence) {
 	e.Clusters = append(e.Clusters, o.Clusters...)
 	e.SecurityConfigurations = append(e.SecurityConfigurations, o.SecurityConfigurations...)
 	e.SecurityGroups = append(e.SecurityGroups, o.SecurityGroups...)
+	e.Roles = append(e.Roles, o.Roles...)
+	e.Policies = append(e.Policies, o.Policies...)
+	e.InstanceProfiles = append(e.InstanceProfiles, o.InstanceProfiles...)
 }
 
 func (e *Evidence) index() *index {

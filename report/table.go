@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -53,6 +54,12 @@ func Table(w io.Writer, r *Run) error {
 			groups = append(groups, g)
 		}
 		g.results = append(g.results, res)
+	}
+	for _, g := range groups {
+		// Within a resource: failures first, most severe first, then by ID.
+		slices.SortStableFunc(g.results, func(a, b control.Result) int {
+			return cmp.Or(cmp.Compare(a.Verdict, b.Verdict), cmp.Compare(b.Control.Severity, a.Control.Severity), cmp.Compare(a.Control.ID, b.Control.ID))
+		})
 	}
 	for i, g := range groups {
 		if i > 0 {

@@ -10,13 +10,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"syscall"
 
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
-	"github.com/emrguard/emrguard/source/request"
-	"github.com/emrguard/emrguard/source/secconf"
 	"github.com/emrguard/emrguard/source/tree"
 )
 
@@ -40,19 +39,6 @@ type Result struct {
 	Evidence *model.Evidence
 	Diags    source.Diagnostics
 	Files    int // files read and recognised
-}
-
-// jsonLoader reads one kind of JSON document.
-type jsonLoader struct {
-	detect func(*tree.Node) bool
-	load   func(file string, root *tree.Node) (*model.Evidence, source.Diagnostics)
-}
-
-// jsonLoaders are tried in order; the first whose detect accepts wins.
-var jsonLoaders = []jsonLoader{
-	{request.DetectCluster, request.LoadCluster},
-	{secconf.Detect, secconf.Load},
-	{request.DetectGroups, request.LoadGroups},
 }
 
 // Paths scans files and folders. A folder is walked (symbolic links are
@@ -171,16 +157,9 @@ func readOne(in input, opt Options) (out fileResult) {
 		out.diags.Errorf(model.Loc{File: in.path}, err.Error())
 		return out
 	}
-	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
-	isJSON := filepath.Ext(in.path) == ".json" || (len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '['))
-	if !isJSON {
-		if in.explicit {
-			out.diags.Warnf(model.Loc{File: in.path}, "not a file emrguard reads (JSON request, security configuration or describe output); skipped")
-		}
-		return out
-	}
-	root, err := tree.ParseJSON(in.path, data)
-	if err != nil {
+	docs, format, err := parse(in.path, data)
+	switch {
+	case err != nil:
 		var pe *tree.ParseError
 		if errors.As(err, &pe) {
 			out.diags.Errorf(pe.At, pe.Msg)
@@ -188,17 +167,43 @@ func readOne(in input, opt Options) (out fileResult) {
 			out.diags.Errorf(model.Loc{File: in.path}, err.Error())
 		}
 		return out
+	case format == "":
+		if in.explicit {
+			out.diags.Warnf(model.Loc{File: in.path}, "not a file emrguard reads (JSON or YAML); skipped")
+		}
+		return out
+	case len(docs) == 0:
+		return out
 	}
-	for _, l := range jsonLoaders {
-		if l.detect(root) {
-			out.ev, out.diags = l.load(in.path, root)
+	for _, l := range Loaders {
+		if strings.Contains(l.Formats, format) && l.Detect(docs[0]) {
+			out.ev, out.diags = l.Load(in.path, docs)
 			return out
 		}
 	}
 	if in.explicit {
-		out.diags.Warnf(model.Loc{File: in.path}, "JSON document of no kind emrguard reads; skipped")
+		out.diags.Warnf(model.Loc{File: in.path}, "a "+format+" document of no kind emrguard reads; skipped")
 	}
 	return out
+}
+
+// parse reads JSON (by extension, or content starting with { or [) or
+// YAML (by extension) into trees; format is "" for anything else.
+func parse(path string, data []byte) (docs []*tree.Node, format string, err error) {
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+	ext := strings.ToLower(filepath.Ext(path))
+	switch {
+	case ext == ".json" || (len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')):
+		root, err := tree.ParseJSON(path, data)
+		if err != nil {
+			return nil, "json", err
+		}
+		return []*tree.Node{root}, "json", nil
+	case ext == ".yaml" || ext == ".yml" || ext == ".template":
+		docs, err := tree.ParseYAML(path, data)
+		return docs, "yaml", err
+	}
+	return nil, "", nil
 }
 
 // readLimited reads a file or stdin, refusing more than opt.MaxFileSize

@@ -45,7 +45,7 @@ func Decode(n *tree.Node, ref model.Ref) (*model.SecurityConfiguration, source.D
 	d := &decoder{}
 	sc := &model.SecurityConfiguration{Ref: ref}
 	if n != nil && n.Kind == tree.String {
-		inner, err := tree.ParseJSON(n.At.File, []byte(n.Text))
+		inner, err := tree.ParseEmbedded(n.Text, n.At)
 		if err != nil {
 			why := "security configuration is not valid JSON: " + err.Error()
 			if pe, ok := err.(*tree.ParseError); ok {
@@ -55,7 +55,6 @@ func Decode(n *tree.Node, ref model.Ref) (*model.SecurityConfiguration, source.D
 			fillUnknown(sc, why, n.At)
 			return sc, d.diags
 		}
-		shift(inner, n.At)
 		n = inner
 	}
 	switch {
@@ -106,27 +105,6 @@ func Decode(n *tree.Node, ref model.Ref) (*model.SecurityConfiguration, source.D
 	auth := d.object(n, "AuthenticationConfiguration")
 	sc.KerberosEnabled = presence(auth, d.object(auth, "KerberosConfiguration"))
 	return sc, d.diags
-}
-
-// shift moves the positions of a document parsed from a string to the file
-// position of that string: lines add up; columns are exact on the string's
-// first line only when it has no escapes.
-func shift(n *tree.Node, at model.Loc) {
-	move := func(l model.Loc) model.Loc {
-		col := l.Col
-		if l.Line == 1 {
-			col = at.Col + l.Col
-		}
-		return model.Loc{File: at.File, Line: at.Line + l.Line - 1, Col: col}
-	}
-	n.At = move(n.At)
-	for i := range n.Fields {
-		n.Fields[i].KeyAt = move(n.Fields[i].KeyAt)
-		shift(n.Fields[i].Val, at)
-	}
-	for _, it := range n.Items {
-		shift(it, at)
-	}
 }
 
 // fillUnknown marks every field Unknown with why.

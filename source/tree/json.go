@@ -155,3 +155,34 @@ func ParseJSON(file string, data []byte) (*Node, error) {
 		}
 	}
 }
+
+// ParseEmbedded parses a JSON document held in a string value that sits at
+// at in its file (an API reply's SecurityConfiguration, a Terraform
+// heredoc), and moves the positions into that file: lines add up; columns
+// are exact on the string's first line only when it has no escapes.
+func ParseEmbedded(s string, at model.Loc) (*Node, error) {
+	n, err := ParseJSON(at.File, []byte(s))
+	if err != nil {
+		return nil, err
+	}
+	shift(n, at)
+	return n, nil
+}
+
+func shift(n *Node, at model.Loc) {
+	move := func(l model.Loc) model.Loc {
+		col := l.Col
+		if l.Line == 1 {
+			col = at.Col + l.Col
+		}
+		return model.Loc{File: at.File, Line: at.Line + l.Line - 1, Col: col}
+	}
+	n.At = move(n.At)
+	for i := range n.Fields {
+		n.Fields[i].KeyAt = move(n.Fields[i].KeyAt)
+		shift(n.Fields[i].Val, at)
+	}
+	for _, it := range n.Items {
+		shift(it, at)
+	}
+}

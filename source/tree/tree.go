@@ -40,6 +40,10 @@ type Node struct {
 	Fields []Member // Object members, in document order
 	Items  []*Node  // Array items
 	At     model.Loc
+	// Tag is the YAML tag written in the input ("!Ref", "!Sub", …); empty
+	// for JSON and for YAML's implicit tags. CloudFormation's short
+	// intrinsic forms are read from it.
+	Tag string
 }
 
 // Member is one key of an object.

@@ -1,0 +1,33 @@
+package scan
+
+import (
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/request"
+	"github.com/emrguard/emrguard/source/secconf"
+	"github.com/emrguard/emrguard/source/tree"
+)
+
+// Loader reads one kind of document. Formats names the file formats it
+// reads ("json", "yaml", or "json yaml"); Detect looks at the first
+// document; Load gets every document of the file (a YAML stream may hold
+// several).
+type Loader struct {
+	Name    string
+	Formats string
+	Detect  func(first *tree.Node) bool
+	Load    func(file string, docs []*tree.Node) (*model.Evidence, source.Diagnostics)
+}
+
+// Loaders are tried in order; the first whose Detect accepts a file reads
+// it. Each source adds its line here.
+var Loaders = []Loader{
+	{"cluster request", "json", request.DetectCluster, first(request.LoadCluster)},
+	{"security configuration", "json", secconf.Detect, first(secconf.Load)},
+	{"security groups", "json", request.DetectGroups, first(request.LoadGroups)},
+}
+
+// first adapts a loader of one document.
+func first(load func(file string, root *tree.Node) (*model.Evidence, source.Diagnostics)) func(string, []*tree.Node) (*model.Evidence, source.Diagnostics) {
+	return func(file string, docs []*tree.Node) (*model.Evidence, source.Diagnostics) { return load(file, docs[0]) }
+}
