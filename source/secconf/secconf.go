@@ -73,7 +73,7 @@ func Decode(n *tree.Node, ref model.Ref) (*model.SecurityConfiguration, source.D
 		return sc, d.diags
 	}
 	d.checkKeys(n, "")
-	enc := n.Get("EncryptionConfiguration")
+	enc := d.object(n, "EncryptionConfiguration")
 	sc.InTransit = d.boolean(enc, "EnableInTransitEncryption")
 	tls := d.object(d.object(enc, "InTransitEncryptionConfiguration"), "TLSCertificateConfiguration")
 	sc.TLSProvider = d.str(tls, "CertificateProviderType")

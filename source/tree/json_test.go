@@ -88,3 +88,21 @@ func TestScalars(t *testing.T) {
 		t.Error("e must not be a bool")
 	}
 }
+
+// BenchmarkParseJSON measures the positioned parse of the §1.6 hardened
+// security configuration (1.5 kB).
+func BenchmarkParseJSON(b *testing.B) {
+	data := []byte(`{"EncryptionConfiguration": {"EnableInTransitEncryption": true, "EnableAtRestEncryption": true,
+ "InTransitEncryptionConfiguration": {"TLSCertificateConfiguration": {"CertificateProviderType": "PEM", "S3Object": "s3://acme-emr-artifacts-euw1/tls/emr-node-certs.zip"}},
+ "AtRestEncryptionConfiguration": {"S3EncryptionConfiguration": {"EncryptionMode": "SSE-KMS", "AwsKmsKey": "arn:aws:kms:eu-west-1:210987654321:key/7c1e55aa-3b0d-4f6e-9a21-5d8c0e4f1b77"},
+ "LocalDiskEncryptionConfiguration": {"EncryptionKeyProviderType": "AwsKms", "AwsKmsKey": "arn:aws:kms:eu-west-1:210987654321:key/e02b9d31-64c8-4a5f-b0d7-1f3a9c6e2d48", "EnableEbsEncryption": true}}},
+ "InstanceMetadataServiceConfiguration": {"MinimumInstanceMetadataServiceVersion": 2, "HttpPutResponseHopLimit": 1},
+ "AuthorizationConfiguration": {"EmrFsConfiguration": {"RoleMappings": [{"Role": "arn:aws:iam::210987654321:role/emrfs-finance-readonly", "IdentifierType": "Group", "Identifiers": ["finance-analysts"]}]}}}`)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseJSON("sc.json", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
