@@ -317,3 +317,17 @@ func TestCommands(t *testing.T) {
 		t.Errorf("no args: %d", code)
 	}
 }
+
+// Ensure warnings (an unknown key) reach stderr with machine formats and
+// the table otherwise, and do not change the exit code.
+func TestWarnings(t *testing.T) {
+	doc := `{"EncryptionConfiguration": {"EnableInTransitEncryption": true, "EnableAtRestEncryptoin": true}}`
+	out, stderr, code := emrguard(t, doc, "scan", "-", "--format", "json", "--controls", "EMR102")
+	if code != 0 || !strings.Contains(stderr, `warning: <stdin>:1:65: unknown key "EnableAtRestEncryptoin"`) || len(decode(t, out).Errors) != 0 {
+		t.Errorf("json: exit %d, stderr %q", code, stderr)
+	}
+	out, stderr, _ = emrguard(t, doc, "scan", "-", "--controls", "EMR102")
+	if stderr != "" || !strings.Contains(out, "warning: <stdin>:1:65") {
+		t.Errorf("table: stderr %q, out %q", stderr, out)
+	}
+}

@@ -138,6 +138,12 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	if err := write(e, o.output, s.writer, run); err != nil {
 		return 0, err
 	}
+	if o.format != "table" || o.output != "" {
+		// Machine formats carry errors but not warnings; say them on stderr.
+		for _, w := range run.Warnings {
+			fmt.Fprintf(e.stderr, "emrguard: warning: %s\n", w.Error())
+		}
+	}
 	return exitCode(s, run), nil
 }
 
