@@ -1,6 +1,8 @@
 package controls
 
 import (
+	"strings"
+
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/model"
 )
@@ -52,6 +54,48 @@ var EMR703 = &control.Control{
 
 Without access logs, reads of cluster logs (which may hold credentials passed
 as step arguments) leave no trace.`,
+	Run: func(p *control.Pass) {
+		clusters(p, func(c *model.Cluster) {
+			u := c.LogURI
+			switch {
+			case u.IsUnknown():
+				p.Unknownf(c.Ref, u.At, "log URI is unknown: %s", u.Why)
+				return
+			case u.IsAbsent():
+				p.NAf(c.Ref, c.Ref.Loc, "cluster writes no logs to S3 (EMR704 reports it)")
+				return
+			}
+			name, ok := logBucket(u.Val)
+			if !ok {
+				p.Unknownf(c.Ref, u.At, "log URI %q is not an s3:// URI", u.Val)
+				return
+			}
+			b, ok := p.Evidence.Bucket(name, c.Ref.Loc)
+			if !ok {
+				p.Unknownf(c.Ref, u.At, "log bucket %q is not in the scanned inputs", name)
+				return
+			}
+			switch l := b.AccessLogging; {
+			case l.IsUnknown():
+				p.Unknownf(c.Ref, l.At, "server access logging of log bucket %s is unknown: %s", name, l.Why)
+			case l.Get(false):
+				p.Passf(c.Ref, l.At, "log bucket %s has server access logging", name)
+			default:
+				p.Failf(c.Ref, l.At.Or(b.Ref.Loc), "log bucket %s (%s) has no server access logging", name, b.Ref.ID)
+			}
+		})
+	},
+}
+
+// logBucket returns the bucket of an s3:// (or s3n://, s3a://) URI.
+func logBucket(uri string) (string, bool) {
+	for _, scheme := range []string{"s3://", "s3n://", "s3a://"} {
+		if rest, ok := strings.CutPrefix(uri, scheme); ok {
+			name, _, _ := strings.Cut(rest, "/")
+			return name, name != ""
+		}
+	}
+	return "", false
 }
 
 // EMR704 fails when the cluster writes no logs to S3.

@@ -43,10 +43,12 @@ control depends on it.`,
 			switch f := c.SecurityConfiguration; {
 			case f.IsSet():
 				p.Passf(c.Ref, f.At, "cluster uses security configuration %q", f.Val)
+			case c.SecurityConfigurationID != "":
+				// The source followed the reference to the configuration's
+				// resource: the cluster has one, whatever its (generated) name.
+				p.Passf(c.Ref, f.At.Or(c.Ref.Loc), "cluster uses security configuration %s", c.SecurityConfigurationID)
 			case f.IsUnknown():
 				p.Unknownf(c.Ref, f.At, "security configuration name is unknown: %s", f.Why)
-			case c.SecurityConfigurationID != "":
-				p.Passf(c.Ref, c.Ref.Loc, "cluster uses security configuration %s", c.SecurityConfigurationID)
 			default:
 				p.Failf(c.Ref, c.Ref.Loc, "cluster names no security configuration")
 			}

@@ -1,6 +1,7 @@
 package controls
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/emrguard/emrguard/control"
@@ -113,7 +114,122 @@ var EMR602 = &control.Control{
 	Doc: `EMR role policy allows wildcard actions on all resources
 
 "*" or "<service>:*" on "*" gives every job on the cluster full control of
-that service in the account.`,
+that service in the account. The EMR roles are the service role a cluster
+names and the roles of the instance profile it names as JobFlowRole.
+AWS-managed policies are judged by name where their wildcards are known
+(AdministratorAccess, AmazonS3FullAccess, the v1 EC2 role policy, …).`,
+	Run: func(p *control.Pass) {
+		for _, er := range emrRoles(p) {
+			judgeWildcards(p, er)
+		}
+	},
+}
+
+// emrRole is a role a cluster uses, with how the clusters use it.
+type emrRole struct {
+	role *model.Role
+	uses []string // e.g. "service role of cluster X"
+}
+
+// emrRoles returns the roles clusters use as service role or through
+// their instance profile, each once; a role that cannot be followed gives
+// the cluster Unknown.
+func emrRoles(p *control.Pass) []*emrRole {
+	var out []*emrRole
+	seen := map[*model.Role]*emrRole{}
+	add := func(c *model.Cluster, id string, at model.Loc, use string) {
+		r, ok := p.Evidence.Role(id, c.Ref.Loc)
+		if !ok {
+			p.Unknownf(c.Ref, at, "%s %q is not in the scanned inputs, so its policies are unknown", use, id)
+			return
+		}
+		er := seen[r]
+		if er == nil {
+			er = &emrRole{role: r}
+			seen[r] = er
+			out = append(out, er)
+		}
+		er.uses = append(er.uses, use+" of "+c.Ref.ID)
+	}
+	clusters(p, func(c *model.Cluster) {
+		if f := c.ServiceRole; f.IsUnknown() {
+			p.Unknownf(c.Ref, f.At, "the service role is unknown: %s", f.Why)
+		} else if f.IsSet() {
+			add(c, f.Val, f.At, "service role")
+		}
+		f := c.InstanceProfile
+		switch {
+		case f.IsUnknown():
+			p.Unknownf(c.Ref, f.At, "the instance profile (JobFlowRole) is unknown: %s", f.Why)
+			return
+		case f.IsAbsent():
+			return
+		}
+		ip, ok := p.Evidence.InstanceProfile(f.Val, c.Ref.Loc)
+		if !ok {
+			p.Unknownf(c.Ref, f.At, "instance profile %q is not in the scanned inputs, so its role is unknown", f.Val)
+			return
+		}
+		for _, r := range ip.Roles {
+			if r.IsUnknown() {
+				p.Unknownf(c.Ref, r.At, "the role of instance profile %s is unknown: %s", ip.Ref.ID, r.Why)
+				continue
+			}
+			add(c, r.Val, r.At.Or(f.At), "instance profile role")
+		}
+	})
+	return out
+}
+
+// awsManagedWildcards are AWS-managed policies known to allow a wildcard
+// action on every resource, by name.
+var awsManagedWildcards = map[string]string{
+	"AdministratorAccess":              "*",
+	"PowerUserAccess":                  "NotAction iam:*,organizations:*,account:*",
+	"AmazonS3FullAccess":               "s3:*",
+	"AmazonEC2FullAccess":              "ec2:*",
+	"AmazonDynamoDBFullAccess":         "dynamodb:*",
+	"AmazonElasticMapReduceforEC2Role": "s3:*",
+}
+
+func judgeWildcards(p *control.Pass, er *emrRole) {
+	r, uses := er.role, strings.Join(er.uses, ", ")
+	failed := false
+	var unknown []string
+	var unknownAt model.Loc
+	for _, pol := range r.Policies {
+		if pol.Document == nil {
+			arn := pol.ARN.Get("")
+			if !strings.Contains(arn, ":iam::aws:policy/") {
+				unknown = append(unknown, fmt.Sprintf("policy %s is not in the scanned inputs", firstWhy(arn, pol.Ref.ID)))
+				unknownAt = pol.Ref.Loc
+				continue
+			}
+			if a, ok := awsManagedWildcards[roleName(arn)]; ok {
+				p.Failf(r.Ref, pol.ARN.At.Or(pol.Ref.Loc), "role %s (%s) has AWS-managed %s, which allows %s on all resources", r.Ref.ID, uses, roleName(arn), a)
+				failed = true
+			}
+			continue
+		}
+		grants, why := wildcardGrants(pol.Document)
+		for _, g := range grants {
+			p.Failf(r.Ref, g.Statement.At.Or(pol.Ref.Loc), "role %s (%s) policy %s allows %s on all resources", r.Ref.ID, uses, firstWhy(pol.Name.Get(""), pol.Ref.ID), g.Action)
+			failed = true
+		}
+		if len(why) > 0 {
+			unknown = append(unknown, why...)
+			unknownAt = pol.Document.At.Or(pol.Ref.Loc)
+		}
+	}
+	switch {
+	case failed:
+	case len(unknown) > 0:
+		p.Unknownf(r.Ref, unknownAt, "role %s (%s): %s", r.Ref.ID, uses, unknown[0])
+	case r.PoliciesComplete.IsUnknown():
+		p.Unknownf(r.Ref, r.PoliciesComplete.At.Or(r.Ref.Loc), "not every policy of role %s (%s) is known: %s", r.Ref.ID, uses, r.PoliciesComplete.Why)
+	default:
+		p.Passf(r.Ref, r.Ref.Loc, "no policy of role %s (%s) allows a wildcard action on all resources", r.Ref.ID, uses)
+	}
 }
 
 // EMR603 fails when principals outside EMR hold the v1 full-access policy.

@@ -2,6 +2,10 @@ package controls
 
 import (
 	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/model"
@@ -59,7 +63,103 @@ var EMR203 = &control.Control{
 	Doc: `A cluster security group allows ingress from the internet
 
 A rule open to 0.0.0.0/0 or ::/0 on a master, core/task or service-access group
-exposes cluster services (YARN, Spark UI, Livy, SSH) to the internet.`,
+exposes cluster services (YARN, Spark UI, Livy, SSH) to the internet.
+Only groups attached to a cluster are judged: an open load-balancer group
+elsewhere in the same template is not an EMR finding.`,
+	Run: func(p *control.Pass) {
+		attachedGroups(p, func(sg *model.SecurityGroup, clusters string) {
+			open := false
+			for _, r := range sg.Ingress {
+				switch {
+				case r.CIDR.IsUnknown():
+					p.Unknownf(sg.Ref, r.At, "a rule's source of %s (attached to %s) is unknown: %s", sg.Ref.ID, clusters, r.CIDR.Why)
+					return
+				case r.CIDR.IsSet() && (r.CIDR.Val == "0.0.0.0/0" || r.CIDR.Val == "::/0"):
+					p.Failf(sg.Ref, r.At, "security group %s (attached to %s) allows %s from %s", sg.Ref.ID, clusters, ports(r), r.CIDR.Val)
+					open = true
+				}
+			}
+			switch {
+			case open:
+			case sg.IngressComplete.IsUnknown():
+				p.Unknownf(sg.Ref, sg.IngressComplete.At.Or(sg.Ref.Loc), "some rules of %s (attached to %s) are unknown: %s", sg.Ref.ID, clusters, sg.IngressComplete.Why)
+			default:
+				p.Passf(sg.Ref, sg.Ref.Loc, "no rule of %s (attached to %s) allows ingress from 0.0.0.0/0 or ::/0", sg.Ref.ID, clusters)
+			}
+		})
+	},
+}
+
+// attachedGroups runs judge once on each security group attached to a
+// cluster (EMR-managed, additional or service access), naming the clusters
+// it is attached to. A cluster whose groups are unknown, not among the
+// inputs, or created by EMR itself gets Unknown. Groups attached to no
+// cluster are not judged.
+func attachedGroups(p *control.Pass, judge func(sg *model.SecurityGroup, clusters string)) {
+	order, users := clusterGroups(p, true)
+	for _, sg := range order {
+		judge(sg, "cluster "+strings.Join(users[sg], ", "))
+	}
+}
+
+// clusterGroups returns the groups attached to clusters, in order, with
+// the IDs of the clusters using each; with report, clusters whose groups
+// cannot be followed get Unknown.
+func clusterGroups(p *control.Pass, report bool) ([]*model.SecurityGroup, map[*model.SecurityGroup][]string) {
+	var order []*model.SecurityGroup
+	users := map[*model.SecurityGroup][]string{}
+	unknownf := func(c *model.Cluster, at model.Loc, format string, args ...any) {
+		if report {
+			p.Unknownf(c.Ref, at, format, args...)
+		}
+	}
+	for _, c := range p.Evidence.Clusters {
+		gs := c.AllGroups()
+		if len(gs) == 0 {
+			unknownf(c, c.Ref.Loc, "cluster names no security groups, so EMR creates ElasticMapReduce-master and -slave; their rules are not in the inputs")
+			continue
+		}
+		for _, g := range gs {
+			if g.IsUnknown() {
+				unknownf(c, g.At, "a security group of the cluster is unknown: %s", g.Why)
+				continue
+			}
+			sg := p.Evidence.SecurityGroup(g.Val, c.Ref.Loc)
+			if sg == nil {
+				unknownf(c, g.At, "security group %q of the cluster is not in the scanned inputs", g.Val)
+				continue
+			}
+			if _, seen := users[sg]; !seen {
+				order = append(order, sg)
+			}
+			if !slices.Contains(users[sg], c.Ref.ID) {
+				users[sg] = append(users[sg], c.Ref.ID)
+			}
+		}
+	}
+	return order, users
+}
+
+// ports describes what a rule opens: "all traffic", "port 22", "ports 0-65535".
+func ports(r model.Rule) string {
+	if r.AllPorts() {
+		return "all traffic"
+	}
+	proto := r.Protocol.Get("?")
+	switch proto {
+	case "6":
+		proto = "tcp"
+	case "17":
+		proto = "udp"
+	}
+	from, to := r.FromPort, r.ToPort
+	switch {
+	case from.IsSet() && to.IsSet() && from.Val == to.Val:
+		return fmt.Sprintf("%s port %d", proto, from.Val)
+	case from.IsSet() && to.IsSet():
+		return fmt.Sprintf("%s ports %d-%d", proto, from.Val, to.Val)
+	}
+	return proto + " traffic"
 }
 
 // EMR204 fails when SSH from anywhere is possible on the primary node.
@@ -167,7 +267,75 @@ var EMR205 = &control.Control{
 	Doc: `A cluster security group allows ingress from a wide range
 
 A source wider than a /16 or /48, or all ports open to another network, lets
-far more hosts reach cluster services than any client population needs.`,
+far more hosts reach cluster services than any client population needs.
+Traffic between the cluster's own groups (EMR opens all ports between the
+master and core/task groups) is not outside the group.`,
+	Run: func(p *control.Pass) {
+		own := map[*model.SecurityGroup]bool{}
+		groups, _ := clusterGroups(p, false)
+		for _, sg := range groups {
+			own[sg] = true
+		}
+		attachedGroups(p, func(sg *model.SecurityGroup, clusters string) {
+			wide := false
+			for _, r := range sg.Ingress {
+				why, unknown := wideRule(p, sg, r, own)
+				if unknown != "" {
+					p.Unknownf(sg.Ref, r.At, "a rule of %s (attached to %s) cannot be judged: %s", sg.Ref.ID, clusters, unknown)
+					return
+				}
+				if why != "" {
+					p.Failf(sg.Ref, r.At, "security group %s (attached to %s) allows %s", sg.Ref.ID, clusters, why)
+					wide = true
+				}
+			}
+			switch {
+			case wide:
+			case sg.IngressComplete.IsUnknown():
+				p.Unknownf(sg.Ref, sg.IngressComplete.At.Or(sg.Ref.Loc), "some rules of %s (attached to %s) are unknown: %s", sg.Ref.ID, clusters, sg.IngressComplete.Why)
+			default:
+				p.Passf(sg.Ref, sg.Ref.Loc, "every rule of %s (attached to %s) admits /16 (IPv4) or /48 (IPv6) or narrower, and all ports only from the cluster's groups", sg.Ref.ID, clusters)
+			}
+		})
+	},
+}
+
+// wideRule says why r is too wide for EMR205 ("" when it is not), or why
+// it cannot be judged.
+func wideRule(p *control.Pass, sg *model.SecurityGroup, r model.Rule, own map[*model.SecurityGroup]bool) (why, unknown string) {
+	if r.Protocol.IsUnknown() || r.FromPort.IsUnknown() || r.ToPort.IsUnknown() {
+		return "", "its protocol or ports are unknown"
+	}
+	all := r.AllPorts() || (r.FromPort.Get(-1) <= 0 && r.ToPort.Get(-1) == 65535)
+	switch {
+	case r.CIDR.IsUnknown():
+		return "", r.CIDR.Why
+	case r.CIDR.IsSet():
+		pfx, err := netip.ParsePrefix(r.CIDR.Val)
+		if err != nil {
+			return "", fmt.Sprintf("source %q is not a CIDR", r.CIDR.Val)
+		}
+		if pfx.Addr().Is4() && pfx.Bits() < 16 {
+			return fmt.Sprintf("%s from %s, wider than a /16", ports(r), r.CIDR.Val), ""
+		}
+		if pfx.Addr().Is6() && pfx.Bits() < 48 {
+			return fmt.Sprintf("%s from %s, wider than a /48", ports(r), r.CIDR.Val), ""
+		}
+		if all {
+			return fmt.Sprintf("all ports from %s, outside the cluster's groups", r.CIDR.Val), ""
+		}
+	case r.PrefixList.IsUnknown():
+		return "", r.PrefixList.Why
+	case r.PrefixList.IsSet() && all:
+		return fmt.Sprintf("all ports from prefix list %s, outside the cluster's groups", r.PrefixList.Val), ""
+	case r.SourceGroup.IsUnknown():
+		return "", r.SourceGroup.Why
+	case r.SourceGroup.IsSet() && all && !r.Self:
+		if src := p.Evidence.SecurityGroup(r.SourceGroup.Val, sg.Ref.Loc); src == nil || !own[src] {
+			return fmt.Sprintf("all ports from security group %s, which is not one of the cluster's groups", r.SourceGroup.Val), ""
+		}
+	}
+	return "", ""
 }
 
 // EMR301 fails when the cluster's subnet is public.
@@ -184,7 +352,57 @@ var EMR301 = &control.Control{
 
 In a subnet whose route table sends 0.0.0.0/0 or ::/0 to an internet gateway,
 nodes with public IPs are reachable from the internet wherever a security
-group allows it.`,
+group allows it. A cluster that names no subnet launches into the default
+VPC, whose subnets are public.`,
+	Run: func(p *control.Pass) {
+		clusters(p, func(c *model.Cluster) { judgeSubnets(p, c) })
+	},
+}
+
+func judgeSubnets(p *control.Pass, c *model.Cluster) {
+	ids := c.SubnetIDs
+	switch {
+	case ids.IsUnknown():
+		p.Unknownf(c.Ref, ids.At, "the cluster's subnet is unknown: %s", ids.Why)
+		return
+	case ids.IsAbsent() || len(ids.Val) == 0:
+		p.Failf(c.Ref, c.Ref.Loc, "cluster names no subnet, so EMR launches it into the default VPC, whose subnets route to an internet gateway")
+		return
+	}
+	for _, id := range ids.Val {
+		s, ok := p.Evidence.Subnet(id, c.Ref.Loc)
+		if !ok {
+			p.Unknownf(c.Ref, ids.At, "subnet %q is not in the scanned inputs, so its route table is unknown", id)
+			return
+		}
+		t, ok := p.Evidence.RouteTableOf(s)
+		if !ok {
+			p.Unknownf(c.Ref, ids.At, "the route table of subnet %s is not in the scanned inputs", id)
+			return
+		}
+		for _, r := range t.Routes {
+			dest := r.Destination
+			if dest.IsSet() && dest.Val != "0.0.0.0/0" && dest.Val != "::/0" {
+				continue
+			}
+			switch {
+			case r.TargetKind == model.TargetInternetGateway && dest.IsSet():
+				p.Failf(c.Ref, r.At, "subnet %s is public: route table %s sends %s to internet gateway %s", id, t.Ref.ID, dest.Val, r.Target.Val)
+				return
+			case r.TargetKind == model.TargetInternetGateway:
+				p.Unknownf(c.Ref, r.At, "route table %s of subnet %s routes to internet gateway %s, to a destination that is unknown: %s", t.Ref.ID, id, r.Target.Val, dest.Why)
+				return
+			case r.TargetKind == "" && dest.IsSet():
+				p.Unknownf(c.Ref, r.At, "route table %s of subnet %s sends %s to a target that cannot be told apart from an internet gateway: %s", t.Ref.ID, id, dest.Val, firstWhy(r.Target.Why, r.Target.Val))
+				return
+			}
+		}
+		if t.RoutesComplete.IsUnknown() {
+			p.Unknownf(c.Ref, t.RoutesComplete.At.Or(ids.At), "some routes of %s (subnet %s) are unknown: %s", t.Ref.ID, id, t.RoutesComplete.Why)
+			return
+		}
+	}
+	p.Passf(c.Ref, ids.At, "no route table of the cluster's subnets sends 0.0.0.0/0 or ::/0 to an internet gateway")
 }
 
 // EMR302 fails when the primary node has a public address.
@@ -216,5 +434,68 @@ var EMR303 = &control.Control{
 	Doc: `Cluster VPC has no S3 endpoint
 
 Without an S3 endpoint, EMRFS traffic leaves the VPC through a NAT gateway or
-the internet, outside endpoint policies and at NAT cost.`,
+the internet, outside endpoint policies and at NAT cost. The VPC is the one
+of the cluster's subnets, else of its security groups; a VPC the inputs do
+not define may have endpoints they do not show (unknown).`,
+	Run: func(p *control.Pass) {
+		clusters(p, func(c *model.Cluster) { judgeS3Endpoint(p, c) })
+	},
+}
+
+// s3Service matches the S3 endpoint service names: com.amazonaws.REGION.s3
+// (REGION may be a placeholder such as ${AWS::Region}).
+var s3Service = regexp.MustCompile(`^(com|cn\.com)\.amazonaws\.[^.]+\.s3$`)
+
+func judgeS3Endpoint(p *control.Pass, c *model.Cluster) {
+	vpc, at, why := clusterVPC(p, c)
+	if why != "" {
+		p.Unknownf(c.Ref, at, "the cluster's VPC is unknown: %s", why)
+		return
+	}
+	for _, ep := range p.Evidence.VPCEndpointsOf(vpc, c.Ref.Loc) {
+		switch n := ep.ServiceName; {
+		case n.IsUnknown():
+			p.Unknownf(c.Ref, n.At.Or(ep.Ref.Loc), "the service of VPC endpoint %s is unknown: %s", ep.Ref.ID, n.Why)
+			return
+		case n.IsSet() && s3Service.MatchString(n.Val):
+			p.Passf(c.Ref, n.At.Or(ep.Ref.Loc), "VPC %s has S3 endpoint %s", vpc, ep.Ref.ID)
+			return
+		}
+	}
+	v, ok := p.Evidence.VPC(vpc, c.Ref.Loc)
+	if !ok || !v.EndpointsComplete.Get(false) {
+		p.Unknownf(c.Ref, at, "VPC %s is not defined in the scanned inputs, so its endpoints are unknown", vpc)
+		return
+	}
+	p.Failf(c.Ref, at, "VPC %s has no S3 gateway or interface endpoint, so S3 traffic leaves through a NAT gateway or the internet", vpc)
+}
+
+// clusterVPC returns the VPC of the cluster's first subnet, else of its
+// first security group that says.
+func clusterVPC(p *control.Pass, c *model.Cluster) (vpc string, at model.Loc, why string) {
+	if ids := c.SubnetIDs; ids.IsSet() && len(ids.Val) > 0 {
+		if s, ok := p.Evidence.Subnet(ids.Val[0], c.Ref.Loc); ok {
+			if s.VPCID.IsSet() {
+				return s.VPCID.Val, ids.At, ""
+			}
+			if s.VPCID.IsUnknown() {
+				return "", ids.At, s.VPCID.Why
+			}
+		}
+	}
+	for _, g := range c.AllGroups() {
+		if !g.IsSet() {
+			continue
+		}
+		if sg := p.Evidence.SecurityGroup(g.Val, c.Ref.Loc); sg != nil && sg.VPCID.IsSet() {
+			return sg.VPCID.Val, c.SubnetIDs.At.Or(g.At), ""
+		}
+	}
+	switch ids := c.SubnetIDs; {
+	case ids.IsUnknown():
+		return "", ids.At, ids.Why
+	case ids.IsSet() && len(ids.Val) > 0:
+		return "", ids.At, fmt.Sprintf("subnet %q is not in the scanned inputs", ids.Val[0])
+	}
+	return "", c.Ref.Loc, "the cluster names no subnet and no security group whose VPC is known"
 }

@@ -15,9 +15,15 @@ type Evidence struct {
 	Roles                  []*Role
 	Policies               []*Policy // managed policies declared on their own
 	InstanceProfiles       []*InstanceProfile
+	Subnets                []*Subnet
+	RouteTables            []*RouteTable
+	VPCEndpoints           []*VPCEndpoint
+	Buckets                []*Bucket
+	VPCs                   []*VPC
 
-	once sync.Once
-	idx  *index
+	once    sync.Once
+	netOnce netOnce
+	idx     *index
 }
 
 type index struct {
@@ -36,6 +42,11 @@ func (e *Evidence) Merge(o *Evidence) {
 	e.Roles = append(e.Roles, o.Roles...)
 	e.Policies = append(e.Policies, o.Policies...)
 	e.InstanceProfiles = append(e.InstanceProfiles, o.InstanceProfiles...)
+	e.Subnets = append(e.Subnets, o.Subnets...)
+	e.RouteTables = append(e.RouteTables, o.RouteTables...)
+	e.VPCEndpoints = append(e.VPCEndpoints, o.VPCEndpoints...)
+	e.Buckets = append(e.Buckets, o.Buckets...)
+	e.VPCs = append(e.VPCs, o.VPCs...)
 }
 
 func (e *Evidence) index() *index {

@@ -3,6 +3,7 @@ package scan
 import (
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/cfn"
 	"github.com/emrguard/emrguard/source/request"
 	"github.com/emrguard/emrguard/source/secconf"
 	"github.com/emrguard/emrguard/source/tree"
@@ -22,6 +23,7 @@ type Loader struct {
 // Loaders are tried in order; the first whose Detect accepts a file reads
 // it. Each source adds its line here.
 var Loaders = []Loader{
+	{cfn.LoaderName, "json yaml", cfn.Detect, cfn.Load},
 	{"cluster request", "json", request.DetectCluster, first(request.LoadCluster)},
 	{"security configuration", "json", secconf.Detect, first(secconf.Load)},
 	{"security groups", "json", request.DetectGroups, first(request.LoadGroups)},

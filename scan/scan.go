@@ -16,6 +16,7 @@ import (
 
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/cfn"
 	"github.com/emrguard/emrguard/source/tree"
 )
 
@@ -32,6 +33,9 @@ var skipDirs = map[string]bool{".git": true, ".terraform": true, "node_modules":
 type Options struct {
 	MaxFileSize int64     // bytes; 0 means DefaultMaxFileSize
 	Stdin       io.Reader // read for the path "-"
+	// CFNParams are values for CloudFormation template parameters (and
+	// pseudo parameters), read from --cfn-params; they win over defaults.
+	CFNParams cfn.Params
 }
 
 // Result is what a scan learned.
@@ -177,7 +181,11 @@ func readOne(in input, opt Options) (out fileResult) {
 	}
 	for _, l := range Loaders {
 		if strings.Contains(l.Formats, format) && l.Detect(docs[0]) {
-			out.ev, out.diags = l.Load(in.path, docs)
+			load := l.Load
+			if l.Name == cfn.LoaderName && opt.CFNParams.Values != nil {
+				load = cfn.LoadWith(opt.CFNParams) // the one loader that takes options
+			}
+			out.ev, out.diags = load(in.path, docs)
 			return out
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/emrguard/emrguard/report"
 	"github.com/emrguard/emrguard/scan"
 	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/cfn"
 )
 
 // outputFlags are the flags every command that produces results takes.
@@ -102,8 +103,9 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	var o outputFlags
 	o.register(fs)
 	maxSize := fs.String("max-file-size", "20MiB", "refuse input files larger than `SIZE` (bytes, or with KiB, MiB, GiB)")
+	cfnParams := fs.String("cfn-params", "", "CloudFormation parameter values from `FILE` ([{\"ParameterKey\",\"ParameterValue\"}] or {\"Parameters\":{…}}); pseudo parameters such as AWS::Region may be given too")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: emrguard scan [PATH|-]... [flags]\n\nScans security configurations, RunJobFlow / create-cluster requests,\ndescribe-cluster and describe-security-groups output.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: emrguard scan [PATH|-]... [flags]\n\nScans CloudFormation templates, security configurations, RunJobFlow /\ncreate-cluster requests, describe-cluster and describe-security-groups output.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	paths, err := parseFlags(fs, args)
@@ -121,7 +123,13 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	res := scan.Paths(paths, scan.Options{MaxFileSize: limit, Stdin: e.stdin})
+	opt := scan.Options{MaxFileSize: limit, Stdin: e.stdin}
+	if *cfnParams != "" {
+		if opt.CFNParams, err = cfn.ReadParams(*cfnParams); err != nil {
+			return 0, usagef("--cfn-params: %v", err)
+		}
+	}
+	res := scan.Paths(paths, opt)
 	results := control.Evaluate(s.controls, res.Evidence, control.IaC, s.cfg)
 	run := &report.Run{
 		Tool:    report.Tool{Name: "emrguard", Version: version()},

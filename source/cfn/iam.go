@@ -1,0 +1,169 @@
+package cfn
+
+import (
+	"fmt"
+
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/iampolicy"
+	"github.com/emrguard/emrguard/source/tree"
+)
+
+func (r *reader) document(p *tree.Node, key string) *model.PolicyDocument {
+	v, at, ok := prop(p, key)
+	if !ok {
+		return nil
+	}
+	if v.Kind == tree.Unknown {
+		v = tree.UnknownNode(v.Text, at)
+	}
+	doc, diags := iampolicy.Decode(v)
+	r.diags = append(r.diags, diags...)
+	return doc
+}
+
+func (r *reader) role(res *resource, p *tree.Node) {
+	role := &model.Role{Ref: r.ref(res), Name: r.str(p, "RoleName"), PoliciesComplete: model.Known(true, res.at)}
+	if role.Name.IsSet() {
+		role.Ref.Name = role.Name.Val
+	}
+	role.Trust = r.document(p, "AssumeRolePolicyDocument")
+	if role.Trust == nil {
+		r.errorf(res.at, "role %s has no AssumeRolePolicyDocument (a required property)", res.id)
+	}
+	incomplete := func(why string, at model.Loc) { role.PoliciesComplete = model.Unresolved[bool](why, at) }
+	if v, at, ok := prop(p, "Policies"); ok {
+		switch v.Kind {
+		case tree.Unknown:
+			incomplete("Policies is unknown: "+v.Text, at)
+		case tree.Array:
+			for _, it := range v.Items {
+				if it.Kind != tree.Object {
+					incomplete("an inline policy is unknown", it.At)
+					continue
+				}
+				pol := &model.Policy{Ref: model.Ref{Kind: res.typ + ".Policies", ID: res.id, Loc: it.At}, Name: r.str(it, "PolicyName"), Document: r.document(it, "PolicyDocument")}
+				if pol.Name.IsSet() {
+					pol.Ref.ID = res.id + "/" + pol.Name.Val
+					pol.Ref.Name = pol.Name.Val
+				}
+				role.Policies = append(role.Policies, pol)
+			}
+		default:
+			r.errorf(v.At, "Policies of %s is a %s, want a list", res.id, v.Kind)
+			incomplete("Policies is not a list", at)
+		}
+	}
+	if v, at, ok := prop(p, "ManagedPolicyArns"); ok {
+		switch v.Kind {
+		case tree.Unknown:
+			incomplete("ManagedPolicyArns is unknown: "+v.Text, at)
+		case tree.Array:
+			for _, it := range v.Items {
+				if id, _, isRef := refTarget(it); isRef {
+					// A managed policy of the template: linked in linkIAM.
+					role.Policies = append(role.Policies, &model.Policy{Ref: model.Ref{Kind: "AWS::IAM::ManagedPolicy", ID: id, Loc: it.At}})
+					continue
+				}
+				f := r.strOf(it, "ManagedPolicyArns", it.At)
+				if !f.IsSet() {
+					incomplete("a managed policy ARN is unknown: "+f.Why, it.At)
+					continue
+				}
+				role.Policies = append(role.Policies, &model.Policy{Ref: model.Ref{Kind: "AWS::IAM::ManagedPolicy", ID: f.Val, Loc: it.At}, ARN: f})
+			}
+		default:
+			r.errorf(v.At, "ManagedPolicyArns of %s is a %s, want a list", res.id, v.Kind)
+			incomplete("ManagedPolicyArns is not a list", at)
+		}
+	}
+	r.roles[res.id] = role
+	if role.Name.IsSet() {
+		r.roles[role.Name.Val] = role
+	}
+	r.ev.Roles = append(r.ev.Roles, role)
+}
+
+// policy reads AWS::IAM::Policy and AWS::IAM::ManagedPolicy.
+func (r *reader) policy(res *resource, p *tree.Node) {
+	nameKey := "PolicyName"
+	if res.typ == "AWS::IAM::ManagedPolicy" {
+		nameKey = "ManagedPolicyName"
+	}
+	pol := &model.Policy{Ref: r.ref(res), Name: r.str(p, nameKey), Document: r.document(p, "PolicyDocument")}
+	if pol.Name.IsSet() {
+		pol.Ref.Name = pol.Name.Val
+	}
+	if pol.Document == nil {
+		pol.Document = &model.PolicyDocument{At: res.at, Unknown: "policy has no PolicyDocument"}
+		r.errorf(res.at, "policy %s has no PolicyDocument (a required property)", res.id)
+	}
+	if v, at, ok := prop(p, "Roles"); ok {
+		if v.Kind == tree.Array {
+			for _, it := range v.Items {
+				pol.Attached = append(pol.Attached, r.linkOf(it, "Roles", it.At, false))
+			}
+		} else {
+			pol.Attached = append(pol.Attached, r.linkOf(v, "Roles", at, false))
+		}
+	}
+	r.policies[res.id] = pol
+	r.ev.Policies = append(r.ev.Policies, pol)
+}
+
+func (r *reader) instanceProfile(res *resource, p *tree.Node) {
+	ip := &model.InstanceProfile{Ref: r.ref(res), Name: r.str(p, "InstanceProfileName")}
+	if ip.Name.IsSet() {
+		ip.Ref.Name = ip.Name.Val
+	}
+	if v, at, ok := prop(p, "Roles"); ok {
+		if v.Kind == tree.Array {
+			for _, it := range v.Items {
+				ip.Roles = append(ip.Roles, r.linkOf(it, "Roles", it.At, true))
+			}
+		} else {
+			ip.Roles = append(ip.Roles, r.linkOf(v, "Roles", at, true))
+		}
+	}
+	r.ev.InstanceProfiles = append(r.ev.InstanceProfiles, ip)
+}
+
+// linkIAM puts the managed policies a role lists by reference, and the
+// policies that name their roles, on those roles. A policy attached to a
+// role that cannot be resolved may be any role's, so no role of the
+// template is complete any more.
+func (r *reader) linkIAM() {
+	for _, role := range r.ev.Roles {
+		for i, pol := range role.Policies {
+			if pol.Document == nil && !pol.ARN.IsSet() {
+				if def, ok := r.policies[pol.Ref.ID]; ok {
+					role.Policies[i] = def
+				} else {
+					role.PoliciesComplete = model.Unresolved[bool](fmt.Sprintf("managed policy %s is not an AWS::IAM::ManagedPolicy of the template", pol.Ref.ID), pol.Ref.Loc)
+				}
+			}
+		}
+	}
+	for _, pol := range r.ev.Policies {
+		for _, a := range pol.Attached {
+			switch {
+			case a.IsUnknown():
+				for _, role := range r.ev.Roles {
+					role.PoliciesComplete = model.Unresolved[bool](fmt.Sprintf("policy %s is attached to a role that cannot be resolved: %s", pol.Ref.ID, a.Why), a.At)
+				}
+			case a.IsSet():
+				if role, ok := r.roles[a.Val]; ok && !hasPolicy(role, pol) {
+					role.Policies = append(role.Policies, pol)
+				}
+			}
+		}
+	}
+}
+
+func hasPolicy(role *model.Role, pol *model.Policy) bool {
+	for _, p := range role.Policies {
+		if p == pol {
+			return true
+		}
+	}
+	return false
+}

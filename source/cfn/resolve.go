@@ -1,0 +1,610 @@
+package cfn
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/tree"
+)
+
+// maxSteps bounds the work of resolving one template: each intrinsic and
+// each node visited is a step. Templates are finite trees and every
+// indirection (conditions, resource names) is memoized, so real templates
+// take a few steps per node; this stops pathological ones.
+const maxSteps = 5_000_000
+
+// refTag marks a resolved node that came straight from a Ref or GetAtt of
+// a resource: Tag is refTag + logical ID (+ "." + attribute). It lets the
+// readers follow a reference to the resource whatever the value.
+const refTag = "cfn:ref:"
+
+// noValue is what AWS::NoValue resolves to: the enclosing property or
+// list item is dropped.
+var noValue = &tree.Node{Kind: tree.Null, Tag: "cfn:novalue"}
+
+// refTarget returns the resource (and attribute, for GetAtt) a resolved
+// node was taken from.
+func refTarget(n *tree.Node) (id, attr string, ok bool) {
+	if n == nil || !strings.HasPrefix(n.Tag, refTag) {
+		return "", "", false
+	}
+	id, attr, _ = strings.Cut(n.Tag[len(refTag):], ".")
+	return id, attr, true
+}
+
+// intrinsic recognizes a function call: a short-form YAML tag (!Sub) or a
+// one-key object whose key is Ref or Fn::…. fn is the long name.
+func intrinsic(n *tree.Node) (fn string, arg *tree.Node, ok bool) {
+	if n == nil {
+		return "", nil, false
+	}
+	if strings.HasPrefix(n.Tag, "!") {
+		cp := *n
+		cp.Tag = ""
+		name := n.Tag[1:]
+		if name != "Ref" && name != "Condition" {
+			name = "Fn::" + name
+		}
+		return name, &cp, true
+	}
+	if n.Kind == tree.Object && len(n.Fields) == 1 {
+		k := n.Fields[0].Key
+		if k == "Ref" || strings.HasPrefix(k, "Fn::") {
+			return k, n.Fields[0].Val, true
+		}
+	}
+	return "", nil, false
+}
+
+func (t *template) unknown(at model.Loc, format string, args ...any) *tree.Node {
+	return tree.UnknownNode(fmt.Sprintf(format, args...), at)
+}
+
+// resolve returns n with every intrinsic replaced by its value, an
+// Unknown node with the reason, or noValue. Nodes without intrinsics are
+// returned as they are, not copied.
+func (t *template) resolve(n *tree.Node) *tree.Node {
+	if n == nil {
+		return nil
+	}
+	t.steps++
+	if t.steps > maxSteps {
+		return t.unknown(n.At, "template too complex to resolve (over %d steps)", maxSteps)
+	}
+	if fn, arg, ok := intrinsic(n); ok {
+		return t.call(fn, arg, n.At)
+	}
+	switch n.Kind {
+	case tree.Object:
+		var fields []tree.Member
+		changed := false
+		for i, m := range n.Fields {
+			v := t.resolve(m.Val)
+			if v != m.Val && !changed {
+				changed = true
+				fields = make([]tree.Member, i, len(n.Fields))
+				copy(fields, n.Fields[:i])
+			}
+			if changed && v != noValue {
+				fields = append(fields, tree.Member{Key: m.Key, KeyAt: m.KeyAt, Val: v})
+			}
+		}
+		if changed {
+			return &tree.Node{Kind: tree.Object, Fields: fields, At: n.At}
+		}
+	case tree.Array:
+		var items []*tree.Node
+		changed := false
+		for i, it := range n.Items {
+			v := t.resolve(it)
+			if v != it && !changed {
+				changed = true
+				items = make([]*tree.Node, i, len(n.Items))
+				copy(items, n.Items[:i])
+			}
+			if changed && v != noValue {
+				items = append(items, v)
+			}
+		}
+		if changed {
+			return &tree.Node{Kind: tree.Array, Items: items, At: n.At}
+		}
+	}
+	return n
+}
+
+// call evaluates one intrinsic function written at at.
+func (t *template) call(fn string, arg *tree.Node, at model.Loc) *tree.Node {
+	switch fn {
+	case "Ref":
+		name, ok := arg.Str()
+		if !ok {
+			t.errorf(arg.At, "Ref takes a name, got a %s", arg.Kind)
+			return t.unknown(at, "Ref takes a name, got a %s", arg.Kind)
+		}
+		return t.ref(name, at)
+	case "Fn::GetAtt":
+		return t.getAtt(arg, at)
+	case "Fn::Sub":
+		return t.sub(arg, at)
+	case "Fn::Join":
+		return t.join(arg, at)
+	case "Fn::Select":
+		return t.selectFn(arg, at)
+	case "Fn::Split":
+		return t.split(arg, at)
+	case "Fn::If":
+		return t.ifFn(arg, at)
+	case "Fn::FindInMap":
+		return t.findInMap(arg, at)
+	case "Fn::Base64":
+		v := t.resolve(arg)
+		if v.Kind == tree.Unknown {
+			return v
+		}
+		s, ok := t.text(v)
+		if !ok {
+			t.errorf(arg.At, "Fn::Base64 takes a string, got a %s", v.Kind)
+			return t.unknown(at, "Fn::Base64 takes a string, got a %s", v.Kind)
+		}
+		return &tree.Node{Kind: tree.String, Text: base64.StdEncoding.EncodeToString([]byte(s)), At: at}
+	case "Fn::ImportValue":
+		v := t.resolve(arg)
+		name, _ := v.Str()
+		if name == "" {
+			name = "an export"
+		}
+		return t.unknown(at, "value imported from another stack (%s) is known only at deploy time", name)
+	case "Fn::GetAZs":
+		return t.unknown(at, "availability zones (Fn::GetAZs) are known only at deploy time")
+	case "Fn::Cidr":
+		return t.unknown(at, "Fn::Cidr is not resolved by emrguard")
+	case "Fn::Length":
+		v := t.resolve(arg)
+		switch v.Kind {
+		case tree.Unknown:
+			return v
+		case tree.Array:
+			return &tree.Node{Kind: tree.Number, Text: strconv.Itoa(len(v.Items)), At: at}
+		}
+		t.errorf(arg.At, "Fn::Length takes a list, got a %s", v.Kind)
+		return t.unknown(at, "Fn::Length takes a list, got a %s", v.Kind)
+	case "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Condition":
+		c := t.evalCond(&tree.Node{Kind: tree.Object, Fields: []tree.Member{{Key: fn, KeyAt: at, Val: arg}}, At: at})
+		if !c.known {
+			return t.unknown(at, "%s", c.why)
+		}
+		return &tree.Node{Kind: tree.Bool, Text: strconv.FormatBool(c.val), At: at}
+	case "Fn::Transform":
+		return t.unknown(at, "Fn::Transform (a macro) runs only at deploy time")
+	}
+	t.warnf(at, "unknown intrinsic function %s; its value is unknown", fn)
+	return t.unknown(at, "unknown intrinsic function %s", fn)
+}
+
+// pseudo are CloudFormation's pseudo parameters.
+var pseudo = map[string]bool{
+	"AWS::AccountId": true, "AWS::NotificationARNs": true, "AWS::Partition": true, "AWS::Region": true,
+	"AWS::StackId": true, "AWS::StackName": true, "AWS::URLSuffix": true,
+}
+
+// ref resolves Ref name: AWS::NoValue, a pseudo parameter, a parameter or
+// a resource.
+func (t *template) ref(name string, at model.Loc) *tree.Node {
+	if name == "AWS::NoValue" {
+		return noValue
+	}
+	if pseudo[name] {
+		if v, ok := t.given.Values[name]; ok {
+			if name == "AWS::NotificationARNs" {
+				return listNode(v, at)
+			}
+			return &tree.Node{Kind: tree.String, Text: v, At: at}
+		}
+		return t.unknown(at, "pseudo parameter %s is known only at deploy time (give it with --cfn-params)", name)
+	}
+	if p, ok := t.params[name]; ok {
+		return t.param(name, p, at)
+	}
+	if r, ok := t.resources[name]; ok {
+		return t.resourceRef(r, at)
+	}
+	t.errorf(at, "Ref names %s, which is neither a parameter nor a resource of the template", name)
+	return t.unknown(at, "Ref names %s, which is neither a parameter nor a resource of the template", name)
+}
+
+func listNode(s string, at model.Loc) *tree.Node {
+	n := &tree.Node{Kind: tree.Array, At: at}
+	if s == "" {
+		return n
+	}
+	for _, part := range strings.Split(s, ",") {
+		n.Items = append(n.Items, &tree.Node{Kind: tree.String, Text: strings.TrimSpace(part), At: at})
+	}
+	return n
+}
+
+// param returns the value of a parameter: given, else its Default.
+func (t *template) param(name string, p *tree.Node, at model.Loc) *tree.Node {
+	typ, _ := p.Get("Type").Str()
+	val, given := t.given.Values[name]
+	if !given {
+		if strings.HasPrefix(typ, "AWS::SSM::Parameter::Value<") {
+			def, _ := p.Get("Default").Str()
+			return t.unknown(at, "parameter %s is read from SSM Parameter Store (%s) at deploy time; give its value with --cfn-params", name, def)
+		}
+		d := p.Get("Default")
+		if d == nil {
+			return t.unknown(at, "parameter %s has no default and no value was given (--cfn-params)", name)
+		}
+		switch d.Kind {
+		case tree.String, tree.Number, tree.Bool:
+			val = d.Text
+		case tree.Array:
+			parts := make([]string, 0, len(d.Items))
+			for _, it := range d.Items {
+				s, _ := t.text(it)
+				parts = append(parts, s)
+			}
+			val = strings.Join(parts, ",")
+		case tree.Null:
+			val = ""
+		default:
+			t.errorf(d.At, "Default of parameter %s is a %s, want a string", name, d.Kind)
+			return t.unknown(at, "Default of parameter %s is a %s, want a string", name, d.Kind)
+		}
+	}
+	switch {
+	case typ == "CommaDelimitedList" || strings.HasPrefix(typ, "List<") || strings.Contains(typ, "<List<"):
+		return listNode(val, at)
+	case typ == "Number":
+		return &tree.Node{Kind: tree.Number, Text: val, At: at}
+	}
+	return &tree.Node{Kind: tree.String, Text: val, At: at}
+}
+
+// nameProps are the properties whose value a Ref of the resource returns,
+// for the types where Ref returns a name the template may set.
+var nameProps = map[string]string{
+	"AWS::EMR::SecurityConfiguration": "Name",
+	"AWS::IAM::Role":                  "RoleName",
+	"AWS::IAM::InstanceProfile":       "InstanceProfileName",
+	"AWS::S3::Bucket":                 "BucketName",
+	"AWS::EC2::KeyPair":               "KeyName",
+	"AWS::IAM::User":                  "UserName",
+	"AWS::IAM::Group":                 "GroupName",
+}
+
+// resourceRef returns the value of Ref on a resource, tagged with the
+// resource: its name when the template sets it, else Unknown.
+func (t *template) resourceRef(r *resource, at model.Loc) *tree.Node {
+	tag := refTag + r.id
+	prop, ok := nameProps[r.typ]
+	if !ok {
+		n := t.unknown(at, "the ID of %s (%s) is known only after deployment", r.id, r.typ)
+		n.Tag = tag
+		return n
+	}
+	if r.name == nil {
+		if r.nameBusy {
+			t.errorf(at, "circular reference: the name of %s depends on itself", r.id)
+			n := t.unknown(at, "circular reference: the name of %s depends on itself", r.id)
+			n.Tag = tag
+			return n
+		}
+		r.nameBusy = true
+		var v *tree.Node
+		if r.props != nil {
+			v = t.resolve(r.props.Get(prop))
+		}
+		r.nameBusy = false
+		switch {
+		case v == nil || v == noValue:
+			v = t.unknown(r.at, "%s sets no %s, so CloudFormation generates its name at deploy time", r.id, prop)
+		case v.Kind == tree.Unknown:
+			v = t.unknown(r.at, "the %s of %s is unknown: %s", prop, r.id, v.Text)
+		case v.Kind != tree.String && v.Kind != tree.Number:
+			t.errorf(v.At, "%s of %s is a %s, want a string", prop, r.id, v.Kind)
+			v = t.unknown(v.At, "%s of %s is a %s, want a string", prop, r.id, v.Kind)
+		}
+		r.name = v
+	}
+	n := &tree.Node{Kind: r.name.Kind, Text: r.name.Text, At: at, Tag: tag}
+	return n
+}
+
+// getAtt returns an attribute of a resource: known only after deployment,
+// but tagged with the resource so that readers can follow it.
+func (t *template) getAtt(arg *tree.Node, at model.Loc) *tree.Node {
+	var res, attr string
+	switch arg.Kind {
+	case tree.String:
+		res, attr, _ = strings.Cut(arg.Text, ".")
+	case tree.Array:
+		if len(arg.Items) == 2 {
+			res, _ = arg.Items[0].Str()
+			a := t.resolve(arg.Items[1])
+			attr, _ = a.Str()
+		}
+	}
+	if res == "" || attr == "" {
+		t.errorf(arg.At, "Fn::GetAtt takes [Resource, Attribute] or \"Resource.Attribute\"")
+		return t.unknown(at, "Fn::GetAtt takes [Resource, Attribute] or \"Resource.Attribute\"")
+	}
+	r, ok := t.resources[res]
+	if !ok {
+		t.errorf(arg.At, "Fn::GetAtt names %s, which is not a resource of the template", res)
+		return t.unknown(at, "Fn::GetAtt names %s, which is not a resource of the template", res)
+	}
+	n := t.unknown(at, "%s.%s is known only after deployment", r.id, attr)
+	n.Tag = refTag + r.id + "." + attr
+	return n
+}
+
+// text returns the string form of a scalar, as CloudFormation would
+// substitute it.
+func (t *template) text(n *tree.Node) (string, bool) {
+	switch n.Kind {
+	case tree.String, tree.Number, tree.Bool:
+		return n.Text, true
+	}
+	return "", false
+}
+
+// sub evaluates Fn::Sub in both forms: "template" and [template, {vars}].
+func (t *template) sub(arg *tree.Node, at model.Loc) *tree.Node {
+	tmpl := arg
+	var vars *tree.Node
+	if arg.Kind == tree.Array {
+		if len(arg.Items) != 2 {
+			t.errorf(arg.At, "Fn::Sub takes a string or [string, {variables}]")
+			return t.unknown(at, "Fn::Sub takes a string or [string, {variables}]")
+		}
+		tmpl, vars = arg.Items[0], arg.Items[1]
+		if vars.Kind != tree.Object {
+			t.errorf(vars.At, "the variables of Fn::Sub are a %s, want an object", vars.Kind)
+			return t.unknown(at, "the variables of Fn::Sub are a %s, want an object", vars.Kind)
+		}
+	}
+	s, ok := tmpl.Str()
+	if !ok {
+		t.errorf(tmpl.At, "Fn::Sub takes a string, got a %s", tmpl.Kind)
+		return t.unknown(at, "Fn::Sub takes a string, got a %s", tmpl.Kind)
+	}
+	out, why := t.expand(s, vars, tmpl.At, nil)
+	if why != "" {
+		return t.unknown(at, "%s", why)
+	}
+	return &tree.Node{Kind: tree.String, Text: out, At: at}
+}
+
+// expand substitutes the ${…} of a Fn::Sub template. keep, when not nil,
+// says which unknown variables to leave in place as ${Name} instead of
+// making the whole string unknown. why is the reason the result is
+// unknown, or "".
+func (t *template) expand(s string, vars *tree.Node, at model.Loc, keep func(name string) bool) (out, why string) {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		name := s[i+2 : i+j]
+		s = s[i+j+1:]
+		if strings.HasPrefix(name, "!") {
+			b.WriteString("${" + name[1:] + "}")
+			continue
+		}
+		name = strings.TrimSpace(name)
+		var v *tree.Node
+		switch {
+		case vars != nil && vars.Get(name) != nil:
+			v = t.resolve(vars.Get(name))
+		case strings.Contains(name, "."):
+			res, attr, _ := strings.Cut(name, ".")
+			if _, ok := t.resources[res]; !ok {
+				t.errorf(at, "Fn::Sub names ${%s}, but %s is not a resource of the template", name, res)
+				return "", fmt.Sprintf("Fn::Sub names ${%s}, but %s is not a resource of the template", name, res)
+			}
+			v = t.getAtt(&tree.Node{Kind: tree.Array, Items: []*tree.Node{{Kind: tree.String, Text: res}, {Kind: tree.String, Text: attr}}, At: at}, at)
+		case name == "AWS::NoValue" || pseudo[name] || t.params[name] != nil || t.resources[name] != nil:
+			v = t.ref(name, at)
+		default:
+			t.errorf(at, "Fn::Sub names ${%s}, which is no parameter, resource or variable", name)
+			return "", fmt.Sprintf("Fn::Sub names ${%s}, which is no parameter, resource or variable", name)
+		}
+		if v == noValue {
+			v = &tree.Node{Kind: tree.String}
+		}
+		if v.Kind == tree.Unknown {
+			if keep != nil && keep(name) {
+				b.WriteString("${" + name + "}")
+				continue
+			}
+			if why == "" {
+				why = v.Text
+			}
+			continue
+		}
+		txt, ok := t.text(v)
+		if !ok {
+			t.errorf(at, "Fn::Sub variable ${%s} is a %s, want a string", name, v.Kind)
+			return "", fmt.Sprintf("Fn::Sub variable ${%s} is a %s, want a string", name, v.Kind)
+		}
+		b.WriteString(txt)
+	}
+	return b.String(), why
+}
+
+func (t *template) list(arg *tree.Node, fn string, n int) ([]*tree.Node, bool) {
+	if arg.Kind != tree.Array || len(arg.Items) < n {
+		t.errorf(arg.At, "%s takes a list of %d items, got a %s", fn, n, arg.Kind)
+		return nil, false
+	}
+	return arg.Items, true
+}
+
+func (t *template) join(arg *tree.Node, at model.Loc) *tree.Node {
+	items, ok := t.list(arg, "Fn::Join", 2)
+	if !ok {
+		return t.unknown(at, "Fn::Join takes [delimiter, [values]]")
+	}
+	delim, ok := t.text(t.resolve(items[0]))
+	if !ok {
+		t.errorf(items[0].At, "the delimiter of Fn::Join is not a string")
+		return t.unknown(at, "the delimiter of Fn::Join is not a string")
+	}
+	l := t.resolve(items[1])
+	switch l.Kind {
+	case tree.Unknown:
+		return t.unknown(at, "%s", l.Text)
+	case tree.Array:
+	default:
+		t.errorf(items[1].At, "Fn::Join joins a list, got a %s", l.Kind)
+		return t.unknown(at, "Fn::Join joins a list, got a %s", l.Kind)
+	}
+	parts := make([]string, 0, len(l.Items))
+	for _, it := range l.Items {
+		if it.Kind == tree.Unknown {
+			return t.unknown(at, "%s", it.Text)
+		}
+		s, ok := t.text(it)
+		if !ok {
+			t.errorf(it.At, "Fn::Join item is a %s, want a string", it.Kind)
+			return t.unknown(at, "Fn::Join item is a %s, want a string", it.Kind)
+		}
+		parts = append(parts, s)
+	}
+	return &tree.Node{Kind: tree.String, Text: strings.Join(parts, delim), At: at}
+}
+
+func (t *template) selectFn(arg *tree.Node, at model.Loc) *tree.Node {
+	items, ok := t.list(arg, "Fn::Select", 2)
+	if !ok {
+		return t.unknown(at, "Fn::Select takes [index, [values]]")
+	}
+	idx := t.resolve(items[0])
+	if idx.Kind == tree.Unknown {
+		return t.unknown(at, "%s", idx.Text)
+	}
+	i, ok := idx.Int()
+	if !ok {
+		t.errorf(items[0].At, "the index of Fn::Select is not a number")
+		return t.unknown(at, "the index of Fn::Select is not a number")
+	}
+	l := t.resolve(items[1])
+	switch l.Kind {
+	case tree.Unknown:
+		return t.unknown(at, "%s", l.Text)
+	case tree.Array:
+	default:
+		t.errorf(items[1].At, "Fn::Select picks from a list, got a %s", l.Kind)
+		return t.unknown(at, "Fn::Select picks from a list, got a %s", l.Kind)
+	}
+	if i < 0 || i >= len(l.Items) {
+		t.errorf(items[0].At, "Fn::Select index %d is out of range (the list has %d items)", i, len(l.Items))
+		return t.unknown(at, "Fn::Select index %d is out of range", i)
+	}
+	return relocate(l.Items[i], at)
+}
+
+// relocate returns n positioned at the place of use, unless n is a
+// structure (kept where it is written).
+func relocate(n *tree.Node, at model.Loc) *tree.Node {
+	switch n.Kind {
+	case tree.Object, tree.Array:
+		return n
+	}
+	cp := *n
+	cp.At = at
+	return &cp
+}
+
+func (t *template) split(arg *tree.Node, at model.Loc) *tree.Node {
+	items, ok := t.list(arg, "Fn::Split", 2)
+	if !ok {
+		return t.unknown(at, "Fn::Split takes [delimiter, string]")
+	}
+	delim, ok1 := t.text(t.resolve(items[0]))
+	src := t.resolve(items[1])
+	if src.Kind == tree.Unknown {
+		return t.unknown(at, "%s", src.Text)
+	}
+	s, ok2 := t.text(src)
+	if !ok1 || !ok2 || delim == "" {
+		t.errorf(arg.At, "Fn::Split takes [delimiter, string]")
+		return t.unknown(at, "Fn::Split takes [delimiter, string]")
+	}
+	n := &tree.Node{Kind: tree.Array, At: at}
+	for _, part := range strings.Split(s, delim) {
+		n.Items = append(n.Items, &tree.Node{Kind: tree.String, Text: part, At: at})
+	}
+	return n
+}
+
+func (t *template) ifFn(arg *tree.Node, at model.Loc) *tree.Node {
+	items, ok := t.list(arg, "Fn::If", 3)
+	if !ok {
+		return t.unknown(at, "Fn::If takes [condition, value if true, value if false]")
+	}
+	name, ok := items[0].Str()
+	if !ok {
+		t.errorf(items[0].At, "Fn::If names a condition, got a %s", items[0].Kind)
+		return t.unknown(at, "Fn::If names a condition, got a %s", items[0].Kind)
+	}
+	c := t.condition(name, items[0].At)
+	if c.known {
+		if c.val {
+			return t.resolve(items[1])
+		}
+		return t.resolve(items[2])
+	}
+	a, b := t.resolve(items[1]), t.resolve(items[2])
+	if sa, ok := t.text(a); ok {
+		if sb, ok := t.text(b); ok && sa == sb {
+			return a
+		}
+	}
+	return t.unknown(at, "condition %s is unknown: %s", name, c.why)
+}
+
+func (t *template) findInMap(arg *tree.Node, at model.Loc) *tree.Node {
+	items, ok := t.list(arg, "Fn::FindInMap", 3)
+	if !ok {
+		return t.unknown(at, "Fn::FindInMap takes [map, top-level key, second-level key]")
+	}
+	var keys [3]string
+	for i := range 3 {
+		v := t.resolve(items[i])
+		if v.Kind == tree.Unknown {
+			return t.unknown(at, "%s", v.Text)
+		}
+		s, ok := t.text(v)
+		if !ok {
+			t.errorf(items[i].At, "Fn::FindInMap key is a %s, want a string", v.Kind)
+			return t.unknown(at, "Fn::FindInMap key is a %s, want a string", v.Kind)
+		}
+		keys[i] = s
+	}
+	v := t.mappings.Get(keys[0]).Get(keys[1]).Get(keys[2])
+	if v == nil {
+		if len(items) > 3 {
+			if d := items[3].Get("DefaultValue"); d != nil {
+				return t.resolve(d)
+			}
+		}
+		t.errorf(at, "Fn::FindInMap: Mappings has no %s → %s → %s", keys[0], keys[1], keys[2])
+		return t.unknown(at, "Fn::FindInMap: Mappings has no %s → %s → %s", keys[0], keys[1], keys[2])
+	}
+	return relocate(t.resolve(v), at)
+}

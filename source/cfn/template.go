@@ -1,0 +1,150 @@
+package cfn
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/tree"
+)
+
+// LoaderName is the name of the loader in scan's table.
+const LoaderName = "CloudFormation template"
+
+// Detect reports whether a document is a CloudFormation template: it has
+// AWSTemplateFormatVersion, or a Resources object holding at least one
+// resource whose Type names an AWS (or Custom::) resource type.
+func Detect(root *tree.Node) bool {
+	if root == nil || root.Kind != tree.Object {
+		return false
+	}
+	if root.Get("AWSTemplateFormatVersion") != nil {
+		return true
+	}
+	res := root.Get("Resources")
+	if res == nil || res.Kind != tree.Object {
+		return false
+	}
+	for _, m := range res.Fields {
+		if t, ok := m.Val.Get("Type").Str(); ok && (strings.HasPrefix(t, "AWS::") || strings.HasPrefix(t, "Custom::")) {
+			return true
+		}
+	}
+	return false
+}
+
+// Load reads every template document of a file with parameter defaults
+// only; LoadWith takes parameter values and pseudo parameters.
+func Load(file string, docs []*tree.Node) (*model.Evidence, source.Diagnostics) {
+	return LoadWith(Params{})(file, docs)
+}
+
+// LoadWith returns a loader that resolves parameters from p before their
+// defaults.
+func LoadWith(p Params) func(file string, docs []*tree.Node) (*model.Evidence, source.Diagnostics) {
+	return func(file string, docs []*tree.Node) (*model.Evidence, source.Diagnostics) {
+		ev := &model.Evidence{}
+		var diags source.Diagnostics
+		for _, d := range docs {
+			if !Detect(d) {
+				continue
+			}
+			t := newTemplate(file, d, p)
+			ev.Merge(t.read())
+			diags = append(diags, t.diags...)
+		}
+		return ev, diags
+	}
+}
+
+// resource is one entry of Resources.
+type resource struct {
+	id    string
+	typ   string
+	node  *tree.Node // the resource object
+	props *tree.Node // Properties as written (nil when absent)
+	at    model.Loc  // the logical ID's line
+
+	// nameState memoizes the resolution of the resource's Ref value.
+	nameBusy bool
+	name     *tree.Node
+}
+
+// template is one template being resolved and read.
+type template struct {
+	file       string
+	root       *tree.Node
+	params     map[string]*tree.Node // Parameters entries
+	given      Params
+	mappings   *tree.Node
+	conditions *tree.Node
+	resources  map[string]*resource
+	order      []*resource // document order
+
+	conds    map[string]cond
+	condBusy map[string]bool
+	steps    int
+	diags    source.Diagnostics
+	reported map[string]bool // diagnostics already given, by message and place
+}
+
+func newTemplate(file string, root *tree.Node, p Params) *template {
+	t := &template{
+		file: file, root: root, given: p, params: map[string]*tree.Node{}, resources: map[string]*resource{},
+		conds: map[string]cond{}, condBusy: map[string]bool{}, reported: map[string]bool{},
+	}
+	if ps := root.Get("Parameters"); ps != nil {
+		if ps.Kind != tree.Object {
+			t.errorf(ps.At, "Parameters is a %s, want an object", ps.Kind)
+		} else {
+			for _, m := range ps.Fields {
+				t.params[m.Key] = m.Val
+			}
+		}
+	}
+	t.mappings = root.Get("Mappings")
+	t.conditions = root.Get("Conditions")
+	res := root.Get("Resources")
+	switch {
+	case res == nil:
+	case res.Kind != tree.Object:
+		t.errorf(res.At, "Resources is a %s, want an object", res.Kind)
+	default:
+		for _, m := range res.Fields {
+			if m.Val.Kind != tree.Object {
+				t.errorf(m.Val.At, "resource %s is a %s, want an object", m.Key, m.Val.Kind)
+				continue
+			}
+			typ, _ := m.Val.Get("Type").Str()
+			r := &resource{id: m.Key, typ: typ, node: m.Val, props: m.Val.Get("Properties"), at: m.KeyAt}
+			if r.props != nil && r.props.Kind != tree.Object && r.props.Kind != tree.Unknown {
+				t.errorf(r.props.At, "Properties of %s is a %s, want an object", m.Key, r.props.Kind)
+				r.props = nil
+			}
+			t.resources[m.Key] = r
+			t.order = append(t.order, r)
+		}
+	}
+	return t
+}
+
+func (t *template) errorf(at model.Loc, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	key := fmt.Sprintf("%d:%d:%s", at.Line, at.Col, msg)
+	if t.reported[key] {
+		return
+	}
+	t.reported[key] = true
+	t.diags.Errorf(at, msg)
+}
+
+func (t *template) warnf(at model.Loc, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	key := fmt.Sprintf("w%d:%d:%s", at.Line, at.Col, msg)
+	if t.reported[key] {
+		return
+	}
+	t.reported[key] = true
+	t.diags.Warnf(at, msg)
+}
