@@ -32,6 +32,9 @@ var skipDirs = map[string]bool{".git": true, ".terraform": true, "node_modules":
 type Options struct {
 	MaxFileSize int64     // bytes; 0 means DefaultMaxFileSize
 	Stdin       io.Reader // read for the path "-"
+	// EMRNamespaces are Kubernetes namespaces the user declares EMR on
+	// EKS's (--emr-namespace), beside those the inputs show.
+	EMRNamespaces []string
 }
 
 // Result is what a scan learned.
@@ -48,6 +51,9 @@ func Paths(paths []string, opt Options) *Result {
 		opt.MaxFileSize = DefaultMaxFileSize
 	}
 	res := &Result{Evidence: &model.Evidence{}}
+	for _, ns := range opt.EMRNamespaces {
+		res.Evidence.EMRNamespaces = append(res.Evidence.EMRNamespaces, &model.EMRNamespace{Name: ns, Ref: model.Ref{Kind: "flag", ID: "--emr-namespace " + ns}})
+	}
 	var files []input
 	for _, p := range paths {
 		if p == "-" {

@@ -102,6 +102,8 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	var o outputFlags
 	o.register(fs)
 	maxSize := fs.String("max-file-size", "20MiB", "refuse input files larger than `SIZE` (bytes, or with KiB, MiB, GiB)")
+	var emrNS namespaces
+	fs.Var(&emrNS, "emr-namespace", "treat Kubernetes `NAMESPACE` as EMR on EKS's (repeatable), beside those the inputs show")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: emrguard scan [PATH|-]... [flags]\n\nScans security configurations, RunJobFlow / create-cluster requests,\ndescribe-cluster and describe-security-groups output.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -121,7 +123,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	res := scan.Paths(paths, scan.Options{MaxFileSize: limit, Stdin: e.stdin})
+	res := scan.Paths(paths, scan.Options{MaxFileSize: limit, Stdin: e.stdin, EMRNamespaces: emrNS})
 	results := control.Evaluate(s.controls, res.Evidence, control.IaC, s.cfg)
 	run := &report.Run{
 		Tool:    report.Tool{Name: "emrguard", Version: version()},

@@ -1,7 +1,8 @@
-// Package iamcli reads IAM documents as files hold them: `aws iam get-role`
-// output (the role and its trust policy), `aws iam get-role-policy` output
-// (an inline policy with the role it belongs to), and a bare policy
-// document. Documents are decoded by source/iampolicy, once.
+// Package iamcli reads IAM documents as files hold them: `aws iam
+// get-account-authorization-details` output (every role with all its
+// policies), `aws iam get-role` output (the role and its trust policy),
+// `aws iam get-role-policy` output (an inline policy with the role it
+// belongs to), and a bare policy document. Documents are decoded by source/iampolicy, once.
 package iamcli
 
 import (
@@ -23,6 +24,9 @@ const (
 // Detect reports whether a JSON document is get-role or get-role-policy
 // output, or a policy document (Version and Statement).
 func Detect(root *tree.Node) bool {
+	if detectDetails(root) {
+		return true
+	}
 	if r := root.Get("Role"); r != nil && r.Kind == tree.Object && (r.Get("RoleName") != nil || r.Get("AssumeRolePolicyDocument") != nil) {
 		return true
 	}
@@ -38,6 +42,9 @@ func Detect(root *tree.Node) bool {
 // are not known. Any other bare document is a policy of that name,
 // attached to nothing the file says.
 func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
+	if detectDetails(root) {
+		return loadDetails(root)
+	}
 	ev := &model.Evidence{}
 	stem := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 	if r := root.Get("Role"); r != nil && r.Kind == tree.Object {
@@ -78,7 +85,7 @@ func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
 // decode reads a document that the IAM API returns percent-encoded and the
 // CLI prints decoded: an object, or a string of either form.
 func decode(n *tree.Node) (*model.PolicyDocument, source.Diagnostics) {
-	if s, ok := n.Str(); ok && strings.HasPrefix(s, "%7B") {
+	if s, ok := n.Str(); ok && (strings.HasPrefix(s, "%7B") || strings.HasPrefix(s, "%7b")) {
 		return iampolicy.DecodeURLEncoded(s, n.At)
 	}
 	return iampolicy.Decode(n)
