@@ -32,8 +32,9 @@ var (
 	permSecrets    = permission{resource: "secrets", verbs: []string{"get", "list", "watch"}, what: "read secrets"}
 )
 
-// namelessVerbs are the verbs whose requests carry no object name, so a
-// rule limited by resourceNames never allows them.
+// namelessVerbs are the verbs whose requests on a resource carry no
+// object name, so a rule limited by resourceNames never allows them. A
+// subresource request (create pods/exec) names its parent object.
 var namelessVerbs = map[string]bool{"create": true, "deletecollection": true}
 
 // grants returns the verb of p that rule allows, or "".
@@ -42,7 +43,7 @@ func (p permission) grants(rule *model.RBACRule) string {
 		return ""
 	}
 	for _, v := range p.verbs {
-		if has(rule.Verbs, v) && (len(rule.ResourceNames) == 0 || !namelessVerbs[v]) {
+		if has(rule.Verbs, v) && (len(rule.ResourceNames) == 0 || p.subresource != "" || !namelessVerbs[v]) {
 			return v
 		}
 	}
@@ -119,6 +120,7 @@ func excluded(x *model.RBACIndex, b *model.RBACBinding, s model.Subject) string 
 // grant is the first rule found that grants a permission, and how.
 type grant struct {
 	binding *model.RBACBinding
+	bound   *model.RBACRole
 	rule    *model.RBACRule
 	verb    string
 }
@@ -223,7 +225,7 @@ func rbacControl(p *control.Pass, perm permission) {
 					st.na = ex
 				case st.grant != nil:
 				case rule != nil:
-					st.grant = &grant{binding: b, rule: rule, verb: perm.grants(rule)}
+					st.grant = &grant{binding: b, bound: role, rule: rule, verb: perm.grants(rule)}
 				case role == nil && st.unknown == "":
 					st.unknown, st.unknowAt = fmt.Sprintf("%s %s grants %s %q, which cannot be judged: %s", kindName(b), b.Name, b.RoleRef.Kind, b.RoleRef.Name, why), b.RoleRef.At
 				case role != nil && role.Incomplete != "" && st.unknown == "":
@@ -246,9 +248,13 @@ func rbacControl(p *control.Pass, perm permission) {
 			if len(g.rule.ResourceNames) > 0 {
 				names = " (only on objects named " + strings.Join(g.rule.ResourceNames, ", ") + ")"
 			}
-			p.Failf(st.ref, g.rule.At, "%s %s can %s %s: %s %s grants %s (rule %q %v on %v at %s)%s",
+			from := ""
+			if g.rule.Role != g.bound {
+				from = " aggregated from " + rbacRoleName(g.rule.Role)
+			}
+			p.Failf(st.ref, g.rule.At, "%s %s can %s %s: %s %s binds %s, whose rule at %s%s allows %q on %s%s",
 				st.subject.Kind, st.subject.Name, perm.what, where, kindName(g.binding), g.binding.Name,
-				rbacRoleName(g.rule.Role), g.verb, g.rule.Verbs, g.rule.Resources, g.rule.At, names)
+				rbacRoleName(g.bound), g.rule.At, from, g.verb, strings.Join(g.rule.Resources, ","), names)
 		case st.unknown != "":
 			p.Unknownf(st.ref, st.unknowAt, "whether %s %s can %s %s is unknown: %s", st.subject.Kind, st.subject.Name, perm.what, where, st.unknown)
 		default:

@@ -142,6 +142,9 @@ func (l *loader) binding(n *tree.Node, m meta, cluster bool) {
 	b.RoleRef.At = rr.At
 	b.RoleRef.Kind, _ = rr.Get("kind").Str()
 	b.RoleRef.Name, _ = rr.Get("name").Str()
+	if nm := rr.Get("name"); nm != nil {
+		b.RoleRef.At = nm.At // the name is what a reader checks
+	}
 	switch {
 	case b.RoleRef.Name == "":
 		l.errorf(rr.At, "roleRef has no name")
