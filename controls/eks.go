@@ -18,7 +18,8 @@ var remRBAC = control.Remediation{
 
 // EKS101 fails when a job execution role's policies allow wildcard actions on all resources.
 var EKS101 = &control.Control{
-	ID: "EKS101", Title: "Job execution role allows wildcard actions on all resources", Severity: control.High,
+	Run: runEKS101,
+	ID:  "EKS101", Title: "Job execution role allows wildcard actions on all resources", Severity: control.High,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKSRole,
 	Remediation: control.Remediation{
 		Text:           "Scope the execution role to the buckets, keys, tables and log groups its jobs use.",
@@ -34,7 +35,8 @@ full control of the service across the account.`,
 
 // EKS102 fails when an execution role's trust policy is not scoped to one namespace's EMR service accounts.
 var EKS102 = &control.Control{
-	ID: "EKS102", Title: "Job execution role trust is not scoped to EMR service accounts of one namespace", Severity: control.High,
+	Run: runEKS102,
+	ID:  "EKS102", Title: "Job execution role trust is not scoped to EMR service accounts of one namespace", Severity: control.High,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKSTrust,
 	Remediation: control.Remediation{
 		Text:           "Trust only the cluster's OIDC provider with a `StringLike` `sub` of `system:serviceaccount:<namespace>:emr-containers-sa-*-*-<account>-<base36 role name>`.",
@@ -99,7 +101,8 @@ fixes of newer ones.`,
 
 // EKS401 fails when pods in EMR namespaces use another credential provider than IRSA.
 var EKS401 = &control.Control{
-	ID: "EKS401", Title: "Pods in an EMR namespace use a credential provider other than IRSA", Severity: control.Medium,
+	Run: runEKS401,
+	ID:  "EKS401", Title: "Pods in an EMR namespace use a credential provider other than IRSA", Severity: control.Medium,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
 	Remediation: control.Remediation{
 		Text:           "Remove kube2iam/kiam annotations (`iam.amazonaws.com/role`) and grant access through IRSA service accounts only.",
@@ -131,7 +134,8 @@ weak role can reach the credentials of a privileged one.`,
 
 // EKS601 fails when a subject other than EMR's can modify configmaps in an EMR namespace.
 var EKS601 = &control.Control{
-	ID: "EKS601", Title: "A subject other than EMR can modify configmaps in an EMR namespace", Severity: control.High,
+	Run: func(p *control.Pass) { rbacControl(p, permConfigmaps) },
+	ID:  "EKS601", Title: "A subject other than EMR can modify configmaps in an EMR namespace", Severity: control.High,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
 	Doc: `A subject other than EMR can modify configmaps in an EMR namespace
 
@@ -141,7 +145,8 @@ can change what a job runs and with which role.`,
 
 // EKS602 fails when a subject other than EMR can exec into pods in an EMR namespace.
 var EKS602 = &control.Control{
-	ID: "EKS602", Title: "A subject other than EMR can exec into pods in an EMR namespace", Severity: control.High,
+	Run: func(p *control.Pass) { rbacControl(p, permExec) },
+	ID:  "EKS602", Title: "A subject other than EMR can exec into pods in an EMR namespace", Severity: control.High,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
 	Doc: `A subject other than EMR can exec into pods in an EMR namespace
 
@@ -151,7 +156,8 @@ authorised as get on pods/exec before Kubernetes 1.35, so get counts too.`,
 
 // EKS603 fails when a subject other than EMR can create pods in an EMR namespace.
 var EKS603 = &control.Control{
-	ID: "EKS603", Title: "A subject other than EMR can create pods in an EMR namespace", Severity: control.High,
+	Run: func(p *control.Pass) { rbacControl(p, permCreatePods) },
+	ID:  "EKS603", Title: "A subject other than EMR can create pods in an EMR namespace", Severity: control.High,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
 	Doc: `A subject other than EMR can create pods in an EMR namespace
 
@@ -160,7 +166,8 @@ A pod created with an EMR job service account gets that job's execution role.`,
 
 // EKS604 fails when a subject other than EMR can modify mutating webhooks.
 var EKS604 = &control.Control{
-	ID: "EKS604", Title: "A subject other than EMR can modify mutating webhook configurations", Severity: control.High,
+	Run: func(p *control.Pass) { rbacControl(p, permWebhooks) },
+	ID:  "EKS604", Title: "A subject other than EMR can modify mutating webhook configurations", Severity: control.High,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
 	Doc: `A subject other than EMR can modify mutating webhook configurations
 
@@ -169,7 +176,8 @@ A mutating webhook rewrites every pod created in the cluster, EMR's included.`,
 
 // EKS605 fails when a subject other than EMR can read secrets in an EMR namespace.
 var EKS605 = &control.Control{
-	ID: "EKS605", Title: "A subject other than EMR can read secrets in an EMR namespace", Severity: control.High,
+	Run: func(p *control.Pass) { rbacControl(p, permSecrets) },
+	ID:  "EKS605", Title: "A subject other than EMR can read secrets in an EMR namespace", Severity: control.High,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
 	Doc: `A subject other than EMR can read secrets in an EMR namespace
 
@@ -195,7 +203,8 @@ to every pod on the node.`,
 
 // EKS702 fails when the nodegroup launch template allows an IMDS hop limit above 1.
 var EKS702 = &control.Control{
-	ID: "EKS702", Title: "Pods can reach the node's instance profile credentials", Severity: control.Medium,
+	Run: runEKS702,
+	ID:  "EKS702", Title: "Pods can reach the node's instance profile credentials", Severity: control.Medium,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
 	Remediation: control.Remediation{
 		Text:           "Set the nodegroup launch template's `HttpPutResponseHopLimit` to 1 and `HttpTokens` to required.",

@@ -21,9 +21,24 @@ type Evidence struct {
 	Buckets                []*Bucket
 	VPCs                   []*VPC
 
-	once    sync.Once
-	netOnce netOnce
-	idx     *index
+	// EMR on EKS: Kubernetes objects (model/rbac.go) and the EMR and EC2
+	// objects around them (model/eks.go).
+	RBACRoles       []*RBACRole
+	RBACBindings    []*RBACBinding
+	ServiceAccounts []*ServiceAccount
+	Workloads       []*Workload
+	Namespaces      []*Namespace
+	AuthMappings    []*AuthMapping
+	EMRNamespaces   []*EMRNamespace
+	VirtualClusters []*VirtualCluster
+	JobRoles        []*JobRole
+	LaunchTemplates []*LaunchTemplate
+
+	once     sync.Once
+	idx      *index
+	netOnce  netOnce
+	rbacOnce sync.Once
+	rbac     *RBACIndex
 }
 
 type index struct {
@@ -47,6 +62,16 @@ func (e *Evidence) Merge(o *Evidence) {
 	e.VPCEndpoints = append(e.VPCEndpoints, o.VPCEndpoints...)
 	e.Buckets = append(e.Buckets, o.Buckets...)
 	e.VPCs = append(e.VPCs, o.VPCs...)
+	e.RBACRoles = append(e.RBACRoles, o.RBACRoles...)
+	e.RBACBindings = append(e.RBACBindings, o.RBACBindings...)
+	e.ServiceAccounts = append(e.ServiceAccounts, o.ServiceAccounts...)
+	e.Workloads = append(e.Workloads, o.Workloads...)
+	e.Namespaces = append(e.Namespaces, o.Namespaces...)
+	e.AuthMappings = append(e.AuthMappings, o.AuthMappings...)
+	e.EMRNamespaces = append(e.EMRNamespaces, o.EMRNamespaces...)
+	e.VirtualClusters = append(e.VirtualClusters, o.VirtualClusters...)
+	e.JobRoles = append(e.JobRoles, o.JobRoles...)
+	e.LaunchTemplates = append(e.LaunchTemplates, o.LaunchTemplates...)
 }
 
 func (e *Evidence) index() *index {

@@ -4,6 +4,10 @@ import (
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/cfn"
+	"github.com/emrguard/emrguard/source/ec2cli"
+	"github.com/emrguard/emrguard/source/emrcontainers"
+	"github.com/emrguard/emrguard/source/iamcli"
+	"github.com/emrguard/emrguard/source/k8s"
 	"github.com/emrguard/emrguard/source/request"
 	"github.com/emrguard/emrguard/source/secconf"
 	"github.com/emrguard/emrguard/source/tree"
@@ -27,6 +31,10 @@ var Loaders = []Loader{
 	{"cluster request", "json", request.DetectCluster, first(request.LoadCluster)},
 	{"security configuration", "json", secconf.Detect, first(secconf.Load)},
 	{"security groups", "json", request.DetectGroups, first(request.LoadGroups)},
+	{"kubernetes manifests", "json yaml", k8s.Detect, k8s.Load},
+	{"emr-containers output", "json", emrcontainers.Detect, first(emrcontainers.Load)},
+	{"iam role or policy", "json", iamcli.Detect, first(iamcli.Load)},
+	{"launch template versions", "json", ec2cli.Detect, first(ec2cli.Load)},
 }
 
 // first adapts a loader of one document.

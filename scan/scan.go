@@ -36,6 +36,9 @@ type Options struct {
 	// CFNParams are values for CloudFormation template parameters (and
 	// pseudo parameters), read from --cfn-params; they win over defaults.
 	CFNParams cfn.Params
+	// EMRNamespaces are Kubernetes namespaces the user declares EMR on
+	// EKS's (--emr-namespace), beside those the inputs show.
+	EMRNamespaces []string
 }
 
 // Result is what a scan learned.
@@ -52,6 +55,9 @@ func Paths(paths []string, opt Options) *Result {
 		opt.MaxFileSize = DefaultMaxFileSize
 	}
 	res := &Result{Evidence: &model.Evidence{}}
+	for _, ns := range opt.EMRNamespaces {
+		res.Evidence.EMRNamespaces = append(res.Evidence.EMRNamespaces, &model.EMRNamespace{Name: ns, Ref: model.Ref{Kind: "flag", ID: "--emr-namespace " + ns}})
+	}
 	var files []input
 	for _, p := range paths {
 		if p == "-" {

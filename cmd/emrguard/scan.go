@@ -104,6 +104,8 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	o.register(fs)
 	maxSize := fs.String("max-file-size", "20MiB", "refuse input files larger than `SIZE` (bytes, or with KiB, MiB, GiB)")
 	cfnParams := fs.String("cfn-params", "", "CloudFormation parameter values from `FILE` ([{\"ParameterKey\",\"ParameterValue\"}] or {\"Parameters\":{…}}); pseudo parameters such as AWS::Region may be given too")
+	var emrNS namespaces
+	fs.Var(&emrNS, "emr-namespace", "treat Kubernetes `NAMESPACE` as EMR on EKS's (repeatable), beside those the inputs show")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: emrguard scan [PATH|-]... [flags]\n\nScans CloudFormation templates, security configurations, RunJobFlow /\ncreate-cluster requests, describe-cluster and describe-security-groups output.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -123,7 +125,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	opt := scan.Options{MaxFileSize: limit, Stdin: e.stdin}
+	opt := scan.Options{MaxFileSize: limit, Stdin: e.stdin, EMRNamespaces: emrNS}
 	if *cfnParams != "" {
 		if opt.CFNParams, err = cfn.ReadParams(*cfnParams); err != nil {
 			return 0, usagef("--cfn-params: %v", err)

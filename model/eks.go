@@ -1,0 +1,31 @@
+package model
+
+// VirtualCluster is an EMR on EKS virtual cluster: the EKS namespace EMR
+// runs jobs in.
+type VirtualCluster struct {
+	Ref        Ref
+	Name       Field[string]
+	State      Field[string] // RUNNING, TERMINATING, TERMINATED, ARRESTED
+	EKSCluster Field[string] // containerProvider.id
+	Namespace  Field[string] // containerProvider.info.eksInfo.namespace
+}
+
+// JobRole is an EMR on EKS job run, job template or managed endpoint that
+// names an execution role: the roles EKS101 and EKS102 judge.
+type JobRole struct {
+	Ref     Ref // the job run or endpoint
+	RoleARN Field[string]
+}
+
+// LaunchTemplate is one EC2 launch template version, as a nodegroup uses it.
+type LaunchTemplate struct {
+	Ref     Ref
+	Name    Field[string]
+	Version Field[string]
+	// HopLimit is MetadataOptions.HttpPutResponseHopLimit; Absent means
+	// EC2's default for the AMI (1 for most, 2 for AL2023 and Bottlerocket
+	// EKS AMIs, and the account's instance-metadata defaults may change it).
+	HopLimit     Field[int]
+	HTTPTokens   Field[string] // optional | required
+	HTTPEndpoint Field[string] // enabled | disabled
+}

@@ -1,0 +1,211 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// EMRUser is the Kubernetes user EMR on EKS acts as: aws-auth (or an EKS
+// access entry) maps the service-linked role AWSServiceRoleForAmazonEMRContainers
+// to it, and its Role and RoleBinding "emr-containers" mark the namespaces
+// EMR runs jobs in.
+const EMRUser = "emr-containers"
+
+// EMRServiceLinkedRole is the IAM role EMR on EKS acts through.
+const EMRServiceLinkedRole = "AWSServiceRoleForAmazonEMRContainers"
+
+// RBACIndex is the lookups of the Kubernetes evidence, built once per
+// Evidence: roles by namespace and name, the effective rules of aggregated
+// ClusterRoles, EMR's namespaces and EMR's own user names. Building it is
+// linear in roles and bindings (aggregation adds aggregating roles × cluster
+// roles), so controls that walk bindings × rules stay linear too.
+type RBACIndex struct {
+	roles        map[string]*RBACRole // "namespace/name"
+	clusterRoles map[string]*RBACRole
+	rules        map[*RBACRole][]*RBACRule
+	emrNS        map[string]string // namespace → why it is EMR's
+	emrUsers     map[string]string // username → why it is EMR's
+}
+
+// RBAC returns the index of e's Kubernetes evidence. Add resources (Merge)
+// before calling it.
+func (e *Evidence) RBAC() *RBACIndex {
+	e.rbacOnce.Do(func() { e.rbac = buildRBAC(e) })
+	return e.rbac
+}
+
+func buildRBAC(e *Evidence) *RBACIndex {
+	x := &RBACIndex{
+		roles: map[string]*RBACRole{}, clusterRoles: map[string]*RBACRole{},
+		rules: map[*RBACRole][]*RBACRule{}, emrNS: map[string]string{},
+		emrUsers: map[string]string{EMRUser: "EMR on EKS's documented user"},
+	}
+	var aggregating []*RBACRole
+	var clusterRoles []*RBACRole
+	for _, r := range e.RBACRoles {
+		if r.Cluster {
+			if _, dup := x.clusterRoles[r.Name]; !dup {
+				x.clusterRoles[r.Name] = r
+				clusterRoles = append(clusterRoles, r)
+			}
+			if r.Aggregation != nil {
+				aggregating = append(aggregating, r)
+			}
+			continue
+		}
+		key := r.Namespace + "/" + r.Name
+		if _, dup := x.roles[key]; !dup {
+			x.roles[key] = r
+		}
+	}
+	a := aggregator{x: x, all: clusterRoles, state: map[*RBACRole]uint8{}}
+	for _, r := range aggregating {
+		a.rulesOf(r)
+	}
+	for _, r := range e.RBACRoles {
+		if _, done := x.rules[r]; !done {
+			x.rules[r] = own(r)
+		}
+	}
+	for _, m := range e.AuthMappings {
+		if strings.HasSuffix(m.ARN, "/"+EMRServiceLinkedRole) && m.Username != "" {
+			x.emrUsers[m.Username] = fmt.Sprintf("aws-auth maps %s to it (%s)", EMRServiceLinkedRole, m.At)
+		}
+	}
+	for _, n := range e.EMRNamespaces {
+		x.addNS(n.Name, "declared with "+n.Ref.ID)
+	}
+	for _, vc := range e.VirtualClusters {
+		if vc.Namespace.IsSet() && !strings.EqualFold(vc.State.Get(""), "TERMINATED") {
+			x.addNS(vc.Namespace.Val, fmt.Sprintf("virtual cluster %s runs in it (%s)", vc.Ref.ID, vc.Namespace.At.Or(vc.Ref.Loc)))
+		}
+	}
+	for _, b := range e.RBACBindings {
+		if b.Cluster || !b.Namespace.IsSet() {
+			continue
+		}
+		for _, s := range b.Subjects {
+			if s.Kind == "User" && x.emrUsers[s.Name] != "" {
+				x.addNS(b.Namespace.Val, fmt.Sprintf("RoleBinding %s binds EMR's user %s (%s)", b.Name, s.Name, s.At))
+			}
+		}
+	}
+	return x
+}
+
+func (x *RBACIndex) addNS(ns, why string) {
+	if _, ok := x.emrNS[ns]; !ok {
+		x.emrNS[ns] = why
+	}
+}
+
+// aggregator fills aggregated ClusterRoles as the API server's
+// clusterrole-aggregation controller does, to its fixed point: a role's
+// rules are its own plus those of every ClusterRole a selector matches,
+// themselves aggregated. A cycle is cut where it closes. Its own rules are
+// kept because a `kubectl get` dump already holds the controller's result,
+// which may include roles that are not among the inputs.
+type aggregator struct {
+	x     *RBACIndex
+	all   []*RBACRole
+	state map[*RBACRole]uint8 // 1 in progress, 2 done
+}
+
+func (a *aggregator) rulesOf(r *RBACRole) []*RBACRule {
+	if r.Aggregation == nil || a.state[r] == 1 {
+		return own(r)
+	}
+	if a.state[r] == 2 {
+		return a.x.rules[r]
+	}
+	a.state[r] = 1
+	seen := map[*RBACRule]bool{}
+	var out []*RBACRule
+	add := func(rs []*RBACRule) {
+		for _, rule := range rs {
+			if !seen[rule] {
+				seen[rule] = true
+				out = append(out, rule)
+			}
+		}
+	}
+	add(own(r))
+	for _, c := range a.all {
+		if c == r {
+			continue
+		}
+		for _, s := range r.Aggregation.Selectors {
+			if s.Matches(c.Labels) {
+				add(a.rulesOf(c))
+				break
+			}
+		}
+	}
+	a.x.rules[r] = out
+	a.state[r] = 2
+	return out
+}
+
+func own(r *RBACRole) []*RBACRule {
+	out := make([]*RBACRule, len(r.Rules))
+	for i := range r.Rules {
+		out[i] = &r.Rules[i]
+		if out[i].Role == nil {
+			out[i].Role = r
+		}
+	}
+	return out
+}
+
+// Rules returns the effective rules of r: its own, and for an aggregated
+// ClusterRole those of the roles it aggregates. Each rule's Role says
+// which role declares it.
+func (x *RBACIndex) Rules(r *RBACRole) []*RBACRule { return x.rules[r] }
+
+// Role returns the role b grants, or nil and why when the inputs do not
+// hold it or the reference is invalid.
+func (x *RBACIndex) Role(b *RBACBinding) (*RBACRole, string) {
+	ref := b.RoleRef
+	switch ref.Kind {
+	case "ClusterRole":
+		if r := x.clusterRoles[ref.Name]; r != nil {
+			return r, ""
+		}
+		return nil, fmt.Sprintf("ClusterRole %q is not among the inputs", ref.Name)
+	case "Role":
+		if b.Cluster {
+			return nil, fmt.Sprintf("a ClusterRoleBinding cannot grant Role %q", ref.Name)
+		}
+		if !b.Namespace.IsSet() {
+			return nil, fmt.Sprintf("the binding's namespace is not known (%s), so Role %q cannot be found", b.Namespace.Why, ref.Name)
+		}
+		if r := x.roles[b.Namespace.Val+"/"+ref.Name]; r != nil {
+			return r, ""
+		}
+		return nil, fmt.Sprintf("Role %q in namespace %q is not among the inputs", ref.Name, b.Namespace.Val)
+	}
+	return nil, fmt.Sprintf("roleRef kind %q is neither Role nor ClusterRole", ref.Kind)
+}
+
+// EMRNamespace reports whether ns is one EMR on EKS runs jobs in, and why.
+func (x *RBACIndex) EMRNamespace(ns string) (string, bool) {
+	why, ok := x.emrNS[ns]
+	return why, ok
+}
+
+// EMRNamespaces returns EMR's namespaces in name order.
+func (x *RBACIndex) EMRNamespaces() []string {
+	out := make([]string, 0, len(x.emrNS))
+	for ns := range x.emrNS {
+		out = append(out, ns)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// EMRUser reports whether a Kubernetes user name is EMR on EKS itself, and why.
+func (x *RBACIndex) EMRUser(name string) (string, bool) {
+	why, ok := x.emrUsers[name]
+	return why, ok
+}

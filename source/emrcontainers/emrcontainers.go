@@ -1,0 +1,93 @@
+// Package emrcontainers reads EMR on EKS API output as the AWS CLI prints
+// it: `aws emr-containers describe-virtual-cluster` and
+// `list-virtual-clusters` (which namespaces are EMR's), and
+// `describe-job-run`, `list-job-runs`, `describe-managed-endpoint` and
+// `list-managed-endpoints` (which IAM roles are job execution roles).
+package emrcontainers
+
+import (
+	"strings"
+
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/tree"
+)
+
+// Ref kinds of the objects read here.
+const (
+	VirtualClusterKind = "emr-containers:virtual-cluster"
+	JobRunKind         = "emr-containers:job-run"
+	EndpointKind       = "emr-containers:endpoint"
+)
+
+// Detect reports whether a JSON document is one of the outputs read here.
+func Detect(root *tree.Node) bool {
+	one := func(k string) bool { n := root.Get(k); return n != nil && n.Kind == tree.Object }
+	list := func(k string) bool { n := root.Get(k); return n != nil && n.Kind == tree.Array }
+	return one("virtualCluster") || list("virtualClusters") || one("jobRun") || list("jobRuns") ||
+		(one("endpoint") && root.Get("endpoint").Get("virtualClusterId") != nil) || list("endpoints")
+}
+
+// Load reads the virtual clusters, job runs and endpoints of one output.
+func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
+	ev := &model.Evidence{}
+	var diags source.Diagnostics
+	each := func(key string, fn func(*tree.Node)) {
+		n := root.Get(key)
+		switch {
+		case n == nil:
+		case n.Kind == tree.Object:
+			fn(n)
+		case n.Kind == tree.Array:
+			for _, it := range n.Items {
+				if it.Kind != tree.Object {
+					diags.Errorf(it.At, "an item of "+key+" is a "+it.Kind.String()+", want an object")
+					continue
+				}
+				fn(it)
+			}
+		}
+	}
+	vc := func(n *tree.Node) {
+		v := &model.VirtualCluster{Ref: ref(n, VirtualClusterKind), Name: str(n.Get("name")), State: str(n.Get("state"))}
+		cp := n.Get("containerProvider")
+		v.EKSCluster = str(cp.Get("id"))
+		v.Namespace = str(cp.Get("info").Get("eksInfo").Get("namespace"))
+		if t, ok := cp.Get("type").Str(); ok && t != "EKS" {
+			diags.Warnf(cp.At, "container provider type "+t+" is not EKS; its namespace is not read")
+			v.Namespace = model.Field[string]{}
+		}
+		ev.VirtualClusters = append(ev.VirtualClusters, v)
+	}
+	job := func(kind string) func(*tree.Node) {
+		return func(n *tree.Node) {
+			ev.JobRoles = append(ev.JobRoles, &model.JobRole{Ref: ref(n, kind), RoleARN: str(n.Get("executionRoleArn"))})
+		}
+	}
+	each("virtualCluster", vc)
+	each("virtualClusters", vc)
+	each("jobRun", job(JobRunKind))
+	each("jobRuns", job(JobRunKind))
+	each("endpoint", job(EndpointKind))
+	each("endpoints", job(EndpointKind))
+	return ev, diags
+}
+
+func ref(n *tree.Node, kind string) model.Ref {
+	r := model.Ref{Kind: kind, Loc: n.At}
+	r.ID, _ = n.Get("id").Str()
+	r.Name, _ = n.Get("name").Str()
+	if arn, ok := n.Get("arn").Str(); ok {
+		if p := strings.Split(arn, ":"); len(p) >= 5 {
+			r.Region, r.Account = p[3], p[4]
+		}
+	}
+	return r
+}
+
+func str(n *tree.Node) model.Field[string] {
+	if s, ok := n.Str(); ok {
+		return model.Known(s, n.At)
+	}
+	return model.Field[string]{}
+}
