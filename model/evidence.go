@@ -15,6 +15,10 @@ type Evidence struct {
 	Roles                  []*Role
 	Policies               []*Policy // managed policies declared on their own
 	InstanceProfiles       []*InstanceProfile
+	BlockPublicAccess      []*BlockPublicAccess
+	VirtualClusters        []*VirtualCluster
+	ManagedEndpoints       []*ManagedEndpoint
+	JobRuns                []*JobRun
 
 	once sync.Once
 	idx  *index
@@ -36,6 +40,10 @@ func (e *Evidence) Merge(o *Evidence) {
 	e.Roles = append(e.Roles, o.Roles...)
 	e.Policies = append(e.Policies, o.Policies...)
 	e.InstanceProfiles = append(e.InstanceProfiles, o.InstanceProfiles...)
+	e.BlockPublicAccess = append(e.BlockPublicAccess, o.BlockPublicAccess...)
+	e.VirtualClusters = append(e.VirtualClusters, o.VirtualClusters...)
+	e.ManagedEndpoints = append(e.ManagedEndpoints, o.ManagedEndpoints...)
+	e.JobRuns = append(e.JobRuns, o.JobRuns...)
 }
 
 func (e *Evidence) index() *index {
