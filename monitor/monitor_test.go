@@ -267,3 +267,21 @@ func TestAlertOnValidation(t *testing.T) {
 		}
 	}
 }
+
+// failNth fails the n-th send (1-based) once.
+type failNth struct {
+	inner *recorder
+	n, i  int
+	mu    sync.Mutex
+}
+
+func (f *failNth) Send(ctx context.Context, a notify.Alert) error {
+	f.mu.Lock()
+	f.i++
+	fail := f.i == f.n
+	f.mu.Unlock()
+	if fail {
+		return errors.New("sink down")
+	}
+	return f.inner.Send(ctx, a)
+}

@@ -199,3 +199,13 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request, q *queue, in ma
 		}
 	}
 }
+
+// Expire makes every in-flight message of a queue visible again, as if
+// its visibility timeout had run out.
+func (s *Server) Expire(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range s.queues[name].msgs {
+		m.visibleAt = time.Time{}
+	}
+}
