@@ -8,6 +8,9 @@ type VirtualCluster struct {
 	State      Field[string] // RUNNING, TERMINATING, TERMINATED, ARRESTED
 	EKSCluster Field[string] // containerProvider.id
 	Namespace  Field[string] // containerProvider.info.eksInfo.namespace
+	// SecurityConfigurationID is the EMR on EKS security configuration
+	// (an ID, not an EMR-on-EC2 name); Absent when none.
+	SecurityConfigurationID Field[string]
 }
 
 // JobRole is an EMR on EKS job run, job template or managed endpoint that
@@ -28,4 +31,20 @@ type LaunchTemplate struct {
 	HopLimit     Field[int]
 	HTTPTokens   Field[string] // optional | required
 	HTTPEndpoint Field[string] // enabled | disabled
+}
+
+// ManagedEndpoint is an EMR on EKS managed (interactive) endpoint.
+type ManagedEndpoint struct {
+	Ref              Ref
+	VirtualClusterID Field[string]
+	ReleaseLabel     Field[string]
+	ExecutionRole    Field[string] // executionRoleArn
+}
+
+// JobRun is one EMR on EKS job run (StartJobRun).
+type JobRun struct {
+	Ref              Ref
+	VirtualClusterID Field[string]
+	ReleaseLabel     Field[string]
+	ExecutionRole    Field[string] // executionRoleArn
 }

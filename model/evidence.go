@@ -20,6 +20,9 @@ type Evidence struct {
 	VPCEndpoints           []*VPCEndpoint
 	Buckets                []*Bucket
 	VPCs                   []*VPC
+	BlockPublicAccess      []*BlockPublicAccess
+	ManagedEndpoints       []*ManagedEndpoint
+	JobRuns                []*JobRun
 
 	// EMR on EKS: Kubernetes objects (model/rbac.go) and the EMR and EC2
 	// objects around them (model/eks.go).
@@ -69,9 +72,12 @@ func (e *Evidence) Merge(o *Evidence) {
 	e.Namespaces = append(e.Namespaces, o.Namespaces...)
 	e.AuthMappings = append(e.AuthMappings, o.AuthMappings...)
 	e.EMRNamespaces = append(e.EMRNamespaces, o.EMRNamespaces...)
-	e.VirtualClusters = append(e.VirtualClusters, o.VirtualClusters...)
 	e.JobRoles = append(e.JobRoles, o.JobRoles...)
 	e.LaunchTemplates = append(e.LaunchTemplates, o.LaunchTemplates...)
+	e.BlockPublicAccess = append(e.BlockPublicAccess, o.BlockPublicAccess...)
+	e.VirtualClusters = append(e.VirtualClusters, o.VirtualClusters...)
+	e.ManagedEndpoints = append(e.ManagedEndpoints, o.ManagedEndpoints...)
+	e.JobRuns = append(e.JobRuns, o.JobRuns...)
 }
 
 func (e *Evidence) index() *index {

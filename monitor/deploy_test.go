@@ -1,0 +1,153 @@
+package monitor_test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/emrguard/emrguard/monitor"
+)
+
+// matches implements the part of EventBridge pattern matching the
+// monitor's pattern uses: an array lists the allowed values of a field, an
+// object descends into it, and every field of the pattern must match.
+func matches(pattern map[string]any, ev map[string]any) bool {
+	for k, want := range pattern {
+		got, ok := ev[k]
+		if !ok {
+			return false
+		}
+		switch w := want.(type) {
+		case map[string]any:
+			sub, ok := got.(map[string]any)
+			if !ok || !matches(w, sub) {
+				return false
+			}
+		case []any:
+			if !slices.Contains(w, got) {
+				return false
+			}
+		default:
+			panic("pattern form not supported by this matcher")
+		}
+	}
+	return true
+}
+
+func template(t *testing.T, opt monitor.DeployOptions) map[string]any {
+	t.Helper()
+	data, err := monitor.Template(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tpl map[string]any
+	if err := json.Unmarshal(data, &tpl); err != nil {
+		t.Fatal(err)
+	}
+	return tpl
+}
+
+func resource(tpl map[string]any, name string) map[string]any {
+	r, _ := tpl["Resources"].(map[string]any)[name].(map[string]any)
+	props, _ := r["Properties"].(map[string]any)
+	return props
+}
+
+// Ensure the rule's pattern matches every sample event and nothing of
+// another service or call.
+func TestDeployPatternMatchesSamples(t *testing.T) {
+	tpl := template(t, monitor.DeployOptions{})
+	pattern := resource(tpl, "LaunchRule")["EventPattern"].(map[string]any)
+	files, _ := filepath.Glob("../examples/events/*.json")
+	if len(files) < 4 {
+		t.Fatalf("only %d sample events", len(files))
+	}
+	for _, f := range files {
+		var ev map[string]any
+		data, _ := os.ReadFile(f)
+		if err := json.Unmarshal(data, &ev); err != nil {
+			t.Fatal(err)
+		}
+		if !matches(pattern, ev) {
+			t.Errorf("%s does not match the rule's pattern", f)
+		}
+		ev["detail"].(map[string]any)["eventName"] = "ListClusters"
+		if matches(pattern, ev) {
+			t.Errorf("%s with eventName ListClusters matches", f)
+		}
+		ev["source"] = "aws.s3"
+		if matches(pattern, ev) {
+			t.Errorf("%s with source aws.s3 matches", f)
+		}
+	}
+}
+
+// Ensure the function's role grants exactly what the monitor calls: EMR
+// DescribeSecurityConfiguration, sns:Publish to its own topic, its own
+// logs and its own dead-letter queue — and nothing else.
+func TestDeployRoleLeastPrivilege(t *testing.T) {
+	for _, opt := range []monitor.DeployOptions{{}, {MultiRegion: true}} {
+		tpl := template(t, opt)
+		role := resource(tpl, "FunctionRole")
+		var got []string
+		for _, p := range role["Policies"].([]any) {
+			for _, st := range p.(map[string]any)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+				s := st.(map[string]any)
+				if s["Effect"] != "Allow" {
+					t.Errorf("unexpected effect %v", s["Effect"])
+				}
+				res, _ := json.Marshal(s["Resource"])
+				acts := s["Action"]
+				if a, ok := acts.(string); ok {
+					acts = []any{a}
+				}
+				for _, a := range acts.([]any) {
+					got = append(got, a.(string)+" "+string(res))
+				}
+			}
+		}
+		sort.Strings(got)
+		want := []string{
+			`elasticmapreduce:DescribeSecurityConfiguration "*"`,
+			`logs:CreateLogStream {"Fn::Sub":"${FunctionLogGroup.Arn}"}`,
+			`logs:PutLogEvents {"Fn::Sub":"${FunctionLogGroup.Arn}"}`,
+			`sns:Publish {"Ref":"AlertTopic"}`,
+			`sqs:SendMessage {"Fn::GetAtt":["DeadLetterQueue","Arn"]}`,
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("role grants\n%q\nwant\n%q", got, want)
+		}
+		if _, ok := role["ManagedPolicyArns"]; ok {
+			t.Error("managed policies attached")
+		}
+		fn := resource(tpl, "Function")
+		if fn["Runtime"] != "provided.al2023" || fn["Handler"] != "bootstrap" || !reflect.DeepEqual(fn["Architectures"], []any{"arm64"}) {
+			t.Errorf("function %v", fn)
+		}
+	}
+}
+
+// Ensure both templates pass cfn-lint (required in CI).
+func TestDeployCfnLint(t *testing.T) {
+	lint, err := exec.LookPath("cfn-lint")
+	if err != nil {
+		if os.Getenv("EMRGUARD_CI") == "1" {
+			t.Fatal("cfn-lint is required in CI (EMRGUARD_CI=1) but not on PATH")
+		}
+		t.Skip("cfn-lint not on PATH; skipping template validation")
+	}
+	for name, opt := range map[string]monitor.DeployOptions{"single.json": {}, "multi.json": {MultiRegion: true}} {
+		data, _ := monitor.Template(opt)
+		file := filepath.Join(t.TempDir(), name)
+		os.WriteFile(file, data, 0o600)
+		out, err := exec.Command(lint, "--", file).CombinedOutput()
+		if err != nil {
+			t.Errorf("cfn-lint %s: %v\n%s", name, err, out)
+		}
+	}
+}

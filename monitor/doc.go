@@ -1,0 +1,15 @@
+// Package monitor is the launch monitor: one CloudTrail event of an EMR
+// call in, every control of source E evaluated on it, one alert out when an
+// alerting control fails (by default EMR101 and EMR102, the AWS pattern's
+// in-transit encryption check, configurable).
+//
+// Handle holds the logic; the front doors are thin adapters over it: the
+// Lambda handler (EventBridge events directly or through SQS with partial
+// batch failures), the SQS daemon (long polling, deleting a message only
+// once its alert is delivered or spooled), and the replay of event files.
+// The security configuration a launch only names is fetched with EMR
+// DescribeSecurityConfiguration in the event's region and cached; when it
+// cannot be, the controls that need it say unknown with the reason.
+// Deliveries are deduplicated by CloudTrail event ID, since EventBridge and
+// SQS deliver at least once.
+package monitor

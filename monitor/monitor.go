@@ -1,0 +1,270 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/notify"
+	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/event"
+	"github.com/emrguard/emrguard/source/tree"
+)
+
+// MaxEventSize is the largest event Handle reads: EventBridge's own limit.
+const MaxEventSize = 256 << 10
+
+// DefaultAlertOn are the controls that raise an alert by default: a
+// cluster without a security configuration, and the AWS pattern's check,
+// in-transit encryption.
+var DefaultAlertOn = []string{"EMR101", "EMR102"}
+
+// Config configures a Monitor.
+type Config struct {
+	Controls []*control.Control // evaluated when they take source E
+	Control  control.Config
+	// AlertOn are the control IDs whose failure raises an alert; every
+	// other failing control is reported in the same alert.
+	AlertOn []string
+	// AlertOnUnknown also alerts when an alerting control is unknown
+	// (the configuration could not be read): an unverified launch is not
+	// a compliant one.
+	AlertOnUnknown bool
+	Fetcher        Fetcher     // nil: NoFetcher
+	Sink           notify.Sink // nil: results only, no alerts
+	// RaisedBy names this host in alerts; in Lambda the invoked function's
+	// ARN is used instead.
+	RaisedBy string
+	// DedupSize bounds the event IDs remembered (default 100000).
+	DedupSize int
+	Log       *slog.Logger
+}
+
+// Monitor evaluates events. It is safe for concurrent use.
+type Monitor struct {
+	cfg   Config
+	alert map[string]bool
+	seen  *dedup
+	log   *slog.Logger
+}
+
+// New returns a Monitor; an unknown control in AlertOn is an error.
+func New(cfg Config) (*Monitor, error) {
+	m := &Monitor{cfg: cfg, alert: map[string]bool{}, seen: newDedup(cmpInt(cfg.DedupSize, 100000)), log: cfg.Log}
+	if m.log == nil {
+		m.log = slog.New(slog.DiscardHandler)
+	}
+	if m.cfg.Fetcher == nil {
+		m.cfg.Fetcher = NoFetcher{}
+	}
+	ids := cfg.AlertOn
+	if ids == nil {
+		ids = DefaultAlertOn
+	}
+	for _, id := range ids {
+		id = strings.ToUpper(strings.TrimSpace(id))
+		i := slices.IndexFunc(cfg.Controls, func(c *control.Control) bool { return c.ID == id })
+		if i < 0 {
+			return nil, fmt.Errorf("alert on %s: no such control", id)
+		}
+		if cfg.Controls[i].Sources&control.Event == 0 {
+			return nil, fmt.Errorf("alert on %s: the control cannot judge launch events (sources %s)", id, cfg.Controls[i].Sources)
+		}
+		m.alert[id] = true
+	}
+	return m, nil
+}
+
+func cmpInt(a, def int) int {
+	if a > 0 {
+		return a
+	}
+	return def
+}
+
+// Kind says what Handle did with an event.
+type Kind uint8
+
+// The kinds of Outcome.
+const (
+	Evaluated  Kind = iota // controls ran; Alert is set when one was raised
+	FailedCall             // the call failed (errorCode): nothing was launched or changed
+	Ignored                // an EMR call the monitor does not judge
+	Duplicate              // this event ID was handled already
+)
+
+var kindNames = [...]string{"evaluated", "failed call", "ignored", "duplicate"}
+
+func (k Kind) String() string { return kindNames[k] }
+
+// Outcome is what Handle did with one event.
+type Outcome struct {
+	Kind    Kind
+	Event   model.Event
+	Results []control.Result
+	Alert   *notify.Alert      // the alert raised and delivered (or spooled)
+	Diags   source.Diagnostics // input warnings, lookups that failed
+	Failure string             // FailedCall: errorCode and errorMessage
+}
+
+// Handle reads one event (an EventBridge envelope or a bare CloudTrail
+// record, as JSON) and evaluates it. file names where it came from
+// (empty for Lambda and SQS). A malformed event, one of another service or
+// one missing what its call needs is an *event.InputError: retrying cannot
+// help. Any other error is a delivery failure: the event was not marked
+// seen, and the caller must let it be redelivered.
+func (m *Monitor) Handle(ctx context.Context, file string, raw []byte) (Outcome, error) {
+	if len(raw) > MaxEventSize {
+		return Outcome{}, &event.InputError{At: model.Loc{File: file}, Msg: fmt.Sprintf("event is %d bytes, over EventBridge's %d-byte limit", len(raw), MaxEventSize)}
+	}
+	root, err := tree.ParseJSON(file, raw)
+	if err != nil {
+		var pe *tree.ParseError
+		if errors.As(err, &pe) {
+			return Outcome{}, &event.InputError{At: pe.At, Msg: pe.Msg}
+		}
+		return Outcome{}, &event.InputError{At: model.Loc{File: file}, Msg: err.Error()}
+	}
+	return m.HandleNode(ctx, file, root)
+}
+
+// HandleNode is Handle for an event already parsed.
+func (m *Monitor) HandleNode(ctx context.Context, file string, root *tree.Node) (Outcome, error) {
+	rec, err := event.Read(file, root)
+	if err != nil {
+		return Outcome{}, err
+	}
+	out := Outcome{Event: rec.Event}
+	key := rec.Key()
+	if key != "" {
+		if !m.seen.reserve(key) {
+			out.Kind = Duplicate
+			return out, nil
+		}
+	}
+	out, err = m.handle(ctx, rec, out)
+	if key != "" {
+		m.seen.finish(key, err == nil)
+	}
+	return out, err
+}
+
+func (m *Monitor) handle(ctx context.Context, rec *event.Record, out Outcome) (Outcome, error) {
+	if name := rec.SecurityConfigurationName(); name != "" && !rec.Failed() {
+		m.cfg.Fetcher.Forget(rec.Event.Account, rec.Event.Region, name)
+	}
+	switch {
+	case rec.Failed():
+		out.Kind = FailedCall
+		out.Failure = rec.ErrorCode + ": " + rec.ErrorMessage
+		return out, nil
+	case !rec.Handled():
+		out.Kind = Ignored
+		return out, nil
+	}
+	ev, diags, err := event.Evidence(rec)
+	if err != nil {
+		return out, err
+	}
+	out.Diags = diags
+	for _, c := range ev.Clusters {
+		if !c.SecurityConfiguration.IsSet() {
+			continue
+		}
+		sc, err := m.cfg.Fetcher.SecurityConfiguration(ctx, c.Ref.Account, c.Ref.Region, c.SecurityConfiguration.Val)
+		if err != nil {
+			out.Diags = append(out.Diags, source.Diagnostic{Call: "emr DescribeSecurityConfiguration", Level: source.Error, Msg: err.Error()})
+		}
+		ev.SecurityConfigurations = append(ev.SecurityConfigurations, sc)
+	}
+	out.Kind = Evaluated
+	out.Results = control.Evaluate(m.cfg.Controls, ev, control.Event, m.cfg.Control)
+	a := m.alertFor(ctx, rec, out.Results)
+	if a == nil || m.cfg.Sink == nil {
+		return out, nil
+	}
+	if err := m.cfg.Sink.Send(ctx, *a); err != nil {
+		return out, fmt.Errorf("alert for event %s: %w", rec.Key(), err)
+	}
+	out.Alert = a
+	return out, nil
+}
+
+// alertFor builds the event's alert, or nil when no alerting control fails
+// (or is unknown, with AlertOnUnknown).
+func (m *Monitor) alertFor(ctx context.Context, rec *event.Record, rs []control.Result) *notify.Alert {
+	var findings []notify.Finding
+	var subject *model.Ref
+	alerting := false
+	for _, r := range rs {
+		on := m.alert[r.Control.ID]
+		if r.Verdict != control.Failed && !(r.Verdict == control.Unknown && on) {
+			continue
+		}
+		if on && (r.Verdict == control.Failed || m.cfg.AlertOnUnknown) {
+			alerting = true
+		}
+		if subject == nil {
+			subject = &r.Resource
+		}
+		findings = append(findings, notify.Finding{Control: r.Control.ID, Severity: r.Control.Severity.String(), Verdict: r.Verdict.String(),
+			Title: r.Control.Title, Message: r.Message, Alerting: on})
+	}
+	if !alerting {
+		return nil
+	}
+	// Alerting findings first, then by severity.
+	slices.SortStableFunc(findings, func(a, b notify.Finding) int {
+		if a.Alerting != b.Alerting {
+			if a.Alerting {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	e := rec.Event
+	a := &notify.Alert{
+		ID:       rec.Key(),
+		Resource: notify.Resource{Kind: subject.Kind, ID: subject.ID, Name: subject.Name, Account: subject.Account, Region: subject.Region},
+		Event:    notify.Event{ID: e.ID, Time: e.Time, Name: e.Name, Source: e.Source, Principal: e.Principal},
+		Findings: findings,
+		RaisedBy: m.cfg.RaisedBy,
+	}
+	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.InvokedFunctionArn != "" {
+		a.RaisedBy = lc.InvokedFunctionArn
+	}
+	what := "EMR cluster"
+	switch subject.Kind {
+	case "emr:security-configuration":
+		what = "EMR security configuration"
+	}
+	name := subject.Name
+	if name == "" {
+		name = subject.ID
+	} else if subject.ID != name {
+		name += " (" + subject.ID + ")"
+	}
+	var ids []string
+	for _, f := range findings {
+		if f.Alerting {
+			ids = append(ids, f.Control)
+		}
+	}
+	a.Title = fmt.Sprintf("%s %s: %s %s in %s fails %s", what, name, e.Name, "by "+shortPrincipal(e.Principal), subject.Account+"/"+subject.Region, strings.Join(ids, ", "))
+	return a
+}
+
+func shortPrincipal(p string) string {
+	if p == "" {
+		return "unknown principal"
+	}
+	return p
+}
