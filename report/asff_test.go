@@ -123,7 +123,11 @@ func TestASFFStableId(t *testing.T) {
 	if want := "emrguard/v1/EMR102/111122223333/eu-west-1/"; !strings.HasPrefix(base, want) || len(base) != len(want)+32 {
 		t.Fatalf("Id %s does not follow the recipe", base)
 	}
-	if other := id(func(r *Run) { r.Results[0].At.Line = 99; r.Results[0].Resource.Loc.Line = 90; r.Results[0].Message = "x" }); other != base {
+	if other := id(func(r *Run) {
+		r.Results[0].At.Line = 99
+		r.Results[0].Resource.Loc.Line = 90
+		r.Results[0].Message = "x"
+	}); other != base {
 		t.Errorf("Id moved with the line or message: %s vs %s", other, base)
 	}
 	for name, mod := range map[string]func(*Run){

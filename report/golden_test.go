@@ -24,7 +24,7 @@ var goldenExt = map[string]string{
 var (
 	ctlTLS = &control.Control{ID: "EMR102", Title: "In-transit encryption is not enabled", Severity: control.High, BestPractice: "BP 3.1",
 		Remediation: control.Remediation{Text: "Enable in-transit encryption in the security configuration.", CLI: "aws emr create-security-configuration --name tls \\\n  --security-configuration file://tls.json", Terraform: "resource \"aws_emr_security_configuration\" \"tls\" {\n  configuration = jsonencode({EncryptionConfiguration = {EnableInTransitEncryption = true}})\n}"},
-		URL: "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-encryption-enable.html", Doc: "In-transit encryption is not enabled\nWithout TLS, shuffle and HDFS traffic crosses the network in clear text."}
+		URL:         "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-encryption-enable.html", Doc: "In-transit encryption is not enabled\nWithout TLS, shuffle and HDFS traffic crosses the network in clear text."}
 	ctlSSH = &control.Control{ID: "EMR204", Title: "SSH to the primary node is open to any source", Severity: control.Medium, BestPractice: "BP 4.2",
 		Remediation: control.Remediation{Text: "Restrict port 22 to a bastion's security group, or use Session Manager."},
 		URL:         "https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-block-public-access.html", Doc: "SSH to the primary node is open to any source\nAn open port 22 invites brute force."}
@@ -43,8 +43,8 @@ func fixture() *Run {
 	live := model.Ref{Kind: "emr:cluster", ID: "j-3KQ7V0EXAMPLE", Name: "prod <b>\"secure\"</b> | `x`", Account: "111122223333", Region: "eu-west-1"}
 	event := model.Ref{Kind: "emr:cluster", ID: "j-2AXXXXXXGAPLF", Event: &model.Event{ID: "0c9e2f4e-EXAMPLE", Time: "2026-11-20T10:00:00Z", Name: "RunJobFlow", Source: "elasticmapreduce.amazonaws.com", Account: "444455556666", Region: "us-east-1", Principal: "arn:aws:iam::444455556666:role/ci"}}
 	return &Run{
-		Tool: Tool{Name: "emrguard", Version: "v1.2.3"},
-		Time: time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC),
+		Tool:    Tool{Name: "emrguard", Version: "v1.2.3"},
+		Time:    time.Date(2026, 11, 24, 9, 30, 0, 0, time.UTC),
 		Account: "111122223333", Region: "eu-west-1",
 		Results: []control.Result{
 			{Control: ctlTLS, Resource: etl, Verdict: control.Failed, Message: "security configuration \"weak\" leaves in-transit encryption off", At: model.Loc{File: "infra/etl.yaml", Line: 18, Col: 7, EndLine: 18}},
