@@ -33,7 +33,9 @@ func Markdown(w io.Writer, r *Run) error {
 	if len(open) > 0 || len(r.Errors) > 0 {
 		icon = "❌"
 	}
-	fmt.Fprintf(bw, "## %s %s: %s\n\n", icon, r.Tool.Name, summaryLine(r))
+	all := *r
+	all.Show = nil // the comment counts every verdict
+	fmt.Fprintf(bw, "## %s %s: %s\n\n", icon, r.Tool.Name, summaryLine(&all))
 	fmt.Fprintln(bw, "| severity | fail | unknown | pass | n/a |")
 	fmt.Fprintln(bw, "| --- | ---: | ---: | ---: | ---: |")
 	for _, sev := range []control.Severity{control.Critical, control.High, control.Medium, control.Low, control.Info} {
