@@ -105,7 +105,7 @@ func (s *Suppression) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // Find returns the config file in start's folder or the nearest one above
-// it, or "" when there is none.
+// it, or "" when there is none. The path is relative when start is.
 func Find(start string) string {
 	abs, err := filepath.Abs(start)
 	if err != nil {
@@ -117,12 +117,29 @@ func Find(start string) string {
 	for dir := abs; ; dir = filepath.Dir(dir) {
 		p := filepath.Join(dir, FileName)
 		if st, err := os.Stat(p); err == nil && !st.IsDir() {
-			return p
+			return relativeLike(start, p)
 		}
 		if filepath.Dir(dir) == dir {
 			return ""
 		}
 	}
+}
+
+// relativeLike returns p relative to the working folder when start was
+// relative, so messages and reports name "examples/.emrguard.yaml" rather
+// than a machine path.
+func relativeLike(start, p string) string {
+	if filepath.IsAbs(start) {
+		return p
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil {
+		return rel
+	}
+	return p
 }
 
 // Load reads and checks the config file at path.

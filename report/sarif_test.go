@@ -61,6 +61,14 @@ func TestSARIFSchema(t *testing.T) {
 			t.Errorf("%s: SARIF output is not valid SARIF 2.1.0:\n%v", name, err)
 		}
 	}
+	// The committed example output of a real scan (cmd/emrguard -update writes it).
+	if data, err := os.ReadFile("../examples/out/scan.sarif"); err == nil {
+		if err := validateSARIF(t, sch, data); err != nil {
+			t.Errorf("examples/out/scan.sarif is not valid SARIF 2.1.0:\n%v", err)
+		}
+	} else {
+		t.Errorf("examples/out/scan.sarif: %v", err)
+	}
 	bad := `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"x"}},"results":[{"ruleId":"X","level":"severe","message":{"text":"m"}}]}]}`
 	if err := validateSARIF(t, sch, []byte(bad)); err == nil {
 		t.Error("the schema accepted level \"severe\"; the validator is not checking")

@@ -127,4 +127,3 @@ func splitDiags(ds source.Diagnostics) (errs, warns source.Diagnostics) {
 	}
 	return errs, warns
 }
-
