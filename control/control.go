@@ -47,6 +47,9 @@ type Result struct {
 	Message  string
 	At       model.Loc // the attribute at fault, else the resource
 	Evidence []string
+	// Suppressed is set when an accepted risk covers this result (package
+	// suppress); the verdict stays as judged and every report shows both.
+	Suppressed *Suppression
 }
 
 // Location returns where the result points: its attribute, else the resource.

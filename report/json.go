@@ -26,6 +26,12 @@ type (
 		Message      string        `json:"message"`
 		BestPractice string        `json:"best_practice"`
 		Event        *jsonEvent    `json:"event,omitempty"`
+		Suppressed   *jsonSuppress `json:"suppressed,omitempty"`
+	}
+	jsonSuppress struct {
+		Reason string `json:"reason"`
+		Until  string `json:"until,omitempty"` // YYYY-MM-DD, inclusive
+		Origin string `json:"origin"`          // file:line of the suppression
 	}
 	jsonResource struct {
 		Kind    string `json:"kind"`
@@ -82,6 +88,9 @@ func toJSON(res control.Result) jsonResult {
 	}
 	if e := ref.Event; e != nil {
 		j.Event = &jsonEvent{ID: e.ID, Time: e.Time, Name: e.Name, Source: e.Source, Account: e.Account, Region: e.Region, Principal: e.Principal, File: e.File}
+	}
+	if s := res.Suppressed; s != nil {
+		j.Suppressed = &jsonSuppress{Reason: s.Reason, Until: untilText(s), Origin: s.Origin.String()}
 	}
 	return j
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/source"
@@ -26,6 +27,13 @@ type Run struct {
 	Warnings source.Diagnostics // inputs read, something in them ignored
 	Color    bool               // the writer may use ANSI colours (a terminal)
 	Show     []control.Verdict  // verdicts the table lists (all when empty)
+	// Time is when the run happened: ASFF CreatedAt/UpdatedAt and the
+	// SARIF invocation read it, so a writer never calls time.Now.
+	Time time.Time
+	// Account, Region and Partition are the AWS context for machine formats
+	// (ASFF) when a result's resource does not name its own: the account
+	// and region findings are imported into.
+	Account, Region, Partition string
 }
 
 // Writer renders a run.
@@ -33,8 +41,13 @@ type Writer func(w io.Writer, r *Run) error
 
 // Writers are the output formats by --format name.
 var Writers = map[string]Writer{
-	"table": Table,
-	"json":  JSON,
+	"table":    Table,
+	"json":     JSON,
+	"sarif":    SARIF,
+	"junit":    JUnit,
+	"asff":     ASFF,
+	"html":     HTML,
+	"markdown": Markdown,
 }
 
 // Formats returns the names of Writers, sorted.
@@ -53,6 +66,7 @@ type Summary struct {
 	ByVerdict  map[string]int            `json:"by_verdict"`
 	BySeverity map[string]map[string]int `json:"by_severity"`
 	Errors     int                       `json:"errors"`
+	Suppressed int                       `json:"suppressed"`
 }
 
 // Summarize counts r's results. Every verdict appears in ByVerdict, even
@@ -69,15 +83,19 @@ func Summarize(r *Run) Summary {
 			s.BySeverity[sev] = map[string]int{}
 		}
 		s.BySeverity[sev][v]++
+		if res.Suppressed != nil {
+			s.Suppressed++
+		}
 	}
 	return s
 }
 
-// Failing returns the failing results at or above min, most severe first.
+// Failing returns the failing results at or above min that no suppression
+// covers, most severe first: what decides the exit code.
 func Failing(rs []control.Result, min control.Severity) []control.Result {
 	var out []control.Result
 	for _, r := range rs {
-		if r.Verdict == control.Failed && r.Control.Severity >= min {
+		if r.Verdict == control.Failed && r.Control.Severity >= min && r.Suppressed == nil {
 			out = append(out, r)
 		}
 	}

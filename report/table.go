@@ -78,6 +78,9 @@ func Table(w io.Writer, r *Run) error {
 			v := fmt.Sprintf("%-7s", res.Verdict)
 			fmt.Fprintf(bw, "  %s %-8s %s  %s\n      %s\n", paint(verdictColor[res.Verdict], v), res.Control.Severity, res.Control.ID,
 				res.Control.Title, paint(ansiDim, res.Location().String()+": ")+res.Message)
+			if res.Suppressed != nil {
+				fmt.Fprintf(bw, "      %s\n", paint(ansiDim, suppressionText(res.Suppressed)))
+			}
 		}
 	}
 	if len(r.Errors) > 0 || len(r.Warnings) > 0 {
@@ -113,6 +116,9 @@ func summaryLine(r *Run) string {
 		line += " (" + strings.Join(sev, ", ") + ")"
 	}
 	line += fmt.Sprintf(", %d pass, %d unknown, %d n/a", s.ByVerdict["pass"], s.ByVerdict["unknown"], s.ByVerdict["n/a"])
+	if s.Suppressed > 0 {
+		line += fmt.Sprintf(" (%d suppressed)", s.Suppressed)
+	}
 	if len(r.Errors) > 0 {
 		line += "; " + plural(len(r.Errors), "input error", "input errors")
 	}

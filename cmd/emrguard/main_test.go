@@ -146,7 +146,7 @@ func TestJSONContract(t *testing.T) {
 	if got := keys(e); got != "file,message" {
 		t.Errorf("error keys %s", got)
 	}
-	if got := keys(raw["summary"].(map[string]any)); got != "by_severity,by_verdict,errors,total" {
+	if got := keys(raw["summary"].(map[string]any)); got != "by_severity,by_verdict,errors,suppressed,total" {
 		t.Errorf("summary keys %s", got)
 	}
 }

@@ -24,6 +24,7 @@ const usage = `emrguard checks Amazon EMR against the EMR security best practice
 Usage:
   emrguard scan [PATH|-]... [flags]   scan files and folders (default .); '-' reads stdin
   emrguard rules [--explain ID]       list the controls, or explain one
+  emrguard version                    the module version and commit of this build
   emrguard help                       this text
 
 Run 'emrguard scan -h' for the scan flags.
@@ -62,7 +63,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	case "version", "--version":
-		fmt.Fprintf(stdout, "emrguard %s\n", version())
+		fmt.Fprintln(stdout, versionLine())
 		return exitOK
 	default:
 		err = usagef("unknown command %q", args[0])

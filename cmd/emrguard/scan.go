@@ -14,7 +14,6 @@ import (
 	"github.com/emrguard/emrguard/release"
 	"github.com/emrguard/emrguard/report"
 	"github.com/emrguard/emrguard/scan"
-	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/cfn"
 )
 
@@ -102,6 +101,8 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	fs.SetOutput(e.stderr)
 	var o outputFlags
 	o.register(fs)
+	var wf workflowFlags
+	wf.register(fs)
 	maxSize := fs.String("max-file-size", "20MiB", "refuse input files larger than `SIZE` (bytes, or with KiB, MiB, GiB)")
 	cfnParams := fs.String("cfn-params", "", "CloudFormation parameter values from `FILE` ([{\"ParameterKey\",\"ParameterValue\"}] or {\"Parameters\":{…}}); pseudo parameters such as AWS::Region may be given too")
 	var emrNS namespaces
@@ -114,9 +115,18 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	wf.noted(fs)
+	cfg, err := wf.loadConfig(paths)
+	if err != nil {
+		return 0, err
+	}
+	applyConfig(cfg, &o, &wf)
 	s, err := o.check()
 	if err != nil {
 		return 0, err
+	}
+	if cfg != nil {
+		s.controls = cfg.Apply(s.controls)
 	}
 	limit, err := parseSize(*maxSize)
 	if err != nil {
@@ -131,20 +141,33 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 			return 0, usagef("--cfn-params: %v", err)
 		}
 	}
+	prog := startProgress(e.stderr, isTerminal(e.stderr))
+	defer prog.Stop()
+	prog.Stage("scanning " + strings.Join(paths, " "))
 	res := scan.Paths(paths, opt)
+	prog.Stage("evaluating")
 	results := control.Evaluate(s.controls, res.Evidence, control.IaC, s.cfg)
+	suppDiags, err := suppressResults(results, cfg)
+	if err != nil {
+		return 0, err
+	}
 	run := &report.Run{
 		Tool:    report.Tool{Name: "emrguard", Version: version()},
 		Results: results,
-		Errors:  res.Diags.Errors(),
 		Show:    s.show,
 		Color:   o.output == "" && isTerminal(e.stdout) && os.Getenv("NO_COLOR") == "",
+		Time:    now(),
+		Account: wf.account,
+		Region:  wf.region,
 	}
-	for _, d := range res.Diags {
-		if d.Level == source.Warning {
-			run.Warnings = append(run.Warnings, d)
+	run.Errors, run.Warnings = splitDiags(append(res.Diags, suppDiags...))
+	if wf.securityHub {
+		prog.Stage("sending findings to Security Hub")
+		if err := sendToSecurityHub(ctx, e, &wf, run); err != nil {
+			return 0, err
 		}
 	}
+	prog.Stop()
 	if err := write(e, o.output, s.writer, run); err != nil {
 		return 0, err
 	}

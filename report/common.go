@@ -1,0 +1,113 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/emrguard/emrguard/control"
+)
+
+// untilText returns a suppression's end date, or "" when it has none.
+func untilText(s *control.Suppression) string {
+	if s.Until.IsZero() {
+		return ""
+	}
+	return s.Until.Format(time.DateOnly)
+}
+
+// suppressionText says "suppressed until 2027-03-31 (file:3): reason".
+func suppressionText(s *control.Suppression) string {
+	t := "suppressed"
+	if u := untilText(s); u != "" {
+		t += " until " + u
+	}
+	return fmt.Sprintf("%s (%s): %s", t, s.Origin, s.Reason)
+}
+
+// resourceKey identifies a result's resource across runs: kind, ID and, for
+// a resource read from a file, the file as given on the command line (two
+// templates may both declare a logical ID "Cluster"). Lines are left out so
+// that editing a file above the resource keeps the key.
+func resourceKey(res control.Result) string {
+	ref := res.Resource
+	h := sha256.Sum256([]byte(ref.Kind + "\x00" + ref.ID + "\x00" + strings.ReplaceAll(ref.Loc.File, "\\", "/")))
+	return hex.EncodeToString(h[:16])
+}
+
+// remediationText returns the control's remediation as plain text: the
+// general advice, then each medium's variant.
+func remediationText(c *control.Control) string {
+	var b strings.Builder
+	b.WriteString(c.Remediation.Text)
+	for _, m := range remediationVariants(c) {
+		fmt.Fprintf(&b, "\n\n%s:\n%s", m.Name, m.Text)
+	}
+	return b.String()
+}
+
+// variant is one medium's remediation.
+type variant struct{ Name, Text string }
+
+func remediationVariants(c *control.Control) []variant {
+	var out []variant
+	for _, m := range []variant{{"CLI", c.Remediation.CLI}, {"CloudFormation", c.Remediation.CloudFormation}, {"Terraform", c.Remediation.Terraform}} {
+		if strings.TrimSpace(m.Text) != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// docSummary returns the rationale of a control: its Doc without the
+// title line.
+func docSummary(c *control.Control) string {
+	_, body, _ := strings.Cut(c.Doc, "\n")
+	if body = strings.TrimSpace(body); body == "" {
+		return c.Title
+	}
+	return body
+}
+
+// usedControls returns the distinct controls of rs, sorted by ID.
+func usedControls(rs []control.Result) []*control.Control {
+	seen := map[string]*control.Control{}
+	var ids []string
+	for _, r := range rs {
+		if _, ok := seen[r.Control.ID]; !ok {
+			seen[r.Control.ID] = r.Control
+			ids = append(ids, r.Control.ID)
+		}
+	}
+	sortStrings(ids)
+	out := make([]*control.Control, len(ids))
+	for i, id := range ids {
+		out[i] = seen[id]
+	}
+	return out
+}
+
+func sortStrings(s []string) { sort.Strings(s) }
+
+func sortStable(rs []control.Result, cmp func(a, b control.Result) int) {
+	slices.SortStableFunc(rs, cmp)
+}
+
+// where says where a result was found, for people: the file position, else
+// the CloudTrail event, else the account and region.
+func where(res control.Result) string {
+	if loc := res.Location(); loc.File != "" {
+		return loc.String()
+	}
+	if e := res.Resource.Event; e != nil {
+		return fmt.Sprintf("%s event %s at %s", e.Name, e.ID, e.Time)
+	}
+	if a := strings.Trim(res.Resource.Account+"/"+res.Resource.Region, "/"); a != "" {
+		return a
+	}
+	return "-"
+}
