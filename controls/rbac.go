@@ -165,8 +165,16 @@ func rbacControl(p *control.Pass, perm permission) {
 		first[r] = found
 		return found
 	}
-	states := map[string]*subjectState{}
-	var order []*subjectState
+	size := 0
+	for _, b := range ev.RBACBindings {
+		if b.Cluster && !perm.clusterScoped {
+			size += len(b.Subjects) * len(emrNS)
+		} else {
+			size += len(b.Subjects)
+		}
+	}
+	states := make(map[string]*subjectState, size)
+	order := make([]*subjectState, 0, size)
 	state := func(b *model.RBACBinding, s model.Subject, ns string) *subjectState {
 		key := s.Key() + "@" + ns
 		if st := states[key]; st != nil {
