@@ -199,7 +199,9 @@ func rbacControl(p *control.Pass, perm permission) {
 		case !b.Namespace.IsSet():
 			for _, s := range b.Subjects {
 				st := state(b, s, "(unknown namespace)")
-				if st.grant == nil && st.unknown == "" {
+				if len(emrNS) == 0 {
+					st.na = "no EMR namespace is known" + noEMR(emrNS)
+				} else if st.grant == nil && st.unknown == "" {
 					st.unknown, st.unknowAt = "the RoleBinding's namespace is not known: "+b.Namespace.Why, b.Ref.Loc
 				}
 			}
