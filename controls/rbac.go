@@ -200,7 +200,7 @@ func rbacControl(p *control.Pass, perm permission) {
 			for _, s := range b.Subjects {
 				st := state(b, s, "(unknown namespace)")
 				if len(emrNS) == 0 {
-					st.na = "no EMR namespace is known" + noEMR(emrNS)
+					st.na = "the RoleBinding names no namespace" + noEMR(emrNS)
 				} else if st.grant == nil && st.unknown == "" {
 					st.unknown, st.unknowAt = "the RoleBinding's namespace is not known: "+b.Namespace.Why, b.Ref.Loc
 				}
