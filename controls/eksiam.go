@@ -234,8 +234,11 @@ func runEKS401(p *control.Pass) {
 	x := p.Evidence.RBAC()
 	judge := func(ref model.Ref, ns model.Field[string], ann map[string]model.Annotation, what string) {
 		switch {
+		case ns.IsUnknown() && len(x.EMRNamespaces()) == 0:
+			p.NAf(ref, ref.Loc, "%s: no EMR namespace is known", ref.ID)
+			return
 		case ns.IsUnknown():
-			p.Unknownf(ref, ref.Loc, "%s: %s", ref.ID, ns.Why)
+			p.Unknownf(ref, ref.Loc, "whether %s is in an EMR namespace is unknown: %s", ref.ID, ns.Why)
 			return
 		case !ns.IsSet():
 			return

@@ -165,8 +165,16 @@ func rbacControl(p *control.Pass, perm permission) {
 		first[r] = found
 		return found
 	}
-	states := map[string]*subjectState{}
-	var order []*subjectState
+	size := 0
+	for _, b := range ev.RBACBindings {
+		if b.Cluster && !perm.clusterScoped {
+			size += len(b.Subjects) * len(emrNS)
+		} else {
+			size += len(b.Subjects)
+		}
+	}
+	states := make(map[string]*subjectState, size)
+	order := make([]*subjectState, 0, size)
 	state := func(b *model.RBACBinding, s model.Subject, ns string) *subjectState {
 		key := s.Key() + "@" + ns
 		if st := states[key]; st != nil {
@@ -191,7 +199,9 @@ func rbacControl(p *control.Pass, perm permission) {
 		case !b.Namespace.IsSet():
 			for _, s := range b.Subjects {
 				st := state(b, s, "(unknown namespace)")
-				if st.grant == nil && st.unknown == "" {
+				if len(emrNS) == 0 {
+					st.na = "the RoleBinding names no namespace" + noEMR(emrNS)
+				} else if st.grant == nil && st.unknown == "" {
 					st.unknown, st.unknowAt = "the RoleBinding's namespace is not known: "+b.Namespace.Why, b.Ref.Loc
 				}
 			}
