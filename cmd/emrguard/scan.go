@@ -202,6 +202,12 @@ func write(e env, path string, w report.Writer, run *report.Run) error {
 		return fmt.Errorf("--output %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
+	// CreateTemp makes the file private (0600); a report is shared like any
+	// other build output, e.g. read by the SARIF upload step.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("--output %s: %w", path, err)
+	}
 	if err := w(tmp, run); err != nil {
 		tmp.Close()
 		return fmt.Errorf("--output %s: %w", path, err)

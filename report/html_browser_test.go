@@ -1,0 +1,121 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// chromium runs headless Chromium (Debian's package) with args, or skips
+// the test when it is absent, unless EMRGUARD_CI=1, where it fails.
+func chromium(t *testing.T, args ...string) []byte {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("EMRGUARD_CI") == "1" {
+			t.Fatalf("%s not found and EMRGUARD_CI=1: apt-get install -y chromium", chromiumPath)
+		}
+		t.Skipf("%s not found: skipping the browser test of the HTML report (apt-get install -y chromium; EMRGUARD_CI=1 requires it)", chromiumPath)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+		"--disable-dev-shm-usage", "--user-data-dir=" + t.TempDir()}
+	cmd := exec.CommandContext(ctx, chromiumPath, append(base, args...)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium %v: %v\n%s", args, err, errb.Bytes())
+	}
+	return out.Bytes()
+}
+
+// writePage renders the fixture run to an HTML file and returns its URL.
+func writePage(t *testing.T) (path string) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := HTML(&buf, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(t.TempDir(), "report.html")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+var articleRE = regexp.MustCompile(`<article class="finding[^"]*" data-control="([^"]+)" data-verdict="([^"]+)"( hidden="")?>`)
+
+// visible lists "CONTROL:verdict" of the findings the page shows.
+func visible(dom []byte) (shown []string, total int) {
+	for _, m := range articleRE.FindAllSubmatch(dom, -1) {
+		total++
+		if len(m[3]) == 0 {
+			shown = append(shown, string(m[1])+":"+string(m[2]))
+		}
+	}
+	return shown, total
+}
+
+// Ensure the page renders in a real browser: a screenshot is taken, the
+// filter script runs from the query string and hides the other findings,
+// and the counter says how many are shown. The page makes no network
+// request (it has no external assets), so --disable-background-networking
+// with a file: URL is enough.
+func TestHTMLInChromium(t *testing.T) {
+	page := writePage(t)
+	shot := filepath.Join(t.TempDir(), "report.png")
+	chromium(t, "--screenshot="+shot, "--window-size=1280,1800", "--hide-scrollbars", "file://"+page)
+	st, err := os.Stat(shot)
+	if err != nil || st.Size() < 10_000 {
+		t.Fatalf("screenshot %s: %v (size %d)", shot, err, st.Size())
+	}
+	if dir := os.Getenv("EMRGUARD_SCREENSHOT_DIR"); dir != "" {
+		data, _ := os.ReadFile(shot)
+		os.WriteFile(filepath.Join(dir, "report.png"), data, 0o644)
+	}
+
+	for _, tc := range []struct {
+		query string
+		want  string
+		count string
+	}{
+		{"", "EMR102:fail EMR204:fail EMR802:fail EMR111:unknown EMR102:pass EMR111:n/a", "6 of 6 shown"},
+		{"?control=EMR102&verdict=fail", "EMR102:fail", "1 of 6 shown"},
+		{"?verdict=fail", "EMR102:fail EMR204:fail EMR802:fail", "3 of 6 shown"},
+		{"?control=EMR999", "EMR102:fail EMR204:fail EMR802:fail EMR111:unknown EMR102:pass EMR111:n/a", "6 of 6 shown"}, // unknown values are ignored
+	} {
+		dom := chromium(t, "--dump-dom", "file://"+page+tc.query)
+		shown, total := visible(dom)
+		if total != 6 || strings.Join(shown, " ") != tc.want {
+			t.Errorf("%q: shown %v of %d, want %s", tc.query, shown, total, tc.want)
+		}
+		if !bytes.Contains(dom, []byte(`<span id="shown">`+tc.count+`</span>`)) {
+			t.Errorf("%q: counter does not say %q", tc.query, tc.count)
+		}
+	}
+}
+
+// Ensure the page has no external assets and escapes input text.
+func TestHTMLSelfContained(t *testing.T) {
+	var buf bytes.Buffer
+	if err := HTML(&buf, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, bad := range []string{`<script src`, `<link`, `@import`, `url(`, `<img`, `<b>"secure"</b>`} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page contains %q", bad)
+		}
+	}
+	if !strings.Contains(page, "(prod &lt;b&gt;&#34;secure&#34;&lt;/b&gt; | `x`)") {
+		t.Error("resource name not escaped")
+	}
+}
