@@ -15,18 +15,26 @@ var remRelease = control.Remediation{
 	Terraform:      "Set `release_label` on aws_emr_cluster to the newest release.",
 }
 
-// seriesOf looks l's series up in the release table, reporting Unknown
-// when the table does not know it.
-func seriesOf(p *control.Pass, c *model.Cluster, l release.Label) (release.Series, *release.Table, bool) {
+// withSeries runs judge on each cluster whose release and series are
+// known, reporting Unknown (or, for AMI-version clusters, Fail) itself for
+// the others.
+func withSeries(p *control.Pass, judge func(c *model.Cluster, l release.Label, s release.Series, t *release.Table)) {
 	t := p.Config.Releases
 	if t == nil {
 		t = release.Default()
 	}
-	s, ok := t.Lookup(l)
-	if !ok {
-		p.Unknownf(c.Ref, c.ReleaseLabel.At, "the release table (as of %s) does not know the %s series of %s", t.AsOf, l.Series, l.Raw)
-	}
-	return s, t, ok
+	clusters(p, func(c *model.Cluster) {
+		l, ok := releaseOf(p, c)
+		if !ok {
+			return
+		}
+		s, ok := t.Lookup(l)
+		if !ok {
+			p.Unknownf(c.Ref, c.ReleaseLabel.At, "the release table (as of %s) does not know the %s series of %s", t.AsOf, l.Series, l.Raw)
+			return
+		}
+		judge(c, l, s, t)
+	})
 }
 
 // EMR801 fails when the release is not the newest of its series.
@@ -39,15 +47,7 @@ var EMR801 = &control.Control{
 Each release fixes vulnerabilities in the OS image and the applications;
 staying behind the newest release of a series keeps known issues open.`,
 	Run: func(p *control.Pass) {
-		clusters(p, func(c *model.Cluster) {
-			l, ok := releaseOf(p, c)
-			if !ok {
-				return
-			}
-			s, t, ok := seriesOf(p, c, l)
-			if !ok {
-				return
-			}
+		withSeries(p, func(c *model.Cluster, l release.Label, s release.Series, t *release.Table) {
 			newest, _ := release.Parse(s.Newest)
 			if release.Compare(l, newest) < 0 {
 				p.Failf(c.Ref, c.ReleaseLabel.At, "%s is not the newest release of its series: %s is (release table as of %s)", l.Raw, s.Newest, t.AsOf)
@@ -69,15 +69,7 @@ Releases out of standard support get no security fixes for their OS image or
 applications. The verdict follows emrguard's dated release table (replace it
 with --releases FILE).`,
 	Run: func(p *control.Pass) {
-		clusters(p, func(c *model.Cluster) {
-			l, ok := releaseOf(p, c)
-			if !ok {
-				return
-			}
-			s, t, ok := seriesOf(p, c, l)
-			if !ok {
-				return
-			}
+		withSeries(p, func(c *model.Cluster, l release.Label, s release.Series, t *release.Table) {
 			switch {
 			case !s.ReceivesFixes:
 				p.Failf(c.Ref, c.ReleaseLabel.At, "the %s series of %s no longer receives fixes (release table as of %s)", l.Series, l.Raw, t.AsOf)
