@@ -24,6 +24,9 @@ const usage = `emrguard checks Amazon EMR against the EMR security best practice
 Usage:
   emrguard scan [PATH|-]... [flags]   scan files and folders (default .); '-' reads stdin
   emrguard rules [--explain ID]       list the controls, or explain one
+  emrguard monitor --events FILE|-    evaluate CloudTrail events of EMR calls and alert
+  emrguard monitor --sqs-queue URL    the same, as a daemon reading an SQS queue
+  emrguard monitor deploy             print the CloudFormation that deploys the monitor
   emrguard help                       this text
 
 Run 'emrguard scan -h' for the scan flags.
@@ -47,6 +50,9 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 // run executes one command line and returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if lambdaMode(args) {
+		return runLambda(ctx, e)
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitError
@@ -58,6 +64,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		code, err = runScan(ctx, e, args[1:])
 	case "rules":
 		code, err = runRules(e, args[1:])
+	case "monitor":
+		code, err = runMonitor(ctx, e, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
