@@ -3,6 +3,7 @@ package scan
 import (
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/event"
 	"github.com/emrguard/emrguard/source/request"
 	"github.com/emrguard/emrguard/source/secconf"
 	"github.com/emrguard/emrguard/source/tree"
@@ -25,6 +26,7 @@ var Loaders = []Loader{
 	{"cluster request", "json", request.DetectCluster, first(request.LoadCluster)},
 	{"security configuration", "json", secconf.Detect, first(secconf.Load)},
 	{"security groups", "json", request.DetectGroups, first(request.LoadGroups)},
+	{"CloudTrail event", "json", event.Detect, first(event.Load)},
 }
 
 // first adapts a loader of one document.
