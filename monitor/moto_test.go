@@ -104,7 +104,8 @@ func TestMotoEndToEnd(t *testing.T) {
 		if err == nil {
 			got = append(got, out.Messages...)
 		}
-		return len(got) > 0 && d.Deleted == 1
+		_, deleted, _ := d.Stats()
+		return len(got) > 0 && deleted == 1
 	})
 	if len(got) != 1 {
 		t.Fatalf("%d alert copies", len(got))

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,7 +56,7 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 	fs.SetOutput(e.stderr)
 	var f monitorFlags
 	f.out.register(fs)
-	fs.StringVar(&f.events, "events", "", "replay events from `FILE` ('-' for stdin): JSON lines, a JSON array, or one event")
+	fs.StringVar(&f.events, "events", "", "replay events from `FILE` ('-' for stdin, or a folder of .json/.jsonl files): JSON lines, a JSON array, or one event")
 	fs.StringVar(&f.queue, "sqs-queue", "", "run as a daemon reading events from the SQS queue `URL`")
 	fs.Var(&f.notify, "notify", "send alerts to `TARGET`: stdout, sns:TOPIC-ARN or https://URL (repeatable)")
 	fs.StringVar(&f.alertOn, "alert-on", strings.Join(monitor.DefaultAlertOn, ","), "control `IDs` whose failure raises an alert")
@@ -200,15 +201,7 @@ func runDaemon(ctx context.Context, e env, f monitorFlags, m *monitor.Monitor, s
 
 // replay handles the events of a file and reports their results.
 func replay(ctx context.Context, e env, f monitorFlags, s *settings, m *monitor.Monitor) (int, error) {
-	name := f.events
-	var data []byte
-	var err error
-	if name == "-" {
-		name = "<stdin>"
-		data, err = io.ReadAll(io.LimitReader(e.stdin, 1<<30))
-	} else {
-		data, err = os.ReadFile(name)
-	}
+	inputs, err := eventInputs(e, f.events)
 	if err != nil {
 		return 0, fmt.Errorf("--events: %w", err)
 	}
@@ -236,19 +229,55 @@ func replay(ctx context.Context, e env, f monitorFlags, s *settings, m *monitor.
 				Msg: fmt.Sprintf("event %s: %s failed (%s); nothing was created", out.Event.ID, out.Event.Name, out.Failure)})
 		}
 	}
-	for _, ev := range splitEvents(name, data) {
-		if ev.err != nil {
-			handle(monitor.Outcome{}, ev.err, ev.at)
-			continue
+	for _, in := range inputs {
+		for _, ev := range splitEvents(in.name, in.data) {
+			if ev.err != nil {
+				handle(monitor.Outcome{}, ev.err, ev.at)
+				continue
+			}
+			out, err := m.HandleNode(ctx, in.name, ev.node)
+			handle(out, err, ev.at)
 		}
-		out, err := m.HandleNode(ctx, name, ev.node)
-		handle(out, err, ev.at)
 	}
 	control.SortResults(run.Results)
 	if err := write(e, f.out.output, s.writer, run); err != nil {
 		return 0, err
 	}
 	return exitCode(s, run), nil
+}
+
+type eventInput struct {
+	name string
+	data []byte
+}
+
+// eventInputs reads --events: a file, '-' for stdin, or a folder whose
+// *.json and *.jsonl files are read in name order.
+func eventInputs(e env, path string) ([]eventInput, error) {
+	if path == "-" {
+		data, err := io.ReadAll(io.LimitReader(e.stdin, 1<<30))
+		return []eventInput{{"<stdin>", data}}, err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	files := []string{path}
+	if st.IsDir() {
+		a, _ := filepath.Glob(filepath.Join(path, "*.json"))
+		b, _ := filepath.Glob(filepath.Join(path, "*.jsonl"))
+		files = append(a, b...)
+		slices.Sort(files)
+	}
+	var out []eventInput
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, eventInput{f, data})
+	}
+	return out, nil
 }
 
 type rawEvent struct {
