@@ -136,3 +136,23 @@ func TestMonitorDaemonCommand(t *testing.T) {
 		t.Errorf("published %+v", p)
 	}
 }
+
+// Ensure the Lambda runtime's variable selects Lambda mode before any
+// command, and a missing alert target stops the start with its name.
+func TestLambdaModeNeedsTarget(t *testing.T) {
+	t.Setenv("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9")
+	t.Setenv("EMRGUARD_NOTIFY", "")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_REGION", "eu-west-1")
+	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), nil, nil, &stdout, &stderr); code != exitError || !strings.Contains(stderr.String(), "EMRGUARD_NOTIFY") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+	t.Setenv("EMRGUARD_NOTIFY", "sns:not-an-arn")
+	stderr.Reset()
+	if code := run(context.Background(), nil, nil, &stdout, &stderr); code != exitError || !strings.Contains(stderr.String(), "sns:not-an-arn") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
