@@ -221,15 +221,15 @@ func (m *Monitor) alertFor(ctx context.Context, rec *event.Record, rs []control.
 		return nil
 	}
 	// Alerting findings first, then by severity.
-	slices.SortStableFunc(findings, func(a, b notify.Finding) int {
-		if a.Alerting != b.Alerting {
-			if a.Alerting {
-				return -1
-			}
-			return 1
+	rank := func(f notify.Finding) int {
+		sev, _ := control.ParseSeverity(f.Severity)
+		r := -int(sev)
+		if f.Alerting {
+			r -= 100
 		}
-		return 0
-	})
+		return r
+	}
+	slices.SortStableFunc(findings, func(a, b notify.Finding) int { return rank(a) - rank(b) })
 	e := rec.Event
 	a := &notify.Alert{
 		ID:       rec.Key(),
