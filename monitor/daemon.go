@@ -39,13 +39,16 @@ type Daemon struct {
 	Wait time.Duration
 	Log  *slog.Logger
 
-	// Stats, read after Run returns.
+	// Counters: read them after Run returns, or through Stats.
 	Handled, Deleted, Failed int64
 	mu                       sync.Mutex
 }
 
-type pending struct {
-	msg types.Message
+// Stats returns the counters; safe to call while Run works.
+func (d *Daemon) Stats() (handled, deleted, failed int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.Handled, d.Deleted, d.Failed
 }
 
 // Run works until ctx is done, then stops receiving, finishes the messages

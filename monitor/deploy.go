@@ -115,6 +115,7 @@ func Template(opt DeployOptions) ([]byte, error) {
 			"Environment": obj{"Variables": obj{
 				"EMRGUARD_NOTIFY":   sub("sns:${AlertTopic}"),
 				"EMRGUARD_ALERT_ON": ref("AlertOn"),
+				"EMRGUARD_ACCOUNT":  ref("AWS::AccountId"),
 			}},
 		}}),
 		"LaunchRule": central(obj{"Type": "AWS::Events::Rule", "Properties": obj{

@@ -221,15 +221,15 @@ func (m *Monitor) alertFor(ctx context.Context, rec *event.Record, rs []control.
 		return nil
 	}
 	// Alerting findings first, then by severity.
-	slices.SortStableFunc(findings, func(a, b notify.Finding) int {
-		if a.Alerting != b.Alerting {
-			if a.Alerting {
-				return -1
-			}
-			return 1
+	rank := func(f notify.Finding) int {
+		sev, _ := control.ParseSeverity(f.Severity)
+		r := -int(sev)
+		if f.Alerting {
+			r -= 100
 		}
-		return 0
-	})
+		return r
+	}
+	slices.SortStableFunc(findings, func(a, b notify.Finding) int { return rank(a) - rank(b) })
 	e := rec.Event
 	a := &notify.Alert{
 		ID:       rec.Key(),
@@ -252,13 +252,23 @@ func (m *Monitor) alertFor(ctx context.Context, rec *event.Record, rs []control.
 	} else if subject.ID != name {
 		name += " (" + subject.ID + ")"
 	}
-	var ids []string
+	var failed, unknown []string
 	for _, f := range findings {
-		if f.Alerting {
-			ids = append(ids, f.Control)
+		switch {
+		case f.Alerting && f.Verdict == control.Failed.String():
+			failed = append(failed, f.Control)
+		case f.Alerting:
+			unknown = append(unknown, f.Control)
 		}
 	}
-	a.Title = fmt.Sprintf("%s %s: %s %s in %s fails %s", what, name, e.Name, "by "+shortPrincipal(e.Principal), subject.Account+"/"+subject.Region, strings.Join(ids, ", "))
+	var verdict []string
+	if len(failed) > 0 {
+		verdict = append(verdict, "fails "+strings.Join(failed, ", "))
+	}
+	if len(unknown) > 0 {
+		verdict = append(verdict, "cannot be verified for "+strings.Join(unknown, ", "))
+	}
+	a.Title = fmt.Sprintf("%s %s: %s by %s in %s %s", what, name, e.Name, shortPrincipal(e.Principal), subject.Account+"/"+subject.Region, strings.Join(verdict, " and "))
 	return a
 }
 

@@ -25,6 +25,9 @@ Usage:
   emrguard scan [PATH|-]... [flags]   scan files and folders (default .); '-' reads stdin
   emrguard rules [--explain ID]       list the controls, or explain one
   emrguard version                    the module version and commit of this build
+  emrguard monitor --events FILE|-    evaluate CloudTrail events of EMR calls and alert
+  emrguard monitor --sqs-queue URL    the same, as a daemon reading an SQS queue
+  emrguard monitor deploy             print the CloudFormation that deploys the monitor
   emrguard help                       this text
 
 Run 'emrguard scan -h' for the scan flags.
@@ -48,6 +51,9 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 // run executes one command line and returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := env{stdin: stdin, stdout: stdout, stderr: stderr}
+	if lambdaMode(args) {
+		return runLambda(ctx, e)
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitError
@@ -59,6 +65,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		code, err = runScan(ctx, e, args[1:])
 	case "rules":
 		code, err = runRules(e, args[1:])
+	case "monitor":
+		code, err = runMonitor(ctx, e, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
