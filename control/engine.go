@@ -10,20 +10,41 @@ import (
 	"github.com/emrguard/emrguard/model"
 )
 
-// Evaluate runs every implemented control that can judge source over ev
-// and returns the results in a stable order (file, line, control,
-// resource). A control that panics yields Unknown results naming it for
-// every resource it had not yet judged; the others still run.
+// Evaluate runs every implemented control whose sources meet the kinds
+// in source over ev, and returns the results in a stable order (file,
+// line, control, resource). Each control sees only the resources of the
+// kinds it can judge (Ref.Origin): an EMR203 that reads infrastructure
+// code never judges a cluster known only from a launch event. A control
+// that panics yields Unknown results naming it for every resource it had
+// not yet judged; the others still run.
 func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Config) []Result {
 	var out []Result
+	views := map[SourceKind]*model.Evidence{}
 	for _, c := range controls {
-		if !c.Implemented() || c.Sources&source == 0 {
+		kinds := c.Sources & source
+		if !c.Implemented() || kinds == 0 {
 			continue
 		}
-		out = append(out, run(c, ev, source, cfg)...)
+		view, ok := views[kinds]
+		if !ok {
+			view = ev.Restrict(func(o model.Origin) bool { return kinds&kindOf(o) != 0 })
+			views[kinds] = view
+		}
+		out = append(out, run(c, view, kinds, cfg)...)
 	}
 	SortResults(out)
 	return out
+}
+
+// kindOf maps a resource's origin to the source kind controls declare.
+func kindOf(o model.Origin) SourceKind {
+	switch o {
+	case model.FromLive:
+		return Live
+	case model.FromEvent:
+		return Event
+	}
+	return IaC
 }
 
 func run(c *Control, ev *model.Evidence, source SourceKind, cfg Config) (results []Result) {

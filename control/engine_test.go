@@ -79,3 +79,25 @@ func TestNames(t *testing.T) {
 		t.Errorf("sources %q", (IaC | Event).String())
 	}
 }
+
+// Ensure a control sees only resources of the kinds it can judge: a
+// cluster from a launch event is not judged by an IaC/Live control.
+func TestEvaluateOrigins(t *testing.T) {
+	ev := evidence()
+	ev.Clusters[1].Ref.Origin = model.FromEvent
+	var seen []string
+	iac := &Control{ID: "EMR995", Sources: IaC | Live, Run: func(p *Pass) {
+		for _, c := range p.Evidence.Clusters {
+			seen = append(seen, c.Ref.ID)
+		}
+	}}
+	all := &Control{ID: "EMR994", Sources: IaC | Live | Event, Run: func(p *Pass) {
+		for _, c := range p.Evidence.Clusters {
+			seen = append(seen, "all:"+c.Ref.ID)
+		}
+	}}
+	Evaluate([]*Control{iac, all}, ev, IaC|Event, Config{})
+	if got := strings.Join(seen, " "); got != "a all:a all:b" {
+		t.Errorf("clusters seen: %s, want a all:a all:b", got)
+	}
+}

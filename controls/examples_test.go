@@ -44,7 +44,7 @@ func TestExamples(t *testing.T) {
 					got = append(got, fmt.Sprintf("%s:%d input:error", filepath.ToSlash(rel), d.At.Line))
 					t.Logf("%s", d.Error())
 				}
-				for _, r := range control.Evaluate(controls.All(), res.Evidence, control.IaC, cfg) {
+				for _, r := range control.Evaluate(controls.All(), res.Evidence, control.IaC|control.Event, cfg) {
 					if !checked[r.Control.ID] {
 						continue
 					}

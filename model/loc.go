@@ -48,7 +48,22 @@ type Ref struct {
 	// Event is the CloudTrail record the resource was read from, when it
 	// came from a launch event or a log archive.
 	Event *Event
+	// Origin says what kind of source described the resource, so that
+	// only controls able to judge that kind of evidence run on it.
+	Origin Origin
 }
+
+// Origin is the kind of source a resource was learned from.
+type Origin uint8
+
+const (
+	// FromIaC: infrastructure code, a request or a configuration file (the zero value).
+	FromIaC Origin = iota
+	// FromLive: an AWS API reply, or a snapshot of one.
+	FromLive
+	// FromEvent: a CloudTrail record, as a launch event or from a log archive.
+	FromEvent
+)
 
 // Event identifies the CloudTrail record behind a resource.
 type Event struct {

@@ -146,7 +146,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	prog.Stage("scanning " + strings.Join(paths, " "))
 	res := scan.Paths(paths, opt)
 	prog.Stage("evaluating")
-	results := control.Evaluate(s.controls, res.Evidence, control.IaC, s.cfg)
+	results := control.Evaluate(s.controls, res.Evidence, control.IaC|control.Event, s.cfg)
 	suppDiags, err := suppressResults(results, cfg)
 	if err != nil {
 		return 0, err

@@ -76,7 +76,7 @@ type reader struct {
 // ref returns a Ref of kind for the record, located at the parameters.
 func ref(rec *Record, kind, id, name string) model.Ref {
 	e := rec.Event
-	return model.Ref{Kind: kind, ID: id, Name: name, Account: e.Account, Region: e.Region, Loc: rec.Params.At, Event: &e}
+	return model.Ref{Kind: kind, ID: id, Name: name, Account: e.Account, Region: e.Region, Loc: rec.Params.At, Event: &e, Origin: model.FromEvent}
 }
 
 func (r *reader) runJobFlow(rec *Record) {
