@@ -143,6 +143,32 @@ func TestGivenParameters(t *testing.T) {
 	}
 }
 
+// Ensure a near-miss of a property the controls read is a warning naming
+// the property meant, while other unknown properties pass silently.
+func TestPropertyTypos(t *testing.T) {
+	const tmpl = "Resources:\n  C:\n    Type: AWS::EMR::Cluster\n    Properties:\n      LogEncryptionKmsKeyArn: k\n      securityconfiguration: x\n      BrandNewProperty: 1\n      Instances: {Ec2SubnetID: s}\n"
+	docs, err := tree.ParseYAML("t.yaml", []byte(tmpl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, diags := cfn.Load("t.yaml", docs)
+	var got []string
+	for _, d := range diags {
+		got = append(got, d.Error())
+	}
+	want := []string{
+		"t.yaml:5:7: AWS::EMR::Cluster has no property LogEncryptionKmsKeyArn (ignored); did you mean LogEncryptionKmsKeyId?",
+		"t.yaml:6:7: AWS::EMR::Cluster has no property securityconfiguration (ignored); did you mean SecurityConfiguration?",
+		"t.yaml:8:19: AWS::EMR::Cluster Instances has no property Ec2SubnetID (ignored); did you mean Ec2SubnetId?",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if diags.Err() != nil {
+		t.Errorf("typos are warnings, not errors: %v", diags.Err())
+	}
+}
+
 // Ensure the JSON long forms read exactly as the YAML short forms.
 func TestJSONLongForms(t *testing.T) {
 	const js = `{"Parameters": {"Env": {"Type": "String", "Default": "prod"}},

@@ -82,6 +82,7 @@ func (r *reader) kindOf(f model.Field[string]) string {
 
 func (r *reader) cluster(res *resource, p *tree.Node) {
 	c := &model.Cluster{Ref: r.ref(res)}
+	r.checkTypos(p, res.typ)
 	if n := r.str(p, "Name"); n.IsSet() {
 		c.Ref.Name = n.Val
 	}
@@ -106,6 +107,7 @@ func (r *reader) cluster(res *resource, p *tree.Node) {
 		r.errorf(at, "Instances of %s is a %s, want an object", res.id, inst.Kind)
 		inst = tree.UnknownNode("Instances is not an object", at)
 	}
+	r.checkTypos(inst, res.typ+".Instances")
 	c.KeyName = r.str(inst, "Ec2KeyName")
 	if f := r.link(inst, "Ec2SubnetId", false); !f.IsAbsent() {
 		c.SubnetIDs = model.Field[[]string]{Val: []string{f.Val}, State: f.State, At: f.At, Why: f.Why}
