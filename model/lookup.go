@@ -181,7 +181,12 @@ func (e *Evidence) VPC(id string, from Loc) (*VPC, bool) {
 }
 
 // Bucket finds a bucket by name or resource ID, looking near from first.
+// A name written "${ID}" is the resource ID of a bucket whose deployed
+// name a template leaves to CloudFormation (s3://${LogBucket}/).
 func (e *Evidence) Bucket(name string, from Loc) (*Bucket, bool) {
+	if id, ok := strings.CutPrefix(name, "${"); ok && strings.HasSuffix(id, "}") {
+		name = strings.TrimSuffix(id, "}")
+	}
 	x := e.net()
 	return first(x, name, x.buckets, func(b *Bucket) Loc { return b.Ref.Loc }, from)
 }

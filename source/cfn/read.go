@@ -95,6 +95,15 @@ func (r *reader) cluster(res *resource, p *tree.Node) {
 	c.ReleaseLabel = r.str(p, "ReleaseLabel")
 	c.CustomAMI = r.str(p, "CustomAmiId")
 	c.LogURI = r.str(p, "LogUri")
+	if c.LogURI.IsUnknown() && res.props != nil {
+		// s3://${LogBucket}/: the bucket of the template is known even
+		// when CloudFormation generates its name.
+		if raw := member(res.props, "LogUri"); raw != nil {
+			if v := r.resolvePlaceholders(raw.Val, "AWS::S3::Bucket"); v != nil && v.Kind == tree.String {
+				c.LogURI = model.Known(v.Text, c.LogURI.At)
+			}
+		}
+	}
 	c.LogKMSKey = r.str(p, "LogEncryptionKmsKeyId")
 	c.ServiceRole = r.link(p, "ServiceRole", true)
 	c.InstanceProfile = r.link(p, "JobFlowRole", true)

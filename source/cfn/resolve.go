@@ -339,8 +339,24 @@ func (t *template) resourceRef(r *resource, at model.Loc) *tree.Node {
 		}
 		r.name = v
 	}
+	if r.name.Kind == tree.Unknown && t.placeholders[r.typ] {
+		// The deployed name is unknown but the resource is not: write it
+		// as ${LogicalID}, which model lookups follow to the resource.
+		return &tree.Node{Kind: tree.String, Text: "${" + r.id + "}", At: at, Tag: tag}
+	}
 	n := &tree.Node{Kind: r.name.Kind, Text: r.name.Text, At: at, Tag: tag}
 	return n
+}
+
+// resolvePlaceholders resolves n with the unknown names of resources of
+// the given types written as ${LogicalID} (see resourceRef).
+func (t *template) resolvePlaceholders(n *tree.Node, types ...string) *tree.Node {
+	t.placeholders = map[string]bool{}
+	for _, typ := range types {
+		t.placeholders[typ] = true
+	}
+	defer func() { t.placeholders = nil }()
+	return t.resolve(n)
 }
 
 // getAtt returns an attribute of a resource: known only after deployment,

@@ -89,6 +89,9 @@ type template struct {
 	// exhausted is set once a budget is spent: everything after resolves
 	// to Unknown at once, and the error is reported once.
 	exhausted bool
+	// placeholders are the resource types whose unknown Ref value resolves
+	// to "${LogicalID}" while set (LogUri: the log bucket).
+	placeholders map[string]bool
 	diags     source.Diagnostics
 	reported  map[string]bool // diagnostics already given, by message and place
 }
