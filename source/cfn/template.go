@@ -92,8 +92,8 @@ type template struct {
 	// placeholders are the resource types whose unknown Ref value resolves
 	// to "${LogicalID}" while set (LogUri: the log bucket).
 	placeholders map[string]bool
-	diags     source.Diagnostics
-	reported  map[string]bool // diagnostics already given, by message and place
+	diags        source.Diagnostics
+	reported     map[string]bool // diagnostics already given, by message and place
 }
 
 func newTemplate(file string, root *tree.Node, p Params) *template {
