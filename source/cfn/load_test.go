@@ -191,6 +191,36 @@ func TestJSONLongForms(t *testing.T) {
 	}
 }
 
+// Ensure a security configuration that cdk synth writes as Fn::Join of
+// JSON text around resource tokens is read, its tokens as placeholders,
+// and one built around a parameter without a default stays unknown.
+func TestCDKSecurityConfiguration(t *testing.T) {
+	const js = `{"Parameters": {"Flag": {"Type": "String"}},
+ "Resources": {
+  "Key": {"Type": "AWS::KMS::Key", "Properties": {}},
+  "Cdk": {"Type": "AWS::EMR::SecurityConfiguration", "Properties": {"SecurityConfiguration": {"Fn::Join": ["", [
+    "{\"EncryptionConfiguration\":{\"EnableInTransitEncryption\":false,\"EnableAtRestEncryption\":true,\"AtRestEncryptionConfiguration\":{\"S3EncryptionConfiguration\":{\"EncryptionMode\":\"SSE-KMS\",\"AwsKmsKey\":\"",
+    {"Fn::GetAtt": ["Key", "Arn"]}, "\"}}},\"InstanceMetadataServiceConfiguration\":{\"MinimumInstanceMetadataServiceVersion\":2,\"HttpPutResponseHopLimit\":1},\"x\":\"", {"Ref": "AWS::Region"}, "\"}"]]}}},
+  "Param": {"Type": "AWS::EMR::SecurityConfiguration", "Properties": {"SecurityConfiguration": {"Fn::Join": ["", [
+    "{\"EncryptionConfiguration\":{\"EnableInTransitEncryption\":", {"Ref": "Flag"}, "}}"]]}}}}}`
+	n, err := tree.ParseJSON("cdk.json", []byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, _ := cfn.Load("cdk.json", []*tree.Node{n})
+	byID := map[string]*model.SecurityConfiguration{}
+	for _, sc := range ev.SecurityConfigurations {
+		byID[sc.Ref.ID] = sc
+	}
+	cdk := byID["Cdk"]
+	if cdk == nil || !cdk.InTransit.IsSet() || cdk.InTransit.Val || cdk.S3Mode.Val != "SSE-KMS" || cdk.S3KMSKey.Val != "${Key.Arn}" || cdk.IMDSMinVersion.Val != 2 {
+		t.Errorf("Cdk = %+v", cdk)
+	}
+	if p := byID["Param"]; p == nil || !p.InTransit.IsUnknown() || !strings.Contains(p.InTransit.Why, "parameter Flag has no default") {
+		t.Errorf("Param = %+v", p)
+	}
+}
+
 // Ensure detection needs a template: an AWS resource type or the format
 // version, not just any Resources key.
 func TestDetect(t *testing.T) {

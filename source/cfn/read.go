@@ -156,6 +156,16 @@ func (r *reader) secConf(res *resource, p *tree.Node) {
 		doc = nil
 	} else if doc.Kind == tree.Unknown {
 		doc = tree.UnknownNode(doc.Text, at)
+		// A document built as text around resource tokens (what cdk synth
+		// writes: Fn::Join of JSON and {"Ref": "Key"}) is still readable
+		// when those tokens, always strings, stay as ${Name} placeholders.
+		if raw := member(res.props, "SecurityConfiguration"); raw != nil {
+			if v := r.resolvePlaceholders(raw.Val, anyRef); v != nil && v.Kind == tree.String {
+				if _, err := tree.ParseEmbedded(v.Text, v.At); err == nil {
+					doc = v
+				}
+			}
+		}
 	}
 	sc, diags := secconf.Decode(doc, ref)
 	r.diags = append(r.diags, diags...)

@@ -231,6 +231,9 @@ func (t *template) ref(name string, at model.Loc) *tree.Node {
 			}
 			return &tree.Node{Kind: tree.String, Text: v, At: at}
 		}
+		if t.placeholders[anyRef] && name != "AWS::NotificationARNs" {
+			return &tree.Node{Kind: tree.String, Text: "${" + name + "}", At: at}
+		}
 		return t.unknown(at, "pseudo parameter %s is known only at deploy time (give it with --cfn-params)", name)
 	}
 	if p, ok := t.params[name]; ok {
@@ -323,10 +326,14 @@ func (t *template) resourceRef(r *resource, at model.Loc) *tree.Node {
 			return n
 		}
 		r.nameBusy = true
+		// The memoized name is the real one: no placeholders inside it.
+		keep := t.placeholders
+		t.placeholders = nil
 		var v *tree.Node
 		if r.props != nil {
 			v = t.resolve(r.props.Get(prop))
 		}
+		t.placeholders = keep
 		r.nameBusy = false
 		switch {
 		case v == nil || v == noValue:
@@ -339,7 +346,7 @@ func (t *template) resourceRef(r *resource, at model.Loc) *tree.Node {
 		}
 		r.name = v
 	}
-	if r.name.Kind == tree.Unknown && t.placeholders[r.typ] {
+	if r.name.Kind == tree.Unknown && (t.placeholders[r.typ] || t.placeholders[anyRef]) {
 		// The deployed name is unknown but the resource is not: write it
 		// as ${LogicalID}, which model lookups follow to the resource.
 		return &tree.Node{Kind: tree.String, Text: "${" + r.id + "}", At: at, Tag: tag}
@@ -348,8 +355,13 @@ func (t *template) resourceRef(r *resource, at model.Loc) *tree.Node {
 	return n
 }
 
+// anyRef, given to resolvePlaceholders, writes every unknown resource
+// reference, attribute and pseudo parameter as ${Name}: all of them are
+// strings (names, IDs, ARNs), so text built around them stays readable.
+const anyRef = "*"
+
 // resolvePlaceholders resolves n with the unknown names of resources of
-// the given types written as ${LogicalID} (see resourceRef).
+// the given types (or anyRef) written as ${LogicalID} (see resourceRef).
 func (t *template) resolvePlaceholders(n *tree.Node, types ...string) *tree.Node {
 	t.placeholders = map[string]bool{}
 	for _, typ := range types {
@@ -381,6 +393,9 @@ func (t *template) getAtt(arg *tree.Node, at model.Loc) *tree.Node {
 	if !ok {
 		t.errorf(arg.At, "Fn::GetAtt names %s, which is not a resource of the template", res)
 		return t.unknown(at, "Fn::GetAtt names %s, which is not a resource of the template", res)
+	}
+	if t.placeholders[anyRef] {
+		return &tree.Node{Kind: tree.String, Text: "${" + r.id + "." + attr + "}", At: at, Tag: refTag + r.id + "." + attr}
 	}
 	n := t.unknown(at, "%s.%s is known only after deployment", r.id, attr)
 	n.Tag = refTag + r.id + "." + attr

@@ -143,6 +143,23 @@ func matches(got, want string) bool {
 	return got == want
 }
 
+// Ensure a name first resolved while placeholders are on is memoized as
+// the real (unknown) name, not as placeholder text.
+func TestPlaceholdersDoNotLeak(t *testing.T) {
+	docs, err := tree.ParseYAML("p.yaml", []byte("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: !Sub '${AWS::StackName}-logs'}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp := newTemplate("p.yaml", docs[0], Params{})
+	ref := &tree.Node{Kind: tree.String, Text: "B", Tag: "!Ref"}
+	if v := tp.resolvePlaceholders(ref, anyRef); v.Text != "${B}" {
+		t.Errorf("with placeholders: %q, want ${B}", v.Text)
+	}
+	if v := tp.resolve(ref); v.Kind != tree.Unknown || !strings.Contains(v.Text, "AWS::StackName") {
+		t.Errorf("after placeholders: %s %q, want unknown naming AWS::StackName", v.Kind, v.Text)
+	}
+}
+
 // Ensure AWS::NoValue removes the property or list item it stands for.
 func TestNoValueDropsMembers(t *testing.T) {
 	got, _ := resolveYAML(t, "{A: !Ref AWS::NoValue, B: [x, !Ref AWS::NoValue, y], C: !If [IsProd, z, !Ref AWS::NoValue]}", Params{})
