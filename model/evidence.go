@@ -45,8 +45,9 @@ type Evidence struct {
 }
 
 type index struct {
-	scByName, scByID map[string][]*SecurityConfiguration
-	sgByID           map[string][]*SecurityGroup
+	scByName map[string][]*SecurityConfiguration
+	scByID   keyed[*SecurityConfiguration]
+	sgByID   keyed[*SecurityGroup]
 }
 
 // Merge appends the resources of o to e.
@@ -82,17 +83,17 @@ func (e *Evidence) Merge(o *Evidence) {
 
 func (e *Evidence) index() *index {
 	e.once.Do(func() {
-		x := &index{scByName: map[string][]*SecurityConfiguration{}, scByID: map[string][]*SecurityConfiguration{}, sgByID: map[string][]*SecurityGroup{}}
+		x := &index{scByName: map[string][]*SecurityConfiguration{}, scByID: keyed[*SecurityConfiguration]{}, sgByID: keyed[*SecurityGroup]{}}
 		for _, sc := range e.SecurityConfigurations {
 			if sc.Name.IsSet() {
 				x.scByName[sc.Name.Val] = append(x.scByName[sc.Name.Val], sc)
 			}
-			x.scByID[sc.Ref.ID] = append(x.scByID[sc.Ref.ID], sc)
+			x.scByID.add(sc.Ref.ID, sc, sc.Ref.Loc.File)
 		}
 		for _, g := range e.SecurityGroups {
-			x.sgByID[g.Ref.ID] = append(x.sgByID[g.Ref.ID], g)
+			x.sgByID.add(g.Ref.ID, g, g.Ref.Loc.File)
 			if g.GroupID.IsSet() && g.GroupID.Val != g.Ref.ID {
-				x.sgByID[g.GroupID.Val] = append(x.sgByID[g.GroupID.Val], g)
+				x.sgByID.add(g.GroupID.Val, g, g.Ref.Loc.File)
 			}
 		}
 		e.idx = x
@@ -154,7 +155,7 @@ func (e *Evidence) SecurityConfigurationOf(c *Cluster) Link {
 	f := c.SecurityConfiguration
 	at := f.At.Or(c.Ref.Loc)
 	if id := c.SecurityConfigurationID; id != "" {
-		hits := nearest(e.index().scByID[id], scLoc, c.Ref.Loc)
+		hits := e.index().scByID.near(id, scLoc, c.Ref.Loc)
 		if len(hits) == 1 || (len(hits) > 1 && hits[0].Ref.Loc.File == c.Ref.Loc.File) {
 			return Link{State: LinkFound, SC: hits[0], At: at}
 		}
@@ -211,7 +212,7 @@ func (e *Evidence) UsedSecurityConfigurations() map[*SecurityConfiguration]bool 
 // SecurityGroup finds a group by AWS ID or by resource ID, looking near from
 // first. It returns nil when the inputs do not hold it.
 func (e *Evidence) SecurityGroup(id string, from Loc) *SecurityGroup {
-	hits := nearest(e.index().sgByID[id], func(g *SecurityGroup) Loc { return g.Ref.Loc }, from)
+	hits := e.index().sgByID.near(id, func(g *SecurityGroup) Loc { return g.Ref.Loc }, from)
 	if len(hits) == 0 {
 		return nil
 	}

@@ -8,15 +8,15 @@ import (
 // netIndex indexes the network, IAM and storage resources; it is built once
 // on first lookup, like index.
 type netIndex struct {
-	subnets   map[string][]*Subnet
-	tables    map[string][]*RouteTable // by table ID
-	bySubnet  map[string][]*RouteTable // by associated subnet
-	mainByVPC map[string][]*RouteTable
-	endpoints map[string][]*VPCEndpoint // by VPC
-	buckets   map[string][]*Bucket
-	roles     map[string][]*Role
-	profiles  map[string][]*InstanceProfile
-	vpcs      map[string][]*VPC
+	subnets   keyed[*Subnet]
+	tables    keyed[*RouteTable] // by table ID
+	bySubnet  keyed[*RouteTable] // by associated subnet
+	mainByVPC keyed[*RouteTable]
+	endpoints keyed[*VPCEndpoint] // by VPC
+	buckets   keyed[*Bucket]
+	roles     keyed[*Role]
+	profiles  keyed[*InstanceProfile]
+	vpcs      keyed[*VPC]
 	// logical holds file + "\x00" + ID of every CloudFormation resource:
 	// a logical ID means something only inside its template.
 	logical map[string]bool
@@ -32,19 +32,14 @@ func (x *netIndex) note(r Ref) {
 	}
 }
 
-// scoped keeps the candidates in from's file when key is a logical ID of
-// that template: a Ref never reaches into another template.
-func scoped[T any](x *netIndex, hits []T, key string, loc func(T) Loc, from Loc) []T {
-	if !x.logical[from.File+"\x00"+key] {
-		return hits
+// near returns the candidates for key nearest to from; only those in
+// from's file when key is a logical ID of that template, since a Ref never
+// reaches into another template.
+func near[T any](x *netIndex, m keyed[T], key string, loc func(T) Loc, from Loc) []T {
+	if x.logical[from.File+"\x00"+key] {
+		return m.inFile(key, from.File)
 	}
-	var out []T
-	for _, h := range hits {
-		if loc(h).File == from.File {
-			out = append(out, h)
-		}
-	}
-	return out
+	return m.near(key, loc, from)
 }
 
 type netOnce struct {
@@ -55,9 +50,9 @@ type netOnce struct {
 func (e *Evidence) net() *netIndex {
 	e.netOnce.once.Do(func() {
 		x := &netIndex{
-			subnets: map[string][]*Subnet{}, tables: map[string][]*RouteTable{}, bySubnet: map[string][]*RouteTable{},
-			mainByVPC: map[string][]*RouteTable{}, endpoints: map[string][]*VPCEndpoint{}, buckets: map[string][]*Bucket{},
-			roles: map[string][]*Role{}, profiles: map[string][]*InstanceProfile{}, vpcs: map[string][]*VPC{},
+			subnets: keyed[*Subnet]{}, tables: keyed[*RouteTable]{}, bySubnet: keyed[*RouteTable]{},
+			mainByVPC: keyed[*RouteTable]{}, endpoints: keyed[*VPCEndpoint]{}, buckets: keyed[*Bucket]{},
+			roles: keyed[*Role]{}, profiles: keyed[*InstanceProfile]{}, vpcs: keyed[*VPC]{},
 			logical: map[string]bool{},
 		}
 		for _, c := range e.Clusters {
@@ -88,55 +83,55 @@ func (e *Evidence) net() *netIndex {
 			x.note(p.Ref)
 		}
 		for _, v := range e.VPCs {
-			addKeys(x.vpcs, v, v.Ref.ID, v.VPCID)
+			addKeys(x.vpcs, v, v.Ref, v.VPCID)
 		}
 		for _, s := range e.Subnets {
-			addKeys(x.subnets, s, s.Ref.ID, s.SubnetID)
+			addKeys(x.subnets, s, s.Ref, s.SubnetID)
 		}
 		for _, t := range e.RouteTables {
-			addKeys(x.tables, t, t.Ref.ID, t.RouteTableID)
+			addKeys(x.tables, t, t.Ref, t.RouteTableID)
 			for _, s := range t.Subnets {
 				if s.IsSet() {
-					x.bySubnet[s.Val] = append(x.bySubnet[s.Val], t)
+					x.bySubnet.add(s.Val, t, t.Ref.Loc.File)
 				}
 			}
 			if t.Main.Get(false) && t.VPCID.IsSet() {
-				x.mainByVPC[t.VPCID.Val] = append(x.mainByVPC[t.VPCID.Val], t)
+				x.mainByVPC.add(t.VPCID.Val, t, t.Ref.Loc.File)
 			}
 		}
 		for _, ep := range e.VPCEndpoints {
 			if ep.VPCID.IsSet() {
-				x.endpoints[ep.VPCID.Val] = append(x.endpoints[ep.VPCID.Val], ep)
+				x.endpoints.add(ep.VPCID.Val, ep, ep.Ref.Loc.File)
 			}
 		}
 		for _, b := range e.Buckets {
-			addKeys(x.buckets, b, b.Ref.ID, b.Name)
+			addKeys(x.buckets, b, b.Ref, b.Name)
 		}
 		for _, r := range e.Roles {
-			addKeys(x.roles, r, r.Ref.ID, r.Name)
+			addKeys(x.roles, r, r.Ref, r.Name)
 			if r.ARN.IsSet() && r.ARN.Val != r.Ref.ID {
-				x.roles[r.ARN.Val] = append(x.roles[r.ARN.Val], r)
+				x.roles.add(r.ARN.Val, r, r.Ref.Loc.File)
 			}
 		}
 		for _, p := range e.InstanceProfiles {
-			addKeys(x.profiles, p, p.Ref.ID, p.Name)
+			addKeys(x.profiles, p, p.Ref, p.Name)
 		}
 		e.netOnce.idx = x
 	})
 	return e.netOnce.idx
 }
 
-func addKeys[T any](m map[string][]T, v T, id string, alt Field[string]) {
-	if id != "" {
-		m[id] = append(m[id], v)
+func addKeys[T any](m keyed[T], v T, ref Ref, alt Field[string]) {
+	if ref.ID != "" {
+		m.add(ref.ID, v, ref.Loc.File)
 	}
-	if alt.IsSet() && alt.Val != id {
-		m[alt.Val] = append(m[alt.Val], v)
+	if alt.IsSet() && alt.Val != ref.ID {
+		m.add(alt.Val, v, ref.Loc.File)
 	}
 }
 
-func first[T any](x *netIndex, key string, m map[string][]T, loc func(T) Loc, from Loc) (T, bool) {
-	hits := nearest(scoped(x, m[key], key, loc, from), loc, from)
+func first[T any](x *netIndex, key string, m keyed[T], loc func(T) Loc, from Loc) (T, bool) {
+	hits := near(x, m, key, loc, from)
 	if len(hits) == 0 {
 		var zero T
 		return zero, false
@@ -176,7 +171,7 @@ func rtLoc(t *RouteTable) Loc { return t.Ref.Loc }
 func (e *Evidence) VPCEndpointsOf(vpc string, from Loc) []*VPCEndpoint {
 	x := e.net()
 	loc := func(ep *VPCEndpoint) Loc { return ep.Ref.Loc }
-	return nearest(scoped(x, x.endpoints[vpc], vpc, loc, from), loc, from)
+	return near(x, x.endpoints, vpc, loc, from)
 }
 
 // VPC finds a VPC by AWS ID or resource ID, looking near from first.
@@ -186,7 +181,12 @@ func (e *Evidence) VPC(id string, from Loc) (*VPC, bool) {
 }
 
 // Bucket finds a bucket by name or resource ID, looking near from first.
+// A name written "${ID}" is the resource ID of a bucket whose deployed
+// name a template leaves to CloudFormation (s3://${LogBucket}/).
 func (e *Evidence) Bucket(name string, from Loc) (*Bucket, bool) {
+	if id, ok := strings.CutPrefix(name, "${"); ok && strings.HasSuffix(id, "}") {
+		name = strings.TrimSuffix(id, "}")
+	}
 	x := e.net()
 	return first(x, name, x.buckets, func(b *Bucket) Loc { return b.Ref.Loc }, from)
 }

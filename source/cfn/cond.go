@@ -38,7 +38,7 @@ func (t *template) condition(name string, at model.Loc) cond {
 // Fn::And, Fn::Or, Condition, or anything resolving to a boolean.
 func (t *template) evalCond(n *tree.Node) cond {
 	t.steps++
-	if t.steps > maxSteps {
+	if t.steps > maxSteps || t.exhausted {
 		return unknownCond("template too complex to resolve")
 	}
 	fn, arg, ok := intrinsic(n)

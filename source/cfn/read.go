@@ -82,6 +82,7 @@ func (r *reader) kindOf(f model.Field[string]) string {
 
 func (r *reader) cluster(res *resource, p *tree.Node) {
 	c := &model.Cluster{Ref: r.ref(res)}
+	r.checkTypos(p, res.typ)
 	if n := r.str(p, "Name"); n.IsSet() {
 		c.Ref.Name = n.Val
 	}
@@ -94,6 +95,15 @@ func (r *reader) cluster(res *resource, p *tree.Node) {
 	c.ReleaseLabel = r.str(p, "ReleaseLabel")
 	c.CustomAMI = r.str(p, "CustomAmiId")
 	c.LogURI = r.str(p, "LogUri")
+	if c.LogURI.IsUnknown() && res.props != nil {
+		// s3://${LogBucket}/: the bucket of the template is known even
+		// when CloudFormation generates its name.
+		if raw := member(res.props, "LogUri"); raw != nil {
+			if v := r.resolvePlaceholders(raw.Val, "AWS::S3::Bucket"); v != nil && v.Kind == tree.String {
+				c.LogURI = model.Known(v.Text, c.LogURI.At)
+			}
+		}
+	}
 	c.LogKMSKey = r.str(p, "LogEncryptionKmsKeyId")
 	c.ServiceRole = r.link(p, "ServiceRole", true)
 	c.InstanceProfile = r.link(p, "JobFlowRole", true)
@@ -106,6 +116,7 @@ func (r *reader) cluster(res *resource, p *tree.Node) {
 		r.errorf(at, "Instances of %s is a %s, want an object", res.id, inst.Kind)
 		inst = tree.UnknownNode("Instances is not an object", at)
 	}
+	r.checkTypos(inst, res.typ+".Instances")
 	c.KeyName = r.str(inst, "Ec2KeyName")
 	if f := r.link(inst, "Ec2SubnetId", false); !f.IsAbsent() {
 		c.SubnetIDs = model.Field[[]string]{Val: []string{f.Val}, State: f.State, At: f.At, Why: f.Why}
@@ -145,6 +156,16 @@ func (r *reader) secConf(res *resource, p *tree.Node) {
 		doc = nil
 	} else if doc.Kind == tree.Unknown {
 		doc = tree.UnknownNode(doc.Text, at)
+		// A document built as text around resource tokens (what cdk synth
+		// writes: Fn::Join of JSON and {"Ref": "Key"}) is still readable
+		// when those tokens, always strings, stay as ${Name} placeholders.
+		if raw := member(res.props, "SecurityConfiguration"); raw != nil {
+			if v := r.resolvePlaceholders(raw.Val, anyRef); v != nil && v.Kind == tree.String {
+				if _, err := tree.ParseEmbedded(v.Text, v.At); err == nil {
+					doc = v
+				}
+			}
+		}
 	}
 	sc, diags := secconf.Decode(doc, ref)
 	r.diags = append(r.diags, diags...)

@@ -14,7 +14,27 @@ import (
 // each node visited is a step. Templates are finite trees and every
 // indirection (conditions, resource names) is memoized, so real templates
 // take a few steps per node; this stops pathological ones.
-const maxSteps = 5_000_000
+const maxSteps = 1_000_000
+
+// maxBytes bounds the text that Fn::Sub, Fn::Join and Fn::Base64 may
+// build for one template: nested Fn::Sub variables can double a string
+// at each level within very few steps.
+const maxBytes = 16 << 20
+
+// budget counts n bytes of built text and reports whether the template
+// is still within maxBytes.
+func (t *template) budget(n int) bool {
+	t.bytes += n
+	return t.bytes <= maxBytes
+}
+
+func (t *template) tooBig(at model.Loc) *tree.Node {
+	if !t.exhausted {
+		t.exhausted = true
+		t.errorf(at, "template builds more than %d MiB of text with Fn::Sub/Fn::Join; the rest is unknown", maxBytes>>20)
+	}
+	return tree.UnknownNode("template builds too much text to resolve", at)
+}
 
 // refTag marks a resolved node that came straight from a Ref or GetAtt of
 // a resource: Tag is refTag + logical ID (+ "." + attribute). It lets the
@@ -71,8 +91,12 @@ func (t *template) resolve(n *tree.Node) *tree.Node {
 		return nil
 	}
 	t.steps++
-	if t.steps > maxSteps {
-		return t.unknown(n.At, "template too complex to resolve (over %d steps)", maxSteps)
+	if t.steps > maxSteps || t.bytes > maxBytes {
+		if !t.exhausted {
+			t.exhausted = true
+			t.errorf(n.At, "template too complex to resolve (over %d steps or %d MiB of built text); the rest is unknown", maxSteps, maxBytes>>20)
+		}
+		return tree.UnknownNode("template too complex to resolve", n.At)
 	}
 	if fn, arg, ok := intrinsic(n); ok {
 		return t.call(fn, arg, n.At)
@@ -150,6 +174,9 @@ func (t *template) call(fn string, arg *tree.Node, at model.Loc) *tree.Node {
 			t.errorf(arg.At, "Fn::Base64 takes a string, got a %s", v.Kind)
 			return t.unknown(at, "Fn::Base64 takes a string, got a %s", v.Kind)
 		}
+		if !t.budget(len(s) * 4 / 3) {
+			return t.tooBig(at)
+		}
 		return &tree.Node{Kind: tree.String, Text: base64.StdEncoding.EncodeToString([]byte(s)), At: at}
 	case "Fn::ImportValue":
 		v := t.resolve(arg)
@@ -203,6 +230,9 @@ func (t *template) ref(name string, at model.Loc) *tree.Node {
 				return listNode(v, at)
 			}
 			return &tree.Node{Kind: tree.String, Text: v, At: at}
+		}
+		if t.placeholders[anyRef] && name != "AWS::NotificationARNs" {
+			return &tree.Node{Kind: tree.String, Text: "${" + name + "}", At: at}
 		}
 		return t.unknown(at, "pseudo parameter %s is known only at deploy time (give it with --cfn-params)", name)
 	}
@@ -296,10 +326,14 @@ func (t *template) resourceRef(r *resource, at model.Loc) *tree.Node {
 			return n
 		}
 		r.nameBusy = true
+		// The memoized name is the real one: no placeholders inside it.
+		keep := t.placeholders
+		t.placeholders = nil
 		var v *tree.Node
 		if r.props != nil {
 			v = t.resolve(r.props.Get(prop))
 		}
+		t.placeholders = keep
 		r.nameBusy = false
 		switch {
 		case v == nil || v == noValue:
@@ -312,8 +346,29 @@ func (t *template) resourceRef(r *resource, at model.Loc) *tree.Node {
 		}
 		r.name = v
 	}
+	if r.name.Kind == tree.Unknown && (t.placeholders[r.typ] || t.placeholders[anyRef]) {
+		// The deployed name is unknown but the resource is not: write it
+		// as ${LogicalID}, which model lookups follow to the resource.
+		return &tree.Node{Kind: tree.String, Text: "${" + r.id + "}", At: at, Tag: tag}
+	}
 	n := &tree.Node{Kind: r.name.Kind, Text: r.name.Text, At: at, Tag: tag}
 	return n
+}
+
+// anyRef, given to resolvePlaceholders, writes every unknown resource
+// reference, attribute and pseudo parameter as ${Name}: all of them are
+// strings (names, IDs, ARNs), so text built around them stays readable.
+const anyRef = "*"
+
+// resolvePlaceholders resolves n with the unknown names of resources of
+// the given types (or anyRef) written as ${LogicalID} (see resourceRef).
+func (t *template) resolvePlaceholders(n *tree.Node, types ...string) *tree.Node {
+	t.placeholders = map[string]bool{}
+	for _, typ := range types {
+		t.placeholders[typ] = true
+	}
+	defer func() { t.placeholders = nil }()
+	return t.resolve(n)
 }
 
 // getAtt returns an attribute of a resource: known only after deployment,
@@ -338,6 +393,9 @@ func (t *template) getAtt(arg *tree.Node, at model.Loc) *tree.Node {
 	if !ok {
 		t.errorf(arg.At, "Fn::GetAtt names %s, which is not a resource of the template", res)
 		return t.unknown(at, "Fn::GetAtt names %s, which is not a resource of the template", res)
+	}
+	if t.placeholders[anyRef] {
+		return &tree.Node{Kind: tree.String, Text: "${" + r.id + "." + attr + "}", At: at, Tag: refTag + r.id + "." + attr}
 	}
 	n := t.unknown(at, "%s.%s is known only after deployment", r.id, attr)
 	n.Tag = refTag + r.id + "." + attr
@@ -377,6 +435,9 @@ func (t *template) sub(arg *tree.Node, at model.Loc) *tree.Node {
 	out, why := t.expand(s, vars, tmpl.At, nil)
 	if why != "" {
 		return t.unknown(at, "%s", why)
+	}
+	if !t.budget(len(out)) {
+		return t.tooBig(at)
 	}
 	return &tree.Node{Kind: tree.String, Text: out, At: at}
 }
@@ -442,6 +503,9 @@ func (t *template) expand(s string, vars *tree.Node, at model.Loc, keep func(nam
 			return "", fmt.Sprintf("Fn::Sub variable ${%s} is a %s, want a string", name, v.Kind)
 		}
 		b.WriteString(txt)
+		if b.Len()+t.bytes > maxBytes {
+			return "", "template builds too much text to resolve"
+		}
 	}
 	return b.String(), why
 }
@@ -484,6 +548,13 @@ func (t *template) join(arg *tree.Node, at model.Loc) *tree.Node {
 			return t.unknown(at, "Fn::Join item is a %s, want a string", it.Kind)
 		}
 		parts = append(parts, s)
+	}
+	n := len(delim) * len(parts)
+	for _, p := range parts {
+		n += len(p)
+	}
+	if !t.budget(n) {
+		return t.tooBig(at)
 	}
 	return &tree.Node{Kind: tree.String, Text: strings.Join(parts, delim), At: at}
 }

@@ -85,8 +85,15 @@ type template struct {
 	conds    map[string]cond
 	condBusy map[string]bool
 	steps    int
-	diags    source.Diagnostics
-	reported map[string]bool // diagnostics already given, by message and place
+	bytes    int // text built by Fn::Sub, Fn::Join, Fn::Base64 (maxBytes)
+	// exhausted is set once a budget is spent: everything after resolves
+	// to Unknown at once, and the error is reported once.
+	exhausted bool
+	// placeholders are the resource types whose unknown Ref value resolves
+	// to "${LogicalID}" while set (LogUri: the log bucket).
+	placeholders map[string]bool
+	diags        source.Diagnostics
+	reported     map[string]bool // diagnostics already given, by message and place
 }
 
 func newTemplate(file string, root *tree.Node, p Params) *template {
