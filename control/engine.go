@@ -3,9 +3,11 @@ package control
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/emrguard/emrguard/model"
 )
@@ -18,8 +20,12 @@ import (
 // that panics yields Unknown results naming it for every resource it had
 // not yet judged; the others still run.
 func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Config) []Result {
-	var parts [][]Result
-	total, hint := 0, 0
+	type job struct {
+		c     *Control
+		view  *model.Evidence
+		kinds SourceKind
+	}
+	var jobs []job
 	views := map[SourceKind]*model.Evidence{}
 	for _, c := range controls {
 		kinds := c.Sources & source
@@ -31,10 +37,28 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 			view = ev.Restrict(func(o model.Origin) bool { return kinds&kindOf(o) != 0 })
 			views[kinds] = view
 		}
-		rs := run(c, view, kinds, cfg, hint)
-		parts = append(parts, rs)
+		jobs = append(jobs, job{c, view, kinds})
+	}
+	// Controls are pure functions of the evidence (whose indexes are built
+	// under sync.Once), so they run in parallel; parts keep their order.
+	parts := make([][]Result, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for i := range next {
+				parts[i] = run(jobs[i].c, jobs[i].view, jobs[i].kinds, cfg)
+			}
+		})
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	total := 0
+	for _, rs := range parts {
 		total += len(rs)
-		hint = max(hint, len(rs))
 	}
 	// One allocation for all results: they are large, and growing one
 	// slice by appending copied them over and over on big corpora.
@@ -57,8 +81,8 @@ func kindOf(o model.Origin) SourceKind {
 	return IaC
 }
 
-func run(c *Control, ev *model.Evidence, source SourceKind, cfg Config, hint int) (results []Result) {
-	results = make([]Result, 0, hint)
+func run(c *Control, ev *model.Evidence, source SourceKind, cfg Config) (results []Result) {
+	results = make([]Result, 0, len(ev.Clusters))
 	p := &Pass{Control: c, Evidence: ev, Source: source, Config: cfg,
 		report: func(r Result) { results = append(results, r) }}
 	defer func() {

@@ -229,6 +229,7 @@ func readLimited(in input, opt Options) ([]byte, error) {
 		return fmt.Errorf("file is %s, over the %s limit (raise it with --max-file-size)", human(size), human(limit))
 	}
 	var r io.Reader
+	size := int64(-1)
 	if in.stdin {
 		if opt.Stdin == nil {
 			return nil, errors.New("no standard input")
@@ -240,12 +241,32 @@ func readLimited(in input, opt Options) ([]byte, error) {
 			return nil, fmt.Errorf("cannot read: %s", describe(err))
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > limit {
-			return nil, tooBig(st.Size())
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			if st.Size() > limit {
+				return nil, tooBig(st.Size())
+			}
+			size = st.Size()
 		}
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	var data []byte
+	var err error
+	if size >= 0 {
+		// Known size: one exact allocation (io.ReadAll grows by doubling).
+		// One byte more is asked for, to notice a file that grew.
+		buf := make([]byte, size+1)
+		n, rerr := io.ReadFull(r, buf)
+		if rerr != nil && rerr != io.ErrUnexpectedEOF && rerr != io.EOF {
+			err = rerr
+		}
+		data = buf[:n]
+		if int64(n) > size { // it grew: read the rest, within the limit
+			more, merr := io.ReadAll(io.LimitReader(r, limit+1-int64(n)))
+			data, err = append(data, more...), merr
+		}
+	} else {
+		data, err = io.ReadAll(io.LimitReader(r, limit+1))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read: %s", describe(err))
 	}

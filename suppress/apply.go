@@ -119,6 +119,9 @@ func (a *applier) load(name string) *fileRules {
 // own line; a comment-only line applies to the first line below its block
 // of comment lines.
 func (a *applier) inline(name string, data []byte, fr *fileRules) {
+	if !bytes.Contains(data, []byte("emrguard:ignore")) {
+		return // most files: no need to split them into lines
+	}
 	lines := strings.Split(string(data), "\n")
 	var pending []Rule
 	for i, line := range lines {
@@ -146,7 +149,9 @@ func (a *applier) inline(name string, data []byte, fr *fileRules) {
 }
 
 func (a *applier) flush(fr *fileRules, pending []Rule, line int) []Rule {
-	fr.byLine[line] = append(fr.byLine[line], pending...)
+	if len(pending) > 0 {
+		fr.byLine[line] = append(fr.byLine[line], pending...)
+	}
 	return nil
 }
 

@@ -47,6 +47,18 @@ func ParseYAML(file string, data []byte) ([]*Node, error) {
 type yconv struct {
 	file  string
 	count int
+	slab  []Node
+}
+
+// node allocates from a slab, as the JSON parser does.
+func (c *yconv) node(n Node) *Node {
+	if len(c.slab) == 0 {
+		c.slab = make([]Node, 64)
+	}
+	p := &c.slab[0]
+	c.slab = c.slab[1:]
+	*p = n
+	return p
 }
 
 func (c *yconv) loc(y *yaml.Node) model.Loc {
@@ -78,9 +90,9 @@ func (c *yconv) conv(y *yaml.Node, depth int) (*Node, error) {
 		}
 		cp := *n
 		cp.At = c.loc(y)
-		return &cp, nil
+		return c.node(cp), nil
 	case yaml.MappingNode:
-		n := &Node{Kind: Object, At: c.loc(y), Tag: tag}
+		n := c.node(Node{Kind: Object, At: c.loc(y), Tag: tag, Fields: make([]Member, 0, len(y.Content)/2)})
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k, v := y.Content[i], y.Content[i+1]
 			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
@@ -97,7 +109,7 @@ func (c *yconv) conv(y *yaml.Node, depth int) (*Node, error) {
 		}
 		return n, nil
 	case yaml.SequenceNode:
-		n := &Node{Kind: Array, At: c.loc(y), Tag: tag}
+		n := c.node(Node{Kind: Array, At: c.loc(y), Tag: tag, Items: make([]*Node, 0, len(y.Content))})
 		for _, it := range y.Content {
 			v, err := c.conv(it, depth+1)
 			if err != nil {
@@ -107,7 +119,7 @@ func (c *yconv) conv(y *yaml.Node, depth int) (*Node, error) {
 		}
 		return n, nil
 	}
-	n := &Node{Kind: String, Text: y.Value, At: c.loc(y), Tag: tag}
+	n := c.node(Node{Kind: String, Text: y.Value, At: c.loc(y), Tag: tag})
 	if tag == "" && y.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
 		switch y.Tag {
 		case "!!bool":
@@ -141,7 +153,8 @@ func (c *yconv) merge(into *Node, v *yaml.Node, depth int) error {
 			return err
 		}
 		if m.Kind == Object {
-			into.Fields = append(m.Fields, into.Fields...)
+			// A fresh slice: m's members may belong to the anchor's node.
+			into.Fields = append(append(make([]Member, 0, len(m.Fields)+len(into.Fields)), m.Fields...), into.Fields...)
 		}
 	}
 	return nil
