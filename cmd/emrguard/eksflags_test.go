@@ -51,3 +51,21 @@ func TestEMRNamespaceFlag(t *testing.T) {
 		t.Errorf("bad name: exit %d, stderr %q; want 2 and a message", code, errw.String())
 	}
 }
+
+// Ensure emr-namespaces in the settings file makes a namespace EMR's, as
+// the flag does.
+func TestEMRNamespaceConfig(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "rbac.yaml")
+	if err := os.WriteFile(file, []byte(webBinding), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".emrguard.yaml"), []byte("emr-namespaces: [web]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errw bytes.Buffer
+	code := run(context.Background(), []string{"scan", "--format", "json", "--controls", "EKS601", dir}, nil, &out, &errw)
+	if code != 1 || !strings.Contains(out.String(), `"verdict": "fail"`) {
+		t.Errorf("exit %d, stderr %q, output %s", code, errw.String(), out.String())
+	}
+}

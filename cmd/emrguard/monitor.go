@@ -18,9 +18,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/emrguard/emrguard/config"
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/monitor"
@@ -116,6 +117,16 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 		}
 	}
 	targets := f.notify
+	if len(targets) == 0 {
+		// Without --notify, the settings file's notify targets apply.
+		if path := config.Find("."); path != "" {
+			c, err := config.Load(path)
+			if err != nil {
+				return 0, err
+			}
+			targets = append(targets, c.Notify...)
+		}
+	}
 	if len(targets) == 0 && f.queue != "" {
 		targets = multiFlag{"stdout"}
 	}
@@ -142,7 +153,7 @@ func awsConfigs(ctx context.Context, endpoint string) func(region string) (aws.C
 	var loadErr error
 	return func(region string) (aws.Config, error) {
 		if base == nil && loadErr == nil {
-			c, err := config.LoadDefaultConfig(ctx)
+			c, err := awsconfig.LoadDefaultConfig(ctx)
 			if err != nil {
 				loadErr = err
 			} else {

@@ -156,3 +156,26 @@ func TestLambdaModeNeedsTarget(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
 }
+
+// Ensure the settings file's notify targets apply when --notify is not
+// given, and a bad target there is a startup error.
+func TestMonitorNotifyFromConfig(t *testing.T) {
+	event, err := filepath.Abs("../../examples/events/adhoc-spark-launch.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.WriteFile(filepath.Join(dir, ".emrguard.yaml"), []byte("notify: [stdout]\n"), 0o600)
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"monitor", "--events", event, "--no-aws", "--format", "json", "--output", filepath.Join(dir, "r.json")}, nil, &stdout, &stderr)
+	if code != exitFailing || !strings.Contains(stdout.String(), "EMR101") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+	os.WriteFile(filepath.Join(dir, ".emrguard.yaml"), []byte("notify: [ftp://nowhere]\n"), 0o600)
+	stdout.Reset()
+	stderr.Reset()
+	if code := run(context.Background(), []string{"monitor", "--events", event, "--no-aws"}, nil, &stdout, &stderr); code != exitError || !strings.Contains(stderr.String(), "ftp://nowhere") {
+		t.Errorf("bad target: exit %d, stderr %q", code, stderr.String())
+	}
+}

@@ -136,6 +136,10 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 		paths = []string{"."}
 	}
 	opt := scan.Options{MaxFileSize: limit, Stdin: e.stdin, EMRNamespaces: emrNS}
+	if cfg != nil {
+		// The settings file adds namespaces; --emr-namespace adds more.
+		opt.EMRNamespaces = append(append([]string(nil), cfg.EMRNamespaces...), emrNS...)
+	}
 	if *cfnParams != "" {
 		if opt.CFNParams, err = cfn.ReadParams(*cfnParams); err != nil {
 			return 0, usagef("--cfn-params: %v", err)
