@@ -41,10 +41,16 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 	}
 	// Controls are pure functions of the evidence (whose indexes are built
 	// under sync.Once), so they run in parallel; parts keep their order.
+	// Small evidence (one launch event) runs on this goroutine: there,
+	// starting workers costs more than it saves, and shows in latency.
 	parts := make([][]Result, len(jobs))
+	workers := runtime.GOMAXPROCS(0)
+	if len(ev.Clusters)+len(ev.SecurityConfigurations)+len(ev.SecurityGroups)+len(ev.RBACBindings) < 64 {
+		workers = 1
+	}
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+	for range min(workers, len(jobs)) {
 		wg.Go(func() {
 			for i := range next {
 				parts[i] = run(jobs[i].c, jobs[i].view, jobs[i].kinds, cfg)

@@ -106,3 +106,14 @@ func BenchmarkParseJSON(b *testing.B) {
 		}
 	}
 }
+
+// Ensure the allocation-free key comparison agrees with FoldKey.
+func TestFoldEqual(t *testing.T) {
+	for _, k := range []string{"ReleaseLabel", "release-label", "RELEASE_LABEL", "releaseLabe", "releaseLabels", "", "-", "a-B_c"} {
+		for _, w := range []string{"releaselabel", "", "abc"} {
+			if got, want := foldEqual(k, w), FoldKey(k) == w; got != want {
+				t.Errorf("foldEqual(%q, %q) = %v, want %v", k, w, got, want)
+			}
+		}
+	}
+}

@@ -80,11 +80,31 @@ func (n *Node) Fold(key string) *Node {
 	}
 	want := FoldKey(key)
 	for i := len(n.Fields) - 1; i >= 0; i-- {
-		if FoldKey(n.Fields[i].Key) == want {
+		if foldEqual(n.Fields[i].Key, want) {
 			return n.Fields[i].Val
 		}
 	}
 	return nil
+}
+
+// foldEqual reports whether FoldKey(key) == folded, without allocating:
+// Fold runs for every key an event's requestParameters hold.
+func foldEqual(key, folded string) bool {
+	j := 0
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		switch {
+		case c == '-' || c == '_':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if j >= len(folded) || folded[j] != c {
+			return false
+		}
+		j++
+	}
+	return j == len(folded)
 }
 
 // FoldKey returns key lower-cased with '-' and '_' removed.
