@@ -82,7 +82,7 @@ type call struct {
 	body   content
 	source string
 	child  *module // nil for remote sources
-	remote string // why outputs are unknown
+	remote string  // why outputs are unknown
 }
 
 // declare collects the declarations of a module's files.

@@ -56,8 +56,8 @@ func objectGetter(obj cty.Value, at model.Loc) func(string) val {
 
 // ruleKeys names the arguments of one kind of rule.
 type ruleKeys struct {
-	protocol, from, to string
-	v4, v6, groups, lists  string
+	protocol, from, to    string
+	v4, v6, groups, lists string
 	self                  string
 	single                bool // one CIDR per rule (aws_vpc_security_group_ingress_rule)
 }

@@ -27,7 +27,7 @@ type rd struct {
 // nestedBlocks are the nested block types read per resource type (for the
 // JSON syntax, where blocks and attributes look alike).
 var nestedBlocks = map[string][]string{
-	"aws_emr_cluster":                           {"ec2_attributes", "master_instance_group", "core_instance_group", "master_instance_fleet", "core_instance_fleet", "kerberos_attributes", "bootstrap_action", "step", "auto_termination_policy"},
+	"aws_emr_cluster": {"ec2_attributes", "master_instance_group", "core_instance_group", "master_instance_fleet", "core_instance_fleet", "kerberos_attributes", "bootstrap_action", "step", "auto_termination_policy"},
 	"aws_emr_block_public_access_configuration": {"permitted_public_security_group_rule_range"},
 	"aws_security_group":                        {"ingress", "egress"},
 	"aws_route_table":                           {"route"},
@@ -60,15 +60,15 @@ var readers = map[string]readFn{
 }
 
 var linkers = map[string]readFn{
-	"aws_security_group_rule":              (*rd).sgRule,
-	"aws_vpc_security_group_ingress_rule":  (*rd).vpcIngressRule,
-	"aws_route":                            (*rd).route,
-	"aws_route_table_association":          (*rd).association,
-	"aws_main_route_table_association":     (*rd).mainAssociation,
-	"aws_iam_role_policy":                  (*rd).rolePolicy,
-	"aws_iam_role_policy_attachment":       (*rd).attachment,
-	"aws_iam_policy_attachment":            (*rd).attachment,
-	"aws_s3_bucket_logging":                (*rd).bucketLogging,
+	"aws_security_group_rule":             (*rd).sgRule,
+	"aws_vpc_security_group_ingress_rule": (*rd).vpcIngressRule,
+	"aws_route":                           (*rd).route,
+	"aws_route_table_association":         (*rd).association,
+	"aws_main_route_table_association":    (*rd).mainAssociation,
+	"aws_iam_role_policy":                 (*rd).rolePolicy,
+	"aws_iam_role_policy_attachment":      (*rd).attachment,
+	"aws_iam_policy_attachment":           (*rd).attachment,
+	"aws_s3_bucket_logging":               (*rd).bucketLogging,
 }
 
 // readModules reads the modules of one root.
