@@ -47,45 +47,56 @@ func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnos
 	if opt.MaxFileSize <= 0 {
 		opt.MaxFileSize = 20 << 20
 	}
-	var diags source.Diagnostics
-	var paths []string
-	for _, f := range folders {
-		paths = append(paths, f.Files...)
+	// Each folder is parsed, evaluated and read on its own, and its syntax
+	// trees dropped before the next: memory follows the largest module,
+	// not the whole walk. A folder another calls as a local module is read
+	// again as that module; its reading as a root is dropped at the end.
+	type result struct {
+		ev      *model.Evidence
+		diags   source.Diagnostics
+		sources []string // local module folders it calls
 	}
-	parsedFiles := parseAll(paths, osRead(opt.MaxFileSize), &diags)
-	byDir := map[string][]parsed{}
-	for _, p := range parsedFiles {
-		d := filepath.Clean(filepath.Dir(p.path))
-		byDir[d] = append(byDir[d], p)
-	}
-	cache := &parseCache{dirs: byDir, read: osRead(opt.MaxFileSize)}
-	called := calledDirs(byDir)
-	var roots []Folder
-	for _, f := range folders {
-		if !called[filepath.Clean(f.Dir)] {
-			roots = append(roots, f)
-		}
-	}
-	evs := make([]*model.Evidence, len(roots))
-	ds := make([]source.Diagnostics, len(roots))
+	outs := make([]result, len(folders))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(1, len(roots))) {
+	for range min(runtime.GOMAXPROCS(0), max(1, len(folders))) {
 		wg.Go(func() {
 			for i := range jobs {
-				evs[i], ds[i] = loadRoot(roots[i], cache, opt)
+				o := &outs[i]
+				dir := filepath.Clean(folders[i].Dir)
+				files := parseAll(folders[i].Files, osRead(opt.MaxFileSize), &o.diags)
+				for _, f := range files {
+					for _, src := range moduleSources(f.body) {
+						if isLocalSource(src) {
+							o.sources = append(o.sources, filepath.Clean(filepath.Join(dir, src)))
+						}
+					}
+				}
+				o.ev = loadRoot(folders[i], files, opt, &o.diags)
 			}
 		})
 	}
-	for i := range roots {
+	for i := range folders {
 		jobs <- i
 	}
 	close(jobs)
 	wg.Wait()
+	called := map[string]bool{}
+	for i, o := range outs {
+		for _, s := range o.sources {
+			if s != filepath.Clean(folders[i].Dir) {
+				called[s] = true
+			}
+		}
+	}
 	ev := &model.Evidence{}
-	for i := range roots {
-		ev.Merge(evs[i])
-		diags = append(diags, ds[i]...)
+	var diags source.Diagnostics
+	for i, o := range outs {
+		if called[filepath.Clean(folders[i].Dir)] {
+			continue
+		}
+		ev.Merge(o.ev)
+		diags = append(diags, o.diags...)
 	}
 	return ev, diags
 }
@@ -137,10 +148,8 @@ func moduleSources(body hcl.Body) []string {
 	return out
 }
 
-// parseCache holds the parsed files of every folder walked, and parses
-// module folders the walk did not reach on demand.
+// parseCache holds the parsed module folders of one root.
 type parseCache struct {
-	mu   sync.Mutex
 	dirs map[string][]parsed
 	read reader
 }
@@ -155,28 +164,22 @@ type loader struct {
 	cache    *parseCache
 }
 
-func loadRoot(f Folder, cache *parseCache, opt Options) (*model.Evidence, source.Diagnostics) {
-	var diags source.Diagnostics
+func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {
 	dir := filepath.Clean(f.Dir)
-	ld := &loader{opt: opt, diags: &diags, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}, cache: cache}
-	cache.mu.Lock()
-	files := cache.dirs[dir]
-	cache.mu.Unlock()
+	cache := &parseCache{dirs: map[string][]parsed{dir: files}, read: osRead(opt.MaxFileSize)}
+	ld := &loader{opt: opt, diags: diags, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}, cache: cache}
 	root := newModule(ld, dir, "", nil, nil)
-	root.declare(files, &diags)
+	root.declare(files, diags)
 	ld.readVarFiles(f.VarFiles)
-	root.loadCalls(0, &diags)
-	return readModules(root.modules(), &diags), diags
+	root.loadCalls(0, diags)
+	return readModules(root.modules(), diags)
 }
 
 // moduleFiles returns the parsed configuration of a module folder.
 func (ld *loader) moduleFiles(dir string, at model.Loc, diags *source.Diagnostics) []parsed {
 	dir = filepath.Clean(dir)
 	c := ld.cache
-	c.mu.Lock()
-	files, ok := c.dirs[dir]
-	c.mu.Unlock()
-	if ok {
+	if files, ok := c.dirs[dir]; ok {
 		return files
 	}
 	entries, err := os.ReadDir(dir)
@@ -191,10 +194,8 @@ func (ld *loader) moduleFiles(dir string, at model.Loc, diags *source.Diagnostic
 		}
 	}
 	sort.Strings(paths)
-	files = parseAll(paths, c.read, diags)
-	c.mu.Lock()
+	files := parseAll(paths, c.read, diags)
 	c.dirs[dir] = files
-	c.mu.Unlock()
 	return files
 }
 
