@@ -29,7 +29,7 @@ var baseFuncs = map[string]function.Function{
 	"chunklist": stdlib.ChunklistFunc, "coalescelist": stdlib.CoalesceListFunc, "compact": stdlib.CompactFunc,
 	"concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc, "distinct": stdlib.DistinctFunc,
 	"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc, "index": stdlib.IndexFunc,
-	"keys": stdlib.KeysFunc, "length": stdlib.LengthFunc, "lookup": stdlib.LookupFunc, "merge": stdlib.MergeFunc,
+	"keys": stdlib.KeysFunc, "length": lengthFunc, "lookup": stdlib.LookupFunc, "merge": stdlib.MergeFunc,
 	"range": stdlib.RangeFunc, "reverse": stdlib.ReverseListFunc, "setintersection": stdlib.SetIntersectionFunc,
 	"setproduct": stdlib.SetProductFunc, "setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc,
 	"slice": stdlib.SliceFunc, "sort": stdlib.SortFunc, "values": stdlib.ValuesFunc, "zipmap": stdlib.ZipmapFunc,
@@ -59,3 +59,24 @@ func moduleFuncs(dir string) map[string]function.Function {
 	out["fileset"] = filesystem.MakeFileSetFunc(dir)
 	return out
 }
+
+// lengthFunc is Terraform's length: cty's stdlib one refuses objects and
+// strings, which Terraform's accepts.
+var lengthFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowDynamicType: true, AllowUnknown: true, AllowMarked: true}},
+	Type:   function.StaticReturnType(cty.Number),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v, marks := args[0].Unmark()
+		t := v.Type()
+		switch {
+		case t == cty.String:
+			return stdlib.Strlen(v)
+		case t.IsObjectType():
+			return cty.NumberIntVal(int64(len(t.AttributeTypes()))).WithMarks(marks), nil
+		case t.IsTupleType():
+			return cty.NumberIntVal(int64(len(t.TupleElementTypes()))).WithMarks(marks), nil
+		}
+		r, err := stdlib.Length(v)
+		return r.WithMarks(marks), err
+	},
+})
