@@ -10,6 +10,7 @@ import (
 	"github.com/emrguard/emrguard/source/k8s"
 	"github.com/emrguard/emrguard/source/request"
 	"github.com/emrguard/emrguard/source/secconf"
+	"github.com/emrguard/emrguard/source/terraform"
 	"github.com/emrguard/emrguard/source/tree"
 )
 
@@ -35,6 +36,7 @@ var Loaders = []Loader{
 	{"emr-containers output", "json", emrcontainers.Detect, first(emrcontainers.Load)},
 	{"iam role or policy", "json", iamcli.Detect, first(iamcli.Load)},
 	{"launch template versions", "json", ec2cli.Detect, first(ec2cli.Load)},
+	{terraform.PlanLoaderName, "json", terraform.DetectPlan, first(terraform.LoadPlan)},
 }
 
 // first adapts a loader of one document.
