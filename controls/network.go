@@ -31,7 +31,26 @@ var EMR201 = &control.Control{
 
 Block public access refuses to launch clusters whose security groups allow
 public ingress on ports that are not permitted exceptions. Accounts that used
-EMR before July 2019 have it off by default.`,
+EMR before July 2019 have it off by default.
+
+Judged per block public access setting the inputs hold (Terraform's
+aws_emr_block_public_access_configuration, or the live account and
+region); CloudFormation has no resource for it.`,
+	Run: func(p *control.Pass) {
+		for _, b := range p.Evidence.BlockPublicAccess {
+			at := b.Block.At.Or(b.Ref.Loc)
+			switch {
+			case b.Block.IsUnknown():
+				p.Unknownf(b.Ref, at, "whether block public access is on is unknown: %s", b.Block.Why)
+			case b.Block.IsAbsent():
+				p.Unknownf(b.Ref, at, "the setting does not say whether public security group rules are blocked")
+			case !b.Block.Val:
+				p.Failf(b.Ref, at, "block public access is off (block_public_security_group_rules = false): clusters with security groups open to the internet can launch")
+			default:
+				p.Passf(b.Ref, at, "block public access is on")
+			}
+		}
+	},
 }
 
 // EMR202 fails when block public access permits more than port 22.
@@ -47,7 +66,51 @@ var EMR202 = &control.Control{
 	Doc: `Block public access permits public ports other than 22
 
 Every permitted range is a port that may be opened to the internet on any
-cluster of the region.`,
+cluster of the region. A range wider than one port, or any port but 22,
+fails; one result per block public access setting, at the first range
+that fails.`,
+	Run: func(p *control.Pass) {
+		for _, b := range p.Evidence.BlockPublicAccess {
+			var bad []string
+			var badAt model.Loc
+			unknown := ""
+			var unknownAt model.Loc
+			for _, r := range b.Permitted {
+				switch {
+				case r.Min.IsUnknown() || r.Max.IsUnknown():
+					if unknown == "" {
+						unknown, unknownAt = r.Min.Why+r.Max.Why, r.At
+						if r.Min.IsUnknown() && r.Max.IsUnknown() && r.Min.Why == r.Max.Why {
+							unknown = r.Min.Why
+						}
+					}
+				case !r.Min.IsSet() || !r.Max.IsSet():
+					if unknown == "" {
+						unknown, unknownAt = "a permitted range lacks min_range or max_range", r.At
+					}
+				case r.Min.Val != 22 || r.Max.Val != 22:
+					if len(bad) == 0 {
+						badAt = r.At
+					}
+					if r.Min.Val == r.Max.Val {
+						bad = append(bad, fmt.Sprintf("port %d", r.Min.Val))
+					} else {
+						bad = append(bad, fmt.Sprintf("ports %d-%d", r.Min.Val, r.Max.Val))
+					}
+				}
+			}
+			switch {
+			case len(bad) > 0:
+				p.Failf(b.Ref, badAt, "block public access permits public ingress on %s", strings.Join(bad, ", "))
+			case unknown != "":
+				p.Unknownf(b.Ref, unknownAt, "a permitted port range is unknown: %s", unknown)
+			case len(b.Permitted) == 0:
+				p.Passf(b.Ref, b.Ref.Loc, "block public access permits no public port")
+			default:
+				p.Passf(b.Ref, b.Permitted[0].At, "block public access permits only port 22")
+			}
+		}
+	},
 }
 
 // EMR203 fails when a cluster security group allows ingress from anywhere.

@@ -11,6 +11,7 @@ import (
 	"github.com/emrguard/emrguard/source/k8s"
 	"github.com/emrguard/emrguard/source/request"
 	"github.com/emrguard/emrguard/source/secconf"
+	"github.com/emrguard/emrguard/source/terraform"
 	"github.com/emrguard/emrguard/source/tree"
 )
 
@@ -37,6 +38,7 @@ var Loaders = []Loader{
 	{"iam role or policy", "json", iamcli.Detect, first(iamcli.Load)},
 	{"launch template versions", "json", ec2cli.Detect, first(ec2cli.Load)},
 	{"CloudTrail event", "json", event.Detect, first(event.Load)},
+	{terraform.PlanLoaderName, "json", terraform.DetectPlan, first(terraform.LoadPlan)},
 }
 
 // first adapts a loader of one document.

@@ -39,6 +39,10 @@ type Options struct {
 	// EMRNamespaces are Kubernetes namespaces the user declares EMR on
 	// EKS's (--emr-namespace), beside those the inputs show.
 	EMRNamespaces []string
+	// TFVars (--var NAME=VALUE) and TFVarFiles (--var-file) set variables
+	// of every Terraform root module, over its *.tfvars files.
+	TFVars     []string
+	TFVarFiles []string
 }
 
 // Result is what a scan learned.
@@ -67,6 +71,15 @@ func Paths(paths []string, opt Options) *Result {
 		w := walker{seen: map[fileID]string{}, diags: &res.Diags}
 		files = append(files, w.walk(p, true)...)
 	}
+	files, folders, claimed := claimFolders(files)
+	folderEvs := make([]*model.Evidence, len(folders))
+	folderDiags := make([]source.Diagnostics, len(folders))
+	var fwg sync.WaitGroup
+	for i, fs := range folders {
+		if len(fs) > 0 {
+			fwg.Go(func() { folderEvs[i], folderDiags[i] = FolderLoaders[i].Load(fs, opt) })
+		}
+	}
 	outs := make([]fileResult, len(files))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
@@ -82,6 +95,12 @@ func Paths(paths []string, opt Options) *Result {
 	}
 	close(jobs)
 	wg.Wait()
+	fwg.Wait()
+	for i := range folders {
+		res.Evidence.Merge(folderEvs[i])
+		res.Diags = append(res.Diags, folderDiags[i]...)
+	}
+	res.Files += claimed
 	for _, o := range outs {
 		res.Evidence.Merge(o.ev)
 		res.Diags = append(res.Diags, o.diags...)

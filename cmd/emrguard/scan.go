@@ -106,9 +106,11 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	maxSize := fs.String("max-file-size", "20MiB", "refuse input files larger than `SIZE` (bytes, or with KiB, MiB, GiB)")
 	cfnParams := fs.String("cfn-params", "", "CloudFormation parameter values from `FILE` ([{\"ParameterKey\",\"ParameterValue\"}] or {\"Parameters\":{…}}); pseudo parameters such as AWS::Region may be given too")
 	var emrNS namespaces
+	var tf tfFlags
+	tf.register(fs)
 	fs.Var(&emrNS, "emr-namespace", "treat Kubernetes `NAMESPACE` as EMR on EKS's (repeatable), beside those the inputs show")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: emrguard scan [PATH|-]... [flags]\n\nScans CloudFormation templates, security configurations, RunJobFlow /\ncreate-cluster requests, describe-cluster and describe-security-groups output.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: emrguard scan [PATH|-]... [flags]\n\nScans Terraform modules and plans, CloudFormation templates, security configurations, RunJobFlow /\ncreate-cluster requests, describe-cluster and describe-security-groups output.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	paths, err := parseFlags(fs, args)
@@ -135,7 +137,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	opt := scan.Options{MaxFileSize: limit, Stdin: e.stdin, EMRNamespaces: emrNS}
+	opt := scan.Options{MaxFileSize: limit, Stdin: e.stdin, EMRNamespaces: emrNS, TFVars: tf.vars, TFVarFiles: tf.varFiles}
 	if cfg != nil {
 		// The settings file adds namespaces; --emr-namespace adds more.
 		opt.EMRNamespaces = append(append([]string(nil), cfg.EMRNamespaces...), emrNS...)

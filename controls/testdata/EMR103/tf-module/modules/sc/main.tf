@@ -1,0 +1,22 @@
+variable "name" {
+  type = string
+}
+
+variable "kms_key" {
+  type    = string
+  default = null
+}
+
+resource "aws_emr_security_configuration" "this" {
+  name          = var.name
+  configuration = jsonencode({
+    EncryptionConfiguration = {
+      EnableInTransitEncryption = true
+      EnableAtRestEncryption    = false # want EMR103:fail
+    }
+  })
+}
+
+output "name" {
+  value = aws_emr_security_configuration.this.name
+}

@@ -1,0 +1,143 @@
+package terraform
+
+import (
+	"path/filepath"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/tree"
+)
+
+// maxDocDepth bounds how deep a document is followed through locals and
+// nested objects.
+const maxDocDepth = 64
+
+// document reads a JSON-document argument (a security configuration, a
+// policy) as a tree the shared decoders read: jsonencode({...}) is walked
+// as written, so each key keeps its line and an unknown leaf (a KMS key
+// ARN known after apply) stays one unknown field; a string (heredoc,
+// file(), templates) is handed over as a string, placed where its text
+// starts.
+func (r *rd) document(in *instance, a *hcl.Attribute) *tree.Node {
+	if a == nil {
+		return nil
+	}
+	m := in.res.m
+	return r.exprTree(m, in, a.Expr, loc(a.Range), 0)
+}
+
+func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc, depth int) *tree.Node {
+	if depth > maxDocDepth {
+		return tree.UnknownNode("the document nests too deep", at)
+	}
+	switch e := expr.(type) {
+	case *hclsyntax.FunctionCallExpr:
+		if e.Name == "jsonencode" && len(e.Args) == 1 && !e.ExpandFinal {
+			return r.exprTree(m, in, e.Args[0], at, depth+1)
+		}
+		if (e.Name == "file") && len(e.Args) == 1 {
+			v := m.eval(expr, in)
+			if p, ok := e.Args[0].(*hclsyntax.TemplateExpr); ok && p.IsStringLiteral() {
+				lit, _ := p.Value(nil)
+				return strNode(v, model.Loc{File: filepath.Join(m.dir, lit.AsString()), Line: 1})
+			}
+			return strNode(v, at)
+		}
+	case *hclsyntax.ObjectConsExpr:
+		n := &tree.Node{Kind: tree.Object, At: loc(e.Range())}
+		for _, it := range e.Items {
+			k := m.eval(it.KeyExpr, in)
+			ks, ok := scalar(k)
+			if !k.IsWhollyKnown() || !ok {
+				return tree.UnknownNode("an object key is unknown: "+reasonOf(k), loc(it.KeyExpr.Range()))
+			}
+			n.Fields = append(n.Fields, tree.Member{Key: ks, KeyAt: loc(it.KeyExpr.Range()), Val: r.exprTree(m, in, it.ValueExpr, loc(it.ValueExpr.Range()), depth+1)})
+		}
+		return n
+	case *hclsyntax.TupleConsExpr:
+		n := &tree.Node{Kind: tree.Array, At: loc(e.Range())}
+		for _, it := range e.Exprs {
+			n.Items = append(n.Items, r.exprTree(m, in, it, loc(it.Range()), depth+1))
+		}
+		return n
+	case *hclsyntax.ScopeTraversalExpr:
+		if len(e.Traversal) == 2 && e.Traversal.RootName() == "local" {
+			if n, ok := attrStep(e.Traversal, 1); ok && m.locals[n] != nil && !m.visiting["doc."+n] {
+				m.visiting["doc."+n] = true
+				defer delete(m.visiting, "doc."+n)
+				a := m.locals[n]
+				return r.exprTree(m, nil, a.Expr, loc(a.Range), depth+1)
+			}
+		}
+	case *hclsyntax.TemplateExpr:
+		v := m.eval(expr, in)
+		if len(e.Parts) > 0 && e.Parts[0].Range().Start.Line > e.Range().Start.Line {
+			// A heredoc: its text starts on the next line.
+			return strNode(v, model.Loc{File: at.File, Line: e.Parts[0].Range().Start.Line})
+		}
+		return strNode(v, loc(e.Range()))
+	}
+	return ctyTree(m.eval(expr, in), loc(expr.Range()), depth)
+}
+
+func strNode(v cty.Value, at model.Loc) *tree.Node {
+	if !v.IsWhollyKnown() {
+		return tree.UnknownNode(reasonOf(v), at)
+	}
+	if s, ok := scalar(v); ok {
+		return &tree.Node{Kind: tree.String, Text: s, At: at}
+	}
+	return ctyTree(v, at, 0)
+}
+
+// ctyTree converts an evaluated value; every node sits at at.
+func ctyTree(v cty.Value, at model.Loc, depth int) *tree.Node {
+	if depth > maxDocDepth {
+		return tree.UnknownNode("the document nests too deep", at)
+	}
+	if !v.IsKnown() {
+		return tree.UnknownNode(reasonOf(v), at)
+	}
+	v, _ = v.Unmark()
+	if v.IsNull() {
+		return &tree.Node{Kind: tree.Null, At: at}
+	}
+	t := v.Type()
+	switch {
+	case t == cty.String:
+		return &tree.Node{Kind: tree.String, Text: v.AsString(), At: at}
+	case t == cty.Number:
+		s, _ := scalar(v)
+		return &tree.Node{Kind: tree.Number, Text: s, At: at}
+	case t == cty.Bool:
+		s, _ := scalar(v)
+		return &tree.Node{Kind: tree.Bool, Text: s, At: at}
+	case t.IsObjectType() || t.IsMapType():
+		n := &tree.Node{Kind: tree.Object, At: at}
+		var keys []string
+		m := map[string]cty.Value{}
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			ks, _ := scalar(k)
+			keys = append(keys, ks)
+			m[ks] = e
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			n.Fields = append(n.Fields, tree.Member{Key: k, KeyAt: at, Val: ctyTree(m[k], at, depth+1)})
+		}
+		return n
+	case t.IsListType() || t.IsTupleType() || t.IsSetType():
+		n := &tree.Node{Kind: tree.Array, At: at}
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			n.Items = append(n.Items, ctyTree(e, at, depth+1))
+		}
+		return n
+	}
+	return tree.UnknownNode("a value of type "+t.FriendlyName()+" is not JSON", at)
+}

@@ -1,0 +1,339 @@
+package terraform
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// why is the mark an unknown value carries: the reason it is unknown.
+type why string
+
+// from is the mark of an unknown attribute of a resource: its address.
+// A link (service_role = aws_iam_role.r.arn) follows it to the resource.
+type from string
+
+// unknown returns an unknown value marked with the reason and, when the
+// value is an attribute of a resource, its address.
+func unknown(reason, addr string) cty.Value {
+	v := cty.DynamicVal.Mark(why(reason))
+	if addr != "" {
+		v = v.Mark(from(addr))
+	}
+	return v
+}
+
+// reasonOf says why v (or a part of it) is unknown, from its marks.
+func reasonOf(v cty.Value) string {
+	_, marks := v.UnmarkDeep()
+	var ws []string
+	for m := range marks {
+		if w, ok := m.(why); ok {
+			ws = append(ws, string(w))
+		}
+	}
+	sort.Strings(ws)
+	if len(ws) == 0 {
+		return "the value is known only after apply"
+	}
+	if len(ws) > 3 {
+		ws = append(ws[:3], fmt.Sprintf("and %d more", len(ws)-3))
+	}
+	return strings.Join(ws, "; ")
+}
+
+// fromOf returns the one resource address an unknown value comes from.
+func fromOf(v cty.Value) (string, bool) {
+	_, marks := v.UnmarkDeep()
+	addr := ""
+	for m := range marks {
+		if f, ok := m.(from); ok {
+			if addr != "" && addr != string(f) {
+				return "", false
+			}
+			addr = string(f)
+		}
+	}
+	return addr, addr != ""
+}
+
+func typeOf(expr hcl.Expression) (cty.Type, hcl.Diagnostics) {
+	return typeexpr.TypeConstraint(expr)
+}
+
+// eval evaluates expr in m, for the resource instance in (nil outside a
+// resource). Errors are reported once and give an unknown value naming
+// them.
+func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
+	ctx := &hcl.EvalContext{Functions: m.funcs, Variables: m.scope(expr, in)}
+	v, hd := expr.Value(ctx)
+	if hd.HasErrors() {
+		addHCL(m.ld.diags, hd)
+		msg := hd.Errs()[0].Error()
+		if d, ok := hd.Errs()[0].(*hcl.Diagnostic); ok {
+			msg = d.Summary
+			if d.Subject != nil {
+				msg = fmt.Sprintf("%s at %s", d.Summary, loc(*d.Subject))
+			}
+		}
+		return unknown("the expression cannot be evaluated: "+msg, "")
+	}
+	return v
+}
+
+// scope builds the variables expr refers to, and only those: a module of
+// 10,000 files has tens of thousands of locals, and an expression needs
+// a few.
+func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
+	trs := expr.Variables()
+	if len(trs) == 0 {
+		return nil
+	}
+	vars := map[string]cty.Value{}
+	varM, localM, modM := map[string]cty.Value{}, map[string]cty.Value{}, map[string]map[string]cty.Value{}
+	type need struct {
+		r     *resource
+		attrs map[string]bool
+	}
+	needs := map[string]map[string]*need{} // root ("aws_x" or "data.aws_x") → name → need
+	for _, tr := range trs {
+		root := tr.RootName()
+		switch root {
+		case "var":
+			if n, ok := attrStep(tr, 1); ok {
+				varM[n] = m.variable(n, tr.SourceRange())
+			}
+		case "local":
+			if n, ok := attrStep(tr, 1); ok {
+				localM[n] = m.local(n, tr.SourceRange())
+			}
+		case "count":
+			if in != nil && in.res.count != nil {
+				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": in.key})
+			}
+		case "each":
+			if in != nil && in.res.forEach != nil {
+				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": in.key, "value": in.eachVal})
+			}
+		case "path":
+			vars["path"] = cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(m.dir), "root": cty.StringVal(m.ld.rootDir), "cwd": cty.StringVal(".")})
+		case "terraform":
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+		case "self":
+			vars["self"] = unknown("self is known only when the resource exists", "")
+		case "module":
+			n, ok := attrStep(tr, 1)
+			if !ok {
+				continue
+			}
+			if modM[n] == nil {
+				modM[n] = map[string]cty.Value{}
+			}
+			if out, ok := attrStep(tr, 2); ok {
+				modM[n][out] = m.output(n, out, tr.SourceRange())
+			} else {
+				for out := range m.outputsOf(n) {
+					modM[n][out] = m.output(n, out, tr.SourceRange())
+				}
+			}
+		default:
+			typ, nameAt, restAt := root, 1, 2
+			key := root
+			if root == "data" {
+				t, ok := attrStep(tr, 1)
+				if !ok {
+					continue
+				}
+				typ, nameAt, restAt, key = t, 2, 3, "data."+t
+			}
+			name, ok := attrStep(tr, nameAt)
+			if !ok {
+				continue
+			}
+			if needs[key] == nil {
+				needs[key] = map[string]*need{}
+			}
+			nd := needs[key][name]
+			if nd == nil {
+				r := m.resources[key+"."+name]
+				if r == nil {
+					m.ld.diags.Errorf(loc(tr.SourceRange()), fmt.Sprintf("reference to undeclared resource %s.%s in module %s", key, name, m.name()))
+				}
+				nd = &need{r: r, attrs: map[string]bool{}}
+				needs[key][name] = nd
+			}
+			_ = typ
+			if a, ok := firstAttr(tr[restAt:]); ok {
+				nd.attrs[a] = true
+			} else {
+				nd.attrs["id"], nd.attrs["arn"], nd.attrs["name"] = true, true, true
+			}
+		}
+	}
+	if len(varM) > 0 {
+		vars["var"] = cty.ObjectVal(varM)
+	}
+	if len(localM) > 0 {
+		vars["local"] = cty.ObjectVal(localM)
+	}
+	if len(modM) > 0 {
+		mods := map[string]cty.Value{}
+		for n, outs := range modM {
+			mods[n] = cty.ObjectVal(outs)
+		}
+		vars["module"] = cty.ObjectVal(mods)
+	}
+	data := map[string]cty.Value{}
+	for key, byName := range needs {
+		objs := map[string]cty.Value{}
+		for name, nd := range byName {
+			if nd.r == nil {
+				objs[name] = unknown(fmt.Sprintf("%s.%s is not declared", key, name), "")
+				continue
+			}
+			objs[name] = m.resourceValue(nd.r, nd.attrs)
+		}
+		if t, ok := strings.CutPrefix(key, "data."); ok {
+			data[t] = cty.ObjectVal(objs)
+		} else {
+			vars[key] = cty.ObjectVal(objs)
+		}
+	}
+	if len(data) > 0 {
+		vars["data"] = cty.ObjectVal(data)
+	}
+	return vars
+}
+
+// attrStep returns the attribute name at step i of a traversal.
+func attrStep(tr hcl.Traversal, i int) (string, bool) {
+	if i >= len(tr) {
+		return "", false
+	}
+	if a, ok := tr[i].(hcl.TraverseAttr); ok {
+		return a.Name, true
+	}
+	return "", false
+}
+
+// firstAttr returns the first attribute a traversal reads, past instance
+// keys (aws_x.y[0].id → id).
+func firstAttr(tr hcl.Traversal) (string, bool) {
+	for _, s := range tr {
+		switch s := s.(type) {
+		case hcl.TraverseAttr:
+			return s.Name, true
+		case hcl.TraverseIndex:
+			continue
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// variable returns var.name: from the command line, variable files, the
+// module call or the default, converted to the declared type.
+func (m *module) variable(name string, rng hcl.Range) cty.Value {
+	v := m.vars[name]
+	if v == nil {
+		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("reference to undeclared input variable var.%s in module %s", name, m.name()))
+		return unknown(fmt.Sprintf("var.%s is not declared", name), "")
+	}
+	if v.done {
+		return v.val
+	}
+	v.done = true
+	v.val = unknown(fmt.Sprintf("var.%s is being evaluated (a reference cycle)", name), "")
+	val, ok := cty.NilVal, false
+	if m.parent == nil {
+		val, ok = m.ld.rootVar(v)
+	} else if a := m.call.body.attrs[name]; a != nil {
+		val, ok = m.parent.eval(a.Expr, nil), true
+	}
+	if !ok && v.def != nil {
+		val, ok = m.eval(v.def, nil), true
+	}
+	if !ok {
+		v.val = unknown(fmt.Sprintf("var.%s has no value", name), "")
+		return v.val
+	}
+	if v.typeSet && val.IsWhollyKnown() {
+		conv, err := convert.Convert(val, v.typ)
+		if err != nil {
+			m.ld.diags.Errorf(loc(v.block.DefRange), fmt.Sprintf("var.%s: %s", name, err))
+			v.val = unknown(fmt.Sprintf("var.%s has a value of the wrong type: %s", name, err), "")
+			return v.val
+		}
+		val = conv
+	}
+	v.val = val
+	return val
+}
+
+// local returns local.name, evaluated once; a cycle is reported where it
+// closes and makes the locals on it unknown.
+func (m *module) local(name string, rng hcl.Range) cty.Value {
+	if v, ok := m.localVal[name]; ok {
+		return v
+	}
+	a := m.locals[name]
+	if a == nil {
+		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("reference to undeclared local value local.%s in module %s", name, m.name()))
+		return unknown(fmt.Sprintf("local.%s is not declared", name), "")
+	}
+	k := "local." + name
+	if m.visiting[k] {
+		m.ld.diags.Errorf(loc(a.Range), fmt.Sprintf("local.%s refers to itself (a reference cycle)", name))
+		return unknown(fmt.Sprintf("local.%s is part of a reference cycle", name), "")
+	}
+	m.visiting[k] = true
+	v := m.eval(a.Expr, nil)
+	delete(m.visiting, k)
+	m.localVal[name] = v
+	return v
+}
+
+// outputsOf lists the outputs of the module called name.
+func (m *module) outputsOf(name string) map[string]*hcl.Attribute {
+	if c := m.calls[name]; c != nil && c.child != nil {
+		return c.child.outputs
+	}
+	return nil
+}
+
+// output returns module.name.out.
+func (m *module) output(name, out string, rng hcl.Range) cty.Value {
+	c := m.calls[name]
+	switch {
+	case c == nil:
+		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("reference to undeclared module.%s in module %s", name, m.name()))
+		return unknown(fmt.Sprintf("module.%s is not declared", name), "")
+	case c.child == nil:
+		return unknown(fmt.Sprintf("module.%s.%s is unknown: %s", name, out, c.remote), "")
+	}
+	ch := c.child
+	a := ch.outputs[out]
+	if a == nil {
+		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("module.%s has no output %q", name, out))
+		return unknown(fmt.Sprintf("module.%s has no output %s", name, out), "")
+	}
+	k := "output." + out
+	if v, ok := ch.localVal[k]; ok {
+		return v
+	}
+	if ch.visiting[k] {
+		m.ld.diags.Errorf(loc(a.Range), fmt.Sprintf("output %s of module.%s refers to itself (a reference cycle)", out, name))
+		return unknown(fmt.Sprintf("module.%s.%s is part of a reference cycle", name, out), "")
+	}
+	ch.visiting[k] = true
+	v := ch.eval(a.Expr, nil)
+	delete(ch.visiting, k)
+	ch.localVal[k] = v
+	return v
+}

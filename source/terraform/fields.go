@@ -1,0 +1,181 @@
+package terraform
+
+import (
+	"fmt"
+	"math/big"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/emrguard/emrguard/model"
+)
+
+// val is one evaluated argument and the line of its attribute.
+type val struct {
+	v   cty.Value
+	at  model.Loc
+	ok  bool // the argument is written
+	key string
+}
+
+// arg evaluates a top-level argument of an instance (memoised, as other
+// resources may refer to it too).
+func (r *rd) arg(in *instance, name string) val {
+	a := in.res.body.attrs[name]
+	if a == nil {
+		return val{key: name}
+	}
+	return val{v: in.res.m.instAttr(in, name), at: loc(a.Range), ok: true, key: name}
+}
+
+// sub evaluates an argument of a nested block.
+func (r *rd) sub(in *instance, c content, name string) val {
+	a := c.attrs[name]
+	if a == nil {
+		return val{key: name}
+	}
+	return val{v: in.res.m.eval(a.Expr, in), at: loc(a.Range), ok: true, key: name}
+}
+
+// block returns the content of the first nested block of type t (and
+// its line), or ok false.
+func (r *rd) block(c content, t string, nested ...string) (content, model.Loc, bool) {
+	bs := c.blocksOf(t)
+	if len(bs) == 0 {
+		return content{}, model.Loc{}, false
+	}
+	bc, hd := contentOf(bs[0].Body, nested)
+	addHCL(r.diags, hd)
+	return bc, loc(bs[0].DefRange), true
+}
+
+func (x val) absent() bool { return !x.ok || (x.v.IsKnown() && x.v.IsNull()) }
+
+func (r *rd) str(x val) model.Field[string] {
+	switch {
+	case x.absent():
+		return model.Field[string]{}
+	case !x.v.IsWhollyKnown():
+		return model.Unresolved[string](reasonOf(x.v), x.at)
+	}
+	s, ok := scalar(x.v)
+	if !ok {
+		r.diags.Errorf(x.at, fmt.Sprintf("%s is a %s, want a string", x.key, x.v.Type().FriendlyName()))
+		return model.Unresolved[string](x.key+" is not a string", x.at)
+	}
+	return model.Known(s, x.at)
+}
+
+// link reads an argument naming another resource: a known value as is
+// (an AWS ID, a name, or the address an id evaluates to), an unknown
+// attribute of one resource (aws_iam_role.r.arn) as that resource's
+// address.
+func (r *rd) link(x val) model.Field[string] {
+	if !x.absent() && !x.v.IsWhollyKnown() {
+		if addr, ok := fromOf(x.v); ok {
+			return model.Known(addr, x.at)
+		}
+	}
+	return r.str(x)
+}
+
+// links reads a list of links; a comma-separated string is split (the
+// additional_*_security_groups of aws_emr_cluster).
+func (r *rd) links(x val, comma bool) model.Field[[]string] {
+	if x.absent() {
+		return model.Field[[]string]{}
+	}
+	if !x.v.IsKnown() {
+		if addr, ok := fromOf(x.v); ok {
+			return model.Known([]string{addr}, x.at)
+		}
+		return model.Unresolved[[]string](reasonOf(x.v), x.at)
+	}
+	v, _ := x.v.Unmark()
+	t := v.Type()
+	if t == cty.String {
+		s := v.AsString()
+		if !comma {
+			return model.Known([]string{s}, x.at)
+		}
+		var out []string
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+		return model.Known(out, x.at)
+	}
+	if !(t.IsListType() || t.IsSetType() || t.IsTupleType()) {
+		r.diags.Errorf(x.at, fmt.Sprintf("%s is a %s, want a list", x.key, t.FriendlyName()))
+		return model.Unresolved[[]string](x.key+" is not a list", x.at)
+	}
+	out := []string{}
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		f := r.link(val{v: e, at: x.at, ok: true, key: x.key})
+		if f.IsUnknown() {
+			return model.Unresolved[[]string](f.Why, x.at)
+		}
+		if f.IsSet() {
+			out = append(out, f.Val)
+		}
+	}
+	return model.Known(out, x.at)
+}
+
+func (r *rd) integer(x val) model.Field[int] {
+	switch {
+	case x.absent():
+		return model.Field[int]{}
+	case !x.v.IsWhollyKnown():
+		return model.Unresolved[int](reasonOf(x.v), x.at)
+	}
+	v, _ := x.v.Unmark()
+	n, err := convertNumber(v)
+	if err != nil {
+		r.diags.Errorf(x.at, fmt.Sprintf("%s %s", x.key, err))
+		return model.Unresolved[int](x.key+" is not a whole number", x.at)
+	}
+	return model.Known(n, x.at)
+}
+
+func (r *rd) boolean(x val) model.Field[bool] {
+	switch {
+	case x.absent():
+		return model.Field[bool]{}
+	case !x.v.IsWhollyKnown():
+		return model.Unresolved[bool](reasonOf(x.v), x.at)
+	}
+	v, _ := x.v.Unmark()
+	switch {
+	case v.Type() == cty.Bool:
+		return model.Known(v.True(), x.at)
+	case v.Type() == cty.String && (v.AsString() == "true" || v.AsString() == "false"):
+		return model.Known(v.AsString() == "true", x.at)
+	}
+	r.diags.Errorf(x.at, fmt.Sprintf("%s is a %s, want true or false", x.key, v.Type().FriendlyName()))
+	return model.Unresolved[bool](x.key+" is not a boolean", x.at)
+}
+
+// scalar renders a known primitive as Terraform would convert it to a
+// string.
+func scalar(v cty.Value) (string, bool) {
+	v, _ = v.UnmarkDeep()
+	switch v.Type() {
+	case cty.String:
+		return v.AsString(), true
+	case cty.Bool:
+		if v.True() {
+			return "true", true
+		}
+		return "false", true
+	case cty.Number:
+		return v.AsBigFloat().Text('f', -1), true
+	}
+	return "", false
+}
+
+var _ = big.NewFloat
+var _ hcl.Range

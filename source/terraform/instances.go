@@ -1,0 +1,188 @@
+package terraform
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/zclconf/go-cty/cty"
+)
+
+// maxInstances bounds count and for_each: a typo (count = 1e9) must not
+// take the machine.
+const maxInstances = 10000
+
+// instances expands count and for_each, once.
+func (r *resource) instances() []*instance {
+	if r.expanded {
+		return r.insts
+	}
+	r.expanded = true
+	base := r.m.prefix + r.key()
+	one := func(reason string) []*instance {
+		in := &instance{res: r, addr: base}
+		if reason != "" {
+			in.key = unknown(reason, "")
+			in.eachVal = in.key
+		}
+		return []*instance{in}
+	}
+	switch {
+	case r.count != nil:
+		v := r.m.eval(r.count.Expr, nil)
+		if !v.IsWhollyKnown() {
+			r.insts = one(fmt.Sprintf("count of %s is unknown: %s", base, reasonOf(v)))
+			return r.insts
+		}
+		v, _ = v.Unmark()
+		n, err := countOf(v)
+		if err != nil {
+			r.m.ld.diags.Errorf(loc(r.count.Range), fmt.Sprintf("count of %s: %s", base, err))
+			r.insts = one("count of " + base + " is invalid")
+			return r.insts
+		}
+		for i := range n {
+			r.insts = append(r.insts, &instance{res: r, addr: base + "[" + strconv.Itoa(i) + "]", key: cty.NumberIntVal(int64(i))})
+		}
+	case r.forEach != nil:
+		v := r.m.eval(r.forEach.Expr, nil)
+		if !v.IsKnown() {
+			r.insts = one(fmt.Sprintf("for_each of %s is unknown: %s", base, reasonOf(v)))
+			return r.insts
+		}
+		v, _ = v.Unmark()
+		t := v.Type()
+		if v.IsNull() || !(t.IsMapType() || t.IsObjectType() || t.IsSetType()) {
+			r.m.ld.diags.Errorf(loc(r.forEach.Range), fmt.Sprintf("for_each of %s must be a map or a set of strings", base))
+			r.insts = one("for_each of " + base + " is invalid")
+			return r.insts
+		}
+		if v.LengthInt() > maxInstances {
+			r.m.ld.diags.Errorf(loc(r.forEach.Range), fmt.Sprintf("for_each of %s has over %d elements; not expanded", base, maxInstances))
+			r.insts = one("for_each of " + base + " is too large")
+			return r.insts
+		}
+		for it := v.ElementIterator(); it.Next(); {
+			k, val := it.Element()
+			if t.IsSetType() {
+				k = val
+			}
+			k, _ = k.Unmark()
+			if !k.IsKnown() || k.IsNull() || k.Type() != cty.String {
+				r.m.ld.diags.Errorf(loc(r.forEach.Range), fmt.Sprintf("for_each of %s has a key that is not a known string", base))
+				continue
+			}
+			r.insts = append(r.insts, &instance{res: r, addr: base + "[" + strconv.Quote(k.AsString()) + "]", key: k, eachVal: val})
+		}
+	default:
+		r.insts = one("")
+	}
+	return r.insts
+}
+
+func countOf(v cty.Value) (int, error) {
+	if v.IsNull() {
+		return 0, fmt.Errorf("is null")
+	}
+	c, err := convertNumber(v)
+	if err != nil {
+		return 0, err
+	}
+	if c < 0 || c > maxInstances {
+		return 0, fmt.Errorf("%d is out of range (0 to %d)", c, maxInstances)
+	}
+	return c, nil
+}
+
+func convertNumber(v cty.Value) (int, error) {
+	if v.Type() == cty.String {
+		n, err := strconv.Atoi(v.AsString())
+		return n, err
+	}
+	if v.Type() != cty.Number {
+		return 0, fmt.Errorf("is a %s, want a number", v.Type().FriendlyName())
+	}
+	bf := v.AsBigFloat()
+	if !bf.IsInt() {
+		return 0, fmt.Errorf("is not a whole number")
+	}
+	n, _ := bf.Int64()
+	return int(n), nil
+}
+
+// resourceValue is what a reference to r evaluates to, holding the
+// attributes asked for: one object, a tuple of them (count) or an object
+// keyed by each.key (for_each).
+func (m *module) resourceValue(r *resource, attrs map[string]bool) cty.Value {
+	insts := r.instances()
+	obj := func(in *instance) cty.Value {
+		vals := make(map[string]cty.Value, len(attrs))
+		for a := range attrs {
+			vals[a] = r.m.instAttr(in, a)
+		}
+		return cty.ObjectVal(vals)
+	}
+	switch {
+	case len(insts) == 1 && insts[0].key != cty.NilVal && !insts[0].key.IsKnown():
+		return insts[0].key // count or for_each unknown: the whole resource is
+	case r.count != nil:
+		if len(insts) == 0 {
+			return cty.EmptyTupleVal
+		}
+		vals := make([]cty.Value, len(insts))
+		for i, in := range insts {
+			vals[i] = obj(in)
+		}
+		return cty.TupleVal(vals)
+	case r.forEach != nil:
+		if len(insts) == 0 {
+			return cty.EmptyObjectVal
+		}
+		vals := make(map[string]cty.Value, len(insts))
+		for _, in := range insts {
+			vals[in.key.AsString()] = obj(in)
+		}
+		return cty.ObjectVal(vals)
+	}
+	return obj(insts[0])
+}
+
+// idFrom names, per resource type, the argument its id equals.
+var idFrom = map[string]string{
+	"aws_s3_bucket": "bucket", "aws_iam_role": "name", "aws_iam_instance_profile": "name",
+	"aws_emr_security_configuration": "name", "aws_iam_user": "name",
+}
+
+// instAttr is attribute attr of an instance: its argument evaluated, its
+// id as its address (the reference other resources link by), or unknown
+// until apply.
+func (m *module) instAttr(in *instance, attr string) cty.Value {
+	k := attrKey{in, attr}
+	if v, ok := m.attrMemo[k]; ok {
+		return v
+	}
+	r := in.res
+	var v cty.Value
+	a := r.body.attrs[attr]
+	switch {
+	case a != nil:
+		ck := "attr." + in.addr + "." + attr
+		if m.visiting[ck] {
+			m.ld.diags.Errorf(loc(a.Range), fmt.Sprintf("%s.%s refers to itself (a reference cycle)", in.addr, attr))
+			return unknown(fmt.Sprintf("%s.%s is part of a reference cycle", in.addr, attr), "")
+		}
+		m.visiting[ck] = true
+		v = m.eval(a.Expr, in)
+		delete(m.visiting, ck)
+	case r.mode == "data":
+		v = unknown(fmt.Sprintf("%s.%s is read from AWS when planning, not by a static scan", in.addr, attr), in.addr)
+	case attr == "id":
+		v = cty.StringVal(in.addr)
+		if arg := idFrom[r.typ]; arg != "" && r.body.attrs[arg] != nil {
+			v = m.instAttr(in, arg)
+		}
+	default:
+		v = unknown(fmt.Sprintf("%s.%s is known only after apply", in.addr, attr), in.addr)
+	}
+	m.attrMemo[k] = v
+	return v
+}

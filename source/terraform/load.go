@@ -1,0 +1,277 @@
+package terraform
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source"
+)
+
+// LoaderName names this source in messages.
+const LoaderName = "terraform"
+
+// Options are what the command line gives every root module.
+type Options struct {
+	// Vars are --var NAME=VALUE assignments, the highest precedence.
+	Vars []string
+	// VarFiles are --var-file paths, read after *.auto.tfvars.
+	VarFiles []string
+	// MaxFileSize bounds each file read; 0 means 20 MiB.
+	MaxFileSize int64
+}
+
+// Folder is a folder's configuration files found by a walk (or named on
+// the command line), and its variable files.
+type Folder struct {
+	Dir      string
+	Files    []string // .tf and .tf.json
+	VarFiles []string // terraform.tfvars, *.auto.tfvars
+}
+
+// LoadFolders reads each folder as a root module, except folders another
+// of them calls as a local module: those are read as that module, with
+// its inputs. Files are parsed in parallel, then root modules evaluated
+// in parallel. Diagnostics carry file:line:col; an error in one file
+// leaves the rest read.
+func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnostics) {
+	if opt.MaxFileSize <= 0 {
+		opt.MaxFileSize = 20 << 20
+	}
+	// Each folder is parsed, evaluated and read on its own, and its syntax
+	// trees dropped before the next: memory follows the largest module,
+	// not the whole walk. A folder another calls as a local module is read
+	// again as that module; its reading as a root is dropped at the end.
+	type result struct {
+		ev      *model.Evidence
+		diags   source.Diagnostics
+		sources []string // local module folders it calls
+	}
+	outs := make([]result, len(folders))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(folders))) {
+		wg.Go(func() {
+			for i := range jobs {
+				o := &outs[i]
+				dir := filepath.Clean(folders[i].Dir)
+				files := parseAll(folders[i].Files, osRead(opt.MaxFileSize), &o.diags)
+				for _, f := range files {
+					for _, src := range moduleSources(f.body) {
+						if isLocalSource(src) {
+							o.sources = append(o.sources, filepath.Clean(filepath.Join(dir, src)))
+						}
+					}
+				}
+				o.ev = loadRoot(folders[i], files, opt, &o.diags)
+			}
+		})
+	}
+	for i := range folders {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	called := map[string]bool{}
+	for i, o := range outs {
+		for _, s := range o.sources {
+			if s != filepath.Clean(folders[i].Dir) {
+				called[s] = true
+			}
+		}
+	}
+	ev := &model.Evidence{}
+	var diags source.Diagnostics
+	for i, o := range outs {
+		if called[filepath.Clean(folders[i].Dir)] {
+			continue
+		}
+		ev.Merge(o.ev)
+		diags = append(diags, o.diags...)
+	}
+	return ev, diags
+}
+
+// calledDirs returns the folders among dirs that another of them calls
+// with a local module source.
+func calledDirs(dirs map[string][]parsed) map[string]bool {
+	out := map[string]bool{}
+	for dir, files := range dirs {
+		for _, f := range files {
+			for _, src := range moduleSources(f.body) {
+				if isLocalSource(src) {
+					if c := filepath.Clean(filepath.Join(dir, src)); c != dir {
+						out[c] = true
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// moduleSources lists the literal sources of a file's module blocks,
+// cheaply: it runs on every file before any evaluation.
+func moduleSources(body hcl.Body) []string {
+	var out []string
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		for _, b := range sb.Blocks {
+			if b.Type != "module" {
+				continue
+			}
+			if a := b.Body.Attributes["source"]; a != nil {
+				if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+					out = append(out, v.AsString())
+				}
+			}
+		}
+		return out
+	}
+	c, _ := topContent(body)
+	for _, b := range c.blocksOf("module") {
+		attrs, _ := contentOf(b.Body, nil)
+		if a := attrs.attrs["source"]; a != nil {
+			if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+				out = append(out, v.AsString())
+			}
+		}
+	}
+	return out
+}
+
+// parseCache holds the parsed module folders of one root.
+type parseCache struct {
+	dirs map[string][]parsed
+	read reader
+}
+
+type loader struct {
+	opt      Options
+	diags    *source.Diagnostics
+	rootDir  string
+	rootVals map[string]cty.Value
+	rootRaw  map[string]string
+	varAt    map[string]model.Loc
+	cache    *parseCache
+}
+
+func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {
+	dir := filepath.Clean(f.Dir)
+	cache := &parseCache{dirs: map[string][]parsed{dir: files}, read: osRead(opt.MaxFileSize)}
+	ld := &loader{opt: opt, diags: diags, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}, cache: cache}
+	root := newModule(ld, dir, "", nil, nil)
+	root.declare(files, diags)
+	ld.readVarFiles(f.VarFiles)
+	root.loadCalls(0, diags)
+	return readModules(root.modules(), diags)
+}
+
+// moduleFiles returns the parsed configuration of a module folder.
+func (ld *loader) moduleFiles(dir string, at model.Loc, diags *source.Diagnostics) []parsed {
+	dir = filepath.Clean(dir)
+	c := ld.cache
+	if files, ok := c.dirs[dir]; ok {
+		return files
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		diags.Errorf(at, fmt.Sprintf("module folder %s: %s", dir, describe(err)))
+		return nil
+	}
+	var paths []string
+	for _, e := range entries {
+		if !e.IsDir() && IsConfig(e.Name()) {
+			paths = append(paths, filepath.Join(dir, e.Name()))
+		}
+	}
+	sort.Strings(paths)
+	files := parseAll(paths, c.read, diags)
+	c.dirs[dir] = files
+	return files
+}
+
+func describe(err error) string {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// readVarFiles applies, in Terraform's order, terraform.tfvars, then
+// *.auto.tfvars in name order, then --var-file, then --var.
+func (ld *loader) readVarFiles(found []string) {
+	var auto []string
+	var main string
+	for _, p := range found {
+		if b := filepath.Base(p); b == "terraform.tfvars" || b == "terraform.tfvars.json" {
+			main = p
+		} else {
+			auto = append(auto, p)
+		}
+	}
+	sort.Strings(auto)
+	order := append([]string{}, auto...)
+	if main != "" {
+		order = append([]string{main}, order...)
+	}
+	order = append(order, ld.opt.VarFiles...)
+	for _, p := range order {
+		data, err := osRead(ld.opt.MaxFileSize)(p)
+		if err != nil {
+			ld.diags.Errorf(model.Loc{File: p}, "variable file: "+describe(err))
+			continue
+		}
+		body, hd := parseFile(p, data)
+		addHCL(ld.diags, hd)
+		attrs, hd := attrsOf(body)
+		addHCL(ld.diags, hd)
+		for name, a := range attrs {
+			v, hd := a.Expr.Value(&hcl.EvalContext{Functions: baseFuncs})
+			if hd.HasErrors() {
+				addHCL(ld.diags, hd)
+				continue
+			}
+			ld.rootVals[name] = v
+			delete(ld.rootRaw, name)
+		}
+	}
+	for _, kv := range ld.opt.Vars {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			continue // the command line checks the form
+		}
+		ld.rootRaw[strings.TrimSpace(k)] = v
+		delete(ld.rootVals, strings.TrimSpace(k))
+	}
+}
+
+// rootVar returns the value given to a root module variable, if any.
+func (ld *loader) rootVar(v *variable) (cty.Value, bool) {
+	if raw, ok := ld.rootRaw[v.name]; ok {
+		if !v.typeSet || v.typ == cty.String || v.typ == cty.DynamicPseudoType {
+			return cty.StringVal(raw), true
+		}
+		expr, hd := hclsyntax.ParseExpression([]byte(raw), "--var "+v.name, hcl.InitialPos)
+		if hd.HasErrors() {
+			addHCL(ld.diags, hd)
+			return unknown(fmt.Sprintf("--var %s is not a valid value", v.name), ""), true
+		}
+		val, hd := expr.Value(&hcl.EvalContext{Functions: baseFuncs})
+		if hd.HasErrors() {
+			addHCL(ld.diags, hd)
+			return unknown(fmt.Sprintf("--var %s is not a valid value", v.name), ""), true
+		}
+		return val, true
+	}
+	val, ok := ld.rootVals[v.name]
+	return val, ok
+}

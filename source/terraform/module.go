@@ -1,0 +1,257 @@
+package terraform
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source"
+)
+
+// module is one folder of configuration files, called from its parent
+// (or the root when parent is nil).
+type module struct {
+	dir    string
+	prefix string // "" for the root, "module.x." for a child
+	parent *module
+	call   *call // how the parent calls this module
+	ld     *loader
+
+	vars      map[string]*variable
+	locals    map[string]*hcl.Attribute
+	resources map[string]*resource // "type.name", data sources "data.type.name"
+	order     []*resource
+	calls     map[string]*call
+	outputs   map[string]*hcl.Attribute
+
+	funcs    map[string]function.Function
+	localVal map[string]cty.Value
+	visiting map[string]bool // locals, outputs and attributes being evaluated: cycles
+	attrMemo map[attrKey]cty.Value
+}
+
+type attrKey struct {
+	inst *instance
+	attr string
+}
+
+type variable struct {
+	name    string
+	block   *hcl.Block
+	def     hcl.Expression // nil when no default
+	typ     cty.Type
+	val     cty.Value
+	done    bool
+	typeSet bool
+}
+
+type resource struct {
+	mode, typ, name string
+	block           *hcl.Block
+	body            content
+	count, forEach  *hcl.Attribute
+	insts           []*instance
+	expanded        bool
+	m               *module
+}
+
+func (r *resource) key() string {
+	if r.mode == "data" {
+		return "data." + r.typ + "." + r.name
+	}
+	return r.typ + "." + r.name
+}
+
+// instance is one instance of a resource: count.index / each.key.
+type instance struct {
+	res     *resource
+	addr    string
+	key     cty.Value // NilVal when neither count nor for_each
+	eachVal cty.Value
+}
+
+type call struct {
+	name   string
+	block  *hcl.Block
+	body   content
+	source string
+	child  *module // nil for remote sources
+	remote string  // why outputs are unknown
+}
+
+// declare collects the declarations of a module's files.
+func (m *module) declare(files []parsed, diags *source.Diagnostics) {
+	for _, f := range files {
+		c, hd := topContent(f.body)
+		addHCL(diags, hd)
+		for _, b := range c.blocks {
+			m.declareBlock(b, diags)
+		}
+	}
+}
+
+func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
+	at := loc(b.DefRange)
+	dup := func(what string) {
+		diags.Errorf(at, fmt.Sprintf("%s is declared twice in module %s", what, m.name()))
+	}
+	switch b.Type {
+	case "variable":
+		if len(b.Labels) != 1 {
+			return
+		}
+		if _, ok := m.vars[b.Labels[0]]; ok {
+			dup("variable " + b.Labels[0])
+			return
+		}
+		v := &variable{name: b.Labels[0], block: b}
+		c, hd := contentOf(b.Body, []string{"validation"})
+		addHCL(diags, hd)
+		if a := c.attrs["default"]; a != nil {
+			v.def = a.Expr
+		}
+		if a := c.attrs["type"]; a != nil {
+			if t, hd := typeOf(a.Expr); !hd.HasErrors() {
+				v.typ, v.typeSet = t, true
+			}
+		}
+		m.vars[v.name] = v
+	case "locals":
+		attrs, hd := attrsOf(b.Body)
+		addHCL(diags, hd)
+		for name, a := range attrs {
+			if _, ok := m.locals[name]; ok {
+				dup("local." + name)
+				continue
+			}
+			m.locals[name] = a
+		}
+	case "resource", "data":
+		if len(b.Labels) != 2 {
+			return
+		}
+		r := &resource{mode: b.Type, typ: b.Labels[0], name: b.Labels[1], block: b, m: m}
+		c, hd := contentOf(b.Body, nestedBlocks[r.typ])
+		addHCL(diags, hd)
+		r.body = c
+		r.count, r.forEach = c.attrs["count"], c.attrs["for_each"]
+		if _, ok := m.resources[r.key()]; ok {
+			dup(r.key())
+			return
+		}
+		m.resources[r.key()] = r
+		m.order = append(m.order, r)
+	case "module":
+		if len(b.Labels) != 1 {
+			return
+		}
+		c, hd := contentOf(b.Body, nil)
+		addHCL(diags, hd)
+		k := &call{name: b.Labels[0], block: b, body: c}
+		if _, ok := m.calls[k.name]; ok {
+			dup("module " + k.name)
+			return
+		}
+		m.calls[k.name] = k
+	case "output":
+		if len(b.Labels) != 1 {
+			return
+		}
+		attrs, hd := contentOf(b.Body, nil)
+		addHCL(diags, hd)
+		if a := attrs.attrs["value"]; a != nil {
+			m.outputs[b.Labels[0]] = a
+		}
+	}
+}
+
+func (m *module) name() string {
+	if m.prefix == "" {
+		return "(root) " + m.dir
+	}
+	return strings.TrimSuffix(m.prefix, ".")
+}
+
+func newModule(ld *loader, dir, prefix string, parent *module, c *call) *module {
+	return &module{dir: dir, prefix: prefix, parent: parent, call: c, ld: ld,
+		vars: map[string]*variable{}, locals: map[string]*hcl.Attribute{}, resources: map[string]*resource{},
+		calls: map[string]*call{}, outputs: map[string]*hcl.Attribute{}, funcs: moduleFuncs(dir),
+		localVal: map[string]cty.Value{}, visiting: map[string]bool{}, attrMemo: map[attrKey]cty.Value{}}
+}
+
+// isLocalSource reports whether a module source is a path Terraform reads
+// from disk rather than fetches.
+func isLocalSource(s string) bool {
+	return strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || s == "." || s == ".."
+}
+
+// loadCalls resolves the module calls of m: local sources are loaded as
+// child modules, remote ones recorded as such.
+func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
+	names := make([]string, 0, len(m.calls))
+	for n := range m.calls {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		k := m.calls[n]
+		a := k.body.attrs["source"]
+		if a == nil {
+			diags.Errorf(loc(k.block.DefRange), fmt.Sprintf("module %q has no source", n))
+			k.remote = fmt.Sprintf("module.%s has no source", n)
+			continue
+		}
+		v, hd := a.Expr.Value(nil)
+		if hd.HasErrors() || v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
+			diags.Errorf(loc(a.Range), fmt.Sprintf("module %q: source must be a literal string", n))
+			k.remote = fmt.Sprintf("module.%s has no literal source", n)
+			continue
+		}
+		k.source = v.AsString()
+		if !isLocalSource(k.source) {
+			k.remote = fmt.Sprintf("module.%s comes from %q, which is not fetched", n, k.source)
+			continue
+		}
+		if depth >= maxModuleDepth {
+			diags.Errorf(loc(a.Range), fmt.Sprintf("module %q: modules nest deeper than %d; not loaded", n, maxModuleDepth))
+			k.remote = fmt.Sprintf("module.%s nests too deep", n)
+			continue
+		}
+		dir := filepath.Join(m.dir, k.source)
+		files := m.ld.moduleFiles(dir, loc(a.Range), diags)
+		if files == nil {
+			k.remote = fmt.Sprintf("module.%s: folder %s holds no configuration", n, k.source)
+			continue
+		}
+		child := newModule(m.ld, dir, m.prefix+"module."+n+".", m, k)
+		child.declare(files, diags)
+		k.child = child
+		child.loadCalls(depth+1, diags)
+	}
+}
+
+const maxModuleDepth = 16
+
+// modules returns m and its descendants, depth first.
+func (m *module) modules() []*module {
+	out := []*module{m}
+	names := make([]string, 0, len(m.calls))
+	for n := range m.calls {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if c := m.calls[n].child; c != nil {
+			out = append(out, c.modules()...)
+		}
+	}
+	return out
+}
+
+var _ = model.Loc{}

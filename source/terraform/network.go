@@ -1,0 +1,291 @@
+package terraform
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/emrguard/emrguard/model"
+)
+
+func (r *rd) securityGroup(in *instance) {
+	ref := r.ref(in)
+	g := &model.SecurityGroup{Ref: ref, VPCID: r.link(r.arg(in, "vpc_id")), IngressComplete: model.Known(true, ref.Loc)}
+	r.named(&g.Ref, r.str(r.arg(in, "name")))
+	for _, b := range in.res.body.blocksOf("ingress") {
+		c, hd := contentOf(b.Body, nil)
+		addHCL(r.diags, hd)
+		g.Ingress = append(g.Ingress, r.rules(g, in, func(k string) val { return r.sub(in, c, k) }, loc(b.DefRange), inlineKeys)...)
+	}
+	if x := r.arg(in, "ingress"); x.ok {
+		// ingress = [{...}]: the attributes-as-blocks form.
+		switch {
+		case x.absent():
+		case !x.v.IsKnown():
+			g.IngressComplete = model.Unresolved[bool]("ingress is unknown: "+reasonOf(x.v), x.at)
+		case x.v.CanIterateElements():
+			v, _ := x.v.Unmark()
+			for it := v.ElementIterator(); it.Next(); {
+				_, e := it.Element()
+				g.Ingress = append(g.Ingress, r.rules(g, in, objectGetter(e, x.at), x.at, inlineKeys)...)
+			}
+		}
+	}
+	if d := in.res.body.hasDynamic("ingress"); d != nil {
+		g.IngressComplete = model.Unresolved[bool]("ingress rules are built by a dynamic block, which is not expanded", loc(d.DefRange))
+	}
+	r.groups[ref.ID] = g
+	r.ev.SecurityGroups = append(r.ev.SecurityGroups, g)
+}
+
+// objectGetter reads keys of an evaluated object (an ingress entry given
+// as a value).
+func objectGetter(obj cty.Value, at model.Loc) func(string) val {
+	return func(k string) val {
+		if !obj.IsKnown() {
+			return val{v: obj, at: at, ok: true, key: k}
+		}
+		o, _ := obj.Unmark()
+		if o.IsNull() || !o.Type().IsObjectType() || !o.Type().HasAttribute(k) {
+			return val{key: k}
+		}
+		return val{v: o.GetAttr(k), at: at, ok: true, key: k}
+	}
+}
+
+// ruleKeys names the arguments of one kind of rule.
+type ruleKeys struct {
+	protocol, from, to    string
+	v4, v6, groups, lists string
+	self                  string
+	single                bool // one CIDR per rule (aws_vpc_security_group_ingress_rule)
+}
+
+var inlineKeys = ruleKeys{protocol: "protocol", from: "from_port", to: "to_port", v4: "cidr_blocks", v6: "ipv6_cidr_blocks",
+	groups: "security_groups", lists: "prefix_list_ids", self: "self"}
+var ruleResourceKeys = ruleKeys{protocol: "protocol", from: "from_port", to: "to_port", v4: "cidr_blocks", v6: "ipv6_cidr_blocks",
+	groups: "source_security_group_id", lists: "prefix_list_ids", self: "self"}
+var vpcRuleKeys = ruleKeys{protocol: "ip_protocol", from: "from_port", to: "to_port", v4: "cidr_ipv4", v6: "cidr_ipv6",
+	groups: "referenced_security_group_id", lists: "prefix_list_id", single: true}
+
+// rules reads one ingress entry into one model rule per source (a CIDR,
+// a group, a prefix list), each pointing at the line that names it.
+func (r *rd) rules(g *model.SecurityGroup, in *instance, get func(string) val, at model.Loc, k ruleKeys) []model.Rule {
+	base := model.Rule{At: at, Protocol: r.str(get(k.protocol)), FromPort: r.integer(get(k.from)), ToPort: r.integer(get(k.to))}
+	if base.Protocol.IsSet() {
+		base.Protocol.Val = strings.ToLower(base.Protocol.Val)
+	}
+	var out []model.Rule
+	add := func(key string, set func(*model.Rule, model.Field[string])) {
+		x := get(key)
+		if x.absent() {
+			return
+		}
+		f := r.links(x, false)
+		if f.IsUnknown() {
+			rl := base
+			rl.At = f.At
+			set(&rl, model.Unresolved[string](f.Why, f.At))
+			out = append(out, rl)
+			return
+		}
+		for _, s := range f.Val {
+			rl := base
+			rl.At = f.At
+			set(&rl, model.Known(s, f.At))
+			out = append(out, rl)
+		}
+	}
+	add(k.v4, func(rl *model.Rule, f model.Field[string]) { rl.CIDR = f })
+	add(k.v6, func(rl *model.Rule, f model.Field[string]) { rl.CIDR = f })
+	add(k.groups, func(rl *model.Rule, f model.Field[string]) {
+		rl.SourceGroup = f
+		rl.Self = f.IsSet() && (f.Val == g.Ref.ID || (g.GroupID.IsSet() && f.Val == g.GroupID.Val))
+	})
+	add(k.lists, func(rl *model.Rule, f model.Field[string]) { rl.PrefixList = f })
+	if k.self != "" {
+		if s := r.boolean(get(k.self)); s.IsSet() && s.Val {
+			rl := base
+			rl.At, rl.Self = s.At, true
+			rl.SourceGroup = model.Known(g.Ref.ID, s.At)
+			out = append(out, rl)
+		} else if s.IsUnknown() {
+			rl := base
+			rl.At = s.At
+			rl.SourceGroup = model.Unresolved[string](s.Why, s.At)
+			out = append(out, rl)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, base)
+	}
+	return out
+}
+
+// group returns the security group a rule resource adds to: one of the
+// configuration, or one defined elsewhere (known by ID only, its other
+// rules unknown). A rule whose group is unknown may be any group's, so no
+// group is complete any more; nil then.
+func (r *rd) group(in *instance, key string) *model.SecurityGroup {
+	gid := r.link(r.arg(in, key))
+	switch {
+	case gid.IsUnknown():
+		why := fmt.Sprintf("rule %s is added to a group that cannot be resolved: %s", in.addr, gid.Why)
+		for _, g := range r.groups {
+			g.IngressComplete = model.Unresolved[bool](why, gid.At)
+		}
+		return nil
+	case gid.IsAbsent():
+		r.diags.Errorf(loc(in.res.block.DefRange), fmt.Sprintf("%s names no %s", in.addr, key))
+		return nil
+	}
+	g := r.groups[gid.Val]
+	if g == nil {
+		g = &model.SecurityGroup{Ref: model.Ref{Kind: "aws_security_group", ID: gid.Val, Loc: gid.At}, GroupID: gid,
+			IngressComplete: model.Unresolved[bool](fmt.Sprintf("group %s is defined outside this configuration; only the rules it adds are known", gid.Val), gid.At)}
+		r.groups[gid.Val] = g
+		r.ev.SecurityGroups = append(r.ev.SecurityGroups, g)
+	}
+	return g
+}
+
+func (r *rd) sgRule(in *instance) {
+	typ := r.str(r.arg(in, "type"))
+	if typ.IsSet() && typ.Val != "ingress" {
+		return
+	}
+	g := r.group(in, "security_group_id")
+	if g == nil {
+		return
+	}
+	if typ.IsUnknown() {
+		g.IngressComplete = model.Unresolved[bool](fmt.Sprintf("rule %s may be ingress or egress: %s", in.addr, typ.Why), typ.At)
+		return
+	}
+	g.Ingress = append(g.Ingress, r.rules(g, in, func(k string) val { return r.arg(in, k) }, loc(in.res.block.DefRange), ruleResourceKeys)...)
+}
+
+func (r *rd) vpcIngressRule(in *instance) {
+	g := r.group(in, "security_group_id")
+	if g == nil {
+		return
+	}
+	g.Ingress = append(g.Ingress, r.rules(g, in, func(k string) val { return r.arg(in, k) }, loc(in.res.block.DefRange), vpcRuleKeys)...)
+}
+
+func (r *rd) routeTable(in *instance) {
+	ref := r.ref(in)
+	t := &model.RouteTable{Ref: ref, VPCID: r.link(r.arg(in, "vpc_id")), Main: model.Known(false, ref.Loc), RoutesComplete: model.Known(true, ref.Loc)}
+	for _, b := range in.res.body.blocksOf("route") {
+		c, hd := contentOf(b.Body, nil)
+		addHCL(r.diags, hd)
+		t.Routes = append(t.Routes, r.routeOf(in, func(k string) val { return r.sub(in, c, k) }, loc(b.DefRange), inlineRoute))
+	}
+	if d := in.res.body.hasDynamic("route"); d != nil {
+		t.RoutesComplete = model.Unresolved[bool]("routes are built by a dynamic block, which is not expanded", loc(d.DefRange))
+	}
+	r.tables[ref.ID] = t
+	r.ev.RouteTables = append(r.ev.RouteTables, t)
+}
+
+type routeKeys struct{ dests []string }
+
+var inlineRoute = routeKeys{dests: []string{"cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"}}
+var routeResource = routeKeys{dests: []string{"destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"}}
+
+// routeTargets are the target arguments of a route, with their kind.
+var routeTargets = []struct{ key, kind string }{
+	{"gateway_id", ""}, {"nat_gateway_id", model.TargetNATGateway}, {"egress_only_gateway_id", model.TargetEgressOnlyGateway},
+	{"transit_gateway_id", model.TargetTransitGateway}, {"vpc_endpoint_id", model.TargetVPCEndpoint},
+	{"vpc_peering_connection_id", model.TargetVPCPeering}, {"network_interface_id", model.TargetNetworkInterface},
+	{"instance_id", model.TargetInstance}, {"carrier_gateway_id", model.TargetCarrierGateway},
+	{"local_gateway_id", model.TargetLocalGateway}, {"core_network_arn", model.TargetCoreNetwork},
+}
+
+func (r *rd) routeOf(in *instance, get func(string) val, at model.Loc, k routeKeys) model.Route {
+	rt := model.Route{At: at}
+	for _, d := range k.dests {
+		if f := r.str(get(d)); !f.IsAbsent() {
+			rt.Destination = f
+		}
+	}
+	for _, tg := range routeTargets {
+		f := r.link(get(tg.key))
+		if f.IsAbsent() {
+			continue
+		}
+		rt.Target, rt.TargetKind, rt.At = f, tg.kind, f.At
+		if tg.key == "gateway_id" && f.IsSet() {
+			rt.TargetKind = gatewayKind(f.Val)
+		}
+	}
+	return rt
+}
+
+// gatewayKind tells an internet gateway from a virtual private gateway by
+// the resource type of the address, or by the ID's prefix.
+func gatewayKind(id string) string {
+	switch t := localType(id); {
+	case t == "aws_internet_gateway" || strings.HasPrefix(id, "igw-"):
+		return model.TargetInternetGateway
+	case t == "aws_vpn_gateway" || strings.HasPrefix(id, "vgw-"):
+		return model.TargetVPNGateway
+	case id == "local":
+		return model.TargetLocal
+	}
+	return ""
+}
+
+// table returns the route table a route or association names.
+func (r *rd) table(in *instance) *model.RouteTable {
+	id := r.link(r.arg(in, "route_table_id"))
+	switch {
+	case id.IsUnknown():
+		why := fmt.Sprintf("%s adds to a route table that cannot be resolved: %s", in.addr, id.Why)
+		for _, t := range r.tables {
+			t.RoutesComplete = model.Unresolved[bool](why, id.At)
+		}
+		return nil
+	case id.IsAbsent():
+		return nil
+	}
+	t := r.tables[id.Val]
+	if t == nil {
+		t = &model.RouteTable{Ref: model.Ref{Kind: "aws_route_table", ID: id.Val, Loc: id.At}, RouteTableID: id,
+			RoutesComplete: model.Unresolved[bool](fmt.Sprintf("route table %s is defined outside this configuration; only the routes it adds are known", id.Val), id.At)}
+		r.tables[id.Val] = t
+		r.ev.RouteTables = append(r.ev.RouteTables, t)
+	}
+	return t
+}
+
+func (r *rd) route(in *instance) {
+	if t := r.table(in); t != nil {
+		t.Routes = append(t.Routes, r.routeOf(in, func(k string) val { return r.arg(in, k) }, loc(in.res.block.DefRange), routeResource))
+	}
+}
+
+func (r *rd) association(in *instance) {
+	if t := r.table(in); t != nil {
+		if s := r.link(r.arg(in, "subnet_id")); !s.IsAbsent() {
+			t.Subnets = append(t.Subnets, s)
+		}
+	}
+}
+
+// mainAssociation makes a table the main one of its VPC, in place of the
+// VPC's own.
+func (r *rd) mainAssociation(in *instance) {
+	t := r.table(in)
+	if t == nil {
+		return
+	}
+	vpc := r.link(r.arg(in, "vpc_id"))
+	t.Main, t.VPCID = model.Known(true, loc(in.res.block.DefRange)), vpc
+	if vpc.IsSet() {
+		if old := r.mainVPC[vpc.Val]; old != nil && old != t {
+			old.Main = model.Known(false, old.Ref.Loc)
+		}
+	}
+}

@@ -1,0 +1,158 @@
+package terraform
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
+
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source"
+)
+
+// IsConfig reports whether path is a Terraform configuration file: the
+// files a folder-as-module is made of.
+func IsConfig(path string) bool {
+	return strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tf.json")
+}
+
+// IsVars reports whether path is a variable file Terraform reads on its own
+// (terraform.tfvars, *.auto.tfvars, and their .json forms).
+func IsVars(path string) bool {
+	b := filepath.Base(path)
+	return b == "terraform.tfvars" || b == "terraform.tfvars.json" ||
+		strings.HasSuffix(b, ".auto.tfvars") || strings.HasSuffix(b, ".auto.tfvars.json")
+}
+
+// parsed is one file's syntax tree.
+type parsed struct {
+	path string
+	body hcl.Body
+}
+
+// parseFile parses HCL native syntax or, for .json, its JSON form.
+func parseFile(path string, data []byte) (hcl.Body, hcl.Diagnostics) {
+	var f *hcl.File
+	var diags hcl.Diagnostics
+	if strings.HasSuffix(path, ".json") {
+		f, diags = hcljson.Parse(data, path)
+	} else {
+		f, diags = hclsyntax.ParseConfig(data, path, hcl.InitialPos)
+	}
+	if f == nil || f.Body == nil {
+		return hcl.EmptyBody(), diags
+	}
+	return f.Body, diags
+}
+
+// readFile is how files are read; maxSize bounds each one.
+type reader func(path string) ([]byte, error)
+
+// parseAll parses files in parallel, keeping their order; a file that
+// cannot be read or parsed adds its diagnostics and, when nothing could
+// be recovered, is left out.
+func parseAll(paths []string, read reader, diags *source.Diagnostics) []parsed {
+	out := make([]parsed, len(paths))
+	ds := make([]source.Diagnostics, len(paths))
+	var next int64 = -1
+	var mu sync.Mutex
+	take := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		next++
+		return int(next)
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(paths))) {
+		wg.Go(func() {
+			for i := take(); i < len(paths); i = take() {
+				data, err := read(paths[i])
+				if err != nil {
+					ds[i].Errorf(model.Loc{File: paths[i]}, err.Error())
+					continue
+				}
+				body, hd := parseFile(paths[i], data)
+				addHCL(&ds[i], hd)
+				out[i] = parsed{path: paths[i], body: body}
+			}
+		})
+	}
+	wg.Wait()
+	var kept []parsed
+	for i, p := range out {
+		*diags = append(*diags, ds[i]...)
+		if p.body != nil {
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}
+
+// addHCL converts HCL diagnostics, keeping file:line:col.
+func addHCL(d *source.Diagnostics, hd hcl.Diagnostics) {
+	for _, x := range hd {
+		msg := x.Summary
+		if x.Detail != "" {
+			msg += ": " + x.Detail
+		}
+		at := model.Loc{}
+		if x.Subject != nil {
+			at = loc(*x.Subject)
+		}
+		if x.Severity == hcl.DiagError {
+			d.Errorf(at, msg)
+		} else {
+			d.Warnf(at, msg)
+		}
+	}
+}
+
+func loc(r hcl.Range) model.Loc {
+	return model.Loc{File: r.Filename, Line: r.Start.Line, Col: r.Start.Column}
+}
+
+func osRead(limit int64) reader {
+	return func(path string) ([]byte, error) {
+		st, err := os.Stat(path)
+		if err != nil {
+			return nil, err
+		}
+		if st.Size() > limit {
+			return nil, &tooBig{size: st.Size(), limit: limit}
+		}
+		return os.ReadFile(path)
+	}
+}
+
+type tooBig struct{ size, limit int64 }
+
+func (e *tooBig) Error() string {
+	return "file is " + human(e.size) + ", over the " + human(e.limit) + " limit (raise it with --max-file-size)"
+}
+
+func human(n int64) string {
+	const mib = 1 << 20
+	if n >= mib {
+		return itoa(n/mib) + " MiB"
+	}
+	return itoa(n) + " bytes"
+}
+
+func itoa(n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}

@@ -1,0 +1,320 @@
+package terraform
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/iampolicy"
+	"github.com/emrguard/emrguard/source/secconf"
+)
+
+// rd reads the resources of a root module and its children into evidence.
+type rd struct {
+	ev       *model.Evidence
+	diags    *source.Diagnostics
+	groups   map[string]*model.SecurityGroup // by address, and outside groups by ID
+	tables   map[string]*model.RouteTable
+	roles    map[string]*model.Role // by address and by name
+	policies map[string]*model.Policy
+	buckets  map[string]*model.Bucket
+	mainVPC  map[string]*model.RouteTable
+}
+
+// nestedBlocks are the nested block types read per resource type (for the
+// JSON syntax, where blocks and attributes look alike).
+var nestedBlocks = map[string][]string{
+	"aws_emr_cluster": {"ec2_attributes", "master_instance_group", "core_instance_group", "master_instance_fleet", "core_instance_fleet", "kerberos_attributes", "bootstrap_action", "step", "auto_termination_policy"},
+	"aws_emr_block_public_access_configuration": {"permitted_public_security_group_rule_range"},
+	"aws_security_group":                        {"ingress", "egress"},
+	"aws_route_table":                           {"route"},
+	"aws_iam_role":                              {"inline_policy"},
+	"aws_s3_bucket":                             {"logging"},
+	"aws_emrcontainers_virtual_cluster":         {"container_provider"},
+	"aws_launch_template":                       {"metadata_options"},
+}
+
+type readFn func(r *rd, in *instance)
+
+// readers fill evidence from one resource instance; linkers then add what
+// a resource says about another (a rule to its group, a route to its
+// table, a policy to its role).
+var readers = map[string]readFn{
+	"aws_emr_cluster":                           (*rd).cluster,
+	"aws_emr_security_configuration":            (*rd).secConf,
+	"aws_emr_block_public_access_configuration": (*rd).bpa,
+	"aws_security_group":                        (*rd).securityGroup,
+	"aws_subnet":                                (*rd).subnet,
+	"aws_route_table":                           (*rd).routeTable,
+	"aws_vpc":                                   (*rd).vpc,
+	"aws_vpc_endpoint":                          (*rd).vpcEndpoint,
+	"aws_iam_role":                              (*rd).role,
+	"aws_iam_policy":                            (*rd).policy,
+	"aws_iam_instance_profile":                  (*rd).instanceProfile,
+	"aws_s3_bucket":                             (*rd).bucket,
+	"aws_emrcontainers_virtual_cluster":         (*rd).virtualCluster,
+	"aws_launch_template":                       (*rd).launchTemplate,
+}
+
+var linkers = map[string]readFn{
+	"aws_security_group_rule":             (*rd).sgRule,
+	"aws_vpc_security_group_ingress_rule": (*rd).vpcIngressRule,
+	"aws_route":                           (*rd).route,
+	"aws_route_table_association":         (*rd).association,
+	"aws_main_route_table_association":    (*rd).mainAssociation,
+	"aws_iam_role_policy":                 (*rd).rolePolicy,
+	"aws_iam_role_policy_attachment":      (*rd).attachment,
+	"aws_iam_policy_attachment":           (*rd).attachment,
+	"aws_s3_bucket_logging":               (*rd).bucketLogging,
+}
+
+// readModules reads the modules of one root.
+func readModules(mods []*module, diags *source.Diagnostics) *model.Evidence {
+	r := &rd{ev: &model.Evidence{}, diags: diags, groups: map[string]*model.SecurityGroup{}, tables: map[string]*model.RouteTable{},
+		roles: map[string]*model.Role{}, policies: map[string]*model.Policy{}, buckets: map[string]*model.Bucket{}, mainVPC: map[string]*model.RouteTable{}}
+	for _, pass := range []map[string]readFn{readers, linkers} {
+		for _, m := range mods {
+			for _, res := range m.order {
+				fn := pass[res.typ]
+				if fn == nil || res.mode != "resource" {
+					continue
+				}
+				for _, in := range res.instances() {
+					r.safely(in, fn)
+				}
+			}
+		}
+	}
+	r.linkIAM()
+	return r.ev
+}
+
+// safely reads one instance; a panic (a bug, or a value shape cty refuses)
+// becomes a diagnostic on the resource, and the rest is still read.
+func (r *rd) safely(in *instance, fn readFn) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.diags.Errorf(loc(in.res.block.DefRange), fmt.Sprintf("%s could not be read: internal error: %v", in.addr, p))
+		}
+	}()
+	fn(r, in)
+}
+
+func (r *rd) ref(in *instance) model.Ref {
+	return model.Ref{Kind: in.res.typ, ID: in.addr, Loc: loc(in.res.block.DefRange)}
+}
+
+func (r *rd) named(ref *model.Ref, f model.Field[string]) {
+	if f.IsSet() {
+		ref.Name = f.Val
+	}
+}
+
+func (r *rd) cluster(in *instance) {
+	c := &model.Cluster{Ref: r.ref(in)}
+	r.named(&c.Ref, r.str(r.arg(in, "name")))
+	c.SecurityConfiguration = r.str(r.arg(in, "security_configuration"))
+	if a := in.res.body.attrs["security_configuration"]; a != nil {
+		c.SecurityConfigurationID = in.res.m.refersTo(a.Expr, "aws_emr_security_configuration", 0)
+	}
+	c.ReleaseLabel = r.str(r.arg(in, "release_label"))
+	c.CustomAMI = r.str(r.arg(in, "custom_ami_id"))
+	c.LogURI = r.str(r.arg(in, "log_uri"))
+	c.LogKMSKey = r.str(r.arg(in, "log_encryption_kms_key_id"))
+	c.ServiceRole = r.link(r.arg(in, "service_role"))
+	c.AutoScalingRole = r.link(r.arg(in, "autoscaling_role"))
+	if ea, _, ok := r.block(in.res.body, "ec2_attributes"); ok {
+		c.InstanceProfile = r.link(r.sub(in, ea, "instance_profile"))
+		c.KeyName = r.str(r.sub(in, ea, "key_name"))
+		if f := r.link(r.sub(in, ea, "subnet_id")); !f.IsAbsent() {
+			c.SubnetIDs = model.Field[[]string]{Val: []string{f.Val}, State: f.State, At: f.At, Why: f.Why}
+		} else {
+			c.SubnetIDs = r.links(r.sub(in, ea, "subnet_ids"), false)
+		}
+		c.MasterSecurityGroup = r.link(r.sub(in, ea, "emr_managed_master_security_group"))
+		c.SlaveSecurityGroup = r.link(r.sub(in, ea, "emr_managed_slave_security_group"))
+		c.ServiceAccessSecurityGroup = r.link(r.sub(in, ea, "service_access_security_group"))
+		c.AdditionalMasterGroups = r.links(r.sub(in, ea, "additional_master_security_groups"), true)
+		c.AdditionalSlaveGroups = r.links(r.sub(in, ea, "additional_slave_security_groups"), true)
+	} else if d := in.res.body.hasDynamic("ec2_attributes"); d != nil {
+		why := "ec2_attributes is built by a dynamic block, which is not expanded"
+		at := loc(d.DefRange)
+		c.InstanceProfile, c.KeyName = model.Unresolved[string](why, at), model.Unresolved[string](why, at)
+		c.SubnetIDs = model.Unresolved[[]string](why, at)
+		c.MasterSecurityGroup, c.SlaveSecurityGroup = model.Unresolved[string](why, at), model.Unresolved[string](why, at)
+	}
+	if t := r.arg(in, "tags"); !t.absent() && t.v.IsWhollyKnown() {
+		v, _ := t.v.UnmarkDeep()
+		if v.CanIterateElements() {
+			c.Tags = map[string]string{}
+			for it := v.ElementIterator(); it.Next(); {
+				k, e := it.Element()
+				ks, _ := scalar(k)
+				if es, ok := scalar(e); ok {
+					c.Tags[ks] = es
+				}
+			}
+		}
+	}
+	r.ev.Clusters = append(r.ev.Clusters, c)
+}
+
+// refersTo returns the address of the resource of type typ that expr
+// names (directly or through locals), or "" when it names none or that
+// resource has several instances.
+func (m *module) refersTo(expr hcl.Expression, typ string, depth int) string {
+	if depth > 8 {
+		return ""
+	}
+	found := ""
+	for _, tr := range expr.Variables() {
+		switch tr.RootName() {
+		case typ:
+			name, ok := attrStep(tr, 1)
+			res := m.resources[typ+"."+name]
+			if !ok || res == nil || res.count != nil || res.forEach != nil {
+				continue
+			}
+			found = m.prefix + typ + "." + name
+		case "local":
+			if n, ok := attrStep(tr, 1); ok && m.locals[n] != nil {
+				if f := m.refersTo(m.locals[n].Expr, typ, depth+1); f != "" {
+					found = f
+				}
+			}
+		}
+	}
+	return found
+}
+
+func (r *rd) secConf(in *instance) {
+	ref := r.ref(in)
+	doc := r.document(in, in.res.body.attrs["configuration"])
+	if doc == nil {
+		r.diags.Errorf(ref.Loc, fmt.Sprintf("%s has no configuration (a required argument)", in.addr))
+	}
+	sc, diags := secconf.Decode(doc, ref)
+	*r.diags = append(*r.diags, diags...)
+	sc.Name = r.str(r.arg(in, "name"))
+	if sc.Name.IsAbsent() {
+		if p := r.str(r.arg(in, "name_prefix")); !p.IsAbsent() {
+			sc.Name = model.Unresolved[string](fmt.Sprintf("%s has a generated name (name_prefix)", in.addr), p.At)
+		} else {
+			sc.Name = model.Unresolved[string](fmt.Sprintf("%s has a generated name (no name given)", in.addr), ref.Loc)
+		}
+	}
+	r.named(&sc.Ref, sc.Name)
+	r.ev.SecurityConfigurations = append(r.ev.SecurityConfigurations, sc)
+}
+
+func (r *rd) bpa(in *instance) {
+	b := &model.BlockPublicAccess{Ref: r.ref(in), Block: r.boolean(r.arg(in, "block_public_security_group_rules"))}
+	for _, blk := range in.res.body.blocksOf("permitted_public_security_group_rule_range") {
+		c, hd := contentOf(blk.Body, nil)
+		addHCL(r.diags, hd)
+		b.Permitted = append(b.Permitted, model.PortRange{At: loc(blk.DefRange), Min: r.integer(r.sub(in, c, "min_range")), Max: r.integer(r.sub(in, c, "max_range"))})
+	}
+	if d := in.res.body.hasDynamic("permitted_public_security_group_rule_range"); d != nil {
+		why := "permitted ranges are built by a dynamic block, which is not expanded"
+		b.Permitted = append(b.Permitted, model.PortRange{At: loc(d.DefRange), Min: model.Unresolved[int](why, loc(d.DefRange)), Max: model.Unresolved[int](why, loc(d.DefRange))})
+	}
+	r.ev.BlockPublicAccess = append(r.ev.BlockPublicAccess, b)
+}
+
+func (r *rd) subnet(in *instance) {
+	r.ev.Subnets = append(r.ev.Subnets, &model.Subnet{Ref: r.ref(in), VPCID: r.link(r.arg(in, "vpc_id")), MapPublicIP: r.boolean(r.arg(in, "map_public_ip_on_launch"))})
+}
+
+func (r *rd) vpc(in *instance) {
+	ref := r.ref(in)
+	r.ev.VPCs = append(r.ev.VPCs, &model.VPC{Ref: ref, EndpointsComplete: model.Known(true, ref.Loc)})
+	main := &model.RouteTable{Ref: model.Ref{Kind: ref.Kind, ID: ref.ID, Name: "main route table", Loc: ref.Loc},
+		VPCID: model.Known(ref.ID, ref.Loc), Main: model.Known(true, ref.Loc), RoutesComplete: model.Known(true, ref.Loc)}
+	r.mainVPC[ref.ID] = main
+	r.ev.RouteTables = append(r.ev.RouteTables, main)
+}
+
+func (r *rd) vpcEndpoint(in *instance) {
+	r.ev.VPCEndpoints = append(r.ev.VPCEndpoints, &model.VPCEndpoint{Ref: r.ref(in), VPCID: r.link(r.arg(in, "vpc_id")),
+		ServiceName: r.str(r.arg(in, "service_name")), Type: r.str(r.arg(in, "vpc_endpoint_type")),
+		RouteTables: r.links(r.arg(in, "route_table_ids"), false), Subnets: r.links(r.arg(in, "subnet_ids"), false)})
+}
+
+func (r *rd) bucket(in *instance) {
+	b := &model.Bucket{Ref: r.ref(in), Name: r.str(r.arg(in, "bucket"))}
+	r.named(&b.Ref, b.Name)
+	if c, at, ok := r.block(in.res.body, "logging"); ok {
+		b.AccessLogging = model.Known(true, at)
+		b.LogTarget = r.link(r.sub(in, c, "target_bucket"))
+	}
+	r.buckets[b.Ref.ID] = b
+	if b.Name.IsSet() {
+		r.buckets[b.Name.Val] = b
+	}
+	r.ev.Buckets = append(r.ev.Buckets, b)
+}
+
+// bucketLogging turns on access logging of the bucket it names.
+func (r *rd) bucketLogging(in *instance) {
+	name := r.link(r.arg(in, "bucket"))
+	at := loc(in.res.block.DefRange)
+	switch {
+	case name.IsUnknown():
+		return // which bucket it logs is unknown: leave every bucket as is
+	case name.IsAbsent():
+		r.diags.Errorf(at, fmt.Sprintf("%s names no bucket", in.addr))
+		return
+	}
+	b := r.buckets[name.Val]
+	if b == nil {
+		b = &model.Bucket{Ref: model.Ref{Kind: "aws_s3_bucket", ID: name.Val, Name: name.Val, Loc: at}, Name: name}
+		r.buckets[name.Val] = b
+		r.ev.Buckets = append(r.ev.Buckets, b)
+	}
+	b.AccessLogging = model.Known(true, at)
+	b.LogTarget = r.link(r.arg(in, "target_bucket"))
+}
+
+func (r *rd) virtualCluster(in *instance) {
+	vc := &model.VirtualCluster{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}
+	r.named(&vc.Ref, vc.Name)
+	if cp, _, ok := r.block(in.res.body, "container_provider", "info"); ok {
+		vc.EKSCluster = r.link(r.sub(in, cp, "id"))
+		if info, _, ok := r.block(cp, "info", "eks_info"); ok {
+			if eks, _, ok := r.block(info, "eks_info"); ok {
+				vc.Namespace = r.str(r.sub(in, eks, "namespace"))
+			}
+		}
+	}
+	r.ev.VirtualClusters = append(r.ev.VirtualClusters, vc)
+}
+
+func (r *rd) launchTemplate(in *instance) {
+	lt := &model.LaunchTemplate{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}
+	r.named(&lt.Ref, lt.Name)
+	if md, _, ok := r.block(in.res.body, "metadata_options"); ok {
+		lt.HTTPTokens = r.str(r.sub(in, md, "http_tokens"))
+		lt.HopLimit = r.integer(r.sub(in, md, "http_put_response_hop_limit"))
+		lt.HTTPEndpoint = r.str(r.sub(in, md, "http_endpoint"))
+	}
+	r.ev.LaunchTemplates = append(r.ev.LaunchTemplates, lt)
+}
+
+// localType strips the module path of an address: the resource type of
+// module.m.aws_internet_gateway.g[0] is aws_internet_gateway.
+func localType(addr string) string {
+	for strings.HasPrefix(addr, "module.") {
+		parts := strings.SplitN(addr, ".", 3)
+		if len(parts) < 3 {
+			return ""
+		}
+		addr = parts[2]
+	}
+	t, _, _ := strings.Cut(addr, ".")
+	return t
+}
+
+var _ = iampolicy.Decode
