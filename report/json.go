@@ -64,18 +64,19 @@ type (
 // took 400 MiB when encoded as one value).
 func JSON(w io.Writer, r *Run) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	section := func(name string, n int, item func(i int) any) error {
+	section := func(name string, n int, item func(buf []byte, i int) ([]byte, error)) error {
 		fmt.Fprintf(bw, "  %q: [", name)
+		var buf []byte
 		for i := 0; i < n; i++ {
-			b, err := json.MarshalIndent(item(i), "    ", "  ")
-			if err != nil {
+			var err error
+			if buf, err = item(buf[:0], i); err != nil {
 				return err
 			}
 			if i > 0 {
 				bw.WriteByte(',')
 			}
 			bw.WriteString("\n    ")
-			bw.Write(b)
+			bw.Write(buf)
 		}
 		if n > 0 {
 			bw.WriteString("\n  ")
@@ -88,13 +89,16 @@ func JSON(w io.Writer, r *Run) error {
 		return err
 	}
 	fmt.Fprintf(bw, "{\n  \"tool\": %s,\n", tool)
-	if err := section("results", len(r.Results), func(i int) any { return toJSON(r.Results[i]) }); err != nil {
+	if err := section("results", len(r.Results), func(buf []byte, i int) ([]byte, error) {
+		j := toJSON(r.Results[i])
+		return appendResult(buf, &j), nil
+	}); err != nil {
 		return err
 	}
 	bw.WriteString(",\n")
-	if err := section("errors", len(r.Errors), func(i int) any {
+	if err := section("errors", len(r.Errors), func(_ []byte, i int) ([]byte, error) {
 		e := r.Errors[i]
-		return jsonError{File: e.At.File, Call: e.Call, Line: e.At.Line, Message: e.Msg}
+		return json.MarshalIndent(jsonError{File: e.At.File, Call: e.Call, Line: e.At.Line, Message: e.Msg}, "    ", "  ")
 	}); err != nil {
 		return err
 	}

@@ -1,0 +1,42 @@
+package report
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// Ensure the hand-written result encoder writes exactly what
+// json.MarshalIndent writes, for every optional part and hostile strings.
+func TestJSONEncoderMatches(t *testing.T) {
+	odd := "a\"b\\c\b\f\n\r\t\x00\x1f<tag> & \u2028\u2029 é 😀 \xff\xfe end"
+	cases := []jsonResult{
+		{Control: "EMR102", Severity: "high", Verdict: "fail", Message: odd, BestPractice: "BP 3.1"},
+		{Control: "EMR101", Resource: jsonResource{Kind: "k", ID: odd, Name: "n", Account: "1", Region: "r"},
+			Location: &jsonLocation{File: "f.yaml", Line: 12}, Message: "m",
+			Event:      &jsonEvent{ID: "e", Time: "t", Name: "RunJobFlow", Source: "s", Account: "a", Region: "r", Principal: odd},
+			Suppressed: &jsonSuppress{Reason: odd, Until: "2027-01-01", Origin: "x:1"}},
+		{Location: &jsonLocation{File: "f"}, Event: &jsonEvent{File: "log.json.gz"}, Suppressed: &jsonSuppress{}},
+	}
+	for i, c := range cases {
+		want, err := json.MarshalIndent(c, "    ", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendResult(nil, &c); string(got) != string(want) {
+			t.Errorf("case %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+// FuzzAppendString ensures strings are escaped exactly as encoding/json does.
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain", "<&>", "\u2028", "\xff", "\x00\x7f", "é😀"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, _ := json.Marshal(s)
+		if got := appendString(nil, s); string(got) != string(want) {
+			t.Fatalf("%q:\n got %s\nwant %s", s, got, want)
+		}
+	})
+}
