@@ -3,14 +3,11 @@ package monitor_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/emrguard/emrguard/internal/testtool"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -23,41 +20,6 @@ import (
 	"github.com/emrguard/emrguard/notify"
 )
 
-// startMoto runs moto_server on a free port and returns its URL; it skips
-// (or fails with EMRGUARD_CI=1) when moto_server is absent.
-func startMoto(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		if os.Getenv("EMRGUARD_CI") == "1" {
-			t.Fatal("moto_server is required in CI (EMRGUARD_CI=1) but not on PATH")
-		}
-		t.Skip("moto_server not on PATH; skipping the moto end-to-end test")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		if resp, err := http.Get(url + "/moto-api/data.json"); err == nil {
-			resp.Body.Close()
-			return url
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("moto_server did not start")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 func motoConfig(url string) aws.Config {
 	return aws.Config{Region: "eu-west-1", BaseEndpoint: aws.String(url),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDMOTO", "secret", "")}
@@ -68,7 +30,7 @@ func motoConfig(url string) aws.Config {
 // DescribeSecurityConfiguration, publishes the alert to an SNS topic —
 // read back through the topic's SQS subscription — and deletes the event.
 func TestMotoEndToEnd(t *testing.T) {
-	url := startMoto(t)
+	url := testtool.Moto(t)
 	cfg := motoConfig(url)
 	ctx := context.Background()
 	emrc, snsc, sqsc := emr.NewFromConfig(cfg), sns.NewFromConfig(cfg), sqs.NewFromConfig(cfg)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/emrguard/emrguard/internal/testtool"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -18,12 +20,7 @@ const chromiumPath = "/usr/bin/chromium"
 // the test when it is absent, unless EMRGUARD_CI=1, where it fails.
 func chromium(t *testing.T, args ...string) []byte {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("EMRGUARD_CI") == "1" {
-			t.Fatalf("%s not found and EMRGUARD_CI=1: apt-get install -y chromium", chromiumPath)
-		}
-		t.Skipf("%s not found: skipping the browser test of the HTML report (apt-get install -y chromium; EMRGUARD_CI=1 requires it)", chromiumPath)
-	}
+	testtool.Require(t, chromiumPath, "apt-get install -y chromium")
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",

@@ -1,51 +1,20 @@
 package main
 
 import (
-	"fmt"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/emrguard/emrguard/internal/testtool"
 )
 
 // Ensure `scan --security-hub` sends the run's findings through the SDK
 // to the --endpoint-url (moto_server here), reports what it sent on
 // stderr, and keeps the exit code of the results.
 func TestScanSecurityHubMoto(t *testing.T) {
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		if os.Getenv("EMRGUARD_CI") == "1" {
-			t.Fatal("moto_server not found and EMRGUARD_CI=1")
-		}
-		t.Skip("moto_server not found: skipping --security-hub against moto (EMRGUARD_CI=1 requires it)")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for i := 0; ; i++ {
-		if resp, err := http.Get(url + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			break
-		}
-		if i == 150 {
-			t.Fatalf("moto_server did not answer on %s", url)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	url := testtool.Moto(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))

@@ -1,11 +1,12 @@
 package cfn_test
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/emrguard/emrguard/internal/testtool"
 )
 
 // Ensure the CloudFormation examples that document and test the controls
@@ -13,13 +14,7 @@ import (
 // (warnings are allowed) in examples/cfn and controls/testdata. Skips
 // where cfn-lint is absent, unless EMRGUARD_CI=1.
 func TestExamplesPassCfnLint(t *testing.T) {
-	lint, err := exec.LookPath("cfn-lint")
-	if err != nil {
-		if os.Getenv("EMRGUARD_CI") == "1" {
-			t.Fatal("cfn-lint is required in CI (EMRGUARD_CI=1) but not on PATH")
-		}
-		t.Skip("cfn-lint not on PATH; install it (pip install cfn-lint) to check the CloudFormation examples")
-	}
+	lint := testtool.Require(t, "cfn-lint", "pip install cfn-lint==1.51")
 	var files []string
 	for _, pat := range []string{"../../examples/cfn/*.yaml", "../../controls/testdata/*/cfn-*.yaml", "../../controls/testdata/*/cfn-*.json"} {
 		m, err := filepath.Glob(pat)
