@@ -41,6 +41,7 @@ type Evidence struct {
 	idx      *index
 	netOnce  netOnce
 	rbacOnce sync.Once
+	memo     sync.Map
 	rbac     *RBACIndex
 }
 

@@ -22,16 +22,21 @@ type parser struct {
 	line      int // 1-based line of pos
 	lineStart int // offset where line begins
 	slab      []Node
+	members   []Member // scratch stack of the objects being read
+	items     []*Node  // scratch stack of the arrays being read
 }
 
 func (p *parser) loc(off int) model.Loc {
 	return model.Loc{File: p.file, Line: p.line, Col: off - p.lineStart + 1}
 }
 
-// node allocates from a slab: one allocation per 64 values, not per value.
+// node allocates from a slab: one allocation per many values, not per
+// value. The slab is sized from the input (a value takes at least two
+// bytes, and about 24 in a template), so a small event does not pay for
+// a large slab.
 func (p *parser) node() *Node {
 	if len(p.slab) == 0 {
-		p.slab = make([]Node, 64)
+		p.slab = make([]Node, min(max((len(p.data)-p.pos)/24, 4), 256))
 	}
 	n := &p.slab[0]
 	p.slab = p.slab[1:]
@@ -294,6 +299,10 @@ func (p *parser) object(depth int) (*Node, error) {
 		p.pos++
 		return n, nil
 	}
+	// Members go on a scratch stack shared by all objects and are copied
+	// into an exact-size slice at the end: no slice grows per object.
+	base := len(p.members)
+	defer func() { p.members = p.members[:base] }()
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.data) {
@@ -319,7 +328,7 @@ func (p *parser) object(depth int) (*Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		n.Fields = append(n.Fields, Member{Key: key, KeyAt: keyAt, Val: v})
+		p.members = append(p.members, Member{Key: key, KeyAt: keyAt, Val: v})
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return nil, p.eof()
@@ -329,6 +338,7 @@ func (p *parser) object(depth int) (*Node, error) {
 			p.pos++
 		case '}':
 			p.pos++
+			n.Fields = append([]Member(nil), p.members[base:]...)
 			return n, nil
 		default:
 			return nil, p.errorf(p.pos, "invalid character %s after object key:value pair", quoteChar(p.data[p.pos]))
@@ -349,12 +359,14 @@ func (p *parser) array(depth int) (*Node, error) {
 		p.pos++
 		return n, nil
 	}
+	base := len(p.items)
+	defer func() { p.items = p.items[:base] }()
 	for {
 		v, err := p.value(depth)
 		if err != nil {
 			return nil, err
 		}
-		n.Items = append(n.Items, v)
+		p.items = append(p.items, v)
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			return nil, p.eof()
@@ -364,6 +376,7 @@ func (p *parser) array(depth int) (*Node, error) {
 			p.pos++
 		case ']':
 			p.pos++
+			n.Items = append([]*Node(nil), p.items[base:]...)
 			return n, nil
 		default:
 			return nil, p.errorf(p.pos, "invalid character %s after array element", quoteChar(p.data[p.pos]))
