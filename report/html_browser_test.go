@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,17 +22,32 @@ const chromiumPath = "/usr/bin/chromium"
 func chromium(t *testing.T, args ...string) []byte {
 	t.Helper()
 	testtool.Require(t, chromiumPath, "apt-get install -y chromium")
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-		"--disable-dev-shm-usage", "--user-data-dir=" + t.TempDir()}
-	cmd := exec.CommandContext(ctx, chromiumPath, append(base, args...)...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %v: %v\n%s", args, err, errb.Bytes())
+	// Headless Chromium on a loaded 2-core machine now and then dies of a
+	// signal while starting; a crash is retried (a real failure of the page
+	// is not a crash and is reported at once).
+	var lastErr error
+	var lastStderr []byte
+	for attempt := 0; attempt < 3; attempt++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+			"--disable-dev-shm-usage", "--user-data-dir=" + t.TempDir()}
+		cmd := exec.CommandContext(ctx, chromiumPath, append(base, args...)...)
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		cancel()
+		if err == nil {
+			return out.Bytes()
+		}
+		lastErr, lastStderr = err, errb.Bytes()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ProcessState.Exited() {
+			break // not killed by a signal: no point in retrying
+		}
+		t.Logf("chromium attempt %d died (%v); retrying", attempt+1, err)
 	}
-	return out.Bytes()
+	t.Fatalf("chromium %v: %v\n%s", args, lastErr, lastStderr)
+	return nil
 }
 
 // writePage renders the fixture run to an HTML file and returns its URL.
