@@ -113,11 +113,11 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 				localM[n] = m.local(n, tr.SourceRange())
 			}
 		case "count":
-			if in != nil && in.res.count != nil {
+			if in != nil && in.res.countAttr() != nil {
 				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": in.key})
 			}
 		case "each":
-			if in != nil && in.res.forEach != nil {
+			if in != nil && in.res.forEachAttr() != nil {
 				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": in.key, "value": in.eachVal})
 			}
 		case "path":

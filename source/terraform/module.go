@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
@@ -29,6 +30,8 @@ type module struct {
 	order     []*resource
 	calls     map[string]*call
 	outputs   map[string]*hcl.Attribute
+
+	parsedQ  []*resource // resources whose source is parsed, oldest first
 
 	funcs    map[string]function.Function
 	localVal map[string]cty.Value
@@ -53,8 +56,10 @@ type variable struct {
 
 type resource struct {
 	mode, typ, name string
-	block           *hcl.Block
-	body            content
+	at              model.Loc // the block's type keyword
+	src             *topBlock // nil when parsed with its file
+	body            content   // attrs nil while src is not parsed
+	seen            bool      // src was parsed once: its diagnostics are out
 	count, forEach  *hcl.Attribute
 	insts           []*instance
 	expanded        bool
@@ -88,12 +93,35 @@ type call struct {
 // declare collects the declarations of a module's files.
 func (m *module) declare(files []parsed, diags *source.Diagnostics) {
 	for _, f := range files {
-		c, hd := topContent(f.body)
-		addHCL(diags, hd)
-		for _, b := range c.blocks {
+		for _, b := range f.blocks {
 			m.declareBlock(b, diags)
 		}
+		for i := range f.lazy {
+			b := &f.lazy[i]
+			if len(b.labels) != 2 {
+				// Parsed now, so HCL says what is wrong with the header.
+				f, hd := hclsyntax.ParseConfig(b.src, f.path, b.pos)
+				addHCL(diags, hd)
+				if sb, ok := f.Body.(*hclsyntax.Body); ok {
+					for _, x := range sb.Blocks {
+						m.declareBlock(x.AsHCLBlock(), diags)
+					}
+				}
+				continue
+			}
+			m.declareResource(&resource{mode: b.typ, typ: b.labels[0], name: b.labels[1], src: b,
+				at: model.Loc{File: f.path, Line: b.pos.Line, Col: b.pos.Column}, m: m}, diags)
+		}
 	}
+}
+
+func (m *module) declareResource(r *resource, diags *source.Diagnostics) {
+	if _, ok := m.resources[r.key()]; ok {
+		diags.Errorf(r.at, fmt.Sprintf("%s is declared twice in module %s", r.key(), m.name()))
+		return
+	}
+	m.resources[r.key()] = r
+	m.order = append(m.order, r)
 }
 
 func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
@@ -136,17 +164,15 @@ func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
 		if len(b.Labels) != 2 {
 			return
 		}
-		r := &resource{mode: b.Type, typ: b.Labels[0], name: b.Labels[1], block: b, m: m}
+		r := &resource{mode: b.Type, typ: b.Labels[0], name: b.Labels[1], at: at, m: m, seen: true}
 		c, hd := contentOf(b.Body, nestedBlocks[r.typ])
 		addHCL(diags, hd)
+		if c.attrs == nil {
+			c.attrs = map[string]*hcl.Attribute{}
+		}
 		r.body = c
 		r.count, r.forEach = c.attrs["count"], c.attrs["for_each"]
-		if _, ok := m.resources[r.key()]; ok {
-			dup(r.key())
-			return
-		}
-		m.resources[r.key()] = r
-		m.order = append(m.order, r)
+		m.declareResource(r, diags)
 	case "module":
 		if len(b.Labels) != 1 {
 			return
