@@ -31,7 +31,7 @@ type module struct {
 	calls     map[string]*call
 	outputs   map[string]*hcl.Attribute
 
-	parsedQ  []*resource // resources whose source is parsed, oldest first
+	parsedQ []*resource // resources whose source is parsed, oldest first
 
 	funcs    map[string]function.Function
 	localVal map[string]cty.Value
