@@ -1,6 +1,10 @@
 package terraform
 
 import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -19,7 +23,19 @@ func (r *resource) content() content {
 	if r.body.attrs != nil || r.src == nil {
 		return r.body
 	}
-	f, hd := hclsyntax.ParseConfig(r.src.src, r.at.File, r.src.pos)
+	m := r.m
+	if c, ok := scanBlockBody(r.src, r.at.File, m.reportOnce); ok {
+		r.keep(c)
+		return c
+	}
+	var f *hcl.File
+	var hd hcl.Diagnostics
+	if pre := r.pre.Swap(nil); pre != nil {
+		f, hd = pre.f, pre.diags
+	} else {
+		r.claim.Store(true) // a parser that has not started it yet leaves it
+		f, hd = hclsyntax.ParseConfig(r.src.src, r.at.File, r.src.pos)
+	}
 	if !r.seen {
 		addHCL(r.m.ld.diags, hd)
 	}
@@ -27,19 +43,48 @@ func (r *resource) content() content {
 	if sb, ok := f.Body.(*hclsyntax.Body); ok && len(sb.Blocks) == 1 {
 		c, _ = contentOf(sb.Blocks[0].Body, nil)
 	}
+	r.keep(c)
+	return c
+}
+
+// keep holds a parsed body, dropping the oldest past maxParsed.
+func (r *resource) keep(c content) {
+	m := r.m
 	r.body = c
 	if !r.seen {
 		r.seen = true
 		r.count, r.forEach = c.attrs["count"], c.attrs["for_each"]
 	}
-	m := r.m
 	m.parsedQ = append(m.parsedQ, r)
 	if len(m.parsedQ) > maxParsed {
 		m.parsedQ[0].body = content{}
 		m.parsedQ[0] = nil
 		m.parsedQ = m.parsedQ[1:]
 	}
-	return c
+}
+
+// reportOnce reports the diagnostics of parsing an argument, once even
+// when its resource is parsed again.
+func (m *module) reportOnce(hd hcl.Diagnostics) {
+	for _, d := range hd {
+		k := diagKey{summary: d.Summary}
+		if d.Subject != nil {
+			k.file, k.byte = d.Subject.Filename, d.Subject.Start.Byte
+		}
+		if m.reported[k] {
+			continue
+		}
+		if m.reported == nil {
+			m.reported = map[diagKey]bool{}
+		}
+		m.reported[k] = true
+		addHCL(m.ld.diags, hcl.Diagnostics{d})
+	}
+}
+
+type diagKey struct {
+	file, summary string
+	byte          int
 }
 
 // countAttr and forEachAttr are the resource's count and for_each.
@@ -55,4 +100,69 @@ func (r *resource) forEachAttr() *hcl.Attribute {
 		r.content()
 	}
 	return r.forEach
+}
+
+// parsedSrc is a resource's source parsed ahead of reading.
+type parsedSrc struct {
+	f     *hcl.File
+	diags hcl.Diagnostics
+}
+
+// prefetchWindow bounds how far the parsers run ahead of the reader.
+const prefetchWindow = 256
+
+// prefetcher parses, on other cores, the sources of the resources the
+// reader will take next, in its order. Parsing is most of a module's
+// cost and needs nothing but the source; evaluation, which follows
+// references across the module, stays on the reader's goroutine. The
+// parsers only store a result in resource.pre; the reader takes it, or
+// parses itself when it got there first.
+type prefetcher struct {
+	slots chan struct{}
+	quit  chan struct{}
+	wg    sync.WaitGroup
+}
+
+func prefetch(order []*resource) *prefetcher {
+	p := &prefetcher{slots: make(chan struct{}, prefetchWindow), quit: make(chan struct{})}
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || len(order) < 2*prefetchWindow {
+		return p // too few resources to be worth it
+	}
+	var next atomic.Int64
+	for range workers {
+		p.wg.Go(func() {
+			for {
+				select {
+				case p.slots <- struct{}{}:
+				case <-p.quit:
+					return
+				}
+				i := int(next.Add(1) - 1)
+				if i >= len(order) {
+					return
+				}
+				r := order[i]
+				if r.src == nil || !r.claim.CompareAndSwap(false, true) {
+					continue
+				}
+				f, hd := hclsyntax.ParseConfig(r.src.src, r.at.File, r.src.pos)
+				r.pre.Store(&parsedSrc{f: f, diags: hd})
+			}
+		})
+	}
+	return p
+}
+
+// done frees a slot of the window once the reader is past step i.
+func (p *prefetcher) done(int) {
+	select {
+	case <-p.slots:
+	default:
+	}
+}
+
+func (p *prefetcher) stop() {
+	close(p.quit)
+	p.wg.Wait()
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -31,7 +32,8 @@ type module struct {
 	calls     map[string]*call
 	outputs   map[string]*hcl.Attribute
 
-	parsedQ []*resource // resources whose source is parsed, oldest first
+	parsedQ  []*resource      // resources whose source is parsed, oldest first
+	reported map[diagKey]bool // argument parse diagnostics already out
 
 	funcs    map[string]function.Function
 	localVal map[string]cty.Value
@@ -56,10 +58,12 @@ type variable struct {
 
 type resource struct {
 	mode, typ, name string
-	at              model.Loc // the block's type keyword
-	src             *topBlock // nil when parsed with its file
-	body            content   // attrs nil while src is not parsed
-	seen            bool      // src was parsed once: its diagnostics are out
+	at              model.Loc                 // the block's type keyword
+	src             *topBlock                 // nil when parsed with its file
+	body            content                   // attrs nil while src is not parsed
+	seen            bool                      // src was parsed once: its diagnostics are out
+	claim           atomic.Bool               // a parser has taken src (see prefetch)
+	pre             atomic.Pointer[parsedSrc] // src parsed ahead, for content to take
 	count, forEach  *hcl.Attribute
 	insts           []*instance
 	expanded        bool

@@ -75,18 +75,31 @@ var linkers = map[string]readFn{
 func readModules(mods []*module, diags *source.Diagnostics) *model.Evidence {
 	r := &rd{ev: &model.Evidence{}, diags: diags, groups: map[string]*model.SecurityGroup{}, tables: map[string]*model.RouteTable{},
 		roles: map[string]*model.Role{}, policies: map[string]*model.Policy{}, buckets: map[string]*model.Bucket{}, mainVPC: map[string]*model.RouteTable{}}
+	type step struct {
+		res *resource
+		fn  readFn
+	}
+	var steps []step
 	for _, pass := range []map[string]readFn{readers, linkers} {
 		for _, m := range mods {
 			for _, res := range m.order {
-				fn := pass[res.typ]
-				if fn == nil || res.mode != "resource" {
-					continue
-				}
-				for _, in := range res.instances() {
-					r.safely(in, fn)
+				if fn := pass[res.typ]; fn != nil && res.mode == "resource" {
+					steps = append(steps, step{res, fn})
 				}
 			}
 		}
+	}
+	toParse := make([]*resource, len(steps))
+	for i, s := range steps {
+		toParse[i] = s.res
+	}
+	pf := prefetch(nil)
+	defer pf.stop()
+	for i, s := range steps {
+		for _, in := range s.res.instances() {
+			r.safely(in, s.fn)
+		}
+		pf.done(i)
 	}
 	r.linkIAM()
 	return r.ev
