@@ -63,7 +63,7 @@ func fromOf(v cty.Value) (string, bool) {
 }
 
 func typeOf(expr hcl.Expression) (cty.Type, hcl.Diagnostics) {
-	return typeexpr.TypeConstraint(expr)
+	return typeexpr.TypeConstraint(unwrap(expr))
 }
 
 // eval evaluates expr in m, for the resource instance in (nil outside a
@@ -258,6 +258,7 @@ func (m *module) variable(name string, rng hcl.Range) cty.Value {
 	}
 	if !ok && v.def != nil {
 		val, ok = m.eval(v.def, nil), true
+		forget(v.def) // evaluated once: its syntax tree is not needed again
 	}
 	if !ok {
 		v.val = unknown(fmt.Sprintf("var.%s has no value", name), "")
@@ -296,6 +297,7 @@ func (m *module) local(name string, rng hcl.Range) cty.Value {
 	v := m.eval(a.Expr, nil)
 	delete(m.visiting, k)
 	m.localVal[name] = v
+	forget(a.Expr)
 	return v
 }
 

@@ -16,35 +16,69 @@ import (
 // so few are parsed twice, and memory follows the bound, not the module.
 const maxParsed = 512
 
-// content is the resource's body, parsed from its source on first use
-// (and again after being dropped). Its syntax diagnostics are reported
-// the first time only.
+// content is the resource's body, from its source on first use (and
+// again after being dropped): scanned into arguments parsed when
+// evaluated, or, when the scan cannot follow it, parsed whole, with its
+// syntax diagnostics reported the first time only.
 func (r *resource) content() content {
 	if r.body.attrs != nil || r.src == nil {
 		return r.body
 	}
-	m := r.m
-	if c, ok := scanBlockBody(r.src, r.at.File, m.reportOnce); ok {
-		r.keep(c)
-		return c
+	pre := r.pre.Swap(nil)
+	if pre == nil {
+		// Not ready: do it here (the reader never waits), and tell a
+		// parser still on it to drop its result.
+		r.claim.Store(taken)
+		pre = prepare(r, false)
 	}
-	var f *hcl.File
-	var hd hcl.Diagnostics
-	if pre := r.pre.Swap(nil); pre != nil {
-		f, hd = pre.f, pre.diags
-	} else {
-		r.claim.Store(true) // a parser that has not started it yet leaves it
-		f, hd = hclsyntax.ParseConfig(r.src.src, r.at.File, r.src.pos)
+	if pre.f == nil {
+		r.keep(pre.c)
+		return pre.c
 	}
 	if !r.seen {
-		addHCL(r.m.ld.diags, hd)
+		addHCL(r.m.ld.diags, pre.diags)
 	}
 	c := content{attrs: map[string]*hcl.Attribute{}}
-	if sb, ok := f.Body.(*hclsyntax.Body); ok && len(sb.Blocks) == 1 {
+	if sb, ok := pre.f.Body.(*hclsyntax.Body); ok && len(sb.Blocks) == 1 {
 		c, _ = contentOf(sb.Blocks[0].Body, nil)
 	}
 	r.keep(c)
 	return c
+}
+
+// parsedSrc is a resource body made ready: scanned (c), or parsed whole
+// (f and diags) when the scan cannot follow it.
+type parsedSrc struct {
+	c     content
+	f     *hcl.File
+	diags hcl.Diagnostics
+}
+
+// prepare scans (or parses) a resource's source; with exprs, it parses
+// the arguments' expressions too, as the prefetcher does on another core.
+// It touches nothing of the resource's but its source.
+func prepare(r *resource, exprs bool) *parsedSrc {
+	if c, ok := scanBlockBody(r.src, r.at.File, r.m); ok {
+		if exprs {
+			parseAllExprs(c)
+		}
+		return &parsedSrc{c: c}
+	}
+	f, hd := hclsyntax.ParseConfig(r.src.src, r.at.File, r.src.pos)
+	return &parsedSrc{f: f, diags: hd}
+}
+
+func parseAllExprs(c content) {
+	for _, a := range c.attrs {
+		if e, ok := a.Expr.(*lazyExpr); ok {
+			e.parse()
+		}
+	}
+	for _, b := range c.blocks {
+		if lb, ok := b.Body.(*lazyBody); ok {
+			parseAllExprs(lb.c)
+		}
+	}
 }
 
 // keep holds a parsed body, dropping the oldest past maxParsed.
@@ -102,11 +136,13 @@ func (r *resource) forEachAttr() *hcl.Attribute {
 	return r.forEach
 }
 
-// parsedSrc is a resource's source parsed ahead of reading.
-type parsedSrc struct {
-	f     *hcl.File
-	diags hcl.Diagnostics
-}
+// Who prepares a resource's source: nobody yet, a parser of prefetch
+// (which stores its result in resource.pre), or the reader.
+const (
+	unclaimed int32 = iota
+	prefetching
+	taken
+)
 
 // prefetchWindow bounds how far the parsers run ahead of the reader.
 const prefetchWindow = 256
@@ -125,8 +161,8 @@ type prefetcher struct {
 
 func prefetch(order []*resource) *prefetcher {
 	p := &prefetcher{slots: make(chan struct{}, prefetchWindow), quit: make(chan struct{})}
-	workers := runtime.GOMAXPROCS(0)
-	if workers < 2 || len(order) < 2*prefetchWindow {
+	workers := runtime.GOMAXPROCS(0) - 1 // the reader has a core
+	if workers < 1 || len(order) < 2*prefetchWindow {
 		return p // too few resources to be worth it
 	}
 	var next atomic.Int64
@@ -143,11 +179,13 @@ func prefetch(order []*resource) *prefetcher {
 					return
 				}
 				r := order[i]
-				if r.src == nil || !r.claim.CompareAndSwap(false, true) {
+				if r.src == nil || !r.claim.CompareAndSwap(unclaimed, prefetching) {
 					continue
 				}
-				f, hd := hclsyntax.ParseConfig(r.src.src, r.at.File, r.src.pos)
-				r.pre.Store(&parsedSrc{f: f, diags: hd})
+				r.pre.Store(prepare(r, true))
+				if r.claim.Load() == taken {
+					r.pre.Store(nil) // the reader did it meanwhile
+				}
 			}
 		})
 	}

@@ -46,21 +46,52 @@ func (b *lazyBody) MissingItemRange() hcl.Range                       { return h
 
 // lazyExpr is an argument's expression, parsed on first use.
 type lazyExpr struct {
-	src    []byte
-	rng    hcl.Range
-	parsed hcl.Expression
-	report func(hcl.Diagnostics) // the first parse's diagnostics
+	src     []byte
+	rng     hcl.Range
+	parsed  hcl.Expression
+	pending hcl.Diagnostics // of the parse, until reported
+	m       *module         // reports them
 }
 
 var _ hcl.Expression = (*lazyExpr)(nil)
 
-func (e *lazyExpr) expr() hcl.Expression {
+// parse parses the expression, once; its diagnostics wait for expr,
+// which runs on the goroutine evaluating the module.
+func (e *lazyExpr) parse() {
 	if e.parsed == nil {
-		x, hd := hclsyntax.ParseExpression(e.src, e.rng.Filename, e.rng.Start)
-		if len(hd) > 0 && e.report != nil {
-			e.report(hd)
+		e.parsed, e.pending = hclsyntax.ParseExpression(e.src, e.rng.Filename, e.rng.Start)
+	}
+}
+
+// forget drops the syntax tree of a lazy expression evaluated for good
+// (a variable's default, a local): it is parsed again if looked at.
+func forget(e hcl.Expression) {
+	if l, ok := e.(*lazyExpr); ok && len(l.pending) == 0 {
+		l.parsed = nil
+	}
+}
+
+// adopt makes m report the parse diagnostics of c's expressions.
+func adopt(c content, m *module) {
+	for _, a := range c.attrs {
+		if e, ok := a.Expr.(*lazyExpr); ok {
+			e.m = m
 		}
-		e.parsed, e.src = x, nil
+	}
+	for _, b := range c.blocks {
+		if lb, ok := b.Body.(*lazyBody); ok {
+			adopt(lb.c, m)
+		}
+	}
+}
+
+func (e *lazyExpr) expr() hcl.Expression {
+	e.parse()
+	if len(e.pending) > 0 {
+		if e.m != nil {
+			e.m.reportOnce(e.pending)
+		}
+		e.pending = nil
 	}
 	return e.parsed
 }
@@ -91,7 +122,7 @@ type bodyScanner struct {
 	line     int // line of offset counted
 	counted  int
 	lineHead int // offset where that line starts
-	report   func(hcl.Diagnostics)
+	m        *module
 }
 
 func (s *bodyScanner) pos(i int) hcl.Pos {
@@ -117,13 +148,13 @@ func (s *bodyScanner) rng(from, to int) hcl.Range {
 // scanBlockBody scans a top-level block's source into its body's content,
 // or returns ok=false when the scan cannot follow it (non-ASCII text,
 // something not an argument or a block): the caller parses it whole.
-func scanBlockBody(tb *topBlock, file string, report func(hcl.Diagnostics)) (content, bool) {
+func scanBlockBody(tb *topBlock, file string, m *module) (content, bool) {
 	for _, c := range tb.src {
 		if c >= 0x80 {
 			return content{}, false
 		}
 	}
-	s := &bodyScanner{src: tb.src, file: file, base: tb.pos, line: tb.pos.Line, report: report}
+	s := &bodyScanner{src: tb.src, file: file, base: tb.pos, line: tb.pos.Line, m: m}
 	open := bytes.IndexByte(tb.src, '{')
 	if open < 0 {
 		return content{}, false
@@ -166,7 +197,7 @@ func (s *bodyScanner) body(i int) (c content, end int, ok bool) {
 			}
 			nameRng := s.rng(nameStart, nameStart+len(name))
 			rng := s.rng(exprStart, end)
-			c.attrs[name] = &hcl.Attribute{Name: name, Expr: &lazyExpr{src: src[exprStart:end:end], rng: rng, report: s.report},
+			c.attrs[name] = &hcl.Attribute{Name: name, Expr: &lazyExpr{src: src[exprStart:end:end], rng: rng, m: s.m},
 				Range: hcl.Range{Filename: s.file, Start: nameRng.Start, End: rng.End}, NameRange: nameRng}
 			i = end
 			continue

@@ -62,7 +62,7 @@ type resource struct {
 	src             *topBlock                 // nil when parsed with its file
 	body            content                   // attrs nil while src is not parsed
 	seen            bool                      // src was parsed once: its diagnostics are out
-	claim           atomic.Bool               // a parser has taken src (see prefetch)
+	claim           atomic.Int32              // a parser has taken src (see prefetch)
 	pre             atomic.Pointer[parsedSrc] // src parsed ahead, for content to take
 	count, forEach  *hcl.Attribute
 	insts           []*instance
@@ -129,6 +129,9 @@ func (m *module) declareResource(r *resource, diags *source.Diagnostics) {
 }
 
 func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
+	if lb, ok := b.Body.(*lazyBody); ok {
+		adopt(lb.c, m)
+	}
 	at := loc(b.DefRange)
 	dup := func(what string) {
 		diags.Errorf(at, fmt.Sprintf("%s is declared twice in module %s", what, m.name()))

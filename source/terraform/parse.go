@@ -49,6 +49,11 @@ func parseTop(path string, data []byte, diags *source.Diagnostics) parsed {
 					p.lazy = append(p.lazy, b)
 					continue
 				}
+				if c, ok := scanBlockBody(&b, path, nil); ok {
+					at := hcl.Range{Filename: path, Start: b.pos, End: b.pos}
+					p.blocks = append(p.blocks, &hcl.Block{Type: b.typ, Labels: b.labels, Body: &lazyBody{c: c}, DefRange: at, TypeRange: at})
+					continue
+				}
 				f, hd := hclsyntax.ParseConfig(b.src, path, b.pos)
 				addHCL(diags, hd)
 				if sb, ok := f.Body.(*hclsyntax.Body); ok {

@@ -93,7 +93,7 @@ func readModules(mods []*module, diags *source.Diagnostics) *model.Evidence {
 	for i, s := range steps {
 		toParse[i] = s.res
 	}
-	pf := prefetch(nil)
+	pf := prefetch(toParse)
 	defer pf.stop()
 	for i, s := range steps {
 		for _, in := range s.res.instances() {
