@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -60,6 +61,10 @@ var _ hcl.Expression = (*lazyExpr)(nil)
 func (e *lazyExpr) parse() {
 	if e.parsed == nil {
 		e.parsed, e.pending = hclsyntax.ParseExpression(e.src, e.rng.Filename, e.rng.Start)
+		for _, d := range e.pending {
+			// The parser sees the argument alone: its end is not the file's.
+			d.Detail = strings.ReplaceAll(d.Detail, "the end of the file", "the end of the argument")
+		}
 	}
 }
 
