@@ -60,6 +60,10 @@ var _ hcl.Expression = (*lazyExpr)(nil)
 // which runs on the goroutine evaluating the module.
 func (e *lazyExpr) parse() {
 	if e.parsed == nil {
+		if x, ok := simpleExpr(e.src, e.rng.Filename, e.rng.Start); ok {
+			e.parsed = x
+			return
+		}
 		e.parsed, e.pending = hclsyntax.ParseExpression(e.src, e.rng.Filename, e.rng.Start)
 		for _, d := range e.pending {
 			// The parser sees the argument alone: its end is not the file's.
