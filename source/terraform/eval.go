@@ -248,6 +248,9 @@ func (m *module) variable(name string, rng hcl.Range) cty.Value {
 	if v.done {
 		return v.val
 	}
+	if v.src != nil {
+		m.loadVar(v)
+	}
 	v.done = true
 	v.val = unknown(fmt.Sprintf("var.%s is being evaluated (a reference cycle)", name), "")
 	val, ok := cty.NilVal, false
@@ -267,7 +270,7 @@ func (m *module) variable(name string, rng hcl.Range) cty.Value {
 	if v.typeSet && val.IsWhollyKnown() {
 		conv, err := convert.Convert(val, v.typ)
 		if err != nil {
-			m.ld.diags.Errorf(loc(v.block.DefRange), fmt.Sprintf("var.%s: %s", name, err))
+			m.ld.diags.Errorf(v.at, fmt.Sprintf("var.%s: %s", name, err))
 			v.val = unknown(fmt.Sprintf("var.%s has a value of the wrong type: %s", name, err), "")
 			return v.val
 		}

@@ -48,7 +48,8 @@ type attrKey struct {
 
 type variable struct {
 	name    string
-	block   *hcl.Block
+	at      model.Loc
+	src     *topBlock      // not yet read: a variable is read when referenced
 	def     hcl.Expression // nil when no default
 	typ     cty.Type
 	val     cty.Value
@@ -102,7 +103,15 @@ func (m *module) declare(files []parsed, diags *source.Diagnostics) {
 		}
 		for i := range f.lazy {
 			b := &f.lazy[i]
-			if len(b.labels) != 2 {
+			if b.typ == "variable" && len(b.labels) == 1 {
+				if _, ok := m.vars[b.labels[0]]; ok {
+					diags.Errorf(model.Loc{File: f.path, Line: b.pos.Line, Col: b.pos.Column}, fmt.Sprintf("variable %s is declared twice in module %s", b.labels[0], m.name()))
+					continue
+				}
+				m.vars[b.labels[0]] = &variable{name: b.labels[0], src: b, at: model.Loc{File: f.path, Line: b.pos.Line, Col: b.pos.Column}}
+				continue
+			}
+			if b.typ != "resource" && b.typ != "data" || len(b.labels) != 2 {
 				// Parsed now, so HCL says what is wrong with the header.
 				f, hd := hclsyntax.ParseConfig(b.src, f.path, b.pos)
 				addHCL(diags, hd)
@@ -116,6 +125,35 @@ func (m *module) declare(files []parsed, diags *source.Diagnostics) {
 			m.declareResource(&resource{mode: b.typ, typ: b.labels[0], name: b.labels[1], src: b,
 				at: model.Loc{File: f.path, Line: b.pos.Line, Col: b.pos.Column}, m: m}, diags)
 		}
+	}
+}
+
+// load reads a variable's default and type from its block's body.
+func (v *variable) load(body hcl.Body, diags *source.Diagnostics) {
+	c, hd := contentOf(body, []string{"validation"})
+	addHCL(diags, hd)
+	if a := c.attrs["default"]; a != nil {
+		v.def = a.Expr
+	}
+	if a := c.attrs["type"]; a != nil {
+		if t, hd := typeOf(a.Expr); !hd.HasErrors() {
+			v.typ, v.typeSet = t, true
+		}
+	}
+}
+
+// loadVar reads a variable declared by a scanned block, on first use.
+func (m *module) loadVar(v *variable) {
+	b := v.src
+	v.src = nil
+	if c, ok := scanBlockBody(b, v.at.File, m); ok {
+		v.load(&lazyBody{c: c}, m.ld.diags)
+		return
+	}
+	f, hd := hclsyntax.ParseConfig(b.src, v.at.File, b.pos)
+	addHCL(m.ld.diags, hd)
+	if sb, ok := f.Body.(*hclsyntax.Body); ok && len(sb.Blocks) == 1 {
+		v.load(sb.Blocks[0].Body, m.ld.diags)
 	}
 }
 
@@ -145,17 +183,8 @@ func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
 			dup("variable " + b.Labels[0])
 			return
 		}
-		v := &variable{name: b.Labels[0], block: b}
-		c, hd := contentOf(b.Body, []string{"validation"})
-		addHCL(diags, hd)
-		if a := c.attrs["default"]; a != nil {
-			v.def = a.Expr
-		}
-		if a := c.attrs["type"]; a != nil {
-			if t, hd := typeOf(a.Expr); !hd.HasErrors() {
-				v.typ, v.typeSet = t, true
-			}
-		}
+		v := &variable{name: b.Labels[0], at: at}
+		v.load(b.Body, diags)
 		m.vars[v.name] = v
 	case "locals":
 		attrs, hd := attrsOf(b.Body)

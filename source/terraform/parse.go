@@ -45,7 +45,7 @@ func parseTop(path string, data []byte, diags *source.Diagnostics) parsed {
 	if !strings.HasSuffix(path, ".json") {
 		if tops, ok := scanTop(data); ok {
 			for _, b := range tops {
-				if b.typ == "resource" || b.typ == "data" {
+				if b.typ == "resource" || b.typ == "data" || b.typ == "variable" {
 					p.lazy = append(p.lazy, b)
 					continue
 				}
