@@ -11,7 +11,7 @@ import (
 // simpleExpr builds, without HCL's lexer, the syntax tree of the
 // arguments most configurations are made of — a plain quoted string, a
 // whole number, true/false/null, a reference like var.x or
-// aws_security_group.g.id — exactly as hclsyntax.ParseExpression would
+// aws_security_group.g.id, a one-line list of those — exactly as hclsyntax.ParseExpression would
 // (TestSimpleExprMatchesParser and FuzzSimpleExpr hold it to that).
 // Anything else gives ok=false and goes to the parser.
 func simpleExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool) {
@@ -47,6 +47,8 @@ func simpleExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, b
 			return nil, false
 		}
 		return &hclsyntax.LiteralValueExpr{Val: v, SrcRange: rng(0, n)}, true
+	case c == '[':
+		return simpleTuple(src, file, start)
 	case isIdentStart(c):
 		switch string(src) {
 		case "true":
@@ -76,4 +78,53 @@ func simpleExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, b
 		return &hclsyntax.ScopeTraversalExpr{Traversal: tr, SrcRange: rng(0, n)}, true
 	}
 	return nil, false
+}
+
+// simpleTuple builds a one-line list of simple items: ["a", "b"],
+// [aws_security_group.g.id].
+func simpleTuple(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool) {
+	n := len(src)
+	if src[n-1] != ']' {
+		return nil, false
+	}
+	at := func(i int) hcl.Pos {
+		return hcl.Pos{Line: start.Line, Column: start.Column + i, Byte: start.Byte + i}
+	}
+	var exprs []hclsyntax.Expression
+	for i := 1; ; {
+		for i < n-1 && src[i] == ' ' {
+			i++
+		}
+		if i == n-1 {
+			break
+		}
+		j := i
+		if src[i] == '"' {
+			for j = i + 1; j < n-1 && src[j] != '"'; j++ {
+			}
+			j++
+		} else {
+			for j < n-1 && src[j] != ',' && src[j] != ' ' {
+				j++
+			}
+		}
+		if j > n-1 {
+			return nil, false
+		}
+		item, ok := simpleExpr(src[i:j], file, at(i))
+		if !ok {
+			return nil, false
+		}
+		exprs = append(exprs, item)
+		for i = j; i < n-1 && src[i] == ' '; i++ {
+		}
+		if i < n-1 {
+			if src[i] != ',' {
+				return nil, false
+			}
+			i++
+		}
+	}
+	rng := func(a, b int) hcl.Range { return hcl.Range{Filename: file, Start: at(a), End: at(b)} }
+	return &hclsyntax.TupleConsExpr{Exprs: exprs, SrcRange: rng(0, n), OpenRange: rng(0, 1)}, true
 }
