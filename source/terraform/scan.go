@@ -65,8 +65,8 @@ func scanTop(src []byte) (out []topBlock, ok bool) {
 				case src[i] == '"':
 					j := i + 1
 					for j < len(src) && src[j] != '"' {
-						if src[j] == '\\' || src[j] == '\n' || src[j] == '{' {
-							return nil, false
+						if src[j] == '\\' || src[j] == '\n' || src[j] == '{' || src[j] >= 0x80 {
+							return nil, false // HCL unescapes and normalises labels
 						}
 						j++
 					}
@@ -87,7 +87,7 @@ func scanTop(src []byte) (out []topBlock, ok bool) {
 				break
 			}
 			end, ok := skipBraces(src, i+1)
-			if !ok {
+			if !ok || !blockEnds(src, end) {
 				return nil, false
 			}
 			b.src = src[start:end:end]
@@ -228,4 +228,13 @@ func skipHeredoc(src []byte, i int) (int, bool) {
 		p = e + 1
 	}
 	return 0, false
+}
+
+// blockEnds reports whether only blanks or a comment follow a block's
+// closing brace on its line, as HCL requires.
+func blockEnds(src []byte, i int) bool {
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\r') {
+		i++
+	}
+	return i == len(src) || src[i] == '\n' || src[i] == '#' || (src[i] == '/' && (at(src, i+1) == '/' || at(src, i+1) == '*'))
 }

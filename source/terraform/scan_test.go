@@ -83,6 +83,7 @@ func TestScanTopGivesUp(t *testing.T) {
 		"non-ASCII before":     "  é resource \"a\" \"b\" {}\n",
 		"escaped label":        "resource \"a\\\"\" \"b\" {}\n",
 		"unterminated comment": "/* resource \"a\" \"b\" {}\n",
+		"two blocks on a line": "a {} b {}\n",
 	} {
 		if _, ok := scanTop([]byte(src)); ok {
 			t.Errorf("%s: scanTop followed it; HCL's parser must see it", name)
@@ -225,5 +226,15 @@ func sameShape(t *testing.T, got, want content) {
 		gc, _ := contentOf(got.blocks[i].Body, nil)
 		wc, _ := contentOf(w.Body, nil)
 		sameShape(t, gc, wc)
+	}
+}
+
+// TestFallbackKeepsPositions: a block the scan does not follow is parsed
+// by HCL at its place in the file, so its diagnostics keep file:line:col.
+func TestFallbackKeepsPositions(t *testing.T) {
+	src := "resource \"aws_s3_bucket\" \"a\" {\n  bucket = \"a\"\n}\n\nresource \"aws_s3_bucket\" \"é\" {\n  bucket = = \"b\"\n}\n"
+	_, diags := load(t, map[string]string{"main.tf": src}, Options{})
+	if !hasDiag(diags, "main.tf", 6, "") {
+		t.Fatalf("want a diagnostic at main.tf:6, got %v", diags)
 	}
 }
