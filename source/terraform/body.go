@@ -24,6 +24,9 @@ var topSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 // block); JSON bodies, where attributes and blocks look alike, with the
 // nested block types given (and dynamic blocks), the rest as attributes.
 func contentOf(body hcl.Body, nested []string) (content, hcl.Diagnostics) {
+	if lb, ok := body.(*lazyBody); ok {
+		return lb.c, nil
+	}
 	if sb, ok := body.(*hclsyntax.Body); ok {
 		c := content{attrs: make(map[string]*hcl.Attribute, len(sb.Attributes))}
 		for name, a := range sb.Attributes {
@@ -60,6 +63,9 @@ func topContent(body hcl.Body) (content, hcl.Diagnostics) {
 // attrsOf returns the attributes of a body with no blocks (locals,
 // tfvars, a JSON resource read only for the attribute a reference needs).
 func attrsOf(body hcl.Body) (hcl.Attributes, hcl.Diagnostics) {
+	if lb, ok := body.(*lazyBody); ok {
+		return lb.c.attrs, nil
+	}
 	if sb, ok := body.(*hclsyntax.Body); ok {
 		out := make(hcl.Attributes, len(sb.Attributes))
 		for name, a := range sb.Attributes {

@@ -34,6 +34,7 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 	if depth > maxDocDepth {
 		return tree.UnknownNode("the document nests too deep", at)
 	}
+	expr = unwrap(expr)
 	switch e := expr.(type) {
 	case *hclsyntax.FunctionCallExpr:
 		if e.Name == "jsonencode" && len(e.Args) == 1 && !e.ExpandFinal {

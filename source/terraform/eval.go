@@ -63,7 +63,7 @@ func fromOf(v cty.Value) (string, bool) {
 }
 
 func typeOf(expr hcl.Expression) (cty.Type, hcl.Diagnostics) {
-	return typeexpr.TypeConstraint(expr)
+	return typeexpr.TypeConstraint(unwrap(expr))
 }
 
 // eval evaluates expr in m, for the resource instance in (nil outside a
@@ -113,11 +113,11 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 				localM[n] = m.local(n, tr.SourceRange())
 			}
 		case "count":
-			if in != nil && in.res.count != nil {
+			if in != nil && in.res.countAttr() != nil {
 				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": in.key})
 			}
 		case "each":
-			if in != nil && in.res.forEach != nil {
+			if in != nil && in.res.forEachAttr() != nil {
 				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": in.key, "value": in.eachVal})
 			}
 		case "path":
@@ -248,6 +248,9 @@ func (m *module) variable(name string, rng hcl.Range) cty.Value {
 	if v.done {
 		return v.val
 	}
+	if v.src != nil {
+		m.loadVar(v)
+	}
 	v.done = true
 	v.val = unknown(fmt.Sprintf("var.%s is being evaluated (a reference cycle)", name), "")
 	val, ok := cty.NilVal, false
@@ -258,6 +261,7 @@ func (m *module) variable(name string, rng hcl.Range) cty.Value {
 	}
 	if !ok && v.def != nil {
 		val, ok = m.eval(v.def, nil), true
+		forget(v.def) // evaluated once: its syntax tree is not needed again
 	}
 	if !ok {
 		v.val = unknown(fmt.Sprintf("var.%s has no value", name), "")
@@ -266,7 +270,7 @@ func (m *module) variable(name string, rng hcl.Range) cty.Value {
 	if v.typeSet && val.IsWhollyKnown() {
 		conv, err := convert.Convert(val, v.typ)
 		if err != nil {
-			m.ld.diags.Errorf(loc(v.block.DefRange), fmt.Sprintf("var.%s: %s", name, err))
+			m.ld.diags.Errorf(v.at, fmt.Sprintf("var.%s: %s", name, err))
 			v.val = unknown(fmt.Sprintf("var.%s has a value of the wrong type: %s", name, err), "")
 			return v.val
 		}
@@ -296,6 +300,7 @@ func (m *module) local(name string, rng hcl.Range) cty.Value {
 	v := m.eval(a.Expr, nil)
 	delete(m.visiting, k)
 	m.localVal[name] = v
+	forget(a.Expr)
 	return v
 }
 

@@ -22,7 +22,7 @@ type val struct {
 // arg evaluates a top-level argument of an instance (memoised, as other
 // resources may refer to it too).
 func (r *rd) arg(in *instance, name string) val {
-	a := in.res.body.attrs[name]
+	a := in.res.content().attrs[name]
 	if a == nil {
 		return val{key: name}
 	}

@@ -18,12 +18,12 @@ func (r *rd) role(in *instance) {
 	ref := r.ref(in)
 	role := &model.Role{Ref: ref, Name: r.str(r.arg(in, "name")), PoliciesComplete: model.Known(true, ref.Loc)}
 	r.named(&role.Ref, role.Name)
-	if a := in.res.body.attrs["assume_role_policy"]; a != nil {
+	if a := in.res.content().attrs["assume_role_policy"]; a != nil {
 		role.Trust = r.policyDoc(r.document(in, a))
 	} else {
 		r.diags.Errorf(ref.Loc, fmt.Sprintf("%s has no assume_role_policy (a required argument)", in.addr))
 	}
-	for _, b := range in.res.body.blocksOf("inline_policy") {
+	for _, b := range in.res.content().blocksOf("inline_policy") {
 		c, hd := contentOf(b.Body, nil)
 		addHCL(r.diags, hd)
 		pol := &model.Policy{Ref: model.Ref{Kind: "aws_iam_role.inline_policy", ID: in.addr, Loc: loc(b.DefRange)}, Name: r.str(r.sub(in, c, "name"))}
@@ -56,7 +56,7 @@ func (r *rd) role(in *instance) {
 func (r *rd) policy(in *instance) {
 	pol := &model.Policy{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}
 	r.named(&pol.Ref, pol.Name)
-	if a := in.res.body.attrs["policy"]; a != nil {
+	if a := in.res.content().attrs["policy"]; a != nil {
 		pol.Document = r.policyDoc(r.document(in, a))
 	} else {
 		pol.Document = &model.PolicyDocument{At: pol.Ref.Loc, Unknown: "policy has no policy document"}
@@ -69,7 +69,7 @@ func (r *rd) policy(in *instance) {
 func (r *rd) rolePolicy(in *instance) {
 	pol := &model.Policy{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}
 	r.named(&pol.Ref, pol.Name)
-	if a := in.res.body.attrs["policy"]; a != nil {
+	if a := in.res.content().attrs["policy"]; a != nil {
 		pol.Document = r.policyDoc(r.document(in, a))
 	}
 	r.attach(in, pol)
@@ -116,7 +116,7 @@ func (r *rd) addTo(name string, pol *model.Policy, in *instance) {
 	if role := r.roles[name]; role != nil && !hasPolicy(role, pol) {
 		role.Policies = append(role.Policies, pol)
 	}
-	pol.Attached = append(pol.Attached, model.Known(name, loc(in.res.block.DefRange)))
+	pol.Attached = append(pol.Attached, model.Known(name, in.res.at))
 }
 
 func (r *rd) incompleteAll(why string, at model.Loc) {

@@ -17,6 +17,7 @@ func (r *resource) instances() []*instance {
 		return r.insts
 	}
 	r.expanded = true
+	r.countAttr() // parses the source, if not yet
 	base := r.m.prefix + r.key()
 	one := func(reason string) []*instance {
 		in := &instance{res: r, addr: base}
@@ -162,7 +163,7 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 	}
 	r := in.res
 	var v cty.Value
-	a := r.body.attrs[attr]
+	a := r.content().attrs[attr]
 	switch {
 	case a != nil:
 		ck := "attr." + in.addr + "." + attr
@@ -177,7 +178,7 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 		v = unknown(fmt.Sprintf("%s.%s is read from AWS when planning, not by a static scan", in.addr, attr), in.addr)
 	case attr == "id":
 		v = cty.StringVal(in.addr)
-		if arg := idFrom[r.typ]; arg != "" && r.body.attrs[arg] != nil {
+		if arg := idFrom[r.typ]; arg != "" && r.content().attrs[arg] != nil {
 			v = m.instAttr(in, arg)
 		}
 	default:

@@ -66,7 +66,7 @@ func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnos
 				dir := filepath.Clean(folders[i].Dir)
 				files := parseAll(folders[i].Files, osRead(opt.MaxFileSize), &o.diags)
 				for _, f := range files {
-					for _, src := range moduleSources(f.body) {
+					for _, src := range moduleSources(f.blocks) {
 						if isLocalSource(src) {
 							o.sources = append(o.sources, filepath.Clean(filepath.Join(dir, src)))
 						}
@@ -107,7 +107,7 @@ func calledDirs(dirs map[string][]parsed) map[string]bool {
 	out := map[string]bool{}
 	for dir, files := range dirs {
 		for _, f := range files {
-			for _, src := range moduleSources(f.body) {
+			for _, src := range moduleSources(f.blocks) {
 				if isLocalSource(src) {
 					if c := filepath.Clean(filepath.Join(dir, src)); c != dir {
 						out[c] = true
@@ -121,23 +121,12 @@ func calledDirs(dirs map[string][]parsed) map[string]bool {
 
 // moduleSources lists the literal sources of a file's module blocks,
 // cheaply: it runs on every file before any evaluation.
-func moduleSources(body hcl.Body) []string {
+func moduleSources(blocks []*hcl.Block) []string {
 	var out []string
-	if sb, ok := body.(*hclsyntax.Body); ok {
-		for _, b := range sb.Blocks {
-			if b.Type != "module" {
-				continue
-			}
-			if a := b.Body.Attributes["source"]; a != nil {
-				if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
-					out = append(out, v.AsString())
-				}
-			}
+	for _, b := range blocks {
+		if b.Type != "module" {
+			continue
 		}
-		return out
-	}
-	c, _ := topContent(body)
-	for _, b := range c.blocksOf("module") {
 		attrs, _ := contentOf(b.Body, nil)
 		if a := attrs.attrs["source"]; a != nil {
 			if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {

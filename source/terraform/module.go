@@ -5,8 +5,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
@@ -30,6 +32,9 @@ type module struct {
 	calls     map[string]*call
 	outputs   map[string]*hcl.Attribute
 
+	parsedQ  []*resource      // resources whose source is parsed, oldest first
+	reported map[diagKey]bool // argument parse diagnostics already out
+
 	funcs    map[string]function.Function
 	localVal map[string]cty.Value
 	visiting map[string]bool // locals, outputs and attributes being evaluated: cycles
@@ -43,7 +48,8 @@ type attrKey struct {
 
 type variable struct {
 	name    string
-	block   *hcl.Block
+	at      model.Loc
+	src     *topBlock      // not yet read: a variable is read when referenced
 	def     hcl.Expression // nil when no default
 	typ     cty.Type
 	val     cty.Value
@@ -53,8 +59,12 @@ type variable struct {
 
 type resource struct {
 	mode, typ, name string
-	block           *hcl.Block
-	body            content
+	at              model.Loc                 // the block's type keyword
+	src             *topBlock                 // nil when parsed with its file
+	body            content                   // attrs nil while src is not parsed
+	seen            bool                      // src was parsed once: its diagnostics are out
+	claim           atomic.Int32              // a parser has taken src (see prefetch)
+	pre             atomic.Pointer[parsedSrc] // src parsed ahead, for content to take
 	count, forEach  *hcl.Attribute
 	insts           []*instance
 	expanded        bool
@@ -88,15 +98,78 @@ type call struct {
 // declare collects the declarations of a module's files.
 func (m *module) declare(files []parsed, diags *source.Diagnostics) {
 	for _, f := range files {
-		c, hd := topContent(f.body)
-		addHCL(diags, hd)
-		for _, b := range c.blocks {
+		for _, b := range f.blocks {
 			m.declareBlock(b, diags)
+		}
+		for i := range f.lazy {
+			b := &f.lazy[i]
+			if b.typ == "variable" && len(b.labels) == 1 {
+				if _, ok := m.vars[b.labels[0]]; ok {
+					diags.Errorf(model.Loc{File: f.path, Line: b.pos.Line, Col: b.pos.Column}, fmt.Sprintf("variable %s is declared twice in module %s", b.labels[0], m.name()))
+					continue
+				}
+				m.vars[b.labels[0]] = &variable{name: b.labels[0], src: b, at: model.Loc{File: f.path, Line: b.pos.Line, Col: b.pos.Column}}
+				continue
+			}
+			if b.typ != "resource" && b.typ != "data" || len(b.labels) != 2 {
+				// Parsed now, so HCL says what is wrong with the header.
+				f, hd := hclsyntax.ParseConfig(b.src, f.path, b.pos)
+				addHCL(diags, hd)
+				if sb, ok := f.Body.(*hclsyntax.Body); ok {
+					for _, x := range sb.Blocks {
+						m.declareBlock(x.AsHCLBlock(), diags)
+					}
+				}
+				continue
+			}
+			m.declareResource(&resource{mode: b.typ, typ: b.labels[0], name: b.labels[1], src: b,
+				at: model.Loc{File: f.path, Line: b.pos.Line, Col: b.pos.Column}, m: m}, diags)
 		}
 	}
 }
 
+// load reads a variable's default and type from its block's body.
+func (v *variable) load(body hcl.Body, diags *source.Diagnostics) {
+	c, hd := contentOf(body, []string{"validation"})
+	addHCL(diags, hd)
+	if a := c.attrs["default"]; a != nil {
+		v.def = a.Expr
+	}
+	if a := c.attrs["type"]; a != nil {
+		if t, hd := typeOf(a.Expr); !hd.HasErrors() {
+			v.typ, v.typeSet = t, true
+		}
+	}
+}
+
+// loadVar reads a variable declared by a scanned block, on first use.
+func (m *module) loadVar(v *variable) {
+	b := v.src
+	v.src = nil
+	if c, ok := scanBlockBody(b, v.at.File, m); ok {
+		v.load(&lazyBody{c: c}, m.ld.diags)
+		return
+	}
+	f, hd := hclsyntax.ParseConfig(b.src, v.at.File, b.pos)
+	addHCL(m.ld.diags, hd)
+	if sb, ok := f.Body.(*hclsyntax.Body); ok && len(sb.Blocks) == 1 {
+		v.load(sb.Blocks[0].Body, m.ld.diags)
+	}
+}
+
+func (m *module) declareResource(r *resource, diags *source.Diagnostics) {
+	if _, ok := m.resources[r.key()]; ok {
+		diags.Errorf(r.at, fmt.Sprintf("%s is declared twice in module %s", r.key(), m.name()))
+		return
+	}
+	m.resources[r.key()] = r
+	m.order = append(m.order, r)
+}
+
 func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
+	if lb, ok := b.Body.(*lazyBody); ok {
+		adopt(lb.c, m)
+	}
 	at := loc(b.DefRange)
 	dup := func(what string) {
 		diags.Errorf(at, fmt.Sprintf("%s is declared twice in module %s", what, m.name()))
@@ -110,17 +183,8 @@ func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
 			dup("variable " + b.Labels[0])
 			return
 		}
-		v := &variable{name: b.Labels[0], block: b}
-		c, hd := contentOf(b.Body, []string{"validation"})
-		addHCL(diags, hd)
-		if a := c.attrs["default"]; a != nil {
-			v.def = a.Expr
-		}
-		if a := c.attrs["type"]; a != nil {
-			if t, hd := typeOf(a.Expr); !hd.HasErrors() {
-				v.typ, v.typeSet = t, true
-			}
-		}
+		v := &variable{name: b.Labels[0], at: at}
+		v.load(b.Body, diags)
 		m.vars[v.name] = v
 	case "locals":
 		attrs, hd := attrsOf(b.Body)
@@ -136,17 +200,15 @@ func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
 		if len(b.Labels) != 2 {
 			return
 		}
-		r := &resource{mode: b.Type, typ: b.Labels[0], name: b.Labels[1], block: b, m: m}
+		r := &resource{mode: b.Type, typ: b.Labels[0], name: b.Labels[1], at: at, m: m, seen: true}
 		c, hd := contentOf(b.Body, nestedBlocks[r.typ])
 		addHCL(diags, hd)
+		if c.attrs == nil {
+			c.attrs = map[string]*hcl.Attribute{}
+		}
 		r.body = c
 		r.count, r.forEach = c.attrs["count"], c.attrs["for_each"]
-		if _, ok := m.resources[r.key()]; ok {
-			dup(r.key())
-			return
-		}
-		m.resources[r.key()] = r
-		m.order = append(m.order, r)
+		m.declareResource(r, diags)
 	case "module":
 		if len(b.Labels) != 1 {
 			return

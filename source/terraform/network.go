@@ -13,7 +13,7 @@ func (r *rd) securityGroup(in *instance) {
 	ref := r.ref(in)
 	g := &model.SecurityGroup{Ref: ref, VPCID: r.link(r.arg(in, "vpc_id")), IngressComplete: model.Known(true, ref.Loc)}
 	r.named(&g.Ref, r.str(r.arg(in, "name")))
-	for _, b := range in.res.body.blocksOf("ingress") {
+	for _, b := range in.res.content().blocksOf("ingress") {
 		c, hd := contentOf(b.Body, nil)
 		addHCL(r.diags, hd)
 		g.Ingress = append(g.Ingress, r.rules(g, in, func(k string) val { return r.sub(in, c, k) }, loc(b.DefRange), inlineKeys)...)
@@ -32,7 +32,7 @@ func (r *rd) securityGroup(in *instance) {
 			}
 		}
 	}
-	if d := in.res.body.hasDynamic("ingress"); d != nil {
+	if d := in.res.content().hasDynamic("ingress"); d != nil {
 		g.IngressComplete = model.Unresolved[bool]("ingress rules are built by a dynamic block, which is not expanded", loc(d.DefRange))
 	}
 	r.groups[ref.ID] = g
@@ -137,7 +137,7 @@ func (r *rd) group(in *instance, key string) *model.SecurityGroup {
 		}
 		return nil
 	case gid.IsAbsent():
-		r.diags.Errorf(loc(in.res.block.DefRange), fmt.Sprintf("%s names no %s", in.addr, key))
+		r.diags.Errorf(in.res.at, fmt.Sprintf("%s names no %s", in.addr, key))
 		return nil
 	}
 	g := r.groups[gid.Val]
@@ -163,7 +163,7 @@ func (r *rd) sgRule(in *instance) {
 		g.IngressComplete = model.Unresolved[bool](fmt.Sprintf("rule %s may be ingress or egress: %s", in.addr, typ.Why), typ.At)
 		return
 	}
-	g.Ingress = append(g.Ingress, r.rules(g, in, func(k string) val { return r.arg(in, k) }, loc(in.res.block.DefRange), ruleResourceKeys)...)
+	g.Ingress = append(g.Ingress, r.rules(g, in, func(k string) val { return r.arg(in, k) }, in.res.at, ruleResourceKeys)...)
 }
 
 func (r *rd) vpcIngressRule(in *instance) {
@@ -171,18 +171,18 @@ func (r *rd) vpcIngressRule(in *instance) {
 	if g == nil {
 		return
 	}
-	g.Ingress = append(g.Ingress, r.rules(g, in, func(k string) val { return r.arg(in, k) }, loc(in.res.block.DefRange), vpcRuleKeys)...)
+	g.Ingress = append(g.Ingress, r.rules(g, in, func(k string) val { return r.arg(in, k) }, in.res.at, vpcRuleKeys)...)
 }
 
 func (r *rd) routeTable(in *instance) {
 	ref := r.ref(in)
 	t := &model.RouteTable{Ref: ref, VPCID: r.link(r.arg(in, "vpc_id")), Main: model.Known(false, ref.Loc), RoutesComplete: model.Known(true, ref.Loc)}
-	for _, b := range in.res.body.blocksOf("route") {
+	for _, b := range in.res.content().blocksOf("route") {
 		c, hd := contentOf(b.Body, nil)
 		addHCL(r.diags, hd)
 		t.Routes = append(t.Routes, r.routeOf(in, func(k string) val { return r.sub(in, c, k) }, loc(b.DefRange), inlineRoute))
 	}
-	if d := in.res.body.hasDynamic("route"); d != nil {
+	if d := in.res.content().hasDynamic("route"); d != nil {
 		t.RoutesComplete = model.Unresolved[bool]("routes are built by a dynamic block, which is not expanded", loc(d.DefRange))
 	}
 	r.tables[ref.ID] = t
@@ -262,7 +262,7 @@ func (r *rd) table(in *instance) *model.RouteTable {
 
 func (r *rd) route(in *instance) {
 	if t := r.table(in); t != nil {
-		t.Routes = append(t.Routes, r.routeOf(in, func(k string) val { return r.arg(in, k) }, loc(in.res.block.DefRange), routeResource))
+		t.Routes = append(t.Routes, r.routeOf(in, func(k string) val { return r.arg(in, k) }, in.res.at, routeResource))
 	}
 }
 
@@ -282,7 +282,7 @@ func (r *rd) mainAssociation(in *instance) {
 		return
 	}
 	vpc := r.link(r.arg(in, "vpc_id"))
-	t.Main, t.VPCID = model.Known(true, loc(in.res.block.DefRange)), vpc
+	t.Main, t.VPCID = model.Known(true, in.res.at), vpc
 	if vpc.IsSet() {
 		if old := r.mainVPC[vpc.Val]; old != nil && old != t {
 			old.Main = model.Known(false, old.Ref.Loc)

@@ -29,10 +29,48 @@ func IsVars(path string) bool {
 		strings.HasSuffix(b, ".auto.tfvars") || strings.HasSuffix(b, ".auto.tfvars.json")
 }
 
-// parsed is one file's syntax tree.
+// parsed is one file's top-level blocks: parsed, except resource and
+// data blocks of native-syntax files, which are kept as source and parsed
+// when read (see resource.content).
 type parsed struct {
-	path string
-	body hcl.Body
+	path   string
+	blocks []*hcl.Block
+	lazy   []topBlock
+}
+
+// parseTop parses a file's top-level blocks, leaving resource and data
+// blocks of native syntax unparsed when the file scans cleanly.
+func parseTop(path string, data []byte, diags *source.Diagnostics) parsed {
+	p := parsed{path: path}
+	if !strings.HasSuffix(path, ".json") {
+		if tops, ok := scanTop(data); ok {
+			for _, b := range tops {
+				if b.typ == "resource" || b.typ == "data" || b.typ == "variable" {
+					p.lazy = append(p.lazy, b)
+					continue
+				}
+				if c, ok := scanBlockBody(&b, path, nil); ok {
+					at := hcl.Range{Filename: path, Start: b.pos, End: b.pos}
+					p.blocks = append(p.blocks, &hcl.Block{Type: b.typ, Labels: b.labels, Body: &lazyBody{c: c}, DefRange: at, TypeRange: at})
+					continue
+				}
+				f, hd := hclsyntax.ParseConfig(b.src, path, b.pos)
+				addHCL(diags, hd)
+				if sb, ok := f.Body.(*hclsyntax.Body); ok {
+					for _, x := range sb.Blocks {
+						p.blocks = append(p.blocks, x.AsHCLBlock())
+					}
+				}
+			}
+			return p
+		}
+	}
+	body, hd := parseFile(path, data)
+	addHCL(diags, hd)
+	c, hd := topContent(body)
+	addHCL(diags, hd)
+	p.blocks = c.blocks
+	return p
 }
 
 // parseFile parses HCL native syntax or, for .json, its JSON form.
@@ -76,9 +114,7 @@ func parseAll(paths []string, read reader, diags *source.Diagnostics) []parsed {
 					ds[i].Errorf(model.Loc{File: paths[i]}, err.Error())
 					continue
 				}
-				body, hd := parseFile(paths[i], data)
-				addHCL(&ds[i], hd)
-				out[i] = parsed{path: paths[i], body: body}
+				out[i] = parseTop(paths[i], data, &ds[i])
 			}
 		})
 	}
@@ -86,7 +122,7 @@ func parseAll(paths []string, read reader, diags *source.Diagnostics) []parsed {
 	var kept []parsed
 	for i, p := range out {
 		*diags = append(*diags, ds[i]...)
-		if p.body != nil {
+		if p.path != "" {
 			kept = append(kept, p)
 		}
 	}

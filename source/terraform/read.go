@@ -75,18 +75,31 @@ var linkers = map[string]readFn{
 func readModules(mods []*module, diags *source.Diagnostics) *model.Evidence {
 	r := &rd{ev: &model.Evidence{}, diags: diags, groups: map[string]*model.SecurityGroup{}, tables: map[string]*model.RouteTable{},
 		roles: map[string]*model.Role{}, policies: map[string]*model.Policy{}, buckets: map[string]*model.Bucket{}, mainVPC: map[string]*model.RouteTable{}}
+	type step struct {
+		res *resource
+		fn  readFn
+	}
+	var steps []step
 	for _, pass := range []map[string]readFn{readers, linkers} {
 		for _, m := range mods {
 			for _, res := range m.order {
-				fn := pass[res.typ]
-				if fn == nil || res.mode != "resource" {
-					continue
-				}
-				for _, in := range res.instances() {
-					r.safely(in, fn)
+				if fn := pass[res.typ]; fn != nil && res.mode == "resource" {
+					steps = append(steps, step{res, fn})
 				}
 			}
 		}
+	}
+	toParse := make([]*resource, len(steps))
+	for i, s := range steps {
+		toParse[i] = s.res
+	}
+	pf := prefetch(toParse)
+	defer pf.stop()
+	for i, s := range steps {
+		for _, in := range s.res.instances() {
+			r.safely(in, s.fn)
+		}
+		pf.done(i)
 	}
 	r.linkIAM()
 	return r.ev
@@ -97,14 +110,14 @@ func readModules(mods []*module, diags *source.Diagnostics) *model.Evidence {
 func (r *rd) safely(in *instance, fn readFn) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.diags.Errorf(loc(in.res.block.DefRange), fmt.Sprintf("%s could not be read: internal error: %v", in.addr, p))
+			r.diags.Errorf(in.res.at, fmt.Sprintf("%s could not be read: internal error: %v", in.addr, p))
 		}
 	}()
 	fn(r, in)
 }
 
 func (r *rd) ref(in *instance) model.Ref {
-	return model.Ref{Kind: in.res.typ, ID: in.addr, Loc: loc(in.res.block.DefRange)}
+	return model.Ref{Kind: in.res.typ, ID: in.addr, Loc: in.res.at}
 }
 
 func (r *rd) named(ref *model.Ref, f model.Field[string]) {
@@ -117,7 +130,7 @@ func (r *rd) cluster(in *instance) {
 	c := &model.Cluster{Ref: r.ref(in)}
 	r.named(&c.Ref, r.str(r.arg(in, "name")))
 	c.SecurityConfiguration = r.str(r.arg(in, "security_configuration"))
-	if a := in.res.body.attrs["security_configuration"]; a != nil {
+	if a := in.res.content().attrs["security_configuration"]; a != nil {
 		c.SecurityConfigurationID = in.res.m.refersTo(a.Expr, "aws_emr_security_configuration", 0)
 	}
 	c.ReleaseLabel = r.str(r.arg(in, "release_label"))
@@ -139,7 +152,7 @@ func (r *rd) cluster(in *instance) {
 		c.ServiceAccessSecurityGroup = r.link(r.sub(in, ea, "service_access_security_group"))
 		c.AdditionalMasterGroups = r.links(r.sub(in, ea, "additional_master_security_groups"), true)
 		c.AdditionalSlaveGroups = r.links(r.sub(in, ea, "additional_slave_security_groups"), true)
-	} else if d := in.res.body.hasDynamic("ec2_attributes"); d != nil {
+	} else if d := in.res.content().hasDynamic("ec2_attributes"); d != nil {
 		why := "ec2_attributes is built by a dynamic block, which is not expanded"
 		at := loc(d.DefRange)
 		c.InstanceProfile, c.KeyName = model.Unresolved[string](why, at), model.Unresolved[string](why, at)
@@ -175,7 +188,7 @@ func (m *module) refersTo(expr hcl.Expression, typ string, depth int) string {
 		case typ:
 			name, ok := attrStep(tr, 1)
 			res := m.resources[typ+"."+name]
-			if !ok || res == nil || res.count != nil || res.forEach != nil {
+			if !ok || res == nil || res.countAttr() != nil || res.forEachAttr() != nil {
 				continue
 			}
 			found = m.prefix + typ + "." + name
@@ -192,7 +205,7 @@ func (m *module) refersTo(expr hcl.Expression, typ string, depth int) string {
 
 func (r *rd) secConf(in *instance) {
 	ref := r.ref(in)
-	doc := r.document(in, in.res.body.attrs["configuration"])
+	doc := r.document(in, in.res.content().attrs["configuration"])
 	if doc == nil {
 		r.diags.Errorf(ref.Loc, fmt.Sprintf("%s has no configuration (a required argument)", in.addr))
 	}
@@ -212,12 +225,12 @@ func (r *rd) secConf(in *instance) {
 
 func (r *rd) bpa(in *instance) {
 	b := &model.BlockPublicAccess{Ref: r.ref(in), Block: r.boolean(r.arg(in, "block_public_security_group_rules"))}
-	for _, blk := range in.res.body.blocksOf("permitted_public_security_group_rule_range") {
+	for _, blk := range in.res.content().blocksOf("permitted_public_security_group_rule_range") {
 		c, hd := contentOf(blk.Body, nil)
 		addHCL(r.diags, hd)
 		b.Permitted = append(b.Permitted, model.PortRange{At: loc(blk.DefRange), Min: r.integer(r.sub(in, c, "min_range")), Max: r.integer(r.sub(in, c, "max_range"))})
 	}
-	if d := in.res.body.hasDynamic("permitted_public_security_group_rule_range"); d != nil {
+	if d := in.res.content().hasDynamic("permitted_public_security_group_rule_range"); d != nil {
 		why := "permitted ranges are built by a dynamic block, which is not expanded"
 		b.Permitted = append(b.Permitted, model.PortRange{At: loc(d.DefRange), Min: model.Unresolved[int](why, loc(d.DefRange)), Max: model.Unresolved[int](why, loc(d.DefRange))})
 	}
@@ -260,7 +273,7 @@ func (r *rd) bucket(in *instance) {
 // bucketLogging turns on access logging of the bucket it names.
 func (r *rd) bucketLogging(in *instance) {
 	name := r.link(r.arg(in, "bucket"))
-	at := loc(in.res.block.DefRange)
+	at := in.res.at
 	switch {
 	case name.IsUnknown():
 		return // which bucket it logs is unknown: leave every bucket as is

@@ -1,0 +1,337 @@
+package terraform
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// A resource's body is split by a byte scan into its arguments and nested
+// blocks; an argument's expression is parsed by HCL the first time it is
+// evaluated. Readers look at a few arguments of each resource (a security
+// group's rules, not its description), so most of the source is scanned,
+// never parsed. The catch: an argument nothing reads is not checked for
+// syntax beyond what the scan follows (balanced brackets, closed strings
+// and heredocs) — neither is it used.
+
+// lazyBody is a scanned body: what contentOf returns for it.
+type lazyBody struct {
+	c content
+}
+
+var _ hcl.Body = (*lazyBody)(nil)
+
+func (b *lazyBody) Content(s *hcl.BodySchema) (*hcl.BodyContent, hcl.Diagnostics) {
+	bc, _, d := b.PartialContent(s)
+	return bc, d
+}
+
+func (b *lazyBody) PartialContent(s *hcl.BodySchema) (*hcl.BodyContent, hcl.Body, hcl.Diagnostics) {
+	bc := &hcl.BodyContent{Attributes: hcl.Attributes{}}
+	for _, a := range s.Attributes {
+		if x := b.c.attrs[a.Name]; x != nil {
+			bc.Attributes[a.Name] = x
+		}
+	}
+	for _, bs := range s.Blocks {
+		bc.Blocks = append(bc.Blocks, content{blocks: b.c.blocks}.blocksOf(bs.Type)...)
+	}
+	return bc, b, nil
+}
+
+func (b *lazyBody) JustAttributes() (hcl.Attributes, hcl.Diagnostics) { return b.c.attrs, nil }
+func (b *lazyBody) MissingItemRange() hcl.Range                       { return hcl.Range{} }
+
+// lazyExpr is an argument's expression, parsed on first use.
+type lazyExpr struct {
+	src     []byte
+	rng     hcl.Range
+	parsed  hcl.Expression
+	pending hcl.Diagnostics // of the parse, until reported
+	m       *module         // reports them
+}
+
+var _ hcl.Expression = (*lazyExpr)(nil)
+
+// parse parses the expression, once; its diagnostics wait for expr,
+// which runs on the goroutine evaluating the module.
+func (e *lazyExpr) parse() {
+	if e.parsed == nil {
+		if x, ok := simpleExpr(e.src, e.rng.Filename, e.rng.Start); ok {
+			e.parsed = x
+			return
+		}
+		e.parsed, e.pending = hclsyntax.ParseExpression(e.src, e.rng.Filename, e.rng.Start)
+		for _, d := range e.pending {
+			// The parser sees the argument alone: its end is not the file's.
+			d.Detail = strings.ReplaceAll(d.Detail, "the end of the file", "the end of the argument")
+		}
+	}
+}
+
+// forget drops the syntax tree of a lazy expression evaluated for good
+// (a variable's default, a local): it is parsed again if looked at.
+func forget(e hcl.Expression) {
+	if l, ok := e.(*lazyExpr); ok && len(l.pending) == 0 {
+		l.parsed = nil
+	}
+}
+
+// adopt makes m report the parse diagnostics of c's expressions.
+func adopt(c content, m *module) {
+	for _, a := range c.attrs {
+		if e, ok := a.Expr.(*lazyExpr); ok {
+			e.m = m
+		}
+	}
+	for _, b := range c.blocks {
+		if lb, ok := b.Body.(*lazyBody); ok {
+			adopt(lb.c, m)
+		}
+	}
+}
+
+func (e *lazyExpr) expr() hcl.Expression {
+	e.parse()
+	if len(e.pending) > 0 {
+		if e.m != nil {
+			e.m.reportOnce(e.pending)
+		}
+		e.pending = nil
+	}
+	return e.parsed
+}
+
+func (e *lazyExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	return e.expr().Value(ctx)
+}
+func (e *lazyExpr) Variables() []hcl.Traversal       { return e.expr().Variables() }
+func (e *lazyExpr) Range() hcl.Range                 { return e.rng }
+func (e *lazyExpr) StartRange() hcl.Range            { return e.expr().StartRange() }
+func (e *lazyExpr) UnwrapExpression() hcl.Expression { return e.expr() }
+
+// unwrap returns the parsed form of a lazy expression, for code that
+// looks at its syntax (jsonencode documents).
+func unwrap(e hcl.Expression) hcl.Expression {
+	if l, ok := e.(*lazyExpr); ok {
+		return l.expr()
+	}
+	return e
+}
+
+// bodyScanner scans one block's source; pos maps its offsets to file
+// positions (the block is ASCII, so columns are bytes).
+type bodyScanner struct {
+	src      []byte
+	file     string
+	base     hcl.Pos
+	line     int // line of offset counted
+	counted  int
+	lineHead int // offset where that line starts
+	m        *module
+}
+
+func (s *bodyScanner) pos(i int) hcl.Pos {
+	if i < s.counted { // positions are asked in order; this is a safety net
+		s.line, s.counted, s.lineHead = s.base.Line, 0, 0
+	}
+	if n := bytes.Count(s.src[s.counted:i], []byte("\n")); n > 0 {
+		s.line += n
+		s.lineHead = s.counted + bytes.LastIndexByte(s.src[s.counted:i], '\n') + 1
+	}
+	s.counted = i
+	col := i - s.lineHead + 1
+	if s.line == s.base.Line {
+		col += s.base.Column - 1
+	}
+	return hcl.Pos{Line: s.line, Column: col, Byte: s.base.Byte + i}
+}
+
+func (s *bodyScanner) rng(from, to int) hcl.Range {
+	return hcl.Range{Filename: s.file, Start: s.pos(from), End: s.pos(to)}
+}
+
+// scanBlockBody scans a top-level block's source into its body's content,
+// or returns ok=false when the scan cannot follow it (non-ASCII text,
+// something not an argument or a block): the caller parses it whole.
+func scanBlockBody(tb *topBlock, file string, m *module) (content, bool) {
+	for _, c := range tb.src {
+		if c >= 0x80 {
+			return content{}, false
+		}
+	}
+	s := &bodyScanner{src: tb.src, file: file, base: tb.pos, line: tb.pos.Line, m: m}
+	open := bytes.IndexByte(tb.src, '{')
+	if open < 0 {
+		return content{}, false
+	}
+	c, end, ok := s.body(open + 1)
+	if !ok || end != len(tb.src) {
+		return content{}, false
+	}
+	return c, true
+}
+
+// body scans items from i to the closing brace; end is past it.
+func (s *bodyScanner) body(i int) (c content, end int, ok bool) {
+	src := s.src
+	c.attrs = map[string]*hcl.Attribute{}
+	for {
+		i = skipSpace(src, i, true)
+		if i >= len(src) {
+			return c, 0, false
+		}
+		if src[i] == '}' {
+			return c, i + 1, true
+		}
+		if !isIdentStart(src[i]) {
+			return c, 0, false
+		}
+		nameStart := i
+		i = identEnd(src, i)
+		name := string(src[nameStart:i])
+		i = skipSpace(src, i, false)
+		if i < len(src) && src[i] == '=' && at(src, i+1) != '=' {
+			i = skipSpace(src, i+1, false)
+			exprStart := i
+			end, ok := skipExpr(src, i)
+			if !ok || end == exprStart {
+				return c, 0, false
+			}
+			if c.attrs[name] != nil {
+				return c, 0, false // HCL reports the duplicate
+			}
+			nameRng := s.rng(nameStart, nameStart+len(name))
+			rng := s.rng(exprStart, end)
+			c.attrs[name] = &hcl.Attribute{Name: name, Expr: &lazyExpr{src: src[exprStart:end:end], rng: rng, m: s.m},
+				Range: hcl.Range{Filename: s.file, Start: nameRng.Start, End: rng.End}, NameRange: nameRng}
+			i = end
+			continue
+		}
+		// A nested block: labels, then its body.
+		b := &hcl.Block{Type: name, TypeRange: s.rng(nameStart, nameStart+len(name))}
+		lastEnd := nameStart + len(name)
+		for i < len(src) && src[i] != '{' {
+			switch {
+			case src[i] == '"':
+				j := i + 1
+				for j < len(src) && src[j] != '"' {
+					if src[j] == '\\' || src[j] == '\n' || src[j] == '{' {
+						return c, 0, false
+					}
+					j++
+				}
+				if j >= len(src) {
+					return c, 0, false
+				}
+				b.Labels = append(b.Labels, string(src[i+1:j]))
+				b.LabelRanges = append(b.LabelRanges, s.rng(i, j+1))
+				i, lastEnd = j+1, j+1
+			case isIdentStart(src[i]):
+				j := identEnd(src, i)
+				b.Labels = append(b.Labels, string(src[i:j]))
+				b.LabelRanges = append(b.LabelRanges, s.rng(i, j))
+				i, lastEnd = j, j
+			default:
+				return c, 0, false
+			}
+			i = skipSpace(src, i, false)
+		}
+		if i >= len(src) {
+			return c, 0, false
+		}
+		b.DefRange = hcl.Range{Filename: s.file, Start: b.TypeRange.Start, End: s.pos(lastEnd)}
+		nc, end, ok := s.body(i + 1)
+		if !ok {
+			return c, 0, false
+		}
+		b.Body = &lazyBody{c: nc}
+		c.blocks = append(c.blocks, b)
+		i = end
+	}
+}
+
+// skipSpace skips blanks and comments, and newlines when lines is set.
+func skipSpace(src []byte, i int, lines bool) int {
+	for i < len(src) {
+		switch c := src[i]; {
+		case c == ' ' || c == '\t' || c == '\r':
+			i++
+		case c == '\n' && lines:
+			i++
+		case lines && (c == '#' || (c == '/' && at(src, i+1) == '/')):
+			i = toEOL(src, i)
+		case c == '/' && at(src, i+1) == '*':
+			j := bytes.Index(src[i+2:], []byte("*/"))
+			if j < 0 || (!lines && bytes.IndexByte(src[i:i+2+j], '\n') >= 0) {
+				return i
+			}
+			i += j + 4
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipExpr returns the end of the expression starting at i: the newline,
+// comment or closing brace that ends it outside any bracket, with
+// trailing blanks left out.
+func skipExpr(src []byte, i int) (int, bool) {
+	depth := 0
+	end := i
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case c == '\n' && depth == 0:
+			return end, true
+		case (c == '#' || (c == '/' && at(src, i+1) == '/')) && depth == 0:
+			return end, true
+		case c == '}' && depth == 0:
+			return end, true
+		case c == '(' || c == '[' || c == '{':
+			depth++
+			i++
+			end = i
+		case c == ')' || c == ']' || c == '}':
+			depth--
+			if depth < 0 {
+				return 0, false
+			}
+			i++
+			end = i
+		case c == '"':
+			j, ok := skipString(src, i+1)
+			if !ok {
+				return 0, false
+			}
+			i, end = j, j
+		case c == '#' || (c == '/' && at(src, i+1) == '/'):
+			i = toEOL(src, i)
+		case c == '/' && at(src, i+1) == '*':
+			j := bytes.Index(src[i+2:], []byte("*/"))
+			if j < 0 {
+				return 0, false
+			}
+			i += j + 4
+		case c == '<' && at(src, i+1) == '<':
+			j, ok := skipHeredoc(src, i+2)
+			if !ok || at(src, j) != '\n' {
+				return 0, false
+			}
+			if depth == 0 {
+				return j + 1, true // HCL wants the newline after the marker
+			}
+			i, end = j, j
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			i++
+		default:
+			i++
+			end = i
+		}
+	}
+	return 0, false
+}
