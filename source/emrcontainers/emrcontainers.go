@@ -32,6 +32,9 @@ func Detect(root *tree.Node) bool {
 func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
 	ev := &model.Evidence{}
 	var diags source.Diagnostics
+	str := func(parent *tree.Node, key string) model.Field[string] {
+		return source.String(parent.Get(key), key, &diags)
+	}
 	each := func(key string, fn func(*tree.Node)) {
 		n := root.Get(key)
 		switch {
@@ -49,10 +52,10 @@ func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
 		}
 	}
 	vc := func(n *tree.Node) {
-		v := &model.VirtualCluster{Ref: ref(n, VirtualClusterKind), Name: str(n.Get("name")), State: str(n.Get("state"))}
+		v := &model.VirtualCluster{Ref: ref(n, VirtualClusterKind), Name: str(n, "name"), State: str(n, "state")}
 		cp := n.Get("containerProvider")
-		v.EKSCluster = str(cp.Get("id"))
-		v.Namespace = str(cp.Get("info").Get("eksInfo").Get("namespace"))
+		v.EKSCluster = str(cp, "id")
+		v.Namespace = str(cp.Get("info").Get("eksInfo"), "namespace")
 		if t, ok := cp.Get("type").Str(); ok && t != "EKS" {
 			diags.Warnf(cp.At, "container provider type "+t+" is not EKS; its namespace is not read")
 			v.Namespace = model.Field[string]{}
@@ -61,7 +64,7 @@ func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
 	}
 	job := func(kind string) func(*tree.Node) {
 		return func(n *tree.Node) {
-			ev.JobRoles = append(ev.JobRoles, &model.JobRole{Ref: ref(n, kind), RoleARN: str(n.Get("executionRoleArn"))})
+			ev.JobRoles = append(ev.JobRoles, &model.JobRole{Ref: ref(n, kind), RoleARN: str(n, "executionRoleArn")})
 		}
 	}
 	each("virtualCluster", vc)
@@ -83,11 +86,4 @@ func ref(n *tree.Node, kind string) model.Ref {
 		}
 	}
 	return r
-}
-
-func str(n *tree.Node) model.Field[string] {
-	if s, ok := n.Str(); ok {
-		return model.Known(s, n.At)
-	}
-	return model.Field[string]{}
 }

@@ -180,31 +180,11 @@ func (r *reader) jobRun(rec *Record) {
 }
 
 func (r *reader) str(n *tree.Node, key string) model.Field[string] {
-	v := n.Fold(key)
-	switch {
-	case v == nil || v.Kind == tree.Null:
-		return model.Field[string]{}
-	case v.Kind != tree.String:
-		why := fmt.Sprintf("%s is a %s, want a string", key, v.Kind)
-		r.diags.Errorf(v.At, why)
-		return model.Unresolved[string](why, v.At)
-	case v.Text == "":
-		return model.Field[string]{}
-	}
-	return model.Known(v.Text, v.At)
+	return source.String(n.Fold(key), key, &r.diags)
 }
 
 func (r *reader) integer(n *tree.Node, key string) model.Field[int] {
-	v := n.Fold(key)
-	if v == nil || v.Kind == tree.Null {
-		return model.Field[int]{}
-	}
-	if x, ok := v.Int(); ok {
-		return model.Known(x, v.At)
-	}
-	why := fmt.Sprintf("%s is a %s, want an integer", key, v.Kind)
-	r.diags.Errorf(v.At, why)
-	return model.Unresolved[int](why, v.At)
+	return source.Int(n.Fold(key), key, &r.diags)
 }
 
 // Load reads an event file for a scan: a launch becomes evidence; a failed

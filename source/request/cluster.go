@@ -137,19 +137,7 @@ func (r *reader) str(n *tree.Node, keys ...string) model.Field[string] {
 		return model.Unresolved[string](n.Text, n.At)
 	}
 	v, key := find(n, keys)
-	switch {
-	case v == nil:
-		return model.Field[string]{}
-	case v.Kind == tree.Unknown:
-		return model.Unresolved[string](v.Text, v.At)
-	case v.Kind != tree.String:
-		why := fmt.Sprintf("%s is a %s, want a string", key, v.Kind)
-		r.diags.Errorf(v.At, why)
-		return model.Unresolved[string](why, v.At)
-	case v.Text == "":
-		return model.Field[string]{}
-	}
-	return model.Known(v.Text, v.At)
+	return source.String(v, key, &r.diags)
 }
 
 // list reads a list of strings; a comma-separated string is split (the

@@ -76,15 +76,5 @@ func (r *reader) rules(p *tree.Node) []model.Rule {
 }
 
 func (r *reader) port(n *tree.Node, key string) model.Field[int] {
-	v := n.Get(key)
-	if v == nil {
-		return model.Field[int]{}
-	}
-	p, ok := v.Int()
-	if !ok {
-		why := fmt.Sprintf("%s is %q, want a port number", key, v.Text)
-		r.diags.Errorf(v.At, why)
-		return model.Unresolved[int](why, v.At)
-	}
-	return model.Known(p, v.At)
+	return source.Int(n.Get(key), key, &r.diags)
 }
