@@ -26,7 +26,7 @@ resource "aws_route_table" "public" {
 
   route {
     cidr_block = "0.0.0.0/0"
-    gateway_id = aws_internet_gateway.gw.id
+    gateway_id = aws_internet_gateway.gw.id # want EMR301:fail
   }
 }
 
@@ -43,11 +43,11 @@ resource "aws_security_group" "master" {
     from_port   = 22
     to_port     = 22
     protocol    = "tcp"
-    cidr_blocks = [var.admin_cidr] # want EMR203:fail
+    cidr_blocks = [var.admin_cidr] # want EMR203:fail EMR204:fail EMR205:fail
   }
 }
 
-resource "aws_security_group" "core" { # want EMR203:pass
+resource "aws_security_group" "core" { # want EMR203:pass EMR205:pass
   name   = "${local.name}-core"
   vpc_id = aws_vpc.main.id
 }
@@ -82,7 +82,7 @@ resource "aws_iam_role_policy" "ec2" {
   role = aws_iam_role.ec2.id
   policy = jsonencode({
     Version   = "2012-10-17"
-    Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }]
+    Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] # want EMR602:fail
   })
 }
 
@@ -91,18 +91,18 @@ resource "aws_iam_instance_profile" "ec2" {
   role = aws_iam_role.ec2.name
 }
 
-resource "aws_s3_bucket" "logs" {
+resource "aws_s3_bucket" "logs" { # want EMR703:fail
   bucket = "${local.name}-logs"
 }
 
 resource "aws_emr_cluster" "c" {
   name          = local.name
-  release_label = local.release
-  service_role  = "EMR_DefaultRole"
-  log_uri       = "s3://${aws_s3_bucket.logs.bucket}/emr/"
+  release_label = local.release # want EMR402:fail EMR801:fail EMR802:fail
+  service_role  = "EMR_DefaultRole" # want EMR501:fail EMR602:unknown
+  log_uri       = "s3://${aws_s3_bucket.logs.bucket}/emr/" # want EMR111:fail EMR704:pass
 
   ec2_attributes {
-    subnet_id                         = aws_subnet.public.id
+    subnet_id                         = aws_subnet.public.id # want EMR303:fail
     key_name                          = "ops"
     instance_profile                  = aws_iam_instance_profile.ec2.arn
     emr_managed_master_security_group = aws_security_group.master.id
