@@ -127,16 +127,24 @@ With a PUT response hop limit above 1, IMDSv2 tokens reach processes in
 containers on the node (YARN Docker containers, notebooks), which can then use
 the instance profile's credentials.`,
 	Run: func(p *control.Pass) {
+		// Without an InstanceMetadataServiceConfiguration EMR leaves the
+		// hop limit to the instances' defaults (1 on most AMIs, 2 on
+		// AL2023-based ones), which no input shows: unknown, not pass.
+		const instanceDefault = "the hop limit is the instances' default (1 on most AMIs, 2 on AL2023-based ones), which the inputs do not show"
 		withConfiguration(p,
 			func(s subject) {
-				p.Passf(s.ref, s.link.At, "no security configuration: the hop limit is EMR's documented default of 1")
+				p.Unknownf(s.ref, s.link.At, "cluster has no security configuration, so %s", instanceDefault)
 			},
 			func(s subject, sc *model.SecurityConfiguration) {
 				switch f := sc.IMDSHopLimit; {
 				case f.IsUnknown():
 					p.Unknownf(s.ref, f.At, "IMDS hop limit is unknown: %s", f.Why)
+				case sc.IMDS.IsUnknown():
+					p.Unknownf(s.ref, sc.IMDS.At, "IMDS settings are unknown: %s", sc.IMDS.Why)
+				case sc.IMDS.IsAbsent():
+					p.Unknownf(s.ref, sc.Ref.Loc, "%s has no InstanceMetadataServiceConfiguration, so %s", name(sc), instanceDefault)
 				case f.IsAbsent():
-					p.Passf(s.ref, sc.IMDS.At.Or(sc.Ref.Loc), "%s does not set HttpPutResponseHopLimit: EMR's documented default is 1", name(sc))
+					p.Passf(s.ref, sc.IMDS.At, "%s does not set HttpPutResponseHopLimit: EMR's documented default is 1", name(sc))
 				case f.Val > 1:
 					p.Failf(s.ref, f.At, "%s sets HttpPutResponseHopLimit to %d; containers can reach instance credentials", name(sc), f.Val)
 				default:
