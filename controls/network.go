@@ -131,12 +131,16 @@ Only groups attached to a cluster are judged: an open load-balancer group
 elsewhere in the same template is not an EMR finding.`,
 	Run: func(p *control.Pass) {
 		attachedGroups(p, func(sg *model.SecurityGroup, clusters string) {
+			// A rule known to be open fails the group even when another
+			// rule's source is unknown; only without one is it unknown.
 			open := false
-			for _, r := range sg.Ingress {
+			var unknown *model.Rule
+			for i, r := range sg.Ingress {
 				switch {
 				case r.CIDR.IsUnknown():
-					p.Unknownf(sg.Ref, r.At, "a rule's source of %s (attached to %s) is unknown: %s", sg.Ref.ID, clusters, r.CIDR.Why)
-					return
+					if unknown == nil {
+						unknown = &sg.Ingress[i]
+					}
 				case r.CIDR.IsSet() && (r.CIDR.Val == "0.0.0.0/0" || r.CIDR.Val == "::/0"):
 					p.Failf(sg.Ref, r.At, "security group %s (attached to %s) allows %s from %s", sg.Ref.ID, clusters, ports(r), r.CIDR.Val)
 					open = true
@@ -144,6 +148,8 @@ elsewhere in the same template is not an EMR finding.`,
 			}
 			switch {
 			case open:
+			case unknown != nil:
+				p.Unknownf(sg.Ref, unknown.At, "a rule's source of %s (attached to %s) is unknown: %s", sg.Ref.ID, clusters, unknown.CIDR.Why)
 			case sg.IngressComplete.IsUnknown():
 				p.Unknownf(sg.Ref, sg.IngressComplete.At.Or(sg.Ref.Loc), "some rules of %s (attached to %s) are unknown: %s", sg.Ref.ID, clusters, sg.IngressComplete.Why)
 			default:
@@ -260,11 +266,19 @@ func judgeSSH(p *control.Pass, c *model.Cluster) {
 		p.Unknownf(c.Ref, key.At, "key pair %q is set and EMR creates the master security group (ElasticMapReduce-master); its rules are not in the inputs", key.Val)
 		return
 	}
+	// An open rule fails the cluster whatever else is unknown; only
+	// without one does an unknown group or rule make the verdict unknown.
 	var missing []string
+	unknownAt, unknownWhy := model.Loc{}, ""
+	unknown := func(at model.Loc, format string, args ...any) {
+		if unknownWhy == "" {
+			unknownAt, unknownWhy = at, fmt.Sprintf(format, args...)
+		}
+	}
 	for _, g := range groups {
 		if g.IsUnknown() {
-			p.Unknownf(c.Ref, g.At, "key pair %q is set and a master security group is unknown: %s", key.Val, g.Why)
-			return
+			unknown(g.At, "key pair %q is set and a master security group is unknown: %s", key.Val, g.Why)
+			continue
 		}
 		sg := p.Evidence.SecurityGroup(g.Val, c.Ref.Loc)
 		if sg == nil {
@@ -274,8 +288,8 @@ func judgeSSH(p *control.Pass, c *model.Cluster) {
 		for _, r := range sg.Ingress {
 			open, ok := openTo(r, 22)
 			if !ok {
-				p.Unknownf(c.Ref, r.At, "key pair %q is set and a rule of %s cannot be read", key.Val, g.Val)
-				return
+				unknown(r.At, "key pair %q is set and a rule of %s cannot be read", key.Val, g.Val)
+				continue
 			}
 			if open {
 				p.Failf(c.Ref, r.At, "key pair %q is set and %s allows SSH (port 22) from %s", key.Val, g.Val, r.CIDR.Val)
@@ -283,11 +297,14 @@ func judgeSSH(p *control.Pass, c *model.Cluster) {
 			}
 		}
 		if sg.IngressComplete.IsUnknown() {
-			p.Unknownf(c.Ref, sg.IngressComplete.At, "key pair %q is set and some rules of %s cannot be read: %s", key.Val, g.Val, sg.IngressComplete.Why)
-			return
+			unknown(sg.IngressComplete.At, "key pair %q is set and some rules of %s cannot be read: %s", key.Val, g.Val, sg.IngressComplete.Why)
 		}
 	}
-	if len(missing) > 0 {
+	switch {
+	case unknownWhy != "":
+		p.Unknownf(c.Ref, unknownAt, "%s", unknownWhy)
+		return
+	case len(missing) > 0:
 		p.Unknownf(c.Ref, key.At, "key pair %q is set and master security group %s is not in the scanned inputs", key.Val, joinQuoted(missing))
 		return
 	}
