@@ -357,12 +357,14 @@ master and core/task groups) is not outside the group.`,
 			own[sg] = true
 		}
 		attachedGroups(p, func(sg *model.SecurityGroup, clusters string) {
+			// As for EMR203: a wide rule fails whatever else is unknown.
 			wide := false
+			var firstUnknown string
+			var unknownAt model.Loc
 			for _, r := range sg.Ingress {
 				why, unknown := wideRule(p, sg, r, own)
-				if unknown != "" {
-					p.Unknownf(sg.Ref, r.At, "a rule of %s (attached to %s) cannot be judged: %s", sg.Ref.ID, clusters, unknown)
-					return
+				if unknown != "" && firstUnknown == "" {
+					firstUnknown, unknownAt = unknown, r.At
 				}
 				if why != "" {
 					p.Failf(sg.Ref, r.At, "security group %s (attached to %s) allows %s", sg.Ref.ID, clusters, why)
@@ -371,6 +373,8 @@ master and core/task groups) is not outside the group.`,
 			}
 			switch {
 			case wide:
+			case firstUnknown != "":
+				p.Unknownf(sg.Ref, unknownAt, "a rule of %s (attached to %s) cannot be judged: %s", sg.Ref.ID, clusters, firstUnknown)
 			case sg.IngressComplete.IsUnknown():
 				p.Unknownf(sg.Ref, sg.IngressComplete.At.Or(sg.Ref.Loc), "some rules of %s (attached to %s) are unknown: %s", sg.Ref.ID, clusters, sg.IngressComplete.Why)
 			default:
