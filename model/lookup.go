@@ -61,34 +61,16 @@ func (e *Evidence) net() *netIndex {
 		for _, g := range e.SecurityGroups {
 			x.note(g.Ref)
 		}
-		for _, s := range e.Subnets {
-			x.note(s.Ref)
-		}
-		for _, t := range e.RouteTables {
-			x.note(t.Ref)
-		}
 		for _, v := range e.VPCs {
 			x.note(v.Ref)
-		}
-		for _, ep := range e.VPCEndpoints {
-			x.note(ep.Ref)
-		}
-		for _, b := range e.Buckets {
-			x.note(b.Ref)
-		}
-		for _, r := range e.Roles {
-			x.note(r.Ref)
-		}
-		for _, p := range e.InstanceProfiles {
-			x.note(p.Ref)
-		}
-		for _, v := range e.VPCs {
 			addKeys(x.vpcs, v, v.Ref, v.VPCID)
 		}
 		for _, s := range e.Subnets {
+			x.note(s.Ref)
 			addKeys(x.subnets, s, s.Ref, s.SubnetID)
 		}
 		for _, t := range e.RouteTables {
+			x.note(t.Ref)
 			addKeys(x.tables, t, t.Ref, t.RouteTableID)
 			for _, s := range t.Subnets {
 				if s.IsSet() {
@@ -100,20 +82,24 @@ func (e *Evidence) net() *netIndex {
 			}
 		}
 		for _, ep := range e.VPCEndpoints {
+			x.note(ep.Ref)
 			if ep.VPCID.IsSet() {
 				x.endpoints.add(ep.VPCID.Val, ep, ep.Ref.Loc.File)
 			}
 		}
 		for _, b := range e.Buckets {
+			x.note(b.Ref)
 			addKeys(x.buckets, b, b.Ref, b.Name)
 		}
 		for _, r := range e.Roles {
+			x.note(r.Ref)
 			addKeys(x.roles, r, r.Ref, r.Name)
 			if r.ARN.IsSet() && r.ARN.Val != r.Ref.ID {
 				x.roles.add(r.ARN.Val, r, r.Ref.Loc.File)
 			}
 		}
 		for _, p := range e.InstanceProfiles {
+			x.note(p.Ref)
 			addKeys(x.profiles, p, p.Ref, p.Name)
 		}
 		e.netOnce.idx = x

@@ -83,6 +83,14 @@ func (t *template) unknown(at model.Loc, format string, args ...any) *tree.Node 
 	return tree.UnknownNode(fmt.Sprintf(format, args...), at)
 }
 
+// invalid reports a malformed intrinsic at errAt and returns the Unknown
+// value, at at, that stands for it: the user sees the error once and the
+// controls that depend on the value say unknown with the same words.
+func (t *template) invalid(errAt, at model.Loc, format string, args ...any) *tree.Node {
+	t.errorf(errAt, format, args...)
+	return t.unknown(at, format, args...)
+}
+
 // resolve returns n with every intrinsic replaced by its value, an
 // Unknown node with the reason, or noValue. Nodes without intrinsics are
 // returned as they are, not copied.
@@ -146,8 +154,7 @@ func (t *template) call(fn string, arg *tree.Node, at model.Loc) *tree.Node {
 	case "Ref":
 		name, ok := arg.Str()
 		if !ok {
-			t.errorf(arg.At, "Ref takes a name, got a %s", arg.Kind)
-			return t.unknown(at, "Ref takes a name, got a %s", arg.Kind)
+			return t.invalid(arg.At, at, "Ref takes a name, got a %s", arg.Kind)
 		}
 		return t.ref(name, at)
 	case "Fn::GetAtt":
@@ -171,8 +178,7 @@ func (t *template) call(fn string, arg *tree.Node, at model.Loc) *tree.Node {
 		}
 		s, ok := t.text(v)
 		if !ok {
-			t.errorf(arg.At, "Fn::Base64 takes a string, got a %s", v.Kind)
-			return t.unknown(at, "Fn::Base64 takes a string, got a %s", v.Kind)
+			return t.invalid(arg.At, at, "Fn::Base64 takes a string, got a %s", v.Kind)
 		}
 		if !t.budget(len(s) * 4 / 3) {
 			return t.tooBig(at)
@@ -197,8 +203,7 @@ func (t *template) call(fn string, arg *tree.Node, at model.Loc) *tree.Node {
 		case tree.Array:
 			return &tree.Node{Kind: tree.Number, Text: strconv.Itoa(len(v.Items)), At: at}
 		}
-		t.errorf(arg.At, "Fn::Length takes a list, got a %s", v.Kind)
-		return t.unknown(at, "Fn::Length takes a list, got a %s", v.Kind)
+		return t.invalid(arg.At, at, "Fn::Length takes a list, got a %s", v.Kind)
 	case "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Condition":
 		c := t.evalCond(&tree.Node{Kind: tree.Object, Fields: []tree.Member{{Key: fn, KeyAt: at, Val: arg}}, At: at})
 		if !c.known {
@@ -242,8 +247,7 @@ func (t *template) ref(name string, at model.Loc) *tree.Node {
 	if r, ok := t.resources[name]; ok {
 		return t.resourceRef(r, at)
 	}
-	t.errorf(at, "Ref names %s, which is neither a parameter nor a resource of the template", name)
-	return t.unknown(at, "Ref names %s, which is neither a parameter nor a resource of the template", name)
+	return t.invalid(at, at, "Ref names %s, which is neither a parameter nor a resource of the template", name)
 }
 
 func listNode(s string, at model.Loc) *tree.Node {
@@ -283,8 +287,7 @@ func (t *template) param(name string, p *tree.Node, at model.Loc) *tree.Node {
 		case tree.Null:
 			val = ""
 		default:
-			t.errorf(d.At, "Default of parameter %s is a %s, want a string", name, d.Kind)
-			return t.unknown(at, "Default of parameter %s is a %s, want a string", name, d.Kind)
+			return t.invalid(d.At, at, "Default of parameter %s is a %s, want a string", name, d.Kind)
 		}
 	}
 	switch {
@@ -386,13 +389,11 @@ func (t *template) getAtt(arg *tree.Node, at model.Loc) *tree.Node {
 		}
 	}
 	if res == "" || attr == "" {
-		t.errorf(arg.At, "Fn::GetAtt takes [Resource, Attribute] or \"Resource.Attribute\"")
-		return t.unknown(at, "Fn::GetAtt takes [Resource, Attribute] or \"Resource.Attribute\"")
+		return t.invalid(arg.At, at, "Fn::GetAtt takes [Resource, Attribute] or \"Resource.Attribute\"")
 	}
 	r, ok := t.resources[res]
 	if !ok {
-		t.errorf(arg.At, "Fn::GetAtt names %s, which is not a resource of the template", res)
-		return t.unknown(at, "Fn::GetAtt names %s, which is not a resource of the template", res)
+		return t.invalid(arg.At, at, "Fn::GetAtt names %s, which is not a resource of the template", res)
 	}
 	if t.placeholders[anyRef] {
 		return &tree.Node{Kind: tree.String, Text: "${" + r.id + "." + attr + "}", At: at, Tag: refTag + r.id + "." + attr}
@@ -418,19 +419,16 @@ func (t *template) sub(arg *tree.Node, at model.Loc) *tree.Node {
 	var vars *tree.Node
 	if arg.Kind == tree.Array {
 		if len(arg.Items) != 2 {
-			t.errorf(arg.At, "Fn::Sub takes a string or [string, {variables}]")
-			return t.unknown(at, "Fn::Sub takes a string or [string, {variables}]")
+			return t.invalid(arg.At, at, "Fn::Sub takes a string or [string, {variables}]")
 		}
 		tmpl, vars = arg.Items[0], arg.Items[1]
 		if vars.Kind != tree.Object {
-			t.errorf(vars.At, "the variables of Fn::Sub are a %s, want an object", vars.Kind)
-			return t.unknown(at, "the variables of Fn::Sub are a %s, want an object", vars.Kind)
+			return t.invalid(vars.At, at, "the variables of Fn::Sub are a %s, want an object", vars.Kind)
 		}
 	}
 	s, ok := tmpl.Str()
 	if !ok {
-		t.errorf(tmpl.At, "Fn::Sub takes a string, got a %s", tmpl.Kind)
-		return t.unknown(at, "Fn::Sub takes a string, got a %s", tmpl.Kind)
+		return t.invalid(tmpl.At, at, "Fn::Sub takes a string, got a %s", tmpl.Kind)
 	}
 	out, why := t.expand(s, vars, tmpl.At, nil)
 	if why != "" {
@@ -525,8 +523,7 @@ func (t *template) join(arg *tree.Node, at model.Loc) *tree.Node {
 	}
 	delim, ok := t.text(t.resolve(items[0]))
 	if !ok {
-		t.errorf(items[0].At, "the delimiter of Fn::Join is not a string")
-		return t.unknown(at, "the delimiter of Fn::Join is not a string")
+		return t.invalid(items[0].At, at, "the delimiter of Fn::Join is not a string")
 	}
 	l := t.resolve(items[1])
 	switch l.Kind {
@@ -534,8 +531,7 @@ func (t *template) join(arg *tree.Node, at model.Loc) *tree.Node {
 		return t.unknown(at, "%s", l.Text)
 	case tree.Array:
 	default:
-		t.errorf(items[1].At, "Fn::Join joins a list, got a %s", l.Kind)
-		return t.unknown(at, "Fn::Join joins a list, got a %s", l.Kind)
+		return t.invalid(items[1].At, at, "Fn::Join joins a list, got a %s", l.Kind)
 	}
 	parts := make([]string, 0, len(l.Items))
 	for _, it := range l.Items {
@@ -544,8 +540,7 @@ func (t *template) join(arg *tree.Node, at model.Loc) *tree.Node {
 		}
 		s, ok := t.text(it)
 		if !ok {
-			t.errorf(it.At, "Fn::Join item is a %s, want a string", it.Kind)
-			return t.unknown(at, "Fn::Join item is a %s, want a string", it.Kind)
+			return t.invalid(it.At, at, "Fn::Join item is a %s, want a string", it.Kind)
 		}
 		parts = append(parts, s)
 	}
@@ -570,8 +565,7 @@ func (t *template) selectFn(arg *tree.Node, at model.Loc) *tree.Node {
 	}
 	i, ok := idx.Int()
 	if !ok {
-		t.errorf(items[0].At, "the index of Fn::Select is not a number")
-		return t.unknown(at, "the index of Fn::Select is not a number")
+		return t.invalid(items[0].At, at, "the index of Fn::Select is not a number")
 	}
 	l := t.resolve(items[1])
 	switch l.Kind {
@@ -579,8 +573,7 @@ func (t *template) selectFn(arg *tree.Node, at model.Loc) *tree.Node {
 		return t.unknown(at, "%s", l.Text)
 	case tree.Array:
 	default:
-		t.errorf(items[1].At, "Fn::Select picks from a list, got a %s", l.Kind)
-		return t.unknown(at, "Fn::Select picks from a list, got a %s", l.Kind)
+		return t.invalid(items[1].At, at, "Fn::Select picks from a list, got a %s", l.Kind)
 	}
 	if i < 0 || i >= len(l.Items) {
 		t.errorf(items[0].At, "Fn::Select index %d is out of range (the list has %d items)", i, len(l.Items))
@@ -613,8 +606,7 @@ func (t *template) split(arg *tree.Node, at model.Loc) *tree.Node {
 	}
 	s, ok2 := t.text(src)
 	if !ok1 || !ok2 || delim == "" {
-		t.errorf(arg.At, "Fn::Split takes [delimiter, string]")
-		return t.unknown(at, "Fn::Split takes [delimiter, string]")
+		return t.invalid(arg.At, at, "Fn::Split takes [delimiter, string]")
 	}
 	n := &tree.Node{Kind: tree.Array, At: at}
 	for _, part := range strings.Split(s, delim) {
@@ -630,8 +622,7 @@ func (t *template) ifFn(arg *tree.Node, at model.Loc) *tree.Node {
 	}
 	name, ok := items[0].Str()
 	if !ok {
-		t.errorf(items[0].At, "Fn::If names a condition, got a %s", items[0].Kind)
-		return t.unknown(at, "Fn::If names a condition, got a %s", items[0].Kind)
+		return t.invalid(items[0].At, at, "Fn::If names a condition, got a %s", items[0].Kind)
 	}
 	c := t.condition(name, items[0].At)
 	if c.known {
@@ -662,8 +653,7 @@ func (t *template) findInMap(arg *tree.Node, at model.Loc) *tree.Node {
 		}
 		s, ok := t.text(v)
 		if !ok {
-			t.errorf(items[i].At, "Fn::FindInMap key is a %s, want a string", v.Kind)
-			return t.unknown(at, "Fn::FindInMap key is a %s, want a string", v.Kind)
+			return t.invalid(items[i].At, at, "Fn::FindInMap key is a %s, want a string", v.Kind)
 		}
 		keys[i] = s
 	}
@@ -674,8 +664,7 @@ func (t *template) findInMap(arg *tree.Node, at model.Loc) *tree.Node {
 				return t.resolve(d)
 			}
 		}
-		t.errorf(at, "Fn::FindInMap: Mappings has no %s → %s → %s", keys[0], keys[1], keys[2])
-		return t.unknown(at, "Fn::FindInMap: Mappings has no %s → %s → %s", keys[0], keys[1], keys[2])
+		return t.invalid(at, at, "Fn::FindInMap: Mappings has no %s → %s → %s", keys[0], keys[1], keys[2])
 	}
 	return relocate(t.resolve(v), at)
 }
