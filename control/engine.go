@@ -1,7 +1,6 @@
 package control
 
 import (
-	"cmp"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -43,7 +42,7 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 	// under sync.Once), so they run in parallel; parts keep their order.
 	// Small evidence (one launch event) runs on this goroutine: there,
 	// starting workers costs more than it saves, and shows in latency.
-	parts := make([][]Result, len(jobs))
+	parts := make([][]*Result, len(jobs))
 	workers := runtime.GOMAXPROCS(0)
 	if len(ev.Clusters)+len(ev.SecurityConfigurations)+len(ev.SecurityGroups)+len(ev.RBACBindings) < 64 {
 		workers = 1
@@ -53,7 +52,7 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 	for range min(workers, len(jobs)) {
 		wg.Go(func() {
 			for i := range next {
-				parts[i] = run(jobs[i].c, jobs[i].view, jobs[i].kinds, cfg)
+				parts[i] = run(jobs[i].c, jobs[i].view, jobs[i].kinds, cfg).sorted()
 			}
 		})
 	}
@@ -62,18 +61,11 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 	}
 	close(next)
 	wg.Wait()
-	total := 0
-	for _, rs := range parts {
-		total += len(rs)
-	}
-	// One allocation for all results: they are large, and growing one
-	// slice by appending copied them over and over on big corpora.
-	out := make([]Result, 0, total)
-	for _, rs := range parts {
-		out = append(out, rs...)
-	}
-	SortResults(out)
-	return out
+	// The evidence is not needed to merge: results carry copies of what
+	// they show. Dropping the views lets a caller that keeps no reference
+	// of its own have it collected while the merged slice is allocated.
+	jobs, views = nil, nil
+	return merge(parts, workers)
 }
 
 // kindOf maps a resource's origin to the source kind controls declare.
@@ -87,13 +79,14 @@ func kindOf(o model.Origin) SourceKind {
 	return IaC
 }
 
-func run(c *Control, ev *model.Evidence, source SourceKind, cfg Config) (results []Result) {
-	results = make([]Result, 0, len(ev.Clusters))
-	p := &Pass{Control: c, Evidence: ev, Source: source, Config: cfg,
-		report: func(r Result) { results = append(results, r) }}
+func run(c *Control, ev *model.Evidence, source SourceKind, cfg Config) (results *collector) {
+	results = &collector{}
+	p := &Pass{Control: c, Evidence: ev, Source: source, Config: cfg, report: results.add}
 	defer func() {
 		if v := recover(); v != nil {
-			results = append(results, panicked(c, ev, results, v)...)
+			for _, r := range panicked(c, ev, results.all(), v) {
+				results.add(r)
+			}
 		}
 	}()
 	c.Run(p)
@@ -129,30 +122,7 @@ func panicked(c *Control, ev *model.Evidence, done []Result, v any) []Result {
 }
 
 // SortResults orders results by file, line, control ID, resource ID,
-// column, verdict and message: a total order, so the unstable (and much
-// faster) sort still gives one order for one input. Comparisons return
-// early: cmp.Or would compute every key of every pair.
+// column, verdict and message, as Evaluate returns them.
 func SortResults(rs []Result) {
-	slices.SortFunc(rs, func(a, b Result) int {
-		la, lb := a.Location(), b.Location()
-		if c := strings.Compare(la.File, lb.File); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(la.Line, lb.Line); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Control.ID, b.Control.ID); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Resource.ID, b.Resource.ID); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(la.Col, lb.Col); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.Verdict, b.Verdict); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Message, b.Message)
-	})
+	slices.SortFunc(rs, func(a, b Result) int { return compareResults(&a, &b) })
 }

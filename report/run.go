@@ -1,10 +1,8 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
 	"io"
-	"slices"
 	"sort"
 	"time"
 
@@ -90,22 +88,20 @@ func Summarize(r *Run) Summary {
 	return s
 }
 
-// Failing returns the failing results at or above min that no suppression
-// covers, most severe first: what decides the exit code.
-func Failing(rs []control.Result, min control.Severity) []control.Result {
-	var out []control.Result
-	for _, r := range rs {
-		if r.Verdict == control.Failed && r.Control.Severity >= min && r.Suppressed == nil {
-			out = append(out, r)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b control.Result) int { return cmp.Compare(b.Control.Severity, a.Control.Severity) })
-	return out
-}
-
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// AnyFailing reports whether a result fails at or above min with no
+// suppression covering it: what decides the exit code.
+func AnyFailing(rs []control.Result, min control.Severity) bool {
+	for i := range rs {
+		if r := &rs[i]; r.Verdict == control.Failed && r.Control.Severity >= min && r.Suppressed == nil {
+			return true
+		}
+	}
+	return false
 }

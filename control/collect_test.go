@@ -1,0 +1,55 @@
+package control
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/emrguard/emrguard/model"
+)
+
+// Ensure the chunked collectors and the parallel merge give exactly the
+// order of one sort over all results, whatever the number of workers,
+// runs and ties (equal files and lines across controls).
+func TestMergeOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	ctls := []*Control{{ID: "EMR101"}, {ID: "EMR102"}, {ID: "EMR203"}, {ID: "EKS101"}}
+	for _, n := range []int{0, 1, 7, 500, 5000, 20000} {
+		var cols []*collector
+		var all []Result
+		for _, c := range ctls {
+			col := &collector{}
+			for range n / len(ctls) {
+				r := Result{Control: c, Verdict: Verdict(rng.IntN(4)),
+					Resource: model.Ref{ID: fmt.Sprint("r", rng.IntN(50)), Loc: model.Loc{File: fmt.Sprint("f", rng.IntN(30)), Line: 1 + rng.IntN(40)}},
+					Message:  fmt.Sprint("m", rng.IntN(3))}
+				if rng.IntN(2) == 0 {
+					r.At = model.Loc{File: fmt.Sprint("f", rng.IntN(30)), Line: 1 + rng.IntN(40), Col: rng.IntN(5)}
+				}
+				col.add(r)
+				all = append(all, r)
+			}
+			cols = append(cols, col)
+		}
+		SortResults(all)
+		for _, workers := range []int{1, 2, 3, 8} {
+			runs := make([][]*Result, len(cols))
+			for i, c := range cols {
+				runs[i] = c.sorted()
+			}
+			got := merge(runs, workers)
+			if len(got) != len(all) {
+				t.Fatalf("n=%d workers=%d: %d results, want %d", n, workers, len(got), len(all))
+			}
+			for i := range got {
+				if compareResults(&got[i], &all[i]) != 0 {
+					t.Fatalf("n=%d workers=%d: result %d is %v, want %v", n, workers, i, got[i], all[i])
+				}
+			}
+			if !slices.IsSortedFunc(got, func(a, b Result) int { return compareResults(&a, &b) }) {
+				t.Fatalf("n=%d workers=%d: not sorted", n, workers)
+			}
+		}
+	}
+}
