@@ -1,8 +1,14 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
+
+	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/model"
 )
 
 // Ensure the hand-written result encoder writes exactly what
@@ -39,4 +45,32 @@ func FuzzAppendString(f *testing.F) {
 			t.Fatalf("%q:\n got %s\nwant %s", s, got, want)
 		}
 	})
+}
+
+// Ensure results encoded in parallel blocks come out whole and in order:
+// the bytes equal those of encoding every result in turn, for counts
+// around the block size.
+func TestWriteResultsInOrder(t *testing.T) {
+	ctl := &control.Control{ID: "EMR102", Severity: control.High, BestPractice: "BP 3.1"}
+	for _, n := range []int{0, 1, blockSize, blockSize + 1, 5*blockSize + 17} {
+		rs := make([]control.Result, n)
+		var want []byte
+		for i := range rs {
+			rs[i] = control.Result{Control: ctl, Verdict: control.Verdict(i % 4), Message: fmt.Sprint("result ", i),
+				Resource: model.Ref{Kind: "AWS::EMR::Cluster", ID: fmt.Sprint("C", i)}, At: model.Loc{File: "t.yaml", Line: i + 1}}
+			if i > 0 {
+				want = append(want, ',')
+			}
+			want = append(want, "\n    "...)
+			j := toJSON(rs[i])
+			want = appendResult(want, &j)
+		}
+		var out bytes.Buffer
+		bw := bufio.NewWriter(&out)
+		writeResults(bw, rs)
+		bw.Flush()
+		if !bytes.Equal(out.Bytes(), want) {
+			t.Errorf("%d results: %d bytes differ from the %d of encoding in turn", n, out.Len(), len(want))
+		}
+	}
 }
