@@ -19,7 +19,7 @@ func TestMergeOrder(t *testing.T) {
 		var cols []*collector
 		var all []Result
 		for _, c := range ctls {
-			col := &collector{}
+			col := &collector{refs: &refs{m: map[model.Ref]*model.Ref{}}}
 			for range n / len(ctls) {
 				r := Result{Control: c, Verdict: Verdict(rng.IntN(4)),
 					Resource: model.Ref{ID: fmt.Sprint("r", rng.IntN(50)), Loc: model.Loc{File: fmt.Sprint("f", rng.IntN(30)), Line: 1 + rng.IntN(40)}},
@@ -34,7 +34,7 @@ func TestMergeOrder(t *testing.T) {
 		}
 		SortResults(all)
 		for _, workers := range []int{1, 2, 3, 8} {
-			runs := make([][]*Result, len(cols))
+			runs := make([][]*record, len(cols))
 			for i, c := range cols {
 				runs[i] = c.sorted()
 			}

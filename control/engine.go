@@ -42,7 +42,8 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 	// under sync.Once), so they run in parallel; parts keep their order.
 	// Small evidence (one launch event) runs on this goroutine: there,
 	// starting workers costs more than it saves, and shows in latency.
-	parts := make([][]*Result, len(jobs))
+	parts := make([][]*record, len(jobs))
+	shared := &refs{m: map[model.Ref]*model.Ref{}}
 	workers := runtime.GOMAXPROCS(0)
 	if len(ev.Clusters)+len(ev.SecurityConfigurations)+len(ev.SecurityGroups)+len(ev.RBACBindings) < 64 {
 		workers = 1
@@ -52,7 +53,7 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 	for range min(workers, len(jobs)) {
 		wg.Go(func() {
 			for i := range next {
-				parts[i] = run(jobs[i].c, jobs[i].view, jobs[i].kinds, cfg).sorted()
+				parts[i] = run(jobs[i].c, jobs[i].view, jobs[i].kinds, cfg, shared).sorted()
 			}
 		})
 	}
@@ -79,8 +80,8 @@ func kindOf(o model.Origin) SourceKind {
 	return IaC
 }
 
-func run(c *Control, ev *model.Evidence, source SourceKind, cfg Config) (results *collector) {
-	results = &collector{}
+func run(c *Control, ev *model.Evidence, source SourceKind, cfg Config, shared *refs) (results *collector) {
+	results = &collector{refs: shared}
 	p := &Pass{Control: c, Evidence: ev, Source: source, Config: cfg, report: results.add}
 	defer func() {
 		if v := recover(); v != nil {
