@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/controls"
+	"github.com/emrguard/emrguard/internal/memlimit"
 	"github.com/emrguard/emrguard/release"
 	"github.com/emrguard/emrguard/report"
 	"github.com/emrguard/emrguard/scan"
@@ -147,6 +149,9 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 			return 0, usagef("--cfn-params: %v", err)
 		}
 	}
+	// A corpus's evidence and results stay in memory to the end: keep the
+	// heap near 256 MiB, or 1.5× the live data beyond (GOMEMLIMIT wins).
+	defer memlimit.Start(memlimit.Floor, 100*time.Millisecond)()
 	prog := startProgress(e.stderr, isTerminal(e.stderr))
 	defer prog.Stop()
 	prog.Stage("scanning " + strings.Join(paths, " "))
