@@ -39,32 +39,40 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 		jobs = append(jobs, job{c, view, kinds})
 	}
 	// Controls are pure functions of the evidence (whose indexes are built
-	// under sync.Once), so they run in parallel; parts keep their order.
-	// Small evidence (one launch event) runs on this goroutine: there,
-	// starting workers costs more than it saves, and shows in latency.
+	// under sync.Once), so they run in parallel, each sorting its own
+	// results. Small evidence (one launch event) runs on this goroutine:
+	// there, starting workers costs more than it saves, and shows in
+	// latency.
 	parts := make([][]*record, len(jobs))
 	shared := &refs{m: map[model.Ref]*model.Ref{}}
+	one := func(i int) { parts[i] = run(jobs[i].c, jobs[i].view, jobs[i].kinds, cfg, shared).sorted() }
 	workers := runtime.GOMAXPROCS(0)
 	if len(ev.Clusters)+len(ev.SecurityConfigurations)+len(ev.SecurityGroups)+len(ev.RBACBindings) < 64 {
 		workers = 1
 	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, len(jobs)) {
-		wg.Go(func() {
-			for i := range next {
-				parts[i] = run(jobs[i].c, jobs[i].view, jobs[i].kinds, cfg, shared).sorted()
-			}
-		})
+	if workers == 1 {
+		for i := range jobs {
+			one(i)
+		}
+	} else {
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range min(workers, len(jobs)) {
+			wg.Go(func() {
+				for i := range next {
+					one(i)
+				}
+			})
+		}
+		for i := range jobs {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
 	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 	// The evidence is not needed to merge: results carry copies of what
-	// they show. Dropping the views lets a caller that keeps no reference
-	// of its own have it collected while the merged slice is allocated.
+	// they show. Dropping the views lets it be collected when the caller
+	// keeps no reference of its own.
 	jobs, views = nil, nil
 	total := 0
 	for _, p := range parts {
