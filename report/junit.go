@@ -1,9 +1,11 @@
 package report
 
 import (
+	"bufio"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/emrguard/emrguard/control"
@@ -54,36 +56,27 @@ type (
 	}
 )
 
-// JUnit writes r as JUnit XML.
+// JUnit writes r as JUnit XML. Suites and their counts are written first
+// and each case is encoded as it is built, so memory stays flat whatever
+// the number of results (the document as one value of a 10,000-template
+// run took 320 MiB); the bytes are those of encoding junitSuites as one
+// value (TestJUnitStreamMatches).
 func JUnit(w io.Writer, r *Run) error {
-	out := junitSuites{Name: r.Tool.Name}
-	byID := map[string]int{}
-	for _, c := range usedControls(r.Results) {
-		byID[c.ID] = len(out.Suites)
-		out.Suites = append(out.Suites, junitSuite{Name: c.ID + " " + c.Title})
-	}
 	ts := ""
 	if !r.Time.IsZero() {
 		ts = r.Time.UTC().Format("2006-01-02T15:04:05")
 	}
-	for _, res := range r.Results {
-		s := &out.Suites[byID[res.Control.ID]]
-		s.Timestamp = ts
-		loc := res.Location()
-		tc := junitCase{Name: res.Resource.String(), Classname: res.Control.ID, File: loc.File, Line: loc.Line,
-			SystemOut: fmt.Sprintf("%s: %s: %s", res.Verdict, where(res), res.Message)}
-		switch {
-		case res.Verdict == control.Passed:
-		case res.Suppressed != nil:
-			tc.Skipped = &junitSkipped{Message: fmt.Sprintf("%s: %s", res.Verdict, suppressionText(res.Suppressed))}
-		case res.Verdict == control.Failed:
-			tc.Failure = &junitProblem{Message: res.Message, Type: res.Control.Severity.String(),
-				Text: fmt.Sprintf("%s: %s\n\nRemediation: %s\n%s", where(res), res.Message, remediationText(res.Control), res.Control.URL)}
-		default:
-			tc.Skipped = &junitSkipped{Message: fmt.Sprintf("%s: %s", res.Verdict, res.Message)}
-		}
-		s.add(tc)
+	ctls := usedControls(r.Results)
+	byID := map[string]int{}
+	suites := make([]junitSuite, len(ctls), len(ctls)+1)
+	for i, c := range ctls {
+		byID[c.ID] = i
+		suites[i] = junitSuite{Name: c.ID + " " + c.Title, Timestamp: ts}
 	}
+	for i := range r.Results {
+		suites[byID[r.Results[i].Control.ID]].count(junitCaseOf(&r.Results[i], false))
+	}
+	var inputs []junitCase
 	if len(r.Errors) > 0 {
 		s := junitSuite{Name: r.Tool.Name + " inputs", Timestamp: ts}
 		for _, d := range r.Errors {
@@ -91,30 +84,103 @@ func JUnit(w io.Writer, r *Run) error {
 			if d.Call != "" {
 				name = d.Call
 			}
-			s.add(junitCase{Name: name, Classname: "input", File: d.At.File, Line: d.At.Line,
-				Error: &junitProblem{Message: d.Msg, Type: "input", Text: d.Error()}})
+			tc := junitCase{Name: name, Classname: "input", File: d.At.File, Line: d.At.Line,
+				Error: &junitProblem{Message: d.Msg, Type: "input", Text: d.Error()}}
+			s.count(tc)
+			inputs = append(inputs, tc)
 		}
-		out.Suites = append(out.Suites, s)
+		suites = append(suites, s)
 	}
-	for _, s := range out.Suites {
-		out.Tests += s.Tests
-		out.Failures += s.Failures
-		out.Errors += s.Errors
-		out.Skipped += s.Skipped
+	top := junitSuites{Name: r.Tool.Name}
+	for _, s := range suites {
+		top.Tests += s.Tests
+		top.Failures += s.Failures
+		top.Errors += s.Errors
+		top.Skipped += s.Skipped
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(xml.Header)
+	enc := xml.NewEncoder(bw)
 	enc.Indent("", "  ")
-	if err := enc.Encode(out); err != nil {
+	attrs := func(kv ...string) []xml.Attr {
+		var out []xml.Attr
+		for i := 0; i+1 < len(kv); i += 2 {
+			out = append(out, xml.Attr{Name: xml.Name{Local: kv[i]}, Value: kv[i+1]})
+		}
+		return out
+	}
+	counts := func(name string, tests, failures, errors, skipped int) []xml.Attr {
+		return attrs("name", name, "tests", strconv.Itoa(tests), "failures", strconv.Itoa(failures), "errors", strconv.Itoa(errors), "skipped", strconv.Itoa(skipped))
+	}
+	root := xml.StartElement{Name: xml.Name{Local: "testsuites"}, Attr: counts(top.Name, top.Tests, top.Failures, top.Errors, top.Skipped)}
+	if err := enc.EncodeToken(root); err != nil {
 		return err
 	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	caseElem := xml.StartElement{Name: xml.Name{Local: "testcase"}}
+	for i, s := range suites {
+		start := xml.StartElement{Name: xml.Name{Local: "testsuite"}, Attr: counts(s.Name, s.Tests, s.Failures, s.Errors, s.Skipped)}
+		if s.Timestamp != "" {
+			start.Attr = append(start.Attr, attrs("timestamp", s.Timestamp)...)
+		}
+		if err := enc.EncodeToken(start); err != nil {
+			return err
+		}
+		if i < len(ctls) {
+			for j := range r.Results {
+				if r.Results[j].Control.ID == ctls[i].ID {
+					if err := enc.EncodeElement(junitCaseOf(&r.Results[j], true), caseElem); err != nil {
+						return err
+					}
+				}
+			}
+		} else {
+			for _, tc := range inputs {
+				if err := enc.EncodeElement(tc, caseElem); err != nil {
+					return err
+				}
+			}
+		}
+		if err := enc.EncodeToken(start.End()); err != nil {
+			return err
+		}
+	}
+	if err := enc.EncodeToken(root.End()); err != nil {
+		return err
+	}
+	if err := enc.Flush(); err != nil {
+		return err
+	}
+	bw.WriteString("\n")
+	return bw.Flush()
 }
 
-func (s *junitSuite) add(tc junitCase) {
+// junitCaseOf builds the case of one result; without text it leaves out
+// what only the document needs (the failure text and output), enough to
+// count the case.
+func junitCaseOf(res *control.Result, text bool) junitCase {
+	tc := junitCase{Name: res.Resource.String(), Classname: res.Control.ID}
+	if text {
+		loc := res.Location()
+		tc.File, tc.Line = loc.File, loc.Line
+		tc.SystemOut = strings.TrimSpace(fmt.Sprintf("%s: %s: %s", res.Verdict, where(*res), res.Message))
+	}
+	switch {
+	case res.Verdict == control.Passed:
+	case res.Suppressed != nil:
+		tc.Skipped = &junitSkipped{Message: fmt.Sprintf("%s: %s", res.Verdict, suppressionText(res.Suppressed))}
+	case res.Verdict == control.Failed:
+		tc.Failure = &junitProblem{Message: res.Message, Type: res.Control.Severity.String()}
+		if text {
+			tc.Failure.Text = fmt.Sprintf("%s: %s\n\nRemediation: %s\n%s", where(*res), res.Message, remediationText(res.Control), res.Control.URL)
+		}
+	default:
+		tc.Skipped = &junitSkipped{Message: fmt.Sprintf("%s: %s", res.Verdict, res.Message)}
+	}
+	return tc
+}
+
+// count adds a case to the suite's counts.
+func (s *junitSuite) count(tc junitCase) {
 	s.Tests++
 	switch {
 	case tc.Failure != nil:
@@ -124,6 +190,4 @@ func (s *junitSuite) add(tc junitCase) {
 	case tc.Skipped != nil:
 		s.Skipped++
 	}
-	tc.SystemOut = strings.TrimSpace(tc.SystemOut)
-	s.Cases = append(s.Cases, tc)
 }

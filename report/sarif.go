@@ -1,7 +1,9 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -147,41 +149,84 @@ func securitySeverity(s control.Severity) string {
 	return [...]string{"0.0", "2.0", "5.5", "8.0", "9.5"}[min(int(s), 4)]
 }
 
-// SARIF writes a SARIF 2.1.0 log of r.
+// SARIF writes a SARIF 2.1.0 log of r. The log is written piece by piece
+// with the results encoded one at a time, so memory stays flat whatever
+// their number (the whole log of a 10,000-template run as one value took
+// 500 MiB); the bytes are those of encoding the log as one value with
+// two-space indentation (TestSARIFStreamMatches).
 func SARIF(w io.Writer, r *Run) error {
-	var reported []control.Result
-	for _, res := range r.Results {
-		if res.Verdict == control.Failed || res.Verdict == control.Unknown {
-			reported = append(reported, res)
+	reported := func(res *control.Result) bool {
+		return res.Verdict == control.Failed || res.Verdict == control.Unknown
+	}
+	seen := map[string]*control.Control{}
+	var ids []string
+	for i := range r.Results {
+		if c := r.Results[i].Control; reported(&r.Results[i]) && seen[c.ID] == nil {
+			seen[c.ID] = c
+			ids = append(ids, c.ID)
 		}
 	}
-	rules := usedControls(reported)
+	sortStrings(ids)
 	index := map[string]int{}
-	run := sarifRun{
-		Tool:        sarifTool{Driver: sarifDriver{Name: r.Tool.Name, Version: r.Tool.Version, InformationURI: "https://github.com/emrguard/emrguard", Rules: []sarifRule{}}},
-		Invocations: []sarifInvocation{{ExecutionSuccessful: len(r.Errors) == 0}},
-		Results:     []sarifResult{},
-		Properties:  map[string]any{"summary": Summarize(r)},
+	tool := sarifTool{Driver: sarifDriver{Name: r.Tool.Name, Version: r.Tool.Version, InformationURI: "https://github.com/emrguard/emrguard", Rules: []sarifRule{}}}
+	for i, id := range ids {
+		index[id] = i
+		tool.Driver.Rules = append(tool.Driver.Rules, sarifRuleOf(seen[id]))
 	}
+	inv := []sarifInvocation{{ExecutionSuccessful: len(r.Errors) == 0}}
 	if !r.Time.IsZero() {
-		run.Invocations[0].EndTimeUTC = r.Time.UTC().Format("2006-01-02T15:04:05Z")
-	}
-	for i, c := range rules {
-		index[c.ID] = i
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c))
-	}
-	for _, res := range reported {
-		run.Results = append(run.Results, sarifResultOf(res, index[res.Control.ID]))
+		inv[0].EndTimeUTC = r.Time.UTC().Format("2006-01-02T15:04:05Z")
 	}
 	for _, d := range r.Errors {
-		run.Invocations[0].Notifications = append(run.Invocations[0].Notifications, sarifNote("error", d))
+		inv[0].Notifications = append(inv[0].Notifications, sarifNote("error", d))
 	}
 	for _, d := range r.Warnings {
-		run.Invocations[0].Notifications = append(run.Invocations[0].Notifications, sarifNote("warning", d))
+		inv[0].Notifications = append(inv[0].Notifications, sarifNote("warning", d))
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{run}})
+	bw := bufio.NewWriterSize(w, 64<<10)
+	member := func(key string, v any, indent string) error {
+		b, err := json.MarshalIndent(v, indent, "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(bw, "%s%q: %s", indent, key, b)
+		return nil
+	}
+	fmt.Fprintf(bw, "{\n  \"$schema\": %q,\n  \"version\": \"2.1.0\",\n  \"runs\": [\n    {\n", sarifSchema)
+	if err := member("tool", tool, "      "); err != nil {
+		return err
+	}
+	bw.WriteString(",\n")
+	if err := member("invocations", inv, "      "); err != nil {
+		return err
+	}
+	bw.WriteString(",\n      \"results\": [")
+	n := 0
+	for i := range r.Results {
+		res := &r.Results[i]
+		if !reported(res) {
+			continue
+		}
+		b, err := json.MarshalIndent(sarifResultOf(*res, index[res.Control.ID]), "        ", "  ")
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n        ")
+		bw.Write(b)
+		n++
+	}
+	if n > 0 {
+		bw.WriteString("\n      ")
+	}
+	bw.WriteString("],\n")
+	if err := member("properties", map[string]any{"summary": Summarize(r)}, "      "); err != nil {
+		return err
+	}
+	bw.WriteString("\n    }\n  ]\n}\n")
+	return bw.Flush()
 }
 
 func sarifRuleOf(c *control.Control) sarifRule {

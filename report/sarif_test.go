@@ -130,3 +130,62 @@ func TestSARIFContent(t *testing.T) {
 		t.Logf("%s → %s", s, sarifLevel(s))
 	}
 }
+
+// Ensure the streamed log is byte for byte the log encoded as one value
+// (sarifLog, as the writer built it before streaming), for the fixture,
+// an empty run and a run with only passes.
+func TestSARIFStreamMatches(t *testing.T) {
+	passes := fixture()
+	passes.Errors, passes.Warnings = nil, nil
+	var kept []control.Result
+	for _, r := range passes.Results {
+		if r.Verdict == control.Passed {
+			kept = append(kept, r)
+		}
+	}
+	passes.Results = kept
+	for name, r := range map[string]*Run{"fixture": fixture(), "empty": {Tool: Tool{Name: "emrguard", Version: "dev"}}, "passes": passes} {
+		var got bytes.Buffer
+		if err := SARIF(&got, r); err != nil {
+			t.Fatal(err)
+		}
+		var reported []control.Result
+		for _, res := range r.Results {
+			if res.Verdict == control.Failed || res.Verdict == control.Unknown {
+				reported = append(reported, res)
+			}
+		}
+		run := sarifRun{
+			Tool:        sarifTool{Driver: sarifDriver{Name: r.Tool.Name, Version: r.Tool.Version, InformationURI: "https://github.com/emrguard/emrguard", Rules: []sarifRule{}}},
+			Invocations: []sarifInvocation{{ExecutionSuccessful: len(r.Errors) == 0}},
+			Results:     []sarifResult{},
+			Properties:  map[string]any{"summary": Summarize(r)},
+		}
+		if !r.Time.IsZero() {
+			run.Invocations[0].EndTimeUTC = r.Time.UTC().Format("2006-01-02T15:04:05Z")
+		}
+		index := map[string]int{}
+		for i, c := range usedControls(reported) {
+			index[c.ID] = i
+			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c))
+		}
+		for _, res := range reported {
+			run.Results = append(run.Results, sarifResultOf(res, index[res.Control.ID]))
+		}
+		for _, d := range r.Errors {
+			run.Invocations[0].Notifications = append(run.Invocations[0].Notifications, sarifNote("error", d))
+		}
+		for _, d := range r.Warnings {
+			run.Invocations[0].Notifications = append(run.Invocations[0].Notifications, sarifNote("warning", d))
+		}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{run}}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%s: streamed log differs from the log as one value:\n got %s\nwant %s", name, got.String(), want.String())
+		}
+	}
+}
