@@ -62,9 +62,12 @@ type collector struct {
 
 func (c *collector) add(r Result) {
 	if k := len(c.chunks); k == 0 || len(c.chunks[k-1]) == cap(c.chunks[k-1]) {
+		// Chunks double from 2 records: most controls judge a resource or
+		// two of a launch event, where a large first chunk was most of the
+		// allocation.
 		size := chunkSize
-		if k == 0 {
-			size = 16 // most controls judge few resources of small inputs
+		if k < 7 {
+			size = 2 << k
 		}
 		c.chunks = append(c.chunks, make([]record, 0, size))
 	}
@@ -86,6 +89,9 @@ func (c *collector) all() []Result {
 
 // sorted returns pointers to the records in the order of compareResults.
 func (c *collector) sorted() []*record {
+	if c.n == 0 {
+		return nil
+	}
 	ps := make([]*record, 0, c.n)
 	for i := range c.chunks {
 		for j := range c.chunks[i] {
@@ -117,8 +123,9 @@ func merge(sortedRuns [][]*record, workers int) []Result {
 	if total == 0 {
 		return out
 	}
-	if total < 4096 {
-		workers = 1
+	if total < 4096 || workers == 1 {
+		mergeInto(out, runs)
+		return out
 	}
 	// cuts[k][i] is where part k begins in run i.
 	cuts := make([][]int, workers+1)

@@ -45,7 +45,12 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 	// latency.
 	parts := make([][]*record, len(jobs))
 	shared := &refs{m: map[model.Ref]*model.Ref{}}
-	one := func(i int) { parts[i] = run(jobs[i].c, jobs[i].view, jobs[i].kinds, cfg, shared).sorted() }
+	cols := make([]collector, len(jobs)) // one allocation for all
+	one := func(i int) {
+		cols[i].refs = shared
+		run(jobs[i].c, jobs[i].view, jobs[i].kinds, cfg, &cols[i])
+		parts[i] = cols[i].sorted()
+	}
 	workers := runtime.GOMAXPROCS(0)
 	if len(ev.Clusters)+len(ev.SecurityConfigurations)+len(ev.SecurityGroups)+len(ev.RBACBindings) < 64 {
 		workers = 1
@@ -103,8 +108,8 @@ func kindOf(o model.Origin) SourceKind {
 	return IaC
 }
 
-func run(c *Control, ev *model.Evidence, source SourceKind, cfg Config, shared *refs) (results *collector) {
-	results = &collector{refs: shared}
+// run lets one control judge ev, its results going to results.
+func run(c *Control, ev *model.Evidence, source SourceKind, cfg Config, results *collector) {
 	p := &Pass{Control: c, Evidence: ev, Source: source, Config: cfg, report: results.add}
 	defer func() {
 		if v := recover(); v != nil {
@@ -114,7 +119,6 @@ func run(c *Control, ev *model.Evidence, source SourceKind, cfg Config, shared *
 		}
 	}()
 	c.Run(p)
-	return results
 }
 
 // panicked returns an Unknown result for each cluster and security
