@@ -101,6 +101,19 @@ var fastCases = []string{
 	"a:\n  [x]\n",
 	"-\n  a: b\n- c\n",
 	"a:\n\n\n  b: 1\n\n",
+	"a: !Sub\n  - 'x${y}'\n  - {y: !Ref z}\n",
+	"a: !Join ['', [\n    'arn:aws:s3:::', !Ref B,\n    /*]]\n",
+	"a: !If # why\n  - c\n  - d\n",
+	"a: |+\n  x\n\n",
+	"a: >\n  one\n    more indented\n  back\n\n  para\n",
+	"a: >-\n\n  lead\n",
+	"s: |\n  line: with colon\n  - dash\n  # hash\n",
+	"\"a\\tb\": 1\n'c''d': 2\n",
+	"- !Ref a\n- !GetAtt [x, y]\n- !Sub 'p'\n",
+	"apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n    image: b\n    ports:\n    - containerPort: 80\n---\napiVersion: v1\nkind: Service\n",
+	"a: 'x' # c\nb: \"y\"   \nc: []\nd: {}\n",
+	"Conditions:\n  IsProd: !Equals [!Ref Env, prod]\n  NotProd: !Not [!Condition IsProd]\n",
+	"Value: !GetAtt\n  - Cluster\n  - MasterPublicDNS\n",
 }
 
 // Ensure each construct of the subset is read by the fast reader and
@@ -245,4 +258,36 @@ func BenchmarkParseYAML(b *testing.B) {
 			}
 		})
 	}
+}
+
+// Ensure single-byte edits of the table's cases (each special character
+// inserted at, or replacing, each position; each byte deleted) never make
+// the fast reader disagree with yaml.v3: a deterministic sweep of the
+// neighbourhood of the subset, where mistakes hide.
+func TestParseYAMLFastEdits(t *testing.T) {
+	chars := []byte(" \n-:#!|>[]{},'\"\\&*?%@`.0a~+")
+	took := 0
+	for _, src := range fastCases {
+		b := []byte(src)
+		for i := 0; i <= len(b); i++ {
+			var edits [][]byte
+			if i < len(b) {
+				edits = append(edits, append(append([]byte{}, b[:i]...), b[i+1:]...))
+			}
+			for _, c := range chars {
+				edits = append(edits, append(append(append([]byte{}, b[:i]...), c), b[i:]...))
+				if i < len(b) {
+					r := append([]byte{}, b...)
+					r[i] = c
+					edits = append(edits, r)
+				}
+			}
+			for _, e := range edits {
+				if sameAsYAMLv3(t, e) {
+					took++
+				}
+			}
+		}
+	}
+	t.Logf("%d edited inputs read by the fast reader", took)
 }
