@@ -260,6 +260,7 @@ func (p *yparser) stream() []*Node {
 			}
 			p.pos += 3 // ---
 			p.lineRest()
+			ended = false
 			if n = p.nextContent(); n < 0 {
 				slow() // an empty document: yaml.v3 gives a null placed oddly
 			}
@@ -353,10 +354,14 @@ func (p *yparser) key() string {
 		slow() // tagged and complex keys
 	}
 	end, isKey := p.scanScalar(false)
-	if !isKey || end-start > 1000 {
-		slow() // yaml.v3 refuses implicit keys over 1024 characters
+	if !isKey {
+		slow()
 	}
 	p.pos = end
+	p.skipSpaces()
+	if p.pos-start > 1000 {
+		slow() // yaml.v3 wants an implicit key's ':' within 1024 characters
+	}
 	var key string
 	if c == '"' || c == '\'' {
 		key = p.quoted(start, end)
@@ -366,7 +371,6 @@ func (p *yparser) key() string {
 			slow() // a merge key
 		}
 	}
-	p.skipSpaces()
 	p.pos++ // ':'
 	return key
 }

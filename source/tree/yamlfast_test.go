@@ -134,6 +134,7 @@ func TestParseYAMLFastFallsBack(t *testing.T) {
 		"a: b\n  c\n", "a: 'b\n  c'\n", "a:\tb\n", "a: b\r\n", "a: [1, 2\n", "a: b: c\n",
 		"a: \"\\q\"\n", "---\n", "a: 1\n b: 2\n", "\xff: x\n", "a: [a: b]\n", "a: !<tag:x> b\n",
 		"a: !!int 1\n", "[a,]\n", "a: |0\n x\n", "- - a\n",
+		"a" + strings.Repeat(" ", 1100) + ": b\n", "{a" + strings.Repeat(" ", 1100) + ": b}\n",
 	} {
 		if _, ok := parseYAMLFast("f.yaml", []byte(src)); ok {
 			t.Errorf("fast reader took %q", src)

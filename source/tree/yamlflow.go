@@ -94,7 +94,7 @@ func (p *yparser) flowMap(depth, ind int) *Node {
 			slow()
 		}
 		end, isKey := p.scanScalar(true)
-		if !isKey || end-start > 1000 {
+		if !isKey {
 			slow() // {a}, {a, b}: keys without values
 		}
 		var key string
@@ -105,6 +105,9 @@ func (p *yparser) flowMap(depth, ind int) *Node {
 		}
 		p.pos = end
 		p.skipSpaces()
+		if p.pos-start > 1000 {
+			slow() // yaml.v3 wants an implicit key's ':' within 1024 characters
+		}
 		p.pos++ // :
 		p.flowSpace(ind)
 		if c := p.data[p.pos]; c == ',' || c == '}' {
