@@ -21,7 +21,20 @@ const MaxYAMLNodes = 1_000_000
 // such as !Ref are kept in Node.Tag and the value's kind follows its YAML
 // node (a !GetAtt scalar is a String with Tag "!GetAtt"). Errors are
 // *ParseError naming the line.
+//
+// The common subset (block and flow collections, one-line scalars, block
+// scalars, tags, comments) is read by a hand-written reader straight into
+// the tree; anything else, errors included, goes to yaml.v3 as before, so
+// what ParseYAML returns does not depend on which reader ran.
 func ParseYAML(file string, data []byte) ([]*Node, error) {
+	if docs, ok := parseYAMLFast(file, data); ok {
+		return docs, nil
+	}
+	return parseYAMLv3(file, data)
+}
+
+// parseYAMLv3 reads any YAML through yaml.v3's node tree.
+func parseYAMLv3(file string, data []byte) ([]*Node, error) {
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	c := &yconv{file: file}
 	var docs []*Node
