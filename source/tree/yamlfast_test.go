@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // dumpYAML renders trees with everything a Node holds, for messages.
@@ -291,4 +292,48 @@ func TestParseYAMLFastEdits(t *testing.T) {
 		}
 	}
 	t.Logf("%d edited inputs read by the fast reader", took)
+}
+
+// Ensure no string of a fast-path tree points into the file's text: the
+// evidence keeps these strings, and a slice of the text would keep the
+// whole file alive.
+func TestYAMLFastStringsOwnMemory(t *testing.T) {
+	data, err := os.ReadFile("testdata/cfn-emr-private-cluster.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = append(data, "\nExtra: {Quoted: 'single', Double: \"double\", Tagged: !Ref Thing, Num: 12}\n"...)
+	docs, ok := parseYAMLFast("t.yaml", data)
+	if !ok {
+		t.Fatal("the template did not take the fast path")
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(data)))
+	hi := lo + uintptr(len(data))
+	inside := func(s string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return s != "" && p >= lo && p < hi
+	}
+	n := 0
+	var walk func(x *Node)
+	walk = func(x *Node) {
+		n++
+		if inside(x.Text) || inside(x.Tag) {
+			t.Errorf("%s: text %q or tag %q points into the input", x.At, x.Text, x.Tag)
+		}
+		for _, m := range x.Fields {
+			if inside(m.Key) {
+				t.Errorf("%s: key %q points into the input", m.KeyAt, m.Key)
+			}
+			walk(m.Val)
+		}
+		for _, it := range x.Items {
+			walk(it)
+		}
+	}
+	for _, d := range docs {
+		walk(d)
+	}
+	if n < 100 {
+		t.Fatalf("walked %d nodes only", n)
+	}
 }

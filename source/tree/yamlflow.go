@@ -100,7 +100,7 @@ func (p *yparser) flowMap(depth, ind int) *Node {
 		var key string
 		if c := p.data[start]; c == '"' || c == '\'' {
 			key = p.quoted(start, end)
-		} else if key = p.src[start:end]; key == "<<" {
+		} else if key = p.keep(p.src[start:end]); key == "<<" {
 			slow()
 		}
 		p.pos = end

@@ -157,10 +157,13 @@ func (p *yparser) hexEscape(i, n int) rune {
 func (p *yparser) quoted(start, end int) string {
 	body := p.src[start+1 : end-1]
 	if p.data[start] == '\'' {
-		return strings.ReplaceAll(body, "''", "'")
+		if strings.Contains(body, "''") {
+			return strings.ReplaceAll(body, "''", "'")
+		}
+		return p.keep(body)
 	}
 	if strings.IndexByte(body, '\\') < 0 {
-		return body
+		return p.keep(body)
 	}
 	b := make([]byte, 0, len(body))
 	for i := start + 1; i < end-1; i++ {
@@ -216,10 +219,10 @@ func (p *yparser) scalar(start, end int, tag string, tagAt model.Loc) *Node {
 	if c := p.data[start]; c == '"' || c == '\'' {
 		*n = Node{Kind: String, Text: p.quoted(start, end), At: p.loc(start)}
 	} else if tag != "" {
-		*n = Node{Kind: String, Text: p.src[start:end], At: p.loc(start)}
+		*n = Node{Kind: String, Text: p.keep(p.src[start:end]), At: p.loc(start)}
 	} else {
 		kind, text := plainKind(p.src[start:end])
-		*n = Node{Kind: kind, Text: text, At: p.loc(start)}
+		*n = Node{Kind: kind, Text: p.keep(text), At: p.loc(start)}
 	}
 	p.setTag(n, tag, tagAt)
 	p.pos = end
