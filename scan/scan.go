@@ -43,6 +43,10 @@ type Options struct {
 	// of every Terraform root module, over its *.tfvars files.
 	TFVars     []string
 	TFVarFiles []string
+	// Keep picks the files whose bytes the scan hands back (Result.Files),
+	// so that a reader after it need not read every file again: inline
+	// suppressions are looked for in files that contain the directive.
+	Keep func(data []byte) bool
 }
 
 // Result is what a scan learned.
@@ -50,6 +54,7 @@ type Result struct {
 	Evidence *model.Evidence
 	Diags    source.Diagnostics
 	Files    int // files read and recognised
+	Met      Met // what the scan learned of the files it met
 }
 
 // Paths scans files and folders. A folder is walked (symbolic links are
@@ -62,13 +67,14 @@ func Paths(paths []string, opt Options) *Result {
 	for _, ns := range opt.EMRNamespaces {
 		res.Evidence.EMRNamespaces = append(res.Evidence.EMRNamespaces, &model.EMRNamespace{Name: ns, Ref: model.Ref{Kind: "flag", ID: "--emr-namespace " + ns}})
 	}
+	res.Met = Met{read: map[string][]byte{}, found: map[string]bool{}, listed: map[string]bool{}}
 	var files []input
 	for _, p := range paths {
 		if p == "-" {
 			files = append(files, input{path: StdinName, explicit: true, stdin: true})
 			continue
 		}
-		w := walker{seen: map[fileID]string{}, diags: &res.Diags}
+		w := walker{seen: map[fileID]string{}, diags: &res.Diags, met: &res.Met}
 		files = append(files, w.walk(p, true)...)
 	}
 	files, folders, claimed := claimFolders(files)
@@ -101,7 +107,10 @@ func Paths(paths []string, opt Options) *Result {
 		res.Diags = append(res.Diags, folderDiags[i]...)
 	}
 	res.Files += claimed
-	for _, o := range outs {
+	for i, o := range outs {
+		if o.read && !files[i].stdin {
+			res.Met.read[files[i].path] = o.kept
+		}
 		res.Evidence.Merge(o.ev)
 		res.Diags = append(res.Diags, o.diags...)
 		if o.ev != nil {
@@ -120,6 +129,8 @@ type input struct {
 type fileResult struct {
 	ev    *model.Evidence
 	diags source.Diagnostics
+	read  bool   // the bytes were read whole
+	kept  []byte // the bytes, when Options.Keep picked them
 }
 
 type fileID struct{ dev, ino uint64 }
@@ -127,6 +138,7 @@ type fileID struct{ dev, ino uint64 }
 type walker struct {
 	seen  map[fileID]string
 	diags *source.Diagnostics
+	met   *Met
 }
 
 func (w *walker) errorf(path, format string, args ...any) {
@@ -141,8 +153,11 @@ func (w *walker) walk(path string, explicit bool) []input {
 		return nil
 	}
 	if !st.IsDir() {
-		if !explicit && !st.Mode().IsRegular() {
-			return nil // sockets, devices, fifos met in a walk
+		if !explicit {
+			w.met.found[path] = true
+			if !st.Mode().IsRegular() {
+				return nil // sockets, devices, fifos met in a walk
+			}
 		}
 		return []input{{path: path, explicit: explicit}}
 	}
@@ -159,6 +174,7 @@ func (w *walker) walk(path string, explicit bool) []input {
 		w.errorf(path, "cannot read folder: %s", describe(err))
 		return nil
 	}
+	w.met.listed[filepath.Clean(path)] = true
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	var out []input
 	for _, e := range entries {
@@ -185,6 +201,10 @@ func readOne(in input, opt Options) (out fileResult) {
 	if err != nil {
 		out.diags.Errorf(model.Loc{File: in.path}, err.Error())
 		return out
+	}
+	out.read = true
+	if opt.Keep != nil && opt.Keep(data) {
+		out.kept = data
 	}
 	docs, format, err := parse(in.path, data)
 	switch {

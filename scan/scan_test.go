@@ -1,6 +1,8 @@
 package scan_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,5 +50,42 @@ func BenchmarkScanPair(b *testing.B) {
 		if len(rs) < 17 || rs[0].Control == nil {
 			b.Fatalf("%d results", len(rs))
 		}
+	}
+}
+
+// Ensure the scan tells what it met so suppressions need not read files
+// again: the bytes of the files Keep picks, nothing (but "read") for the
+// others, a file absent from a listed folder as absent, and nothing known
+// of files it never met.
+func TestMet(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	marked := write("marked.yaml", "a: 1 # KEEP\n")
+	plain := write("plain.yaml", "a: 1\n")
+	side := write("plain.yaml.emrguard-ignore", "x\n")
+	res := scan.Paths([]string{dir + string(filepath.Separator)}, scan.Options{Keep: func(b []byte) bool { return strings.Contains(string(b), "KEEP") }})
+	if data, read := res.Met.Kept(marked); !read || string(data) != "a: 1 # KEEP\n" {
+		t.Errorf("marked: %q, read %v", data, read)
+	}
+	if data, read := res.Met.Kept(plain); !read || data != nil {
+		t.Errorf("plain: %q, read %v; want read and no bytes", data, read)
+	}
+	if !res.Met.Absent(marked+".emrguard-ignore") || res.Met.Absent(side) || res.Met.Absent(plain) {
+		t.Errorf("absent: sidecar of marked %v (want true), existing sidecar %v, plain %v (want false)",
+			res.Met.Absent(marked+".emrguard-ignore"), res.Met.Absent(side), res.Met.Absent(plain))
+	}
+	if _, read := res.Met.Kept(filepath.Join(t.TempDir(), "x.yaml")); read || res.Met.Absent(filepath.Join(t.TempDir(), "x.yaml")) {
+		t.Error("a file of a folder never walked is neither read nor known absent")
+	}
+	// A file named explicitly: read, but its folder was not listed.
+	res = scan.Paths([]string{plain}, scan.Options{})
+	if _, read := res.Met.Kept(plain); !read || res.Met.Absent(plain+".emrguard-ignore") {
+		t.Errorf("explicit file: read %v, sidecar absent %v (its folder was not listed)", read, res.Met.Absent(plain+".emrguard-ignore"))
 	}
 }

@@ -115,11 +115,15 @@ func (a *applier) load(name string) *fileRules {
 	return fr
 }
 
+// HasDirective reports whether a file's bytes may hold an inline
+// suppression; only such files need to be read again after a scan.
+func HasDirective(data []byte) bool { return bytes.Contains(data, []byte("emrguard:ignore")) }
+
 // inline collects comment suppressions: a trailing comment applies to its
 // own line; a comment-only line applies to the first line below its block
 // of comment lines.
 func (a *applier) inline(name string, data []byte, fr *fileRules) {
-	if !bytes.Contains(data, []byte("emrguard:ignore")) {
+	if !HasDirective(data) {
 		return // most files: no need to split them into lines
 	}
 	lines := strings.Split(string(data), "\n")

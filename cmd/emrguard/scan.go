@@ -17,6 +17,7 @@ import (
 	"github.com/emrguard/emrguard/report"
 	"github.com/emrguard/emrguard/scan"
 	"github.com/emrguard/emrguard/source/cfn"
+	"github.com/emrguard/emrguard/suppress"
 )
 
 // outputFlags are the flags every command that produces results takes.
@@ -139,7 +140,8 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	opt := scan.Options{MaxFileSize: limit, Stdin: e.stdin, EMRNamespaces: emrNS, TFVars: tf.vars, TFVarFiles: tf.varFiles}
+	opt := scan.Options{MaxFileSize: limit, Stdin: e.stdin, EMRNamespaces: emrNS, TFVars: tf.vars, TFVarFiles: tf.varFiles,
+		Keep: suppress.HasDirective}
 	if cfg != nil {
 		// The settings file adds namespaces; --emr-namespace adds more.
 		opt.EMRNamespaces = append(append([]string(nil), cfg.EMRNamespaces...), emrNS...)
@@ -163,7 +165,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	ev := res.Evidence
 	res.Evidence = nil
 	results := control.Evaluate(s.controls, ev, control.IaC|control.Event, s.cfg)
-	suppDiags, err := suppressResults(results, cfg)
+	suppDiags, err := suppressResults(results, cfg, res.Met)
 	if err != nil {
 		return 0, err
 	}

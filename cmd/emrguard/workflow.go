@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/report"
+	"github.com/emrguard/emrguard/scan"
 	"github.com/emrguard/emrguard/securityhub"
 	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/suppress"
@@ -82,8 +85,16 @@ func applyConfig(f *config.File, o *outputFlags, w *workflowFlags) {
 }
 
 // suppressResults marks accepted risks and returns the problems found.
-func suppressResults(results []control.Result, f *config.File) (source.Diagnostics, error) {
-	opt := suppress.Options{Now: now(), Known: known}
+func suppressResults(results []control.Result, f *config.File, met scan.Met) (source.Diagnostics, error) {
+	opt := suppress.Options{Now: now(), Known: known, ReadFile: func(name string) ([]byte, error) {
+		if data, read := met.Kept(name); read {
+			return data, nil // nil when the scan found no directive in it
+		}
+		if met.Absent(name) {
+			return nil, fs.ErrNotExist // a sidecar the walk did not find
+		}
+		return os.ReadFile(name)
+	}}
 	if f != nil {
 		rules, err := f.Rules(known)
 		if err != nil {
