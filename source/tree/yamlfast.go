@@ -43,24 +43,60 @@ type yparser struct {
 	islab     []*Node
 	members   []Member // scratch stack of the mappings being read
 	items     []*Node  // scratch stack of the sequences being read
-	strs      map[string]string
 }
 
-// keep returns s, a slice of the file's text, as a string of its own, one
-// per distinct value of the file. The tree's strings outlive it in the
-// evidence and the results: a slice would keep the whole file alive (on
-// 10,000 templates that was 50 MB more live heap, and a peak over 300 MiB).
+// keep returns s, a slice of the file's text, as a string of its own. The
+// tree's strings outlive it in the evidence and the results: a slice would
+// keep the whole file alive (on 10,000 templates that was 50 MB more live
+// heap, and a peak over 300 MiB). Strings that recur in every template
+// are shared instead of copied (a map per file to share all repeats cost
+// more than the copies it saved).
 func (p *yparser) keep(s string) string {
-	if k, ok := p.strs[s]; ok {
+	if k, ok := common[s]; ok {
 		return k
 	}
-	if p.strs == nil {
-		p.strs = map[string]string{}
-	}
-	k := strings.Clone(s)
-	p.strs[k] = k
-	return k
+	return strings.Clone(s)
 }
+
+// common holds the keys, tags and small values every CloudFormation
+// template or Kubernetes manifest repeats.
+var common = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range strings.Fields(`
+		AWSTemplateFormatVersion 2010-09-09 Description Parameters Mappings Conditions Resources Outputs
+		Metadata Transform Type Properties DependsOn Condition Default AllowedValues Value Values Export
+		Name Key Tags String Number List<String> CommaDelimitedList
+		!Ref !GetAtt !Sub !Join !Select !Split !If !Equals !Not !And !Or !FindInMap !Base64
+		!ImportValue !GetAZs !Condition Ref Fn::GetAtt Fn::Sub Fn::Join Fn::If
+		AWS::EMR::Cluster AWS::EMR::SecurityConfiguration AWS::EC2::SecurityGroup
+		AWS::EC2::SecurityGroupIngress AWS::IAM::Role AWS::IAM::InstanceProfile AWS::IAM::Policy
+		AWS::IAM::ManagedPolicy AWS::S3::Bucket AWS::Region AWS::AccountId AWS::StackName
+		GroupDescription GroupId VpcId SubnetId SecurityGroupIngress SecurityGroupEgress
+		IpProtocol FromPort ToPort CidrIp CidrIpv6 SourceSecurityGroupId tcp udp -1 0.0.0.0/0
+		Instances Ec2SubnetId Ec2KeyName EmrManagedMasterSecurityGroup EmrManagedSlaveSecurityGroup
+		ServiceAccessSecurityGroup AdditionalMasterSecurityGroups AdditionalSlaveSecurityGroups
+		MasterInstanceGroup CoreInstanceGroup InstanceCount InstanceType Market ON_DEMAND SPOT
+		ReleaseLabel Applications JobFlowRole ServiceRole AutoScalingRole LogUri SecurityConfiguration
+		VisibleToAllUsers Configurations Classification ConfigurationProperties
+		EncryptionConfiguration EnableInTransitEncryption EnableAtRestEncryption
+		InTransitEncryptionConfiguration AtRestEncryptionConfiguration TLSCertificateConfiguration
+		CertificateProviderType S3Object PEM S3EncryptionConfiguration EncryptionMode SSE-S3 SSE-KMS
+		AwsKmsKey LocalDiskEncryptionConfiguration AwsKms EnableEbsEncryption
+		InstanceMetadataServiceConfiguration MinimumInstanceMetadataServiceVersion HttpPutResponseHopLimit
+		AuthenticationConfiguration KerberosConfiguration
+		AssumeRolePolicyDocument Version 2012-10-17 Statement Effect Allow Deny Action Resource
+		Principal Service sts:AssumeRole elasticmapreduce.amazonaws.com ec2.amazonaws.com
+		ManagedPolicyArns Policies PolicyName PolicyDocument Path Roles RoleName
+		BucketName LoggingConfiguration BucketEncryption
+		true false Enabled Disabled
+		apiVersion kind metadata name namespace labels annotations spec rules apiGroups resources verbs
+		subjects roleRef ServiceAccount Role RoleBinding ClusterRole ClusterRoleBinding User Group
+		rbac.authorization.k8s.io/v1 v1 get list watch create update patch delete *
+	`) {
+		m[s] = s
+	}
+	return m
+}()
 
 // parseYAMLFast reads data when it is in the fast subset; ok is false
 // when yaml.v3 must read it instead.
