@@ -91,8 +91,10 @@ func Paths(paths []string, opt Options) *Result {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(1, len(files))) {
 		wg.Go(func() {
+			var arena tree.Arena // a file's trees are garbage once it is loaded
 			for i := range jobs {
-				outs[i] = readOne(files[i], opt)
+				outs[i] = readOne(files[i], opt, &arena)
+				arena.Reset()
 			}
 		})
 	}
@@ -196,7 +198,9 @@ func describe(err error) string {
 	return err.Error()
 }
 
-func readOne(in input, opt Options) (out fileResult) {
+// readOne reads, parses and loads one file; its trees are in arena, which
+// the caller may reset once it returns (evidence keeps no tree node).
+func readOne(in input, opt Options, arena *tree.Arena) (out fileResult) {
 	data, err := readLimited(in, opt)
 	if err != nil {
 		out.diags.Errorf(model.Loc{File: in.path}, err.Error())
@@ -206,7 +210,7 @@ func readOne(in input, opt Options) (out fileResult) {
 	if opt.Keep != nil && opt.Keep(data) {
 		out.kept = data
 	}
-	docs, format, err := parse(in.path, data)
+	docs, format, err := parse(in.path, data, arena)
 	switch {
 	case err != nil:
 		var pe *tree.ParseError
@@ -242,18 +246,18 @@ func readOne(in input, opt Options) (out fileResult) {
 
 // parse reads JSON (by extension, or content starting with { or [) or
 // YAML (by extension) into trees; format is "" for anything else.
-func parse(path string, data []byte) (docs []*tree.Node, format string, err error) {
+func parse(path string, data []byte, arena *tree.Arena) (docs []*tree.Node, format string, err error) {
 	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
 	ext := strings.ToLower(filepath.Ext(path))
 	switch {
 	case ext == ".json" || (len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')):
-		root, err := tree.ParseJSON(path, data)
+		root, err := arena.ParseJSON(path, data)
 		if err != nil {
 			return nil, "json", err
 		}
 		return []*tree.Node{root}, "json", nil
 	case ext == ".yaml" || ext == ".yml" || ext == ".template":
-		docs, err := tree.ParseYAML(path, data)
+		docs, err := arena.ParseYAML(path, data)
 		return docs, "yaml", err
 	}
 	return nil, "", nil

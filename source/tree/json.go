@@ -21,8 +21,12 @@ func (e *ParseError) Error() string { return e.At.String() + ": " + e.Msg }
 // ParseJSON reads one JSON value from data, which came from file, into a
 // positioned tree. Errors are *ParseError naming the line and column.
 func ParseJSON(file string, data []byte) (*Node, error) {
+	return parseJSON(file, data, nil)
+}
+
+func parseJSON(file string, data []byte, a *Arena) (*Node, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	p := &parser{data: data, file: file, line: 1}
+	p := &parser{data: data, file: file, line: 1, slabs: slabs{arena: a}}
 	n, err := p.value(0)
 	if err != nil {
 		return nil, err

@@ -21,27 +21,19 @@ type parser struct {
 	pos       int
 	line      int // 1-based line of pos
 	lineStart int // offset where line begins
-	slab      []Node
-	members   []Member // scratch stack of the objects being read
-	items     []*Node  // scratch stack of the arrays being read
+	slabs
+	members []Member // scratch stack of the objects being read
+	items   []*Node  // scratch stack of the arrays being read
 }
 
 func (p *parser) loc(off int) model.Loc {
 	return model.Loc{File: p.file, Line: p.line, Col: off - p.lineStart + 1}
 }
 
-// node allocates from a slab: one allocation per many values, not per
-// value. The slab is sized from the input (a value takes at least two
-// bytes, and about 24 in a template), so a small event does not pay for
-// a large slab.
-func (p *parser) node() *Node {
-	if len(p.slab) == 0 {
-		p.slab = make([]Node, min(max((len(p.data)-p.pos)/24, 4), 256))
-	}
-	n := &p.slab[0]
-	p.slab = p.slab[1:]
-	return n
-}
+// node takes a node from the slabs, sized from the input: a value takes
+// at least two bytes, and about 24 in a template, so a small event does
+// not pay for a large slab.
+func (p *parser) node() *Node { return p.slabs.node((len(p.data) - p.pos) / 24) }
 
 func (p *parser) errorf(off int, format string, args ...any) error {
 	return &ParseError{At: p.loc(off), Msg: "invalid JSON: " + fmt.Sprintf(format, args...)}
@@ -338,7 +330,7 @@ func (p *parser) object(depth int) (*Node, error) {
 			p.pos++
 		case '}':
 			p.pos++
-			n.Fields = append([]Member(nil), p.members[base:]...)
+			n.Fields = p.fields(p.members[base:], (len(p.data)-p.pos)/48)
 			return n, nil
 		default:
 			return nil, p.errorf(p.pos, "invalid character %s after object key:value pair", quoteChar(p.data[p.pos]))
@@ -376,7 +368,7 @@ func (p *parser) array(depth int) (*Node, error) {
 			p.pos++
 		case ']':
 			p.pos++
-			n.Items = append([]*Node(nil), p.items[base:]...)
+			n.Items = p.itemsOf(p.items[base:], (len(p.data)-p.pos)/96)
 			return n, nil
 		default:
 			return nil, p.errorf(p.pos, "invalid character %s after array element", quoteChar(p.data[p.pos]))

@@ -38,11 +38,9 @@ type yparser struct {
 	lineStart int // offset where line begins
 	ascii     bool
 	count     int // nodes as yaml.v3's conversion counts them (MaxYAMLNodes)
-	slab      []Node
-	mslab     []Member
-	islab     []*Node
-	members   []Member // scratch stack of the mappings being read
-	items     []*Node  // scratch stack of the sequences being read
+	slabs
+	members []Member // scratch stack of the mappings being read
+	items   []*Node  // scratch stack of the sequences being read
 }
 
 // keep returns s, a slice of the file's text, as a string of its own. The
@@ -101,13 +99,13 @@ var common = func() map[string]string {
 // parseYAMLFast reads data when it is in the fast subset; ok is false
 // when yaml.v3 must read it instead.
 func parseYAMLFast(file string, data []byte) (docs []*Node, ok bool) {
-	return readYAMLFast(file, data, false)
+	return readYAMLFast(file, data, false, nil)
 }
 
 // readYAMLFast is parseYAMLFast; strict re-raises a panic that is not the
 // reader giving up, for the tests. Otherwise such a panic (a bug here) is
 // also answered by yaml.v3 reading the input, not by a crash of the scan.
-func readYAMLFast(file string, data []byte, strict bool) (docs []*Node, ok bool) {
+func readYAMLFast(file string, data []byte, strict bool, a *Arena) (docs []*Node, ok bool) {
 	ascii, fine := yamlChars(data)
 	if !fine {
 		return nil, false
@@ -120,7 +118,7 @@ func readYAMLFast(file string, data []byte, strict bool) (docs []*Node, ok bool)
 			docs, ok = nil, false
 		}
 	}()
-	p := &yparser{data: data, src: unsafe.String(unsafe.SliceData(data), len(data)), file: file, line: 1, ascii: ascii}
+	p := &yparser{data: data, src: unsafe.String(unsafe.SliceData(data), len(data)), file: file, line: 1, ascii: ascii, slabs: slabs{arena: a}}
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		// yaml.v3 drops a leading BOM without counting it as a column.
 		p.pos, p.lineStart = 3, 3
@@ -182,43 +180,24 @@ func (p *yparser) loc(off int) model.Loc {
 	return model.Loc{File: p.file, Line: p.line, Col: p.col(off)}
 }
 
-// node allocates from a slab sized from the input, as the JSON parser does.
+// node takes a node from the slabs, sized from the input as the JSON
+// parser does.
 func (p *yparser) node() *Node {
 	p.count++
 	if p.count > MaxYAMLNodes {
 		slow() // yaml.v3's conversion reports it
 	}
-	if len(p.slab) == 0 {
-		p.slab = make([]Node, min(max((len(p.data)-p.pos)/24, 4), 256))
-	}
-	n := &p.slab[0]
-	p.slab = p.slab[1:]
-	return n
+	return p.slabs.node((len(p.data) - p.pos) / 24)
 }
 
 // fields and itemsOf copy a scratch stack into exact-size slices carved
-// from a shared slab: one allocation for many collections. The full slice
-// expression keeps an append by a user from writing into a neighbour.
+// from the slabs.
 func (p *yparser) fields(src []Member) []Member {
-	if len(src) > len(p.mslab) {
-		p.mslab = make([]Member, max(len(src), min(len(p.data)/48, 512)))
-	}
-	n := len(src)
-	out := p.mslab[:n:n]
-	copy(out, src)
-	p.mslab = p.mslab[n:]
-	return out
+	return p.slabs.fields(src, len(p.data)/48)
 }
 
 func (p *yparser) itemsOf(src []*Node) []*Node {
-	if len(src) > len(p.islab) {
-		p.islab = make([]*Node, max(len(src), min(len(p.data)/96, 256)))
-	}
-	n := len(src)
-	out := p.islab[:n:n]
-	copy(out, src)
-	p.islab = p.islab[n:]
-	return out
+	return p.slabs.itemsOf(src, len(p.data)/96)
 }
 
 func (p *yparser) newline() {

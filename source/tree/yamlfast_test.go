@@ -35,7 +35,7 @@ func dumpYAML(docs []*Node) string {
 // exactly the tree of the yaml.v3 path; it reports whether it read src.
 func sameAsYAMLv3(t *testing.T, src []byte) bool {
 	t.Helper()
-	fast, ok := readYAMLFast("f.yaml", src, true)
+	fast, ok := readYAMLFast("f.yaml", src, true, nil)
 	if !ok {
 		return false
 	}

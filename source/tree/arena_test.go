@@ -1,0 +1,80 @@
+package tree
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// Ensure trees parsed in an arena, one file after another with a Reset
+// between, equal the trees parsed without one, for every JSON and YAML
+// file of the examples and control tests; and that Reset zeroes the
+// memory it hands back.
+func TestArenaMatches(t *testing.T) {
+	var a Arena
+	n := 0
+	for _, root := range []string{"../../controls/testdata", "../../examples"} {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			ext := strings.ToLower(filepath.Ext(path))
+			if ext != ".json" && ext != ".yaml" && ext != ".yml" {
+				return nil
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			var got, want any
+			var gotErr, wantErr error
+			if ext == ".json" {
+				got, gotErr = a.ParseJSON(path, data)
+				want, wantErr = ParseJSON(path, data)
+			} else {
+				got, gotErr = a.ParseYAML(path, data)
+				want, wantErr = ParseYAML(path, data)
+			}
+			if (gotErr == nil) != (wantErr == nil) || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: the arena's tree differs (errors %v, %v)", path, gotErr, wantErr)
+			}
+			a.Reset()
+			n++
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n < 100 {
+		t.Fatalf("compared %d files only", n)
+	}
+	kept, err := a.ParseJSON("a.json", []byte(`{"Name": "first", "List": [1, 2]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Reset()
+	if kept.Kind != Null || kept.Fields != nil {
+		t.Errorf("a node after Reset still holds %+v", kept)
+	}
+}
+
+// Ensure Reset keeps at most keepChunks chunks, so a huge file's trees do
+// not stay in memory for the rest of a run.
+func TestArenaBounded(t *testing.T) {
+	var a Arena
+	big := "[" + strings.Repeat(`{"k": 1},`, 100_000) + "{}]"
+	if _, err := a.ParseJSON("big.json", []byte(big)); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.nodes.all) <= keepChunks {
+		t.Fatalf("the big file used %d node chunks; the test needs more than %d", len(a.nodes.all), keepChunks)
+	}
+	a.Reset()
+	if len(a.nodes.all) > keepChunks || len(a.members.all) > keepChunks || len(a.items.all) > keepChunks {
+		t.Errorf("after Reset: %d, %d, %d chunks kept", len(a.nodes.all), len(a.members.all), len(a.items.all))
+	}
+}
