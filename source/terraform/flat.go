@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -32,11 +33,22 @@ type flatRun struct {
 	maps     rdMaps
 }
 
-// flatGroup is files that may refer to each other (refs.go), and the
-// runs of reader steps of their resources.
+// flatGroup is files that may refer to each other (refs.go), the runs
+// of reader steps of their resources, and their linker steps.
 type flatGroup struct {
 	files []int
 	runs  []*flatRun
+	links []int // indexes in links
+}
+
+// replayable are the linkers that read nothing but their own arguments
+// (rd.arg) before looking up what readers found: a group's reader reads
+// them ahead, recording the arguments, and the group's declarations can
+// be dropped before the sequential linker pass, which replays them.
+var replayable = map[string]bool{
+	"aws_security_group_rule": true, "aws_vpc_security_group_ingress_rule": true,
+	"aws_route": true, "aws_route_table_association": true, "aws_main_route_table_association": true,
+	"aws_iam_role_policy_attachment": true, "aws_iam_policy_attachment": true, "aws_s3_bucket_logging": true,
 }
 
 // readFlat reads a root module without module calls with one reader per
@@ -45,8 +57,15 @@ type flatGroup struct {
 // caller reads it sequentially. Each reader evaluates in its own copy of
 // the module's memo (fork), and the resources and locals of a group are
 // handed to the copy that reads it, so nothing a reader evaluates is
-// touched by another. Linkers (rules, routes, attachments, which look up
-// what all readers found) then run sequentially, as in readModules.
+// touched by another.
+//
+// Linkers (rules, routes, attachments) look up what all readers found,
+// so they run after them, sequentially, as in readModules. Those that
+// only read their own arguments are read ahead by their group's reader
+// (into a scratch rd, keeping the arguments and the diagnostics), and
+// replayed in the linker pass; a group with no other linker then drops
+// its source, bodies and memo as soon as it is read, so memory follows
+// the groups being read, not the module.
 func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evidence, bool) {
 	workers := runtime.GOMAXPROCS(0)
 	if !flatReading || workers < 2 || m.parent != nil || len(m.calls) > 0 {
@@ -70,30 +89,27 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 	if !ok {
 		return nil, false
 	}
+	for i := range files {
+		files[i].data = nil // scanned
+	}
+	d := declsByFile(m, fileOf, len(files))
 
-	// The groups in the order of their first step, and each file's
-	// declarations, handed over with the group.
-	fileRes := make([][]*resource, len(files))
-	for _, res := range m.order {
-		fi := fileOf[res.at.File]
-		fileRes[fi] = append(fileRes[fi], res)
-	}
-	fileLocals := make([][]*hcl.Attribute, len(files))
-	for _, a := range m.locals {
-		fi := fileOf[a.Range.Filename]
-		fileLocals[fi] = append(fileLocals[fi], a)
-	}
+	// The groups in the order of their first step.
 	byRoot := map[int]*flatGroup{}
 	var groups []*flatGroup
-	var runs []*flatRun
-	for i, s := range steps {
-		rt := root[fileOf[s.res.at.File]]
+	groupOf := func(res *resource) *flatGroup {
+		rt := root[fileOf[res.at.File]]
 		g := byRoot[rt]
 		if g == nil {
 			g = &flatGroup{}
 			byRoot[rt] = g
 			groups = append(groups, g)
 		}
+		return g
+	}
+	var runs []*flatRun
+	for i, s := range steps {
+		g := groupOf(s.res)
 		if n := len(g.runs); n > 0 && g.runs[n-1].to == i {
 			g.runs[n-1].to++
 			continue
@@ -101,6 +117,10 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 		run := &flatRun{from: i, to: i + 1}
 		g.runs = append(g.runs, run)
 		runs = append(runs, run)
+	}
+	for i, s := range links {
+		g := groupOf(s.res)
+		g.links = append(g.links, i)
 	}
 	for fi := range files {
 		if g := byRoot[root[fi]]; g != nil {
@@ -111,6 +131,7 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 		return nil, false
 	}
 
+	ahead := make([]*source.Diagnostics, len(links)) // diagnostics of a linker read ahead
 	forks := make([]*module, min(workers, len(groups)))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -119,18 +140,10 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 		forks[k] = w
 		wg.Go(func() {
 			r := &rd{rdMaps: newMaps()}
+			scratch := &rd{record: true}
 			for gi := int(next.Add(1) - 1); gi < len(groups); gi = int(next.Add(1) - 1) {
 				g := groups[gi]
-				for _, fi := range g.files {
-					for _, res := range fileRes[fi] {
-						res.m = w
-					}
-					for _, a := range fileLocals[fi] {
-						if e, ok := a.Expr.(*lazyExpr); ok {
-							e.m = w
-						}
-					}
-				}
+				d.claim(g.files, w)
 				for _, run := range g.runs {
 					run.ev = &model.Evidence{}
 					r.ev, r.diags, w.ld.diags = run.ev, &run.diags, &run.diags
@@ -140,6 +153,22 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 						}
 					}
 					run.maps = r.takeMaps()
+				}
+				all := true
+				for _, li := range g.links {
+					s := links[li]
+					if !replayable[s.res.typ] {
+						all = false
+						continue
+					}
+					ahead[li] = &source.Diagnostics{}
+					scratch.ev, scratch.diags, scratch.rdMaps, w.ld.diags = &model.Evidence{}, ahead[li], newMaps(), ahead[li]
+					for _, in := range s.res.instances() {
+						scratch.safely(in, s.fn)
+					}
+				}
+				if all {
+					d.release(g.files, w, files)
 				}
 			}
 		})
@@ -155,9 +184,132 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 	for _, w := range forks {
 		w.ld.diags = diags
 	}
-	r.run(links)
+	// The linker pass: replayed steps report what they reported when read
+	// ahead (the same, as they read the same arguments), in step order.
+	var rest []step
+	for i, s := range links {
+		if ahead[i] == nil {
+			rest = append(rest, s)
+		}
+	}
+	pf := prefetch(resourcesOf(rest))
+	defer pf.stop()
+	var discard source.Diagnostics
+	n := 0
+	for i, s := range links {
+		if ahead[i] == nil {
+			for _, in := range s.res.instances() {
+				r.safely(in, s.fn)
+			}
+			pf.done(n)
+			n++
+			continue
+		}
+		r.diags, s.res.m.ld.diags = &discard, &discard
+		for _, in := range s.res.instances() {
+			r.safely(in, s.fn)
+		}
+		r.diags, s.res.m.ld.diags = diags, diags
+		*diags = append(*diags, *ahead[i]...)
+		for _, a := range r.missed {
+			diags.Errorf(s.res.at, fmt.Sprintf("%s could not be read: internal error: %s was not read ahead", s.res.key(), a))
+		}
+		r.missed = r.missed[:0]
+		discard = discard[:0]
+	}
 	r.linkIAM()
 	return r.ev, true
+}
+
+// decls are a module's declarations by file, to hand a group's to the
+// reader that reads it and to drop them once it is read.
+type decls struct {
+	res     [][]*resource
+	locals  [][]*hcl.Attribute
+	outputs [][]*hcl.Attribute
+	vars    [][]*variable
+}
+
+func declsByFile(m *module, fileOf map[string]int, n int) *decls {
+	d := &decls{res: make([][]*resource, n), locals: make([][]*hcl.Attribute, n), outputs: make([][]*hcl.Attribute, n), vars: make([][]*variable, n)}
+	for _, res := range m.order {
+		fi := fileOf[res.at.File]
+		d.res[fi] = append(d.res[fi], res)
+	}
+	for _, a := range m.locals {
+		fi := fileOf[a.Range.Filename]
+		d.locals[fi] = append(d.locals[fi], a)
+	}
+	for _, a := range m.outputs {
+		if fi, ok := fileOf[a.Range.Filename]; ok {
+			d.outputs[fi] = append(d.outputs[fi], a)
+		}
+	}
+	for _, v := range m.vars {
+		fi := fileOf[v.at.File]
+		d.vars[fi] = append(d.vars[fi], v)
+	}
+	return d
+}
+
+// claim hands the declarations of files to the module copy w.
+func (d *decls) claim(files []int, w *module) {
+	for _, fi := range files {
+		for _, res := range d.res[fi] {
+			res.m = w
+		}
+		for _, a := range d.locals[fi] {
+			if e, ok := a.Expr.(*lazyExpr); ok {
+				e.m = w
+			}
+		}
+	}
+}
+
+// release drops what a read group holds: source, bodies, memos, local
+// values. Nothing reads them again: no other group refers to them, and
+// its linkers replay what they read ahead.
+func (d *decls) release(fis []int, w *module, files []parsed) {
+	for _, fi := range fis {
+		for _, res := range d.res[fi] {
+			res.src, res.body, res.count, res.forEach = nil, content{}, nil, nil
+			res.pre.Store(nil)
+			if !replayable[res.typ] {
+				res.insts = nil
+			}
+			for _, in := range res.insts {
+				in.memo = nil
+			}
+		}
+		for _, a := range d.locals[fi] {
+			delete(w.localVal, a.Name)
+			forgetSource(a.Expr)
+		}
+		for _, a := range d.outputs[fi] {
+			forgetSource(a.Expr)
+		}
+		for _, v := range d.vars[fi] {
+			v.src, v.def = nil, nil
+		}
+		f := &files[fi]
+		f.blocks, f.lazy = nil, nil
+	}
+}
+
+// forgetSource drops the source and syntax tree of a lazy expression
+// that is not evaluated again.
+func forgetSource(e hcl.Expression) {
+	if l, ok := e.(*lazyExpr); ok {
+		l.src, l.parsed = nil, nil
+	}
+}
+
+func resourcesOf(steps []step) []*resource {
+	out := make([]*resource, len(steps))
+	for i, s := range steps {
+		out[i] = s.res
+	}
+	return out
 }
 
 // fork returns a copy of a module for one reader of readFlat: the same
@@ -166,7 +318,7 @@ func (m *module) fork() *module {
 	ld := *m.ld
 	w := *m
 	w.ld = &ld
-	w.localVal, w.visiting, w.attrMemo = map[string]cty.Value{}, map[string]bool{}, map[attrKey]cty.Value{}
+	w.localVal, w.visiting = map[string]cty.Value{}, map[string]bool{}
 	w.reported, w.parsedQ = nil, nil
 	return &w
 }

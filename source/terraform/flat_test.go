@@ -78,6 +78,17 @@ resource "aws_s3_bucket_logging" "l" {
   target_bucket = "stack-logs-target"
 }
 `
+	files["x-inline.tf"] = `resource "aws_iam_role_policy" "inline" {
+  role   = aws_iam_role.s20.name
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:*", Resource = local.nowhere2 }] })
+}
+resource "aws_iam_policy_attachment" "many" {
+  name       = "many"
+  roles      = [aws_iam_role.s21.name, "stack-22-service", var.nothing2]
+  policy_arn = aws_iam_policy.p.arn
+}
+variable "nothing2" {}
+`
 	files["x-syntax.tf"] = `resource "aws_emr_cluster" "syntax" {
   name          = "a" +
   release_label = "emr-7.0.0"

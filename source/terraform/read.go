@@ -14,8 +14,10 @@ import (
 
 // rd reads the resources of a root module and its children into evidence.
 type rd struct {
-	ev    *model.Evidence
-	diags *source.Diagnostics
+	ev     *model.Evidence
+	diags  *source.Diagnostics
+	record bool     // linkers read ahead: keep the arguments read (flat.go)
+	missed []string // arguments a replayed linker asked for and did not read ahead
 	rdMaps
 }
 
