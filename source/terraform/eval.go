@@ -94,22 +94,31 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 	if len(trs) == 0 {
 		return nil
 	}
-	vars := map[string]cty.Value{}
-	varM, localM, modM := map[string]cty.Value{}, map[string]cty.Value{}, map[string]map[string]cty.Value{}
+	// The maps are made when needed: most expressions name one kind of
+	// thing, and scope runs for every expression evaluated.
+	vars := make(map[string]cty.Value, 1)
+	var varM, localM map[string]cty.Value
+	var modM map[string]map[string]cty.Value
 	type need struct {
 		r     *resource
 		attrs map[string]bool
 	}
-	needs := map[string]map[string]*need{} // root ("aws_x" or "data.aws_x") → name → need
+	var needs map[string]map[string]*need // root ("aws_x" or "data.aws_x") → name → need
 	for _, tr := range trs {
 		root := tr.RootName()
 		switch root {
 		case "var":
 			if n, ok := attrStep(tr, 1); ok {
+				if varM == nil {
+					varM = map[string]cty.Value{}
+				}
 				varM[n] = m.variable(n, tr.SourceRange())
 			}
 		case "local":
 			if n, ok := attrStep(tr, 1); ok {
+				if localM == nil {
+					localM = map[string]cty.Value{}
+				}
 				localM[n] = m.local(n, tr.SourceRange())
 			}
 		case "count":
@@ -130,6 +139,9 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 			n, ok := attrStep(tr, 1)
 			if !ok {
 				continue
+			}
+			if modM == nil {
+				modM = map[string]map[string]cty.Value{}
 			}
 			if modM[n] == nil {
 				modM[n] = map[string]cty.Value{}
@@ -154,6 +166,9 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 			name, ok := attrStep(tr, nameAt)
 			if !ok {
 				continue
+			}
+			if needs == nil {
+				needs = map[string]map[string]*need{}
 			}
 			if needs[key] == nil {
 				needs[key] = map[string]*need{}
@@ -188,7 +203,7 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 		}
 		vars["module"] = cty.ObjectVal(mods)
 	}
-	data := map[string]cty.Value{}
+	var data map[string]cty.Value
 	for key, byName := range needs {
 		objs := map[string]cty.Value{}
 		for name, nd := range byName {
@@ -199,6 +214,9 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 			objs[name] = m.resourceValue(nd.r, nd.attrs)
 		}
 		if t, ok := strings.CutPrefix(key, "data."); ok {
+			if data == nil {
+				data = map[string]cty.Value{}
+			}
 			data[t] = cty.ObjectVal(objs)
 		} else {
 			vars[key] = cty.ObjectVal(objs)
