@@ -31,6 +31,8 @@ func docExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool
 	var e hclsyntax.Expression
 	var ok bool
 	switch {
+	case len(src) > 2 && src[0] == '<' && src[1] == '<':
+		return heredoc(src, file, start)
 	case len(src) > 11 && string(src[:11]) == "jsonencode(":
 		e, ok = p.call()
 	case len(src) > 0 && src[0] == '{':
@@ -101,20 +103,25 @@ func (p *docParser) value() (hclsyntax.Expression, bool) {
 	case c == '[':
 		return p.tuple()
 	case c == '"':
+		// A string is on one line: simpleExpr builds it (a template of
+		// references too), placed where it starts.
 		j := p.i + 1
 		for j < len(p.src) && p.src[j] != '"' {
-			if b := p.src[j]; b < 0x20 || b >= 0x7f || b == '\\' || b == '$' || b == '%' {
+			if b := p.src[j]; b < 0x20 || b >= 0x7f || b == '\\' {
 				return nil, false
 			}
 			j++
 		}
-		if j >= len(p.src) || j == p.i+1 {
+		if j >= len(p.src) {
 			return nil, false
 		}
 		from := p.i
+		e, ok := simpleExpr(p.src[from:j+1], p.file, p.pos(from))
+		if !ok {
+			return nil, false
+		}
 		p.i = j + 1
-		lit := &hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(p.src[from+1 : j])), SrcRange: p.rng(from+1, j)}
-		return &hclsyntax.TemplateExpr{Parts: []hclsyntax.Expression{lit}, SrcRange: p.rng(from, j+1)}, true
+		return e, true
 	case c >= '0' && c <= '9':
 		j := p.i
 		for j < len(p.src) && p.src[j] >= '0' && p.src[j] <= '9' {
@@ -269,4 +276,105 @@ func (p *docParser) tuple() (hclsyntax.Expression, bool) {
 	}
 	p.i++
 	return &hclsyntax.TupleConsExpr{Exprs: exprs, SrcRange: p.rng(open, p.i), OpenRange: p.rng(open, open+1)}, true
+}
+
+// heredoc builds a heredoc without interpolations (<<EOF or <<-EOF, a
+// JSON document as often as not): one literal of its lines, indented
+// lines trimmed of their common indent for <<-, as HCL's template
+// parser melds them.
+func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool) {
+	p := &docParser{src: src, file: file, start: start}
+	for i, c := range src {
+		switch {
+		case c == '\n':
+			p.nl = append(p.nl, i)
+		case c < 0x20 && c != '\n' || c >= 0x7f || c == '$' || c == '%' || c == '\\':
+			return nil, false
+		}
+	}
+	i := 2
+	flush := at(src, i) == '-'
+	if flush {
+		i++
+	}
+	if !isIdentStart(at(src, i)) {
+		return nil, false
+	}
+	j := identEnd(src, i)
+	marker := string(src[i:j])
+	if at(src, j) != '\n' {
+		return nil, false
+	}
+	openEnd := j + 1
+	// The lines, up to the one holding only the marker.
+	type line struct{ from, to int } // to is past the newline
+	var lines []line
+	closeTo := -1
+	for k := openEnd; k < len(src); {
+		e := k
+		for e < len(src) && src[e] != '\n' {
+			e++
+		}
+		if e >= len(src) {
+			return nil, false
+		}
+		t := k
+		for t < e && src[t] == ' ' {
+			t++
+		}
+		if string(src[t:e]) == marker {
+			closeTo = e
+			if e+1 != len(src) {
+				return nil, false
+			}
+			break
+		}
+		lines = append(lines, line{k, e + 1})
+		k = e + 1
+	}
+	if closeTo < 0 || len(lines) == 0 {
+		return nil, false
+	}
+	trim := 0
+	if flush {
+		trim = 1 << 30
+		for _, l := range lines {
+			n := 0
+			for src[l.from+n] == ' ' {
+				n++
+			}
+			if l.from+n == l.to-1 {
+				continue // a blank line does not count, and is kept as is
+			}
+			trim = min(trim, n)
+		}
+		if trim == 1<<30 {
+			trim = 0
+		}
+	}
+	var text []byte
+	first := p.pos(lines[0].from)
+	for n, l := range lines {
+		s := l.from
+		if flush && !blankLine(src[l.from:l.to]) {
+			s += trim
+		}
+		if n == 0 && s != l.from {
+			first.Column += s - l.from
+			first.Byte += s - l.from
+		}
+		text = append(text, src[s:l.to]...)
+	}
+	lit := &hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(text)),
+		SrcRange: hcl.Range{Filename: file, Start: first, End: p.pos(lines[len(lines)-1].to)}}
+	return &hclsyntax.TemplateExpr{Parts: []hclsyntax.Expression{lit}, SrcRange: p.rng(0, closeTo)}, true
+}
+
+func blankLine(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\n' {
+			return false
+		}
+	}
+	return true
 }

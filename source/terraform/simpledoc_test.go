@@ -16,6 +16,8 @@ var docSeeds = []string{
 	"{ a = local.x[0] }", "{ a = local.x.0 }", "{ a = f(1) }", "{ true = 1 }", "{ a = 01 }", "{ a = 1.5 }", "{ a =\n 1 }", "{ a\n = 1 }",
 	"jsonencode ({})", "jsonencode({}, 1)", "jsonencode({...})", "{ a = x-y }", "{ a = \"\" }", "{\n  # c\n  a = 1\n}", "{ a = [\n 1 # c\n] }",
 	"{ a = { b = { c = [ { d = null } ] } } }", "{ a = true, b = false }", "{ a = 1 }\n", "{\ta = 1 }", "{ \"a b\" = 1 }",
+	"<<EOF\n{\n  \"a\": 1\n}\nEOF\n", "<<-EOT\n    {\n      \"a\": true\n    }\n    EOT\n", "<<-EOT\n\n    x\n  \n      y\n  EOT\n", "<<EOF\nEOF\n",
+	"<<EOF\na ${b}\nEOF\n", "<<EOF\nx\nEOF", "<<-EOT\n  a\n b\n  EOT\n", "<<-EOT\n  a\n      \n  EOT\n", "<<-X\n   a\n\n   b\n X\n", "{ a = \"${local.x}/*\" }", "{ a = \"x\", b = \"arn:${var.p}:s3\" }",
 }
 
 func TestDocExprMatchesParser(t *testing.T) {
