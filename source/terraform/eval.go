@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -70,6 +71,22 @@ func typeOf(expr hcl.Expression) (cty.Type, hcl.Diagnostics) {
 // resource). Errors are reported once and give an unknown value naming
 // them.
 func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
+	// Literals — most leaves of a document, and its keys — need no scope.
+	switch e := unwrap(expr).(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return e.Val
+	case *hclsyntax.TemplateExpr:
+		if e.IsStringLiteral() {
+			v, _ := e.Value(nil)
+			return v
+		}
+	case *hclsyntax.ObjectConsKeyExpr:
+		if t, ok := e.Wrapped.(*hclsyntax.ScopeTraversalExpr); ok && !e.ForceNonLiteral && len(t.Traversal) == 1 {
+			if kw := hcl.ExprAsKeyword(t); kw != "" {
+				return cty.StringVal(kw)
+			}
+		}
+	}
 	ctx := &hcl.EvalContext{Functions: m.funcs, Variables: m.scope(expr, in)}
 	v, hd := expr.Value(ctx)
 	if hd.HasErrors() {
