@@ -8,6 +8,10 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/emrguard/emrguard/source"
 )
 
 // flatModule is a module large enough to be read on all cores: stacks in
@@ -111,6 +115,17 @@ func TestFlatReadingMatchesSequential(t *testing.T) {
 		f.Files = append(f.Files, p)
 	}
 	sort.Strings(f.Files)
+	// The module is read on all cores, not sequentially for want of a
+	// grouping.
+	var d source.Diagnostics
+	files := parseAll(f.Files, osRead(1<<20), &d)
+	ld := &loader{diags: &d, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}}
+	root := newModule(ld, dir, "", nil, nil)
+	root.declare(files, &d)
+	if _, ok := readFlat(root, files, &d); !ok {
+		t.Fatal("readFlat did not read the module")
+	}
+
 	evFlat, diagsFlat := LoadFolders([]Folder{f}, Options{})
 	flatReading = false
 	evSeq, diagsSeq := LoadFolders([]Folder{f}, Options{})
