@@ -16,4 +16,18 @@
 // An attribute another resource points at by id (aws_security_group.sg.id)
 // evaluates to the resource's address, so links between resources are the
 // addresses the model looks up by Ref.ID.
+//
+// Speed and memory. A file is split into blocks and arguments by byte
+// scans, and an argument is parsed when evaluated: plain values,
+// references, one-line templates, jsonencode documents and heredocs are
+// built directly as the tree hclsyntax would give (simple.go,
+// simpledoc.go), the rest by hclsyntax. A root module without module
+// calls is read on all cores (flat.go): its files are grouped by the
+// names they may refer to (a byte scan, refs.go), each group is read by
+// one goroutine in its own copy of the module's memo, and what groups
+// find is put together in the order a sequential reading gives, so the
+// evidence and diagnostics do not depend on it. A group drops its
+// source, bodies and memos once read; linkers, which look up what all
+// groups found, run after them, replaying the arguments their group
+// read ahead.
 package terraform

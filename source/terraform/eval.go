@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
@@ -70,6 +71,22 @@ func typeOf(expr hcl.Expression) (cty.Type, hcl.Diagnostics) {
 // resource). Errors are reported once and give an unknown value naming
 // them.
 func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
+	// Literals — most leaves of a document, and its keys — need no scope.
+	switch e := unwrap(expr).(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return e.Val
+	case *hclsyntax.TemplateExpr:
+		if e.IsStringLiteral() {
+			v, _ := e.Value(nil)
+			return v
+		}
+	case *hclsyntax.ObjectConsKeyExpr:
+		if t, ok := e.Wrapped.(*hclsyntax.ScopeTraversalExpr); ok && !e.ForceNonLiteral && len(t.Traversal) == 1 {
+			if kw := hcl.ExprAsKeyword(t); kw != "" {
+				return cty.StringVal(kw)
+			}
+		}
+	}
 	ctx := &hcl.EvalContext{Functions: m.funcs, Variables: m.scope(expr, in)}
 	v, hd := expr.Value(ctx)
 	if hd.HasErrors() {
@@ -94,22 +111,31 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 	if len(trs) == 0 {
 		return nil
 	}
-	vars := map[string]cty.Value{}
-	varM, localM, modM := map[string]cty.Value{}, map[string]cty.Value{}, map[string]map[string]cty.Value{}
+	// The maps are made when needed: most expressions name one kind of
+	// thing, and scope runs for every expression evaluated.
+	vars := make(map[string]cty.Value, 1)
+	var varM, localM map[string]cty.Value
+	var modM map[string]map[string]cty.Value
 	type need struct {
 		r     *resource
 		attrs map[string]bool
 	}
-	needs := map[string]map[string]*need{} // root ("aws_x" or "data.aws_x") → name → need
+	var needs map[string]map[string]*need // root ("aws_x" or "data.aws_x") → name → need
 	for _, tr := range trs {
 		root := tr.RootName()
 		switch root {
 		case "var":
 			if n, ok := attrStep(tr, 1); ok {
+				if varM == nil {
+					varM = map[string]cty.Value{}
+				}
 				varM[n] = m.variable(n, tr.SourceRange())
 			}
 		case "local":
 			if n, ok := attrStep(tr, 1); ok {
+				if localM == nil {
+					localM = map[string]cty.Value{}
+				}
 				localM[n] = m.local(n, tr.SourceRange())
 			}
 		case "count":
@@ -130,6 +156,9 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 			n, ok := attrStep(tr, 1)
 			if !ok {
 				continue
+			}
+			if modM == nil {
+				modM = map[string]map[string]cty.Value{}
 			}
 			if modM[n] == nil {
 				modM[n] = map[string]cty.Value{}
@@ -154,6 +183,9 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 			name, ok := attrStep(tr, nameAt)
 			if !ok {
 				continue
+			}
+			if needs == nil {
+				needs = map[string]map[string]*need{}
 			}
 			if needs[key] == nil {
 				needs[key] = map[string]*need{}
@@ -188,7 +220,7 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 		}
 		vars["module"] = cty.ObjectVal(mods)
 	}
-	data := map[string]cty.Value{}
+	var data map[string]cty.Value
 	for key, byName := range needs {
 		objs := map[string]cty.Value{}
 		for name, nd := range byName {
@@ -199,6 +231,9 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 			objs[name] = m.resourceValue(nd.r, nd.attrs)
 		}
 		if t, ok := strings.CutPrefix(key, "data."); ok {
+			if data == nil {
+				data = map[string]cty.Value{}
+			}
 			data[t] = cty.ObjectVal(objs)
 		} else {
 			vars[key] = cty.ObjectVal(objs)

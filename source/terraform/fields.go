@@ -22,11 +22,26 @@ type val struct {
 // arg evaluates a top-level argument of an instance (memoised, as other
 // resources may refer to it too).
 func (r *rd) arg(in *instance, name string) val {
-	a := in.res.content().attrs[name]
-	if a == nil {
-		return val{key: name}
+	if in.replay != nil && !r.record {
+		x, ok := in.replay[name]
+		if !ok {
+			// A linker read an argument it did not read ahead: a bug,
+			// said so rather than read as absent.
+			r.missed = append(r.missed, in.addr+"."+name)
+		}
+		return x
 	}
-	return val{v: in.res.m.instAttr(in, name), at: loc(a.Range), ok: true, key: name}
+	x := val{key: name}
+	if a := in.res.content().attrs[name]; a != nil {
+		x = val{v: in.res.m.instAttr(in, name), at: loc(a.Range), ok: true, key: name}
+	}
+	if r.record {
+		if in.replay == nil {
+			in.replay = map[string]val{}
+		}
+		in.replay[name] = x
+	}
+	return x
 }
 
 // sub evaluates an argument of a nested block.

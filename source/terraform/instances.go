@@ -157,8 +157,7 @@ var idFrom = map[string]string{
 // id as its address (the reference other resources link by), or unknown
 // until apply.
 func (m *module) instAttr(in *instance, attr string) cty.Value {
-	k := attrKey{in, attr}
-	if v, ok := m.attrMemo[k]; ok {
+	if v, ok := in.memo[attr]; ok {
 		return v
 	}
 	r := in.res
@@ -184,6 +183,9 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 	default:
 		v = unknown(fmt.Sprintf("%s.%s is known only after apply", in.addr, attr), in.addr)
 	}
-	m.attrMemo[k] = v
+	if in.memo == nil {
+		in.memo = map[string]cty.Value{}
+	}
+	in.memo[attr] = v
 	return v
 }

@@ -64,6 +64,10 @@ func (e *lazyExpr) parse() {
 			e.parsed = x
 			return
 		}
+		if x, ok := docExpr(e.src, e.rng.Filename, e.rng.Start); ok {
+			e.parsed = x
+			return
+		}
 		e.parsed, e.pending = hclsyntax.ParseExpression(e.src, e.rng.Filename, e.rng.Start)
 		for _, d := range e.pending {
 			// The parser sees the argument alone: its end is not the file's.

@@ -161,6 +161,9 @@ func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) 
 	root.declare(files, diags)
 	ld.readVarFiles(f.VarFiles)
 	root.loadCalls(0, diags)
+	if ev, ok := readFlat(root, files, diags); ok {
+		return ev
+	}
 	return readModules(root.modules(), diags)
 }
 

@@ -38,12 +38,6 @@ type module struct {
 	funcs    map[string]function.Function
 	localVal map[string]cty.Value
 	visiting map[string]bool // locals, outputs and attributes being evaluated: cycles
-	attrMemo map[attrKey]cty.Value
-}
-
-type attrKey struct {
-	inst *instance
-	attr string
 }
 
 type variable struct {
@@ -84,6 +78,8 @@ type instance struct {
 	addr    string
 	key     cty.Value // NilVal when neither count nor for_each
 	eachVal cty.Value
+	memo    map[string]cty.Value // attributes evaluated (instAttr)
+	replay  map[string]val       // arguments a linker read, recorded ahead (flat.go)
 }
 
 type call struct {
@@ -244,7 +240,7 @@ func newModule(ld *loader, dir, prefix string, parent *module, c *call) *module 
 	return &module{dir: dir, prefix: prefix, parent: parent, call: c, ld: ld,
 		vars: map[string]*variable{}, locals: map[string]*hcl.Attribute{}, resources: map[string]*resource{},
 		calls: map[string]*call{}, outputs: map[string]*hcl.Attribute{}, funcs: moduleFuncs(dir),
-		localVal: map[string]cty.Value{}, visiting: map[string]bool{}, attrMemo: map[attrKey]cty.Value{}}
+		localVal: map[string]cty.Value{}, visiting: map[string]bool{}}
 }
 
 // isLocalSource reports whether a module source is a path Terraform reads

@@ -36,6 +36,7 @@ type parsed struct {
 	path   string
 	blocks []*hcl.Block
 	lazy   []topBlock
+	data   []byte // native syntax: the source, scanned for references (flat.go)
 }
 
 // parseTop parses a file's top-level blocks, leaving resource and data
@@ -43,6 +44,7 @@ type parsed struct {
 func parseTop(path string, data []byte, diags *source.Diagnostics) parsed {
 	p := parsed{path: path}
 	if !strings.HasSuffix(path, ".json") {
+		p.data = data
 		if tops, ok := scanTop(data); ok {
 			for _, b := range tops {
 				if b.typ == "resource" || b.typ == "data" || b.typ == "variable" {

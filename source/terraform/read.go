@@ -14,14 +14,70 @@ import (
 
 // rd reads the resources of a root module and its children into evidence.
 type rd struct {
-	ev       *model.Evidence
-	diags    *source.Diagnostics
+	ev     *model.Evidence
+	diags  *source.Diagnostics
+	record bool     // linkers read ahead: keep the arguments read (flat.go)
+	missed []string // arguments a replayed linker asked for and did not read ahead
+	rdMaps
+}
+
+// rdMaps index what readers found, for linkers to look up.
+type rdMaps struct {
 	groups   map[string]*model.SecurityGroup // by address, and outside groups by ID
 	tables   map[string]*model.RouteTable
 	roles    map[string]*model.Role // by address and by name
 	policies map[string]*model.Policy
 	buckets  map[string]*model.Bucket
 	mainVPC  map[string]*model.RouteTable
+}
+
+func newMaps() rdMaps {
+	return rdMaps{groups: map[string]*model.SecurityGroup{}, tables: map[string]*model.RouteTable{},
+		roles: map[string]*model.Role{}, policies: map[string]*model.Policy{}, buckets: map[string]*model.Bucket{}, mainVPC: map[string]*model.RouteTable{}}
+}
+
+// takeMaps returns what was indexed since the last call, and starts anew.
+func (r *rd) takeMaps() rdMaps {
+	out := r.rdMaps
+	take(&r.groups, &out.groups)
+	take(&r.tables, &out.tables)
+	take(&r.roles, &out.roles)
+	take(&r.policies, &out.policies)
+	take(&r.buckets, &out.buckets)
+	take(&r.mainVPC, &out.mainVPC)
+	return out
+}
+
+// take moves a map that holds something to out, leaving an empty one.
+func take[T any](m *map[string]*T, out *map[string]*T) {
+	if len(*m) == 0 {
+		*out = nil
+		return
+	}
+	*out, *m = *m, map[string]*T{}
+}
+
+// putMaps adds what takeMaps returned, later entries over earlier ones as
+// if written in that order.
+func (r *rd) putMaps(o rdMaps) {
+	put(r.groups, o.groups)
+	put(r.tables, o.tables)
+	put(r.roles, o.roles)
+	put(r.policies, o.policies)
+	put(r.buckets, o.buckets)
+	put(r.mainVPC, o.mainVPC)
+}
+
+func put[T any](dst, src map[string]*T) {
+	for k, v := range src {
+		dst[k] = v
+	}
+}
+
+// step reads one resource with its reader or linker.
+type step struct {
+	res *resource
+	fn  readFn
 }
 
 // nestedBlocks are the nested block types read per resource type (for the
@@ -73,12 +129,7 @@ var linkers = map[string]readFn{
 
 // readModules reads the modules of one root.
 func readModules(mods []*module, diags *source.Diagnostics) *model.Evidence {
-	r := &rd{ev: &model.Evidence{}, diags: diags, groups: map[string]*model.SecurityGroup{}, tables: map[string]*model.RouteTable{},
-		roles: map[string]*model.Role{}, policies: map[string]*model.Policy{}, buckets: map[string]*model.Bucket{}, mainVPC: map[string]*model.RouteTable{}}
-	type step struct {
-		res *resource
-		fn  readFn
-	}
+	r := &rd{ev: &model.Evidence{}, diags: diags, rdMaps: newMaps()}
 	var steps []step
 	for _, pass := range []map[string]readFn{readers, linkers} {
 		for _, m := range mods {
@@ -89,6 +140,14 @@ func readModules(mods []*module, diags *source.Diagnostics) *model.Evidence {
 			}
 		}
 	}
+	r.run(steps)
+	r.linkIAM()
+	return r.ev
+}
+
+// run reads steps in order on this goroutine, while a prefetcher parses
+// the next ones on the other cores.
+func (r *rd) run(steps []step) {
 	toParse := make([]*resource, len(steps))
 	for i, s := range steps {
 		toParse[i] = s.res
@@ -101,8 +160,6 @@ func readModules(mods []*module, diags *source.Diagnostics) *model.Evidence {
 		}
 		pf.done(i)
 	}
-	r.linkIAM()
-	return r.ev
 }
 
 // safely reads one instance; a panic (a bug, or a value shape cty refuses)

@@ -30,9 +30,12 @@ func simpleExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, b
 			return nil, false
 		}
 		for _, b := range src[1 : n-1] {
-			if b < 0x20 || b >= 0x7f || b == '"' || b == '\\' || b == '$' || b == '%' {
+			if b < 0x20 || b >= 0x7f || b == '"' || b == '\\' || b == '%' {
 				return nil, false
 			}
+		}
+		if bytes.IndexByte(src, '$') >= 0 {
+			return simpleTemplate(src, file, start)
 		}
 		lit := &hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(src[1 : n-1])), SrcRange: rng(1, n-1)}
 		return &hclsyntax.TemplateExpr{Parts: []hclsyntax.Expression{lit}, SrcRange: rng(0, n)}, true
@@ -127,4 +130,52 @@ func simpleTuple(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, 
 	}
 	rng := func(a, b int) hcl.Range { return hcl.Range{Filename: file, Start: at(a), End: at(b)} }
 	return &hclsyntax.TupleConsExpr{Exprs: exprs, SrcRange: rng(0, n), OpenRange: rng(0, 1)}, true
+}
+
+// simpleTemplate builds a one-line string with interpolations of
+// references: "${local.name}-sc", "s3://${local.bucket}/logs/".
+func simpleTemplate(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool) {
+	n := len(src)
+	rng := func(a, b int) hcl.Range {
+		return hcl.Range{Filename: file,
+			Start: hcl.Pos{Line: start.Line, Column: start.Column + a, Byte: start.Byte + a},
+			End:   hcl.Pos{Line: start.Line, Column: start.Column + b, Byte: start.Byte + b}}
+	}
+	var parts []hclsyntax.Expression
+	lit := 1 // start of the pending literal text
+	for i := 1; i < n-1; {
+		if src[i] != '$' {
+			i++
+			continue
+		}
+		if at(src, i+1) != '{' || at(src, i+2) == '~' {
+			return nil, false // a lone $, $${ or a strip marker
+		}
+		if i > lit {
+			parts = append(parts, &hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(src[lit:i])), SrcRange: rng(lit, i)})
+		}
+		j := i + 2
+		for j < n-1 && src[j] != '}' {
+			j++
+		}
+		if j >= n-1 || !isIdentStart(at(src, i+2)) {
+			return nil, false
+		}
+		ref, ok := simpleExpr(src[i+2:j], file, rng(i+2, j).Start)
+		if _, trav := ref.(*hclsyntax.ScopeTraversalExpr); !ok || !trav {
+			return nil, false
+		}
+		parts = append(parts, ref)
+		i = j + 1
+		lit = i
+	}
+	if lit < n-1 {
+		parts = append(parts, &hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(src[lit : n-1])), SrcRange: rng(lit, n-1)})
+	}
+	if len(parts) == 1 {
+		if _, trav := parts[0].(*hclsyntax.ScopeTraversalExpr); trav {
+			return &hclsyntax.TemplateWrapExpr{Wrapped: parts[0], SrcRange: rng(0, n)}, true
+		}
+	}
+	return &hclsyntax.TemplateExpr{Parts: parts, SrcRange: rng(0, n)}, true
 }

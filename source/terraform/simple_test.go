@@ -10,7 +10,9 @@ import (
 
 var simpleSeeds = []string{`"abc"`, `"a b/c:d"`, `""`, `"${x}"`, `"a\"b"`, `8443`, `0`, `007`, `1.5`, `true`, `false`, `null`,
 	`var.x`, `aws_security_group.g.id`, `local.a_b`, `a-b`, `true.x`, `var.x[0]`, `x.`, `f(x)`, `count.index`,
-	`["0.0.0.0/0"]`, `[]`, `[ ]`, `["a", "b",]`, `[aws_security_group.g.id]`, `["a","b"]`, `["a" "b"]`, `[[1]]`, `["a,b", 1, true, null]`, `[ , ]`, `[a.b , c]`}
+	`["0.0.0.0/0"]`, `[]`, `[ ]`, `["a", "b",]`, `[aws_security_group.g.id]`, `["a","b"]`, `["a" "b"]`, `[[1]]`, `["a,b", 1, true, null]`, `[ , ]`, `[a.b , c]`,
+	`"${local.name}-sc"`, `"s3://${local.bucket}/emr/x/"`, `"${var.x}"`, `"${a}${b}"`, `"a${b}c${d.e}f"`, `"$"`, `"a$b"`, `"$${x}"`, `"${~x}"`,
+	`"${ x }"`, `"${x-y}"`, `"${true}"`, `"${1}"`, `"${x[0]}"`, `"${x}}"`, `"${"`, `"%{if x}y%{endif}"`, `"${a.b.c}"`}
 
 func TestSimpleExprMatchesParser(t *testing.T) {
 	for _, s := range simpleSeeds {

@@ -1,0 +1,178 @@
+package terraform
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"testing"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/emrguard/emrguard/source"
+)
+
+// flatModule is a module large enough to be read on all cores: stacks in
+// files of their own, and files whose references join them into groups
+// or that go wrong in the ways a reading reports (cycles, undeclared
+// names, bad values, links by name across files).
+func flatModule() map[string]string {
+	files := map[string]string{}
+	for i := range 120 {
+		files[fmt.Sprintf("s%03d.tf", i)] = fmt.Sprintf(stack, i)
+	}
+	// s5's cluster uses a local of another file, and a role by name.
+	files["x-shared.tf"] = `locals {
+  shared_release = "emr-6.2.0"
+  loop_a         = local.loop_b
+}
+`
+	files["x-loop.tf"] = `locals {
+  loop_b = local.loop_a
+}
+resource "aws_emr_cluster" "loop" {
+  name          = local.loop_a
+  release_label = local.shared_release
+  service_role  = aws_iam_role.s7.arn
+}
+`
+	files["x-bad.tf"] = `# non-ASCII in a comment — read all the same
+resource "aws_emr_cluster" "bad" {
+  name          = nosuchfunc("x")
+  release_label = var.undeclared
+  log_uri       = local.nowhere
+  custom_ami_id = 12
+  ec2_attributes {
+    key_name = [1, 2]
+  }
+}
+resource "aws_security_group_rule" "r" {
+  type              = "ingress"
+  security_group_id = aws_security_group.s3_master.id
+  from_port         = 22
+  to_port           = 22
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+}
+resource "aws_security_group_rule" "unknown" {
+  type              = "ingress"
+  security_group_id = var.nothing
+  from_port         = 22
+  to_port           = 22
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+}
+variable "nothing" {}
+resource "aws_iam_role_policy_attachment" "byname" {
+  role       = "stack-9-service"
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+resource "aws_iam_role_policy_attachment" "byref" {
+  role       = aws_iam_role.s11.name
+  policy_arn = aws_iam_policy.p.arn
+}
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+resource "aws_s3_bucket_logging" "l" {
+  bucket        = "stack-logs"
+  target_bucket = "stack-logs-target"
+}
+`
+	files["x-inline.tf"] = `resource "aws_iam_role_policy" "inline" {
+  role   = aws_iam_role.s20.name
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:*", Resource = local.nowhere2 }] })
+}
+resource "aws_iam_policy_attachment" "many" {
+  name       = "many"
+  roles      = [aws_iam_role.s21.name, "stack-22-service", var.nothing2]
+  policy_arn = aws_iam_policy.p.arn
+}
+variable "nothing2" {}
+`
+	files["x-syntax.tf"] = `resource "aws_emr_cluster" "syntax" {
+  name          = "a" +
+  release_label = "emr-7.0.0"
+}
+`
+	return files
+}
+
+// TestFlatReadingMatchesSequential holds the reading on all cores to the
+// sequential one: the same evidence in the same order, the same
+// diagnostics in the same order.
+func TestFlatReadingMatchesSequential(t *testing.T) {
+	dir := t.TempDir()
+	f := Folder{Dir: dir}
+	for name, text := range flatModule() {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f.Files = append(f.Files, p)
+	}
+	sort.Strings(f.Files)
+	// The module is read on all cores, not sequentially for want of a
+	// grouping.
+	var d source.Diagnostics
+	files := parseAll(f.Files, osRead(1<<20), &d)
+	ld := &loader{diags: &d, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}}
+	root := newModule(ld, dir, "", nil, nil)
+	root.declare(files, &d)
+	if _, ok := readFlat(root, files, &d); !ok {
+		t.Fatal("readFlat did not read the module")
+	}
+
+	evFlat, diagsFlat := LoadFolders([]Folder{f}, Options{})
+	flatReading = false
+	evSeq, diagsSeq := LoadFolders([]Folder{f}, Options{})
+	flatReading = true
+	if len(evFlat.Clusters) != 123 {
+		t.Fatalf("%d clusters, want 123", len(evFlat.Clusters))
+	}
+	if len(diagsSeq) < 5 {
+		t.Fatalf("only %d diagnostics: the module should go wrong in several ways", len(diagsSeq))
+	}
+	if !reflect.DeepEqual(diagsFlat, diagsSeq) {
+		t.Errorf("diagnostics differ:\nflat %v\nseq  %v", diagsFlat, diagsSeq)
+	}
+	a, err := json.Marshal(evFlat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(evSeq)
+	if string(a) != string(b) {
+		i := 0
+		for i < len(a) && i < len(b) && a[i] == b[i] {
+			i++
+		}
+		t.Errorf("evidence differs at byte %d:\nflat …%s\nseq  …%s", i, a[max(0, i-200):min(len(a), i+200)], b[max(0, i-200):min(len(b), i+200)])
+	}
+}
+
+// TestGroupFiles checks which files are read together.
+func TestGroupFiles(t *testing.T) {
+	cases := []struct {
+		src  string
+		want bool // scanned
+	}{
+		{"local.a + var.b", true},
+		{"x = -local.a", true},
+		{"local .\n a", true},
+		{"local.caf\u00e9", false},
+		{"# caf\u00e9\nlocal.a", true},
+	}
+	for _, c := range cases {
+		var got []string
+		ok := refScan([]byte(c.src), func(a, b, _ []byte) { got = append(got, string(a)+"."+string(b)) })
+		if ok != c.want {
+			t.Errorf("%q: scanned %v, want %v", c.src, ok, c.want)
+		}
+		if ok && len(got) == 0 {
+			t.Errorf("%q: no reference found", c.src)
+		}
+	}
+}
