@@ -6,11 +6,11 @@ import (
 	"time"
 )
 
-// Ensure the limit is the floor for small live heaps and 1.5× the live
+// Ensure the limit is the floor for small live heaps and 1.6× the live
 // heap beyond, so the collector never runs without pause.
 func TestLimit(t *testing.T) {
 	for _, c := range []struct{ live, want uint64 }{
-		{0, Floor}, {100 << 20, Floor}, {170 << 20, Floor}, {172 << 20, 258 << 20}, {1 << 30, 1536 << 20},
+		{0, Floor}, {100 << 20, Floor}, {160 << 20, Floor}, {200 << 20, 320 << 20}, {1 << 30, 1<<30 + (1<<30)*6/10},
 	} {
 		if got := Limit(Floor, c.live); got != c.want {
 			t.Errorf("Limit(%d MiB live) = %d MiB, want %d MiB", c.live>>20, got>>20, c.want>>20)
