@@ -16,7 +16,8 @@ import (
 type FolderLoader struct {
 	Name   string
 	Claims func(path string) (config, aux bool)
-	Load   func(folders []terraform.Folder, opt Options) (*model.Evidence, source.Diagnostics)
+	// Load reads the folders, telling seen of every file it reads whole.
+	Load func(folders []terraform.Folder, opt Options, seen func(path string, data []byte)) (*model.Evidence, source.Diagnostics)
 }
 
 // FolderLoaders are the loaders of whole folders; their files never reach
@@ -25,8 +26,8 @@ var FolderLoaders = []FolderLoader{
 	{terraform.LoaderName, func(p string) (bool, bool) { return terraform.IsConfig(p), terraform.IsVars(p) }, loadTerraform},
 }
 
-func loadTerraform(folders []terraform.Folder, opt Options) (*model.Evidence, source.Diagnostics) {
-	return terraform.LoadFolders(folders, terraform.Options{Vars: opt.TFVars, VarFiles: opt.TFVarFiles, MaxFileSize: opt.MaxFileSize})
+func loadTerraform(folders []terraform.Folder, opt Options, seen func(path string, data []byte)) (*model.Evidence, source.Diagnostics) {
+	return terraform.LoadFolders(folders, terraform.Options{Vars: opt.TFVars, VarFiles: opt.TFVarFiles, MaxFileSize: opt.MaxFileSize, Seen: seen})
 }
 
 // claimFolders takes the files folder loaders claim out of files, grouped

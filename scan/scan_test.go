@@ -69,9 +69,13 @@ func TestMet(t *testing.T) {
 	marked := write("marked.yaml", "a: 1 # KEEP\n")
 	plain := write("plain.yaml", "a: 1\n")
 	side := write("plain.yaml.emrguard-ignore", "x\n")
+	tf := write("main.tf", "locals { a = 1 } # KEEP\n")
 	res := scan.Paths([]string{dir + string(filepath.Separator)}, scan.Options{Keep: func(b []byte) bool { return strings.Contains(string(b), "KEEP") }})
 	if data, read := res.Met.Kept(marked); !read || string(data) != "a: 1 # KEEP\n" {
 		t.Errorf("marked: %q, read %v", data, read)
+	}
+	if data, read := res.Met.Kept(tf); !read || string(data) != "locals { a = 1 } # KEEP\n" {
+		t.Errorf("Terraform file, read by its folder loader: %q, read %v", data, read)
 	}
 	if data, read := res.Met.Kept(plain); !read || data != nil {
 		t.Errorf("plain: %q, read %v; want read and no bytes", data, read)

@@ -28,6 +28,10 @@ type Options struct {
 	VarFiles []string
 	// MaxFileSize bounds each file read; 0 means 20 MiB.
 	MaxFileSize int64
+	// Seen, when set, is told of every file read and its bytes (from
+	// several goroutines at once), so a reader after the scan need not
+	// read it again.
+	Seen func(path string, data []byte)
 }
 
 // Folder is a folder's configuration files found by a walk (or named on
@@ -64,7 +68,7 @@ func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnos
 			for i := range jobs {
 				o := &outs[i]
 				dir := filepath.Clean(folders[i].Dir)
-				files := parseAll(folders[i].Files, osRead(opt.MaxFileSize), &o.diags)
+				files := parseAll(folders[i].Files, opt.reader(), &o.diags)
 				for _, f := range files {
 					for _, src := range moduleSources(f.blocks) {
 						if isLocalSource(src) {
@@ -155,7 +159,7 @@ type loader struct {
 
 func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {
 	dir := filepath.Clean(f.Dir)
-	cache := &parseCache{dirs: map[string][]parsed{dir: files}, read: osRead(opt.MaxFileSize)}
+	cache := &parseCache{dirs: map[string][]parsed{dir: files}, read: opt.reader()}
 	ld := &loader{opt: opt, diags: diags, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}, cache: cache}
 	root := newModule(ld, dir, "", nil, nil)
 	root.declare(files, diags)
@@ -217,7 +221,7 @@ func (ld *loader) readVarFiles(found []string) {
 	}
 	order = append(order, ld.opt.VarFiles...)
 	for _, p := range order {
-		data, err := osRead(ld.opt.MaxFileSize)(p)
+		data, err := ld.opt.reader()(p)
 		if err != nil {
 			ld.diags.Errorf(model.Loc{File: p}, "variable file: "+describe(err))
 			continue

@@ -2,6 +2,8 @@ package terraform
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -236,5 +238,27 @@ func TestFallbackKeepsPositions(t *testing.T) {
 	_, diags := load(t, map[string]string{"main.tf": src}, Options{})
 	if !hasDiag(diags, "main.tf", 6, "") {
 		t.Fatalf("want a diagnostic at main.tf:6, got %v", diags)
+	}
+}
+
+// Ensure osRead returns a file whole, refuses one over the limit before
+// reading it, and tells Seen of what it read.
+func TestOSRead(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "a.tf")
+	if err := os.WriteFile(small, []byte("locals {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data, err := osRead(100)(small)
+	if err != nil || string(data) != "locals {}\n" {
+		t.Fatalf("small file: %q, %v", data, err)
+	}
+	if _, err := osRead(5)(small); err == nil || !strings.Contains(err.Error(), "over the 5 bytes limit") {
+		t.Errorf("over the limit: %v", err)
+	}
+	var got []string
+	read := Options{MaxFileSize: 100, Seen: func(p string, b []byte) { got = append(got, p+"="+string(b)) }}.reader()
+	if _, err := read(small); err != nil || len(got) != 1 || got[0] != small+"=locals {}\n" {
+		t.Errorf("Seen told %q, %v", got, err)
 	}
 }
