@@ -60,6 +60,8 @@ type collector struct {
 	n      int
 }
 
+// add keeps r. Evidence and Suppressed are not kept: emit and panicked,
+// the only producers, never set them (suppressions come after Evaluate).
 func (c *collector) add(r Result) {
 	if k := len(c.chunks); k == 0 || len(c.chunks[k-1]) == cap(c.chunks[k-1]) {
 		// Chunks double from 2 records: most controls judge a resource or
