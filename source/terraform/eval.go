@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // why is the mark an unknown value carries: the reason it is unknown.
@@ -87,7 +89,13 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 			}
 		}
 	}
-	ctx := &hcl.EvalContext{Functions: m.funcs, Variables: m.scope(expr, in)}
+	// The function table is made for a module when an expression may
+	// call a function: a plain reference or template cannot.
+	var funcs map[string]function.Function
+	if l, ok := expr.(*lazyExpr); !ok || bytes.IndexByte(l.src, '(') >= 0 {
+		funcs = m.functions()
+	}
+	ctx := &hcl.EvalContext{Functions: funcs, Variables: m.scope(expr, in)}
 	v, hd := expr.Value(ctx)
 	if hd.HasErrors() {
 		addHCL(m.ld.diags, hd)

@@ -35,7 +35,7 @@ type module struct {
 	parsedQ  []*resource      // resources whose source is parsed, oldest first
 	reported map[diagKey]bool // argument parse diagnostics already out
 
-	funcs    map[string]function.Function
+	funcs    map[string]function.Function // made on first use: functions()
 	localVal map[string]cty.Value
 	visiting map[string]bool // locals, outputs and attributes being evaluated: cycles
 }
@@ -239,7 +239,7 @@ func (m *module) name() string {
 func newModule(ld *loader, dir, prefix string, parent *module, c *call) *module {
 	return &module{dir: dir, prefix: prefix, parent: parent, call: c, ld: ld,
 		vars: map[string]*variable{}, locals: map[string]*hcl.Attribute{}, resources: map[string]*resource{},
-		calls: map[string]*call{}, outputs: map[string]*hcl.Attribute{}, funcs: moduleFuncs(dir),
+		calls: map[string]*call{}, outputs: map[string]*hcl.Attribute{},
 		localVal: map[string]cty.Value{}, visiting: map[string]bool{}}
 }
 
@@ -313,3 +313,13 @@ func (m *module) modules() []*module {
 }
 
 var _ = model.Loc{}
+
+// functions returns the module's function table, made the first time an
+// expression may need it: most modules of a large tree of small stacks
+// only read references, and the table is a hundred entries per module.
+func (m *module) functions() map[string]function.Function {
+	if m.funcs == nil {
+		m.funcs = moduleFuncs(m.dir)
+	}
+	return m.funcs
+}
