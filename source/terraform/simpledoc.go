@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -278,17 +279,20 @@ func (p *docParser) tuple() (hclsyntax.Expression, bool) {
 	return &hclsyntax.TupleConsExpr{Exprs: exprs, SrcRange: p.rng(open, p.i), OpenRange: p.rng(open, open+1)}, true
 }
 
-// heredoc builds a heredoc without interpolations (<<EOF or <<-EOF, a
-// JSON document as often as not): one literal of its lines, indented
-// lines trimmed of their common indent for <<-, as HCL's template
-// parser melds them.
+// heredoc builds a heredoc (<<EOF or <<-EOF, a JSON document as often
+// as not): literals of its lines, indented lines trimmed of their common
+// indent for <<-, as HCL's template parser melds them, between the
+// interpolations of plain references (${local.key}) it may hold, which
+// are not at the start of a line. HCL's own parser counts the indent of
+// each line with a bufio.Scanner of 4 KB: building the tree here spares
+// that too.
 func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool) {
 	p := &docParser{src: src, file: file, start: start}
 	for i, c := range src {
 		switch {
 		case c == '\n':
 			p.nl = append(p.nl, i)
-		case c < 0x20 && c != '\n' || c >= 0x7f || c == '$' || c == '%' || c == '\\':
+		case c < 0x20 && c != '\n' || c >= 0x7f || c == '%' || c == '\\':
 			return nil, false
 		}
 	}
@@ -322,6 +326,9 @@ func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool
 		for t < e && src[t] == ' ' {
 			t++
 		}
+		if u := bytes.TrimRight(src[t:e], " "); len(u) != e-t && string(u) == marker {
+			return nil, false // HCL ends the heredoc at a marker with trailing blanks: leave it to the parser
+		}
 		if string(src[t:e]) == marker {
 			closeTo = e
 			if e+1 != len(src) {
@@ -352,22 +359,60 @@ func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool
 			trim = 0
 		}
 	}
+	// The text between interpolations is one literal, from where its
+	// first piece starts to where its last ends.
+	var parts []hclsyntax.Expression
 	var text []byte
-	first := p.pos(lines[0].from)
-	for n, l := range lines {
+	litFrom, litTo := -1, 0
+	piece := func(a, b int) {
+		if a == b {
+			return
+		}
+		if litFrom < 0 {
+			litFrom = a
+		}
+		text = append(text, src[a:b]...)
+		litTo = b
+	}
+	endLit := func() {
+		if litFrom >= 0 {
+			parts = append(parts, &hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(text)), SrcRange: p.rng(litFrom, litTo)})
+			text, litFrom = nil, -1
+		}
+	}
+	for _, l := range lines {
 		s := l.from
 		if flush && !blankLine(src[l.from:l.to]) {
 			s += trim
 		}
-		if n == 0 && s != l.from {
-			first.Column += s - l.from
-			first.Byte += s - l.from
+		seg := s
+		for k := s; k < l.to; k++ {
+			if src[k] != '$' {
+				continue
+			}
+			if at(src, k+1) != '{' || !isIdentStart(at(src, k+2)) || blankLine(src[l.from:k]) {
+				return nil, false // a lone $, $${, ${~, a complex or line-leading interpolation
+			}
+			cl := k + 2
+			for cl < l.to && src[cl] != '}' {
+				cl++
+			}
+			if cl >= l.to {
+				return nil, false
+			}
+			ref, ok := simpleExpr(src[k+2:cl], file, p.pos(k+2))
+			if _, trav := ref.(*hclsyntax.ScopeTraversalExpr); !ok || !trav {
+				return nil, false
+			}
+			piece(seg, k)
+			endLit()
+			parts = append(parts, ref)
+			k, seg = cl, cl+1
 		}
-		text = append(text, src[s:l.to]...)
+		piece(seg, l.to)
 	}
-	lit := &hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(text)),
-		SrcRange: hcl.Range{Filename: file, Start: first, End: p.pos(lines[len(lines)-1].to)}}
-	return &hclsyntax.TemplateExpr{Parts: []hclsyntax.Expression{lit}, SrcRange: p.rng(0, closeTo)}, true
+	endLit()
+	return &hclsyntax.TemplateExpr{Parts: parts, SrcRange: p.rng(0, closeTo)}, true
 }
 
 func blankLine(b []byte) bool {
