@@ -148,24 +148,37 @@ func (p *docParser) value() (hclsyntax.Expression, bool) {
 func (p *docParser) traversal() (hclsyntax.Expression, bool) {
 	from := p.i
 	end := identEnd(p.src, from)
-	root := string(p.src[from:end])
-	switch root {
-	case "true", "false", "null":
+	v, keyword := cty.NilVal, true
+	switch string(p.src[from:end]) {
+	case "true":
+		v = cty.True
+	case "false":
+		v = cty.False
+	case "null":
+		v = cty.NullVal(cty.DynamicPseudoType)
+	default:
+		keyword = false
+	}
+	if keyword {
 		if at(p.src, end) == '.' || at(p.src, end) == '[' || at(p.src, end) == '(' {
 			return nil, false
 		}
 		p.i = end
-		v := map[string]cty.Value{"true": cty.True, "false": cty.False, "null": cty.NullVal(cty.DynamicPseudoType)}[root]
 		return &hclsyntax.LiteralValueExpr{Val: v, SrcRange: p.rng(from, end)}, true
 	}
-	tr := hcl.Traversal{hcl.TraverseRoot{Name: root, SrcRange: p.rng(from, end)}}
+	steps := 1 // the traversal's length, to allocate it once
+	for i := end; at(p.src, i) == '.' && isIdentStart(at(p.src, i+1)); steps++ {
+		i = identEnd(p.src, i+1)
+	}
+	tr := make(hcl.Traversal, 1, steps)
+	tr[0] = hcl.TraverseRoot{Name: intern(p.src[from:end]), SrcRange: p.rng(from, end)}
 	i := end
 	for at(p.src, i) == '.' {
 		if !isIdentStart(at(p.src, i+1)) {
 			return nil, false
 		}
 		j := identEnd(p.src, i+1)
-		tr = append(tr, hcl.TraverseAttr{Name: string(p.src[i+1 : j]), SrcRange: p.rng(i, j)})
+		tr = append(tr, hcl.TraverseAttr{Name: intern(p.src[i+1 : j]), SrcRange: p.rng(i, j)})
 		i = j
 	}
 	for _, b := range p.src[from:i] {
