@@ -319,7 +319,7 @@ func (m *module) fork() *module {
 	ld := *m.ld
 	w := *m
 	w.ld = &ld
-	w.localVal, w.visiting = map[string]cty.Value{}, map[string]bool{}
+	w.localVal, w.visiting, w.attrVisiting = map[string]cty.Value{}, map[string]bool{}, nil
 	w.reported, w.parsedQ = nil, nil
 	return &w
 }

@@ -37,7 +37,10 @@ type module struct {
 
 	funcs    map[string]function.Function // made on first use: functions()
 	localVal map[string]cty.Value
-	visiting map[string]bool // locals, outputs and attributes being evaluated: cycles
+	visiting map[string]bool // locals, outputs and documents being evaluated: cycles
+	// attrVisiting holds the resource attributes being evaluated, made
+	// on first use.
+	attrVisiting map[attrVisit]bool
 }
 
 type variable struct {
@@ -322,4 +325,10 @@ func (m *module) functions() map[string]function.Function {
 		m.funcs = moduleFuncs(m.dir)
 	}
 	return m.funcs
+}
+
+// attrVisit is an instance's attribute being evaluated.
+type attrVisit struct {
+	in   *instance
+	attr string
 }
