@@ -156,7 +156,8 @@ func (m *module) traverse(tr hcl.Traversal) (v cty.Value, hd hcl.Diagnostics, ok
 		if !ok || !asciiName(name) || !asciiName(key) {
 			return cty.NilVal, nil, false
 		}
-		r := m.resources[key+"."+name]
+		var buf [128]byte // the lookup by string(bytes) does not allocate
+		r := m.resources[string(append(append(append(buf[:0], key...), '.'), name...))]
 		if r == nil {
 			return cty.NilVal, nil, false
 		}

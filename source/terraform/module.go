@@ -157,11 +157,12 @@ func (m *module) loadVar(v *variable) {
 }
 
 func (m *module) declareResource(r *resource, diags *source.Diagnostics) {
-	if _, ok := m.resources[r.key()]; ok {
-		diags.Errorf(r.at, fmt.Sprintf("%s is declared twice in module %s", r.key(), m.name()))
+	key := r.key()
+	if _, ok := m.resources[key]; ok {
+		diags.Errorf(r.at, fmt.Sprintf("%s is declared twice in module %s", key, m.name()))
 		return
 	}
-	m.resources[r.key()] = r
+	m.resources[key] = r
 	m.order = append(m.order, r)
 }
 
