@@ -50,6 +50,9 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 		}
 	case *hclsyntax.ObjectConsExpr:
 		n := &tree.Node{Kind: tree.Object, At: loc(e.Range())}
+		if len(e.Items) > 0 {
+			n.Fields = make([]tree.Member, 0, len(e.Items))
+		}
 		for _, it := range e.Items {
 			k := m.eval(it.KeyExpr, in)
 			ks, ok := scalar(k)
@@ -61,6 +64,9 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 		return n
 	case *hclsyntax.TupleConsExpr:
 		n := &tree.Node{Kind: tree.Array, At: loc(e.Range())}
+		if len(e.Exprs) > 0 {
+			n.Items = make([]*tree.Node, 0, len(e.Exprs))
+		}
 		for _, it := range e.Exprs {
 			n.Items = append(n.Items, r.exprTree(m, in, it, loc(it.Range()), depth+1))
 		}

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // why is the mark an unknown value carries: the reason it is unknown.
@@ -87,8 +89,24 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 			}
 		}
 	}
-	ctx := &hcl.EvalContext{Functions: m.funcs, Variables: m.scope(expr, in)}
-	v, hd := expr.Value(ctx)
+	if t, ok := unwrap(expr).(*hclsyntax.ScopeTraversalExpr); ok {
+		if v, hd, ok := m.traverse(t.Traversal); ok {
+			return m.evaluated(v, hd)
+		}
+	}
+	// The function table is made for a module when an expression may
+	// call a function: a plain reference or template cannot.
+	var funcs map[string]function.Function
+	if l, ok := expr.(*lazyExpr); !ok || bytes.IndexByte(l.src, '(') >= 0 {
+		funcs = m.functions()
+	}
+	ctx := &hcl.EvalContext{Functions: funcs, Variables: m.scope(expr, in)}
+	return m.evaluated(expr.Value(ctx))
+}
+
+// evaluated reports the errors of an evaluation, and gives an unknown
+// value naming the first in place of the value.
+func (m *module) evaluated(v cty.Value, hd hcl.Diagnostics) cty.Value {
 	if hd.HasErrors() {
 		addHCL(m.ld.diags, hd)
 		msg := hd.Errs()[0].Error()
@@ -101,6 +119,70 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 		return unknown("the expression cannot be evaluated: "+msg, "")
 	}
 	return v
+}
+
+// traverse evaluates a lone reference to a variable, a local or a
+// resource's attribute — most expressions evaluated — without building
+// a scope for it: the value named, then the rest of the traversal from
+// it, which is what HCL does with the scope (the objects scope would
+// wrap the value in only lead to it). ok=false leaves the other roots,
+// and references scope reports as errors, to eval's general way.
+func (m *module) traverse(tr hcl.Traversal) (v cty.Value, hd hcl.Diagnostics, ok bool) {
+	var val cty.Value
+	rest := 2
+	switch root := tr.RootName(); root {
+	case "var", "local":
+		n, ok := attrStep(tr, 1)
+		if !ok || !asciiName(n) {
+			return cty.NilVal, nil, false
+		}
+		if root == "var" {
+			val = m.variable(n, tr.SourceRange())
+		} else {
+			val = m.local(n, tr.SourceRange())
+		}
+	case "count", "each", "path", "terraform", "self", "module":
+		return cty.NilVal, nil, false
+	default:
+		key, nameAt := root, 1
+		if root == "data" {
+			t, ok := attrStep(tr, 1)
+			if !ok || !asciiName(t) {
+				return cty.NilVal, nil, false
+			}
+			key, nameAt = "data."+t, 2
+		}
+		name, ok := attrStep(tr, nameAt)
+		if !ok || !asciiName(name) || !asciiName(key) {
+			return cty.NilVal, nil, false
+		}
+		var buf [128]byte // the lookup by string(bytes) does not allocate
+		r := m.resources[string(append(append(append(buf[:0], key...), '.'), name...))]
+		if r == nil {
+			return cty.NilVal, nil, false
+		}
+		attrs := map[string]bool{}
+		if a, ok := firstAttr(tr[nameAt+1:]); ok {
+			attrs[a] = true
+		} else {
+			attrs["id"], attrs["arn"], attrs["name"] = true, true, true
+		}
+		val = m.resourceValue(r, attrs)
+		rest = nameAt + 1
+	}
+	v, hd = tr[rest:].TraverseRel(val)
+	return v, hd, true
+}
+
+// asciiName reports whether a name is ASCII: cty normalizes other object
+// attribute names, which a lookup by the name as written may then miss.
+func asciiName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // scope builds the variables expr refers to, and only those: a module of

@@ -315,10 +315,11 @@ func resourcesOf(steps []step) []*resource {
 // fork returns a copy of a module for one reader of readFlat: the same
 // declarations, its own memo and diagnostics.
 func (m *module) fork() *module {
+	m.functions() // made before the readers share it (resources point at m)
 	ld := *m.ld
 	w := *m
 	w.ld = &ld
-	w.localVal, w.visiting = map[string]cty.Value{}, map[string]bool{}
+	w.localVal, w.visiting, w.attrVisiting = map[string]cty.Value{}, map[string]bool{}, nil
 	w.reported, w.parsedQ = nil, nil
 	return &w
 }

@@ -165,14 +165,17 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 	a := r.content().attrs[attr]
 	switch {
 	case a != nil:
-		ck := "attr." + in.addr + "." + attr
-		if m.visiting[ck] {
+		ck := attrVisit{in, attr} // not a string: one made per attribute read added up
+		if m.attrVisiting[ck] {
 			m.ld.diags.Errorf(loc(a.Range), fmt.Sprintf("%s.%s refers to itself (a reference cycle)", in.addr, attr))
 			return unknown(fmt.Sprintf("%s.%s is part of a reference cycle", in.addr, attr), "")
 		}
-		m.visiting[ck] = true
+		if m.attrVisiting == nil {
+			m.attrVisiting = map[attrVisit]bool{}
+		}
+		m.attrVisiting[ck] = true
 		v = m.eval(a.Expr, in)
-		delete(m.visiting, ck)
+		delete(m.attrVisiting, ck)
 	case r.mode == "data":
 		v = unknown(fmt.Sprintf("%s.%s is read from AWS when planning, not by a static scan", in.addr, attr), in.addr)
 	case attr == "id":

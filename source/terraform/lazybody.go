@@ -45,10 +45,15 @@ func (b *lazyBody) PartialContent(s *hcl.BodySchema) (*hcl.BodyContent, hcl.Body
 func (b *lazyBody) JustAttributes() (hcl.Attributes, hcl.Diagnostics) { return b.c.attrs, nil }
 func (b *lazyBody) MissingItemRange() hcl.Range                       { return hcl.Range{} }
 
-// lazyExpr is an argument's expression, parsed on first use.
+// lazyExpr is an argument's expression, parsed on first use. It holds
+// the argument too (attr, whose Expr is the lazyExpr): a module has
+// hundreds of thousands of arguments, the two live and die together,
+// and one allocation of both, sharing the file name and end position,
+// is a size class smaller than two.
 type lazyExpr struct {
+	attr    hcl.Attribute
+	start   hcl.Pos // of the expression; it ends where the argument does
 	src     []byte
-	rng     hcl.Range
 	parsed  hcl.Expression
 	pending hcl.Diagnostics // of the parse, until reported
 	m       *module         // reports them
@@ -60,15 +65,15 @@ var _ hcl.Expression = (*lazyExpr)(nil)
 // which runs on the goroutine evaluating the module.
 func (e *lazyExpr) parse() {
 	if e.parsed == nil {
-		if x, ok := simpleExpr(e.src, e.rng.Filename, e.rng.Start); ok {
+		if x, ok := simpleExpr(e.src, e.attr.Range.Filename, e.start); ok {
 			e.parsed = x
 			return
 		}
-		if x, ok := docExpr(e.src, e.rng.Filename, e.rng.Start); ok {
+		if x, ok := docExpr(e.src, e.attr.Range.Filename, e.start); ok {
 			e.parsed = x
 			return
 		}
-		e.parsed, e.pending = hclsyntax.ParseExpression(e.src, e.rng.Filename, e.rng.Start)
+		e.parsed, e.pending = hclsyntax.ParseExpression(e.src, e.attr.Range.Filename, e.start)
 		for _, d := range e.pending {
 			// The parser sees the argument alone: its end is not the file's.
 			d.Detail = strings.ReplaceAll(d.Detail, "the end of the file", "the end of the argument")
@@ -112,8 +117,10 @@ func (e *lazyExpr) expr() hcl.Expression {
 func (e *lazyExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	return e.expr().Value(ctx)
 }
-func (e *lazyExpr) Variables() []hcl.Traversal       { return e.expr().Variables() }
-func (e *lazyExpr) Range() hcl.Range                 { return e.rng }
+func (e *lazyExpr) Variables() []hcl.Traversal { return e.expr().Variables() }
+func (e *lazyExpr) Range() hcl.Range {
+	return hcl.Range{Filename: e.attr.Range.Filename, Start: e.start, End: e.attr.Range.End}
+}
 func (e *lazyExpr) StartRange() hcl.Range            { return e.expr().StartRange() }
 func (e *lazyExpr) UnwrapExpression() hcl.Expression { return e.expr() }
 
@@ -196,7 +203,7 @@ func (s *bodyScanner) body(i int) (c content, end int, ok bool) {
 		}
 		nameStart := i
 		i = identEnd(src, i)
-		name := string(src[nameStart:i])
+		name := intern(src[nameStart:i])
 		i = skipSpace(src, i, false)
 		if i < len(src) && src[i] == '=' && at(src, i+1) != '=' {
 			i = skipSpace(src, i+1, false)
@@ -209,9 +216,10 @@ func (s *bodyScanner) body(i int) (c content, end int, ok bool) {
 				return c, 0, false // HCL reports the duplicate
 			}
 			nameRng := s.rng(nameStart, nameStart+len(name))
-			rng := s.rng(exprStart, end)
-			c.attrs[name] = &hcl.Attribute{Name: name, Expr: &lazyExpr{src: src[exprStart:end:end], rng: rng, m: s.m},
-				Range: hcl.Range{Filename: s.file, Start: nameRng.Start, End: rng.End}, NameRange: nameRng}
+			e := &lazyExpr{src: src[exprStart:end:end], start: s.pos(exprStart), m: s.m}
+			e.attr = hcl.Attribute{Name: name, Expr: e,
+				Range: hcl.Range{Filename: s.file, Start: nameRng.Start, End: s.pos(end)}, NameRange: nameRng}
+			c.attrs[name] = &e.attr
 			i = end
 			continue
 		}
@@ -236,7 +244,7 @@ func (s *bodyScanner) body(i int) (c content, end int, ok bool) {
 				i, lastEnd = j+1, j+1
 			case isIdentStart(src[i]):
 				j := identEnd(src, i)
-				b.Labels = append(b.Labels, string(src[i:j]))
+				b.Labels = append(b.Labels, intern(src[i:j]))
 				b.LabelRanges = append(b.LabelRanges, s.rng(i, j))
 				i, lastEnd = j, j
 			default:

@@ -35,9 +35,12 @@ type module struct {
 	parsedQ  []*resource      // resources whose source is parsed, oldest first
 	reported map[diagKey]bool // argument parse diagnostics already out
 
-	funcs    map[string]function.Function
+	funcs    map[string]function.Function // made on first use: functions()
 	localVal map[string]cty.Value
-	visiting map[string]bool // locals, outputs and attributes being evaluated: cycles
+	visiting map[string]bool // locals, outputs and documents being evaluated: cycles
+	// attrVisiting holds the resource attributes being evaluated, made
+	// on first use.
+	attrVisiting map[attrVisit]bool
 }
 
 type variable struct {
@@ -154,11 +157,12 @@ func (m *module) loadVar(v *variable) {
 }
 
 func (m *module) declareResource(r *resource, diags *source.Diagnostics) {
-	if _, ok := m.resources[r.key()]; ok {
-		diags.Errorf(r.at, fmt.Sprintf("%s is declared twice in module %s", r.key(), m.name()))
+	key := r.key()
+	if _, ok := m.resources[key]; ok {
+		diags.Errorf(r.at, fmt.Sprintf("%s is declared twice in module %s", key, m.name()))
 		return
 	}
-	m.resources[r.key()] = r
+	m.resources[key] = r
 	m.order = append(m.order, r)
 }
 
@@ -239,7 +243,7 @@ func (m *module) name() string {
 func newModule(ld *loader, dir, prefix string, parent *module, c *call) *module {
 	return &module{dir: dir, prefix: prefix, parent: parent, call: c, ld: ld,
 		vars: map[string]*variable{}, locals: map[string]*hcl.Attribute{}, resources: map[string]*resource{},
-		calls: map[string]*call{}, outputs: map[string]*hcl.Attribute{}, funcs: moduleFuncs(dir),
+		calls: map[string]*call{}, outputs: map[string]*hcl.Attribute{},
 		localVal: map[string]cty.Value{}, visiting: map[string]bool{}}
 }
 
@@ -313,3 +317,19 @@ func (m *module) modules() []*module {
 }
 
 var _ = model.Loc{}
+
+// functions returns the module's function table, made the first time an
+// expression may need it: most modules of a large tree of small stacks
+// only read references, and the table is a hundred entries per module.
+func (m *module) functions() map[string]function.Function {
+	if m.funcs == nil {
+		m.funcs = moduleFuncs(m.dir)
+	}
+	return m.funcs
+}
+
+// attrVisit is an instance's attribute being evaluated.
+type attrVisit struct {
+	in   *instance
+	attr string
+}

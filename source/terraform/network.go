@@ -13,10 +13,14 @@ func (r *rd) securityGroup(in *instance) {
 	ref := r.ref(in)
 	g := &model.SecurityGroup{Ref: ref, VPCID: r.link(r.arg(in, "vpc_id")), IngressComplete: model.Known(true, ref.Loc)}
 	r.named(&g.Ref, r.str(r.arg(in, "name")))
-	for _, b := range in.res.content().blocksOf("ingress") {
+	blocks := in.res.content().blocksOf("ingress")
+	if len(blocks) > 0 {
+		g.Ingress = make([]model.Rule, 0, len(blocks)) // a rule a block, mostly
+	}
+	for _, b := range blocks {
 		c, hd := contentOf(b.Body, nil)
 		addHCL(r.diags, hd)
-		g.Ingress = append(g.Ingress, r.rules(g, in, func(k string) val { return r.sub(in, c, k) }, loc(b.DefRange), inlineKeys)...)
+		g.Ingress = r.rules(g.Ingress, g, in, func(k string) val { return r.sub(in, c, k) }, loc(b.DefRange), inlineKeys)
 	}
 	if x := r.arg(in, "ingress"); x.ok {
 		// ingress = [{...}]: the attributes-as-blocks form.
@@ -28,7 +32,7 @@ func (r *rd) securityGroup(in *instance) {
 			v, _ := x.v.Unmark()
 			for it := v.ElementIterator(); it.Next(); {
 				_, e := it.Element()
-				g.Ingress = append(g.Ingress, r.rules(g, in, objectGetter(e, x.at), x.at, inlineKeys)...)
+				g.Ingress = r.rules(g.Ingress, g, in, objectGetter(e, x.at), x.at, inlineKeys)
 			}
 		}
 	}
@@ -70,13 +74,14 @@ var vpcRuleKeys = ruleKeys{protocol: "ip_protocol", from: "from_port", to: "to_p
 	groups: "referenced_security_group_id", lists: "prefix_list_id", single: true}
 
 // rules reads one ingress entry into one model rule per source (a CIDR,
-// a group, a prefix list), each pointing at the line that names it.
-func (r *rd) rules(g *model.SecurityGroup, in *instance, get func(string) val, at model.Loc, k ruleKeys) []model.Rule {
+// a group, a prefix list), each pointing at the line that names it, and
+// appends them to out (the group's rules: no slice of its own per entry).
+func (r *rd) rules(out []model.Rule, g *model.SecurityGroup, in *instance, get func(string) val, at model.Loc, k ruleKeys) []model.Rule {
 	base := model.Rule{At: at, Protocol: r.str(get(k.protocol)), FromPort: r.integer(get(k.from)), ToPort: r.integer(get(k.to))}
 	if base.Protocol.IsSet() {
 		base.Protocol.Val = strings.ToLower(base.Protocol.Val)
 	}
-	var out []model.Rule
+	start := len(out)
 	add := func(key string, set func(*model.Rule, model.Field[string])) {
 		x := get(key)
 		if x.absent() {
@@ -117,7 +122,7 @@ func (r *rd) rules(g *model.SecurityGroup, in *instance, get func(string) val, a
 			out = append(out, rl)
 		}
 	}
-	if len(out) == 0 {
+	if len(out) == start {
 		out = append(out, base)
 	}
 	return out
@@ -163,7 +168,7 @@ func (r *rd) sgRule(in *instance) {
 		g.IngressComplete = model.Unresolved[bool](fmt.Sprintf("rule %s may be ingress or egress: %s", in.addr, typ.Why), typ.At)
 		return
 	}
-	g.Ingress = append(g.Ingress, r.rules(g, in, func(k string) val { return r.arg(in, k) }, in.res.at, ruleResourceKeys)...)
+	g.Ingress = r.rules(g.Ingress, g, in, func(k string) val { return r.arg(in, k) }, in.res.at, ruleResourceKeys)
 }
 
 func (r *rd) vpcIngressRule(in *instance) {
@@ -171,7 +176,7 @@ func (r *rd) vpcIngressRule(in *instance) {
 	if g == nil {
 		return
 	}
-	g.Ingress = append(g.Ingress, r.rules(g, in, func(k string) val { return r.arg(in, k) }, in.res.at, vpcRuleKeys)...)
+	g.Ingress = r.rules(g.Ingress, g, in, func(k string) val { return r.arg(in, k) }, in.res.at, vpcRuleKeys)
 }
 
 func (r *rd) routeTable(in *instance) {

@@ -47,6 +47,7 @@ func parseTop(path string, data []byte, diags *source.Diagnostics) parsed {
 	if !strings.HasSuffix(path, ".json") {
 		p.data = data
 		if tops, ok := scanTop(data); ok {
+			p.lazy = tops[:0] // kept in place: a block is read before its slot is written
 			for _, b := range tops {
 				if b.typ == "resource" || b.typ == "data" || b.typ == "variable" {
 					p.lazy = append(p.lazy, b)

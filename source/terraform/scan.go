@@ -53,7 +53,7 @@ func scanTop(src []byte) (out []topBlock, ok bool) {
 			}
 			start := i
 			i = identEnd(src, i)
-			b := topBlock{typ: string(src[start:i]), pos: hcl.Pos{Line: line, Column: start - lineStart + 1, Byte: start}}
+			b := topBlock{typ: intern(src[start:i]), pos: hcl.Pos{Line: line, Column: start - lineStart + 1, Byte: start}}
 			for {
 				for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
 					i++
@@ -73,7 +73,7 @@ func scanTop(src []byte) (out []topBlock, ok bool) {
 					if j >= len(src) {
 						return nil, false
 					}
-					b.labels = append(b.labels, string(src[i+1:j]))
+					b.labels = append(b.labels, intern(src[i+1:j]))
 					i = j + 1
 					continue
 				case isIdentStart(src[i]):

@@ -37,8 +37,11 @@ func simpleExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, b
 		if bytes.IndexByte(src, '$') >= 0 {
 			return simpleTemplate(src, file, start)
 		}
-		lit := &hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(src[1 : n-1])), SrcRange: rng(1, n-1)}
-		return &hclsyntax.TemplateExpr{Parts: []hclsyntax.Expression{lit}, SrcRange: rng(0, n)}, true
+		// The template, its parts and its literal in one allocation.
+		t := &stringTemplate{lit: hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(src[1 : n-1])), SrcRange: rng(1, n-1)}}
+		t.parts[0] = &t.lit
+		t.t = hclsyntax.TemplateExpr{Parts: t.parts[:], SrcRange: rng(0, n)}
+		return &t.t, true
 	case c >= '1' && c <= '9' || (c == '0' && n == 1):
 		for _, b := range src {
 			if b < '0' || b > '9' {
@@ -62,17 +65,18 @@ func simpleExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, b
 			return &hclsyntax.LiteralValueExpr{Val: cty.NullVal(cty.DynamicPseudoType), SrcRange: rng(0, n)}, true
 		}
 		end := identEnd(src, 0)
-		root := string(src[:end])
+		root := intern(src[:end])
 		if root == "true" || root == "false" || root == "null" {
 			return nil, false
 		}
-		tr := hcl.Traversal{hcl.TraverseRoot{Name: root, SrcRange: rng(0, end)}}
+		tr := make(hcl.Traversal, 1, 1+bytes.Count(src[end:], []byte(".")))
+		tr[0] = hcl.TraverseRoot{Name: root, SrcRange: rng(0, end)}
 		for i := end; i < n; {
 			if src[i] != '.' || i+1 >= n || !isIdentStart(src[i+1]) {
 				return nil, false
 			}
 			j := identEnd(src, i+1)
-			tr = append(tr, hcl.TraverseAttr{Name: string(src[i+1 : j]), SrcRange: rng(i, j)})
+			tr = append(tr, hcl.TraverseAttr{Name: intern(src[i+1 : j]), SrcRange: rng(i, j)})
 			i = j
 		}
 		if bytes.IndexByte(src, '-') >= 0 {
@@ -81,6 +85,13 @@ func simpleExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, b
 		return &hclsyntax.ScopeTraversalExpr{Traversal: tr, SrcRange: rng(0, n)}, true
 	}
 	return nil, false
+}
+
+// stringTemplate is a quoted string's tree, allocated at once.
+type stringTemplate struct {
+	t     hclsyntax.TemplateExpr
+	parts [1]hclsyntax.Expression
+	lit   hclsyntax.LiteralValueExpr
 }
 
 // simpleTuple builds a one-line list of simple items: ["a", "b"],

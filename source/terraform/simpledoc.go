@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -147,24 +148,37 @@ func (p *docParser) value() (hclsyntax.Expression, bool) {
 func (p *docParser) traversal() (hclsyntax.Expression, bool) {
 	from := p.i
 	end := identEnd(p.src, from)
-	root := string(p.src[from:end])
-	switch root {
-	case "true", "false", "null":
+	v, keyword := cty.NilVal, true
+	switch string(p.src[from:end]) {
+	case "true":
+		v = cty.True
+	case "false":
+		v = cty.False
+	case "null":
+		v = cty.NullVal(cty.DynamicPseudoType)
+	default:
+		keyword = false
+	}
+	if keyword {
 		if at(p.src, end) == '.' || at(p.src, end) == '[' || at(p.src, end) == '(' {
 			return nil, false
 		}
 		p.i = end
-		v := map[string]cty.Value{"true": cty.True, "false": cty.False, "null": cty.NullVal(cty.DynamicPseudoType)}[root]
 		return &hclsyntax.LiteralValueExpr{Val: v, SrcRange: p.rng(from, end)}, true
 	}
-	tr := hcl.Traversal{hcl.TraverseRoot{Name: root, SrcRange: p.rng(from, end)}}
+	steps := 1 // the traversal's length, to allocate it once
+	for i := end; at(p.src, i) == '.' && isIdentStart(at(p.src, i+1)); steps++ {
+		i = identEnd(p.src, i+1)
+	}
+	tr := make(hcl.Traversal, 1, steps)
+	tr[0] = hcl.TraverseRoot{Name: intern(p.src[from:end]), SrcRange: p.rng(from, end)}
 	i := end
 	for at(p.src, i) == '.' {
 		if !isIdentStart(at(p.src, i+1)) {
 			return nil, false
 		}
 		j := identEnd(p.src, i+1)
-		tr = append(tr, hcl.TraverseAttr{Name: string(p.src[i+1 : j]), SrcRange: p.rng(i, j)})
+		tr = append(tr, hcl.TraverseAttr{Name: intern(p.src[i+1 : j]), SrcRange: p.rng(i, j)})
 		i = j
 	}
 	for _, b := range p.src[from:i] {
@@ -278,17 +292,20 @@ func (p *docParser) tuple() (hclsyntax.Expression, bool) {
 	return &hclsyntax.TupleConsExpr{Exprs: exprs, SrcRange: p.rng(open, p.i), OpenRange: p.rng(open, open+1)}, true
 }
 
-// heredoc builds a heredoc without interpolations (<<EOF or <<-EOF, a
-// JSON document as often as not): one literal of its lines, indented
-// lines trimmed of their common indent for <<-, as HCL's template
-// parser melds them.
+// heredoc builds a heredoc (<<EOF or <<-EOF, a JSON document as often
+// as not): literals of its lines, indented lines trimmed of their common
+// indent for <<-, as HCL's template parser melds them, between the
+// interpolations of plain references (${local.key}) it may hold, which
+// are not at the start of a line. HCL's own parser counts the indent of
+// each line with a bufio.Scanner of 4 KB: building the tree here spares
+// that too.
 func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool) {
 	p := &docParser{src: src, file: file, start: start}
 	for i, c := range src {
 		switch {
 		case c == '\n':
 			p.nl = append(p.nl, i)
-		case c < 0x20 && c != '\n' || c >= 0x7f || c == '$' || c == '%' || c == '\\':
+		case c < 0x20 && c != '\n' || c >= 0x7f || c == '%' || c == '\\':
 			return nil, false
 		}
 	}
@@ -322,6 +339,9 @@ func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool
 		for t < e && src[t] == ' ' {
 			t++
 		}
+		if u := bytes.TrimRight(src[t:e], " "); len(u) != e-t && string(u) == marker {
+			return nil, false // HCL ends the heredoc at a marker with trailing blanks: leave it to the parser
+		}
 		if string(src[t:e]) == marker {
 			closeTo = e
 			if e+1 != len(src) {
@@ -352,22 +372,60 @@ func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool
 			trim = 0
 		}
 	}
+	// The text between interpolations is one literal, from where its
+	// first piece starts to where its last ends.
+	var parts []hclsyntax.Expression
 	var text []byte
-	first := p.pos(lines[0].from)
-	for n, l := range lines {
+	litFrom, litTo := -1, 0
+	piece := func(a, b int) {
+		if a == b {
+			return
+		}
+		if litFrom < 0 {
+			litFrom = a
+		}
+		text = append(text, src[a:b]...)
+		litTo = b
+	}
+	endLit := func() {
+		if litFrom >= 0 {
+			parts = append(parts, &hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(text)), SrcRange: p.rng(litFrom, litTo)})
+			text, litFrom = nil, -1
+		}
+	}
+	for _, l := range lines {
 		s := l.from
 		if flush && !blankLine(src[l.from:l.to]) {
 			s += trim
 		}
-		if n == 0 && s != l.from {
-			first.Column += s - l.from
-			first.Byte += s - l.from
+		seg := s
+		for k := s; k < l.to; k++ {
+			if src[k] != '$' {
+				continue
+			}
+			if at(src, k+1) != '{' || !isIdentStart(at(src, k+2)) || blankLine(src[l.from:k]) {
+				return nil, false // a lone $, $${, ${~, a complex or line-leading interpolation
+			}
+			cl := k + 2
+			for cl < l.to && src[cl] != '}' {
+				cl++
+			}
+			if cl >= l.to {
+				return nil, false
+			}
+			ref, ok := simpleExpr(src[k+2:cl], file, p.pos(k+2))
+			if _, trav := ref.(*hclsyntax.ScopeTraversalExpr); !ok || !trav {
+				return nil, false
+			}
+			piece(seg, k)
+			endLit()
+			parts = append(parts, ref)
+			k, seg = cl, cl+1
 		}
-		text = append(text, src[s:l.to]...)
+		piece(seg, l.to)
 	}
-	lit := &hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(text)),
-		SrcRange: hcl.Range{Filename: file, Start: first, End: p.pos(lines[len(lines)-1].to)}}
-	return &hclsyntax.TemplateExpr{Parts: []hclsyntax.Expression{lit}, SrcRange: p.rng(0, closeTo)}, true
+	endLit()
+	return &hclsyntax.TemplateExpr{Parts: parts, SrcRange: p.rng(0, closeTo)}, true
 }
 
 func blankLine(b []byte) bool {

@@ -18,6 +18,11 @@ var docSeeds = []string{
 	"{ a = { b = { c = [ { d = null } ] } } }", "{ a = true, b = false }", "{ a = 1 }\n", "{\ta = 1 }", "{ \"a b\" = 1 }",
 	"<<EOF\n{\n  \"a\": 1\n}\nEOF\n", "<<-EOT\n    {\n      \"a\": true\n    }\n    EOT\n", "<<-EOT\n\n    x\n  \n      y\n  EOT\n", "<<EOF\nEOF\n",
 	"<<EOF\na ${b}\nEOF\n", "<<EOF\nx\nEOF", "<<-EOT\n  a\n b\n  EOT\n", "<<-EOT\n  a\n      \n  EOT\n", "<<-X\n   a\n\n   b\n X\n", "{ a = \"${local.x}/*\" }", "{ a = \"x\", b = \"arn:${var.p}:s3\" }",
+	// Heredocs with interpolations of references.
+	"<<-EOT\n    {\n      \"k\": \"${local.a_b}\",\n      \"n\": 2\n    }\n  EOT\n", "<<EOF\n  \"a\": \"${var.x}\"\n  b\nEOF\n",
+	"<<-EOT\n  x ${a.b.c}${d} y\n\n    z ${e}\n  EOT\n", "<<-EOT\n  ${a}\n  EOT\n", "<<-EOT\n  x${a}\n EOT\n", "<<EOF\nx $${a}\nEOF\n",
+	"<<EOF\nx ${ a }\nEOF\n", "<<EOF\nx ${a-b}\nEOF\n", "<<EOF\nx ${true}\nEOF\n", "<<EOF\nx ${a\n}\nEOF\n", "<<EOF\nx $a\nEOF\n",
+	"<<-EOT\n      a ${b}\n    c\n  EOT\n", "<<EOF\nx ${a}\nEOF\n", "<<EOF\nx ${a.b[0]}\nEOF\n", "<<EOF\nx ${~a}\nEOF\n", "<<EOT\nEOT \nEOT\n",
 }
 
 func TestDocExprMatchesParser(t *testing.T) {

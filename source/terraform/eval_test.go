@@ -1,0 +1,91 @@
+package terraform
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+const traverseModule = `
+variable "s" { default = "x" }
+variable "o" {
+  default = { a = { b = [1, 2] }, n = null }
+}
+variable "none" {}
+locals {
+  l   = { k = "v", list = ["p", "q"] }
+  str = "text"
+}
+resource "aws_security_group" "g" {
+  name   = "g"
+  vpc_id = var.s
+  tags   = { Team = "t" }
+}
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions = ["s3:GetObject"]
+  }
+}
+`
+
+// evalModule declares a fresh module of traverseModule: each evaluation
+// gets its own, so memos do not hide a diagnostic from the second.
+func evalModule(dir string) (*module, *source.Diagnostics) {
+	diags := &source.Diagnostics{}
+	cache := &parseCache{dirs: map[string][]parsed{}, read: Options{MaxFileSize: 1 << 20}.reader()}
+	ld := &loader{diags: diags, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}, cache: cache}
+	m := newModule(ld, dir, "", nil, nil)
+	m.declare(ld.moduleFiles(dir, model.Loc{}, diags), diags)
+	return m, diags
+}
+
+// TestTraverseMatchesScope holds eval's shortcut for a lone reference to
+// what HCL gives with the scope built for it: the same value (marks and
+// reasons included) and the same diagnostics.
+func TestTraverseMatchesScope(t *testing.T) {
+	exprs := []string{
+		"var.s", "var.o", "var.o.a.b[1]", "var.o.a.c", "var.o.n.x", "var.none", "var.missing", "var.s.x", "var.o[\"a\"]",
+		"local.l.k", "local.l.list[5]", "local.str", "local.str.x", "local.missing",
+		"aws_security_group.g", "aws_security_group.g.id", "aws_security_group.g.arn", "aws_security_group.g.vpc_id",
+		"aws_security_group.g.tags.Team", "aws_security_group.g.tags.Other", "aws_security_group.g.nope",
+		"data.aws_iam_policy_document.d.json", "data.aws_iam_policy_document.d",
+		"aws_security_group.none.id", "data.aws_x.none.id", "var", "local", "data.aws_x",
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(traverseModule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shortcut := 0
+	for _, src := range exprs {
+		expr, hd := hclsyntax.ParseExpression([]byte(src), "e.tf", hcl.Pos{Line: 1, Column: 1})
+		if hd.HasErrors() {
+			t.Fatalf("%s: %v", src, hd)
+		}
+		if _, _, ok := func() (cty.Value, hcl.Diagnostics, bool) {
+			m, _ := evalModule(dir)
+			return m.traverse(expr.(*hclsyntax.ScopeTraversalExpr).Traversal)
+		}(); ok {
+			shortcut++
+		}
+		m1, d1 := evalModule(dir)
+		got := m1.eval(expr, nil)
+		m2, d2 := evalModule(dir)
+		want := m2.evaluated(expr.Value(&hcl.EvalContext{Functions: m2.functions(), Variables: m2.scope(expr, nil)}))
+		if !got.RawEquals(want) {
+			t.Errorf("%s: got %#v, want %#v", src, got, want)
+		}
+		if g, w := fmt.Sprint(*d1), fmt.Sprint(*d2); g != w {
+			t.Errorf("%s: diagnostics\n got %s\nwant %s", src, g, w)
+		}
+	}
+	if shortcut < 18 {
+		t.Errorf("only %d of the references took the shortcut", shortcut)
+	}
+}
