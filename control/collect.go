@@ -35,20 +35,31 @@ func (r *record) result() Result {
 }
 
 // refs interns resources for the collectors of one evaluation: every
-// result about one resource shares one copy of its Ref.
+// result about one resource shares one copy of its Ref. The map is keyed
+// by what tells resources apart (64 bytes, not the whole 136-byte Ref: the
+// table lives beside the evidence until the merge); a Ref that differs
+// from the interned one in another field gets a copy of its own.
 type refs struct {
 	mu sync.Mutex
-	m  map[model.Ref]*model.Ref
+	m  map[refKey]*model.Ref
+}
+
+type refKey struct {
+	kind, id, file string
+	line, col      int
 }
 
 func (t *refs) intern(r model.Ref) *model.Ref {
+	k := refKey{r.Kind, r.ID, r.Loc.File, r.Loc.Line, r.Loc.Col}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	p, ok := t.m[r]
-	if !ok {
-		p = &r
-		t.m[r] = p
+	if p, ok := t.m[k]; ok && *p == r {
+		return p
+	} else if ok {
+		return &r
 	}
+	p := &r
+	t.m[k] = p
 	return p
 }
 

@@ -19,7 +19,7 @@ func TestMergeOrder(t *testing.T) {
 		var cols []*collector
 		var all []Result
 		for _, c := range ctls {
-			col := &collector{refs: &refs{m: map[model.Ref]*model.Ref{}}}
+			col := &collector{refs: &refs{m: map[refKey]*model.Ref{}}}
 			for range n / len(ctls) {
 				r := Result{Control: c, Verdict: Verdict(rng.IntN(4)),
 					Resource: model.Ref{ID: fmt.Sprint("r", rng.IntN(50)), Loc: model.Loc{File: fmt.Sprint("f", rng.IntN(30)), Line: 1 + rng.IntN(40)}},
@@ -51,5 +51,21 @@ func TestMergeOrder(t *testing.T) {
 				t.Fatalf("n=%d workers=%d: not sorted", n, workers)
 			}
 		}
+	}
+}
+
+// Ensure one resource's refs share one copy, and a ref that differs only
+// outside the key (a name) keeps its own value.
+func TestInternRefs(t *testing.T) {
+	tab := &refs{m: map[refKey]*model.Ref{}}
+	a := model.Ref{Kind: "k", ID: "A", Name: "n1", Loc: model.Loc{File: "f", Line: 3}}
+	b := a
+	b.Name = "n2"
+	pa, pa2, pb := tab.intern(a), tab.intern(a), tab.intern(b)
+	if pa != pa2 {
+		t.Error("the same ref was copied twice")
+	}
+	if *pb != b || *pa != a {
+		t.Errorf("interned %+v and %+v, want %+v and %+v", *pa, *pb, a, b)
 	}
 }

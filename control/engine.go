@@ -44,7 +44,7 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 	// there, starting workers costs more than it saves, and shows in
 	// latency.
 	parts := make([][]*record, len(jobs))
-	shared := &refs{m: map[model.Ref]*model.Ref{}}
+	shared := &refs{m: map[refKey]*model.Ref{}}
 	cols := make([]collector, len(jobs)) // one allocation for all
 	one := func(i int) {
 		cols[i].refs = shared
