@@ -51,6 +51,8 @@ type chunks[T any] struct {
 	used int
 }
 
+// get returns the next chunk, or a new one of size when none is left
+// (sized from the input, so a small file does not pay for a large chunk).
 func (c *chunks[T]) get(size int) []T {
 	if c.used < len(c.all) {
 		c.used++
@@ -88,7 +90,7 @@ type slabs struct {
 func (s *slabs) node(hint int) *Node {
 	if len(s.nodes) == 0 {
 		if s.arena != nil {
-			s.nodes = s.arena.nodes.get(nodeChunk)
+			s.nodes = s.arena.nodes.get(min(max(hint, 4), nodeChunk))
 		} else {
 			s.nodes = make([]Node, min(max(hint, 4), nodeChunk))
 		}
@@ -105,7 +107,10 @@ func (s *slabs) fields(src []Member, hint int) []Member {
 	if n > len(s.members) {
 		switch {
 		case s.arena != nil && n <= memberChunk:
-			s.members = s.arena.members.get(memberChunk)
+			s.members = s.arena.members.get(max(n, min(hint, memberChunk)))
+			if len(s.members) < n { // a reused chunk too small for this one
+				s.members = make([]Member, n)
+			}
 		default:
 			s.members = make([]Member, max(n, min(hint, memberChunk)))
 		}
@@ -122,7 +127,10 @@ func (s *slabs) itemsOf(src []*Node, hint int) []*Node {
 	if n > len(s.items) {
 		switch {
 		case s.arena != nil && n <= itemChunk:
-			s.items = s.arena.items.get(itemChunk)
+			s.items = s.arena.items.get(max(n, min(hint, itemChunk)))
+			if len(s.items) < n {
+				s.items = make([]*Node, n)
+			}
 		default:
 			s.items = make([]*Node, max(n, min(hint, itemChunk)))
 		}

@@ -78,3 +78,19 @@ func TestArenaBounded(t *testing.T) {
 		t.Errorf("after Reset: %d, %d, %d chunks kept", len(a.nodes.all), len(a.members.all), len(a.items.all))
 	}
 }
+
+// Ensure chunks sized for a small file, reused for a larger one, never
+// come out too small: an object wider than the reused chunk still reads.
+func TestArenaSmallChunksReused(t *testing.T) {
+	var a Arena
+	if _, err := a.ParseJSON("s.json", []byte(`{"a": [1]}`)); err != nil {
+		t.Fatal(err)
+	}
+	a.Reset()
+	wide := "{" + strings.Repeat(`"k": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20], `, 40) + `"z": 0}`
+	got, err := a.ParseJSON("w.json", []byte(wide))
+	want, _ := ParseJSON("w.json", []byte(wide))
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("wide object after a small one: %v", err)
+	}
+}
