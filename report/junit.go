@@ -76,20 +76,9 @@ func JUnit(w io.Writer, r *Run) error {
 	for i := range r.Results {
 		suites[byID[r.Results[i].Control.ID]].count(junitCaseOf(&r.Results[i], false))
 	}
-	var inputs []junitCase
-	if len(r.Errors) > 0 {
-		s := junitSuite{Name: r.Tool.Name + " inputs", Timestamp: ts}
-		for _, d := range r.Errors {
-			name := d.At.String()
-			if d.Call != "" {
-				name = d.Call
-			}
-			tc := junitCase{Name: name, Classname: "input", File: d.At.File, Line: d.At.Line,
-				Error: &junitProblem{Message: d.Msg, Type: "input", Text: d.Error()}}
-			s.count(tc)
-			inputs = append(inputs, tc)
-		}
-		suites = append(suites, s)
+	inputs := junitInputs(r, ts)
+	if len(inputs.Cases) > 0 {
+		suites = append(suites, inputs)
 	}
 	top := junitSuites{Name: r.Tool.Name}
 	for _, s := range suites {
@@ -134,7 +123,7 @@ func JUnit(w io.Writer, r *Run) error {
 				}
 			}
 		} else {
-			for _, tc := range inputs {
+			for _, tc := range inputs.Cases {
 				if err := enc.EncodeElement(tc, caseElem); err != nil {
 					return err
 				}
@@ -152,6 +141,22 @@ func JUnit(w io.Writer, r *Run) error {
 	}
 	bw.WriteString("\n")
 	return bw.Flush()
+}
+
+// junitInputs is the last suite: one case, an <error>, per input error.
+func junitInputs(r *Run, ts string) junitSuite {
+	s := junitSuite{Name: r.Tool.Name + " inputs", Timestamp: ts}
+	for _, d := range r.Errors {
+		name := d.At.String()
+		if d.Call != "" {
+			name = d.Call
+		}
+		tc := junitCase{Name: name, Classname: "input", File: d.At.File, Line: d.At.Line,
+			Error: &junitProblem{Message: d.Msg, Type: "input", Text: d.Error()}}
+		s.count(tc)
+		s.Cases = append(s.Cases, tc)
+	}
+	return s
 }
 
 // junitCaseOf builds the case of one result; without text it leaves out

@@ -31,19 +31,8 @@ func TestJUnitStreamMatches(t *testing.T) {
 			s.count(tc)
 			s.Cases = append(s.Cases, tc)
 		}
-		if len(r.Errors) > 0 {
-			s := junitSuite{Name: r.Tool.Name + " inputs", Timestamp: ts}
-			for _, d := range r.Errors {
-				name := d.At.String()
-				if d.Call != "" {
-					name = d.Call
-				}
-				tc := junitCase{Name: name, Classname: "input", File: d.At.File, Line: d.At.Line,
-					Error: &junitProblem{Message: d.Msg, Type: "input", Text: d.Error()}}
-				s.count(tc)
-				s.Cases = append(s.Cases, tc)
-			}
-			out.Suites = append(out.Suites, s)
+		if in := junitInputs(r, ts); len(in.Cases) > 0 {
+			out.Suites = append(out.Suites, in)
 		}
 		for _, s := range out.Suites {
 			out.Tests += s.Tests
