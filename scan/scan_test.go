@@ -1,6 +1,7 @@
 package scan_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,5 +92,56 @@ func TestMet(t *testing.T) {
 	res = scan.Paths([]string{plain}, scan.Options{})
 	if _, read := res.Met.Kept(plain); !read || res.Met.Absent(plain+".emrguard-ignore") {
 		t.Errorf("explicit file: read %v, sidecar absent %v (its folder was not listed)", read, res.Met.Absent(plain+".emrguard-ignore"))
+	}
+}
+
+// Ensure a walk over many folders (read ahead on other cores) finds every
+// file, never enters a skipped folder, and reports a folder met again
+// through a link (a loop to the root, a second way to stack-000) each
+// once, naming the first way, without walking it twice.
+func TestWalkManyFolders(t *testing.T) {
+	dir := t.TempDir()
+	var want []string
+	for i := range 150 {
+		sub := filepath.Join(dir, fmt.Sprintf("stack-%03d", i))
+		if err := os.MkdirAll(filepath.Join(sub, ".git"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"a.json", "b.yaml", ".git/config.json"} {
+			if err := os.WriteFile(filepath.Join(sub, name), []byte("{}"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want = append(want, filepath.Join(sub, "a.json"), filepath.Join(sub, "b.yaml"))
+	}
+	// stack-150 links to stack-000; stack-000/loop links back to the root.
+	if err := os.Symlink(filepath.Join(dir, "stack-000"), filepath.Join(dir, "stack-150")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(dir, filepath.Join(dir, "stack-000", "loop")); err != nil {
+		t.Fatal(err)
+	}
+	res := scan.Paths([]string{dir}, scan.Options{})
+	var got []string
+	for _, d := range res.Diags {
+		got = append(got, d.At.File+": "+d.Msg)
+	}
+	wantDiags := []string{
+		filepath.Join(dir, "stack-000", "loop") + ": directory loop: this folder is " + dir + " again (through a symbolic link); not walked twice",
+		filepath.Join(dir, "stack-150") + ": directory loop: this folder is " + filepath.Join(dir, "stack-000") + " again (through a symbolic link); not walked twice",
+	}
+	if strings.Join(got, "\n") != strings.Join(wantDiags, "\n") {
+		t.Errorf("diagnostics\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantDiags, "\n"))
+	}
+	for _, f := range want {
+		if _, read := res.Met.Kept(f); !read {
+			t.Fatalf("%s was not read", f)
+		}
+	}
+	if _, read := res.Met.Kept(filepath.Join(dir, "stack-007", ".git", "config.json")); read {
+		t.Error("a file under .git was read")
+	}
+	if _, read := res.Met.Kept(filepath.Join(dir, "stack-150", "a.json")); read {
+		t.Error("a folder was walked twice, through a link")
 	}
 }
