@@ -120,7 +120,9 @@ func (c *collector) sorted() []*record {
 // The key range is cut at pivots taken from the longest run into one part
 // per worker, and the parts are merged in parallel into their own spans
 // of the output.
-func merge(sortedRuns [][]*record, workers int) []Result {
+//
+// out, when not nil, is the slice to fill, of the exact length.
+func merge(sortedRuns [][]*record, workers int, out []Result) []Result {
 	total, longest := 0, 0
 	var runs [][]*record
 	for _, r := range sortedRuns {
@@ -132,7 +134,9 @@ func merge(sortedRuns [][]*record, workers int) []Result {
 			}
 		}
 	}
-	out := make([]Result, total)
+	if out == nil {
+		out = make([]Result, total)
+	}
 	if total == 0 {
 		return out
 	}

@@ -38,7 +38,7 @@ func TestMergeOrder(t *testing.T) {
 			for i, c := range cols {
 				runs[i] = c.sorted()
 			}
-			got := merge(runs, workers)
+			got := merge(runs, workers, nil)
 			if len(got) != len(all) {
 				t.Fatalf("n=%d workers=%d: %d results, want %d", n, workers, len(got), len(all))
 			}
