@@ -73,11 +73,16 @@ func docSummary(c *control.Control) string {
 	return body
 }
 
-// usedControls returns the distinct controls of rs, sorted by ID.
-func usedControls(rs []control.Result) []*control.Control {
+// usedControls returns the distinct controls of the results of rs that
+// keep accepts (all when keep is nil), sorted by ID.
+func usedControls(rs []control.Result, keep func(*control.Result) bool) []*control.Control {
 	seen := map[string]*control.Control{}
 	var ids []string
-	for _, r := range rs {
+	for i := range rs {
+		r := &rs[i]
+		if keep != nil && !keep(r) {
+			continue
+		}
 		if _, ok := seen[r.Control.ID]; !ok {
 			seen[r.Control.ID] = r.Control
 			ids = append(ids, r.Control.ID)

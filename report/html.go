@@ -46,7 +46,7 @@ func (d htmlData) Count(sev, v string) int { return d.Summary.BySeverity[sev][v]
 // can open a filtered view), and each finding with its remediation. All
 // text goes through html/template, so input data cannot inject markup.
 func HTML(w io.Writer, r *Run) error {
-	d := htmlData{Tool: r.Tool, Summary: Summarize(r), Controls: usedControls(r.Results)}
+	d := htmlData{Tool: r.Tool, Summary: Summarize(r), Controls: usedControls(r.Results, nil)}
 	if !r.Time.IsZero() {
 		d.Time = r.Time.UTC().Format("2006-01-02 15:04 UTC")
 	}

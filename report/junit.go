@@ -66,7 +66,7 @@ func JUnit(w io.Writer, r *Run) error {
 	if !r.Time.IsZero() {
 		ts = r.Time.UTC().Format("2006-01-02T15:04:05")
 	}
-	ctls := usedControls(r.Results)
+	ctls := usedControls(r.Results, nil)
 	byID := map[string]int{}
 	suites := make([]junitSuite, len(ctls), len(ctls)+1)
 	for i, c := range ctls {

@@ -21,7 +21,7 @@ func TestJUnitStreamMatches(t *testing.T) {
 		if !r.Time.IsZero() {
 			ts = r.Time.UTC().Format("2006-01-02T15:04:05")
 		}
-		for _, c := range usedControls(r.Results) {
+		for _, c := range usedControls(r.Results, nil) {
 			byID[c.ID] = len(out.Suites)
 			out.Suites = append(out.Suites, junitSuite{Name: c.ID + " " + c.Title, Timestamp: ts})
 		}

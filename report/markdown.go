@@ -62,7 +62,7 @@ func Markdown(w io.Writer, r *Run) error {
 	section("Failing", open, nil)
 	section("Could not be checked", unknown, nil)
 	section("Suppressed", suppressed, func(res control.Result) string { return "_" + mdCell(suppressionText(res.Suppressed)) + "_" })
-	if cs := usedControls(open); len(cs) > 0 {
+	if cs := usedControls(open, nil); len(cs) > 0 {
 		fmt.Fprintln(bw, "\n### How to fix")
 		for _, c := range cs {
 			fmt.Fprintf(bw, "\n<details><summary>%s %s</summary>\n\n%s\n", c.ID, mdCell(c.Title), mdText(c.Remediation.Text))

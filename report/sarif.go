@@ -158,20 +158,11 @@ func SARIF(w io.Writer, r *Run) error {
 	reported := func(res *control.Result) bool {
 		return res.Verdict == control.Failed || res.Verdict == control.Unknown
 	}
-	seen := map[string]*control.Control{}
-	var ids []string
-	for i := range r.Results {
-		if c := r.Results[i].Control; reported(&r.Results[i]) && seen[c.ID] == nil {
-			seen[c.ID] = c
-			ids = append(ids, c.ID)
-		}
-	}
-	sortStrings(ids)
 	index := map[string]int{}
 	tool := sarifTool{Driver: sarifDriver{Name: r.Tool.Name, Version: r.Tool.Version, InformationURI: "https://github.com/emrguard/emrguard", Rules: []sarifRule{}}}
-	for i, id := range ids {
-		index[id] = i
-		tool.Driver.Rules = append(tool.Driver.Rules, sarifRuleOf(seen[id]))
+	for i, c := range usedControls(r.Results, reported) {
+		index[c.ID] = i
+		tool.Driver.Rules = append(tool.Driver.Rules, sarifRuleOf(c))
 	}
 	inv := []sarifInvocation{{ExecutionSuccessful: len(r.Errors) == 0}}
 	if !r.Time.IsZero() {

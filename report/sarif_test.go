@@ -165,7 +165,7 @@ func TestSARIFStreamMatches(t *testing.T) {
 			run.Invocations[0].EndTimeUTC = r.Time.UTC().Format("2006-01-02T15:04:05Z")
 		}
 		index := map[string]int{}
-		for i, c := range usedControls(reported) {
+		for i, c := range usedControls(reported, nil) {
 			index[c.ID] = i
 			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c))
 		}

@@ -25,3 +25,12 @@ func (m Met) Kept(name string) (data []byte, read bool) {
 func (m Met) Absent(name string) bool {
 	return m.listed[filepath.Dir(name)] && !m.found[name]
 }
+
+// kept returns data when keep picks it, else nil: what Met holds for a
+// file read whole.
+func kept(data []byte, keep func([]byte) bool) []byte {
+	if keep != nil && keep(data) {
+		return data
+	}
+	return nil
+}

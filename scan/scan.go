@@ -80,14 +80,11 @@ func Paths(paths []string, opt Options) *Result {
 	folderEvs := make([]*model.Evidence, len(folders))
 	folderDiags := make([]source.Diagnostics, len(folders))
 	var fwg sync.WaitGroup
-	var seenMu sync.Mutex
+	var seenMu sync.Mutex // folder loaders read on several goroutines
 	seen := func(path string, data []byte) {
 		seenMu.Lock()
 		defer seenMu.Unlock()
-		res.Met.read[path] = nil
-		if opt.Keep != nil && opt.Keep(data) {
-			res.Met.read[path] = data
-		}
+		res.Met.read[path] = kept(data, opt.Keep)
 	}
 	for i, fs := range folders {
 		if len(fs) > 0 {
@@ -140,7 +137,7 @@ type fileResult struct {
 	ev    *model.Evidence
 	diags source.Diagnostics
 	read  bool   // the bytes were read whole
-	kept  []byte // the bytes, when Options.Keep picked them
+	kept  []byte // the bytes, when Options.Keep picked them (not all: memory)
 }
 
 type fileID struct{ dev, ino uint64 }
@@ -231,10 +228,7 @@ func readOne(in input, opt Options, arena *tree.Arena) (out fileResult) {
 		out.diags.Errorf(model.Loc{File: in.path}, err.Error())
 		return out
 	}
-	out.read = true
-	if opt.Keep != nil && opt.Keep(data) {
-		out.kept = data
-	}
+	out.read, out.kept = true, kept(data, opt.Keep)
 	docs, format, err := parse(in.path, data, arena)
 	switch {
 	case err != nil:
