@@ -165,48 +165,75 @@ elsewhere in the same template is not an EMR finding.`,
 // inputs, or created by EMR itself gets Unknown. Groups attached to no
 // cluster are not judged.
 func attachedGroups(p *control.Pass, judge func(sg *model.SecurityGroup, clusters string)) {
-	order, users := clusterGroups(p, true)
-	for _, sg := range order {
-		judge(sg, "cluster "+strings.Join(users[sg], ", "))
+	a := clusterGroups(p.Evidence)
+	for _, u := range a.unknown {
+		p.Unknownf(u.cluster.Ref, u.at, "%s", u.why)
+	}
+	for i, sg := range a.order {
+		judge(sg, a.users[i])
 	}
 }
 
-// clusterGroups returns the groups attached to clusters, in order, with
-// the IDs of the clusters using each; with report, clusters whose groups
-// cannot be followed get Unknown.
-func clusterGroups(p *control.Pass, report bool) ([]*model.SecurityGroup, map[*model.SecurityGroup][]string) {
-	var order []*model.SecurityGroup
-	users := map[*model.SecurityGroup][]string{}
-	unknownf := func(c *model.Cluster, at model.Loc, format string, args ...any) {
-		if report {
-			p.Unknownf(c.Ref, at, format, args...)
-		}
-	}
-	for _, c := range p.Evidence.Clusters {
+// attachment is what the security group controls judge: the groups
+// attached to clusters, in order, each with the clusters using it
+// ("cluster a, b"), and the clusters whose groups cannot be followed.
+type attachment struct {
+	order   []*model.SecurityGroup
+	users   []string
+	unknown []unfollowed
+}
+
+type unfollowed struct {
+	cluster *model.Cluster
+	at      model.Loc
+	why     string
+}
+
+type attachmentKey struct{}
+
+// clusterGroups returns the attachment of ev's groups; three controls ask
+// for it, so it is built once per evidence.
+func clusterGroups(ev *model.Evidence) *attachment {
+	return ev.Memo(attachmentKey{}, func() any { return buildAttachment(ev) }).(*attachment)
+}
+
+func buildAttachment(ev *model.Evidence) *attachment {
+	a := &attachment{}
+	index := map[*model.SecurityGroup]int{}
+	var users [][]string
+	for _, c := range ev.Clusters {
 		gs := c.AllGroups()
 		if len(gs) == 0 {
-			unknownf(c, c.Ref.Loc, "cluster names no security groups, so EMR creates ElasticMapReduce-master and -slave; their rules are not in the inputs")
+			a.unknown = append(a.unknown, unfollowed{c, c.Ref.Loc, "cluster names no security groups, so EMR creates ElasticMapReduce-master and -slave; their rules are not in the inputs"})
 			continue
 		}
 		for _, g := range gs {
 			if g.IsUnknown() {
-				unknownf(c, g.At, "a security group of the cluster is unknown: %s", g.Why)
+				a.unknown = append(a.unknown, unfollowed{c, g.At, "a security group of the cluster is unknown: " + g.Why})
 				continue
 			}
-			sg := p.Evidence.SecurityGroup(g.Val, c.Ref.Loc)
+			sg := ev.SecurityGroup(g.Val, c.Ref.Loc)
 			if sg == nil {
-				unknownf(c, g.At, "security group %q of the cluster is not in the scanned inputs", g.Val)
+				a.unknown = append(a.unknown, unfollowed{c, g.At, fmt.Sprintf("security group %q of the cluster is not in the scanned inputs", g.Val)})
 				continue
 			}
-			if _, seen := users[sg]; !seen {
-				order = append(order, sg)
+			i, seen := index[sg]
+			if !seen {
+				i = len(a.order)
+				index[sg] = i
+				a.order = append(a.order, sg)
+				users = append(users, nil)
 			}
-			if !slices.Contains(users[sg], c.Ref.ID) {
-				users[sg] = append(users[sg], c.Ref.ID)
+			if !slices.Contains(users[i], c.Ref.ID) {
+				users[i] = append(users[i], c.Ref.ID)
 			}
 		}
 	}
-	return order, users
+	a.users = make([]string, len(users))
+	for i, ids := range users {
+		a.users[i] = "cluster " + strings.Join(ids, ", ")
+	}
+	return a
 }
 
 // ports describes what a rule opens: "all traffic", "port 22", "ports 0-65535".
@@ -352,8 +379,7 @@ Traffic between the cluster's own groups (EMR opens all ports between the
 master and core/task groups) is not outside the group.`,
 	Run: func(p *control.Pass) {
 		own := map[*model.SecurityGroup]bool{}
-		groups, _ := clusterGroups(p, false)
-		for _, sg := range groups {
+		for _, sg := range clusterGroups(p.Evidence).order {
 			own[sg] = true
 		}
 		attachedGroups(p, func(sg *model.SecurityGroup, clusters string) {

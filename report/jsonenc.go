@@ -49,7 +49,9 @@ func (f *fields) intOmit(k string, v int) {
 // object appends a nested object written by fill.
 func (f *fields) object(k string, fill func(g *fields)) {
 	f.key(k)
-	g := fields{b: append(f.b, '{'), indent: f.indent + "  "}
+	// A slice of one constant, not f.indent+"  ": that made two strings
+	// per result.
+	g := fields{b: append(f.b, '{'), indent: spaces[:len(f.indent)+2]}
 	fill(&g)
 	f.b = g.b
 	if g.n > 0 {
@@ -58,6 +60,9 @@ func (f *fields) object(k string, fill func(g *fields)) {
 	}
 	f.b = append(f.b, '}')
 }
+
+// spaces holds every indentation a result reaches.
+const spaces = "            "
 
 // appendResult appends j as MarshalIndent(j, "    ", "  ") does.
 func appendResult(b []byte, j *jsonResult) []byte {

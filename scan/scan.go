@@ -96,9 +96,12 @@ func Paths(paths []string, opt Options) *Result {
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), max(1, len(files))) {
 		wg.Go(func() {
-			var arena tree.Arena // a file's trees are garbage once it is loaded
+			// A file's bytes and trees are garbage once it is loaded: each
+			// worker reads into one buffer and builds trees in one arena.
+			var arena tree.Arena
+			var buf []byte
 			for i := range jobs {
-				outs[i] = readOne(files[i], opt, &arena)
+				outs[i] = readOne(files[i], opt, &arena, &buf)
 				arena.Reset()
 			}
 		})
@@ -222,13 +225,15 @@ func describe(err error) string {
 
 // readOne reads, parses and loads one file; its trees are in arena, which
 // the caller may reset once it returns (evidence keeps no tree node).
-func readOne(in input, opt Options, arena *tree.Arena) (out fileResult) {
-	data, err := readLimited(in, opt)
+func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileResult) {
+	data, err := readLimited(in, opt, buf)
 	if err != nil {
 		out.diags.Errorf(model.Loc{File: in.path}, err.Error())
 		return out
 	}
-	out.read, out.kept = true, kept(data, opt.Keep)
+	// The parsers copy what they keep (TestParsersOwnTheirStrings), so
+	// only the bytes Met keeps are copied out of the buffer.
+	out.read, out.kept = true, bytes.Clone(kept(data, opt.Keep))
 	docs, format, err := parse(in.path, data, arena)
 	switch {
 	case err != nil:
@@ -285,7 +290,11 @@ func parse(path string, data []byte, arena *tree.Arena) (docs []*tree.Node, form
 // readLimited reads a file or stdin, refusing more than opt.MaxFileSize
 // bytes before reading them when the size is known, and while reading
 // otherwise.
-func readLimited(in input, opt Options) ([]byte, error) {
+//
+// A regular file is read into *buf when it fits, and *buf keeps a larger
+// buffer made for it up to maxScratch: the bytes are valid until the
+// next call with buf.
+func readLimited(in input, opt Options, buf *[]byte) ([]byte, error) {
 	limit := opt.MaxFileSize
 	tooBig := func(size int64) error {
 		return fmt.Errorf("file is %s, over the %s limit (raise it with --max-file-size)", human(size), human(limit))
@@ -316,12 +325,19 @@ func readLimited(in input, opt Options) ([]byte, error) {
 	if size >= 0 {
 		// Known size: one exact allocation (io.ReadAll grows by doubling).
 		// One byte more is asked for, to notice a file that grew.
-		buf := make([]byte, size+1)
-		n, rerr := io.ReadFull(r, buf)
+		b := *buf
+		if int64(cap(b)) < size+1 {
+			b = make([]byte, size+1)
+			if size+1 <= maxScratch {
+				*buf = b
+			}
+		}
+		b = b[:size+1]
+		n, rerr := io.ReadFull(r, b)
 		if rerr != nil && rerr != io.ErrUnexpectedEOF && rerr != io.EOF {
 			err = rerr
 		}
-		data = buf[:n]
+		data = b[:n]
 		if int64(n) > size { // it grew: read the rest, within the limit
 			more, merr := io.ReadAll(io.LimitReader(r, limit+1-int64(n)))
 			data, err = append(data, more...), merr
@@ -337,6 +353,10 @@ func readLimited(in input, opt Options) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// maxScratch is the largest read buffer a scan worker keeps for the next
+// file; larger files get one of their own.
+const maxScratch = 1 << 20
 
 func human(n int64) string {
 	switch {
