@@ -38,14 +38,24 @@ func writeResults(bw *bufio.Writer, rs []control.Result) {
 		from, to int
 		done     chan *[]byte
 	}
-	pool := sync.Pool{New: func() any { return new([]byte) }}
+	// Buffers go round a free list rather than a sync.Pool, which the
+	// collector empties: they were made and grown again after every cycle.
+	free := make(chan *[]byte, 3*workers)
+	get := func() *[]byte {
+		select {
+		case b := <-free:
+			return b
+		default:
+			return new([]byte)
+		}
+	}
 	todo := make(chan block)
 	inOrder := make(chan block, 2*workers) // its capacity bounds what is in flight
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			for b := range todo {
-				buf := pool.Get().(*[]byte)
+				buf := get()
 				*buf = encode((*buf)[:0], b.from, b.to)
 				b.done <- buf
 			}
@@ -63,7 +73,10 @@ func writeResults(bw *bufio.Writer, rs []control.Result) {
 	for b := range inOrder {
 		buf := <-b.done
 		bw.Write(*buf)
-		pool.Put(buf)
+		select {
+		case free <- buf:
+		default:
+		}
 	}
 	wg.Wait()
 }

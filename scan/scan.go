@@ -254,11 +254,13 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 	}
 	for _, l := range Loaders {
 		if strings.Contains(l.Formats, format) && l.Detect(docs[0]) {
-			load := l.Load
-			if l.Name == cfn.LoaderName && opt.CFNParams.Values != nil {
-				load = cfn.LoadWith(opt.CFNParams) // the one loader that takes options
+			if l.Name == cfn.LoaderName {
+				// The one loader that takes options, and builds trees of
+				// its own: they go in the file's arena.
+				out.ev, out.diags = cfn.Read(in.path, docs, opt.CFNParams, arena.Alloc())
+				return out
 			}
-			out.ev, out.diags = load(in.path, docs)
+			out.ev, out.diags = l.Load(in.path, docs)
 			return out
 		}
 	}

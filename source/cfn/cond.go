@@ -41,7 +41,7 @@ func (t *template) evalCond(n *tree.Node) cond {
 	if t.steps > maxSteps || t.exhausted {
 		return unknownCond("template too complex to resolve")
 	}
-	fn, arg, ok := intrinsic(n)
+	fn, arg, ok := t.intrinsic(n)
 	if !ok && n.Kind == tree.Object && len(n.Fields) == 1 && n.Fields[0].Key == "Condition" {
 		fn, arg, ok = "Condition", n.Fields[0].Val, true
 	}

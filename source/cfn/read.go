@@ -371,7 +371,7 @@ func (r *reader) vpcEndpoint(res *resource, p *tree.Node) {
 		// stack lands: keep the pseudo parameters as written rather than
 		// lose the service.
 		if raw := res.props.Get("ServiceName"); raw != nil {
-			if fn, arg, ok := intrinsic(raw); ok && fn == "Fn::Sub" {
+			if fn, arg, ok := r.intrinsic(raw); ok && fn == "Fn::Sub" {
 				if s, ok := arg.Str(); ok {
 					if out, why := r.expand(s, nil, arg.At, func(name string) bool { return pseudo[name] }); why == "" {
 						ep.ServiceName = model.Known(out, ep.ServiceName.At)

@@ -33,7 +33,7 @@ func (t *template) tooBig(at model.Loc) *tree.Node {
 		t.exhausted = true
 		t.errorf(at, "template builds more than %d MiB of text with Fn::Sub/Fn::Join; the rest is unknown", maxBytes>>20)
 	}
-	return tree.UnknownNode("template builds too much text to resolve", at)
+	return t.unknownNode("template builds too much text to resolve", at)
 }
 
 // refTag marks a resolved node that came straight from a Ref or GetAtt of
@@ -57,18 +57,18 @@ func refTarget(n *tree.Node) (id, attr string, ok bool) {
 
 // intrinsic recognizes a function call: a short-form YAML tag (!Sub) or a
 // one-key object whose key is Ref or Fn::…. fn is the long name.
-func intrinsic(n *tree.Node) (fn string, arg *tree.Node, ok bool) {
+func (t *template) intrinsic(n *tree.Node) (fn string, arg *tree.Node, ok bool) {
 	if n == nil {
 		return "", nil, false
 	}
 	if strings.HasPrefix(n.Tag, "!") {
-		cp := *n
+		cp := t.node(*n)
 		cp.Tag = ""
 		name := n.Tag[1:]
 		if name != "Ref" && name != "Condition" {
 			name = "Fn::" + name
 		}
-		return name, &cp, true
+		return name, cp, true
 	}
 	if n.Kind == tree.Object && len(n.Fields) == 1 {
 		k := n.Fields[0].Key
@@ -79,8 +79,16 @@ func intrinsic(n *tree.Node) (fn string, arg *tree.Node, ok bool) {
 	return "", nil, false
 }
 
+// node returns a copy of n in the file's arena (see template.alloc).
+func (t *template) node(n tree.Node) *tree.Node { return t.alloc.Node(n) }
+
+// unknownNode is tree.UnknownNode in the file's arena.
+func (t *template) unknownNode(why string, at model.Loc) *tree.Node {
+	return t.node(tree.Node{Kind: tree.Unknown, Text: why, At: at})
+}
+
 func (t *template) unknown(at model.Loc, format string, args ...any) *tree.Node {
-	return tree.UnknownNode(fmt.Sprintf(format, args...), at)
+	return t.unknownNode(fmt.Sprintf(format, args...), at)
 }
 
 // invalid reports a malformed intrinsic at errAt and returns the Unknown
@@ -104,45 +112,45 @@ func (t *template) resolve(n *tree.Node) *tree.Node {
 			t.exhausted = true
 			t.errorf(n.At, "template too complex to resolve (over %d steps or %d MiB of built text); the rest is unknown", maxSteps, maxBytes>>20)
 		}
-		return tree.UnknownNode("template too complex to resolve", n.At)
+		return t.unknownNode("template too complex to resolve", n.At)
 	}
-	if fn, arg, ok := intrinsic(n); ok {
+	if fn, arg, ok := t.intrinsic(n); ok {
 		return t.call(fn, arg, n.At)
 	}
 	switch n.Kind {
 	case tree.Object:
+		// A copy is made at the first member that changes; members up to
+		// k are the result's (AWS::NoValue drops one).
 		var fields []tree.Member
-		changed := false
+		k := 0
 		for i, m := range n.Fields {
 			v := t.resolve(m.Val)
-			if v != m.Val && !changed {
-				changed = true
-				fields = make([]tree.Member, i, len(n.Fields))
-				copy(fields, n.Fields[:i])
+			if v != m.Val && fields == nil {
+				fields, k = t.alloc.Members(n.Fields), i
 			}
-			if changed && v != noValue {
-				fields = append(fields, tree.Member{Key: m.Key, KeyAt: m.KeyAt, Val: v})
+			if fields != nil && v != noValue {
+				fields[k] = tree.Member{Key: m.Key, KeyAt: m.KeyAt, Val: v}
+				k++
 			}
 		}
-		if changed {
-			return &tree.Node{Kind: tree.Object, Fields: fields, At: n.At}
+		if fields != nil {
+			return t.node(tree.Node{Kind: tree.Object, Fields: fields[:k], At: n.At})
 		}
 	case tree.Array:
 		var items []*tree.Node
-		changed := false
+		k := 0
 		for i, it := range n.Items {
 			v := t.resolve(it)
-			if v != it && !changed {
-				changed = true
-				items = make([]*tree.Node, i, len(n.Items))
-				copy(items, n.Items[:i])
+			if v != it && items == nil {
+				items, k = t.alloc.Items(n.Items), i
 			}
-			if changed && v != noValue {
-				items = append(items, v)
+			if items != nil && v != noValue {
+				items[k] = v
+				k++
 			}
 		}
-		if changed {
-			return &tree.Node{Kind: tree.Array, Items: items, At: n.At}
+		if items != nil {
+			return t.node(tree.Node{Kind: tree.Array, Items: items[:k], At: n.At})
 		}
 	}
 	return n
@@ -183,7 +191,7 @@ func (t *template) call(fn string, arg *tree.Node, at model.Loc) *tree.Node {
 		if !t.budget(len(s) * 4 / 3) {
 			return t.tooBig(at)
 		}
-		return &tree.Node{Kind: tree.String, Text: base64.StdEncoding.EncodeToString([]byte(s)), At: at}
+		return t.node(tree.Node{Kind: tree.String, Text: base64.StdEncoding.EncodeToString([]byte(s)), At: at})
 	case "Fn::ImportValue":
 		v := t.resolve(arg)
 		name, _ := v.Str()
@@ -201,15 +209,15 @@ func (t *template) call(fn string, arg *tree.Node, at model.Loc) *tree.Node {
 		case tree.Unknown:
 			return v
 		case tree.Array:
-			return &tree.Node{Kind: tree.Number, Text: strconv.Itoa(len(v.Items)), At: at}
+			return t.node(tree.Node{Kind: tree.Number, Text: strconv.Itoa(len(v.Items)), At: at})
 		}
 		return t.invalid(arg.At, at, "Fn::Length takes a list, got a %s", v.Kind)
 	case "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or", "Condition":
-		c := t.evalCond(&tree.Node{Kind: tree.Object, Fields: []tree.Member{{Key: fn, KeyAt: at, Val: arg}}, At: at})
+		c := t.evalCond(t.node(tree.Node{Kind: tree.Object, Fields: []tree.Member{{Key: fn, KeyAt: at, Val: arg}}, At: at}))
 		if !c.known {
 			return t.unknown(at, "%s", c.why)
 		}
-		return &tree.Node{Kind: tree.Bool, Text: strconv.FormatBool(c.val), At: at}
+		return t.node(tree.Node{Kind: tree.Bool, Text: strconv.FormatBool(c.val), At: at})
 	case "Fn::Transform":
 		return t.unknown(at, "Fn::Transform (a macro) runs only at deploy time")
 	}
@@ -232,12 +240,12 @@ func (t *template) ref(name string, at model.Loc) *tree.Node {
 	if pseudo[name] {
 		if v, ok := t.given.Values[name]; ok {
 			if name == "AWS::NotificationARNs" {
-				return listNode(v, at)
+				return t.listNode(v, at)
 			}
-			return &tree.Node{Kind: tree.String, Text: v, At: at}
+			return t.node(tree.Node{Kind: tree.String, Text: v, At: at})
 		}
 		if t.placeholders[anyRef] && name != "AWS::NotificationARNs" {
-			return &tree.Node{Kind: tree.String, Text: "${" + name + "}", At: at}
+			return t.node(tree.Node{Kind: tree.String, Text: "${" + name + "}", At: at})
 		}
 		return t.unknown(at, "pseudo parameter %s is known only at deploy time (give it with --cfn-params)", name)
 	}
@@ -250,13 +258,13 @@ func (t *template) ref(name string, at model.Loc) *tree.Node {
 	return t.invalid(at, at, "Ref names %s, which is neither a parameter nor a resource of the template", name)
 }
 
-func listNode(s string, at model.Loc) *tree.Node {
-	n := &tree.Node{Kind: tree.Array, At: at}
+func (t *template) listNode(s string, at model.Loc) *tree.Node {
+	n := t.node(tree.Node{Kind: tree.Array, At: at})
 	if s == "" {
 		return n
 	}
 	for _, part := range strings.Split(s, ",") {
-		n.Items = append(n.Items, &tree.Node{Kind: tree.String, Text: strings.TrimSpace(part), At: at})
+		n.Items = append(n.Items, t.node(tree.Node{Kind: tree.String, Text: strings.TrimSpace(part), At: at}))
 	}
 	return n
 }
@@ -292,11 +300,11 @@ func (t *template) param(name string, p *tree.Node, at model.Loc) *tree.Node {
 	}
 	switch {
 	case typ == "CommaDelimitedList" || strings.HasPrefix(typ, "List<") || strings.Contains(typ, "<List<"):
-		return listNode(val, at)
+		return t.listNode(val, at)
 	case typ == "Number":
-		return &tree.Node{Kind: tree.Number, Text: val, At: at}
+		return t.node(tree.Node{Kind: tree.Number, Text: val, At: at})
 	}
-	return &tree.Node{Kind: tree.String, Text: val, At: at}
+	return t.node(tree.Node{Kind: tree.String, Text: val, At: at})
 }
 
 // nameProps are the properties whose value a Ref of the resource returns,
@@ -352,9 +360,9 @@ func (t *template) resourceRef(r *resource, at model.Loc) *tree.Node {
 	if r.name.Kind == tree.Unknown && (t.placeholders[r.typ] || t.placeholders[anyRef]) {
 		// The deployed name is unknown but the resource is not: write it
 		// as ${LogicalID}, which model lookups follow to the resource.
-		return &tree.Node{Kind: tree.String, Text: "${" + r.id + "}", At: at, Tag: tag}
+		return t.node(tree.Node{Kind: tree.String, Text: "${" + r.id + "}", At: at, Tag: tag})
 	}
-	n := &tree.Node{Kind: r.name.Kind, Text: r.name.Text, At: at, Tag: tag}
+	n := t.node(tree.Node{Kind: r.name.Kind, Text: r.name.Text, At: at, Tag: tag})
 	return n
 }
 
@@ -396,7 +404,7 @@ func (t *template) getAtt(arg *tree.Node, at model.Loc) *tree.Node {
 		return t.invalid(arg.At, at, "Fn::GetAtt names %s, which is not a resource of the template", res)
 	}
 	if t.placeholders[anyRef] {
-		return &tree.Node{Kind: tree.String, Text: "${" + r.id + "." + attr + "}", At: at, Tag: refTag + r.id + "." + attr}
+		return t.node(tree.Node{Kind: tree.String, Text: "${" + r.id + "." + attr + "}", At: at, Tag: refTag + r.id + "." + attr})
 	}
 	n := t.unknown(at, "%s.%s is known only after deployment", r.id, attr)
 	n.Tag = refTag + r.id + "." + attr
@@ -437,7 +445,7 @@ func (t *template) sub(arg *tree.Node, at model.Loc) *tree.Node {
 	if !t.budget(len(out)) {
 		return t.tooBig(at)
 	}
-	return &tree.Node{Kind: tree.String, Text: out, At: at}
+	return t.node(tree.Node{Kind: tree.String, Text: out, At: at})
 }
 
 // expand substitutes the ${…} of a Fn::Sub template. keep, when not nil,
@@ -475,7 +483,7 @@ func (t *template) expand(s string, vars *tree.Node, at model.Loc, keep func(nam
 				t.errorf(at, "Fn::Sub names ${%s}, but %s is not a resource of the template", name, res)
 				return "", fmt.Sprintf("Fn::Sub names ${%s}, but %s is not a resource of the template", name, res)
 			}
-			v = t.getAtt(&tree.Node{Kind: tree.Array, Items: []*tree.Node{{Kind: tree.String, Text: res}, {Kind: tree.String, Text: attr}}, At: at}, at)
+			v = t.getAtt(t.node(tree.Node{Kind: tree.Array, Items: []*tree.Node{{Kind: tree.String, Text: res}, {Kind: tree.String, Text: attr}}, At: at}), at)
 		case name == "AWS::NoValue" || pseudo[name] || t.params[name] != nil || t.resources[name] != nil:
 			v = t.ref(name, at)
 		default:
@@ -483,7 +491,7 @@ func (t *template) expand(s string, vars *tree.Node, at model.Loc, keep func(nam
 			return "", fmt.Sprintf("Fn::Sub names ${%s}, which is no parameter, resource or variable", name)
 		}
 		if v == noValue {
-			v = &tree.Node{Kind: tree.String}
+			v = t.node(tree.Node{Kind: tree.String})
 		}
 		if v.Kind == tree.Unknown {
 			if keep != nil && keep(name) {
@@ -551,7 +559,7 @@ func (t *template) join(arg *tree.Node, at model.Loc) *tree.Node {
 	if !t.budget(n) {
 		return t.tooBig(at)
 	}
-	return &tree.Node{Kind: tree.String, Text: strings.Join(parts, delim), At: at}
+	return t.node(tree.Node{Kind: tree.String, Text: strings.Join(parts, delim), At: at})
 }
 
 func (t *template) selectFn(arg *tree.Node, at model.Loc) *tree.Node {
@@ -608,9 +616,9 @@ func (t *template) split(arg *tree.Node, at model.Loc) *tree.Node {
 	if !ok1 || !ok2 || delim == "" {
 		return t.invalid(arg.At, at, "Fn::Split takes [delimiter, string]")
 	}
-	n := &tree.Node{Kind: tree.Array, At: at}
+	n := t.node(tree.Node{Kind: tree.Array, At: at})
 	for _, part := range strings.Split(s, delim) {
-		n.Items = append(n.Items, &tree.Node{Kind: tree.String, Text: part, At: at})
+		n.Items = append(n.Items, t.node(tree.Node{Kind: tree.String, Text: part, At: at}))
 	}
 	return n
 }

@@ -44,18 +44,27 @@ func Load(file string, docs []*tree.Node) (*model.Evidence, source.Diagnostics) 
 // defaults.
 func LoadWith(p Params) func(file string, docs []*tree.Node) (*model.Evidence, source.Diagnostics) {
 	return func(file string, docs []*tree.Node) (*model.Evidence, source.Diagnostics) {
-		ev := &model.Evidence{}
-		var diags source.Diagnostics
-		for _, d := range docs {
-			if !Detect(d) {
-				continue
-			}
-			t := newTemplate(file, d, p)
-			ev.Merge(t.read())
-			diags = append(diags, t.diags...)
-		}
-		return ev, diags
+		return Read(file, docs, p, nil)
 	}
+}
+
+// Read loads the templates among docs with parameters from p. The trees
+// it builds (resolved intrinsics) come from alloc when it is not nil: the
+// arena the documents were parsed in, whose next Reset they do not
+// outlive, since the evidence keeps no node.
+func Read(file string, docs []*tree.Node, p Params, alloc *tree.Alloc) (*model.Evidence, source.Diagnostics) {
+	ev := &model.Evidence{}
+	var diags source.Diagnostics
+	for _, d := range docs {
+		if !Detect(d) {
+			continue
+		}
+		t := newTemplate(file, d, p)
+		t.alloc = alloc
+		ev.Merge(t.read())
+		diags = append(diags, t.diags...)
+	}
+	return ev, diags
 }
 
 // resource is one entry of Resources.
@@ -94,6 +103,7 @@ type template struct {
 	placeholders map[string]bool
 	diags        source.Diagnostics
 	reported     map[string]bool // diagnostics already given, by message and place
+	alloc        *tree.Alloc     // where resolved trees go (nil: the heap)
 }
 
 func newTemplate(file string, root *tree.Node, p Params) *template {

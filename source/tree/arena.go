@@ -140,3 +140,45 @@ func (s *slabs) itemsOf(src []*Node, hint int) []*Node {
 	s.items = s.items[n:]
 	return out
 }
+
+// Alloc hands out nodes and slices from an arena, for a loader that
+// builds trees of its own from a file's (CloudFormation's resolved
+// intrinsics) and is done with them when the file is: they are reused at
+// the arena's next Reset like the parsed trees. A nil *Alloc allocates
+// from the heap.
+type Alloc struct{ s slabs }
+
+// Alloc returns an allocator in a's chunks.
+func (a *Arena) Alloc() *Alloc { return &Alloc{slabs{arena: a}} }
+
+// allocHint sizes a fresh chunk for a loader's nodes (a template resolves
+// a few dozen).
+const allocHint = 64
+
+// Node returns a copy of n.
+func (a *Alloc) Node(n Node) *Node {
+	var p *Node // not &n: n would be moved to the heap on every call
+	if a == nil {
+		p = new(Node)
+	} else {
+		p = a.s.node(allocHint)
+	}
+	*p = n
+	return p
+}
+
+// Members returns a copy of src whose capacity is its length.
+func (a *Alloc) Members(src []Member) []Member {
+	if a == nil {
+		return append([]Member(nil), src...)[:len(src):len(src)]
+	}
+	return a.s.fields(src, allocHint)
+}
+
+// Items returns a copy of src whose capacity is its length.
+func (a *Alloc) Items(src []*Node) []*Node {
+	if a == nil {
+		return append([]*Node(nil), src...)[:len(src):len(src)]
+	}
+	return a.s.itemsOf(src, allocHint)
+}

@@ -94,3 +94,35 @@ func TestArenaSmallChunksReused(t *testing.T) {
 		t.Fatalf("wide object after a small one: %v", err)
 	}
 }
+
+// Ensure an Alloc hands out copies (from the heap when nil), slices whose
+// capacity is their length (an append cannot write into a neighbour), and
+// that an arena's Alloc reuses the memory of the trees before its Reset.
+func TestAlloc(t *testing.T) {
+	var a Arena
+	members := []Member{{Key: "a"}, {Key: "b"}}
+	items := []*Node{{Kind: String, Text: "x"}}
+	for name, al := range map[string]*Alloc{"nil": nil, "arena": a.Alloc()} {
+		n := al.Node(Node{Kind: String, Text: "v"})
+		n2 := al.Node(Node{Kind: Number, Text: "1"})
+		if n == n2 || n.Text != "v" || n2.Text != "1" {
+			t.Errorf("%s: Node gave %p %+v and %p %+v", name, n, n, n2, n2)
+		}
+		ms, is := al.Members(members), al.Items(items)
+		if !reflect.DeepEqual(ms, members) || cap(ms) != len(members) || &ms[0] == &members[0] {
+			t.Errorf("%s: Members = %v (cap %d), want a copy of %v of capacity 2", name, ms, cap(ms), members)
+		}
+		if !reflect.DeepEqual(is, items) || cap(is) != len(items) || &is[0] == &items[0] {
+			t.Errorf("%s: Items = %v (cap %d), want a copy of %v of capacity 1", name, is, cap(is), items)
+		}
+	}
+	var b Arena
+	first := b.Alloc().Node(Node{Text: "old"})
+	b.Reset()
+	if first.Text != "" {
+		t.Errorf("Reset left %q in an allocated node", first.Text)
+	}
+	if again := b.Alloc().Node(Node{Text: "new"}); again != first {
+		t.Errorf("after Reset, Alloc made a new node instead of reusing the arena's")
+	}
+}
