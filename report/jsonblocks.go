@@ -46,7 +46,8 @@ func writeResults(bw *bufio.Writer, rs []control.Result) {
 		case b := <-free:
 			return b
 		default:
-			return new([]byte)
+			b := make([]byte, 0, blockSize*640) // results take ~500 bytes
+			return &b
 		}
 	}
 	todo := make(chan block)

@@ -46,13 +46,16 @@ func (f *fields) intOmit(k string, v int) {
 	}
 }
 
-// object appends a nested object written by fill.
-func (f *fields) object(k string, fill func(g *fields)) {
+// open starts a nested object under key k; close(g) ends it. (A fill
+// callback moved the nested fields to the heap, twice per result.)
+func (f *fields) open(k string) fields {
 	f.key(k)
 	// A slice of one constant, not f.indent+"  ": that made two strings
 	// per result.
-	g := fields{b: append(f.b, '{'), indent: spaces[:len(f.indent)+2]}
-	fill(&g)
+	return fields{b: append(f.b, '{'), indent: spaces[:len(f.indent)+2]}
+}
+
+func (f *fields) close(g fields) {
 	f.b = g.b
 	if g.n > 0 {
 		f.b = append(f.b, '\n')
@@ -70,40 +73,40 @@ func appendResult(b []byte, j *jsonResult) []byte {
 	f.str("control", j.Control)
 	f.str("severity", j.Severity)
 	f.str("verdict", j.Verdict)
-	f.object("resource", func(g *fields) {
-		r := &j.Resource
-		g.str("kind", r.Kind)
-		g.str("id", r.ID)
-		g.str("name", r.Name)
-		g.str("account", r.Account)
-		g.str("region", r.Region)
-	})
+	g := f.open("resource")
+	r := &j.Resource
+	g.str("kind", r.Kind)
+	g.str("id", r.ID)
+	g.str("name", r.Name)
+	g.str("account", r.Account)
+	g.str("region", r.Region)
+	f.close(g)
 	if l := j.Location; l != nil {
-		f.object("location", func(g *fields) {
-			g.str("file", l.File)
-			g.intOmit("line", l.Line)
-		})
+		g := f.open("location")
+		g.str("file", l.File)
+		g.intOmit("line", l.Line)
+		f.close(g)
 	}
 	f.str("message", j.Message)
 	f.str("best_practice", j.BestPractice)
 	if e := j.Event; e != nil {
-		f.object("event", func(g *fields) {
-			g.str("id", e.ID)
-			g.str("time", e.Time)
-			g.str("name", e.Name)
-			g.str("source", e.Source)
-			g.str("account", e.Account)
-			g.str("region", e.Region)
-			g.str("principal", e.Principal)
-			g.strOmit("file", e.File)
-		})
+		g := f.open("event")
+		g.str("id", e.ID)
+		g.str("time", e.Time)
+		g.str("name", e.Name)
+		g.str("source", e.Source)
+		g.str("account", e.Account)
+		g.str("region", e.Region)
+		g.str("principal", e.Principal)
+		g.strOmit("file", e.File)
+		f.close(g)
 	}
 	if s := j.Suppressed; s != nil {
-		f.object("suppressed", func(g *fields) {
-			g.str("reason", s.Reason)
-			g.strOmit("until", s.Until)
-			g.str("origin", s.Origin)
-		})
+		g := f.open("suppressed")
+		g.str("reason", s.Reason)
+		g.strOmit("until", s.Until)
+		g.str("origin", s.Origin)
+		f.close(g)
 	}
 	return append(append(f.b, "\n    "...), '}')
 }

@@ -587,19 +587,19 @@ func (t *template) selectFn(arg *tree.Node, at model.Loc) *tree.Node {
 		t.errorf(items[0].At, "Fn::Select index %d is out of range (the list has %d items)", i, len(l.Items))
 		return t.unknown(at, "Fn::Select index %d is out of range", i)
 	}
-	return relocate(l.Items[i], at)
+	return t.relocate(l.Items[i], at)
 }
 
 // relocate returns n positioned at the place of use, unless n is a
 // structure (kept where it is written).
-func relocate(n *tree.Node, at model.Loc) *tree.Node {
+func (t *template) relocate(n *tree.Node, at model.Loc) *tree.Node {
 	switch n.Kind {
 	case tree.Object, tree.Array:
 		return n
 	}
-	cp := *n
+	cp := t.node(*n)
 	cp.At = at
-	return &cp
+	return cp
 }
 
 func (t *template) split(arg *tree.Node, at model.Loc) *tree.Node {
@@ -674,5 +674,5 @@ func (t *template) findInMap(arg *tree.Node, at model.Loc) *tree.Node {
 		}
 		return t.invalid(at, at, "Fn::FindInMap: Mappings has no %s → %s → %s", keys[0], keys[1], keys[2])
 	}
-	return relocate(t.resolve(v), at)
+	return t.relocate(t.resolve(v), at)
 }
