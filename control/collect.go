@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/emrguard/emrguard/model"
 )
@@ -28,6 +29,7 @@ type record struct {
 	verdict Verdict
 	msg     string
 	at      model.Loc
+	key     uint64 // see keyer
 }
 
 func (r *record) result() Result {
@@ -104,19 +106,95 @@ func (c *collector) all() []Result {
 	return out
 }
 
-// sorted returns pointers to the records in the order of compareResults.
-func (c *collector) sorted() []*record {
+// sorted returns pointers to the records in the order of compareResults,
+// keyed by k.
+func (c *collector) sorted(k *keyer) []*record {
 	if c.n == 0 {
 		return nil
 	}
 	ps := make([]*record, 0, c.n)
+	var last string
+	var lastRank uint64
 	for i := range c.chunks {
 		for j := range c.chunks[i] {
-			ps = append(ps, &c.chunks[i][j])
+			r := &c.chunks[i][j]
+			r.key = 0
+			if k.ok {
+				l := r.at.Or(r.res.Loc)
+				if !sameString(l.File, last) {
+					last, lastRank = l.File, k.files[l.File]
+				}
+				r.key = lastRank<<(lineBits+ctlBits) | uint64(l.Line)<<ctlBits | k.ctls[r.ctl.ID]
+			}
+			ps = append(ps, r)
 		}
 	}
 	slices.SortFunc(ps, compareRecords)
 	return ps
+}
+
+// A keyer packs what records are first ordered by, file, line and control
+// ID, into one integer (the file's and the ID's ranks in sorted order),
+// so most comparisons of the sorts and the merge compare two integers,
+// not two paths sharing a long prefix; only equal keys compare the rest.
+// With more files, lines or controls than the key holds, ok is false and
+// records compare in full.
+type keyer struct {
+	files map[string]uint64
+	ctls  map[string]uint64
+	ok    bool
+}
+
+const (
+	fileBits = 22
+	lineBits = 28
+	ctlBits  = 64 - fileBits - lineBits
+)
+
+func newKeyer(cols []collector) *keyer {
+	k := &keyer{files: map[string]uint64{}, ctls: map[string]uint64{}, ok: true}
+	var last string
+	for i := range cols {
+		for _, ch := range cols[i].chunks {
+			for j := range ch {
+				r := &ch[j]
+				l := r.at.Or(r.res.Loc)
+				if l.Line < 0 || l.Line >= 1<<lineBits {
+					return &keyer{}
+				}
+				if !sameString(l.File, last) {
+					last = l.File
+					k.files[l.File] = 0
+				}
+				k.ctls[r.ctl.ID] = 0
+			}
+		}
+	}
+	if len(k.files) >= 1<<fileBits || len(k.ctls) >= 1<<ctlBits {
+		return &keyer{}
+	}
+	rank(k.files)
+	rank(k.ctls)
+	return k
+}
+
+// rank numbers m's keys in sorted order.
+func rank(m map[string]uint64) {
+	keys := make([]string, 0, len(m))
+	for s := range m {
+		keys = append(keys, s)
+	}
+	slices.Sort(keys)
+	for i, s := range keys {
+		m[s] = uint64(i)
+	}
+}
+
+// sameString reports whether a and b are one string in memory (the
+// results of one resource share their file name): a cheap test before a
+// map lookup, not an equality test.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // merge copies sorted runs (collector.sorted, one per control, sorted on
@@ -235,6 +313,9 @@ func compareResults(a, b *Result) int {
 }
 
 func compareRecords(a, b *record) int {
+	if a.key != b.key {
+		return cmp.Compare(a.key, b.key)
+	}
 	return compareKeys(a.at.Or(a.res.Loc), b.at.Or(b.res.Loc), a.ctl, b.ctl, a.res.ID, b.res.ID, a.verdict, b.verdict, a.msg, b.msg)
 }
 

@@ -11,15 +11,16 @@ import (
 
 // Ensure the chunked collectors and the parallel merge give exactly the
 // order of one sort over all results, whatever the number of workers,
-// runs and ties (equal files and lines across controls).
+// runs and ties (equal files and lines across controls), with records
+// keyed or compared in full.
 func TestMergeOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	ctls := []*Control{{ID: "EMR101"}, {ID: "EMR102"}, {ID: "EMR203"}, {ID: "EKS101"}}
 	for _, n := range []int{0, 1, 7, 500, 5000, 20000} {
-		var cols []*collector
+		var cols []collector
 		var all []Result
 		for _, c := range ctls {
-			col := &collector{refs: &refs{m: map[refKey]*model.Ref{}}}
+			col := collector{refs: &refs{m: map[refKey]*model.Ref{}}}
 			for range n / len(ctls) {
 				r := Result{Control: c, Verdict: Verdict(rng.IntN(4)),
 					Resource: model.Ref{ID: fmt.Sprint("r", rng.IntN(50)), Loc: model.Loc{File: fmt.Sprint("f", rng.IntN(30)), Line: 1 + rng.IntN(40)}},
@@ -33,10 +34,17 @@ func TestMergeOrder(t *testing.T) {
 			cols = append(cols, col)
 		}
 		SortResults(all)
-		for _, workers := range []int{1, 2, 3, 8} {
+		for try, workers := range []int{1, 2, 3, 8, 1, 2} {
+			k := newKeyer(cols)
+			if !k.ok && n > 0 {
+				t.Fatalf("n=%d: no keys for %d files", n, len(k.files))
+			}
+			if try >= 4 {
+				k = &keyer{} // records compared in full
+			}
 			runs := make([][]*record, len(cols))
-			for i, c := range cols {
-				runs[i] = c.sorted()
+			for i := range cols {
+				runs[i] = cols[i].sorted(k)
 			}
 			got := merge(runs, workers, nil)
 			if len(got) != len(all) {

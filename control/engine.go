@@ -89,7 +89,8 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 		close(ready)
 	}
 	parts := make([][]*record, len(cols))
-	each(len(cols), workers, func(i int) { parts[i] = cols[i].sorted() })
+	k := newKeyer(cols)
+	each(len(cols), workers, func(i int) { parts[i] = cols[i].sorted(k) })
 	<-ready
 	defer resume()
 	return merge(parts, workers, out)
