@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"syscall"
 
+	"github.com/emrguard/emrguard/internal/rawopen"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/cfn"
@@ -309,7 +309,7 @@ func readLimited(in input, opt Options, buf *[]byte) ([]byte, error) {
 		}
 		r = opt.Stdin
 	} else {
-		f, err := os.Open(in.path)
+		f, err := rawopen.Open(in.path)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read: %s", describe(err))
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -190,10 +191,13 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 		return 0, err
 	}
 	if o.format != "table" || o.output != "" {
-		// Machine formats carry errors but not warnings; say them on stderr.
+		// Machine formats carry errors but not warnings; say them on stderr,
+		// buffered (a corpus can have a warning per file).
+		bw := bufio.NewWriter(e.stderr)
 		for _, w := range run.Warnings {
-			fmt.Fprintf(e.stderr, "emrguard: warning: %s\n", w.Error())
+			fmt.Fprintf(bw, "emrguard: warning: %s\n", w.Error())
 		}
+		bw.Flush()
 	}
 	return exitCode(s, run), nil
 }

@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
 
+	"github.com/emrguard/emrguard/internal/rawopen"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
 )
@@ -161,7 +161,7 @@ func loc(r hcl.Range) model.Loc {
 // opens' worth of system calls, a second of CPU on 10,000 folders).
 func osRead(limit int64) reader {
 	return func(path string) ([]byte, error) {
-		f, err := os.Open(path)
+		f, err := rawopen.Open(path)
 		if err != nil {
 			return nil, err
 		}
