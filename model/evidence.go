@@ -84,7 +84,8 @@ func (e *Evidence) Merge(o *Evidence) {
 
 func (e *Evidence) index() *index {
 	e.once.Do(func() {
-		x := &index{scByName: map[string][]*SecurityConfiguration{}, scByID: keyed[*SecurityConfiguration]{}, sgByID: keyed[*SecurityGroup]{}}
+		x := &index{scByName: map[string][]*SecurityConfiguration{}, scByID: newKeyed[*SecurityConfiguration](len(e.SecurityConfigurations)),
+			sgByID: newKeyed[*SecurityGroup](len(e.SecurityGroups))}
 		for _, sc := range e.SecurityConfigurations {
 			if sc.Name.IsSet() {
 				x.scByName[sc.Name.Val] = append(x.scByName[sc.Name.Val], sc)

@@ -17,9 +17,9 @@ type netIndex struct {
 	roles     keyed[*Role]
 	profiles  keyed[*InstanceProfile]
 	vpcs      keyed[*VPC]
-	// logical holds file + "\x00" + ID of every CloudFormation resource:
-	// a logical ID means something only inside its template.
-	logical map[string]bool
+	// logical holds the ID and file of every CloudFormation resource: a
+	// logical ID means something only inside its template.
+	logical map[fileKey]bool
 }
 
 // isCFN reports whether a resource comes from a CloudFormation template,
@@ -28,7 +28,7 @@ func isCFN(r Ref) bool { return strings.HasPrefix(r.Kind, "AWS::") }
 
 func (x *netIndex) note(r Ref) {
 	if isCFN(r) && r.Loc.File != "" {
-		x.logical[r.Loc.File+"\x00"+r.ID] = true
+		x.logical[fileKey{r.ID, r.Loc.File}] = true
 	}
 }
 
@@ -36,7 +36,7 @@ func (x *netIndex) note(r Ref) {
 // from's file when key is a logical ID of that template, since a Ref never
 // reaches into another template.
 func near[T any](x *netIndex, m keyed[T], key string, loc func(T) Loc, from Loc) []T {
-	if x.logical[from.File+"\x00"+key] {
+	if x.logical[fileKey{key, from.File}] {
 		return m.inFile(key, from.File)
 	}
 	return m.near(key, loc, from)
@@ -50,10 +50,13 @@ type netOnce struct {
 func (e *Evidence) net() *netIndex {
 	e.netOnce.once.Do(func() {
 		x := &netIndex{
-			subnets: keyed[*Subnet]{}, tables: keyed[*RouteTable]{}, bySubnet: keyed[*RouteTable]{},
-			mainByVPC: keyed[*RouteTable]{}, endpoints: keyed[*VPCEndpoint]{}, buckets: keyed[*Bucket]{},
-			roles: keyed[*Role]{}, profiles: keyed[*InstanceProfile]{}, vpcs: keyed[*VPC]{},
-			logical: map[string]bool{},
+			subnets: newKeyed[*Subnet](len(e.Subnets)), tables: newKeyed[*RouteTable](len(e.RouteTables)),
+			bySubnet: newKeyed[*RouteTable](len(e.RouteTables)), mainByVPC: newKeyed[*RouteTable](len(e.RouteTables)),
+			endpoints: newKeyed[*VPCEndpoint](len(e.VPCEndpoints)), buckets: newKeyed[*Bucket](len(e.Buckets)),
+			roles: newKeyed[*Role](len(e.Roles)), profiles: newKeyed[*InstanceProfile](len(e.InstanceProfiles)),
+			vpcs: newKeyed[*VPC](len(e.VPCs)),
+			logical: make(map[fileKey]bool, len(e.Clusters)+len(e.SecurityGroups)+len(e.VPCs)+len(e.Subnets)+
+				len(e.RouteTables)+len(e.VPCEndpoints)+len(e.Buckets)+len(e.Roles)+len(e.InstanceProfiles)),
 		}
 		for _, c := range e.Clusters {
 			x.note(c.Ref)
