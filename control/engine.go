@@ -89,7 +89,10 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 		close(ready)
 	}
 	parts := make([][]*record, len(cols))
-	k := newKeyer(cols)
+	k := &keyer{} // a few results sort as fast compared in full
+	if total >= 4096 {
+		k = newKeyer(cols)
+	}
 	each(len(cols), workers, func(i int) { parts[i] = cols[i].sorted(k) })
 	<-ready
 	defer resume()
