@@ -32,7 +32,7 @@ func (r *rd) arg(in *instance, name string) val {
 		return x
 	}
 	x := val{key: name}
-	if a := in.res.content().attrs[name]; a != nil {
+	if a := in.res.content().attr(name); a != nil {
 		x = val{v: in.res.m.instAttr(in, name), at: loc(a.Range), ok: true, key: name}
 	}
 	if r.record {
@@ -46,7 +46,7 @@ func (r *rd) arg(in *instance, name string) val {
 
 // sub evaluates an argument of a nested block.
 func (r *rd) sub(in *instance, c content, name string) val {
-	a := c.attrs[name]
+	a := c.attr(name)
 	if a == nil {
 		return val{key: name}
 	}

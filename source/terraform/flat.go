@@ -260,7 +260,7 @@ func (d *decls) claim(files []int, w *module) {
 		}
 		for _, a := range d.locals[fi] {
 			if e, ok := a.Expr.(*lazyExpr); ok {
-				e.m = w
+				e.sc.m = w // the locals block's: all in this file
 			}
 		}
 	}
@@ -300,7 +300,9 @@ func (d *decls) release(fis []int, w *module, files []parsed) {
 // that is not evaluated again.
 func forgetSource(e hcl.Expression) {
 	if l, ok := e.(*lazyExpr); ok {
-		l.src, l.parsed = nil, nil
+		// The block's source: its other arguments are released with it
+		// (a file's locals and outputs go together).
+		l.sc.src, l.a.parsed = nil, nil
 	}
 }
 

@@ -162,7 +162,7 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 	}
 	r := in.res
 	var v cty.Value
-	a := r.content().attrs[attr]
+	a := r.content().attr(attr)
 	switch {
 	case a != nil:
 		ck := attrVisit{in, attr} // not a string: one made per attribute read added up
@@ -180,7 +180,7 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 		v = unknown(fmt.Sprintf("%s.%s is read from AWS when planning, not by a static scan", in.addr, attr), in.addr)
 	case attr == "id":
 		v = cty.StringVal(in.addr)
-		if arg := idFrom[r.typ]; arg != "" && r.content().attrs[arg] != nil {
+		if arg := idFrom[r.typ]; arg != "" && r.content().has(arg) {
 			v = m.instAttr(in, arg)
 		}
 	default:
