@@ -2,19 +2,23 @@ package terraform
 
 import (
 	"iter"
+	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // A scanned body keeps its arguments as a slice of arg, not as a map of
 // *hcl.Attribute: a large module has about a million arguments, and
 // readers look at a few of each resource. An arg is the argument's name,
-// offsets and positions in its top block's source, and the parse result
-// once parsed; the hcl.Attribute (with a lazyExpr as its Expr) is made
-// when something asks for that argument, and kept in the arg.
+// offsets and positions in its top block's source, and its expression,
+// parsed on first use: the arg is itself that expression (the
+// hcl.Expression a reader evaluates points into the body's slice), so
+// reading an argument allocates nothing; the hcl.Attribute is made only
+// when something asks for one (attr), and kept in the arg.
 
 // scanned is what the arguments of one scanned top-level block share.
 type scanned struct {
@@ -34,6 +38,7 @@ type arg struct {
 	exprOff, exprCol       int32
 	endOff, endLine        int32
 	endCol                 int32
+	sc                     *scanned
 	parsed                 hcl.Expression
 	pending                *hcl.Diagnostics // of the parse, until reported
 	// attr is the argument as HCL gives it, made on first use. Contents
@@ -42,63 +47,107 @@ type arg struct {
 	attr atomic.Pointer[hcl.Attribute]
 }
 
+var _ hcl.Expression = (*arg)(nil)
+
 func (sc *scanned) pos(off, line, col int32) hcl.Pos {
 	return hcl.Pos{Line: int(line), Column: int(col), Byte: sc.base + int(off)}
 }
 
-func (a *arg) exprStart(sc *scanned) hcl.Pos { return sc.pos(a.exprOff, a.line, a.exprCol) }
-func (a *arg) end(sc *scanned) hcl.Pos       { return sc.pos(a.endOff, a.endLine, a.endCol) }
+func (a *arg) exprStart() hcl.Pos { return a.sc.pos(a.exprOff, a.line, a.exprCol) }
 
-// src is the expression's source, nil once the block's is forgotten.
-func (a *arg) src(sc *scanned) []byte {
-	if sc.src == nil {
-		return nil
-	}
-	return sc.src[a.exprOff:a.endOff:a.endOff]
+// rng is the argument's range, from its name to its expression's end.
+func (a *arg) rng() hcl.Range {
+	return hcl.Range{Filename: a.sc.file, Start: a.sc.pos(a.nameOff, a.line, a.nameCol),
+		End: a.sc.pos(a.endOff, a.endLine, a.endCol)}
 }
 
-// parse parses the expression, once; its diagnostics wait for
-// lazyExpr.expr, which runs on the goroutine evaluating the module.
-func (a *arg) parse(sc *scanned) {
+// src is the expression's source, nil once the block's is forgotten.
+func (a *arg) src() []byte {
+	if a.sc.src == nil {
+		return nil
+	}
+	return a.sc.src[a.exprOff:a.endOff:a.endOff]
+}
+
+// parse parses the expression, once; its diagnostics wait for expr,
+// which runs on the goroutine evaluating the module.
+func (a *arg) parse() {
 	if a.parsed != nil {
 		return
 	}
-	src, start := a.src(sc), a.exprStart(sc)
-	if x, ok := simpleExpr(src, sc.file, start); ok {
+	src, start, file := a.src(), a.exprStart(), a.sc.file
+	if x, ok := simpleExpr(src, file, start); ok {
 		a.parsed = x
 		return
 	}
-	if x, ok := docExpr(src, sc.file, start); ok {
+	if x, ok := docExpr(src, file, start); ok {
 		a.parsed = x
 		return
 	}
-	x, hd := hclsyntax.ParseExpression(src, sc.file, start)
+	x, hd := hclsyntax.ParseExpression(src, file, start)
 	a.parsed = x
 	if len(hd) > 0 {
 		for _, d := range hd {
 			// The parser sees the argument alone: its end is not the file's.
-			d.Detail = replaceEOF(d.Detail)
+			d.Detail = strings.ReplaceAll(d.Detail, "the end of the file", "the end of the argument")
 		}
 		a.pending = &hd
 	}
 }
 
+func (a *arg) expr() hcl.Expression {
+	a.parse()
+	if a.pending != nil {
+		if m := a.sc.m; m != nil {
+			m.reportOnce(*a.pending)
+		}
+		a.pending = nil
+	}
+	return a.parsed
+}
+
+func (a *arg) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	return a.expr().Value(ctx)
+}
+func (a *arg) Variables() []hcl.Traversal { return a.expr().Variables() }
+func (a *arg) Range() hcl.Range {
+	r := a.rng()
+	r.Start = a.exprStart()
+	return r
+}
+func (a *arg) StartRange() hcl.Range            { return a.expr().StartRange() }
+func (a *arg) UnwrapExpression() hcl.Expression { return a.expr() }
+
 // attribute returns the argument as an hcl.Attribute, made once.
-func (sc *scanned) attribute(a *arg) *hcl.Attribute {
+func (a *arg) attribute() *hcl.Attribute {
 	if at := a.attr.Load(); at != nil {
 		return at
 	}
-	e := &lazyExpr{a: a, sc: sc}
-	nameStart := sc.pos(a.nameOff, a.line, a.nameCol)
+	r := a.rng()
 	n := int32(len(a.name))
-	nameEnd := sc.pos(a.nameOff+n, a.line, a.nameCol+n)
-	e.attr = hcl.Attribute{Name: a.name, Expr: e,
-		Range:     hcl.Range{Filename: sc.file, Start: nameStart, End: a.end(sc)},
-		NameRange: hcl.Range{Filename: sc.file, Start: nameStart, End: nameEnd}}
-	if a.attr.CompareAndSwap(nil, &e.attr) {
-		return &e.attr
+	at := &hcl.Attribute{Name: a.name, Expr: a, Range: r,
+		NameRange: hcl.Range{Filename: r.Filename, Start: r.Start, End: a.sc.pos(a.nameOff+n, a.line, a.nameCol+n)}}
+	if a.attr.CompareAndSwap(nil, at) {
+		return at
 	}
 	return a.attr.Load()
+}
+
+// expr returns the expression and range of the argument name, without
+// making an Attribute.
+func (c content) expr(name string) (hcl.Expression, hcl.Range, bool) {
+	if c.sc == nil {
+		if a := c.attrs[name]; a != nil {
+			return a.Expr, a.Range, true
+		}
+		return nil, hcl.Range{}, false
+	}
+	for i := range c.args {
+		if a := &c.args[i]; a.name == name {
+			return a, a.rng(), true
+		}
+	}
+	return nil, hcl.Range{}, false
 }
 
 // ready reports whether c holds a body's content (a resource's is empty
@@ -112,7 +161,7 @@ func (c content) attr(name string) *hcl.Attribute {
 	}
 	for i := range c.args {
 		if c.args[i].name == name {
-			return c.sc.attribute(&c.args[i])
+			return c.args[i].attribute()
 		}
 	}
 	return nil
@@ -152,7 +201,7 @@ func (c content) all() iter.Seq2[string, *hcl.Attribute] {
 			return
 		}
 		for i := range c.args {
-			if !yield(c.args[i].name, c.sc.attribute(&c.args[i])) {
+			if !yield(c.args[i].name, c.args[i].attribute()) {
 				return
 			}
 		}

@@ -26,8 +26,9 @@ func argsSrc() string {
 }
 
 // TestScannedArgsMatchHCL: every argument read through content's
-// accessors from a scanned body is the one HCL's parse of the same
-// source gives: name, ranges, expression range and value.
+// accessors (attr, expr, has, all, attrMap) from a scanned body is the
+// one HCL's parse of the same source gives: name, ranges, expression
+// range and value.
 func TestScannedArgsMatchHCL(t *testing.T) {
 	src := []byte(argsSrc())
 	blocks, ok := scanTop(src)
@@ -61,6 +62,9 @@ func sameArgs(t *testing.T, where string, got, want content) {
 		if w == nil || !got.has(name) || got.attr(name) != g {
 			t.Fatalf("%s.%s: HCL has %v; has %v; attr gives %p, all %p", where, name, w != nil, got.has(name), got.attr(name), g)
 		}
+		if x, rng, ok := got.expr(name); !ok || x != g.Expr || rng != g.Range {
+			t.Fatalf("%s.%s: expr gives %v %v %v, the Attribute %v %v", where, name, ok, x, rng, g.Expr, g.Range)
+		}
 		wr, we := w.Range, w.Expr.Range()
 		if _, ok := unwrap(w.Expr).(*hclsyntax.TemplateExpr); ok && name == "policy" {
 			// A heredoc argument ends past the newline after its marker,
@@ -78,7 +82,7 @@ func sameArgs(t *testing.T, where string, got, want content) {
 			t.Errorf("%s.%s = %#v (%v), HCL %#v (%v)", where, name, gv, gd, wv, wd)
 		}
 	}
-	if n != want.numAttrs() || got.attr("absent") != nil || got.has("absent") {
+	if _, _, ok := got.expr("absent"); ok || n != want.numAttrs() || got.attr("absent") != nil || got.has("absent") {
 		t.Fatalf("%s: all gave %d arguments, or an absent one was found", where, n)
 	}
 	for i, w := range want.blocks {

@@ -70,7 +70,7 @@ func prepare(r *resource, exprs bool) *parsedSrc {
 
 func parseAllExprs(c content) {
 	for i := range c.args { // no Attribute made: the parse stays in the arg
-		c.args[i].parse(c.sc)
+		c.args[i].parse()
 	}
 	for _, b := range c.blocks {
 		if lb, ok := b.Body.(*lazyBody); ok {

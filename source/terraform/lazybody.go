@@ -2,10 +2,8 @@ package terraform
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/zclconf/go-cty/cty"
 )
 
 // A resource's body is split by a byte scan into its arguments and nested
@@ -44,32 +42,11 @@ func (b *lazyBody) PartialContent(s *hcl.BodySchema) (*hcl.BodyContent, hcl.Body
 func (b *lazyBody) JustAttributes() (hcl.Attributes, hcl.Diagnostics) { return b.c.attrMap(), nil }
 func (b *lazyBody) MissingItemRange() hcl.Range                       { return hcl.Range{} }
 
-// lazyExpr is an argument's expression, parsed on first use. It holds
-// the argument too (attr, whose Expr is the lazyExpr): the two live and
-// die together, and one allocation of both, made when the argument is
-// first asked for, is a size class smaller than two. What it parses
-// into stays in its arg.
-type lazyExpr struct {
-	attr hcl.Attribute
-	a    *arg
-	sc   *scanned
-}
-
-var _ hcl.Expression = (*lazyExpr)(nil)
-
-// src is the expression's source.
-func (e *lazyExpr) src() []byte { return e.a.src(e.sc) }
-
-// replaceEOF rewrites a parse diagnostic of an argument parsed alone.
-func replaceEOF(detail string) string {
-	return strings.ReplaceAll(detail, "the end of the file", "the end of the argument")
-}
-
 // forget drops the syntax tree of a lazy expression evaluated for good
 // (a variable's default, a local): it is parsed again if looked at.
 func forget(e hcl.Expression) {
-	if l, ok := e.(*lazyExpr); ok && l.a.pending == nil {
-		l.a.parsed = nil
+	if a, ok := e.(*arg); ok && a.pending == nil {
+		a.parsed = nil
 	}
 }
 
@@ -80,33 +57,11 @@ func adopt(c content, m *module) {
 	}
 }
 
-func (e *lazyExpr) expr() hcl.Expression {
-	a := e.a
-	a.parse(e.sc)
-	if a.pending != nil {
-		if m := e.sc.m; m != nil {
-			m.reportOnce(*a.pending)
-		}
-		a.pending = nil
-	}
-	return a.parsed
-}
-
-func (e *lazyExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
-	return e.expr().Value(ctx)
-}
-func (e *lazyExpr) Variables() []hcl.Traversal { return e.expr().Variables() }
-func (e *lazyExpr) Range() hcl.Range {
-	return hcl.Range{Filename: e.sc.file, Start: e.a.exprStart(e.sc), End: e.attr.Range.End}
-}
-func (e *lazyExpr) StartRange() hcl.Range            { return e.expr().StartRange() }
-func (e *lazyExpr) UnwrapExpression() hcl.Expression { return e.expr() }
-
 // unwrap returns the parsed form of a lazy expression, for code that
 // looks at its syntax (jsonencode documents).
 func unwrap(e hcl.Expression) hcl.Expression {
-	if l, ok := e.(*lazyExpr); ok {
-		return l.expr()
+	if a, ok := e.(*arg); ok {
+		return a.expr()
 	}
 	return e
 }
@@ -213,7 +168,7 @@ func (s *bodyScanner) body(i int) (c content, end int, ok bool) {
 			if ex.Line != at.Line {
 				return c, 0, false // arg keeps one line for both
 			}
-			s.args = append(s.args, arg{name: name,
+			s.args = append(s.args, arg{name: name, sc: s.sc,
 				nameOff: int32(nameStart), line: int32(at.Line), nameCol: int32(at.Column),
 				exprOff: int32(exprStart), exprCol: int32(ex.Column),
 				endOff: int32(end), endLine: int32(to.Line), endCol: int32(to.Column)})

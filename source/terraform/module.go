@@ -131,11 +131,11 @@ func (m *module) declare(files []parsed, diags *source.Diagnostics) {
 func (v *variable) load(body hcl.Body, diags *source.Diagnostics) {
 	c, hd := contentOf(body, []string{"validation"})
 	addHCL(diags, hd)
-	if a := c.attr("default"); a != nil {
-		v.def = a.Expr
+	if x, _, ok := c.expr("default"); ok {
+		v.def = x
 	}
-	if a := c.attr("type"); a != nil {
-		if t, hd := typeOf(a.Expr); !hd.HasErrors() {
+	if x, _, ok := c.expr("type"); ok {
+		if t, hd := typeOf(x); !hd.HasErrors() {
 			v.typ, v.typeSet = t, true
 		}
 	}

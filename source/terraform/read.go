@@ -187,8 +187,8 @@ func (r *rd) cluster(in *instance) {
 	c := &model.Cluster{Ref: r.ref(in)}
 	r.named(&c.Ref, r.str(r.arg(in, "name")))
 	c.SecurityConfiguration = r.str(r.arg(in, "security_configuration"))
-	if a := in.res.content().attr("security_configuration"); a != nil {
-		c.SecurityConfigurationID = in.res.m.refersTo(a.Expr, "aws_emr_security_configuration", 0)
+	if x, _, ok := in.res.content().expr("security_configuration"); ok {
+		c.SecurityConfigurationID = in.res.m.refersTo(x, "aws_emr_security_configuration", 0)
 	}
 	c.ReleaseLabel = r.str(r.arg(in, "release_label"))
 	c.CustomAMI = r.str(r.arg(in, "custom_ami_id"))
