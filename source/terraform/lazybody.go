@@ -77,6 +77,7 @@ type bodyScanner struct {
 	lineHead int // offset where that line starts
 	sc       *scanned
 	args     []arg // scratch: the arguments of the bodies being scanned
+	used     int   // how much of args was used, cleared before it is pooled
 }
 
 func (s *bodyScanner) pos(i int) hcl.Pos {
@@ -120,6 +121,8 @@ func scanBlockBody(tb *topBlock, file string, m *module) (content, bool) {
 	s := &bodyScanner{src: tb.src, file: file, base: tb.pos, line: tb.pos.Line, args: (*scratch)[:0],
 		sc: &scanned{src: tb.src, file: file, base: tb.pos.Byte, m: m}}
 	c, end, ok := s.body(open + 1)
+	// Cleared, or the pool would keep the block's source alive (arg.sc).
+	clear(s.args[:s.used])
 	*scratch = s.args[:0]
 	argScratch.Put(scratch)
 	if !ok || end != len(tb.src) {
@@ -164,14 +167,15 @@ func (s *bodyScanner) body(i int) (c content, end int, ok bool) {
 			if s.dup(first, name, &seen) {
 				return c, 0, false // HCL reports the duplicate
 			}
-			at, ex, to := s.pos(nameStart), s.pos(exprStart), s.pos(end)
-			if ex.Line != at.Line {
+			np, ep, tp := s.pos(nameStart), s.pos(exprStart), s.pos(end)
+			if ep.Line != np.Line {
 				return c, 0, false // arg keeps one line for both
 			}
 			s.args = append(s.args, arg{name: name, sc: s.sc,
-				nameOff: int32(nameStart), line: int32(at.Line), nameCol: int32(at.Column),
-				exprOff: int32(exprStart), exprCol: int32(ex.Column),
-				endOff: int32(end), endLine: int32(to.Line), endCol: int32(to.Column)})
+				nameOff: int32(nameStart), line: int32(np.Line), nameCol: int32(np.Column),
+				exprOff: int32(exprStart), exprCol: int32(ep.Column),
+				endOff: int32(end), endLine: int32(tp.Line), endCol: int32(tp.Column)})
+			s.used = max(s.used, len(s.args))
 			i = end
 			continue
 		}
