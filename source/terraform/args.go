@@ -39,8 +39,9 @@ type arg struct {
 	endOff, endLine        int32
 	endCol                 int32
 	sc                     *scanned
-	parsed                 hcl.Expression
-	pending                *hcl.Diagnostics // of the parse, until reported
+	// parsed is the expression parsed, or a *withDiags until expr
+	// reports the parse's diagnostics (rare: no field for them).
+	parsed hcl.Expression
 	// attr is the argument as HCL gives it, made on first use. Contents
 	// are handed between goroutines (a prefetcher's to the reader, a
 	// resource of one flat group read by another), hence atomic.
@@ -91,17 +92,30 @@ func (a *arg) parse() {
 			// The parser sees the argument alone: its end is not the file's.
 			d.Detail = strings.ReplaceAll(d.Detail, "the end of the file", "the end of the argument")
 		}
-		a.pending = &hd
+		a.parsed = &withDiags{x, hd}
 	}
+}
+
+// withDiags is a parsed expression whose diagnostics are not reported
+// yet. It is only ever in arg.parsed, never handed out.
+type withDiags struct {
+	hcl.Expression
+	diags hcl.Diagnostics
+}
+
+// pending reports whether the parse's diagnostics wait for expr.
+func (a *arg) pending() bool {
+	_, ok := a.parsed.(*withDiags)
+	return ok
 }
 
 func (a *arg) expr() hcl.Expression {
 	a.parse()
-	if a.pending != nil {
+	if w, ok := a.parsed.(*withDiags); ok {
 		if m := a.sc.m; m != nil {
-			m.reportOnce(*a.pending)
+			m.reportOnce(w.diags)
 		}
-		a.pending = nil
+		a.parsed = w.Expression
 	}
 	return a.parsed
 }

@@ -45,7 +45,7 @@ func (b *lazyBody) MissingItemRange() hcl.Range                       { return h
 // forget drops the syntax tree of a lazy expression evaluated for good
 // (a variable's default, a local): it is parsed again if looked at.
 func forget(e hcl.Expression) {
-	if a, ok := e.(*arg); ok && a.pending == nil {
+	if a, ok := e.(*arg); ok && !a.pending() {
 		a.parsed = nil
 	}
 }
