@@ -5,9 +5,13 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
-// content is a body's attributes and blocks.
+// content is a body's attributes and blocks. A scanned body (sc set)
+// keeps its arguments in args; others, HCL parsed, in attrs. Read them
+// with attr, has, all and attrMap, which know both.
 type content struct {
 	attrs  map[string]*hcl.Attribute
+	sc     *scanned
+	args   []arg
 	blocks []*hcl.Block
 }
 
@@ -64,7 +68,7 @@ func topContent(body hcl.Body) (content, hcl.Diagnostics) {
 // tfvars, a JSON resource read only for the attribute a reference needs).
 func attrsOf(body hcl.Body) (hcl.Attributes, hcl.Diagnostics) {
 	if lb, ok := body.(*lazyBody); ok {
-		return lb.c.attrs, nil
+		return lb.c.attrMap(), nil
 	}
 	if sb, ok := body.(*hclsyntax.Body); ok {
 		out := make(hcl.Attributes, len(sb.Attributes))

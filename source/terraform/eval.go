@@ -97,7 +97,7 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 	// The function table is made for a module when an expression may
 	// call a function: a plain reference or template cannot.
 	var funcs map[string]function.Function
-	if l, ok := expr.(*lazyExpr); !ok || bytes.IndexByte(l.src, '(') >= 0 {
+	if l, ok := expr.(*arg); !ok || bytes.IndexByte(l.src(), '(') >= 0 {
 		funcs = m.functions()
 	}
 	ctx := &hcl.EvalContext{Functions: funcs, Variables: m.scope(expr, in)}
@@ -373,8 +373,8 @@ func (m *module) variable(name string, rng hcl.Range) cty.Value {
 	val, ok := cty.NilVal, false
 	if m.parent == nil {
 		val, ok = m.ld.rootVar(v)
-	} else if a := m.call.body.attrs[name]; a != nil {
-		val, ok = m.parent.eval(a.Expr, nil), true
+	} else if x, _, found := m.call.body.expr(name); found {
+		val, ok = m.parent.eval(x, nil), true
 	}
 	if !ok && v.def != nil {
 		val, ok = m.eval(v.def, nil), true

@@ -32,8 +32,8 @@ func (r *rd) arg(in *instance, name string) val {
 		return x
 	}
 	x := val{key: name}
-	if a := in.res.content().attrs[name]; a != nil {
-		x = val{v: in.res.m.instAttr(in, name), at: loc(a.Range), ok: true, key: name}
+	if _, rng, ok := in.res.content().expr(name); ok {
+		x = val{v: in.res.m.instAttr(in, name), at: loc(rng), ok: true, key: name}
 	}
 	if r.record {
 		if in.replay == nil {
@@ -46,11 +46,11 @@ func (r *rd) arg(in *instance, name string) val {
 
 // sub evaluates an argument of a nested block.
 func (r *rd) sub(in *instance, c content, name string) val {
-	a := c.attrs[name]
-	if a == nil {
+	x, rng, ok := c.expr(name)
+	if !ok {
 		return val{key: name}
 	}
-	return val{v: in.res.m.eval(a.Expr, in), at: loc(a.Range), ok: true, key: name}
+	return val{v: in.res.m.eval(x, in), at: loc(rng), ok: true, key: name}
 }
 
 // block returns the content of the first nested block of type t (and

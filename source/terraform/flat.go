@@ -259,8 +259,8 @@ func (d *decls) claim(files []int, w *module) {
 			res.m = w
 		}
 		for _, a := range d.locals[fi] {
-			if e, ok := a.Expr.(*lazyExpr); ok {
-				e.m = w
+			if e, ok := a.Expr.(*arg); ok {
+				e.sc.m = w // the locals block's: all in this file
 			}
 		}
 	}
@@ -299,8 +299,10 @@ func (d *decls) release(fis []int, w *module, files []parsed) {
 // forgetSource drops the source and syntax tree of a lazy expression
 // that is not evaluated again.
 func forgetSource(e hcl.Expression) {
-	if l, ok := e.(*lazyExpr); ok {
-		l.src, l.parsed = nil, nil
+	if l, ok := e.(*arg); ok {
+		// The block's source: its other arguments are released with it
+		// (a file's locals and outputs go together).
+		l.sc.src, l.parsed = nil, nil
 	}
 }
 

@@ -18,7 +18,7 @@ func (r *rd) role(in *instance) {
 	ref := r.ref(in)
 	role := &model.Role{Ref: ref, Name: r.str(r.arg(in, "name")), PoliciesComplete: model.Known(true, ref.Loc)}
 	r.named(&role.Ref, role.Name)
-	if a := in.res.content().attrs["assume_role_policy"]; a != nil {
+	if a := in.res.content().attr("assume_role_policy"); a != nil {
 		role.Trust = r.policyDoc(r.document(in, a))
 	} else {
 		r.diags.Errorf(ref.Loc, fmt.Sprintf("%s has no assume_role_policy (a required argument)", in.addr))
@@ -30,7 +30,7 @@ func (r *rd) role(in *instance) {
 		if pol.Name.IsSet() {
 			pol.Ref.ID, pol.Ref.Name = in.addr+"/"+pol.Name.Val, pol.Name.Val
 		}
-		if a := c.attrs["policy"]; a != nil {
+		if a := c.attr("policy"); a != nil {
 			pol.Document = r.policyDoc(r.document(in, a))
 		} else {
 			continue // an empty inline_policy block removes inline policies
@@ -56,7 +56,7 @@ func (r *rd) role(in *instance) {
 func (r *rd) policy(in *instance) {
 	pol := &model.Policy{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}
 	r.named(&pol.Ref, pol.Name)
-	if a := in.res.content().attrs["policy"]; a != nil {
+	if a := in.res.content().attr("policy"); a != nil {
 		pol.Document = r.policyDoc(r.document(in, a))
 	} else {
 		pol.Document = &model.PolicyDocument{At: pol.Ref.Loc, Unknown: "policy has no policy document"}
@@ -69,7 +69,7 @@ func (r *rd) policy(in *instance) {
 func (r *rd) rolePolicy(in *instance) {
 	pol := &model.Policy{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}
 	r.named(&pol.Ref, pol.Name)
-	if a := in.res.content().attrs["policy"]; a != nil {
+	if a := in.res.content().attr("policy"); a != nil {
 		pol.Document = r.policyDoc(r.document(in, a))
 	}
 	r.attach(in, pol)

@@ -162,25 +162,25 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 	}
 	r := in.res
 	var v cty.Value
-	a := r.content().attrs[attr]
+	x, rng, ok := r.content().expr(attr)
 	switch {
-	case a != nil:
+	case ok:
 		ck := attrVisit{in, attr} // not a string: one made per attribute read added up
 		if m.attrVisiting[ck] {
-			m.ld.diags.Errorf(loc(a.Range), fmt.Sprintf("%s.%s refers to itself (a reference cycle)", in.addr, attr))
+			m.ld.diags.Errorf(loc(rng), fmt.Sprintf("%s.%s refers to itself (a reference cycle)", in.addr, attr))
 			return unknown(fmt.Sprintf("%s.%s is part of a reference cycle", in.addr, attr), "")
 		}
 		if m.attrVisiting == nil {
 			m.attrVisiting = map[attrVisit]bool{}
 		}
 		m.attrVisiting[ck] = true
-		v = m.eval(a.Expr, in)
+		v = m.eval(x, in)
 		delete(m.attrVisiting, ck)
 	case r.mode == "data":
 		v = unknown(fmt.Sprintf("%s.%s is read from AWS when planning, not by a static scan", in.addr, attr), in.addr)
 	case attr == "id":
 		v = cty.StringVal(in.addr)
-		if arg := idFrom[r.typ]; arg != "" && r.content().attrs[arg] != nil {
+		if arg := idFrom[r.typ]; arg != "" && r.content().has(arg) {
 			v = m.instAttr(in, arg)
 		}
 	default:

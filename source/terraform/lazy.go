@@ -21,7 +21,7 @@ const maxParsed = 512
 // evaluated, or, when the scan cannot follow it, parsed whole, with its
 // syntax diagnostics reported the first time only.
 func (r *resource) content() content {
-	if r.body.attrs != nil || r.src == nil {
+	if r.body.ready() || r.src == nil {
 		return r.body
 	}
 	pre := r.pre.Swap(nil)
@@ -69,10 +69,8 @@ func prepare(r *resource, exprs bool) *parsedSrc {
 }
 
 func parseAllExprs(c content) {
-	for _, a := range c.attrs {
-		if e, ok := a.Expr.(*lazyExpr); ok {
-			e.parse()
-		}
+	for i := range c.args { // no Attribute made: the parse stays in the arg
+		c.args[i].parse()
 	}
 	for _, b := range c.blocks {
 		if lb, ok := b.Body.(*lazyBody); ok {
@@ -87,7 +85,7 @@ func (r *resource) keep(c content) {
 	r.body = c
 	if !r.seen {
 		r.seen = true
-		r.count, r.forEach = c.attrs["count"], c.attrs["for_each"]
+		r.count, r.forEach = c.attr("count"), c.attr("for_each")
 	}
 	m.parsedQ = append(m.parsedQ, r)
 	if len(m.parsedQ) > maxParsed {

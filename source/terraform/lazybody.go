@@ -2,11 +2,8 @@ package terraform
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/zclconf/go-cty/cty"
 )
 
 // A resource's body is split by a byte scan into its arguments and nested
@@ -32,7 +29,7 @@ func (b *lazyBody) Content(s *hcl.BodySchema) (*hcl.BodyContent, hcl.Diagnostics
 func (b *lazyBody) PartialContent(s *hcl.BodySchema) (*hcl.BodyContent, hcl.Body, hcl.Diagnostics) {
 	bc := &hcl.BodyContent{Attributes: hcl.Attributes{}}
 	for _, a := range s.Attributes {
-		if x := b.c.attrs[a.Name]; x != nil {
+		if x := b.c.attr(a.Name); x != nil {
 			bc.Attributes[a.Name] = x
 		}
 	}
@@ -42,93 +39,29 @@ func (b *lazyBody) PartialContent(s *hcl.BodySchema) (*hcl.BodyContent, hcl.Body
 	return bc, b, nil
 }
 
-func (b *lazyBody) JustAttributes() (hcl.Attributes, hcl.Diagnostics) { return b.c.attrs, nil }
+func (b *lazyBody) JustAttributes() (hcl.Attributes, hcl.Diagnostics) { return b.c.attrMap(), nil }
 func (b *lazyBody) MissingItemRange() hcl.Range                       { return hcl.Range{} }
-
-// lazyExpr is an argument's expression, parsed on first use. It holds
-// the argument too (attr, whose Expr is the lazyExpr): a module has
-// hundreds of thousands of arguments, the two live and die together,
-// and one allocation of both, sharing the file name and end position,
-// is a size class smaller than two.
-type lazyExpr struct {
-	attr    hcl.Attribute
-	start   hcl.Pos // of the expression; it ends where the argument does
-	src     []byte
-	parsed  hcl.Expression
-	pending hcl.Diagnostics // of the parse, until reported
-	m       *module         // reports them
-}
-
-var _ hcl.Expression = (*lazyExpr)(nil)
-
-// parse parses the expression, once; its diagnostics wait for expr,
-// which runs on the goroutine evaluating the module.
-func (e *lazyExpr) parse() {
-	if e.parsed == nil {
-		if x, ok := simpleExpr(e.src, e.attr.Range.Filename, e.start); ok {
-			e.parsed = x
-			return
-		}
-		if x, ok := docExpr(e.src, e.attr.Range.Filename, e.start); ok {
-			e.parsed = x
-			return
-		}
-		e.parsed, e.pending = hclsyntax.ParseExpression(e.src, e.attr.Range.Filename, e.start)
-		for _, d := range e.pending {
-			// The parser sees the argument alone: its end is not the file's.
-			d.Detail = strings.ReplaceAll(d.Detail, "the end of the file", "the end of the argument")
-		}
-	}
-}
 
 // forget drops the syntax tree of a lazy expression evaluated for good
 // (a variable's default, a local): it is parsed again if looked at.
 func forget(e hcl.Expression) {
-	if l, ok := e.(*lazyExpr); ok && len(l.pending) == 0 {
-		l.parsed = nil
+	if a, ok := e.(*arg); ok && !a.pending() {
+		a.parsed = nil
 	}
 }
 
 // adopt makes m report the parse diagnostics of c's expressions.
 func adopt(c content, m *module) {
-	for _, a := range c.attrs {
-		if e, ok := a.Expr.(*lazyExpr); ok {
-			e.m = m
-		}
-	}
-	for _, b := range c.blocks {
-		if lb, ok := b.Body.(*lazyBody); ok {
-			adopt(lb.c, m)
-		}
+	if c.sc != nil {
+		c.sc.m = m // nested blocks share it
 	}
 }
-
-func (e *lazyExpr) expr() hcl.Expression {
-	e.parse()
-	if len(e.pending) > 0 {
-		if e.m != nil {
-			e.m.reportOnce(e.pending)
-		}
-		e.pending = nil
-	}
-	return e.parsed
-}
-
-func (e *lazyExpr) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
-	return e.expr().Value(ctx)
-}
-func (e *lazyExpr) Variables() []hcl.Traversal { return e.expr().Variables() }
-func (e *lazyExpr) Range() hcl.Range {
-	return hcl.Range{Filename: e.attr.Range.Filename, Start: e.start, End: e.attr.Range.End}
-}
-func (e *lazyExpr) StartRange() hcl.Range            { return e.expr().StartRange() }
-func (e *lazyExpr) UnwrapExpression() hcl.Expression { return e.expr() }
 
 // unwrap returns the parsed form of a lazy expression, for code that
 // looks at its syntax (jsonencode documents).
 func unwrap(e hcl.Expression) hcl.Expression {
-	if l, ok := e.(*lazyExpr); ok {
-		return l.expr()
+	if a, ok := e.(*arg); ok {
+		return a.expr()
 	}
 	return e
 }
@@ -142,7 +75,9 @@ type bodyScanner struct {
 	line     int // line of offset counted
 	counted  int
 	lineHead int // offset where that line starts
-	m        *module
+	sc       *scanned
+	args     []arg // scratch: the arguments of the bodies being scanned
+	used     int   // how much of args was used, cleared before it is pooled
 }
 
 func (s *bodyScanner) pos(i int) hcl.Pos {
@@ -174,12 +109,22 @@ func scanBlockBody(tb *topBlock, file string, m *module) (content, bool) {
 			return content{}, false
 		}
 	}
-	s := &bodyScanner{src: tb.src, file: file, base: tb.pos, line: tb.pos.Line, m: m}
+	// Offsets, lines and columns are kept as int32s (see arg).
+	if len(tb.src) >= 1<<30 || tb.pos.Line >= 1<<30 || tb.pos.Column >= 1<<30 {
+		return content{}, false
+	}
 	open := bytes.IndexByte(tb.src, '{')
 	if open < 0 {
 		return content{}, false
 	}
+	scratch := argScratch.Get().(*[]arg)
+	s := &bodyScanner{src: tb.src, file: file, base: tb.pos, line: tb.pos.Line, args: (*scratch)[:0],
+		sc: &scanned{src: tb.src, file: file, base: tb.pos.Byte, m: m}}
 	c, end, ok := s.body(open + 1)
+	// Cleared, or the pool would keep the block's source alive (arg.sc).
+	clear(s.args[:s.used])
+	*scratch = s.args[:0]
+	argScratch.Put(scratch)
 	if !ok || end != len(tb.src) {
 		return content{}, false
 	}
@@ -189,13 +134,20 @@ func scanBlockBody(tb *topBlock, file string, m *module) (content, bool) {
 // body scans items from i to the closing brace; end is past it.
 func (s *bodyScanner) body(i int) (c content, end int, ok bool) {
 	src := s.src
-	c.attrs = map[string]*hcl.Attribute{}
+	c.sc = s.sc
+	first := len(s.args) // this body's arguments are s.args[first:]
+	defer func() { s.args = s.args[:first] }()
+	var seen map[string]bool // names, once past dupScan arguments
 	for {
 		i = skipSpace(src, i, true)
 		if i >= len(src) {
 			return c, 0, false
 		}
 		if src[i] == '}' {
+			if n := len(s.args) - first; n > 0 {
+				c.args = make([]arg, n)
+				copy(c.args, s.args[first:])
+			}
 			return c, i + 1, true
 		}
 		if !isIdentStart(src[i]) {
@@ -212,14 +164,18 @@ func (s *bodyScanner) body(i int) (c content, end int, ok bool) {
 			if !ok || end == exprStart {
 				return c, 0, false
 			}
-			if c.attrs[name] != nil {
+			if s.dup(first, name, &seen) {
 				return c, 0, false // HCL reports the duplicate
 			}
-			nameRng := s.rng(nameStart, nameStart+len(name))
-			e := &lazyExpr{src: src[exprStart:end:end], start: s.pos(exprStart), m: s.m}
-			e.attr = hcl.Attribute{Name: name, Expr: e,
-				Range: hcl.Range{Filename: s.file, Start: nameRng.Start, End: s.pos(end)}, NameRange: nameRng}
-			c.attrs[name] = &e.attr
+			np, ep, tp := s.pos(nameStart), s.pos(exprStart), s.pos(end)
+			if ep.Line != np.Line {
+				return c, 0, false // arg keeps one line for both
+			}
+			s.args = append(s.args, arg{name: name, sc: s.sc,
+				nameOff: int32(nameStart), line: int32(np.Line), nameCol: int32(np.Column),
+				exprOff: int32(exprStart), exprCol: int32(ep.Column),
+				endOff: int32(end), endLine: int32(tp.Line), endCol: int32(tp.Column)})
+			s.used = max(s.used, len(s.args))
 			i = end
 			continue
 		}
@@ -264,6 +220,35 @@ func (s *bodyScanner) body(i int) (c content, end int, ok bool) {
 		c.blocks = append(c.blocks, b)
 		i = end
 	}
+}
+
+// dupScan is how many arguments a body has before its names go in a
+// map: below, looking through them is cheaper.
+const dupScan = 32
+
+// dup reports whether the body whose arguments start at first already
+// has an argument name; seen is that body's map, made past dupScan.
+func (s *bodyScanner) dup(first int, name string, seen *map[string]bool) bool {
+	args := s.args[first:]
+	if len(args) < dupScan {
+		for i := range args {
+			if args[i].name == name {
+				return true
+			}
+		}
+		return false
+	}
+	if *seen == nil {
+		*seen = make(map[string]bool, 2*len(args))
+		for i := range args {
+			(*seen)[args[i].name] = true
+		}
+	}
+	if (*seen)[name] {
+		return true
+	}
+	(*seen)[name] = true
+	return false
 }
 
 // skipSpace skips blanks and comments, and newlines when lines is set.

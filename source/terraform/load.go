@@ -132,8 +132,8 @@ func moduleSources(blocks []*hcl.Block) []string {
 			continue
 		}
 		attrs, _ := contentOf(b.Body, nil)
-		if a := attrs.attrs["source"]; a != nil {
-			if v, d := a.Expr.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+		if x, _, ok := attrs.expr("source"); ok {
+			if v, d := x.Value(nil); !d.HasErrors() && v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
 				out = append(out, v.AsString())
 			}
 		}

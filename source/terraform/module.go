@@ -58,7 +58,7 @@ type resource struct {
 	mode, typ, name string
 	at              model.Loc                 // the block's type keyword
 	src             *topBlock                 // nil when parsed with its file
-	body            content                   // attrs nil while src is not parsed
+	body            content                   // not ready while src is not parsed
 	seen            bool                      // src was parsed once: its diagnostics are out
 	claim           atomic.Int32              // a parser has taken src (see prefetch)
 	pre             atomic.Pointer[parsedSrc] // src parsed ahead, for content to take
@@ -131,11 +131,11 @@ func (m *module) declare(files []parsed, diags *source.Diagnostics) {
 func (v *variable) load(body hcl.Body, diags *source.Diagnostics) {
 	c, hd := contentOf(body, []string{"validation"})
 	addHCL(diags, hd)
-	if a := c.attrs["default"]; a != nil {
-		v.def = a.Expr
+	if x, _, ok := c.expr("default"); ok {
+		v.def = x
 	}
-	if a := c.attrs["type"]; a != nil {
-		if t, hd := typeOf(a.Expr); !hd.HasErrors() {
+	if x, _, ok := c.expr("type"); ok {
+		if t, hd := typeOf(x); !hd.HasErrors() {
 			v.typ, v.typeSet = t, true
 		}
 	}
@@ -203,11 +203,11 @@ func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
 		r := &resource{mode: b.Type, typ: b.Labels[0], name: b.Labels[1], at: at, m: m, seen: true}
 		c, hd := contentOf(b.Body, nestedBlocks[r.typ])
 		addHCL(diags, hd)
-		if c.attrs == nil {
+		if !c.ready() {
 			c.attrs = map[string]*hcl.Attribute{}
 		}
 		r.body = c
-		r.count, r.forEach = c.attrs["count"], c.attrs["for_each"]
+		r.count, r.forEach = c.attr("count"), c.attr("for_each")
 		m.declareResource(r, diags)
 	case "module":
 		if len(b.Labels) != 1 {
@@ -227,7 +227,7 @@ func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
 		}
 		attrs, hd := contentOf(b.Body, nil)
 		addHCL(diags, hd)
-		if a := attrs.attrs["value"]; a != nil {
+		if a := attrs.attr("value"); a != nil {
 			m.outputs[b.Labels[0]] = a
 		}
 	}
@@ -263,7 +263,7 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 	sort.Strings(names)
 	for _, n := range names {
 		k := m.calls[n]
-		a := k.body.attrs["source"]
+		a := k.body.attr("source")
 		if a == nil {
 			diags.Errorf(loc(k.block.DefRange), fmt.Sprintf("module %q has no source", n))
 			k.remote = fmt.Sprintf("module.%s has no source", n)

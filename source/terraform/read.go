@@ -187,8 +187,8 @@ func (r *rd) cluster(in *instance) {
 	c := &model.Cluster{Ref: r.ref(in)}
 	r.named(&c.Ref, r.str(r.arg(in, "name")))
 	c.SecurityConfiguration = r.str(r.arg(in, "security_configuration"))
-	if a := in.res.content().attrs["security_configuration"]; a != nil {
-		c.SecurityConfigurationID = in.res.m.refersTo(a.Expr, "aws_emr_security_configuration", 0)
+	if x, _, ok := in.res.content().expr("security_configuration"); ok {
+		c.SecurityConfigurationID = in.res.m.refersTo(x, "aws_emr_security_configuration", 0)
 	}
 	c.ReleaseLabel = r.str(r.arg(in, "release_label"))
 	c.CustomAMI = r.str(r.arg(in, "custom_ami_id"))
@@ -262,7 +262,7 @@ func (m *module) refersTo(expr hcl.Expression, typ string, depth int) string {
 
 func (r *rd) secConf(in *instance) {
 	ref := r.ref(in)
-	doc := r.document(in, in.res.content().attrs["configuration"])
+	doc := r.document(in, in.res.content().attr("configuration"))
 	if doc == nil {
 		r.diags.Errorf(ref.Loc, fmt.Sprintf("%s has no configuration (a required argument)", in.addr))
 	}

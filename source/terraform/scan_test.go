@@ -118,14 +118,14 @@ func TestScanMatchesParser(t *testing.T) {
 
 func compareContent(t *testing.T, where string, got, want content) {
 	t.Helper()
-	if len(got.attrs) != len(want.attrs) || len(got.blocks) != len(want.blocks) {
-		t.Fatalf("%s: %d attrs %d blocks, want %d and %d", where, len(got.attrs), len(got.blocks), len(want.attrs), len(want.blocks))
+	if got.numAttrs() != want.numAttrs() || len(got.blocks) != len(want.blocks) {
+		t.Fatalf("%s: %d attrs %d blocks, want %d and %d", where, got.numAttrs(), len(got.blocks), want.numAttrs(), len(want.blocks))
 	}
 	ctx := &hcl.EvalContext{Functions: baseFuncs, Variables: map[string]cty.Value{
 		"local": cty.ObjectVal(map[string]cty.Value{"c": cty.TupleVal([]cty.Value{cty.StringVal("x")})}),
 	}}
-	for name, w := range want.attrs {
-		g := got.attrs[name]
+	for name, w := range want.all() {
+		g := got.attr(name)
 		if g == nil {
 			t.Fatalf("%s: no %s", where, name)
 		}
@@ -212,11 +212,11 @@ func FuzzScan(f *testing.F) {
 // sameShape: the same arguments at the same places, the same blocks.
 func sameShape(t *testing.T, got, want content) {
 	t.Helper()
-	if len(got.attrs) != len(want.attrs) || len(got.blocks) != len(want.blocks) {
-		t.Fatalf("%d attrs %d blocks, HCL says %d and %d", len(got.attrs), len(got.blocks), len(want.attrs), len(want.blocks))
+	if got.numAttrs() != want.numAttrs() || len(got.blocks) != len(want.blocks) {
+		t.Fatalf("%d attrs %d blocks, HCL says %d and %d", got.numAttrs(), len(got.blocks), want.numAttrs(), len(want.blocks))
 	}
-	for name, w := range want.attrs {
-		g := got.attrs[name]
+	for name, w := range want.all() {
+		g := got.attr(name)
 		if g == nil || g.Expr.Range().Start != w.Expr.Range().Start {
 			t.Fatalf("argument %s differs from HCL's", name)
 		}
