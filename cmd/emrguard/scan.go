@@ -153,7 +153,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 		}
 	}
 	// A corpus's evidence and results stay in memory to the end: keep the
-	// heap near 256 MiB, or 1.5× the live data beyond (GOMEMLIMIT wins).
+	// heap near 288 MiB, or 1.6× the live data beyond (GOMEMLIMIT wins).
 	defer memlimit.Start(memlimit.Floor, 100*time.Millisecond)()
 	prog := startProgress(e.stderr, isTerminal(e.stderr))
 	defer prog.Stop()
