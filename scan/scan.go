@@ -325,8 +325,9 @@ func readLimited(in input, opt Options, buf *[]byte) ([]byte, error) {
 	var data []byte
 	var err error
 	if size >= 0 {
-		// Known size: one exact allocation (io.ReadAll grows by doubling).
-		// One byte more is asked for, to notice a file that grew.
+		// Known size: one read into a buffer of that size (io.ReadAll
+		// grows by doubling). One byte more is asked for, to notice a file
+		// that grew.
 		b := *buf
 		if int64(cap(b)) < size+1 {
 			b = make([]byte, size+1)
