@@ -9,6 +9,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/emrguard/emrguard/internal/memlimit"
 	"github.com/emrguard/emrguard/model"
 )
 
@@ -81,7 +82,7 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 		// cycle is put past the slice until the merge is done.
 		go func() {
 			runtime.GC()
-			resume = makeRoom(uint64(total) * uint64(unsafe.Sizeof(Result{})))
+			resume = memlimit.Room(uint64(total) * uint64(unsafe.Sizeof(Result{})))
 			out = make([]Result, total)
 			close(ready)
 		}()

@@ -1,7 +1,6 @@
 package control
 
 import (
-	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -100,34 +99,5 @@ func TestEvaluateOrigins(t *testing.T) {
 	Evaluate([]*Control{iac, all}, ev, IaC|Event, Config{})
 	if got := strings.Join(seen, " "); got != "a all:a all:b" {
 		t.Errorf("clusters seen: %s, want a all:a all:b", got)
-	}
-}
-
-// Ensure makeRoom raises the GC percent to fit what it is asked for,
-// keeps it raised until the last of overlapping calls resumes, which
-// restores the setting found, and leaves a GOGC=off alone.
-func TestMakeRoom(t *testing.T) {
-	before := debug.SetGCPercent(100)
-	defer debug.SetGCPercent(before)
-	a := makeRoom(1 << 40) // far more than the live heap: a large percent
-	raised := debug.SetGCPercent(-1)
-	debug.SetGCPercent(raised)
-	if raised <= 100 {
-		t.Errorf("makeRoom(1 TiB) left the GC percent at %d", raised)
-	}
-	b := makeRoom(1)
-	a()
-	a() // a second call does nothing
-	if got := debug.SetGCPercent(raised); got != raised {
-		t.Errorf("after one of two resumes, GC percent = %d, want %d", got, raised)
-	}
-	b()
-	if got := debug.SetGCPercent(100); got != 100 {
-		t.Errorf("after both resumes, GC percent = %d, want 100", got)
-	}
-	debug.SetGCPercent(-1)
-	makeRoom(1 << 40)()
-	if got := debug.SetGCPercent(100); got != -1 {
-		t.Errorf("makeRoom turned a GOGC=off collector on (%d)", got)
 	}
 }

@@ -254,13 +254,7 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 	}
 	for _, l := range Loaders {
 		if strings.Contains(l.Formats, format) && l.Detect(docs[0]) {
-			if l.Name == cfn.LoaderName {
-				// The one loader that takes options, and builds trees of
-				// its own: they go in the file's arena.
-				out.ev, out.diags = cfn.Read(in.path, docs, opt.CFNParams, arena.Alloc())
-				return out
-			}
-			out.ev, out.diags = l.Load(in.path, docs)
+			out.ev, out.diags = l.Load(in.path, docs, Context{Options: opt, Arena: arena})
 			return out
 		}
 	}

@@ -1,5 +1,6 @@
 // Package memlimit keeps a run's memory near a soft limit that follows
-// its live data, for the commands that read a whole corpus.
+// its live data, for the commands that read a whole corpus, and puts the
+// next collection past a large allocation that makes no garbage (Room).
 //
 // Go's default (GOGC=100) lets the heap grow to twice the live data: a
 // scan whose evidence and results peak at 160 MB took 400 MiB. A fixed
@@ -75,7 +76,6 @@ func Start(floor uint64, interval time.Duration) (stop func()) {
 
 // revise sets the limit from the live heap every interval until done.
 func revise(floor uint64, interval time.Duration, done chan struct{}) {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	var most uint64 // the largest live heap seen
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -85,11 +85,11 @@ func revise(floor uint64, interval time.Duration, done chan struct{}) {
 			return
 		case <-t.C:
 		}
-		metrics.Read(sample)
-		if sample[0].Value.Kind() != metrics.KindUint64 {
+		l, ok := live()
+		if !ok {
 			return // not provided by this runtime
 		}
-		most = max(most, sample[0].Value.Uint64())
+		most = max(most, l)
 		lim := min(Limit(floor, most), math.MaxInt64)
 		mu.Lock()
 		select {
@@ -99,4 +99,15 @@ func revise(floor uint64, interval time.Duration, done chan struct{}) {
 		}
 		mu.Unlock()
 	}
+}
+
+// live returns the heap live after the last collection, if the runtime
+// tells it.
+func live() (uint64, bool) {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0, false
+	}
+	return sample[0].Value.Uint64(), true
 }

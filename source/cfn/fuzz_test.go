@@ -25,7 +25,7 @@ func FuzzTemplateYAML(f *testing.F) {
 		if err != nil || len(docs) == 0 {
 			return
 		}
-		cfn.LoadWith(cfn.Params{Values: map[string]string{"AWS::Region": "eu-west-1"}})("f.yaml", docs)
+		cfn.Read("f.yaml", docs, cfn.Params{Values: map[string]string{"AWS::Region": "eu-west-1"}}, nil)
 	})
 }
 

@@ -76,7 +76,7 @@ func load(t *testing.T, file, text string, p cfn.Params) *model.Evidence {
 	if !cfn.Detect(docs[0]) {
 		t.Fatalf("%s not detected as a template", file)
 	}
-	ev, diags := cfn.LoadWith(p)(file, docs)
+	ev, diags := cfn.Read(file, docs, p, nil)
 	if err := diags.Err(); err != nil {
 		t.Fatalf("diagnostics: %v", err)
 	}

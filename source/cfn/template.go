@@ -35,17 +35,9 @@ func Detect(root *tree.Node) bool {
 }
 
 // Load reads every template document of a file with parameter defaults
-// only; LoadWith takes parameter values and pseudo parameters.
+// only; Read takes parameter values and pseudo parameters.
 func Load(file string, docs []*tree.Node) (*model.Evidence, source.Diagnostics) {
-	return LoadWith(Params{})(file, docs)
-}
-
-// LoadWith returns a loader that resolves parameters from p before their
-// defaults.
-func LoadWith(p Params) func(file string, docs []*tree.Node) (*model.Evidence, source.Diagnostics) {
-	return func(file string, docs []*tree.Node) (*model.Evidence, source.Diagnostics) {
-		return Read(file, docs, p, nil)
-	}
+	return Read(file, docs, Params{}, nil)
 }
 
 // Read loads the templates among docs with parameters from p. The trees

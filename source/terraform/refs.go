@@ -1,7 +1,5 @@
 package terraform
 
-import "bytes"
-
 // A flat module of thousands of files is mostly independent stacks: the
 // resources of one file refer to each other and to its locals and
 // variables, seldom to another file's. Files that may refer to each
@@ -33,12 +31,12 @@ func refScan(src []byte, visit func(a, b, c []byte)) bool {
 		// as a root too, which over-approximates.
 		aEnd := refIdentEnd(src, i)
 		a := src[i:aEnd]
-		k := refSkipBlank(src, aEnd)
+		k := skipSpace(src, aEnd, true)
 		if at(src, k) != '.' {
 			i = aEnd
 			continue
 		}
-		k = refSkipBlank(src, k+1)
+		k = skipSpace(src, k+1, true)
 		if k >= len(src) || !refIdentStart(src[k]) {
 			i = aEnd
 			continue
@@ -46,8 +44,8 @@ func refScan(src []byte, visit func(a, b, c []byte)) bool {
 		bEnd := refIdentEnd(src, k)
 		b := src[k:bEnd]
 		var c []byte
-		if k2 := refSkipBlank(src, bEnd); at(src, k2) == '.' {
-			if k3 := refSkipBlank(src, k2+1); k3 < len(src) && refIdentStart(src[k3]) {
+		if k2 := skipSpace(src, bEnd, true); at(src, k2) == '.' {
+			if k3 := skipSpace(src, k2+1, true); k3 < len(src) && refIdentStart(src[k3]) {
 				c = src[k3:refIdentEnd(src, k3)]
 			}
 		}
@@ -72,28 +70,6 @@ func refIdentChar(c byte) bool {
 func refIdentEnd(src []byte, i int) int {
 	for i < len(src) && refIdentChar(src[i]) {
 		i++
-	}
-	return i
-}
-
-// refSkipBlank skips what HCL allows between the steps of a traversal:
-// blanks, newlines (inside brackets) and comments.
-func refSkipBlank(src []byte, i int) int {
-	for i < len(src) {
-		switch c := src[i]; {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-			i++
-		case c == '#' || (c == '/' && at(src, i+1) == '/'):
-			i = toEOL(src, i)
-		case c == '/' && at(src, i+1) == '*':
-			j := bytes.Index(src[i+2:], []byte("*/"))
-			if j < 0 {
-				return len(src)
-			}
-			i += j + 4
-		default:
-			return i
-		}
 	}
 	return i
 }

@@ -28,18 +28,13 @@ func scanTop(src []byte) (out []topBlock, ok bool) {
 	line, lineStart, counted := 1, 0, 0
 	i := 0
 	for i < len(src) {
+		// Blanks and comments; an unclosed /* stays put and is refused below.
+		if j := skipSpace(src, i, true); j > i {
+			i = j
+			continue
+		}
 		c := src[i]
 		switch {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-			i++
-		case c == '#' || (c == '/' && at(src, i+1) == '/'):
-			i = toEOL(src, i)
-		case c == '/' && at(src, i+1) == '*':
-			j := bytes.Index(src[i+2:], []byte("*/"))
-			if j < 0 {
-				return nil, false
-			}
-			i += j + 4
 		case isIdentStart(c):
 			line += bytes.Count(src[counted:i], []byte("\n"))
 			counted = i
