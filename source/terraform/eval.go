@@ -78,8 +78,7 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 	case *hclsyntax.LiteralValueExpr:
 		return e.Val
 	case *hclsyntax.TemplateExpr:
-		if e.IsStringLiteral() {
-			v, _ := e.Value(nil)
+		if v, ok := m.template(e); ok {
 			return v
 		}
 	case *hclsyntax.ObjectConsKeyExpr:
@@ -102,6 +101,68 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 	}
 	ctx := &hcl.EvalContext{Functions: funcs, Variables: m.scope(expr, in)}
 	return m.evaluated(expr.Value(ctx))
+}
+
+// template renders a template made of literals and lone references to
+// known primitive values — "name", "${local.name}-sc" — as HCL would,
+// without its buffer, set of marks and refinement per template (most
+// templates of a module are these). ok=false leaves the rest to HCL:
+// calls, directives, and parts that are unknown, marked, null or not
+// declared (HCL reports those once).
+func (m *module) template(e *hclsyntax.TemplateExpr) (cty.Value, bool) {
+	if len(e.Parts) == 1 {
+		if l, ok := e.Parts[0].(*hclsyntax.LiteralValueExpr); ok && plainString(l.Val) {
+			return l.Val, true
+		}
+	}
+	var b strings.Builder
+	for _, p := range e.Parts {
+		var v cty.Value
+		switch p := p.(type) {
+		case *hclsyntax.LiteralValueExpr:
+			v = p.Val
+		case *hclsyntax.ScopeTraversalExpr:
+			if !m.declared(p.Traversal) {
+				return cty.NilVal, false
+			}
+			tv, hd, ok := m.traverse(p.Traversal)
+			if !ok || hd.HasErrors() {
+				return cty.NilVal, false
+			}
+			v = tv
+		default:
+			return cty.NilVal, false
+		}
+		if v.IsMarked() || !v.IsKnown() || v.IsNull() {
+			return cty.NilVal, false
+		}
+		s, ok := scalar(v)
+		if !ok {
+			return cty.NilVal, false
+		}
+		b.WriteString(s)
+	}
+	return cty.StringVal(b.String()), true
+}
+
+// plainString reports whether v is a known, unmarked, non-null string.
+func plainString(v cty.Value) bool {
+	return v.Type() == cty.String && !v.IsMarked() && v.IsKnown() && !v.IsNull()
+}
+
+// declared reports whether a reference to a variable or local names one
+// declared and not being evaluated, so that traverse reports nothing;
+// other roots are left to traverse.
+func (m *module) declared(tr hcl.Traversal) bool {
+	switch tr.RootName() {
+	case "var":
+		n, ok := attrStep(tr, 1)
+		return ok && m.vars[n] != nil
+	case "local":
+		n, ok := attrStep(tr, 1)
+		return ok && m.locals[n] != nil && !m.visiting["local."+n]
+	}
+	return true
 }
 
 // evaluated reports the errors of an evaluation, and gives an unknown

@@ -19,6 +19,10 @@ variable "o" {
   default = { a = { b = [1, 2] }, n = null }
 }
 variable "none" {}
+variable "ns" {
+  type    = string
+  default = null
+}
 locals {
   l   = { k = "v", list = ["p", "q"] }
   str = "text"
@@ -64,28 +68,88 @@ func TestTraverseMatchesScope(t *testing.T) {
 	}
 	shortcut := 0
 	for _, src := range exprs {
-		expr, hd := hclsyntax.ParseExpression([]byte(src), "e.tf", hcl.Pos{Line: 1, Column: 1})
-		if hd.HasErrors() {
-			t.Fatalf("%s: %v", src, hd)
-		}
+		expr := sameAsHCL(t, dir, src)
 		if _, _, ok := func() (cty.Value, hcl.Diagnostics, bool) {
 			m, _ := evalModule(dir)
 			return m.traverse(expr.(*hclsyntax.ScopeTraversalExpr).Traversal)
 		}(); ok {
 			shortcut++
 		}
-		m1, d1 := evalModule(dir)
-		got := m1.eval(expr, nil)
-		m2, d2 := evalModule(dir)
-		want := m2.evaluated(expr.Value(&hcl.EvalContext{Functions: m2.functions(), Variables: m2.scope(expr, nil)}))
-		if !got.RawEquals(want) {
-			t.Errorf("%s: got %#v, want %#v", src, got, want)
-		}
-		if g, w := fmt.Sprint(*d1), fmt.Sprint(*d2); g != w {
-			t.Errorf("%s: diagnostics\n got %s\nwant %s", src, g, w)
-		}
 	}
 	if shortcut < 18 {
 		t.Errorf("only %d of the references took the shortcut", shortcut)
+	}
+}
+
+// TestTemplateMatchesHCL holds eval's rendering of plain templates to
+// HCL's: the same value and diagnostics, whether the shortcut takes the
+// template or leaves it.
+func TestTemplateMatchesHCL(t *testing.T) {
+	exprs := []string{
+		`"text"`, `""`, `"${var.s}-x"`, `"a${local.str}b${aws_security_group.g.name}c"`, `"${var.s}${var.s}"`,
+		`"${local.l.list[1]}"`, `"n${1}"`, `"${true}-${var.o.a.b[0]}"`, `"é${local.str}"`,
+		// Left to HCL: unknown, null, not a primitive, undeclared, directives, calls.
+		`"${aws_security_group.g.id}-x"`, `"${var.none}"`, `"x${var.o.n}"`, `"x${var.ns}"`, `"x${var.o}"`, `"${var.missing}-x"`,
+		`"${local.missing}"`, `"${aws_security_group.none.id}x"`, `"%{if true}a%{endif}"`, `"${upper(var.s)}"`,
+		`"${var.o.a.c}"`, `"x${data.aws_iam_policy_document.d.json}"`,
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(traverseModule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shortcut := 0
+	for _, src := range exprs {
+		expr := sameAsHCL(t, dir, src)
+		m, _ := evalModule(dir)
+		if e, ok := expr.(*hclsyntax.TemplateExpr); ok {
+			if _, ok := m.template(e); ok {
+				shortcut++
+			}
+		}
+	}
+	if shortcut != 9 {
+		t.Errorf("%d of the templates took the shortcut, want 9", shortcut)
+	}
+}
+
+// sameAsHCL parses src, evaluates it with eval and with HCL given the
+// scope built for it, each in a fresh module of dir, and reports any
+// difference in value (marks and reasons included) or diagnostics.
+func sameAsHCL(t *testing.T, dir, src string) hclsyntax.Expression {
+	t.Helper()
+	expr, hd := hclsyntax.ParseExpression([]byte(src), "e.tf", hcl.Pos{Line: 1, Column: 1})
+	if hd.HasErrors() {
+		t.Fatalf("%s: %v", src, hd)
+	}
+	m1, d1 := evalModule(dir)
+	got := m1.eval(expr, nil)
+	m2, d2 := evalModule(dir)
+	want := m2.evaluated(expr.Value(&hcl.EvalContext{Functions: m2.functions(), Variables: m2.scope(expr, nil)}))
+	if !got.RawEquals(want) {
+		t.Errorf("%s: got %#v, want %#v", src, got, want)
+	}
+	if g, w := fmt.Sprint(*d1), fmt.Sprint(*d2); g != w {
+		t.Errorf("%s: diagnostics\n got %s\nwant %s", src, g, w)
+	}
+	return expr
+}
+
+// Ensure numbers read as strings the way Terraform converts them, whole
+// numbers by the fast path included.
+func TestNumberText(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+	}{
+		{"0", "0"}, {"22", "22"}, {"-1", "-1"}, {"65535", "65535"}, {"1.5", "1.5"}, {"1e3", "1000"},
+		{"9223372036854775807", "9223372036854775807"}, {"9223372036854775808", "9223372036854775808"},
+		{"123456789012345678901234567890", "123456789012345678901234567890"}, {"0.1", "0.1"},
+	} {
+		v, err := cty.ParseNumberVal(c.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := scalar(v); !ok || got != c.want {
+			t.Errorf("scalar(%s) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
 	}
 }

@@ -3,9 +3,9 @@ package terraform
 import (
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/emrguard/emrguard/model"
@@ -177,7 +177,9 @@ func (r *rd) boolean(x val) model.Field[bool] {
 // scalar renders a known primitive as Terraform would convert it to a
 // string.
 func scalar(v cty.Value) (string, bool) {
-	v, _ = v.UnmarkDeep()
+	if v.IsMarked() { // marks sit on a primitive itself: no deep walk
+		v, _ = v.Unmark()
+	}
 	switch v.Type() {
 	case cty.String:
 		return v.AsString(), true
@@ -187,10 +189,19 @@ func scalar(v cty.Value) (string, bool) {
 		}
 		return "false", true
 	case cty.Number:
-		return v.AsBigFloat().Text('f', -1), true
+		return numberText(v.AsBigFloat()), true
 	}
 	return "", false
 }
 
-var _ = big.NewFloat
-var _ hcl.Range
+// numberText formats f as Terraform does (no exponent, no trailing
+// zeros), whole numbers without big.Float's decimal conversion: that
+// conversion was 7 % of reading a corpus's modules, all ports and counts.
+func numberText(f *big.Float) string {
+	if f.IsInt() {
+		if n, acc := f.Int64(); acc == big.Exact {
+			return strconv.FormatInt(n, 10)
+		}
+	}
+	return f.Text('f', -1)
+}

@@ -316,8 +316,6 @@ func (m *module) modules() []*module {
 	return out
 }
 
-var _ = model.Loc{}
-
 // functions returns the module's function table, made the first time an
 // expression may need it: most modules of a large tree of small stacks
 // only read references, and the table is a hundred entries per module.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
-	"github.com/emrguard/emrguard/source/iampolicy"
 	"github.com/emrguard/emrguard/source/secconf"
 )
 
@@ -386,5 +385,3 @@ func localType(addr string) string {
 	t, _, _ := strings.Cut(addr, ".")
 	return t
 }
-
-var _ = iampolicy.Decode
