@@ -73,6 +73,13 @@ func typeOf(expr hcl.Expression) (cty.Type, hcl.Diagnostics) {
 // resource). Errors are reported once and give an unknown value naming
 // them.
 func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
+	// An argument that is a plain quoted string or a keyword is its value:
+	// no syntax tree is built for it (most arguments evaluated are these).
+	if a, ok := expr.(*arg); ok && a.parsed == nil {
+		if v, ok := literal(a.src()); ok {
+			return v
+		}
+	}
 	// Literals — most leaves of a document, and its keys — need no scope.
 	switch e := unwrap(expr).(type) {
 	case *hclsyntax.LiteralValueExpr:
@@ -101,6 +108,30 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 	}
 	ctx := &hcl.EvalContext{Functions: funcs, Variables: m.scope(expr, in)}
 	return m.evaluated(expr.Value(ctx))
+}
+
+// literal returns the value of src when it is a quoted string without
+// escapes, interpolations or directives, or true, false or null: what
+// simpleExpr would parse it to, evaluated.
+func literal(src []byte) (cty.Value, bool) {
+	switch string(src) {
+	case "true":
+		return cty.True, true
+	case "false":
+		return cty.False, true
+	case "null":
+		return cty.NullVal(cty.DynamicPseudoType), true
+	}
+	n := len(src)
+	if n < 3 || n > 512 || src[0] != '"' || src[n-1] != '"' {
+		return cty.NilVal, false
+	}
+	for _, b := range src[1 : n-1] {
+		if b < 0x20 || b >= 0x7f || b == '"' || b == '\\' || b == '%' || b == '$' {
+			return cty.NilVal, false
+		}
+	}
+	return cty.StringVal(string(src[1 : n-1])), true
 }
 
 // template renders a template made of literals and lone references to
