@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/emrguard/emrguard/model"
@@ -20,7 +21,7 @@ func TestMergeOrder(t *testing.T) {
 		var cols []collector
 		var all []Result
 		for _, c := range ctls {
-			col := collector{refs: &refs{m: map[refKey]*model.Ref{}}}
+			col := collector{refs: newRefs(0)}
 			for range n / len(ctls) {
 				r := Result{Control: c, Verdict: Verdict(rng.IntN(4)),
 					Resource: model.Ref{ID: fmt.Sprint("r", rng.IntN(50)), Loc: model.Loc{File: fmt.Sprint("f", rng.IntN(30)), Line: 1 + rng.IntN(40)}},
@@ -65,7 +66,7 @@ func TestMergeOrder(t *testing.T) {
 // Ensure one resource's refs share one copy, and a ref that differs only
 // outside the key (a name) keeps its own value.
 func TestInternRefs(t *testing.T) {
-	tab := &refs{m: map[refKey]*model.Ref{}}
+	tab := newRefs(0)
 	a := model.Ref{Kind: "k", ID: "A", Name: "n1", Loc: model.Loc{File: "f", Line: 3}}
 	b := a
 	b.Name = "n2"
@@ -75,5 +76,13 @@ func TestInternRefs(t *testing.T) {
 	}
 	if *pb != b || *pa != a {
 		t.Errorf("interned %+v and %+v, want %+v and %+v", *pa, *pb, a, b)
+	}
+	// The key is where the strings are: an ID that is a prefix of another
+	// in the same memory, or an equal one elsewhere, still reads as given.
+	long := strings.Repeat("cluster-", 2)
+	c, d := model.Ref{Kind: "k", ID: long, Loc: a.Loc}, model.Ref{Kind: "k", ID: long[:7], Loc: a.Loc}
+	e := model.Ref{Kind: "k", ID: strings.Clone(long), Loc: a.Loc}
+	if pc, pd, pe := tab.intern(c), tab.intern(d), tab.intern(e); *pc != c || *pd != d || *pe != e || pc == pd {
+		t.Errorf("interned %+v, %+v, %+v; want %+v, %+v, %+v", *pc, *pd, *pe, c, d, e)
 	}
 }

@@ -50,7 +50,7 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 	// 25 MB of garbage on 10,000 stacks, while the evidence was live.
 	judged := len(ev.Clusters) + len(ev.SecurityConfigurations) + len(ev.SecurityGroups) + len(ev.Roles) +
 		len(ev.BlockPublicAccess) + len(ev.VirtualClusters) + len(ev.RBACBindings) + len(ev.JobRoles)
-	shared := &refs{m: make(map[refKey]*model.Ref, judged)}
+	shared := newRefs(judged)
 	workers := runtime.GOMAXPROCS(0)
 	if len(ev.Clusters)+len(ev.SecurityConfigurations)+len(ev.SecurityGroups)+len(ev.RBACBindings) < 64 {
 		workers = 1
