@@ -28,8 +28,12 @@ var topSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 // block); JSON bodies, where attributes and blocks look alike, with the
 // nested block types given (and dynamic blocks), the rest as attributes.
 func contentOf(body hcl.Body, nested []string) (content, hcl.Diagnostics) {
-	if lb, ok := body.(*lazyBody); ok {
-		return lb.c, nil
+	switch b := body.(type) {
+	case *lazyBody:
+		return b.c, nil
+	case *boundBody:
+		c, diags := contentOf(b.Body, nested)
+		return bindContent(c, b.iters), diags
 	}
 	if sb, ok := body.(*hclsyntax.Body); ok {
 		c := content{attrs: make(map[string]*hcl.Attribute, len(sb.Attributes))}
@@ -67,8 +71,12 @@ func topContent(body hcl.Body) (content, hcl.Diagnostics) {
 // attrsOf returns the attributes of a body with no blocks (locals,
 // tfvars, a JSON resource read only for the attribute a reference needs).
 func attrsOf(body hcl.Body) (hcl.Attributes, hcl.Diagnostics) {
-	if lb, ok := body.(*lazyBody); ok {
-		return lb.c.attrMap(), nil
+	switch b := body.(type) {
+	case *lazyBody:
+		return b.c.attrMap(), nil
+	case *boundBody:
+		c, diags := contentOf(b.Body, nil)
+		return bindContent(c, b.iters).attrs, diags
 	}
 	if sb, ok := body.(*hclsyntax.Body); ok {
 		out := make(hcl.Attributes, len(sb.Attributes))
@@ -89,15 +97,4 @@ func (c content) blocksOf(t string) []*hcl.Block {
 		}
 	}
 	return out
-}
-
-// hasDynamic reports whether the body builds blocks of type t with a
-// dynamic block, which this reader does not expand.
-func (c content) hasDynamic(t string) *hcl.Block {
-	for _, b := range c.blocks {
-		if b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == t {
-			return b
-		}
-	}
-	return nil
 }

@@ -7,7 +7,9 @@
 // precedence; locals are evaluated on demand in any order, with cycles
 // reported; resources are expanded by count and for_each and addressed
 // like Terraform (aws_emr_cluster.x[0], module.m.aws_emr_cluster.x["k"]);
-// local modules (source = "./…") are loaded with their inputs. What cannot
+// local modules (source = "./…") are loaded with their inputs; dynamic
+// blocks are expanded, their content evaluated with the iterator bound
+// (dynamic.go). What cannot
 // be known before apply — an attribute AWS computes, a variable with no
 // value, the output of a remote module — is an unknown cty value carrying
 // a mark with the reason, and becomes an Unknown field quoting it: nothing

@@ -3,6 +3,7 @@ package terraform
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -73,6 +74,9 @@ func typeOf(expr hcl.Expression) (cty.Type, hcl.Diagnostics) {
 // resource). Errors are reported once and give an unknown value naming
 // them.
 func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
+	if b, ok := expr.(*bound); ok {
+		return m.evalBound(b, in)
+	}
 	// An argument that is a plain quoted string or a keyword is its value:
 	// no syntax tree is built for it (most arguments evaluated are these).
 	if a, ok := expr.(*arg); ok && a.parsed == nil {
@@ -108,6 +112,16 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 	}
 	ctx := &hcl.EvalContext{Functions: funcs, Variables: m.scope(expr, in)}
 	return m.evaluated(expr.Value(ctx))
+}
+
+// evalBound evaluates an expression with its iterators in scope.
+func (m *module) evalBound(b *bound, in *instance) cty.Value {
+	vars := m.scope(b, in)
+	if vars == nil {
+		vars = make(map[string]cty.Value, len(b.iters))
+	}
+	maps.Copy(vars, b.iters)
+	return m.evaluated(b.Expression.Value(&hcl.EvalContext{Functions: m.functions(), Variables: vars}))
 }
 
 // literal returns the value of src when it is a quoted string without

@@ -53,16 +53,15 @@ func (r *rd) sub(in *instance, c content, name string) val {
 	return val{v: in.res.m.eval(x, in), at: loc(rng), ok: true, key: name}
 }
 
-// block returns the content of the first nested block of type t (and
-// its line), or ok false.
-func (r *rd) block(c content, t string, nested ...string) (content, model.Loc, bool) {
-	bs := c.blocksOf(t)
+// block returns the first nested block of type t, written or built by a
+// dynamic block, or ok false. A dynamic block whose for_each is unknown
+// gives a block with why set and no content.
+func (r *rd) block(in *instance, c content, t string, inner ...string) (nested, bool) {
+	bs := r.blocks(in, c, t, inner...)
 	if len(bs) == 0 {
-		return content{}, model.Loc{}, false
+		return nested{}, false
 	}
-	bc, hd := contentOf(bs[0].Body, nested)
-	addHCL(r.diags, hd)
-	return bc, loc(bs[0].DefRange), true
+	return bs[0], true
 }
 
 func (x val) absent() bool { return !x.ok || (x.v.IsKnown() && x.v.IsNull()) }

@@ -23,10 +23,13 @@ func (r *rd) role(in *instance) {
 	} else {
 		r.diags.Errorf(ref.Loc, fmt.Sprintf("%s has no assume_role_policy (a required argument)", in.addr))
 	}
-	for _, b := range in.res.content().blocksOf("inline_policy") {
-		c, hd := contentOf(b.Body, nil)
-		addHCL(r.diags, hd)
-		pol := &model.Policy{Ref: model.Ref{Kind: "aws_iam_role.inline_policy", ID: in.addr, Loc: loc(b.DefRange)}, Name: r.str(r.sub(in, c, "name"))}
+	for _, b := range r.blocks(in, in.res.content(), "inline_policy") {
+		if b.why != "" {
+			role.PoliciesComplete = model.Unresolved[bool](b.why, b.at)
+			continue
+		}
+		c := b.c
+		pol := &model.Policy{Ref: model.Ref{Kind: "aws_iam_role.inline_policy", ID: in.addr, Loc: b.at}, Name: r.str(r.sub(in, c, "name"))}
 		if pol.Name.IsSet() {
 			pol.Ref.ID, pol.Ref.Name = in.addr+"/"+pol.Name.Val, pol.Name.Val
 		}

@@ -13,14 +13,16 @@ func (r *rd) securityGroup(in *instance) {
 	ref := r.ref(in)
 	g := &model.SecurityGroup{Ref: ref, VPCID: r.link(r.arg(in, "vpc_id")), IngressComplete: model.Known(true, ref.Loc)}
 	r.named(&g.Ref, r.str(r.arg(in, "name")))
-	blocks := in.res.content().blocksOf("ingress")
+	blocks := r.blocks(in, in.res.content(), "ingress")
 	if len(blocks) > 0 {
 		g.Ingress = make([]model.Rule, 0, len(blocks)) // a rule a block, mostly
 	}
 	for _, b := range blocks {
-		c, hd := contentOf(b.Body, nil)
-		addHCL(r.diags, hd)
-		g.Ingress = r.rules(g.Ingress, g, in, func(k string) val { return r.sub(in, c, k) }, loc(b.DefRange), inlineKeys)
+		if b.why != "" {
+			g.IngressComplete = model.Unresolved[bool](b.why, b.at)
+			continue
+		}
+		g.Ingress = r.rules(g.Ingress, g, in, func(k string) val { return r.sub(in, b.c, k) }, b.at, inlineKeys)
 	}
 	if x := r.arg(in, "ingress"); x.ok {
 		// ingress = [{...}]: the attributes-as-blocks form.
@@ -35,9 +37,6 @@ func (r *rd) securityGroup(in *instance) {
 				g.Ingress = r.rules(g.Ingress, g, in, objectGetter(e, x.at), x.at, inlineKeys)
 			}
 		}
-	}
-	if d := in.res.content().hasDynamic("ingress"); d != nil {
-		g.IngressComplete = model.Unresolved[bool]("ingress rules are built by a dynamic block, which is not expanded", loc(d.DefRange))
 	}
 	r.groups[ref.ID] = g
 	r.ev.SecurityGroups = append(r.ev.SecurityGroups, g)
@@ -182,13 +181,12 @@ func (r *rd) vpcIngressRule(in *instance) {
 func (r *rd) routeTable(in *instance) {
 	ref := r.ref(in)
 	t := &model.RouteTable{Ref: ref, VPCID: r.link(r.arg(in, "vpc_id")), Main: model.Known(false, ref.Loc), RoutesComplete: model.Known(true, ref.Loc)}
-	for _, b := range in.res.content().blocksOf("route") {
-		c, hd := contentOf(b.Body, nil)
-		addHCL(r.diags, hd)
-		t.Routes = append(t.Routes, r.routeOf(in, func(k string) val { return r.sub(in, c, k) }, loc(b.DefRange), inlineRoute))
-	}
-	if d := in.res.content().hasDynamic("route"); d != nil {
-		t.RoutesComplete = model.Unresolved[bool]("routes are built by a dynamic block, which is not expanded", loc(d.DefRange))
+	for _, b := range r.blocks(in, in.res.content(), "route") {
+		if b.why != "" {
+			t.RoutesComplete = model.Unresolved[bool](b.why, b.at)
+			continue
+		}
+		t.Routes = append(t.Routes, r.routeOf(in, func(k string) val { return r.sub(in, b.c, k) }, b.at, inlineRoute))
 	}
 	r.tables[ref.ID] = t
 	r.ev.RouteTables = append(r.ev.RouteTables, t)

@@ -195,7 +195,8 @@ func (r *rd) cluster(in *instance) {
 	c.LogKMSKey = r.str(r.arg(in, "log_encryption_kms_key_id"))
 	c.ServiceRole = r.link(r.arg(in, "service_role"))
 	c.AutoScalingRole = r.link(r.arg(in, "autoscaling_role"))
-	if ea, _, ok := r.block(in.res.body, "ec2_attributes"); ok {
+	if b, ok := r.block(in, in.res.content(), "ec2_attributes"); ok && b.why == "" {
+		ea := b.c
 		c.InstanceProfile = r.link(r.sub(in, ea, "instance_profile"))
 		c.KeyName = r.str(r.sub(in, ea, "key_name"))
 		if f := r.link(r.sub(in, ea, "subnet_id")); !f.IsAbsent() {
@@ -208,12 +209,12 @@ func (r *rd) cluster(in *instance) {
 		c.ServiceAccessSecurityGroup = r.link(r.sub(in, ea, "service_access_security_group"))
 		c.AdditionalMasterGroups = r.links(r.sub(in, ea, "additional_master_security_groups"), true)
 		c.AdditionalSlaveGroups = r.links(r.sub(in, ea, "additional_slave_security_groups"), true)
-	} else if d := in.res.content().hasDynamic("ec2_attributes"); d != nil {
-		why := "ec2_attributes is built by a dynamic block, which is not expanded"
-		at := loc(d.DefRange)
-		c.InstanceProfile, c.KeyName = model.Unresolved[string](why, at), model.Unresolved[string](why, at)
-		c.SubnetIDs = model.Unresolved[[]string](why, at)
-		c.MasterSecurityGroup, c.SlaveSecurityGroup = model.Unresolved[string](why, at), model.Unresolved[string](why, at)
+	} else if ok {
+		c.InstanceProfile, c.KeyName = model.Unresolved[string](b.why, b.at), model.Unresolved[string](b.why, b.at)
+		c.SubnetIDs = model.Unresolved[[]string](b.why, b.at)
+		c.MasterSecurityGroup, c.SlaveSecurityGroup = model.Unresolved[string](b.why, b.at), model.Unresolved[string](b.why, b.at)
+		c.ServiceAccessSecurityGroup = model.Unresolved[string](b.why, b.at)
+		c.AdditionalMasterGroups, c.AdditionalSlaveGroups = model.Unresolved[[]string](b.why, b.at), model.Unresolved[[]string](b.why, b.at)
 	}
 	if t := r.arg(in, "tags"); !t.absent() && t.v.IsWhollyKnown() {
 		v, _ := t.v.UnmarkDeep()
@@ -281,14 +282,12 @@ func (r *rd) secConf(in *instance) {
 
 func (r *rd) bpa(in *instance) {
 	b := &model.BlockPublicAccess{Ref: r.ref(in), Block: r.boolean(r.arg(in, "block_public_security_group_rules"))}
-	for _, blk := range in.res.content().blocksOf("permitted_public_security_group_rule_range") {
-		c, hd := contentOf(blk.Body, nil)
-		addHCL(r.diags, hd)
-		b.Permitted = append(b.Permitted, model.PortRange{At: loc(blk.DefRange), Min: r.integer(r.sub(in, c, "min_range")), Max: r.integer(r.sub(in, c, "max_range"))})
-	}
-	if d := in.res.content().hasDynamic("permitted_public_security_group_rule_range"); d != nil {
-		why := "permitted ranges are built by a dynamic block, which is not expanded"
-		b.Permitted = append(b.Permitted, model.PortRange{At: loc(d.DefRange), Min: model.Unresolved[int](why, loc(d.DefRange)), Max: model.Unresolved[int](why, loc(d.DefRange))})
+	for _, blk := range r.blocks(in, in.res.content(), "permitted_public_security_group_rule_range") {
+		if blk.why != "" {
+			b.Permitted = append(b.Permitted, model.PortRange{At: blk.at, Min: model.Unresolved[int](blk.why, blk.at), Max: model.Unresolved[int](blk.why, blk.at)})
+			continue
+		}
+		b.Permitted = append(b.Permitted, model.PortRange{At: blk.at, Min: r.integer(r.sub(in, blk.c, "min_range")), Max: r.integer(r.sub(in, blk.c, "max_range"))})
 	}
 	r.ev.BlockPublicAccess = append(r.ev.BlockPublicAccess, b)
 }
@@ -315,9 +314,11 @@ func (r *rd) vpcEndpoint(in *instance) {
 func (r *rd) bucket(in *instance) {
 	b := &model.Bucket{Ref: r.ref(in), Name: r.str(r.arg(in, "bucket"))}
 	r.named(&b.Ref, b.Name)
-	if c, at, ok := r.block(in.res.body, "logging"); ok {
-		b.AccessLogging = model.Known(true, at)
-		b.LogTarget = r.link(r.sub(in, c, "target_bucket"))
+	if l, ok := r.block(in, in.res.content(), "logging"); ok && l.why == "" {
+		b.AccessLogging = model.Known(true, l.at)
+		b.LogTarget = r.link(r.sub(in, l.c, "target_bucket"))
+	} else if ok {
+		b.AccessLogging, b.LogTarget = model.Unresolved[bool](l.why, l.at), model.Unresolved[string](l.why, l.at)
 	}
 	r.buckets[b.Ref.ID] = b
 	if b.Name.IsSet() {
@@ -350,12 +351,27 @@ func (r *rd) bucketLogging(in *instance) {
 func (r *rd) virtualCluster(in *instance) {
 	vc := &model.VirtualCluster{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}
 	r.named(&vc.Ref, vc.Name)
-	if cp, _, ok := r.block(in.res.body, "container_provider", "info"); ok {
-		vc.EKSCluster = r.link(r.sub(in, cp, "id"))
-		if info, _, ok := r.block(cp, "info", "eks_info"); ok {
-			if eks, _, ok := r.block(info, "eks_info"); ok {
-				vc.Namespace = r.str(r.sub(in, eks, "namespace"))
+	if cp, ok := r.block(in, in.res.content(), "container_provider", "info"); ok {
+		if cp.why != "" {
+			vc.EKSCluster = model.Unresolved[string](cp.why, cp.at)
+		} else {
+			vc.EKSCluster = r.link(r.sub(in, cp.c, "id"))
+		}
+		// container_provider { info { eks_info { namespace } } }
+		b := cp
+		for _, path := range [][]string{{"info", "eks_info"}, {"eks_info"}} {
+			if b.why != "" {
+				break
 			}
+			if b, ok = r.block(in, b.c, path[0], path[1:]...); !ok {
+				break
+			}
+		}
+		switch {
+		case ok && b.why != "":
+			vc.Namespace = model.Unresolved[string](b.why, b.at)
+		case ok:
+			vc.Namespace = r.str(r.sub(in, b.c, "namespace"))
 		}
 	}
 	r.ev.VirtualClusters = append(r.ev.VirtualClusters, vc)
@@ -364,10 +380,13 @@ func (r *rd) virtualCluster(in *instance) {
 func (r *rd) launchTemplate(in *instance) {
 	lt := &model.LaunchTemplate{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}
 	r.named(&lt.Ref, lt.Name)
-	if md, _, ok := r.block(in.res.body, "metadata_options"); ok {
-		lt.HTTPTokens = r.str(r.sub(in, md, "http_tokens"))
-		lt.HopLimit = r.integer(r.sub(in, md, "http_put_response_hop_limit"))
-		lt.HTTPEndpoint = r.str(r.sub(in, md, "http_endpoint"))
+	if md, ok := r.block(in, in.res.content(), "metadata_options"); ok && md.why == "" {
+		lt.HTTPTokens = r.str(r.sub(in, md.c, "http_tokens"))
+		lt.HopLimit = r.integer(r.sub(in, md.c, "http_put_response_hop_limit"))
+		lt.HTTPEndpoint = r.str(r.sub(in, md.c, "http_endpoint"))
+	} else if ok {
+		lt.HTTPTokens, lt.HTTPEndpoint = model.Unresolved[string](md.why, md.at), model.Unresolved[string](md.why, md.at)
+		lt.HopLimit = model.Unresolved[int](md.why, md.at)
 	}
 	r.ev.LaunchTemplates = append(r.ev.LaunchTemplates, lt)
 }
