@@ -7,7 +7,8 @@
 // precedence; locals are evaluated on demand in any order, with cycles
 // reported; resources are expanded by count and for_each and addressed
 // like Terraform (aws_emr_cluster.x[0], module.m.aws_emr_cluster.x["k"]);
-// local modules (source = "./…") are loaded with their inputs; dynamic
+// local modules (source = "./…") are loaded with their inputs, once per
+// instance under count or for_each (module.m[0], module.m["k"]); dynamic
 // blocks are expanded, their content evaluated with the iterator bound
 // (dynamic.go). What cannot
 // be known before apply — an attribute AWS computes, a variable with no

@@ -303,7 +303,7 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 	// thing, and scope runs for every expression evaluated.
 	vars := make(map[string]cty.Value, 1)
 	var varM, localM map[string]cty.Value
-	var modM map[string]map[string]cty.Value
+	var modM map[string]map[string]bool // module name → outputs named ("": all)
 	type need struct {
 		r     *resource
 		attrs map[string]bool
@@ -346,17 +346,15 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 				continue
 			}
 			if modM == nil {
-				modM = map[string]map[string]cty.Value{}
+				modM = map[string]map[string]bool{}
 			}
 			if modM[n] == nil {
-				modM[n] = map[string]cty.Value{}
+				modM[n] = map[string]bool{}
 			}
-			if out, ok := attrStep(tr, 2); ok {
-				modM[n][out] = m.output(n, out, tr.SourceRange())
+			if out, ok := firstAttr(tr[2:]); ok {
+				modM[n][out] = true
 			} else {
-				for out := range m.outputsOf(n) {
-					modM[n][out] = m.output(n, out, tr.SourceRange())
-				}
+				modM[n][""] = true // the whole module: every output
 			}
 		default:
 			typ, nameAt, restAt := root, 1, 2
@@ -404,7 +402,7 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 	if len(modM) > 0 {
 		mods := map[string]cty.Value{}
 		for n, outs := range modM {
-			mods[n] = cty.ObjectVal(outs)
+			mods[n] = m.moduleValue(n, outs, expr.Range())
 		}
 		vars["module"] = cty.ObjectVal(mods)
 	}
@@ -480,7 +478,7 @@ func (m *module) variable(name string, rng hcl.Range) cty.Value {
 	if m.parent == nil {
 		val, ok = m.ld.rootVar(v)
 	} else if x, _, found := m.call.body.expr(name); found {
-		val, ok = m.parent.eval(x, nil), true
+		val, ok = m.parent.eval(m.input(x), nil), true
 	}
 	if !ok && v.def != nil {
 		val, ok = m.eval(v.def, nil), true
@@ -527,25 +525,59 @@ func (m *module) local(name string, rng hcl.Range) cty.Value {
 	return v
 }
 
-// outputsOf lists the outputs of the module called name.
-func (m *module) outputsOf(name string) map[string]*hcl.Attribute {
-	if c := m.calls[name]; c != nil && c.child != nil {
-		return c.child.outputs
-	}
-	return nil
-}
-
-// output returns module.name.out.
-func (m *module) output(name, out string, rng hcl.Range) cty.Value {
+// moduleValue is what module.name evaluates to, holding the outputs
+// named (every one when "" is among them): an object of outputs, a
+// tuple of them (count) or an object keyed by each.key (for_each).
+func (m *module) moduleValue(name string, outs map[string]bool, rng hcl.Range) cty.Value {
 	c := m.calls[name]
 	switch {
 	case c == nil:
 		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("reference to undeclared module.%s in module %s", name, m.name()))
 		return unknown(fmt.Sprintf("module.%s is not declared", name), "")
-	case c.child == nil:
-		return unknown(fmt.Sprintf("module.%s.%s is unknown: %s", name, out, c.remote), "")
+	case !c.loaded:
+		return unknown(fmt.Sprintf("the outputs of module.%s are unknown: %s", name, c.remote), "")
+	case len(c.children) == 1 && c.children[0].key != cty.NilVal && !c.children[0].key.IsKnown():
+		return c.children[0].key // count or for_each unknown: the whole module is
 	}
-	ch := c.child
+	obj := func(ch *module) cty.Value {
+		vals := map[string]cty.Value{}
+		if outs[""] {
+			for out := range ch.outputs {
+				vals[out] = m.outputOf(ch, name, out, rng)
+			}
+		}
+		for out := range outs {
+			if out != "" {
+				vals[out] = m.outputOf(ch, name, out, rng)
+			}
+		}
+		return cty.ObjectVal(vals)
+	}
+	switch {
+	case c.count != nil:
+		if len(c.children) == 0 {
+			return cty.EmptyTupleVal
+		}
+		vals := make([]cty.Value, len(c.children))
+		for i, ch := range c.children {
+			vals[i] = obj(ch)
+		}
+		return cty.TupleVal(vals)
+	case c.forEach != nil:
+		if len(c.children) == 0 {
+			return cty.EmptyObjectVal
+		}
+		vals := make(map[string]cty.Value, len(c.children))
+		for _, ch := range c.children {
+			vals[ch.key.AsString()] = obj(ch)
+		}
+		return cty.ObjectVal(vals)
+	}
+	return obj(c.children[0])
+}
+
+// outputOf returns output out of ch, an instance of module.name.
+func (m *module) outputOf(ch *module, name, out string, rng hcl.Range) cty.Value {
 	a := ch.outputs[out]
 	if a == nil {
 		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("module.%s has no output %q", name, out))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -19,65 +20,72 @@ func (r *resource) instances() []*instance {
 	r.expanded = true
 	r.countAttr() // parses the source, if not yet
 	base := r.m.prefix + r.key()
-	one := func(reason string) []*instance {
-		in := &instance{res: r, addr: base}
-		if reason != "" {
-			in.key = unknown(reason, "")
-			in.eachVal = in.key
-		}
-		return []*instance{in}
+	for _, k := range r.m.instanceKeys(r.count, r.forEach, base) {
+		r.insts = append(r.insts, &instance{res: r, addr: base + k.suffix, key: k.key, eachVal: k.each})
+	}
+	return r.insts
+}
+
+// instKey is one instance of count or for_each: its address suffix, and
+// count.index or each.key and each.value (NilVal without either).
+type instKey struct {
+	suffix    string
+	key, each cty.Value
+}
+
+// instanceKeys evaluates the count or for_each of what base addresses (a
+// resource, a module call) in m. When it is unknown or invalid there is
+// one instance, without suffix, whose key is unknown with the reason.
+func (m *module) instanceKeys(count, forEach *hcl.Attribute, base string) []instKey {
+	one := func(reason string) []instKey {
+		v := unknown(reason, "")
+		return []instKey{{key: v, each: v}}
 	}
 	switch {
-	case r.count != nil:
-		v := r.m.eval(r.count.Expr, nil)
+	case count != nil:
+		v := m.eval(count.Expr, nil)
 		if !v.IsWhollyKnown() {
-			r.insts = one(fmt.Sprintf("count of %s is unknown: %s", base, reasonOf(v)))
-			return r.insts
+			return one(fmt.Sprintf("count of %s is unknown: %s", base, reasonOf(v)))
 		}
 		v, _ = v.Unmark()
 		n, err := countOf(v)
 		if err != nil {
-			r.m.ld.diags.Errorf(loc(r.count.Range), fmt.Sprintf("count of %s: %s", base, err))
-			r.insts = one("count of " + base + " is invalid")
-			return r.insts
+			m.ld.diags.Errorf(loc(count.Range), fmt.Sprintf("count of %s: %s", base, err))
+			return one("count of " + base + " is invalid")
 		}
+		out := make([]instKey, n)
 		for i := range n {
-			r.insts = append(r.insts, &instance{res: r, addr: base + "[" + strconv.Itoa(i) + "]", key: cty.NumberIntVal(int64(i))})
+			out[i] = instKey{suffix: "[" + strconv.Itoa(i) + "]", key: cty.NumberIntVal(int64(i))}
 		}
-	case r.forEach != nil:
-		v := r.m.eval(r.forEach.Expr, nil)
+		return out
+	case forEach != nil:
+		v := m.eval(forEach.Expr, nil)
 		if !v.IsKnown() {
-			r.insts = one(fmt.Sprintf("for_each of %s is unknown: %s", base, reasonOf(v)))
-			return r.insts
+			return one(fmt.Sprintf("for_each of %s is unknown: %s", base, reasonOf(v)))
 		}
 		v, _ = v.Unmark()
 		t := v.Type()
 		if v.IsNull() || !(t.IsMapType() || t.IsObjectType() || t.IsSetType()) {
-			r.m.ld.diags.Errorf(loc(r.forEach.Range), fmt.Sprintf("for_each of %s must be a map or a set of strings", base))
-			r.insts = one("for_each of " + base + " is invalid")
-			return r.insts
+			m.ld.diags.Errorf(loc(forEach.Range), fmt.Sprintf("for_each of %s must be a map or a set of strings", base))
+			return one("for_each of " + base + " is invalid")
 		}
 		if v.LengthInt() > maxInstances {
-			r.m.ld.diags.Errorf(loc(r.forEach.Range), fmt.Sprintf("for_each of %s has over %d elements; not expanded", base, maxInstances))
-			r.insts = one("for_each of " + base + " is too large")
-			return r.insts
+			m.ld.diags.Errorf(loc(forEach.Range), fmt.Sprintf("for_each of %s has over %d elements; not expanded", base, maxInstances))
+			return one("for_each of " + base + " is too large")
 		}
+		var out []instKey
 		for it := v.ElementIterator(); it.Next(); {
-			k, val := it.Element()
-			if t.IsSetType() {
-				k = val
-			}
+			k, val := it.Element() // a set's key is its element
 			k, _ = k.Unmark()
 			if !k.IsKnown() || k.IsNull() || k.Type() != cty.String {
-				r.m.ld.diags.Errorf(loc(r.forEach.Range), fmt.Sprintf("for_each of %s has a key that is not a known string", base))
+				m.ld.diags.Errorf(loc(forEach.Range), fmt.Sprintf("for_each of %s has a key that is not a known string", base))
 				continue
 			}
-			r.insts = append(r.insts, &instance{res: r, addr: base + "[" + strconv.Quote(k.AsString()) + "]", key: k, eachVal: val})
+			out = append(out, instKey{suffix: "[" + strconv.Quote(k.AsString()) + "]", key: k, each: val})
 		}
-	default:
-		r.insts = one("")
+		return out
 	}
-	return r.insts
+	return []instKey{{}}
 }
 
 func countOf(v cty.Value) (int, error) {

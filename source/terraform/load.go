@@ -155,6 +155,7 @@ type loader struct {
 	rootRaw  map[string]string
 	varAt    map[string]model.Loc
 	cache    *parseCache
+	modules  int // module instances loaded, up to maxModules
 }
 
 func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {

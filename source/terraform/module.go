@@ -35,6 +35,10 @@ type module struct {
 	parsedQ  []*resource      // resources whose source is parsed, oldest first
 	reported map[diagKey]bool // argument parse diagnostics already out
 
+	// key and eachVal are this instance's count.index, or each.key and
+	// each.value, when its call has count or for_each.
+	key, eachVal cty.Value
+
 	funcs    map[string]function.Function // made on first use: functions()
 	localVal map[string]cty.Value
 	visiting map[string]bool // locals, outputs and documents being evaluated: cycles
@@ -86,12 +90,16 @@ type instance struct {
 }
 
 type call struct {
-	name   string
-	block  *hcl.Block
-	body   content
-	source string
-	child  *module // nil for remote sources
-	remote string  // why outputs are unknown
+	name           string
+	block          *hcl.Block
+	body           content
+	source         string
+	count, forEach *hcl.Attribute
+	// children are the module's instances: one, or one per count or
+	// for_each key; none for remote sources.
+	children []*module
+	loaded   bool   // its folder was read: children are all its instances
+	remote   string // why outputs are unknown
 }
 
 // declare collects the declarations of a module's files.
@@ -215,7 +223,7 @@ func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
 		}
 		c, hd := contentOf(b.Body, nil)
 		addHCL(diags, hd)
-		k := &call{name: b.Labels[0], block: b, body: c}
+		k := &call{name: b.Labels[0], block: b, body: c, count: c.attr("count"), forEach: c.attr("for_each")}
 		if _, ok := m.calls[k.name]; ok {
 			dup("module " + k.name)
 			return
@@ -291,14 +299,40 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 			k.remote = fmt.Sprintf("module.%s: folder %s holds no configuration", n, k.source)
 			continue
 		}
-		child := newModule(m.ld, dir, m.prefix+"module."+n+".", m, k)
-		child.declare(files, diags)
-		k.child = child
-		child.loadCalls(depth+1, diags)
+		base := m.prefix + "module." + n
+		for _, key := range m.instanceKeys(k.count, k.forEach, base) {
+			if m.ld.modules >= maxModules {
+				diags.Errorf(loc(k.block.DefRange), fmt.Sprintf("%s: over %d module instances in one root; the rest are not loaded", base, maxModules))
+				break
+			}
+			m.ld.modules++
+			child := newModule(m.ld, dir, base+key.suffix+".", m, k)
+			child.key, child.eachVal = key.key, key.each
+			child.declare(files, diags)
+			k.children = append(k.children, child)
+			child.loadCalls(depth+1, diags)
+		}
+		k.loaded = true
 	}
 }
 
 const maxModuleDepth = 16
+
+// maxModules bounds the module instances of one root: count and for_each
+// at each level of nesting multiply.
+const maxModules = 10000
+
+// input returns the expression a module instance's caller gives its
+// variable, with count.index or each bound to the instance's.
+func (m *module) input(x hcl.Expression) hcl.Expression {
+	switch {
+	case m.call.count != nil:
+		return bind(x, map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": m.key})})
+	case m.call.forEach != nil:
+		return bind(x, map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": m.key, "value": m.eachVal})})
+	}
+	return x
+}
 
 // modules returns m and its descendants, depth first.
 func (m *module) modules() []*module {
@@ -309,7 +343,7 @@ func (m *module) modules() []*module {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if c := m.calls[n].child; c != nil {
+		for _, c := range m.calls[n].children {
 			out = append(out, c.modules()...)
 		}
 	}
