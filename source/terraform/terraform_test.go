@@ -273,7 +273,12 @@ func FuzzEvaluate(f *testing.F) {
 	f.Add(cluster)
 	f.Add("locals {\n a = [for x in range(3) : x]\n b = local.a[0]\n}\n")
 	f.Add("resource \"aws_emr_cluster\" \"c\" {\n count = 2\n name = count.index\n}\n")
+	f.Add("resource \"aws_security_group\" \"s\" {\n dynamic \"ingress\" {\n  for_each = {a = 1}\n  iterator = i\n  content {\n   from_port = i.value\n   dynamic \"x\" {\n    for_each = [i.key]\n    content { y = x.value }\n   }\n  }\n }\n}\n")
+	f.Add("module \"t\" {\n source = \"./team\"\n for_each = toset([\"a\", \"b\"])\n name = each.key\n open = each.key == \"b\"\n}\noutput \"o\" {\n value = module.t[\"a\"].sg\n}\n")
+	f.Add("module \"t\" {\n source = \"./team\"\n count = 2\n name = count.index\n open = true\n}\nlocals {\n x = module.t[*].sc_name\n}\n")
+	// A child module beside the root: calls to ./team (count, for_each)
+	// are evaluated too.
 	f.Fuzz(func(t *testing.T, text string) {
-		load(t, map[string]string{"main.tf": text}, Options{})
+		load(t, map[string]string{"main.tf": text, "team/main.tf": teamModule}, Options{})
 	})
 }
