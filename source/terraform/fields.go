@@ -94,6 +94,21 @@ func (r *rd) link(x val) model.Field[string] {
 	return r.str(x)
 }
 
+// kmsKey reads a KMS key argument. An ARN known only after apply is a
+// key all the same when it comes from a KMS key (or alias) of the inputs:
+// the field is that resource's address.
+func (r *rd) kmsKey(x val) model.Field[string] {
+	if !x.absent() && !x.v.IsWhollyKnown() {
+		if addr, ok := fromOf(x.v); ok && kmsTypes[localType(addr)] {
+			return model.Known(addr, x.at)
+		}
+	}
+	return r.str(x)
+}
+
+var kmsTypes = map[string]bool{"aws_kms_key": true, "aws_kms_replica_key": true, "aws_kms_external_key": true,
+	"aws_kms_replica_external_key": true, "aws_kms_alias": true, "data.aws_kms_key": true, "data.aws_kms_alias": true}
+
 // links reads a list of links; a comma-separated string is split (the
 // additional_*_security_groups of aws_emr_cluster).
 func (r *rd) links(x val, comma bool) model.Field[[]string] {

@@ -192,7 +192,7 @@ func (r *rd) cluster(in *instance) {
 	c.ReleaseLabel = r.str(r.arg(in, "release_label"))
 	c.CustomAMI = r.str(r.arg(in, "custom_ami_id"))
 	c.LogURI = r.str(r.arg(in, "log_uri"))
-	c.LogKMSKey = r.str(r.arg(in, "log_encryption_kms_key_id"))
+	c.LogKMSKey = r.kmsKey(r.arg(in, "log_encryption_kms_key_id"))
 	c.ServiceRole = r.link(r.arg(in, "service_role"))
 	c.AutoScalingRole = r.link(r.arg(in, "autoscaling_role"))
 	if b, ok := r.block(in, in.res.content(), "ec2_attributes"); ok && b.why == "" {
@@ -392,14 +392,38 @@ func (r *rd) launchTemplate(in *instance) {
 }
 
 // localType strips the module path of an address: the resource type of
-// module.m.aws_internet_gateway.g[0] is aws_internet_gateway.
+// module.m["a.b"].aws_internet_gateway.g[0] is aws_internet_gateway, and
+// of a data source, data.aws_kms_key.k, data.aws_kms_key.
 func localType(addr string) string {
-	for strings.HasPrefix(addr, "module.") {
-		parts := strings.SplitN(addr, ".", 3)
-		if len(parts) < 3 {
+	for {
+		rest, ok := strings.CutPrefix(addr, "module.")
+		if !ok {
+			break
+		}
+		i := 0
+		for i < len(rest) && rest[i] != '.' && rest[i] != '[' {
+			i++
+		}
+		if i < len(rest) && rest[i] == '[' { // an instance key: ["a.b"] or [0]
+			quoted := false
+			for i++; i < len(rest) && (quoted || rest[i] != ']'); i++ {
+				switch {
+				case rest[i] == '\\' && quoted:
+					i++
+				case rest[i] == '"':
+					quoted = !quoted
+				}
+			}
+			i++
+		}
+		if i >= len(rest) || rest[i] != '.' {
 			return ""
 		}
-		addr = parts[2]
+		addr = rest[i+1:]
+	}
+	if d, ok := strings.CutPrefix(addr, "data."); ok {
+		t, _, _ := strings.Cut(d, ".")
+		return "data." + t
 	}
 	t, _, _ := strings.Cut(addr, ".")
 	return t

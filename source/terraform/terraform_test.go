@@ -105,13 +105,13 @@ func TestUnknownReasons(t *testing.T) {
 	ev, diags := load(t, map[string]string{"main.tf": `
 variable "release" {}
 
-resource "aws_kms_key" "k" {}
+resource "aws_s3_bucket" "b" {}
 
 resource "aws_emr_cluster" "c" {
   name                      = "c"
   release_label             = var.release
   service_role              = "s"
-  log_encryption_kms_key_id = aws_kms_key.k.arn
+  log_encryption_kms_key_id = aws_s3_bucket.b.arn
 }
 `}, Options{})
 	if len(diags) > 0 {
@@ -121,8 +121,46 @@ resource "aws_emr_cluster" "c" {
 	if !c.ReleaseLabel.IsUnknown() || c.ReleaseLabel.Why != "var.release has no value" || c.ReleaseLabel.At.Line != 8 {
 		t.Errorf("release = %+v", c.ReleaseLabel)
 	}
-	if !c.LogKMSKey.IsUnknown() || c.LogKMSKey.Why != "aws_kms_key.k.arn is known only after apply" {
+	if !c.LogKMSKey.IsUnknown() || c.LogKMSKey.Why != "aws_s3_bucket.b.arn is known only after apply" {
 		t.Errorf("log key = %+v", c.LogKMSKey)
+	}
+}
+
+// Ensure a KMS key known only after apply is a key all the same when it
+// comes from a KMS key resource, data source or alias of the inputs.
+func TestKMSKeyFromResource(t *testing.T) {
+	for ref, want := range map[string]string{
+		"aws_kms_key.k.arn":            "aws_kms_key.k",
+		"aws_kms_alias.a.arn":          "aws_kms_alias.a",
+		"data.aws_kms_key.d.arn":       "data.aws_kms_key.d",
+		"module.keys[\"a.b\"].key_arn": "module.keys[\"a.b\"].aws_kms_key.k",
+	} {
+		ev, diags := load(t, map[string]string{"main.tf": `
+resource "aws_kms_key" "k" {}
+resource "aws_kms_alias" "a" {
+  target_key_id = aws_kms_key.k.key_id
+}
+data "aws_kms_key" "d" {
+  key_id = "alias/emr"
+}
+module "keys" {
+  for_each = toset(["a.b"])
+  source   = "./keys"
+}
+
+resource "aws_emr_cluster" "c" {
+  name                      = "c"
+  release_label             = "emr-7.2.0"
+  service_role              = "s"
+  log_encryption_kms_key_id = ` + ref + `
+}
+`, "keys/main.tf": "resource \"aws_kms_key\" \"k\" {}\noutput \"key_arn\" {\n  value = aws_kms_key.k.arn\n}\n"}, Options{})
+		if len(diags) > 0 {
+			t.Fatalf("%s: diagnostics: %v", ref, diags)
+		}
+		if k := ev.Clusters[0].LogKMSKey; !k.IsSet() || k.Val != want || k.At.Line != 18 {
+			t.Errorf("%s: log key %+v, want %s at line 18", ref, k, want)
+		}
 	}
 }
 
