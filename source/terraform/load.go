@@ -155,6 +155,7 @@ type loader struct {
 	rootRaw  map[string]string
 	varAt    map[string]model.Loc
 	cache    *parseCache
+	manifest *manifest // .terraform/modules/modules.json, read on first use: installed()
 }
 
 func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {
