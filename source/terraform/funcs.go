@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"path/filepath"
+
 	"github.com/hashicorp/go-cty-funcs/cidr"
 	"github.com/hashicorp/go-cty-funcs/collection"
 	"github.com/hashicorp/go-cty-funcs/crypto"
@@ -47,17 +49,27 @@ var baseFuncs = map[string]function.Function{
 	"toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 }
 
-// moduleFuncs adds the functions that read files relative to the module.
-func moduleFuncs(dir string) map[string]function.Function {
+// moduleFuncs adds the functions that read files: relative paths are
+// read from base, the root module's folder (Terraform's working
+// directory, whatever the module).
+func moduleFuncs(base string) map[string]function.Function {
 	out := make(map[string]function.Function, len(baseFuncs)+4)
 	for k, v := range baseFuncs {
 		out[k] = v
 	}
-	out["file"] = filesystem.MakeFileFunc(dir, false)
-	out["filebase64"] = filesystem.MakeFileFunc(dir, true)
-	out["fileexists"] = filesystem.MakeFileExistsFunc(dir)
-	out["fileset"] = filesystem.MakeFileSetFunc(dir)
+	out["file"] = filesystem.MakeFileFunc(base, false)
+	out["filebase64"] = filesystem.MakeFileFunc(base, true)
+	out["fileexists"] = filesystem.MakeFileExistsFunc(base)
+	out["fileset"] = filesystem.MakeFileSetFunc(base)
 	return out
+}
+
+// filePath returns the file a file function given p reads.
+func filePath(base, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(base, p)
 }
 
 // lengthFunc is Terraform's length: cty's stdlib one refuses objects and

@@ -14,7 +14,12 @@ import (
 // configuration, except under .terraform, as the scan would.
 func load(t testing.TB, files map[string]string, opt Options) (*model.Evidence, source.Diagnostics) {
 	t.Helper()
-	dir := t.TempDir()
+	return loadIn(t, t.TempDir(), files, opt)
+}
+
+// loadIn is load in dir, which may be relative to the working directory.
+func loadIn(t testing.TB, dir string, files map[string]string, opt Options) (*model.Evidence, source.Diagnostics) {
+	t.Helper()
 	folders := map[string]*Folder{}
 	for name, text := range files {
 		p := filepath.Join(dir, name)
