@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/emrguard/emrguard/model"
@@ -9,8 +10,9 @@ import (
 
 const (
 	scTransitOn  = `{"EncryptionConfiguration": {"EnableInTransitEncryption": true, "EnableAtRestEncryption": false}}`
+	scTemplate   = `{"EncryptionConfiguration": {"EnableInTransitEncryption": ${in_transit}, "EnableAtRestEncryption": false}}`
 	pathsRootTF  = "module \"emr\" {\n  source = \"./modules/emr\"\n}\n\nresource \"aws_emr_security_configuration\" \"by_module_path\" {\n  name          = \"a\"\n  configuration = file(\"${path.module}/sc.json\")\n}\n\nresource \"aws_emr_security_configuration\" \"by_root_path\" {\n  name          = \"b\"\n  configuration = file(\"sc.json\")\n}\n"
-	pathsChildTF = "resource \"aws_emr_security_configuration\" \"file\" {\n  name          = \"d\"\n  configuration = file(\"${path.module}/own.json\")\n}\n\nresource \"aws_emr_security_configuration\" \"root_relative\" {\n  name          = \"e\"\n  configuration = file(\"sc.json\")\n}\n"
+	pathsChildTF = "resource \"aws_emr_security_configuration\" \"tpl\" {\n  name          = \"c\"\n  configuration = templatefile(\"${path.module}/sc.json.tpl\", { in_transit = false })\n}\n\nresource \"aws_emr_security_configuration\" \"file\" {\n  name          = \"d\"\n  configuration = file(\"${path.module}/own.json\")\n}\n\nresource \"aws_emr_security_configuration\" \"root_relative\" {\n  name          = \"e\"\n  configuration = file(\"sc.json\")\n}\n"
 )
 
 func secConfByID(ev *model.Evidence, id string) *model.SecurityConfiguration {
@@ -22,18 +24,19 @@ func secConfByID(ev *model.Evidence, id string) *model.SecurityConfiguration {
 	return nil
 }
 
-// Ensure file() reads the file Terraform would, with
+// Ensure file() and templatefile() read the file Terraform would, with
 // the scan given a relative or an absolute path: path.module is the
 // module's folder relative to the root module's, and relative paths are
 // read from the root module's folder (Terraform's working directory). The
 // document's fields point into the file read, not at the argument.
 func TestFilePaths(t *testing.T) {
 	files := map[string]string{
-		"main.tf":              pathsRootTF,
-		"sc.json":              scTransitOn,
-		"modules/emr/main.tf":  pathsChildTF,
-		"modules/emr/own.json": scTransitOn,
-		"modules/emr/sc.json":  `{"EncryptionConfiguration": {"EnableInTransitEncryption": false}}`, // what file("sc.json") must not read in the module
+		"main.tf":                 pathsRootTF,
+		"sc.json":                 scTransitOn,
+		"modules/emr/main.tf":     pathsChildTF,
+		"modules/emr/sc.json.tpl": scTemplate,
+		"modules/emr/own.json":    scTransitOn,
+		"modules/emr/sc.json":     `{"EncryptionConfiguration": {"EnableInTransitEncryption": false}}`, // what file("sc.json") must not read in the module
 	}
 	want := []struct {
 		id      string
@@ -42,6 +45,7 @@ func TestFilePaths(t *testing.T) {
 	}{
 		{"aws_emr_security_configuration.by_module_path", true, "sc.json"},
 		{"aws_emr_security_configuration.by_root_path", true, "sc.json"},
+		{"module.emr.aws_emr_security_configuration.tpl", false, "modules/emr/sc.json.tpl"},
 		{"module.emr.aws_emr_security_configuration.file", true, "modules/emr/own.json"},
 		{"module.emr.aws_emr_security_configuration.root_relative", true, "sc.json"},
 	}
@@ -86,5 +90,55 @@ func TestPathValues(t *testing.T) {
 	c := ev.Clusters[0]
 	if c.Ref.Name != ".|.|." || c.ReleaseLabel.Val != filepath.Join("modules", "m")+"|." {
 		t.Errorf("root sees %q, module sees %q", c.Ref.Name, c.ReleaseLabel.Val)
+	}
+}
+
+// Ensure templatefile reports what is wrong where: a variable the
+// template uses and the map lacks, a template that calls templatefile,
+// a template over the size limit, a template that does not parse; and
+// an unknown variable makes the rendering unknown with its reason.
+func TestTemplatefileErrors(t *testing.T) {
+	ev, diags := load(t, map[string]string{
+		"main.tf": `variable "unset" {}
+
+locals {
+  missing = templatefile("t.tpl", { other = 1 })
+  nested  = templatefile("nested.tpl", {})
+  big     = templatefile("big.tpl", {})
+  broken  = templatefile("broken.tpl", {})
+}
+
+resource "aws_emr_cluster" "c" {
+  name          = "${local.missing}${local.nested}${local.big}${local.broken}"
+  release_label = templatefile("t.tpl", { in_transit = var.unset })
+  service_role  = "s"
+}
+`,
+		"t.tpl":      "emr-${in_transit}",
+		"nested.tpl": `${templatefile("t.tpl", {in_transit = 1})}`,
+		"big.tpl":    strings.Repeat("x", 2000),
+		"broken.tpl": "line one\n${oops(",
+	}, Options{MaxFileSize: 1000})
+	for _, w := range []struct {
+		line int
+		msg  string
+	}{
+		{4, `vars map does not contain key "in_transit", referenced at `},
+		{5, "cannot recursively call templatefile"},
+		{6, "over the 1000 bytes limit"},
+		{7, "broken.tpl:2"},
+	} {
+		if !hasDiag(diags, "main.tf", w.line, w.msg) {
+			t.Errorf("no diagnostic main.tf:%d %q in %v", w.line, w.msg, diags)
+		}
+	}
+	if !hasDiag(diags, "main.tf", 4, "t.tpl:1,") {
+		t.Errorf("the missing key's diagnostic does not name t.tpl:1: %v", diags)
+	}
+	if len(ev.Clusters) != 1 {
+		t.Fatalf("clusters %+v", ev.Clusters)
+	}
+	if r := ev.Clusters[0].ReleaseLabel; !r.IsUnknown() || !strings.Contains(r.Why, "var.unset has no value") {
+		t.Errorf("release %+v, want unknown because var.unset has no value", r)
 	}
 }

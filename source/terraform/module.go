@@ -321,7 +321,7 @@ func (m *module) modules() []*module {
 // only read references, and the table is a hundred entries per module.
 func (m *module) functions() map[string]function.Function {
 	if m.funcs == nil {
-		m.funcs = moduleFuncs(m.ld.rootDir)
+		m.funcs = moduleFuncs(m.ld.rootDir, m.ld.opt.reader())
 	}
 	return m.funcs
 }
