@@ -7,11 +7,15 @@
 // precedence; locals are evaluated on demand in any order, with cycles
 // reported; resources are expanded by count and for_each and addressed
 // like Terraform (aws_emr_cluster.x[0], module.m.aws_emr_cluster.x["k"]);
-// local modules (source = "./…") are loaded with their inputs. What cannot
-// be known before apply — an attribute AWS computes, a variable with no
-// value, the output of a remote module — is an unknown cty value carrying
-// a mark with the reason, and becomes an Unknown field quoting it: nothing
-// is guessed.
+// local modules (source = "./…") are loaded with their inputs, and so are
+// modules from elsewhere (registry, git, …) that terraform init installed,
+// found through .terraform/modules/modules.json (modcache.go). As in
+// Terraform, path.module is the module's folder relative to the root
+// module's, and file() and templatefile() read relative paths from the
+// root module's folder. What cannot be known before apply — an attribute
+// AWS computes, a variable with no value, the output of a module that is
+// not installed — is an unknown cty value carrying a mark with the
+// reason, and becomes an Unknown field quoting it: nothing is guessed.
 //
 // An attribute another resource points at by id (aws_security_group.sg.id)
 // evaluates to the resource's address, so links between resources are the
