@@ -1,7 +1,6 @@
 package terraform
 
 import (
-	"path/filepath"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -20,8 +19,9 @@ const maxDocDepth = 64
 // policy) as a tree the shared decoders read: jsonencode({...}) is walked
 // as written, so each key keeps its line and an unknown leaf (a KMS key
 // ARN known after apply) stays one unknown field; a string (heredoc,
-// file(), templates) is handed over as a string, placed where its text
-// starts.
+// file(), templatefile(), templates) is handed over as a string, placed
+// where its text starts: a file's first line for file() and
+// templatefile().
 func (r *rd) document(in *instance, a *hcl.Attribute) *tree.Node {
 	if a == nil {
 		return nil
@@ -40,11 +40,12 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 		if e.Name == "jsonencode" && len(e.Args) == 1 && !e.ExpandFinal {
 			return r.exprTree(m, in, e.Args[0], at, depth+1)
 		}
-		if (e.Name == "file") && len(e.Args) == 1 {
+		if e.Name == "file" && len(e.Args) == 1 || e.Name == "templatefile" && len(e.Args) == 2 {
+			// The document is the file's text (rendered, for a template),
+			// and starts on the file's first line.
 			v := m.eval(expr, in)
-			if p, ok := e.Args[0].(*hclsyntax.TemplateExpr); ok && p.IsStringLiteral() {
-				lit, _ := p.Value(nil)
-				return strNode(v, model.Loc{File: filepath.Join(m.dir, lit.AsString()), Line: 1})
+			if p := m.eval(e.Args[0], in); plainString(p) {
+				return strNode(v, model.Loc{File: filePath(m.ld.rootDir, p.AsString()), Line: 1})
 			}
 			return strNode(v, at)
 		}

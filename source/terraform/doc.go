@@ -7,14 +7,18 @@
 // precedence; locals are evaluated on demand in any order, with cycles
 // reported; resources are expanded by count and for_each and addressed
 // like Terraform (aws_emr_cluster.x[0], module.m.aws_emr_cluster.x["k"]);
-// local modules (source = "./…") are loaded with their inputs, once per
-// instance under count or for_each (module.m[0], module.m["k"]); dynamic
-// blocks are expanded, their content evaluated with the iterator bound
-// (dynamic.go). What cannot
-// be known before apply — an attribute AWS computes, a variable with no
-// value, the output of a remote module — is an unknown cty value carrying
-// a mark with the reason, and becomes an Unknown field quoting it: nothing
-// is guessed.
+// local modules (source = "./…") are loaded with their inputs, and so are
+// modules from elsewhere (registry, git, …) that terraform init installed,
+// found through .terraform/modules/modules.json (modcache.go); a module
+// called with count or for_each is loaded once per instance (module.m[0],
+// module.m["k"]). Dynamic blocks are expanded, their content evaluated
+// with the iterator bound (dynamic.go). As in Terraform, path.module is
+// the module's folder relative to the root module's, and file() and
+// templatefile() read relative paths from the root module's folder. What
+// cannot be known before apply — an attribute AWS computes, a variable
+// with no value, the output of a module that is not installed — is an
+// unknown cty value carrying a mark with the reason, and becomes an
+// Unknown field quoting it: nothing is guessed.
 //
 // An attribute another resource points at by id (aws_security_group.sg.id)
 // evaluates to the resource's address, so links between resources are the

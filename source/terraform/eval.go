@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -335,7 +336,7 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": in.key, "value": in.eachVal})
 			}
 		case "path":
-			vars["path"] = cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(m.dir), "root": cty.StringVal(m.ld.rootDir), "cwd": cty.StringVal(".")})
+			vars["path"] = cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(m.pathModule()), "root": cty.StringVal("."), "cwd": cty.StringVal(".")})
 		case "terraform":
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
 		case "self":
@@ -596,4 +597,16 @@ func (m *module) outputOf(ch *module, name, out string, rng hcl.Range) cty.Value
 	delete(ch.visiting, k)
 	ch.localVal[k] = v
 	return v
+}
+
+// pathModule returns path.module: as Terraform, which runs in the root
+// module's folder, the module's folder relative to it ("." for the root).
+// File functions read relative paths from the root module's folder, so
+// file("${path.module}/x") reads x beside the module, however the scan
+// named the root.
+func (m *module) pathModule() string {
+	if r, err := filepath.Rel(m.ld.rootDir, m.dir); err == nil {
+		return r
+	}
+	return m.dir
 }

@@ -155,7 +155,8 @@ type loader struct {
 	rootRaw  map[string]string
 	varAt    map[string]model.Loc
 	cache    *parseCache
-	modules  int // module instances loaded, up to maxModules
+	modules  int       // module instances loaded, up to maxModules
+	manifest *manifest // .terraform/modules/modules.json, read on first use: installed()
 }
 
 func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {

@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"fmt"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -261,8 +260,9 @@ func isLocalSource(s string) bool {
 	return strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || s == "." || s == ".."
 }
 
-// loadCalls resolves the module calls of m: local sources are loaded as
-// child modules, remote ones recorded as such.
+// loadCalls resolves the module calls of m: local sources, and others
+// terraform init installed, are loaded as child modules; the rest are
+// recorded as remote.
 func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 	names := make([]string, 0, len(m.calls))
 	for n := range m.calls {
@@ -284,8 +284,9 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 			continue
 		}
 		k.source = v.AsString()
-		if !isLocalSource(k.source) {
-			k.remote = fmt.Sprintf("module.%s comes from %q, which is not fetched", n, k.source)
+		dir, why := m.sourceDir(n, k.source)
+		if why != "" {
+			k.remote = why
 			continue
 		}
 		if depth >= maxModuleDepth {
@@ -293,7 +294,6 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 			k.remote = fmt.Sprintf("module.%s nests too deep", n)
 			continue
 		}
-		dir := filepath.Join(m.dir, k.source)
 		files := m.ld.moduleFiles(dir, loc(a.Range), diags)
 		if files == nil {
 			k.remote = fmt.Sprintf("module.%s: folder %s holds no configuration", n, k.source)
@@ -355,7 +355,7 @@ func (m *module) modules() []*module {
 // only read references, and the table is a hundred entries per module.
 func (m *module) functions() map[string]function.Function {
 	if m.funcs == nil {
-		m.funcs = moduleFuncs(m.dir)
+		m.funcs = moduleFuncs(m.ld.rootDir, m.ld.opt.reader())
 	}
 	return m.funcs
 }

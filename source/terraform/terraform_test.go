@@ -10,10 +10,16 @@ import (
 	"github.com/emrguard/emrguard/source"
 )
 
-// load writes files into a temporary folder and reads it as one module.
+// load writes files into a temporary folder and reads each folder holding
+// configuration, except under .terraform, as the scan would.
 func load(t testing.TB, files map[string]string, opt Options) (*model.Evidence, source.Diagnostics) {
 	t.Helper()
-	dir := t.TempDir()
+	return loadIn(t, t.TempDir(), files, opt)
+}
+
+// loadIn is load in dir, which may be relative to the working directory.
+func loadIn(t testing.TB, dir string, files map[string]string, opt Options) (*model.Evidence, source.Diagnostics) {
+	t.Helper()
 	folders := map[string]*Folder{}
 	for name, text := range files {
 		p := filepath.Join(dir, name)
@@ -35,7 +41,12 @@ func load(t testing.TB, files map[string]string, opt Options) (*model.Evidence, 
 		}
 	}
 	var fs []Folder
-	for _, f := range folders {
+	for d, f := range folders {
+		// As the scan's walk, leave what terraform init installed to the
+		// calls that use it.
+		if rel, _ := filepath.Rel(dir, d); strings.HasPrefix(rel, ".terraform") {
+			continue
+		}
 		if len(f.Files) > 0 {
 			fs = append(fs, *f)
 		}
