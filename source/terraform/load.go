@@ -155,14 +155,15 @@ type loader struct {
 	rootRaw  map[string]string
 	varAt    map[string]model.Loc
 	cache    *parseCache
-	modules  int       // module instances loaded, up to maxModules
-	manifest *manifest // .terraform/modules/modules.json, read on first use: installed()
+	modules  int                // module instances loaded, up to maxModules
+	warned   map[model.Loc]bool // module sources already warned of
+	manifest *manifest          // .terraform/modules/modules.json, read on first use: installed()
 }
 
 func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {
 	dir := filepath.Clean(f.Dir)
 	cache := &parseCache{dirs: map[string][]parsed{dir: files}, read: opt.reader()}
-	ld := &loader{opt: opt, diags: diags, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}, cache: cache}
+	ld := &loader{opt: opt, diags: diags, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}, cache: cache, warned: map[model.Loc]bool{}}
 	root := newModule(ld, dir, "", nil, nil)
 	root.declare(files, diags)
 	ld.readVarFiles(f.VarFiles)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source"
 )
 
 // registryRoot calls a registry module whose output names the role the
@@ -167,8 +168,11 @@ func TestInstalledModuleMissing(t *testing.T) {
 		t.Run(k.name, func(t *testing.T) {
 			k.files["main.tf"] = registryRoot
 			ev, diags := load(t, k.files, Options{})
-			if len(diags) > 0 {
-				t.Fatalf("diagnostics: %v", diags)
+			// One warning at the call's source: nothing else would say
+			// that the module's resources were not read.
+			if len(diags) != 1 || diags[0].Level != source.Warning || !hasDiag(diags, "main.tf", 3, k.why+"") ||
+				!strings.Contains(diags[0].Msg, "its resources are not scanned") {
+				t.Fatalf("diagnostics %v, want one warning at main.tf:3 saying %q", diags, k.why)
 			}
 			if len(ev.Clusters) != 1 || ev.Clusters[0].Ref.ID != "aws_emr_cluster.root" {
 				t.Fatalf("clusters %+v, want only the root's", ev.Clusters)
@@ -190,7 +194,7 @@ func TestInstalledModuleBadManifest(t *testing.T) {
 		".terraform/modules/modules.json": "{\"Modules\": [\n  {\"Key\": \"emr\",\n   \"Dir\": 7}\n]}\n",
 		".terraform/modules/emr/main.tf":  registryModule,
 	}, Options{})
-	if len(diags) != 1 || !hasDiag(diags, filepath.Join(".terraform", "modules", "modules.json"), 3, "module manifest") {
+	if len(diags.Errors()) != 1 || !hasDiag(diags, filepath.Join(".terraform", "modules", "modules.json"), 3, "module manifest") {
 		t.Errorf("diagnostics %v, want one at modules.json:3", diags)
 	}
 	if len(ev.Clusters) != 1 {
@@ -198,5 +202,41 @@ func TestInstalledModuleBadManifest(t *testing.T) {
 	}
 	if role := ev.Clusters[0].ServiceRole; !role.IsUnknown() || !strings.Contains(role.Why, "not valid JSON") || !strings.Contains(role.Why, "terraform init") {
 		t.Errorf("service role %+v", role)
+	}
+}
+
+// Ensure an installed module called with for_each is loaded once per key
+// from the same folder (the manifest keys modules by call, not instance),
+// and its nested installed module under each instance.
+func TestInstalledModuleForEach(t *testing.T) {
+	manifest := `{"Modules":[{"Key":"","Source":"","Dir":"."},
+{"Key":"emr","Source":"registry.terraform.io/terraform-aws-modules/emr/aws","Dir":".terraform/modules/emr"},
+{"Key":"emr.inner","Source":"git::https://example.com/inner.git","Dir":".terraform/modules/emr.inner"},
+{"Key":"emr.sg","Source":"./modules/sg","Dir":".terraform/modules/emr/modules/sg"}]}`
+	root := strings.Replace(registryRoot, `source  = "terraform-aws-modules/emr/aws"`, `source  = "terraform-aws-modules/emr/aws"
+  for_each = toset(["a", "b"])`, 1)
+	root = strings.Replace(root, `name    = "prod"`, `name    = each.key`, 1)
+	root = strings.Replace(root, `module.emr.role`, `module.emr["b"].role`, 1)
+	ev, diags := load(t, map[string]string{
+		"main.tf":                                   root,
+		".terraform/modules/modules.json":           manifest,
+		".terraform/modules/emr/main.tf":            registryModule,
+		".terraform/modules/emr.inner/main.tf":      innerModule,
+		".terraform/modules/emr/modules/sg/main.tf": sgModule,
+	}, Options{})
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	for _, k := range []string{"a", "b"} {
+		c := clusterByID(ev, `module.emr["`+k+`"].aws_emr_cluster.this`)
+		if c == nil {
+			t.Fatalf("no module.emr[%q] cluster among %d", k, len(ev.Clusters))
+		}
+		if c.Ref.Name != k+"-emr" || c.SecurityConfiguration.Val != k+"-sc" {
+			t.Errorf("module.emr[%q]: name %q, configuration %+v", k, c.Ref.Name, c.SecurityConfiguration)
+		}
+	}
+	if r := clusterByID(ev, "aws_emr_cluster.root"); r == nil || r.ServiceRole.Val != "arn:aws:iam::111122223333:role/b" {
+		t.Errorf("root cluster %+v", r)
 	}
 }

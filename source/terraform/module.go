@@ -287,6 +287,12 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 		dir, why := m.sourceDir(n, k.source)
 		if why != "" {
 			k.remote = why
+			// Said once per call (not per instance of the module holding
+			// it): nothing else tells that its resources were not read.
+			if at := loc(a.Range); !m.ld.warned[at] {
+				m.ld.warned[at] = true
+				diags.Warnf(at, why+"; its resources are not scanned")
+			}
 			continue
 		}
 		if depth >= maxModuleDepth {

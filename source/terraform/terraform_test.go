@@ -283,8 +283,8 @@ output "sg" {
   value = aws_security_group.sg.id
 }
 `}, Options{})
-	if len(diags) > 0 {
-		t.Fatalf("diagnostics: %v", diags)
+	if len(diags) != 1 || diags[0].Level != source.Warning || !hasDiag(diags, "main.tf", 8, "its resources are not scanned") {
+		t.Fatalf("diagnostics %v, want the warning that module.remote is not read", diags)
 	}
 	c := ev.Clusters[0]
 	if c.MasterSecurityGroup.Val != "module.net.aws_security_group.sg" {
