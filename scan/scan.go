@@ -236,6 +236,11 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 	out.read, out.kept = true, bytes.Clone(kept(data, opt.Keep))
 	docs, format, err := parse(in.path, data, arena)
 	switch {
+	case err != nil && format == "json" && !in.explicit && !hasExt(in.path, ".json"):
+		// Found by a walk, named otherwise (sc.json.tftpl, a Go or
+		// Jinja template) and not JSON after all, though it starts like
+		// it: not an input, as any other file of no kind emrguard reads.
+		return out
 	case err != nil:
 		var pe *tree.ParseError
 		if errors.As(err, &pe) {
@@ -282,6 +287,8 @@ func parse(path string, data []byte, arena *tree.Arena) (docs []*tree.Node, form
 	}
 	return nil, "", nil
 }
+
+func hasExt(path, ext string) bool { return strings.EqualFold(filepath.Ext(path), ext) }
 
 // readLimited reads a file or stdin, refusing more than opt.MaxFileSize
 // bytes before reading them when the size is known, and while reading

@@ -27,6 +27,31 @@ func TestWalk(t *testing.T) {
 	}
 }
 
+// Ensure a file found by a walk that starts like JSON but is named
+// otherwise and is not JSON (a template for Terraform's templatefile) is
+// skipped silently, while a broken .json file, or any broken file named
+// on the command line, is an error.
+func TestWalkSkipsTemplates(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"sc.json.tftpl": `{"EncryptionConfiguration": {"EnableInTransitEncryption": ${in_transit}}}`,
+		"policy.tmpl":   `{"Statement": [{{ range .S }}{{ . }}{{ end }}]}`,
+		"broken.json":   `{"Name": `,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := scan.Paths([]string{dir}, scan.Options{})
+	if len(res.Diags) != 1 || !strings.HasSuffix(res.Diags[0].At.File, "broken.json") {
+		t.Errorf("walk: diagnostics %v, want broken.json's alone", res.Diags)
+	}
+	res = scan.Paths([]string{filepath.Join(dir, "sc.json.tftpl")}, scan.Options{})
+	if res.Diags.Err() == nil {
+		t.Errorf("a template named on the command line: no error (%v)", res.Diags)
+	}
+}
+
 // Ensure standard input is read and limited like a file.
 func TestStdin(t *testing.T) {
 	res := scan.Paths([]string{"-"}, scan.Options{Stdin: strings.NewReader(`{"Name": "s", "ReleaseLabel": "emr-7.14.0", "Instances": {}}`)})
