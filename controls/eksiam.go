@@ -41,7 +41,10 @@ func trustsEMRServiceAccounts(doc *model.PolicyDocument) string {
 		return ""
 	}
 	for _, s := range doc.Statements {
-		if oidcProvider(s) == "" {
+		// A provider known only after apply (Terraform's
+		// aws_iam_openid_connect_provider.x.arn, a module output) still
+		// federates: the condition on EMR's service accounts tells.
+		if oidcProvider(s) == "" && !s.Principals["Federated"].IsUnknown() {
 			continue
 		}
 		for _, c := range s.Conditions {
