@@ -73,6 +73,9 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 		}
 		return n
 	case *hclsyntax.ScopeTraversalExpr:
+		if pd, ok := m.policyData(e.Traversal); ok {
+			return r.policyDocument(pd)
+		}
 		if len(e.Traversal) == 2 && e.Traversal.RootName() == "local" {
 			if n, ok := attrStep(e.Traversal, 1); ok && m.locals[n] != nil && !m.visiting["doc."+n] {
 				m.visiting["doc."+n] = true

@@ -93,6 +93,35 @@ resource "aws_iam_policy_attachment" "many" {
 }
 variable "nothing2" {}
 `
+	// Policy documents rendered without AWS, read by a reader (a role's
+	// trust) and by a linker (a role policy), one with a dynamic block.
+	files["x-policydoc.tf"] = `data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["elasticmapreduce.amazonaws.com"]
+    }
+  }
+}
+data "aws_iam_policy_document" "access" {
+  dynamic "statement" {
+    for_each = ["s3:*", "ec2:Describe*"]
+    content {
+      actions   = [statement.value]
+      resources = [statement.key == 0 ? "*" : aws_iam_role.s30.arn]
+    }
+  }
+}
+resource "aws_iam_role" "doc" {
+  name               = "doc"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+resource "aws_iam_role_policy" "doc" {
+  role   = aws_iam_role.doc.name
+  policy = data.aws_iam_policy_document.access.json
+}
+`
 	files["x-syntax.tf"] = `resource "aws_emr_cluster" "syntax" {
   name          = "a" +
   release_label = "emr-7.0.0"

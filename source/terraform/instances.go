@@ -184,6 +184,8 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 		m.attrVisiting[ck] = true
 		v = m.eval(x, in)
 		delete(m.attrVisiting, ck)
+	case r.mode == "data" && r.typ == "aws_iam_policy_document" && (attr == "json" || attr == "minified_json"):
+		v = m.policyJSON(in)
 	case r.mode == "data":
 		v = unknown(fmt.Sprintf("%s.%s is read from AWS when planning, not by a static scan", in.addr, attr), in.addr)
 	case attr == "id":

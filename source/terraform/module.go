@@ -13,6 +13,7 @@ import (
 
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/tree"
 )
 
 // module is one folder of configuration files, called from its parent
@@ -86,6 +87,7 @@ type instance struct {
 	eachVal cty.Value
 	memo    map[string]cty.Value // attributes evaluated (instAttr)
 	replay  map[string]val       // arguments a linker read, recorded ahead (flat.go)
+	doc     *tree.Node           // a policy-document data source's rendering (policydoc.go)
 }
 
 type call struct {
