@@ -69,8 +69,13 @@ func oidcProvider(s model.Statement) string {
 	return ""
 }
 
-// namesRole reports whether arn is r's ARN, or a role ARN ending in r's name.
+// namesRole reports whether arn is r's ARN, a role ARN ending in r's name,
+// or r's own ID (infrastructure code links by address:
+// aws_iam_role.job.arn is known only after apply).
 func namesRole(arn string, r *model.Role) bool {
+	if arn == r.Ref.ID {
+		return true
+	}
 	if r.ARN.IsSet() {
 		return arn == r.ARN.Val
 	}

@@ -89,6 +89,7 @@ var nestedBlocks = map[string][]string{
 	"aws_iam_role":                              {"inline_policy"},
 	"aws_s3_bucket":                             {"logging"},
 	"aws_emrcontainers_virtual_cluster":         {"container_provider"},
+	"aws_emrcontainers_job_template":            {"job_template_data"},
 	"aws_launch_template":                       {"metadata_options"},
 }
 
@@ -111,6 +112,7 @@ var readers = map[string]readFn{
 	"aws_iam_instance_profile":                  (*rd).instanceProfile,
 	"aws_s3_bucket":                             (*rd).bucket,
 	"aws_emrcontainers_virtual_cluster":         (*rd).virtualCluster,
+	"aws_emrcontainers_job_template":            (*rd).jobTemplate,
 	"aws_launch_template":                       (*rd).launchTemplate,
 }
 
@@ -375,6 +377,20 @@ func (r *rd) virtualCluster(in *instance) {
 		}
 	}
 	r.ev.VirtualClusters = append(r.ev.VirtualClusters, vc)
+}
+
+// jobTemplate names the execution role EMR on EKS jobs started from it
+// run as.
+func (r *rd) jobTemplate(in *instance) {
+	j := &model.JobRole{Ref: r.ref(in)}
+	r.named(&j.Ref, r.str(r.arg(in, "name")))
+	switch d, ok := r.block(in, in.res.content(), "job_template_data"); {
+	case ok && d.why != "":
+		j.RoleARN = model.Unresolved[string](d.why, d.at)
+	case ok:
+		j.RoleARN = r.link(r.sub(in, d.c, "execution_role_arn"))
+	}
+	r.ev.JobRoles = append(r.ev.JobRoles, j)
 }
 
 func (r *rd) launchTemplate(in *instance) {
