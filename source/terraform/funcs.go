@@ -56,6 +56,83 @@ var baseFuncs = map[string]function.Function{
 	"toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 }
 
+func init() {
+	for name, f := range baseFuncs {
+		if dropsReasons(f) {
+			baseFuncs[name] = keepReasons(f)
+		}
+	}
+}
+
+// dropsReasons tells whether cty may drop the reasons of f's arguments:
+// when an argument is unknown (or of unknown type) and its parameter
+// does not take it, cty returns an unknown at once, with the marks of
+// the parameters that do not take marked values only — a parameter that
+// does (element's list, merge's maps …) leaves its marks to the function,
+// which is not called.
+func dropsReasons(f function.Function) bool {
+	ps := f.Params()
+	if vp := f.VarParam(); vp != nil {
+		ps = append(ps, *vp)
+	}
+	for _, p := range ps {
+		if p.AllowMarked && (!p.AllowUnknown || !p.AllowDynamicType) {
+			return true
+		}
+	}
+	return false
+}
+
+// keepReasons is f, whose unknown result for an unknown argument keeps
+// the marks of every argument, so the reason it is unknown: the result is
+// f's own (with its refinements), with the marks cty dropped put back.
+func keepReasons(f function.Function) function.Function {
+	widen := func(p function.Parameter) function.Parameter {
+		p.AllowMarked, p.AllowUnknown, p.AllowDynamicType = true, true, true
+		return p
+	}
+	orig := f.Params()
+	params := make([]function.Parameter, len(orig))
+	for i, p := range orig {
+		params[i] = widen(p)
+	}
+	var varParam *function.Parameter
+	if vp := f.VarParam(); vp != nil {
+		w := widen(*vp)
+		varParam = &w
+	}
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      params,
+		VarParam:    varParam,
+		Type:        f.ReturnTypeForValues,
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			early := false
+			var marks []cty.ValueMarks
+			for i, a := range args {
+				var p function.Parameter
+				if i < len(orig) {
+					p = orig[i]
+				} else {
+					p = *f.VarParam()
+				}
+				if !a.IsKnown() && !p.AllowUnknown || a.Type() == cty.DynamicPseudoType && !p.AllowDynamicType {
+					early = true
+				}
+				if p.AllowMarked {
+					_, m := a.UnmarkDeep()
+					marks = append(marks, m)
+				}
+			}
+			v, err := f.Call(args)
+			if err != nil || !early {
+				return v, err
+			}
+			return v.WithMarks(marks...), nil
+		},
+	})
+}
+
 // moduleFuncs adds the functions that read files: relative paths are
 // read from base, the root module's folder (Terraform's working
 // directory, whatever the module), templatefile's through read.
