@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/go-cty-funcs/filesystem"
 	"github.com/hashicorp/go-cty-funcs/uuid"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -23,8 +24,9 @@ import (
 )
 
 // baseFuncs are the Terraform functions that do not depend on the module:
-// taken from cty's stdlib, go-cty-funcs and hcl's tryfunc, never written
-// here.
+// taken from cty's stdlib, go-cty-funcs and hcl's tryfunc; written here
+// only where Terraform's differ (length) or where the reason a value is
+// unknown would be lost (try, can, keepReasons).
 var baseFuncs = map[string]function.Function{
 	"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc, "log": stdlib.LogFunc,
 	"max": stdlib.MaxFunc, "min": stdlib.MinFunc, "parseint": stdlib.ParseIntFunc, "pow": stdlib.PowFunc,
@@ -50,7 +52,7 @@ var baseFuncs = map[string]function.Function{
 	"uuidv5":   uuid.V5Func,
 	"cidrhost": cidr.HostFunc, "cidrnetmask": cidr.NetmaskFunc, "cidrsubnet": cidr.SubnetFunc, "cidrsubnets": cidr.SubnetsFunc,
 	"basename": filesystem.BasenameFunc, "dirname": filesystem.DirnameFunc,
-	"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
+	"try": tryFunc, "can": canFunc,
 	"tostring": stdlib.MakeToFunc(cty.String), "tonumber": stdlib.MakeToFunc(cty.Number),
 	"tobool": stdlib.MakeToFunc(cty.Bool), "tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
 	"toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
@@ -131,6 +133,56 @@ func keepReasons(f function.Function) function.Function {
 			return v.WithMarks(marks...), nil
 		},
 	})
+}
+
+// tryFunc and canFunc are hcl's try and can, except that an unknown
+// result keeps the marks of the value that made it unknown, so the reason:
+// hcl's return a bare unknown.
+var (
+	tryFunc = function.New(&function.Spec{
+		VarParam: &function.Parameter{Name: "expressions", Type: customdecode.ExpressionClosureType},
+		Type: func(args []cty.Value) (cty.Type, error) {
+			v, err := try(args)
+			if err != nil {
+				return cty.NilType, err
+			}
+			return v.Type(), nil
+		},
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return try(args) },
+	})
+	canFunc = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "expression", Type: customdecode.ExpressionClosureType}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			v, diags := customdecode.ExpressionClosureFromVal(args[0]).Value()
+			switch {
+			case diags.HasErrors():
+				return cty.False, nil
+			case !v.IsWhollyKnown():
+				_, marks := v.UnmarkDeep()
+				return cty.UnknownVal(cty.Bool).WithMarks(marks), nil
+			}
+			return cty.True, nil
+		},
+	})
+)
+
+// try is hcl's: the first expression that evaluates without error, or
+// unknown if that one is not wholly known; hcl's gives the error when none
+// does.
+func try(args []cty.Value) (cty.Value, error) {
+	for _, arg := range args {
+		v, diags := customdecode.ExpressionClosureFromVal(arg).Value()
+		if diags.HasErrors() {
+			continue
+		}
+		if !v.IsWhollyKnown() {
+			_, marks := v.UnmarkDeep()
+			return cty.DynamicVal.WithMarks(marks), nil
+		}
+		return v, nil
+	}
+	return tryfunc.TryFunc.Call(args)
 }
 
 // moduleFuncs adds the functions that read files: relative paths are

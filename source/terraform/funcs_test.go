@@ -41,3 +41,42 @@ resource "aws_emr_cluster" "c" {
 		})
 	}
 }
+
+// Ensure try and can keep the reason of the value known only after apply
+// that makes them unknown (hcl's give a bare unknown).
+func TestTryKeepsUnknownReason(t *testing.T) {
+	ev, diags := load(t, map[string]string{"main.tf": `
+variable "release" {
+  type    = string
+  default = null
+}
+variable "subnets" {}
+
+data "aws_emr_release_labels" "l" {
+  filters {
+    prefix = "emr-7"
+  }
+}
+
+resource "aws_emr_cluster" "c" {
+  name          = "c"
+  release_label = try(coalesce(var.release, element(data.aws_emr_release_labels.l.release_labels, 0)), "")
+  service_role  = "s"
+
+  ec2_attributes {
+    subnet_id        = can(var.subnets[0]) ? "subnet-a" : "subnet-b"
+    instance_profile = "p"
+  }
+}
+`}, Options{})
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	c := ev.Clusters[0]
+	if got := c.ReleaseLabel; !got.IsUnknown() || got.Why != "data.aws_emr_release_labels.l.release_labels is read from AWS when planning, not by a static scan" {
+		t.Errorf("release = %+v", got)
+	}
+	if got := c.SubnetIDs; !got.IsUnknown() || got.Why != "var.subnets has no value" {
+		t.Errorf("subnets = %+v", got)
+	}
+}
