@@ -67,8 +67,10 @@ func fromOf(v cty.Value) (string, bool) {
 	return addr, addr != ""
 }
 
-func typeOf(expr hcl.Expression) (cty.Type, hcl.Diagnostics) {
-	return typeexpr.TypeConstraint(unwrap(expr))
+// typeOf reads a type constraint as Terraform 1.3+ does: object
+// attributes may be optional(type) or optional(type, default).
+func typeOf(expr hcl.Expression) (cty.Type, *typeexpr.Defaults, hcl.Diagnostics) {
+	return typeexpr.TypeConstraintWithDefaults(unwrap(expr))
 }
 
 // eval evaluates expr in m, for the resource instance in (nil outside a
@@ -489,7 +491,14 @@ func (m *module) variable(name string, rng hcl.Range) cty.Value {
 		v.val = unknown(fmt.Sprintf("var.%s has no value", name), "")
 		return v.val
 	}
-	if v.typeSet && val.IsWhollyKnown() {
+	// As Terraform: the defaults of optional attributes are filled in,
+	// then the value is converted, unknown parts and all (an unknown
+	// stays unknown with its marks, and a missing optional attribute
+	// beside it is null or its default all the same).
+	if v.typeSet {
+		if v.defs != nil {
+			val = v.defs.Apply(val)
+		}
 		conv, err := convert.Convert(val, v.typ)
 		if err != nil {
 			m.ld.diags.Errorf(v.at, fmt.Sprintf("var.%s: %s", name, err))

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/go-cty-funcs/filesystem"
 	"github.com/hashicorp/go-cty-funcs/uuid"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -23,8 +24,9 @@ import (
 )
 
 // baseFuncs are the Terraform functions that do not depend on the module:
-// taken from cty's stdlib, go-cty-funcs and hcl's tryfunc, never written
-// here.
+// taken from cty's stdlib, go-cty-funcs and hcl's tryfunc; written here
+// only where Terraform's differ (length) or where the reason a value is
+// unknown would be lost (try, can, keepReasons).
 var baseFuncs = map[string]function.Function{
 	"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc, "log": stdlib.LogFunc,
 	"max": stdlib.MaxFunc, "min": stdlib.MinFunc, "parseint": stdlib.ParseIntFunc, "pow": stdlib.PowFunc,
@@ -50,10 +52,137 @@ var baseFuncs = map[string]function.Function{
 	"uuidv5":   uuid.V5Func,
 	"cidrhost": cidr.HostFunc, "cidrnetmask": cidr.NetmaskFunc, "cidrsubnet": cidr.SubnetFunc, "cidrsubnets": cidr.SubnetsFunc,
 	"basename": filesystem.BasenameFunc, "dirname": filesystem.DirnameFunc,
-	"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
+	"try": tryFunc, "can": canFunc,
 	"tostring": stdlib.MakeToFunc(cty.String), "tonumber": stdlib.MakeToFunc(cty.Number),
 	"tobool": stdlib.MakeToFunc(cty.Bool), "tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
 	"toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
+}
+
+func init() {
+	for name, f := range baseFuncs {
+		if dropsReasons(f) {
+			baseFuncs[name] = keepReasons(f)
+		}
+	}
+}
+
+// dropsReasons tells whether cty may drop the reasons of f's arguments:
+// when an argument is unknown (or of unknown type) and its parameter
+// does not take it, cty returns an unknown at once, with the marks of
+// the parameters that do not take marked values only — a parameter that
+// does (element's list, merge's maps …) leaves its marks to the function,
+// which is not called.
+func dropsReasons(f function.Function) bool {
+	ps := f.Params()
+	if vp := f.VarParam(); vp != nil {
+		ps = append(ps, *vp)
+	}
+	for _, p := range ps {
+		if p.AllowMarked && (!p.AllowUnknown || !p.AllowDynamicType) {
+			return true
+		}
+	}
+	return false
+}
+
+// keepReasons is f, whose unknown result for an unknown argument keeps
+// the marks of every argument, so the reason it is unknown: the result is
+// f's own (with its refinements), with the marks cty dropped put back.
+func keepReasons(f function.Function) function.Function {
+	widen := func(p function.Parameter) function.Parameter {
+		p.AllowMarked, p.AllowUnknown, p.AllowDynamicType = true, true, true
+		return p
+	}
+	orig := f.Params()
+	params := make([]function.Parameter, len(orig))
+	for i, p := range orig {
+		params[i] = widen(p)
+	}
+	var varParam *function.Parameter
+	if vp := f.VarParam(); vp != nil {
+		w := widen(*vp)
+		varParam = &w
+	}
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      params,
+		VarParam:    varParam,
+		Type:        f.ReturnTypeForValues,
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			early := false
+			var marks []cty.ValueMarks
+			for i, a := range args {
+				var p function.Parameter
+				if i < len(orig) {
+					p = orig[i]
+				} else {
+					p = *f.VarParam()
+				}
+				if !a.IsKnown() && !p.AllowUnknown || a.Type() == cty.DynamicPseudoType && !p.AllowDynamicType {
+					early = true
+				}
+				if p.AllowMarked {
+					_, m := a.UnmarkDeep()
+					marks = append(marks, m)
+				}
+			}
+			v, err := f.Call(args)
+			if err != nil || !early {
+				return v, err
+			}
+			return v.WithMarks(marks...), nil
+		},
+	})
+}
+
+// tryFunc and canFunc are hcl's try and can, except that an unknown
+// result keeps the marks of the value that made it unknown, so the reason:
+// hcl's return a bare unknown.
+var (
+	tryFunc = function.New(&function.Spec{
+		VarParam: &function.Parameter{Name: "expressions", Type: customdecode.ExpressionClosureType},
+		Type: func(args []cty.Value) (cty.Type, error) {
+			v, err := try(args)
+			if err != nil {
+				return cty.NilType, err
+			}
+			return v.Type(), nil
+		},
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return try(args) },
+	})
+	canFunc = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "expression", Type: customdecode.ExpressionClosureType}},
+		Type:   function.StaticReturnType(cty.Bool),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			v, diags := customdecode.ExpressionClosureFromVal(args[0]).Value()
+			switch {
+			case diags.HasErrors():
+				return cty.False, nil
+			case !v.IsWhollyKnown():
+				_, marks := v.UnmarkDeep()
+				return cty.UnknownVal(cty.Bool).WithMarks(marks), nil
+			}
+			return cty.True, nil
+		},
+	})
+)
+
+// try is hcl's: the first expression that evaluates without error, or
+// unknown if that one is not wholly known; hcl's gives the error when none
+// does.
+func try(args []cty.Value) (cty.Value, error) {
+	for _, arg := range args {
+		v, diags := customdecode.ExpressionClosureFromVal(arg).Value()
+		if diags.HasErrors() {
+			continue
+		}
+		if !v.IsWhollyKnown() {
+			_, marks := v.UnmarkDeep()
+			return cty.DynamicVal.WithMarks(marks), nil
+		}
+		return v, nil
+	}
+	return tryfunc.TryFunc.Call(args)
 }
 
 // moduleFuncs adds the functions that read files: relative paths are

@@ -155,6 +155,13 @@ func (m *module) resourceValue(r *resource, attrs map[string]bool) cty.Value {
 	return obj(insts[0])
 }
 
+// fromSelf tells whether v is unknown only because in, at addr, gets it at
+// apply.
+func fromSelf(v cty.Value, addr string) bool {
+	f, ok := fromOf(v)
+	return ok && f == addr
+}
+
 // idFrom names, per resource type, the argument its id equals.
 var idFrom = map[string]string{
 	"aws_s3_bucket": "bucket", "aws_iam_role": "name", "aws_iam_instance_profile": "name",
@@ -184,6 +191,11 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 		m.attrVisiting[ck] = true
 		v = m.eval(x, in)
 		delete(m.attrVisiting, ck)
+		if u, _ := v.Unmark(); r.mode == "resource" && attr == idFrom[r.typ] && u.IsKnown() && u.IsNull() {
+			// A name set to null is left to AWS (name_prefix, or a
+			// random one), as when it is not set: known after apply.
+			v = unknown(fmt.Sprintf("%s.%s is known only after apply", in.addr, attr), in.addr)
+		}
 	case r.mode == "data" && r.typ == "aws_iam_policy_document" && (attr == "json" || attr == "minified_json"):
 		v = m.policyJSON(in)
 	case r.mode == "data":
@@ -191,7 +203,10 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 	case attr == "id":
 		v = cty.StringVal(in.addr)
 		if arg := idFrom[r.typ]; arg != "" && r.content().has(arg) {
-			v = m.instAttr(in, arg)
+			// The name, unless AWS gives it: then the address stands.
+			if n := m.instAttr(in, arg); n.IsKnown() || !fromSelf(n, in.addr) {
+				v = n
+			}
 		}
 	default:
 		v = unknown(fmt.Sprintf("%s.%s is known only after apply", in.addr, attr), in.addr)

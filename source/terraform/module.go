@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -53,6 +54,7 @@ type variable struct {
 	src     *topBlock      // not yet read: a variable is read when referenced
 	def     hcl.Expression // nil when no default
 	typ     cty.Type
+	defs    *typeexpr.Defaults // the defaults of optional attributes, if any
 	val     cty.Value
 	done    bool
 	typeSet bool
@@ -144,8 +146,10 @@ func (v *variable) load(body hcl.Body, diags *source.Diagnostics) {
 		v.def = x
 	}
 	if x, _, ok := c.expr("type"); ok {
-		if t, hd := typeOf(x); !hd.HasErrors() {
-			v.typ, v.typeSet = t, true
+		t, defs, hd := typeOf(x)
+		addHCL(diags, hd)
+		if !hd.HasErrors() {
+			v.typ, v.defs, v.typeSet = t, defs, true
 		}
 	}
 }
