@@ -32,29 +32,40 @@ func wildcardGrants(doc *model.PolicyDocument) (grants []Grant, unknown []string
 		case !strings.EqualFold(s.Effect.Get(""), "Allow"):
 			continue
 		}
-		if s.Resources.IsUnknown() {
+		// One known side that cannot match settles the statement: an
+		// action list without a wildcard needs no resource to be known,
+		// nor a resource list without "*" an action.
+		action, actionsKnown := wildcardAction(s)
+		all, resourcesKnown := contains(s.Resources.Val, "*"), !s.Resources.IsUnknown()
+		switch {
+		case actionsKnown && action == "", resourcesKnown && !all:
+		case !actionsKnown:
+			unknown = append(unknown, s.Actions.Why+s.NotActions.Why)
+		case !resourcesKnown:
 			unknown = append(unknown, s.Resources.Why)
-			continue
-		}
-		if !contains(s.Resources.Val, "*") {
-			continue
-		}
-		if s.NotActions.IsSet() {
-			grants = append(grants, Grant{Statement: s, Action: "NotAction " + strings.Join(s.NotActions.Val, ",")})
-			continue
-		}
-		if s.Actions.IsUnknown() {
-			unknown = append(unknown, s.Actions.Why)
-			continue
-		}
-		for _, a := range s.Actions.Val {
-			if a == "*" || strings.HasSuffix(a, ":*") {
-				grants = append(grants, Grant{Statement: s, Action: a})
-				break
-			}
+		default:
+			grants = append(grants, Grant{Statement: s, Action: action})
 		}
 	}
 	return grants, unknown
+}
+
+// wildcardAction returns the wildcard action a statement allows ("*",
+// "<service>:*", or "NotAction …", which allows everything else), "" when
+// none; known is false when its actions are unknown.
+func wildcardAction(s model.Statement) (action string, known bool) {
+	switch {
+	case s.NotActions.IsUnknown(), s.Actions.IsUnknown():
+		return "", false
+	case s.NotActions.IsSet():
+		return "NotAction " + strings.Join(s.NotActions.Val, ","), true
+	}
+	for _, a := range s.Actions.Val {
+		if a == "*" || strings.HasSuffix(a, ":*") {
+			return a, true
+		}
+	}
+	return "", true
 }
 
 func contains(list []string, s string) bool {

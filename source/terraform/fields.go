@@ -87,11 +87,22 @@ func (r *rd) str(x val) model.Field[string] {
 // address.
 func (r *rd) link(x val) model.Field[string] {
 	if !x.absent() && !x.v.IsWhollyKnown() {
-		if addr, ok := fromOf(x.v); ok {
+		if addr, ok := linkFrom(x.v); ok {
 			return model.Known(addr, x.at)
 		}
 	}
 	return r.str(x)
+}
+
+// linkFrom returns the resource an unknown value is an attribute of. Not
+// a data source: what it reads is not among the inputs, and the value is
+// unknown for that reason (data.aws_region.x.region in a role's ARN).
+func linkFrom(v cty.Value) (string, bool) {
+	addr, ok := fromOf(v)
+	if !ok || strings.HasPrefix(localType(addr), "data.") {
+		return "", false
+	}
+	return addr, true
 }
 
 // kmsKey reads a KMS key argument. An ARN known only after apply is a
@@ -116,7 +127,7 @@ func (r *rd) links(x val, comma bool) model.Field[[]string] {
 		return model.Field[[]string]{}
 	}
 	if !x.v.IsKnown() {
-		if addr, ok := fromOf(x.v); ok {
+		if addr, ok := linkFrom(x.v); ok {
 			return model.Known([]string{addr}, x.at)
 		}
 		return model.Unresolved[[]string](reasonOf(x.v), x.at)

@@ -191,7 +191,13 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 		m.attrVisiting[ck] = true
 		v = m.eval(x, in)
 		delete(m.attrVisiting, ck)
-		if u, _ := v.Unmark(); r.mode == "resource" && attr == idFrom[r.typ] && u.IsKnown() && u.IsNull() {
+		switch u, _ := v.Unmark(); {
+		case !u.IsKnown() || !u.IsNull():
+		case r.mode == "data":
+			// An argument of a data source left null is filled in when
+			// Terraform reads it (data.aws_region.x.region).
+			v = unknown(fmt.Sprintf("%s.%s is read from AWS when planning, not by a static scan", in.addr, attr), in.addr)
+		case attr == idFrom[r.typ]:
 			// A name set to null is left to AWS (name_prefix, or a
 			// random one), as when it is not set: known after apply.
 			v = unknown(fmt.Sprintf("%s.%s is known only after apply", in.addr, attr), in.addr)
