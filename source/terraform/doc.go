@@ -13,7 +13,8 @@
 // called with count or for_each is loaded once per instance (module.m[0],
 // module.m["k"]). Dynamic blocks are expanded, their content evaluated
 // with the iterator bound (dynamic.go). As in Terraform, path.module is
-// the module's folder relative to the root module's, and file() and
+// the module's folder relative to the root module's, path.cwd the root
+// module's folder as an absolute path (terraform runs there), and file() and
 // templatefile() read relative paths from the root module's folder. What
 // cannot be known before apply — an attribute AWS computes, a variable
 // with no value, the output of a module that is not installed — is an

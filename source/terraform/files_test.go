@@ -76,20 +76,31 @@ func TestFilePaths(t *testing.T) {
 	})
 }
 
-// Ensure path.module, path.root and path.cwd are what Terraform gives,
-// relative to the root module's folder.
+// Ensure path.module and path.root are what Terraform gives, relative
+// to the root module's folder, and path.cwd is, as in Terraform, the
+// absolute path of the folder Terraform runs in, the root module's: the
+// examples of terraform-aws-modules name everything
+// replace(basename(path.cwd), "-cluster", ""), which must give the
+// folder's name, not ".".
 func TestPathValues(t *testing.T) {
 	t.Chdir(t.TempDir())
-	ev, diags := loadIn(t, "stack", map[string]string{
-		"main.tf":           "module \"m\" {\n  source = \"./modules/m\"\n}\n\nresource \"aws_emr_cluster\" \"c\" {\n  name          = \"${path.module}|${path.root}|${path.cwd}\"\n  release_label = module.m.p\n  service_role  = \"s\"\n}\n",
-		"modules/m/main.tf": "output \"p\" {\n  value = \"${path.module}|${path.root}\"\n}\n",
+	ev, diags := loadIn(t, "public-cluster", map[string]string{
+		"main.tf":           "module \"m\" {\n  source = \"./modules/m\"\n}\n\nresource \"aws_emr_cluster\" \"c\" {\n  name          = \"${path.module}|${path.root}|${replace(basename(path.cwd), \"-cluster\", \"\")}\"\n  release_label = module.m.p\n  service_role  = path.cwd\n}\n",
+		"modules/m/main.tf": "output \"p\" {\n  value = \"${path.module}|${path.root}|${path.cwd}\"\n}\n",
 	}, Options{})
 	if len(diags) > 0 {
 		t.Fatalf("diagnostics: %v", diags)
 	}
 	c := ev.Clusters[0]
-	if c.Ref.Name != ".|.|." || c.ReleaseLabel.Val != filepath.Join("modules", "m")+"|." {
+	cwd, err := filepath.Abs("public-cluster")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Ref.Name != ".|.|public" || c.ReleaseLabel.Val != filepath.Join("modules", "m")+"|.|"+cwd {
 		t.Errorf("root sees %q, module sees %q", c.Ref.Name, c.ReleaseLabel.Val)
+	}
+	if !filepath.IsAbs(c.ServiceRole.Val) || c.ServiceRole.Val != cwd {
+		t.Errorf("path.cwd = %q, want %q", c.ServiceRole.Val, cwd)
 	}
 }
 

@@ -151,6 +151,7 @@ type loader struct {
 	opt      Options
 	diags    *source.Diagnostics
 	rootDir  string
+	cwd      string // path.cwd: the root module's folder, absolute, where terraform runs
 	rootVals map[string]cty.Value
 	rootRaw  map[string]string
 	varAt    map[string]model.Loc
@@ -163,7 +164,11 @@ type loader struct {
 func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {
 	dir := filepath.Clean(f.Dir)
 	cache := &parseCache{dirs: map[string][]parsed{dir: files}, read: opt.reader()}
-	ld := &loader{opt: opt, diags: diags, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}, cache: cache, warned: map[model.Loc]bool{}}
+	cwd, err := filepath.Abs(dir)
+	if err != nil {
+		cwd = dir
+	}
+	ld := &loader{opt: opt, diags: diags, rootDir: dir, cwd: cwd, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}, cache: cache, warned: map[model.Loc]bool{}}
 	root := newModule(ld, dir, "", nil, nil)
 	root.declare(files, diags)
 	ld.readVarFiles(f.VarFiles)
