@@ -276,7 +276,7 @@ func (m *module) traverse(tr hcl.Traversal) (v cty.Value, hd hcl.Diagnostics, ok
 		} else {
 			attrs["id"], attrs["arn"], attrs["name"] = true, true, true
 		}
-		val = m.resourceValue(r, attrs)
+		val = m.resourceValue(r, attrs, laterAttrs(tr[nameAt+1:], nil))
 		rest = nameAt + 1
 	}
 	v, hd = tr[rest:].TraverseRel(val)
@@ -310,6 +310,7 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 	type need struct {
 		r     *resource
 		attrs map[string]bool
+		sub   map[string]bool // read past the first attribute: laterAttrs
 	}
 	var needs map[string]map[string]*need // root ("aws_x" or "data.aws_x") → name → need
 	for _, tr := range trs {
@@ -389,6 +390,7 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 				needs[key][name] = nd
 			}
 			_ = typ
+			nd.sub = laterAttrs(tr[restAt:], nd.sub)
 			if a, ok := firstAttr(tr[restAt:]); ok {
 				nd.attrs[a] = true
 			} else {
@@ -417,7 +419,7 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 				objs[name] = unknown(fmt.Sprintf("%s.%s is not declared", key, name), "")
 				continue
 			}
-			objs[name] = m.resourceValue(nd.r, nd.attrs)
+			objs[name] = m.resourceValue(nd.r, nd.attrs, nd.sub)
 		}
 		if t, ok := strings.CutPrefix(key, "data."); ok {
 			if data == nil {

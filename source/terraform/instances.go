@@ -2,7 +2,9 @@ package terraform
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -121,11 +123,18 @@ func convertNumber(v cty.Value) (int, error) {
 // resourceValue is what a reference to r evaluates to, holding the
 // attributes asked for: one object, a tuple of them (count) or an object
 // keyed by each.key (for_each).
-func (m *module) resourceValue(r *resource, attrs map[string]bool) cty.Value {
+//
+// sub names the attributes read past the first (metadata[0].name →
+// name): those a nested block does not set are unknown in it (blockAttr).
+func (m *module) resourceValue(r *resource, attrs, sub map[string]bool) cty.Value {
 	insts := r.instances()
 	obj := func(in *instance) cty.Value {
 		vals := make(map[string]cty.Value, len(attrs))
 		for a := range attrs {
+			if v, ok := r.m.blockAttr(in, a, sub); ok {
+				vals[a] = v
+				continue
+			}
 			vals[a] = r.m.instAttr(in, a)
 		}
 		return cty.ObjectVal(vals)
@@ -222,4 +231,112 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 	}
 	in.memo[attr] = v
 	return v
+}
+
+// blockAttr is attribute attr of an instance when attr is a nested block
+// type its body writes (kubernetes_namespace_v1.x.metadata): a tuple of
+// the blocks, each an object of its arguments evaluated and its nested
+// blocks, as Terraform plans them. A name of sub a block does not set is
+// unknown in it: computed (metadata[0].uid) or null, which only the
+// provider's schema tells. ok=false leaves attr to instAttr: an
+// argument, a data source's, or blocks a dynamic block builds.
+func (m *module) blockAttr(in *instance, attr string, sub map[string]bool) (cty.Value, bool) {
+	r := in.res
+	if r.mode == "data" {
+		return cty.NilVal, false
+	}
+	c := r.content()
+	if c.has(attr) || len(c.blocksOf(attr)) == 0 || hasDynamic(c, attr) {
+		return cty.NilVal, false
+	}
+	names := make([]string, 0, len(sub))
+	for n := range sub {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	key := attr + "\x00" + strings.Join(names, ",")
+	if v, ok := in.memo[key]; ok {
+		return v, true
+	}
+	ck := attrVisit{in, attr}
+	if m.attrVisiting[ck] {
+		m.ld.diags.Errorf(r.at, fmt.Sprintf("%s.%s refers to itself (a reference cycle)", in.addr, attr))
+		return unknown(fmt.Sprintf("%s.%s is part of a reference cycle", in.addr, attr), ""), true
+	}
+	if m.attrVisiting == nil {
+		m.attrVisiting = map[attrVisit]bool{}
+	}
+	m.attrVisiting[ck] = true
+	v := m.blocksValue(in, c, attr, in.addr+"."+attr, sub)
+	delete(m.attrVisiting, ck)
+	if in.memo == nil {
+		in.memo = map[string]cty.Value{}
+	}
+	in.memo[key] = v
+	return v, true
+}
+
+// blocksValue is the tuple of c's blocks of type t, path naming them.
+func (m *module) blocksValue(in *instance, c content, t, path string, sub map[string]bool) cty.Value {
+	blocks := c.blocksOf(t)
+	vals := make([]cty.Value, len(blocks))
+	for i, b := range blocks {
+		bc, hd := contentOf(b.Body, nil)
+		addHCL(m.ld.diags, hd)
+		at := fmt.Sprintf("%s[%d]", path, i)
+		obj := map[string]cty.Value{}
+		for name := range bc.all() {
+			x, _, _ := bc.expr(name)
+			obj[name] = m.eval(x, in)
+		}
+		for _, nb := range bc.blocks {
+			if _, done := obj[nb.Type]; done || nb.Type == "dynamic" {
+				continue
+			}
+			obj[nb.Type] = m.blocksValue(in, bc, nb.Type, at+"."+nb.Type, sub)
+		}
+		for n := range sub {
+			if _, ok := obj[n]; ok {
+				continue
+			}
+			why := fmt.Sprintf("%s.%s is known only after apply", at, n)
+			if hasDynamic(bc, n) {
+				why = fmt.Sprintf("%s.%s blocks are built by a dynamic block, not read through a reference", at, n)
+			}
+			obj[n] = unknown(why, in.addr)
+		}
+		vals[i] = cty.ObjectVal(obj)
+	}
+	return cty.TupleVal(vals)
+}
+
+// hasDynamic reports whether c has a dynamic block of type t.
+func hasDynamic(c content, t string) bool {
+	for _, b := range c.blocks {
+		if b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == t {
+			return true
+		}
+	}
+	return false
+}
+
+// laterAttrs adds to sub the attributes tr reads past its first
+// (metadata[0].name → name), making sub when there are some.
+func laterAttrs(tr hcl.Traversal, sub map[string]bool) map[string]bool {
+	first := true
+	for _, s := range tr {
+		a, ok := s.(hcl.TraverseAttr)
+		switch {
+		case !ok:
+			continue
+		case first:
+			first = false
+			continue
+		}
+		if sub == nil {
+			sub = map[string]bool{}
+		}
+		sub[a.Name] = true
+	}
+	return sub
 }
