@@ -63,4 +63,8 @@ type Condition struct {
 	Operator string // e.g. StringLike, StringEquals, ForAnyValue:StringLike
 	Key      string // e.g. oidc.eks.eu-west-1.amazonaws.com/id/X:sub
 	Values   Field[[]string]
+	// Prefixes are, when Values is unknown, the known starts of values
+	// known only in part: a Terraform template with a later part known
+	// at apply ("system:serviceaccount:ns:emr-containers-sa-*-${account}").
+	Prefixes []string
 }

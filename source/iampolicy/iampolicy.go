@@ -128,7 +128,11 @@ func statement(n *tree.Node, diags *source.Diagnostics) model.Statement {
 				continue
 			}
 			for _, kv := range op.Val.Fields {
-				s.Conditions = append(s.Conditions, model.Condition{At: kv.KeyAt, Operator: op.Key, Key: kv.Key, Values: strs(kv.Val, op.Key+" "+kv.Key, diags)})
+				c := model.Condition{At: kv.KeyAt, Operator: op.Key, Key: kv.Key, Values: strs(kv.Val, op.Key+" "+kv.Key, diags)}
+				if c.Values.IsUnknown() {
+					c.Prefixes = prefixes(kv.Val)
+				}
+				s.Conditions = append(s.Conditions, c)
 			}
 		}
 		sort.SliceStable(s.Conditions, func(i, j int) bool { return s.Conditions[i].At.Line < s.Conditions[j].At.Line })
@@ -140,6 +144,22 @@ func statement(n *tree.Node, diags *source.Diagnostics) model.Statement {
 
 // strs reads a string or a list of strings; an Unknown node or item makes
 // the field Unknown.
+// prefixes returns the known starts of the strings of n known only in
+// part (tree.Node.Prefix).
+func prefixes(n *tree.Node) []string {
+	var out []string
+	items := []*tree.Node{n}
+	if n.Kind == tree.Array {
+		items = n.Items
+	}
+	for _, it := range items {
+		if it.Kind == tree.Unknown && it.Prefix != "" {
+			out = append(out, it.Prefix)
+		}
+	}
+	return out
+}
+
 func strs(n *tree.Node, what string, diags *source.Diagnostics) model.Field[[]string] {
 	if n == nil || n.Kind == tree.Null {
 		return model.Field[[]string]{}

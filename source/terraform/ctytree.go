@@ -97,7 +97,7 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 
 func strNode(v cty.Value, at model.Loc) *tree.Node {
 	if !v.IsWhollyKnown() {
-		return tree.UnknownNode(reasonOf(v), at)
+		return unknownNode(v, at)
 	}
 	if s, ok := scalar(v); ok {
 		return &tree.Node{Kind: tree.String, Text: s, At: at}
@@ -111,7 +111,7 @@ func ctyTree(v cty.Value, at model.Loc, depth int) *tree.Node {
 		return tree.UnknownNode("the document nests too deep", at)
 	}
 	if !v.IsKnown() {
-		return tree.UnknownNode(reasonOf(v), at)
+		return unknownNode(v, at)
 	}
 	v, _ = v.Unmark()
 	if v.IsNull() {
@@ -151,4 +151,15 @@ func ctyTree(v cty.Value, at model.Loc, depth int) *tree.Node {
 		return n
 	}
 	return tree.UnknownNode("a value of type "+t.FriendlyName()+" is not JSON", at)
+}
+
+// unknownNode is the node of a value known only at apply, with the
+// reason, and the known start of a string a template builds from it
+// (hcl refines the template's value with it).
+func unknownNode(v cty.Value, at model.Loc) *tree.Node {
+	n := tree.UnknownNode(reasonOf(v), at)
+	if u, _ := v.Unmark(); !u.IsKnown() && u.Type() == cty.String {
+		n.Prefix = u.Range().StringPrefix()
+	}
+	return n
 }

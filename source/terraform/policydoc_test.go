@@ -223,3 +223,67 @@ resource "aws_iam_role" "job" {
 		t.Errorf("resources %+v, want unknown at line 23 naming the bucket", res)
 	}
 }
+
+// Ensure a condition value a template builds from a value known only
+// when planning (the account ID, as terraform-aws-modules' EMR
+// virtual-cluster module writes EMR's service accounts) is unknown with
+// the reason, and keeps its known start, in a policy-document data source
+// and in a jsonencode document alike.
+func TestConditionValueKnownInPart(t *testing.T) {
+	ev, diags := load(t, map[string]string{"main.tf": `
+data "aws_caller_identity" "current" {}
+
+locals {
+  sa = "system:serviceaccount:spark:emr-containers-sa-*-*-${data.aws_caller_identity.current.account_id}-*"
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = ["arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X"]
+    }
+    condition {
+      test     = "StringLike"
+      variable = "oidc.eks.eu-west-1.amazonaws.com/id/X:sub"
+      values   = [local.sa]
+    }
+  }
+}
+
+resource "aws_iam_role" "doc" {
+  name               = "doc"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+}
+
+resource "aws_iam_role" "json" {
+  name = "json"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X" }
+      Condition = { StringLike = { "oidc.eks.eu-west-1.amazonaws.com/id/X:sub" = local.sa } }
+    }]
+  })
+}
+`}, Options{})
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	for _, id := range []string{"aws_iam_role.doc", "aws_iam_role.json"} {
+		cs := roleByID(t, ev, id).Trust.Statements[0].Conditions
+		if len(cs) != 1 {
+			t.Fatalf("%s: conditions %+v", id, cs)
+		}
+		c := cs[0]
+		if !c.Values.IsUnknown() || !strings.Contains(c.Values.Why, "data.aws_caller_identity.current.account_id is read from AWS when planning") {
+			t.Errorf("%s: values %+v, want unknown with the reason", id, c.Values)
+		}
+		if want := "system:serviceaccount:spark:emr-containers-sa-*-*-"; len(c.Prefixes) != 1 || c.Prefixes[0] != want {
+			t.Errorf("%s: prefixes %q, want [%q]", id, c.Prefixes, want)
+		}
+	}
+}

@@ -44,6 +44,9 @@ type Node struct {
 	// for JSON and for YAML's implicit tags. CloudFormation's short
 	// intrinsic forms are read from it.
 	Tag string
+	// Prefix is, for an Unknown string, its known start: a template
+	// whose later part is known only at apply ("system:…:emr-${x}").
+	Prefix string
 }
 
 // Member is one key of an object.
