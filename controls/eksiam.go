@@ -48,7 +48,10 @@ func trustsEMRServiceAccounts(doc *model.PolicyDocument) string {
 			continue
 		}
 		for _, c := range s.Conditions {
-			for _, v := range c.Values.Val {
+			// A value known in part (the account ID in the service
+			// account's name is read when planning) names them by its
+			// known start.
+			for _, v := range append(c.Values.Val, c.Prefixes...) {
 				if strings.Contains(v, ":emr-containers-sa-") {
 					return "its trust policy names EMR on EKS service accounts"
 				}
