@@ -80,3 +80,33 @@ resource "aws_emr_cluster" "c" {
 		t.Errorf("subnets = %+v", got)
 	}
 }
+
+// Ensure replace treats a substring between slashes as a regular
+// expression, as Terraform does (cty's replace is literal only):
+// terraform-aws-modules' EMR virtual-cluster module writes the IRSA
+// condition key as replace(var.oidc_provider_arn, "/^(.*provider/)/", ""),
+// which otherwise kept the ARN and made EKS102 fail a scoped trust.
+func TestReplaceRegex(t *testing.T) {
+	ev, diags := load(t, map[string]string{"main.tf": `
+locals {
+  parts = [
+    replace("arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC", "/^(.*provider/)/", ""),
+    replace("emr-7.1.0", "/emr-(\\d+)\\..*/", "v$1"),
+    replace("a/b.c", "/", "-"),
+    replace("a.b.c", ".", "-"),
+  ]
+}
+
+resource "aws_emr_cluster" "c" {
+  name          = join(" ", local.parts)
+  release_label = "emr-7.1.0"
+  service_role  = "s"
+}
+`}, Options{})
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	if got, want := ev.Clusters[0].Ref.Name, "oidc.eks.eu-west-1.amazonaws.com/id/ABC v7 a-b.c a-b-c"; got != want {
+		t.Errorf("name = %q, want %q", got, want)
+	}
+}
