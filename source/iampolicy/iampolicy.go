@@ -142,8 +142,6 @@ func statement(n *tree.Node, diags *source.Diagnostics) model.Statement {
 	return s
 }
 
-// strs reads a string or a list of strings; an Unknown node or item makes
-// the field Unknown.
 // prefixes returns the known starts of the strings of n known only in
 // part (tree.Node.Prefix).
 func prefixes(n *tree.Node) []string {
@@ -160,6 +158,8 @@ func prefixes(n *tree.Node) []string {
 	return out
 }
 
+// strs reads a string or a list of strings; an Unknown node or item makes
+// the field Unknown.
 func strs(n *tree.Node, what string, diags *source.Diagnostics) model.Field[[]string] {
 	if n == nil || n.Kind == tree.Null {
 		return model.Field[[]string]{}
