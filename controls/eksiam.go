@@ -194,7 +194,12 @@ func judgeTrust(s model.Statement) (fault, unknown string) {
 		return "", ""
 	}
 	for typ, vals := range s.Principals {
-		if vals.IsUnknown() {
+		switch {
+		case vals.IsUnknown() && typ == "Service":
+			// A service (elasticmapreduce.${dns_suffix}) is neither the
+			// wildcard nor the OIDC provider this judges.
+			continue
+		case vals.IsUnknown():
 			return "", "a principal is unknown: " + vals.Why
 		}
 		for _, v := range vals.Val {
