@@ -214,6 +214,11 @@ func judgeTrust(s model.Statement) (fault, unknown string) {
 	}
 	var subs []model.Condition
 	for _, c := range s.Conditions {
+		if c.KeyUnknown != "" {
+			return "", "a condition of the trust is unknown: " + c.KeyUnknown
+		}
+	}
+	for _, c := range s.Conditions {
 		if strings.EqualFold(c.Key, provider+":sub") {
 			subs = append(subs, c)
 		} else if strings.HasSuffix(strings.ToLower(c.Key), ":sub") {

@@ -62,7 +62,11 @@ type Condition struct {
 	At       Loc
 	Operator string // e.g. StringLike, StringEquals, ForAnyValue:StringLike
 	Key      string // e.g. oidc.eks.eu-west-1.amazonaws.com/id/X:sub
-	Values   Field[[]string]
+	// KeyUnknown says why Key is not known ("" when it is): a condition
+	// variable known only at apply, or a Condition block that cannot be
+	// read at all.
+	KeyUnknown string
+	Values     Field[[]string]
 	// Prefixes are, when Values is unknown, the known starts of values
 	// known only in part: a Terraform template with a later part known
 	// at apply ("system:serviceaccount:ns:emr-containers-sa-*-${account}").

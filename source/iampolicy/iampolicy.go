@@ -123,12 +123,19 @@ func statement(n *tree.Node, diags *source.Diagnostics) model.Statement {
 	if c := n.Get("Condition"); c != nil && c.Kind == tree.Object {
 		for _, op := range c.Fields {
 			if op.Val.Kind != tree.Object {
-				s.Conditions = append(s.Conditions, model.Condition{At: op.Val.At, Operator: op.Key,
-					Values: model.Unresolved[[]string](fmt.Sprintf("condition %s is not an object", op.Key), op.Val.At)})
+				why := fmt.Sprintf("condition %s is not an object", op.Key)
+				if op.Val.Kind == tree.Unknown {
+					why = op.Val.Text
+				}
+				s.Conditions = append(s.Conditions, model.Condition{At: op.Val.At, Operator: op.Key, KeyUnknown: why,
+					Values: model.Unresolved[[]string](why, op.Val.At)})
 				continue
 			}
 			for _, kv := range op.Val.Fields {
 				c := model.Condition{At: kv.KeyAt, Operator: op.Key, Key: kv.Key, Values: strs(kv.Val, op.Key+" "+kv.Key, diags)}
+				if why, ok := tree.KeyUnknown(kv.Key); ok {
+					c.Key, c.KeyUnknown = "", why
+				}
 				if c.Values.IsUnknown() {
 					c.Prefixes = prefixes(kv.Val)
 				}
@@ -137,7 +144,7 @@ func statement(n *tree.Node, diags *source.Diagnostics) model.Statement {
 		}
 		sort.SliceStable(s.Conditions, func(i, j int) bool { return s.Conditions[i].At.Line < s.Conditions[j].At.Line })
 	} else if c != nil && c.Kind == tree.Unknown {
-		s.Conditions = append(s.Conditions, model.Condition{At: c.At, Values: model.Unresolved[[]string](c.Text, c.At)})
+		s.Conditions = append(s.Conditions, model.Condition{At: c.At, KeyUnknown: c.Text, Values: model.Unresolved[[]string](c.Text, c.At)})
 	}
 	return s
 }

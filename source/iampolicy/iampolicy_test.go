@@ -54,3 +54,38 @@ func TestDecodeURLEncoded(t *testing.T) {
 		t.Errorf("unknown document: %+v", doc)
 	}
 }
+
+// Ensure a condition whose key is unknown keeps its values and says why
+// the key is unknown, and so does a Condition block that is unknown whole
+// or whose operator is: a reader never takes them for no condition.
+func TestDecodeUnknownConditions(t *testing.T) {
+	at := model.Loc{File: "p.json", Line: 3}
+	str := func(s string) *tree.Node { return &tree.Node{Kind: tree.String, Text: s, At: at} }
+	obj := func(ms ...tree.Member) *tree.Node { return &tree.Node{Kind: tree.Object, Fields: ms, At: at} }
+	stmt := func(cond *tree.Node) *tree.Node {
+		return obj(tree.Member{Key: "Statement", Val: &tree.Node{Kind: tree.Array, At: at, Items: []*tree.Node{
+			obj(tree.Member{Key: "Effect", Val: str("Allow")}, tree.Member{Key: "Action", Val: str("sts:AssumeRoleWithWebIdentity")},
+				tree.Member{Key: "Condition", Val: cond})}}})
+	}
+	cases := []struct {
+		cond          *tree.Node
+		why, operator string
+		knownValues   bool
+	}{
+		{obj(tree.Member{Key: "StringLike", Val: obj(tree.Member{Key: tree.UnknownKey("var.x has no value"), Val: str("system:serviceaccount:ns:emr-containers-sa-*")})}),
+			"var.x has no value", "StringLike", true},
+		{tree.UnknownNode("an object key is unknown", at), "an object key is unknown", "", false},
+		{obj(tree.Member{Key: "StringEquals", Val: tree.UnknownNode("local.c is known only after apply", at)}), "local.c is known only after apply", "StringEquals", false},
+	}
+	for _, c := range cases {
+		doc, _ := Decode(stmt(c.cond))
+		cs := doc.Statements[0].Conditions
+		if len(cs) != 1 || cs[0].KeyUnknown != c.why || cs[0].Key != "" || cs[0].Operator != c.operator {
+			t.Errorf("%s: conditions %+v", c.why, cs)
+			continue
+		}
+		if got := cs[0].Values.IsSet(); got != c.knownValues {
+			t.Errorf("%s: values %+v, known %v", c.why, cs[0].Values, c.knownValues)
+		}
+	}
+}

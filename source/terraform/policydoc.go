@@ -223,16 +223,21 @@ func (r *rd) conditions(in *instance, c content) *tree.Node {
 		}
 		test, variable := r.sub(in, b.c, "test"), r.sub(in, b.c, "variable")
 		for _, x := range [...]val{test, variable} {
-			switch {
-			case x.absent():
+			if x.absent() {
 				r.diags.Errorf(b.at, "a condition block has no "+x.key)
 				return tree.UnknownNode("a condition has no "+x.key, b.at)
-			case !x.v.IsWhollyKnown():
-				return tree.UnknownNode("a condition's "+x.key+" is unknown: "+reasonOf(x.v), x.at)
 			}
 		}
+		if !test.v.IsWhollyKnown() {
+			return tree.UnknownNode("a condition's test is unknown: "+reasonOf(test.v), test.at)
+		}
 		ts, ok1 := scalar(test.v)
-		vs, ok2 := scalar(variable.v)
+		// An unknown variable keeps the values: they may say whom the
+		// condition is about (EMR's service accounts) all the same.
+		vs, ok2 := tree.UnknownKey("the condition variable is unknown: "+reasonOf(variable.v)), true
+		if variable.v.IsWhollyKnown() {
+			vs, ok2 = scalar(variable.v)
+		}
 		if !ok1 || !ok2 {
 			r.diags.Errorf(b.at, "a condition's test and variable must be strings")
 			return tree.UnknownNode("a condition's test or variable is not a string", b.at)
@@ -253,7 +258,7 @@ func (r *rd) conditions(in *instance, c content) *tree.Node {
 		}
 		merged := false
 		for i := range byVar.Fields {
-			if f := &byVar.Fields[i]; f.Key == vs {
+			if f := &byVar.Fields[i]; f.Key == vs && variable.v.IsWhollyKnown() {
 				f.Val = appendItems(f.Val, values)
 				merged = true
 			}

@@ -56,6 +56,19 @@ type Member struct {
 	Val   *Node
 }
 
+// An object key that could not be resolved (a Terraform condition whose
+// variable is known only at apply) is written as unknownKey followed by
+// the reason, so the member and its value are kept; no parser makes one
+// from text, where a key holding a NUL byte is rare and is then only
+// read as unknown. Readers that look keys up by name never match it.
+const unknownKey = "\x00"
+
+// UnknownKey returns the key of a member whose key is unknown, for why.
+func UnknownKey(why string) string { return unknownKey + why }
+
+// KeyUnknown returns why key is unknown, or ok false for a known key.
+func KeyUnknown(key string) (why string, ok bool) { return strings.CutPrefix(key, unknownKey) }
+
 // UnknownNode returns a node for a value that could not be resolved.
 func UnknownNode(why string, at model.Loc) *Node { return &Node{Kind: Unknown, Text: why, At: at} }
 
