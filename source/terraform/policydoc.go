@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source/tree"
 )
 
@@ -176,18 +177,24 @@ func (r *rd) principals(in *instance, c content, block string) *tree.Node {
 		if t == "*" && len(bs) == 1 && idn.Kind == tree.Array && len(idn.Items) == 1 && idn.Items[0].Text == "*" {
 			return &tree.Node{Kind: tree.String, Text: "*", At: idn.At}
 		}
-		merged := false
-		for i := range out.Fields {
-			if f := &out.Fields[i]; f.Key == t {
-				f.Val = appendItems(f.Val, idn)
-				merged = true
-			}
-		}
-		if !merged {
-			out.Fields = append(out.Fields, tree.Member{Key: t, KeyAt: typ.at, Val: idn})
-		}
+		addValues(out, t, typ.at, idn)
 	}
 	return out
+}
+
+// addValues adds the list vals under key in obj, after the values of a
+// member of that key if there is one (blocks of one type or variable
+// join), else as a member of its own. An unknown key never joins.
+func addValues(obj *tree.Node, key string, at model.Loc, vals *tree.Node) {
+	if _, unknown := tree.KeyUnknown(key); !unknown {
+		for i := range obj.Fields {
+			if f := &obj.Fields[i]; f.Key == key {
+				f.Val = appendItems(f.Val, vals)
+				return
+			}
+		}
+	}
+	obj.Fields = append(obj.Fields, tree.Member{Key: key, KeyAt: at, Val: vals})
 }
 
 // appendItems joins two lists of values; unknown if either is.
@@ -246,26 +253,12 @@ func (r *rd) conditions(in *instance, c content) *tree.Node {
 		if x := r.sub(in, b.c, "values"); !x.absent() {
 			values = ctyTree(x.v, x.at, 0)
 		}
-		var byVar *tree.Node
-		for i := range out.Fields {
-			if out.Fields[i].Key == ts {
-				byVar = out.Fields[i].Val
-			}
-		}
+		byVar := out.Get(ts)
 		if byVar == nil {
 			byVar = &tree.Node{Kind: tree.Object, At: test.at}
 			out.Fields = append(out.Fields, tree.Member{Key: ts, KeyAt: test.at, Val: byVar})
 		}
-		merged := false
-		for i := range byVar.Fields {
-			if f := &byVar.Fields[i]; f.Key == vs && variable.v.IsWhollyKnown() {
-				f.Val = appendItems(f.Val, values)
-				merged = true
-			}
-		}
-		if !merged {
-			byVar.Fields = append(byVar.Fields, tree.Member{Key: vs, KeyAt: variable.at, Val: values})
-		}
+		addValues(byVar, vs, variable.at, values)
 	}
 	return out
 }
