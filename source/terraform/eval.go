@@ -270,6 +270,11 @@ func (m *module) traverse(tr hcl.Traversal) (v cty.Value, hd hcl.Diagnostics, ok
 		if r == nil {
 			return cty.NilVal, nil, false
 		}
+		rest = nameAt + 1
+		if v, ok := m.instanceAttr(r, tr[rest:]); ok {
+			v, hd = tr[rest+1:].TraverseRel(v)
+			return v, hd, true
+		}
 		attrs := map[string]bool{}
 		if a, ok := firstAttr(tr[nameAt+1:]); ok {
 			attrs[a] = true
@@ -277,10 +282,33 @@ func (m *module) traverse(tr hcl.Traversal) (v cty.Value, hd hcl.Diagnostics, ok
 			attrs["id"], attrs["arn"], attrs["name"] = true, true, true
 		}
 		val = m.resourceValue(r, attrs, laterAttrs(tr[nameAt+1:], nil))
-		rest = nameAt + 1
 	}
 	v, hd = tr[rest:].TraverseRel(val)
 	return v, hd, true
+}
+
+// instanceAttr is the attribute tr starts with (aws_x.y.id → id) of a
+// resource without count or for_each: the value resourceValue's object
+// would hold for it, and the first step of tr taken from that object,
+// without building the object (most references are these). ok=false
+// leaves the rest to resourceValue: instances, indexes, no attribute.
+func (m *module) instanceAttr(r *resource, tr hcl.Traversal) (cty.Value, bool) {
+	if len(tr) == 0 {
+		return cty.NilVal, false
+	}
+	a, ok := tr[0].(hcl.TraverseAttr)
+	if !ok || !asciiName(a.Name) {
+		return cty.NilVal, false
+	}
+	insts := r.instances()
+	if r.count != nil || r.forEach != nil || len(insts) != 1 {
+		return cty.NilVal, false
+	}
+	in := insts[0]
+	if v, ok := r.m.blockAttr(in, a.Name, laterAttrs(tr, nil)); ok {
+		return v, true
+	}
+	return r.m.instAttr(in, a.Name), true
 }
 
 // asciiName reports whether a name is ASCII: cty normalizes other object

@@ -32,6 +32,26 @@ resource "aws_security_group" "g" {
   vpc_id = var.s
   tags   = { Team = "t" }
 }
+resource "aws_security_group" "b" {
+  ingress {
+    from_port = 1
+  }
+}
+resource "aws_s3_bucket" "c" {
+  count  = 2
+  bucket = "b${count.index}"
+}
+resource "aws_s3_bucket" "e" {
+  for_each = toset(["x"])
+  bucket   = each.key
+}
+resource "aws_s3_bucket" "u" {
+  count  = var.none
+  bucket = "u"
+}
+resource "aws_iam_role" "n" {
+  name = null
+}
 data "aws_iam_policy_document" "d" {
   statement {
     actions = ["s3:GetObject"]
@@ -61,6 +81,12 @@ func TestTraverseMatchesScope(t *testing.T) {
 		"aws_security_group.g.tags.Team", "aws_security_group.g.tags.Other", "aws_security_group.g.nope",
 		"data.aws_iam_policy_document.d.json", "data.aws_iam_policy_document.d",
 		"aws_security_group.none.id", "data.aws_x.none.id", "var", "local", "data.aws_x",
+		// Nested blocks, count, for_each, ids, indexes.
+		"aws_security_group.b.ingress", "aws_security_group.b.ingress[0].from_port", "aws_security_group.b.ingress[0].to_port",
+		"aws_security_group.b.egress", "aws_s3_bucket.c[0].bucket", "aws_s3_bucket.c.bucket", "aws_s3_bucket.c[1].id",
+		`aws_s3_bucket.e["x"].id`, "aws_s3_bucket.e.id", "aws_s3_bucket.u.bucket", "aws_s3_bucket.u[0].bucket",
+		"aws_iam_role.n.id", "aws_iam_role.n.name", "aws_iam_role.n.arn", `aws_security_group.g.tags["Team"]`,
+		"aws_security_group.g[0].id", "aws_security_group.g.id.x", "data.aws_iam_policy_document.d.json.x",
 	}
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(traverseModule), 0o644); err != nil {
