@@ -278,7 +278,7 @@ func (d *decls) release(fis []int, w *module, files []parsed) {
 				res.insts = nil
 			}
 			for _, in := range res.insts {
-				in.memo = nil
+				in.memo = memo{}
 			}
 		}
 		for _, a := range d.locals[fi] {

@@ -87,9 +87,9 @@ type instance struct {
 	addr    string
 	key     cty.Value // NilVal when neither count nor for_each
 	eachVal cty.Value
-	memo    map[string]cty.Value // attributes evaluated (instAttr)
-	replay  map[string]val       // arguments a linker read, recorded ahead (flat.go)
-	doc     *tree.Node           // a policy-document data source's rendering (policydoc.go)
+	memo    memo           // attributes evaluated (instAttr)
+	replay  map[string]val // arguments a linker read, recorded ahead (flat.go)
+	doc     *tree.Node     // a policy-document data source's rendering (policydoc.go)
 }
 
 type call struct {
