@@ -296,6 +296,9 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 			// Said once per call (not per instance of the module holding
 			// it): nothing else tells that its resources were not read.
 			if at := loc(a.Range); !m.ld.warned[at] {
+				if m.ld.warned == nil {
+					m.ld.warned = map[model.Loc]bool{}
+				}
 				m.ld.warned[at] = true
 				diags.Warnf(at, why+"; its resources are not scanned")
 			}
