@@ -62,6 +62,7 @@ type variable struct {
 
 type resource struct {
 	mode, typ, name string
+	k               string                    // key(), once declared
 	at              model.Loc                 // the block's type keyword
 	src             *topBlock                 // nil when parsed with its file
 	body            content                   // not ready while src is not parsed
@@ -75,6 +76,9 @@ type resource struct {
 }
 
 func (r *resource) key() string {
+	if r.k != "" {
+		return r.k
+	}
 	if r.mode == "data" {
 		return "data." + r.typ + "." + r.name
 	}
@@ -175,6 +179,7 @@ func (m *module) declareResource(r *resource, diags *source.Diagnostics) {
 		diags.Errorf(r.at, fmt.Sprintf("%s is declared twice in module %s", key, m.name()))
 		return
 	}
+	r.k = key
 	m.resources[key] = r
 	m.order = append(m.order, r)
 }
