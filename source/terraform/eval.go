@@ -107,6 +107,11 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 			return m.evaluated(v, hd)
 		}
 	}
+	// Lists and objects of literals (cidr_blocks = ["0.0.0.0/0"], a
+	// local of tags) need neither a scope nor HCL's walk for variables.
+	if v, ok := constant(unwrap(expr), 0); ok {
+		return v
+	}
 	// The function table is made for a module when an expression may
 	// call a function: a plain reference or template cannot.
 	var funcs map[string]function.Function
@@ -125,6 +130,68 @@ func (m *module) evalBound(b *bound, in *instance) cty.Value {
 	}
 	maps.Copy(vars, b.iters)
 	return m.evaluated(b.Expression.Value(&hcl.EvalContext{Functions: m.functions(), Variables: vars}))
+}
+
+// constant returns the value of an expression made of literals only —
+// plain strings, numbers, keywords, and tuples and objects of them, keys
+// written as names or plain strings — as HCL evaluates it (the same cty
+// constructors on the same values; TestConstantMatchesHCL). ok=false
+// leaves anything else, references and calls above all, to HCL.
+func constant(e hcl.Expression, depth int) (cty.Value, bool) {
+	if depth > maxDocDepth {
+		return cty.NilVal, false
+	}
+	switch e := e.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return e.Val, true
+	case *hclsyntax.TemplateExpr:
+		if len(e.Parts) == 1 {
+			if l, ok := e.Parts[0].(*hclsyntax.LiteralValueExpr); ok && plainString(l.Val) {
+				return l.Val, true
+			}
+		}
+	case *hclsyntax.TupleConsExpr:
+		vals := make([]cty.Value, len(e.Exprs))
+		for i, x := range e.Exprs {
+			v, ok := constant(x, depth+1)
+			if !ok {
+				return cty.NilVal, false
+			}
+			vals[i] = v
+		}
+		return cty.TupleVal(vals), true
+	case *hclsyntax.ObjectConsExpr:
+		vals := make(map[string]cty.Value, len(e.Items))
+		for _, it := range e.Items {
+			k, ok := it.KeyExpr.(*hclsyntax.ObjectConsKeyExpr)
+			if !ok || k.ForceNonLiteral {
+				return cty.NilVal, false
+			}
+			var key string
+			if t, ok := k.Wrapped.(*hclsyntax.ScopeTraversalExpr); ok {
+				if len(t.Traversal) != 1 {
+					return cty.NilVal, false // HCL says it is ambiguous
+				}
+				key = hcl.ExprAsKeyword(t)
+			} else {
+				kv, ok := constant(k.Wrapped, depth+1)
+				if !ok || !plainString(kv) {
+					return cty.NilVal, false
+				}
+				key = kv.AsString()
+			}
+			if key == "" {
+				return cty.NilVal, false
+			}
+			v, ok := constant(it.ValueExpr, depth+1)
+			if !ok {
+				return cty.NilVal, false
+			}
+			vals[key] = v // a key written twice: the last, as HCL
+		}
+		return cty.ObjectVal(vals), true
+	}
+	return cty.NilVal, false
 }
 
 // literal returns the value of src when it is a quoted string without

@@ -139,6 +139,32 @@ func TestTemplateMatchesHCL(t *testing.T) {
 	}
 }
 
+// TestConstantMatchesHCL holds eval's values of lists and objects of
+// literals to HCL's, whether constant takes them or leaves them.
+func TestConstantMatchesHCL(t *testing.T) {
+	exprs := []string{
+		`[]`, `{}`, `["0.0.0.0/0"]`, `["a", "b", 1, true, null]`, `[["x"], {a = 1}]`, `{ Team = "t", "Stack" = "s" }`,
+		`{ a = 1, a = 2 }`, `{ "é" = "ü" }`, `{ a = { b = [1.5, "c"] } }`, `[ "x" ]`,
+		// Left to HCL: references, calls, templates, odd keys.
+		`[var.s]`, `{ a = local.str }`, `[upper("x")]`, `["${var.s}"]`, `{ (local.str) = 1 }`, `{ a.b = 1 }`,
+		`{ 1 = "x" }`, `{ true = 1 }`, `{ "" = 1 }`, `{ "${var.s}" = 1 }`, `[for x in ["a"] : x]`, `[var.missing, "a"]`,
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(traverseModule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shortcut := 0
+	for _, src := range exprs {
+		expr := sameAsHCL(t, dir, src)
+		if _, ok := constant(expr, 0); ok {
+			shortcut++
+		}
+	}
+	if shortcut != 10 {
+		t.Errorf("%d of the expressions took the shortcut, want 10", shortcut)
+	}
+}
+
 // sameAsHCL parses src, evaluates it with eval and with HCL given the
 // scope built for it, each in a fresh module of dir, and reports any
 // difference in value (marks and reasons included) or diagnostics.
