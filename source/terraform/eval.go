@@ -112,6 +112,13 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 	if v, ok := constant(unwrap(expr), 0); ok {
 		return v
 	}
+	// Lists of literals and lone references (security_groups =
+	// [aws_security_group.g.id]) neither.
+	if t, ok := unwrap(expr).(*hclsyntax.TupleConsExpr); ok {
+		if v, ok := m.refTuple(t); ok {
+			return v
+		}
+	}
 	// The function table is made for a module when an expression may
 	// call a function: a plain reference or template cannot.
 	var funcs map[string]function.Function
@@ -192,6 +199,75 @@ func constant(e hcl.Expression, depth int) (cty.Value, bool) {
 		return cty.ObjectVal(vals), true
 	}
 	return cty.NilVal, false
+}
+
+// refTuple evaluates a tuple of literals and lone references to declared
+// variables, locals and resources as HCL does with the scope built for
+// it (TestRefTupleMatchesHCL): each reference by traverse, variables and
+// locals before resources, as scope evaluates them, and the traversals'
+// diagnostics in the tuple's order, as HCL gives them. ok=false, with
+// nothing evaluated, leaves the rest to HCL: other roots (count, each,
+// module…), references scope reports as undeclared, anything else.
+func (m *module) refTuple(e *hclsyntax.TupleConsExpr) (cty.Value, bool) {
+	vals := make([]cty.Value, len(e.Exprs))
+	refs := 0
+	for i, x := range e.Exprs {
+		if v, ok := constant(x, 1); ok {
+			vals[i] = v
+			continue
+		}
+		t, ok := x.(*hclsyntax.ScopeTraversalExpr)
+		if !ok || !m.traversable(t.Traversal) {
+			return cty.NilVal, false
+		}
+		refs++
+	}
+	var diags []hcl.Diagnostics
+	if refs > 0 {
+		diags = make([]hcl.Diagnostics, len(e.Exprs))
+	}
+	for _, inputs := range []bool{true, false} {
+		for i, x := range e.Exprs {
+			t, ok := x.(*hclsyntax.ScopeTraversalExpr)
+			if !ok || vals[i] != cty.NilVal {
+				continue
+			}
+			if root := t.Traversal.RootName(); (root == "var" || root == "local") != inputs {
+				continue
+			}
+			v, hd, _ := m.traverse(t.Traversal)
+			vals[i], diags[i] = v, hd
+		}
+	}
+	var hd hcl.Diagnostics
+	for _, d := range diags {
+		hd = append(hd, d...)
+	}
+	return m.evaluated(cty.TupleVal(vals), hd), true
+}
+
+// traversable reports whether traverse takes tr without reporting
+// anything of its own: a declared variable or local not being evaluated,
+// or a declared resource or data source, named in ASCII.
+func (m *module) traversable(tr hcl.Traversal) bool {
+	switch root := tr.RootName(); root {
+	case "var", "local":
+		n, ok := attrStep(tr, 1)
+		return ok && asciiName(n) && m.declared(tr)
+	case "count", "each", "path", "terraform", "self", "module":
+		return false
+	default:
+		key, nameAt := root, 1
+		if root == "data" {
+			t, ok := attrStep(tr, 1)
+			if !ok {
+				return false
+			}
+			key, nameAt = "data."+t, 2
+		}
+		name, ok := attrStep(tr, nameAt)
+		return ok && asciiName(name) && asciiName(key) && m.resources[key+"."+name] != nil
+	}
 }
 
 // literal returns the value of src when it is a quoted string without

@@ -49,6 +49,13 @@ resource "aws_s3_bucket" "u" {
   count  = var.none
   bucket = "u"
 }
+variable "bad" {
+  type    = number
+  default = "x"
+}
+resource "aws_security_group" "e" {
+  name = var.missing
+}
 resource "aws_iam_role" "n" {
   name = null
 }
@@ -162,6 +169,36 @@ func TestConstantMatchesHCL(t *testing.T) {
 	}
 	if shortcut != 10 {
 		t.Errorf("%d of the expressions took the shortcut, want 10", shortcut)
+	}
+}
+
+// TestRefTupleMatchesHCL holds eval's values of lists of literals and
+// references to HCL's with the scope built for them, diagnostics and
+// their order included, whether refTuple takes them or leaves them.
+func TestRefTupleMatchesHCL(t *testing.T) {
+	exprs := []string{
+		`[var.s]`, `[var.s, "x", 1]`, `[aws_security_group.g.id, var.s]`, `[aws_security_group.g.id, aws_security_group.b.ingress[0].from_port]`,
+		`[var.o.a.c, local.l.k, local.str]`, `[aws_security_group.g.name.x, var.s.x, local.l.list[5]]`, `[var.none, var.ns]`,
+		`[aws_s3_bucket.c[0].bucket, aws_s3_bucket.c.bucket, aws_s3_bucket.u.bucket]`, `[data.aws_iam_policy_document.d.json]`,
+		`[aws_iam_role.n.id, aws_iam_role.n.name, aws_security_group.g.tags.Team]`, `[aws_security_group.e.name, var.bad]`,
+		// Left to HCL: undeclared, other roots, templates, calls.
+		`[var.missing, var.s]`, `[local.missing]`, `[data.aws_x.none.id]`, `[aws_security_group.none.id]`, `[count.index]`, `[path.module]`,
+		`["${var.s}"]`, `[upper(var.s)]`, `[module.m.x]`, `[var]`,
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(traverseModule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	shortcut := 0
+	for _, src := range exprs {
+		expr := sameAsHCL(t, dir, src)
+		m, _ := evalModule(dir)
+		if _, ok := m.refTuple(expr.(*hclsyntax.TupleConsExpr)); ok {
+			shortcut++
+		}
+	}
+	if shortcut != 11 {
+		t.Errorf("%d of the lists took the shortcut, want 11", shortcut)
 	}
 }
 
