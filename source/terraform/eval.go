@@ -86,6 +86,11 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 		if v, ok := literal(a.src()); ok {
 			return v
 		}
+		// So is a lone reference to a declared variable, local or
+		// resource attribute: evaluated as traverse would its tree.
+		if v, ok := m.plainRef(a.src()); ok {
+			return v
+		}
 	}
 	// Literals — most leaves of a document, and its keys — need no scope.
 	switch e := unwrap(expr).(type) {
@@ -199,6 +204,95 @@ func constant(e hcl.Expression, depth int) (cty.Value, bool) {
 		return cty.ObjectVal(vals), true
 	}
 	return cty.NilVal, false
+}
+
+// refSteps splits src into its names when simpleExpr would build it as a
+// traversal of two to four names (var.x, aws_x.y.id,
+// data.aws_x.y.id), without building it.
+func refSteps(src []byte) (steps [4][]byte, n int, ok bool) {
+	if len(src) == 0 || len(src) > 512 {
+		return steps, 0, false
+	}
+	for i := 0; ; {
+		if !isIdentStart(at(src, i)) || n == len(steps) {
+			return steps, 0, false
+		}
+		j := i + 1
+		for j < len(src) && (isIdentStart(src[j]) || src[j] >= '0' && src[j] <= '9') {
+			j++
+		}
+		steps[n], n = src[i:j], n+1
+		switch {
+		case j == len(src):
+			if n < 2 {
+				return steps, 0, false
+			}
+			switch string(steps[0]) {
+			case "true", "false", "null":
+				return steps, 0, false
+			}
+			return steps, n, true
+		case src[j] != '.':
+			return steps, 0, false
+		}
+		i = j + 1
+	}
+}
+
+// plainRef evaluates src when it is a lone reference to a declared
+// variable or local (var.x), or to an attribute of a declared resource
+// or data source without count or for_each (aws_x.y.id): the value
+// traverse gives the tree simpleExpr builds for it, with nothing left to
+// traverse after it (TestPlainRefMatchesTree), and no tree built.
+// ok=false leaves src to be parsed.
+func (m *module) plainRef(src []byte) (cty.Value, bool) {
+	steps, n, ok := refSteps(src)
+	if !ok {
+		return cty.NilVal, false
+	}
+	switch root := string(steps[0]); {
+	case root == "var" && n == 2:
+		if v := m.vars[string(steps[1])]; v != nil {
+			return m.variable(v.name, hcl.Range{}), true // the range only names an undeclared one
+		}
+	case root == "local" && n == 2:
+		if a := m.locals[string(steps[1])]; a != nil {
+			return m.local(a.Name, hcl.Range{}), true // the range only names an undeclared local
+		}
+	case root == "data" && n == 4 || n == 3 && !reservedRoot(root):
+		var buf [128]byte // the lookup by string(bytes) does not allocate
+		key := buf[:0]
+		for _, s := range steps[:n-1] {
+			if len(key) > 0 {
+				key = append(key, '.')
+			}
+			key = append(key, s...)
+		}
+		r := m.resources[string(key)]
+		if r == nil {
+			return cty.NilVal, false
+		}
+		insts := r.instances()
+		if r.count != nil || r.forEach != nil || len(insts) != 1 {
+			return cty.NilVal, false
+		}
+		attr := intern(steps[n-1])
+		if v, ok := r.m.blockAttr(insts[0], attr, nil); ok {
+			return v, true
+		}
+		return r.m.instAttr(insts[0], attr), true
+	}
+	return cty.NilVal, false
+}
+
+// reservedRoot reports whether a reference's root is one traverse leaves
+// to scope, or names no resource type.
+func reservedRoot(root string) bool {
+	switch root {
+	case "var", "local", "data", "count", "each", "path", "terraform", "self", "module":
+		return true
+	}
+	return false
 }
 
 // refTuple evaluates a tuple of literals and lone references to declared

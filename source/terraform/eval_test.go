@@ -202,6 +202,66 @@ func TestRefTupleMatchesHCL(t *testing.T) {
 	}
 }
 
+// TestPlainRefMatchesTree holds eval's value of an argument that is a
+// lone reference, taken from its source by plainRef, to the value of its
+// tree, diagnostics included; and refSteps to the traversals simpleExpr
+// builds.
+func TestPlainRefMatchesTree(t *testing.T) {
+	srcs := []string{
+		"var.s", "var.o", "var.none", "var.ns", "var.bad", "local.str", "local.l", "aws_security_group.g.id",
+		"aws_security_group.g.name", "aws_security_group.g.arn", "aws_security_group.g.tags", "aws_security_group.b.ingress",
+		"aws_security_group.b.egress", "aws_security_group.e.name", "data.aws_iam_policy_document.d.json",
+		"data.aws_iam_policy_document.d.id", "aws_iam_role.n.id", "aws_iam_role.n.name",
+		// Left to the tree: undeclared, count and for_each, longer or other references.
+		"var.missing", "local.missing", "aws_security_group.none.id", "data.aws_x.none.id", "aws_s3_bucket.c.bucket",
+		"aws_s3_bucket.e.id", "aws_s3_bucket.u.bucket", "var.o.a", "local.l.k", "aws_security_group.g", "count.index",
+		"path.module", "module.m.x", "var", "aws-x.y.z", "aws_x.y-z.id", "true.x", "var.s[0]", "var.s.0", "var..s", "var.s.",
+	}
+	shortcut := 0
+	for _, src := range srcs {
+		dir := t.TempDir()
+		mod := traverseModule + "locals {\n  zz = " + src + "\n}\n"
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(mod), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m1, d1 := evalModule(dir)
+		a1 := m1.locals["zz"].Expr.(*arg)
+		if _, ok := m1.plainRef(a1.src()); ok {
+			shortcut++
+		}
+		m1, d1 = evalModule(dir)
+		got := m1.local("zz", hcl.Range{})
+		m2, d2 := evalModule(dir)
+		unwrap(m2.locals["zz"].Expr) // parsed: eval takes the tree
+		want := m2.local("zz", hcl.Range{})
+		if !got.RawEquals(want) {
+			t.Errorf("%s: got %#v, want %#v", src, got, want)
+		}
+		if g, w := fmt.Sprint(*d1), fmt.Sprint(*d2); g != w {
+			t.Errorf("%s: diagnostics\n got %s\nwant %s", src, g, w)
+		}
+		steps, n, ok := refSteps([]byte(src))
+		x, simple := simpleExpr([]byte(src), "e.tf", hcl.Pos{Line: 1, Column: 1})
+		tr, trav := x.(*hclsyntax.ScopeTraversalExpr)
+		if ok != (simple && trav && len(tr.Traversal) >= 2 && len(tr.Traversal) <= 4) {
+			t.Errorf("%s: refSteps says %v, simpleExpr %v", src, ok, x)
+			continue
+		}
+		for i := 0; ok && i < n; i++ {
+			want := tr.Traversal.RootName()
+			if i > 0 {
+				want, _ = attrStep(tr.Traversal, i)
+			}
+			if string(steps[i]) != want {
+				t.Errorf("%s: step %d is %q, want %q", src, i, steps[i], want)
+			}
+		}
+	}
+	if shortcut != 18 {
+		t.Errorf("%d of the references took the shortcut, want 18", shortcut)
+	}
+}
+
 // sameAsHCL parses src, evaluates it with eval and with HCL given the
 // scope built for it, each in a fresh module of dir, and reports any
 // difference in value (marks and reasons included) or diagnostics.
