@@ -310,16 +310,16 @@ func readLimited(in input, opt Options, buf *[]byte) ([]byte, error) {
 		}
 		r = opt.Stdin
 	} else {
-		f, err := rawopen.Open(in.path)
+		f, err := rawopen.OpenFile(in.path)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read: %s", describe(err))
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-			if st.Size() > limit {
-				return nil, tooBig(st.Size())
+		if n, regular, err := f.Size(); err == nil && regular {
+			if n > limit {
+				return nil, tooBig(n)
 			}
-			size = st.Size()
+			size = n
 		}
 		r = f
 	}

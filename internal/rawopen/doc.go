@@ -8,4 +8,9 @@
 // kernel is dear. A file made by os.NewFile from a blocking descriptor is
 // not pollable, and reads the same way (files never block in the poller's
 // sense anyway).
+//
+// File goes one step further for readers that want a file's bytes: no
+// *os.File at all (making one asks the descriptor's flags, one more
+// system call, and registers a cleanup), only open, fstat, read and
+// close.
 package rawopen

@@ -139,7 +139,7 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 		w := m.fork()
 		forks[k] = w
 		wg.Go(func() {
-			r := &rd{rdMaps: newMaps()}
+			r := &rd{}
 			scratch := &rd{record: true}
 			for gi := int(next.Add(1) - 1); gi < len(groups); gi = int(next.Add(1) - 1) {
 				g := groups[gi]
@@ -162,7 +162,7 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 						continue
 					}
 					ahead[li] = &source.Diagnostics{}
-					scratch.ev, scratch.diags, scratch.rdMaps, w.ld.diags = &model.Evidence{}, ahead[li], newMaps(), ahead[li]
+					scratch.ev, scratch.diags, scratch.rdMaps, w.ld.diags = &model.Evidence{}, ahead[li], rdMaps{}, ahead[li]
 					for _, in := range s.res.instances() {
 						scratch.safely(in, s.fn)
 					}
@@ -175,7 +175,7 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 	}
 	wg.Wait()
 
-	r := &rd{ev: &model.Evidence{}, diags: diags, rdMaps: newMaps()}
+	r := &rd{ev: &model.Evidence{}, diags: diags}
 	for _, run := range runs {
 		r.ev.Merge(run.ev)
 		*diags = append(*diags, run.diags...)
@@ -278,7 +278,7 @@ func (d *decls) release(fis []int, w *module, files []parsed) {
 				res.insts = nil
 			}
 			for _, in := range res.insts {
-				in.memo = nil
+				in.memo = memo{}
 			}
 		}
 		for _, a := range d.locals[fi] {

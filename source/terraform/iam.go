@@ -49,9 +49,9 @@ func (r *rd) role(in *instance) {
 			role.Policies = append(role.Policies, &model.Policy{Ref: model.Ref{Kind: "aws_iam_policy", ID: a, Loc: arns.At}, ARN: model.Known(a, arns.At)})
 		}
 	}
-	r.roles[ref.ID] = role
+	setIn(&r.roles, ref.ID, role)
 	if role.Name.IsSet() {
-		r.roles[role.Name.Val] = role
+		setIn(&r.roles, role.Name.Val, role)
 	}
 	r.ev.Roles = append(r.ev.Roles, role)
 }
@@ -64,7 +64,7 @@ func (r *rd) policy(in *instance) {
 	} else {
 		pol.Document = &model.PolicyDocument{At: pol.Ref.Loc, Unknown: "policy has no policy document"}
 	}
-	r.policies[pol.Ref.ID] = pol
+	setIn(&r.policies, pol.Ref.ID, pol)
 	r.ev.Policies = append(r.ev.Policies, pol)
 }
 

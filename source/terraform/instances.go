@@ -181,7 +181,7 @@ var idFrom = map[string]string{
 // id as its address (the reference other resources link by), or unknown
 // until apply.
 func (m *module) instAttr(in *instance, attr string) cty.Value {
-	if v, ok := in.memo[attr]; ok {
+	if v, ok := in.memo.get(attr); ok {
 		return v
 	}
 	r := in.res
@@ -226,11 +226,63 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 	default:
 		v = unknown(fmt.Sprintf("%s.%s is known only after apply", in.addr, attr), in.addr)
 	}
-	if in.memo == nil {
-		in.memo = map[string]cty.Value{}
-	}
-	in.memo[attr] = v
+	in.memo.put(attr, v)
 	return v
+}
+
+// memo holds the attributes of an instance evaluated: a few (a reader
+// reads a dozen arguments of a resource, a reference one), so a slice
+// looked through, a map past memoScan of them; most instances are read
+// once, and a map per instance was a good part of a module's allocation.
+type memo struct {
+	small []memoEntry
+	big   map[string]cty.Value
+}
+
+type memoEntry struct {
+	key string
+	v   cty.Value
+}
+
+const memoScan = 16
+
+func (m *memo) get(key string) (cty.Value, bool) {
+	if m.big != nil {
+		v, ok := m.big[key]
+		return v, ok
+	}
+	for i := range m.small {
+		if m.small[i].key == key {
+			return m.small[i].v, true
+		}
+	}
+	return cty.NilVal, false
+}
+
+// put sets key.
+func (m *memo) put(key string, v cty.Value) {
+	for i := range m.small {
+		if m.small[i].key == key {
+			m.small[i].v = v
+			return
+		}
+	}
+	switch {
+	case m.big != nil:
+		m.big[key] = v
+	case len(m.small) < memoScan:
+		if m.small == nil {
+			m.small = make([]memoEntry, 0, 4)
+		}
+		m.small = append(m.small, memoEntry{key, v})
+	default:
+		m.big = make(map[string]cty.Value, 2*memoScan)
+		for _, e := range m.small {
+			m.big[e.key] = e.v
+		}
+		m.big[key] = v
+		m.small = nil
+	}
 }
 
 // blockAttr is attribute attr of an instance when attr is a nested block
@@ -255,7 +307,7 @@ func (m *module) blockAttr(in *instance, attr string, sub map[string]bool) (cty.
 	}
 	slices.Sort(names)
 	key := attr + "\x00" + strings.Join(names, ",")
-	if v, ok := in.memo[key]; ok {
+	if v, ok := in.memo.get(key); ok {
 		return v, true
 	}
 	ck := attrVisit{in, attr}
@@ -269,10 +321,7 @@ func (m *module) blockAttr(in *instance, attr string, sub map[string]bool) (cty.
 	m.attrVisiting[ck] = true
 	v := m.blocksValue(in, c, attr, in.addr+"."+attr, sub)
 	delete(m.attrVisiting, ck)
-	if in.memo == nil {
-		in.memo = map[string]cty.Value{}
-	}
-	in.memo[key] = v
+	in.memo.put(key, v)
 	return v, true
 }
 

@@ -164,12 +164,15 @@ type prefetcher struct {
 	wg    sync.WaitGroup
 }
 
+// prefetch starts the parsers of order; it returns nil, which does
+// nothing, when there are too few resources to be worth it (most roots
+// of a tree of small stacks).
 func prefetch(order []*resource) *prefetcher {
-	p := &prefetcher{slots: make(chan struct{}, prefetchWindow), quit: make(chan struct{})}
 	workers := runtime.GOMAXPROCS(0) - 1 // the reader has a core
 	if workers < 1 || len(order) < 2*prefetchWindow {
-		return p // too few resources to be worth it
+		return nil
 	}
+	p := &prefetcher{slots: make(chan struct{}, prefetchWindow), quit: make(chan struct{})}
 	var next atomic.Int64
 	for range workers {
 		p.wg.Go(func() {
@@ -199,6 +202,9 @@ func prefetch(order []*resource) *prefetcher {
 
 // done frees a slot of the window once the reader is past step i.
 func (p *prefetcher) done(int) {
+	if p == nil {
+		return
+	}
 	select {
 	case <-p.slots:
 	default:
@@ -206,6 +212,9 @@ func (p *prefetcher) done(int) {
 }
 
 func (p *prefetcher) stop() {
+	if p == nil {
+		return
+	}
 	close(p.quit)
 	p.wg.Wait()
 }

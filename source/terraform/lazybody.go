@@ -180,7 +180,9 @@ func (s *bodyScanner) body(i int) (c content, end int, ok bool) {
 			continue
 		}
 		// A nested block: labels, then its body.
-		b := &hcl.Block{Type: name, TypeRange: s.rng(nameStart, nameStart+len(name))}
+		bb := &blockBody{}
+		b := &bb.b
+		b.Type, b.TypeRange = name, s.rng(nameStart, nameStart+len(name))
 		lastEnd := nameStart + len(name)
 		for i < len(src) && src[i] != '{' {
 			switch {
@@ -216,10 +218,17 @@ func (s *bodyScanner) body(i int) (c content, end int, ok bool) {
 		if !ok {
 			return c, 0, false
 		}
-		b.Body = &lazyBody{c: nc}
+		bb.body.c = nc
+		b.Body = &bb.body
 		c.blocks = append(c.blocks, b)
 		i = end
 	}
+}
+
+// blockBody is a nested block and its scanned body, allocated at once.
+type blockBody struct {
+	b    hcl.Block
+	body lazyBody
 }
 
 // dupScan is how many arguments a body has before its names go in a

@@ -141,10 +141,14 @@ func moduleSources(blocks []*hcl.Block) []string {
 	return out
 }
 
-// parseCache holds the parsed module folders of one root.
+// parseCache holds the parsed module folders of one root: the root's
+// own, and dirs, made when a module call reads another folder (most
+// roots call none).
 type parseCache struct {
-	dirs map[string][]parsed
-	read reader
+	rootDir   string
+	rootFiles []parsed
+	dirs      map[string][]parsed
+	read      reader
 }
 
 type loader struct {
@@ -163,12 +167,14 @@ type loader struct {
 
 func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {
 	dir := filepath.Clean(f.Dir)
-	cache := &parseCache{dirs: map[string][]parsed{dir: files}, read: opt.reader()}
+	cache := &parseCache{rootDir: dir, rootFiles: files, read: opt.reader()}
 	cwd, err := filepath.Abs(dir)
 	if err != nil {
 		cwd = dir
 	}
-	ld := &loader{opt: opt, diags: diags, rootDir: dir, cwd: cwd, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}, cache: cache, warned: map[model.Loc]bool{}}
+	// The maps of variable values and warnings are made when written:
+	// most roots have no variable files and call no module.
+	ld := &loader{opt: opt, diags: diags, rootDir: dir, cwd: cwd, cache: cache}
 	root := newModule(ld, dir, "", nil, nil)
 	root.declare(files, diags)
 	ld.readVarFiles(f.VarFiles)
@@ -183,6 +189,9 @@ func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) 
 func (ld *loader) moduleFiles(dir string, at model.Loc, diags *source.Diagnostics) []parsed {
 	dir = filepath.Clean(dir)
 	c := ld.cache
+	if dir == c.rootDir && c.rootDir != "" {
+		return c.rootFiles
+	}
 	if files, ok := c.dirs[dir]; ok {
 		return files
 	}
@@ -199,6 +208,9 @@ func (ld *loader) moduleFiles(dir string, at model.Loc, diags *source.Diagnostic
 	}
 	sort.Strings(paths)
 	files := parseAll(paths, c.read, diags)
+	if c.dirs == nil {
+		c.dirs = map[string][]parsed{}
+	}
 	c.dirs[dir] = files
 	return files
 }
@@ -244,6 +256,9 @@ func (ld *loader) readVarFiles(found []string) {
 				addHCL(ld.diags, hd)
 				continue
 			}
+			if ld.rootVals == nil {
+				ld.rootVals = map[string]cty.Value{}
+			}
 			ld.rootVals[name] = v
 			delete(ld.rootRaw, name)
 		}
@@ -252,6 +267,9 @@ func (ld *loader) readVarFiles(found []string) {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
 			continue // the command line checks the form
+		}
+		if ld.rootRaw == nil {
+			ld.rootRaw = map[string]string{}
 		}
 		ld.rootRaw[strings.TrimSpace(k)] = v
 		delete(ld.rootVals, strings.TrimSpace(k))

@@ -62,6 +62,7 @@ type variable struct {
 
 type resource struct {
 	mode, typ, name string
+	k               string                    // key(), once declared
 	at              model.Loc                 // the block's type keyword
 	src             *topBlock                 // nil when parsed with its file
 	body            content                   // not ready while src is not parsed
@@ -75,6 +76,9 @@ type resource struct {
 }
 
 func (r *resource) key() string {
+	if r.k != "" {
+		return r.k
+	}
 	if r.mode == "data" {
 		return "data." + r.typ + "." + r.name
 	}
@@ -87,9 +91,9 @@ type instance struct {
 	addr    string
 	key     cty.Value // NilVal when neither count nor for_each
 	eachVal cty.Value
-	memo    map[string]cty.Value // attributes evaluated (instAttr)
-	replay  map[string]val       // arguments a linker read, recorded ahead (flat.go)
-	doc     *tree.Node           // a policy-document data source's rendering (policydoc.go)
+	memo    memo           // attributes evaluated (instAttr)
+	replay  map[string]val // arguments a linker read, recorded ahead (flat.go)
+	doc     *tree.Node     // a policy-document data source's rendering (policydoc.go)
 }
 
 type call struct {
@@ -175,6 +179,7 @@ func (m *module) declareResource(r *resource, diags *source.Diagnostics) {
 		diags.Errorf(r.at, fmt.Sprintf("%s is declared twice in module %s", key, m.name()))
 		return
 	}
+	r.k = key
 	m.resources[key] = r
 	m.order = append(m.order, r)
 }
@@ -296,6 +301,9 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 			// Said once per call (not per instance of the module holding
 			// it): nothing else tells that its resources were not read.
 			if at := loc(a.Range); !m.ld.warned[at] {
+				if m.ld.warned == nil {
+					m.ld.warned = map[model.Loc]bool{}
+				}
 				m.ld.warned[at] = true
 				diags.Warnf(at, why+"; its resources are not scanned")
 			}

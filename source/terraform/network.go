@@ -38,7 +38,7 @@ func (r *rd) securityGroup(in *instance) {
 			}
 		}
 	}
-	r.groups[ref.ID] = g
+	setIn(&r.groups, ref.ID, g)
 	r.ev.SecurityGroups = append(r.ev.SecurityGroups, g)
 }
 
@@ -148,7 +148,7 @@ func (r *rd) group(in *instance, key string) *model.SecurityGroup {
 	if g == nil {
 		g = &model.SecurityGroup{Ref: model.Ref{Kind: "aws_security_group", ID: gid.Val, Loc: gid.At}, GroupID: gid,
 			IngressComplete: model.Unresolved[bool](fmt.Sprintf("group %s is defined outside this configuration; only the rules it adds are known", gid.Val), gid.At)}
-		r.groups[gid.Val] = g
+		setIn(&r.groups, gid.Val, g)
 		r.ev.SecurityGroups = append(r.ev.SecurityGroups, g)
 	}
 	return g
@@ -188,7 +188,7 @@ func (r *rd) routeTable(in *instance) {
 		}
 		t.Routes = append(t.Routes, r.routeOf(in, func(k string) val { return r.sub(in, b.c, k) }, b.at, inlineRoute))
 	}
-	r.tables[ref.ID] = t
+	setIn(&r.tables, ref.ID, t)
 	r.ev.RouteTables = append(r.ev.RouteTables, t)
 }
 
@@ -257,7 +257,7 @@ func (r *rd) table(in *instance) *model.RouteTable {
 	if t == nil {
 		t = &model.RouteTable{Ref: model.Ref{Kind: "aws_route_table", ID: id.Val, Loc: id.At}, RouteTableID: id,
 			RoutesComplete: model.Unresolved[bool](fmt.Sprintf("route table %s is defined outside this configuration; only the routes it adds are known", id.Val), id.At)}
-		r.tables[id.Val] = t
+		setIn(&r.tables, id.Val, t)
 		r.ev.RouteTables = append(r.ev.RouteTables, t)
 	}
 	return t

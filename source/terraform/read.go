@@ -30,9 +30,12 @@ type rdMaps struct {
 	mainVPC  map[string]*model.RouteTable
 }
 
-func newMaps() rdMaps {
-	return rdMaps{groups: map[string]*model.SecurityGroup{}, tables: map[string]*model.RouteTable{},
-		roles: map[string]*model.Role{}, policies: map[string]*model.Policy{}, buckets: map[string]*model.Bucket{}, mainVPC: map[string]*model.RouteTable{}}
+// setIn sets m[k], making m on first use: most roots fill few of these.
+func setIn[T any](m *map[string]*T, k string, v *T) {
+	if *m == nil {
+		*m = map[string]*T{}
+	}
+	(*m)[k] = v
 }
 
 // takeMaps returns what was indexed since the last call, and starts anew.
@@ -47,29 +50,29 @@ func (r *rd) takeMaps() rdMaps {
 	return out
 }
 
-// take moves a map that holds something to out, leaving an empty one.
+// take moves a map that holds something to out, leaving none.
 func take[T any](m *map[string]*T, out *map[string]*T) {
 	if len(*m) == 0 {
 		*out = nil
 		return
 	}
-	*out, *m = *m, map[string]*T{}
+	*out, *m = *m, nil
 }
 
 // putMaps adds what takeMaps returned, later entries over earlier ones as
 // if written in that order.
 func (r *rd) putMaps(o rdMaps) {
-	put(r.groups, o.groups)
-	put(r.tables, o.tables)
-	put(r.roles, o.roles)
-	put(r.policies, o.policies)
-	put(r.buckets, o.buckets)
-	put(r.mainVPC, o.mainVPC)
+	put(&r.groups, o.groups)
+	put(&r.tables, o.tables)
+	put(&r.roles, o.roles)
+	put(&r.policies, o.policies)
+	put(&r.buckets, o.buckets)
+	put(&r.mainVPC, o.mainVPC)
 }
 
-func put[T any](dst, src map[string]*T) {
+func put[T any](dst *map[string]*T, src map[string]*T) {
 	for k, v := range src {
-		dst[k] = v
+		setIn(dst, k, v)
 	}
 }
 
@@ -130,7 +133,7 @@ var linkers = map[string]readFn{
 
 // readModules reads the modules of one root.
 func readModules(mods []*module, diags *source.Diagnostics) *model.Evidence {
-	r := &rd{ev: &model.Evidence{}, diags: diags, rdMaps: newMaps()}
+	r := &rd{ev: &model.Evidence{}, diags: diags}
 	var steps []step
 	for _, pass := range []map[string]readFn{readers, linkers} {
 		for _, m := range mods {
@@ -149,9 +152,12 @@ func readModules(mods []*module, diags *source.Diagnostics) *model.Evidence {
 // run reads steps in order on this goroutine, while a prefetcher parses
 // the next ones on the other cores.
 func (r *rd) run(steps []step) {
-	toParse := make([]*resource, len(steps))
-	for i, s := range steps {
-		toParse[i] = s.res
+	var toParse []*resource
+	if len(steps) >= 2*prefetchWindow {
+		toParse = make([]*resource, len(steps))
+		for i, s := range steps {
+			toParse[i] = s.res
+		}
 	}
 	pf := prefetch(toParse)
 	defer pf.stop()
@@ -303,7 +309,7 @@ func (r *rd) vpc(in *instance) {
 	r.ev.VPCs = append(r.ev.VPCs, &model.VPC{Ref: ref, EndpointsComplete: model.Known(true, ref.Loc)})
 	main := &model.RouteTable{Ref: model.Ref{Kind: ref.Kind, ID: ref.ID, Name: "main route table", Loc: ref.Loc},
 		VPCID: model.Known(ref.ID, ref.Loc), Main: model.Known(true, ref.Loc), RoutesComplete: model.Known(true, ref.Loc)}
-	r.mainVPC[ref.ID] = main
+	setIn(&r.mainVPC, ref.ID, main)
 	r.ev.RouteTables = append(r.ev.RouteTables, main)
 }
 
@@ -322,9 +328,9 @@ func (r *rd) bucket(in *instance) {
 	} else if ok {
 		b.AccessLogging, b.LogTarget = model.Unresolved[bool](l.why, l.at), model.Unresolved[string](l.why, l.at)
 	}
-	r.buckets[b.Ref.ID] = b
+	setIn(&r.buckets, b.Ref.ID, b)
 	if b.Name.IsSet() {
-		r.buckets[b.Name.Val] = b
+		setIn(&r.buckets, b.Name.Val, b)
 	}
 	r.ev.Buckets = append(r.ev.Buckets, b)
 }
@@ -343,7 +349,7 @@ func (r *rd) bucketLogging(in *instance) {
 	b := r.buckets[name.Val]
 	if b == nil {
 		b = &model.Bucket{Ref: model.Ref{Kind: "aws_s3_bucket", ID: name.Val, Name: name.Val, Loc: at}, Name: name}
-		r.buckets[name.Val] = b
+		setIn(&r.buckets, name.Val, b)
 		r.ev.Buckets = append(r.ev.Buckets, b)
 	}
 	b.AccessLogging = model.Known(true, at)

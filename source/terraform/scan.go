@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -24,7 +25,26 @@ type topBlock struct {
 // unbalanced brace, an escaped label, a non-ASCII character before a
 // block on its line): the caller then parses the whole file, so what the
 // scan does not follow still gets HCL's own diagnostics.
-func scanTop(src []byte) (out []topBlock, ok bool) {
+func scanTop(src []byte) ([]topBlock, bool) {
+	// The blocks go to a pooled scratch slice, then to one of their
+	// number: growing the result by doubling was a good part of a small
+	// module's allocation.
+	scratch := topScratch.Get().(*[]topBlock)
+	out, ok := scanTopInto(src, (*scratch)[:0])
+	var kept []topBlock
+	if ok && len(out) > 0 {
+		kept = make([]topBlock, len(out))
+		copy(kept, out)
+	}
+	clear(out) // or the pool would keep the file's source alive
+	*scratch = out[:0]
+	topScratch.Put(scratch)
+	return kept, ok
+}
+
+var topScratch = sync.Pool{New: func() any { return new([]topBlock) }}
+
+func scanTopInto(src []byte, out []topBlock) ([]topBlock, bool) {
 	line, lineStart, counted := 1, 0, 0
 	i := 0
 	for i < len(src) {
@@ -43,30 +63,31 @@ func scanTop(src []byte) (out []topBlock, ok bool) {
 			}
 			for _, b := range src[lineStart:i] {
 				if b >= 0x80 {
-					return nil, false // the column would count grapheme clusters
+					return out, false // the column would count grapheme clusters
 				}
 			}
 			start := i
 			i = identEnd(src, i)
-			b := topBlock{typ: intern(src[start:i]), pos: hcl.Pos{Line: line, Column: start - lineStart + 1, Byte: start}}
+			// Two labels, as resource and data blocks have, in one allocation.
+			b := topBlock{typ: intern(src[start:i]), labels: make([]string, 0, 2), pos: hcl.Pos{Line: line, Column: start - lineStart + 1, Byte: start}}
 			for {
 				for i < len(src) && (src[i] == ' ' || src[i] == '\t') {
 					i++
 				}
 				if i >= len(src) {
-					return nil, false
+					return out, false
 				}
 				switch {
 				case src[i] == '"':
 					j := i + 1
 					for j < len(src) && src[j] != '"' {
 						if src[j] == '\\' || src[j] == '\n' || src[j] == '{' || src[j] >= 0x80 {
-							return nil, false // HCL unescapes and normalises labels
+							return out, false // HCL unescapes and normalises labels
 						}
 						j++
 					}
 					if j >= len(src) {
-						return nil, false
+						return out, false
 					}
 					b.labels = append(b.labels, intern(src[i+1:j]))
 					i = j + 1
@@ -77,19 +98,19 @@ func scanTop(src []byte) (out []topBlock, ok bool) {
 					i = j
 					continue
 				case src[i] != '{':
-					return nil, false
+					return out, false
 				}
 				break
 			}
 			end, ok := skipBraces(src, i+1)
 			if !ok || !blockEnds(src, end) {
-				return nil, false
+				return out, false
 			}
 			b.src = src[start:end:end]
 			out = append(out, b)
 			i = end
 		default:
-			return nil, false
+			return out, false
 		}
 	}
 	return out, true

@@ -24,6 +24,7 @@ func docExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool
 		return nil, false
 	}
 	p := &docParser{src: src, file: file, start: start}
+	p.nl = make([]int, 0, bytes.Count(src, []byte("\n"))) // at once, not by doubling
 	for i, c := range src {
 		if c == '\n' {
 			p.nl = append(p.nl, i)
@@ -139,13 +140,23 @@ func (p *docParser) value() (hclsyntax.Expression, bool) {
 		p.i = j
 		return &hclsyntax.LiteralValueExpr{Val: v, SrcRange: p.rng(from, j)}, true
 	case isIdentStart(c):
-		return p.traversal()
+		return p.traversal(nil)
 	}
 	return nil, false
 }
 
-// traversal reads true, false, null or a reference like local.x.
-func (p *docParser) traversal() (hclsyntax.Expression, bool) {
+// keyAlloc is an object key written as a name: its tree, the reference
+// it wraps and that reference's step, allocated at once (a document has
+// a key a line).
+type keyAlloc struct {
+	key   hclsyntax.ObjectConsKeyExpr
+	expr  hclsyntax.ScopeTraversalExpr
+	steps [1]hcl.Traverser
+}
+
+// traversal reads true, false, null or a reference like local.x; with
+// ka, a reference of one name is built in it.
+func (p *docParser) traversal(ka *keyAlloc) (hclsyntax.Expression, bool) {
 	from := p.i
 	end := identEnd(p.src, from)
 	v, keyword := cty.NilVal, true
@@ -170,7 +181,13 @@ func (p *docParser) traversal() (hclsyntax.Expression, bool) {
 	for i := end; at(p.src, i) == '.' && isIdentStart(at(p.src, i+1)); steps++ {
 		i = identEnd(p.src, i+1)
 	}
-	tr := make(hcl.Traversal, 1, steps)
+	var tr hcl.Traversal
+	if ka != nil && steps == 1 {
+		tr = ka.steps[:]
+	} else {
+		ka = nil
+		tr = make(hcl.Traversal, 1, steps)
+	}
 	tr[0] = hcl.TraverseRoot{Name: intern(p.src[from:end]), SrcRange: p.rng(from, end)}
 	i := end
 	for at(p.src, i) == '.' {
@@ -190,6 +207,10 @@ func (p *docParser) traversal() (hclsyntax.Expression, bool) {
 		return nil, false
 	}
 	p.i = i
+	if ka != nil {
+		ka.expr = hclsyntax.ScopeTraversalExpr{Traversal: tr, SrcRange: p.rng(from, i)}
+		return &ka.expr, true
+	}
 	return &hclsyntax.ScopeTraversalExpr{Traversal: tr, SrcRange: p.rng(from, i)}, true
 }
 
@@ -201,10 +222,15 @@ func (p *docParser) key() (hclsyntax.Expression, bool) {
 	case c == '"':
 		k, ok = p.value()
 	case isIdentStart(c):
-		k, ok = p.traversal()
+		ka := &keyAlloc{}
+		k, ok = p.traversal(ka)
 		if ok {
 			if _, lit := k.(*hclsyntax.LiteralValueExpr); lit {
 				return nil, false // true = …: HCL makes the key a literal; rare, left to it
+			}
+			if k == &ka.expr {
+				ka.key = hclsyntax.ObjectConsKeyExpr{Wrapped: k}
+				return &ka.key, true
 			}
 		}
 	}
@@ -301,6 +327,7 @@ func (p *docParser) tuple() (hclsyntax.Expression, bool) {
 // that too.
 func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool) {
 	p := &docParser{src: src, file: file, start: start}
+	p.nl = make([]int, 0, bytes.Count(src, []byte("\n"))) // at once, not by doubling
 	for i, c := range src {
 		switch {
 		case c == '\n':
