@@ -23,13 +23,17 @@
 //
 // An attribute another resource points at by id (aws_security_group.sg.id)
 // evaluates to the resource's address, so links between resources are the
-// addresses the model looks up by Ref.ID.
+// addresses the model looks up by Ref.ID. Data sources are read from AWS
+// when Terraform plans, so their attributes are unknown, except
+// data "aws_iam_policy_document", which the provider computes from its
+// arguments: it is rendered here as the provider does (policydoc.go).
 //
 // Speed and memory. A file is split into blocks and arguments by byte
 // scans, and an argument is parsed when evaluated: plain values,
 // references, one-line templates, jsonencode documents and heredocs are
 // built directly as the tree hclsyntax would give (simple.go,
-// simpledoc.go), the rest by hclsyntax. A root module without module
+// simpledoc.go), the rest by hclsyntax; the commonest shapes are evaluated
+// without a scope (shortcut.go). A root module without module
 // calls is read on all cores (flat.go): its files are grouped by the
 // names they may refer to (a byte scan, refs.go), each group is read by
 // one goroutine in its own copy of the module's memo, and what groups
