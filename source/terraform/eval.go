@@ -206,7 +206,7 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": in.key, "value": in.eachVal})
 			}
 		case "path":
-			vars["path"] = cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(m.pathModule()), "root": cty.StringVal("."), "cwd": cty.StringVal(m.ld.cwd)})
+			vars["path"] = cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(m.pathModule()), "root": cty.StringVal("."), "cwd": cty.StringVal(m.ld.workDir())})
 		case "terraform":
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
 		case "self":

@@ -155,7 +155,8 @@ type loader struct {
 	opt      Options
 	diags    *source.Diagnostics
 	rootDir  string
-	cwd      string // path.cwd: the root module's folder, absolute, where terraform runs
+	cwd      string    // path.cwd, made when read: workDir
+	cwdOnce  sync.Once // groups of a flat module read on several goroutines
 	rootVals map[string]cty.Value
 	rootRaw  map[string]string
 	varAt    map[string]model.Loc
@@ -168,13 +169,9 @@ type loader struct {
 func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {
 	dir := filepath.Clean(f.Dir)
 	cache := &parseCache{rootDir: dir, rootFiles: files, read: opt.reader()}
-	cwd, err := filepath.Abs(dir)
-	if err != nil {
-		cwd = dir
-	}
 	// The maps of variable values and warnings are made when written:
 	// most roots have no variable files and call no module.
-	ld := &loader{opt: opt, diags: diags, rootDir: dir, cwd: cwd, cache: cache}
+	ld := &loader{opt: opt, diags: diags, rootDir: dir, cache: cache}
 	root := newModule(ld, dir, "", nil, nil)
 	root.declare(files, diags)
 	ld.readVarFiles(f.VarFiles)
@@ -183,6 +180,19 @@ func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) 
 		return ev
 	}
 	return readModules(root.modules(), diags)
+}
+
+// workDir is path.cwd: the root module's folder as an absolute path, where
+// terraform runs (asking the process's own folder once per root that
+// reads it, not per root).
+func (ld *loader) workDir() string {
+	ld.cwdOnce.Do(func() {
+		ld.cwd = ld.rootDir
+		if abs, err := filepath.Abs(ld.rootDir); err == nil {
+			ld.cwd = abs
+		}
+	})
+	return ld.cwd
 }
 
 // moduleFiles returns the parsed configuration of a module folder.
