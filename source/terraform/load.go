@@ -155,8 +155,7 @@ type loader struct {
 	opt      Options
 	diags    *source.Diagnostics
 	rootDir  string
-	cwd      string    // path.cwd, made when read: workDir
-	cwdOnce  sync.Once // groups of a flat module read on several goroutines
+	cwd      string // path.cwd, made when read: workDir (a flat module's readers each have their copy of the loader)
 	rootVals map[string]cty.Value
 	rootRaw  map[string]string
 	varAt    map[string]model.Loc
@@ -186,12 +185,12 @@ func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) 
 // terraform runs (asking the process's own folder once per root that
 // reads it, not per root).
 func (ld *loader) workDir() string {
-	ld.cwdOnce.Do(func() {
+	if ld.cwd == "" {
 		ld.cwd = ld.rootDir
 		if abs, err := filepath.Abs(ld.rootDir); err == nil {
 			ld.cwd = abs
 		}
-	})
+	}
 	return ld.cwd
 }
 
