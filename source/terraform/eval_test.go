@@ -66,6 +66,16 @@ data "aws_iam_policy_document" "d" {
 }
 `
 
+// moduleDir writes text as the main.tf of a new folder.
+func moduleDir(t *testing.T, text string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // evalModule declares a fresh module of traverseModule: each evaluation
 // gets its own, so memos do not hide a diagnostic from the second.
 func evalModule(dir string) (*module, *source.Diagnostics) {
@@ -95,10 +105,7 @@ func TestTraverseMatchesScope(t *testing.T) {
 		"aws_iam_role.n.id", "aws_iam_role.n.name", "aws_iam_role.n.arn", `aws_security_group.g.tags["Team"]`,
 		"aws_security_group.g[0].id", "aws_security_group.g.id.x", "data.aws_iam_policy_document.d.json.x",
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(traverseModule), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := moduleDir(t, traverseModule)
 	shortcut := 0
 	for _, src := range exprs {
 		expr := sameAsHCL(t, dir, src)
@@ -127,10 +134,7 @@ func TestTemplateMatchesHCL(t *testing.T) {
 		`"${local.missing}"`, `"${aws_security_group.none.id}x"`, `"%{if true}a%{endif}"`, `"${upper(var.s)}"`,
 		`"${var.o.a.c}"`, `"x${data.aws_s3_bucket.none.arn}"`,
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(traverseModule), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := moduleDir(t, traverseModule)
 	shortcut := 0
 	for _, src := range exprs {
 		expr := sameAsHCL(t, dir, src)
@@ -156,10 +160,7 @@ func TestConstantMatchesHCL(t *testing.T) {
 		`[var.s]`, `{ a = local.str }`, `[upper("x")]`, `["${var.s}"]`, `{ (local.str) = 1 }`, `{ a.b = 1 }`,
 		`{ 1 = "x" }`, `{ true = 1 }`, `{ "" = 1 }`, `{ "${var.s}" = 1 }`, `[for x in ["a"] : x]`, `[var.missing, "a"]`,
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(traverseModule), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := moduleDir(t, traverseModule)
 	shortcut := 0
 	for _, src := range exprs {
 		expr := sameAsHCL(t, dir, src)
@@ -185,10 +186,7 @@ func TestRefTupleMatchesHCL(t *testing.T) {
 		`[var.missing, var.s]`, `[local.missing]`, `[data.aws_x.none.id]`, `[aws_security_group.none.id]`, `[count.index]`, `[path.module]`,
 		`["${var.s}"]`, `[upper(var.s)]`, `[module.m.x]`, `[var]`,
 	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(traverseModule), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := moduleDir(t, traverseModule)
 	shortcut := 0
 	for _, src := range exprs {
 		expr := sameAsHCL(t, dir, src)
@@ -219,11 +217,7 @@ func TestPlainRefMatchesTree(t *testing.T) {
 	}
 	shortcut := 0
 	for _, src := range srcs {
-		dir := t.TempDir()
-		mod := traverseModule + "locals {\n  zz = " + src + "\n}\n"
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(mod), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		dir := moduleDir(t, traverseModule+"locals {\n  zz = "+src+"\n}\n")
 		m1, d1 := evalModule(dir)
 		a1 := m1.locals["zz"].Expr.(*arg)
 		if _, ok := m1.plainRef(a1.src()); ok {
