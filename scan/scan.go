@@ -236,7 +236,7 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 	out.read, out.kept = true, bytes.Clone(kept(data, opt.Keep))
 	docs, format, err := parse(in.path, data, arena)
 	switch {
-	case err != nil && format == "json" && !in.explicit && !hasExt(in.path, ".json"):
+	case err != nil && format == "json" && !in.explicit && !strings.EqualFold(filepath.Ext(in.path), ".json"):
 		// Found by a walk, named otherwise (sc.json.tftpl, a Go or
 		// Jinja template) and not JSON after all, though it starts like
 		// it: not an input, as any other file of no kind emrguard reads.
@@ -274,21 +274,24 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 func parse(path string, data []byte, arena *tree.Arena) (docs []*tree.Node, format string, err error) {
 	trimmed := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
 	ext := strings.ToLower(filepath.Ext(path))
-	switch {
-	case ext == ".json" || (len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')):
+	yaml := ext == ".yaml" || ext == ".yml" || ext == ".template"
+	if ext == ".json" || (len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[')) {
 		root, err := arena.ParseJSON(path, data)
-		if err != nil {
+		switch {
+		case err == nil:
+			return []*tree.Node{root}, "json", nil
+		case !yaml:
 			return nil, "json", err
 		}
-		return []*tree.Node{root}, "json", nil
-	case ext == ".yaml" || ext == ".yml" || ext == ".template":
+		// A YAML file in flow style ({a: 1}) starts like JSON: YAML
+		// reads it, and says what is wrong if it is neither.
+	}
+	if yaml {
 		docs, err := arena.ParseYAML(path, data)
 		return docs, "yaml", err
 	}
 	return nil, "", nil
 }
-
-func hasExt(path, ext string) bool { return strings.EqualFold(filepath.Ext(path), ext) }
 
 // readLimited reads a file or stdin, refusing more than opt.MaxFileSize
 // bytes before reading them when the size is known, and while reading

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -37,14 +38,25 @@ func TestWalkSkipsTemplates(t *testing.T) {
 		"sc.json.tftpl": `{"EncryptionConfiguration": {"EnableInTransitEncryption": ${in_transit}}}`,
 		"policy.tmpl":   `{"Statement": [{{ range .S }}{{ . }}{{ end }}]}`,
 		"broken.json":   `{"Name": `,
+		// Flow-style YAML starts like JSON: read as YAML, not skipped.
+		"flow.yaml":  `{Resources: {Sc: {Type: "AWS::EMR::SecurityConfiguration", Properties: {SecurityConfiguration: {EncryptionConfiguration: {EnableInTransitEncryption: false}}}}}}`,
+		"broken.yml": `{Name: [`,
 	} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	res := scan.Paths([]string{dir}, scan.Options{})
-	if len(res.Diags) != 1 || !strings.HasSuffix(res.Diags[0].At.File, "broken.json") {
-		t.Errorf("walk: diagnostics %v, want broken.json's alone", res.Diags)
+	var broken []string
+	for _, d := range res.Diags {
+		broken = append(broken, filepath.Base(d.At.File))
+	}
+	sort.Strings(broken)
+	if strings.Join(broken, " ") != "broken.json broken.yml" {
+		t.Errorf("walk: diagnostics %v, want broken.json's and broken.yml's alone", res.Diags)
+	}
+	if len(res.Evidence.SecurityConfigurations) != 1 || !res.Evidence.SecurityConfigurations[0].InTransit.IsSet() {
+		t.Errorf("flow.yaml not read: %+v", res.Evidence.SecurityConfigurations)
 	}
 	res = scan.Paths([]string{filepath.Join(dir, "sc.json.tftpl")}, scan.Options{})
 	if res.Diags.Err() == nil {

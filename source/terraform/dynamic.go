@@ -92,11 +92,16 @@ func (r *rd) blocks(in *instance, c content, t string, inner ...string) []nested
 			bc, hd := contentOf(b.Body, inner)
 			addHCL(r.diags, hd)
 			out = append(out, nested{c: bc, at: loc(b.DefRange)})
-		case b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == t:
+		case isDynamic(b, t):
 			out = r.expand(out, in, b, inner)
 		}
 	}
 	return out
+}
+
+// isDynamic reports whether b is a dynamic block building blocks of type t.
+func isDynamic(b *hcl.Block, t string) bool {
+	return b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == t
 }
 
 // expand appends the blocks dynamic block d builds.

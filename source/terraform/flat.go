@@ -317,7 +317,7 @@ func resourcesOf(steps []step) []*resource {
 // fork returns a copy of a module for one reader of readFlat: the same
 // declarations, its own memo and diagnostics.
 func (m *module) fork() *module {
-	m.functions() // made before the readers share it (resources point at m)
+	m.functions() // made before the loader is copied: the readers share one table
 	ld := *m.ld
 	w := *m
 	w.ld = &ld

@@ -362,7 +362,7 @@ func (m *module) blocksValue(in *instance, c content, t, path string, sub map[st
 // hasDynamic reports whether c has a dynamic block of type t.
 func hasDynamic(c content, t string) bool {
 	for _, b := range c.blocks {
-		if b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == t {
+		if isDynamic(b, t) {
 			return true
 		}
 	}

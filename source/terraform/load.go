@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
@@ -155,7 +156,8 @@ type loader struct {
 	opt      Options
 	diags    *source.Diagnostics
 	rootDir  string
-	cwd      string // path.cwd, made when read: workDir (a flat module's readers each have their copy of the loader)
+	funcs    map[string]function.Function // made on first use: functions()
+	cwd      string                       // path.cwd, made when read: workDir (a flat module's readers each have their copy of the loader)
 	rootVals map[string]cty.Value
 	rootRaw  map[string]string
 	varAt    map[string]model.Loc

@@ -40,7 +40,6 @@ type module struct {
 	// each.value, when its call has count or for_each.
 	key, eachVal cty.Value
 
-	funcs    map[string]function.Function // made on first use: functions()
 	localVal map[string]cty.Value
 	visiting map[string]bool // locals, outputs and documents being evaluated: cycles
 	// attrVisiting holds the resource attributes being evaluated, made
@@ -370,14 +369,15 @@ func (m *module) modules() []*module {
 	return out
 }
 
-// functions returns the module's function table, made the first time an
-// expression may need it: most modules of a large tree of small stacks
-// only read references, and the table is a hundred entries per module.
+// functions returns the function table, made the first time an
+// expression may need it: most roots of a large tree of small stacks only
+// read references, and the table is a hundred entries. One serves every
+// module of a root: file functions read from the root module's folder.
 func (m *module) functions() map[string]function.Function {
-	if m.funcs == nil {
-		m.funcs = moduleFuncs(m.ld.rootDir, m.ld.opt.reader())
+	if m.ld.funcs == nil {
+		m.ld.funcs = moduleFuncs(m.ld.rootDir, m.ld.opt.reader())
 	}
-	return m.funcs
+	return m.ld.funcs
 }
 
 // attrVisit is an instance's attribute being evaluated.
