@@ -5,6 +5,9 @@ package model
 type Cluster struct {
 	Ref Ref
 
+	// State is Status.State of a live cluster (RUNNING, WAITING, …).
+	State Field[string]
+
 	// SecurityConfiguration is the name the cluster gives; Absent means the
 	// cluster has none.
 	SecurityConfiguration Field[string]
@@ -35,6 +38,10 @@ type Cluster struct {
 	AdditionalSlaveGroups      Field[[]string]
 
 	Tags map[string]string
+
+	// PrimaryNodes are the instances of the primary (MASTER) group or
+	// fleet, from a live scan (ListInstances); Absent elsewhere.
+	PrimaryNodes Field[[]Node]
 }
 
 // MasterGroups returns the groups attached to the primary node: the

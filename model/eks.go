@@ -39,6 +39,11 @@ type ManagedEndpoint struct {
 	VirtualClusterID Field[string]
 	ReleaseLabel     Field[string]
 	ExecutionRole    Field[string] // executionRoleArn
+	SecurityGroup    Field[string]
+	SubnetIDs        Field[[]string]
+	// Image is the custom image (spark.kubernetes.container.image of
+	// the configuration overrides); Absent when EMR's own is used.
+	Image Field[string]
 }
 
 // JobRun is one EMR on EKS job run (StartJobRun).
@@ -47,4 +52,7 @@ type JobRun struct {
 	VirtualClusterID Field[string]
 	ReleaseLabel     Field[string]
 	ExecutionRole    Field[string] // executionRoleArn
+	// Image is the custom image (spark.kubernetes.container.image of
+	// the configuration overrides); Absent when EMR's own is used.
+	Image Field[string]
 }

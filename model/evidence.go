@@ -24,6 +24,14 @@ type Evidence struct {
 	ManagedEndpoints       []*ManagedEndpoint
 	JobRuns                []*JobRun
 
+	// Live accounts only (model/live.go).
+	AccountRegions []*AccountRegion
+	Trails         []*Trail
+	KMSKeys        []*KMSKey
+	AMIs           []*AMI
+	PolicyHolders  []*PolicyHolders
+	Nodegroups     []*Nodegroup
+
 	// EMR on EKS: Kubernetes objects (model/rbac.go) and the EMR and EC2
 	// objects around them (model/eks.go).
 	RBACRoles       []*RBACRole
@@ -80,6 +88,12 @@ func (e *Evidence) Merge(o *Evidence) {
 	e.VirtualClusters = append(e.VirtualClusters, o.VirtualClusters...)
 	e.ManagedEndpoints = append(e.ManagedEndpoints, o.ManagedEndpoints...)
 	e.JobRuns = append(e.JobRuns, o.JobRuns...)
+	e.AccountRegions = append(e.AccountRegions, o.AccountRegions...)
+	e.Trails = append(e.Trails, o.Trails...)
+	e.KMSKeys = append(e.KMSKeys, o.KMSKeys...)
+	e.AMIs = append(e.AMIs, o.AMIs...)
+	e.PolicyHolders = append(e.PolicyHolders, o.PolicyHolders...)
+	e.Nodegroups = append(e.Nodegroups, o.Nodegroups...)
 }
 
 func (e *Evidence) index() *index {

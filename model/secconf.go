@@ -9,6 +9,9 @@ type SecurityConfiguration struct {
 	InTransit       Field[bool]   // EncryptionConfiguration.EnableInTransitEncryption
 	TLSProvider     Field[string] // PEM, Custom or EMR
 	TLSCertificates Field[string] // S3 object of the PEM zip or provider JAR
+	// Certificates is the PEM zip TLSCertificates names, when it was read
+	// (a live scan, or a local zip); Absent when not looked at.
+	Certificates Field[*CertificateBundle]
 
 	AtRest Field[bool] // EncryptionConfiguration.EnableAtRestEncryption
 
