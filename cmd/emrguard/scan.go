@@ -11,12 +11,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emrguard/emrguard/config"
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/internal/memlimit"
 	"github.com/emrguard/emrguard/release"
 	"github.com/emrguard/emrguard/report"
 	"github.com/emrguard/emrguard/scan"
+	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/cfn"
 	"github.com/emrguard/emrguard/suppress"
 )
@@ -166,7 +168,24 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	ev := res.Evidence
 	res.Evidence = nil
 	results := control.Evaluate(s.controls, ev, control.IaC|control.Event, s.cfg)
-	suppDiags, err := suppressResults(results, cfg, res.Met)
+	return deliver(ctx, e, delivery{s: s, o: &o, wf: &wf, cfg: cfg, prog: prog, met: res.Met}, results, res.Diags)
+}
+
+// delivery is what a command that produced results needs to report them.
+type delivery struct {
+	s    *settings
+	o    *outputFlags
+	wf   *workflowFlags
+	cfg  *config.File
+	prog *progress
+	met  scan.Met
+}
+
+// deliver applies suppressions, sends to Security Hub when asked, writes
+// the report and decides the exit code: the one tail of scan and aws.
+func deliver(ctx context.Context, e env, d delivery, results []control.Result, diags source.Diagnostics) (int, error) {
+	s, o, wf := d.s, d.o, d.wf
+	suppDiags, err := suppressResults(results, d.cfg, d.met)
 	if err != nil {
 		return 0, err
 	}
@@ -179,14 +198,14 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 		Account: wf.account,
 		Region:  wf.region,
 	}
-	run.Errors, run.Warnings = splitDiags(append(res.Diags, suppDiags...))
+	run.Errors, run.Warnings = splitDiags(append(diags, suppDiags...))
 	if wf.securityHub {
-		prog.Stage("sending findings to Security Hub")
-		if err := sendToSecurityHub(ctx, e, &wf, run); err != nil {
+		d.prog.Stage("sending findings to Security Hub")
+		if err := sendToSecurityHub(ctx, e, wf, run); err != nil {
 			return 0, err
 		}
 	}
-	prog.Stop()
+	d.prog.Stop()
 	if err := write(e, o.output, s.writer, run); err != nil {
 		return 0, err
 	}
