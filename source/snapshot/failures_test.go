@@ -180,7 +180,9 @@ func TestFailuresBecomeUnknown(t *testing.T) {
 		{"custom AMI", func(s *Snapshot) { region(s).Images = nil },
 			fail("ec2", "DescribeImages", "ami-1", "UnauthorizedOperation"),
 			`ec2 DescribeImages "ami-1" in eu-west-1 (account 111111111111)`,
-			[]check{{"EMR803", "j-1", func(ev *model.Evidence) (model.State, string) { return ev.AMIs[0].Created.State, ev.AMIs[0].Created.Why }}}},
+			[]check{{"EMR803", "j-1", func(ev *model.Evidence) (model.State, string) {
+				return ev.AMIs[0].Created.State, ev.AMIs[0].Created.Why
+			}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := base()
