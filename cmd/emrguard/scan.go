@@ -116,7 +116,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	tf.register(fs)
 	fs.Var(&emrNS, "emr-namespace", "treat Kubernetes `NAMESPACE` as EMR on EKS's (repeatable), beside those the inputs show")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: emrguard scan [PATH|-]... [flags]\n\nScans Terraform modules and plans, CloudFormation templates, security configurations, RunJobFlow /\ncreate-cluster requests, describe-cluster and describe-security-groups output.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: emrguard scan [PATH|-]... [flags]\n\nScans Terraform modules and plans, CloudFormation templates, security configurations, RunJobFlow /\ncreate-cluster requests, describe-cluster and describe-security-groups output, and\nsnapshots of live scans (emrguard aws --snapshot-out; .json or .json.gz).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	paths, err := parseFlags(fs, args)
@@ -167,9 +167,15 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	// it is a third of the heap, freed before the results are merged.
 	ev := res.Evidence
 	res.Evidence = nil
-	results := control.Evaluate(s.controls, ev, control.IaC|control.Event, s.cfg)
+	results := control.Evaluate(s.controls, ev, evaluated, s.cfg)
 	return deliver(ctx, e, delivery{s: s, o: &o, wf: &wf, cfg: cfg, prog: prog, met: res.Met}, results, res.Diags)
 }
+
+// evaluated are the kinds of evidence scan and aws judge: snapshots among
+// a scan's inputs are judged by the live controls, and each control sees
+// only the origins its Sources name, so evidence from files and events is
+// judged as before, and a live run and the replay of its snapshot agree.
+const evaluated = control.IaC | control.Event | control.Live
 
 // delivery is what a command that produced results needs to report them.
 type delivery struct {
