@@ -234,6 +234,10 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 	// The parsers copy what they keep (TestParsersOwnTheirStrings), so
 	// only the bytes Met keeps are copied out of the buffer.
 	out.read, out.kept = true, bytes.Clone(kept(data, opt.Keep))
+	if ev, diags, ok := loadBuildFile(in.path, data); ok {
+		out.ev, out.diags = ev, diags
+		return out
+	}
 	docs, format, err := parse(in.path, data, arena)
 	switch {
 	case err != nil && format == "json" && !in.explicit && !strings.EqualFold(filepath.Ext(in.path), ".json"):
