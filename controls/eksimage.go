@@ -38,7 +38,7 @@ func runEKS301(p *control.Pass) {
 		case img.ReleaseLabel.IsAbsent():
 			p.NAf(img.Ref, b.At.Or(img.Ref.Loc), "base image %s is not an EMR on EKS or EMR Serverless base image", b.Get(""))
 		default:
-			judgeBase(p, t, img.Ref, img.ReleaseLabel, "the image is built on "+b.Val+",")
+			judgeBase(p, t, img.Ref, img.ReleaseLabel, "base image "+b.Val+" is EMR release")
 		}
 	}
 }
