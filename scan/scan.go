@@ -16,6 +16,7 @@ import (
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/cfn"
+	"github.com/emrguard/emrguard/source/snapshot"
 	"github.com/emrguard/emrguard/source/tree"
 )
 
@@ -236,6 +237,18 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 	out.read, out.kept = true, bytes.Clone(kept(data, opt.Keep))
 	if ev, diags, ok := loadBuildFile(in.path, data); ok {
 		out.ev, out.diags = ev, diags
+		return out
+	}
+	// A snapshot of a live scan (JSON, or gzip-compressed JSON, which no
+	// other loader reads) is told by its format key before any tree is
+	// built: it is decoded into the SDK types, not the positioned tree.
+	if snapshot.Detect(data) {
+		s, err := snapshot.Read(bytes.NewReader(data), in.path)
+		if err != nil {
+			out.diags.Errorf(model.Loc{File: in.path}, err.Error())
+			return out
+		}
+		out.ev, out.diags = snapshot.Evidence(s)
 		return out
 	}
 	docs, format, err := parse(in.path, data, arena)
