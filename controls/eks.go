@@ -53,7 +53,8 @@ the role.`,
 
 // EKS201 fails when a managed endpoint is public.
 var EKS201 = &control.Control{
-	ID: "EKS201", Title: "Managed endpoint is exposed to the internet", Severity: control.High,
+	Run: runEKS201,
+	ID:  "EKS201", Title: "Managed endpoint is exposed to the internet", Severity: control.High,
 	BestPractice: "EKS", Sources: control.Live, URL: urlEKS,
 	Remediation: control.Remediation{
 		Text:           "Recreate the endpoint with an internal load balancer in private subnets.",
@@ -64,12 +65,22 @@ var EKS201 = &control.Control{
 	Doc: `Managed endpoint is exposed to the internet
 
 An interactive endpoint in a public subnet or behind an internet-facing load
-balancer lets anyone on the internet reach the Jupyter Enterprise Gateway.`,
+balancer lets anyone on the internet reach the Jupyter Enterprise Gateway.
+
+What is judged: the endpoint's subnets (subnetIds), each through its route
+table (or its VPC's main table), exactly as EMR301 judges a cluster's: one
+that sends 0.0.0.0/0 or ::/0 to an internet gateway fails the endpoint.
+What is not seen: the load balancer's scheme. The EMR on EKS API returns
+neither the load balancer nor its scheme (serverUrl is the endpoint's
+address, configurationOverrides the Spark and Jupyter settings), so an
+internet-facing balancer is seen only through the public subnet it needs.
+A subnet or route table not among the evidence makes the verdict unknown.`,
 }
 
 // EKS202 fails when a managed endpoint's security group allows ingress from anywhere.
 var EKS202 = &control.Control{
-	ID: "EKS202", Title: "Managed endpoint security group allows ingress from the internet", Severity: control.High,
+	Run: runEKS202,
+	ID:  "EKS202", Title: "Managed endpoint security group allows ingress from the internet", Severity: control.High,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
 	Remediation: control.Remediation{
 		Text:           "Restrict the endpoint's security group to the CIDRs of EMR Studio or your clients.",
@@ -80,12 +91,15 @@ var EKS202 = &control.Control{
 	Doc: `Managed endpoint security group allows ingress from the internet
 
 The endpoint's group guards an interactive Spark gateway; 0.0.0.0/0 lets anyone
-try it.`,
+try it. The group is the endpoint's securityGroup (describe-managed-endpoint,
+or a live scan), judged as EMR203 judges a cluster's groups; a group not
+among the inputs makes the verdict unknown.`,
 }
 
 // EKS301 fails when a custom image is built on an outdated release.
 var EKS301 = &control.Control{
-	ID: "EKS301", Title: "Custom image's EMR base release is not the newest in its series", Severity: control.Medium,
+	Run: runEKS301,
+	ID:  "EKS301", Title: "Custom image's EMR base release is not the newest in its series", Severity: control.Medium,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
 	Remediation: control.Remediation{
 		Text:           "Rebuild custom images on the newest EMR on EKS base image of the series and use the matching release label.",
@@ -96,7 +110,16 @@ var EKS301 = &control.Control{
 	Doc: `Custom image's EMR base release is not the newest in its series
 
 A custom image freezes the base image's packages; older bases miss security
-fixes of newer ones.`,
+fixes of newer ones.
+
+Judged: job runs and managed endpoints that set a custom image
+(spark.kubernetes.container.image), by their release label (the base the
+image must be built on), and Dockerfiles whose FROM names an EMR on EKS or
+EMR Serverless base image (…/spark/emr-7.1.0, …/notebook-spark/…,
+…/notebook-python/…, public.ecr.aws/emr-on-eks/…, …/emr-serverless/spark/…),
+by the release in the image path. The registry account is not checked: any
+ECR repository of that name and form is taken for the base. Other FROM
+images are n/a; a FROM whose build argument has no value is unknown.`,
 }
 
 // EKS401 fails when pods in EMR namespaces use another credential provider than IRSA.
@@ -118,7 +141,8 @@ only IRSA, which scopes credentials to a service account.`,
 
 // EKS501 fails when one virtual cluster runs jobs under roles of different privilege.
 var EKS501 = &control.Control{
-	ID: "EKS501", Title: "Virtual cluster mixes execution roles of different privilege", Severity: control.Medium,
+	Run: runEKS501,
+	ID:  "EKS501", Title: "Virtual cluster mixes execution roles of different privilege", Severity: control.Medium,
 	BestPractice: "EKS", Sources: control.Live, URL: urlEKS,
 	Remediation: control.Remediation{
 		Text:           "Run untrusted or differently privileged jobs in their own virtual cluster and namespace.",
@@ -129,7 +153,14 @@ var EKS501 = &control.Control{
 	Doc: `Virtual cluster mixes execution roles of different privilege
 
 Jobs of one namespace share nodes, service accounts and secrets; a job under a
-weak role can reach the credentials of a privileged one.`,
+weak role can reach the credentials of a privileged one.
+
+The roles compared are the execution roles of the virtual cluster's job runs
+and managed endpoints; their permissions are their managed policy ARNs
+(compared across partitions) and their policy documents (compared statement
+by statement, whatever the order or Sid). One role, or roles of equal
+permissions, pass; a role not among the evidence, or whose policies are not
+all known, makes the verdict unknown unless two known roles already differ.`,
 }
 
 // EKS601 fails when a subject other than EMR's can modify configmaps in an EMR namespace.
@@ -187,10 +218,11 @@ endpoints.`,
 
 // EKS701 fails when a nodegroup role has policies beyond the worker ones.
 var EKS701 = &control.Control{
-	ID: "EKS701", Title: "Nodegroup role has policies beyond the worker, CNI and registry ones", Severity: control.Medium,
+	Run: runEKS701,
+	ID:  "EKS701", Title: "Nodegroup role has policies beyond the worker, CNI and registry ones", Severity: control.Medium,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
 	Remediation: control.Remediation{
-		Text:           "Keep only AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy and AmazonEC2ContainerRegistryReadOnly on node roles; give jobs their access through IRSA.",
+		Text:           "Keep only AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy and AmazonEC2ContainerRegistryPullOnly (or ReadOnly) on node roles; give jobs their access through IRSA.",
 		CLI:            "aws iam detach-role-policy --role-name NODEROLE --policy-arn ARN",
 		CloudFormation: "Trim `ManagedPolicyArns` and `Policies` of the node role.",
 		Terraform:      "Remove extra aws_iam_role_policy_attachment resources of the node role.",
@@ -198,7 +230,15 @@ var EKS701 = &control.Control{
 	Doc: `Nodegroup role has policies beyond the worker, CNI and registry ones
 
 Any pod that reaches IMDS gets the node role; extra policies there are granted
-to every pod on the node.`,
+to every pod on the node.
+
+The node policies are the AWS-managed ones the EKS user guide names for node
+roles, matched by name in any partition: AmazonEKSWorkerNodePolicy (or
+AmazonEKSWorkerNodeMinimalPolicy of Auto Mode), AmazonEKS_CNI_Policy,
+AmazonEC2ContainerRegistryReadOnly and AmazonEC2ContainerRegistryPullOnly.
+Every other policy fails, its wildcard grant named when it has one;
+AmazonSSMManagedInstanceCore too: EKS does not need it, and it lets any pod
+read every SSM parameter as the node.`,
 }
 
 // EKS702 fails when the nodegroup launch template allows an IMDS hop limit above 1.

@@ -41,14 +41,22 @@ func TestExamples(t *testing.T) {
 				var got []string
 				for _, d := range res.Diags.Errors() {
 					rel, _ := filepath.Rel(dir, d.At.File)
+					if d.At.File == "" && len(ex.Files) == 1 {
+						rel = ex.Files[0].Path // a failed call a snapshot records
+					}
 					got = append(got, fmt.Sprintf("%s:%d input:error", filepath.ToSlash(rel), d.At.Line))
 					t.Logf("%s", d.Error())
 				}
-				for _, r := range control.Evaluate(controls.All(), res.Evidence, control.IaC|control.Event, cfg) {
+				for _, r := range control.Evaluate(controls.All(), res.Evidence, control.IaC|control.Live|control.Event, cfg) {
 					if !checked[r.Control.ID] {
 						continue
 					}
 					rel, _ := filepath.Rel(dir, r.Location().File)
+					if r.Location().File == "" && len(ex.Files) == 1 {
+						// Live evidence (a snapshot) has no position: its
+						// results are the file's, on line 0.
+						rel = ex.Files[0].Path
+					}
 					got = append(got, fmt.Sprintf("%s:%d %s:%s", filepath.ToSlash(rel), r.Location().Line, r.Control.ID, r.Verdict))
 					t.Logf("%s:%d %s:%s %s", rel, r.Location().Line, r.Control.ID, r.Verdict, r.Message)
 				}

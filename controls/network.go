@@ -133,21 +133,12 @@ elsewhere in the same template is not an EMR finding.`,
 		attachedGroups(p, func(sg *model.SecurityGroup, clusters string) {
 			// A rule known to be open fails the group even when another
 			// rule's source is unknown; only without one is it unknown.
-			open := false
-			var unknown *model.Rule
-			for i, r := range sg.Ingress {
-				switch {
-				case r.CIDR.IsUnknown():
-					if unknown == nil {
-						unknown = &sg.Ingress[i]
-					}
-				case r.CIDR.IsSet() && (r.CIDR.Val == "0.0.0.0/0" || r.CIDR.Val == "::/0"):
-					p.Failf(sg.Ref, r.At, "security group %s (attached to %s) allows %s from %s", sg.Ref.ID, clusters, ports(r), r.CIDR.Val)
-					open = true
-				}
+			open, unknown := internetRules(sg)
+			for _, r := range open {
+				p.Failf(sg.Ref, r.At, "security group %s (attached to %s) allows %s from %s", sg.Ref.ID, clusters, ports(r), r.CIDR.Val)
 			}
 			switch {
-			case open:
+			case len(open) > 0:
 			case unknown != nil:
 				p.Unknownf(sg.Ref, unknown.At, "a rule's source of %s (attached to %s) is unknown: %s", sg.Ref.ID, clusters, unknown.CIDR.Why)
 			case sg.IngressComplete.IsUnknown():
@@ -480,35 +471,12 @@ func judgeSubnets(p *control.Pass, c *model.Cluster) {
 		return
 	}
 	for _, id := range ids.Val {
-		s, ok := p.Evidence.Subnet(id, c.Ref.Loc)
-		if !ok {
-			p.Unknownf(c.Ref, ids.At, "subnet %q is not in the scanned inputs, so its route table is unknown", id)
+		switch v, at, why := publicSubnet(p.Evidence, id, c.Ref.Loc); v {
+		case control.Failed:
+			p.Failf(c.Ref, at.Or(ids.At), "%s", why)
 			return
-		}
-		t, ok := p.Evidence.RouteTableOf(s)
-		if !ok {
-			p.Unknownf(c.Ref, ids.At, "the route table of subnet %s is not in the scanned inputs", id)
-			return
-		}
-		for _, r := range t.Routes {
-			dest := r.Destination
-			if dest.IsSet() && dest.Val != "0.0.0.0/0" && dest.Val != "::/0" {
-				continue
-			}
-			switch {
-			case r.TargetKind == model.TargetInternetGateway && dest.IsSet():
-				p.Failf(c.Ref, r.At, "subnet %s is public: route table %s sends %s to internet gateway %s", id, t.Ref.ID, dest.Val, r.Target.Val)
-				return
-			case r.TargetKind == model.TargetInternetGateway:
-				p.Unknownf(c.Ref, r.At, "route table %s of subnet %s routes to internet gateway %s, to a destination that is unknown: %s", t.Ref.ID, id, r.Target.Val, dest.Why)
-				return
-			case r.TargetKind == "" && dest.IsSet():
-				p.Unknownf(c.Ref, r.At, "route table %s of subnet %s sends %s to a target that cannot be told apart from an internet gateway: %s", t.Ref.ID, id, dest.Val, firstWhy(r.Target.Why, r.Target.Val))
-				return
-			}
-		}
-		if t.RoutesComplete.IsUnknown() {
-			p.Unknownf(c.Ref, t.RoutesComplete.At.Or(ids.At), "some routes of %s (subnet %s) are unknown: %s", t.Ref.ID, id, t.RoutesComplete.Why)
+		case control.Unknown:
+			p.Unknownf(c.Ref, at.Or(ids.At), "%s", why)
 			return
 		}
 	}

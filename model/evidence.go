@@ -23,6 +23,7 @@ type Evidence struct {
 	BlockPublicAccess      []*BlockPublicAccess
 	ManagedEndpoints       []*ManagedEndpoint
 	JobRuns                []*JobRun
+	ContainerImages        []*ContainerImage // base images of build files (model/image.go)
 
 	// Live accounts only (model/live.go).
 	AccountRegions []*AccountRegion
@@ -88,6 +89,7 @@ func (e *Evidence) Merge(o *Evidence) {
 	e.VirtualClusters = append(e.VirtualClusters, o.VirtualClusters...)
 	e.ManagedEndpoints = append(e.ManagedEndpoints, o.ManagedEndpoints...)
 	e.JobRuns = append(e.JobRuns, o.JobRuns...)
+	e.ContainerImages = append(e.ContainerImages, o.ContainerImages...)
 	e.AccountRegions = append(e.AccountRegions, o.AccountRegions...)
 	e.Trails = append(e.Trails, o.Trails...)
 	e.KMSKeys = append(e.KMSKeys, o.KMSKeys...)

@@ -235,6 +235,10 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 	// The parsers copy what they keep (TestParsersOwnTheirStrings), so
 	// only the bytes Met keeps are copied out of the buffer.
 	out.read, out.kept = true, bytes.Clone(kept(data, opt.Keep))
+	if ev, diags, ok := loadBuildFile(in.path, data); ok {
+		out.ev, out.diags = ev, diags
+		return out
+	}
 	// A snapshot of a live scan (JSON, or gzip-compressed JSON, which no
 	// other loader reads) is told by its format key before any tree is
 	// built: it is decoded into the SDK types, not the positioned tree.

@@ -34,6 +34,7 @@ var readers = map[string]func(r *reader, res *resource, p *tree.Node){
 	"AWS::IAM::ManagedPolicy":         (*reader).policy,
 	"AWS::IAM::InstanceProfile":       (*reader).instanceProfile,
 	"AWS::S3::Bucket":                 (*reader).bucket,
+	"AWS::EKS::Nodegroup":             (*reader).nodegroup,
 }
 
 // linkers run after every resource is read: they add what one resource

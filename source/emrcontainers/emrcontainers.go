@@ -2,7 +2,9 @@
 // it: `aws emr-containers describe-virtual-cluster` and
 // `list-virtual-clusters` (which namespaces are EMR's), and
 // `describe-job-run`, `list-job-runs`, `describe-managed-endpoint` and
-// `list-managed-endpoints` (which IAM roles are job execution roles).
+// `list-managed-endpoints` (which IAM roles are job execution roles, the
+// endpoints' subnets and security group, and the custom images jobs and
+// endpoints run).
 package emrcontainers
 
 import (
@@ -62,17 +64,22 @@ func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
 		}
 		ev.VirtualClusters = append(ev.VirtualClusters, v)
 	}
-	job := func(kind string) func(*tree.Node) {
-		return func(n *tree.Node) {
-			ev.JobRoles = append(ev.JobRoles, &model.JobRole{Ref: ref(n, kind), RoleARN: str(n, "executionRoleArn")})
-		}
+	job := func(n *tree.Node) {
+		j := jobRun(n, &diags)
+		ev.JobRuns = append(ev.JobRuns, j)
+		ev.JobRoles = append(ev.JobRoles, &model.JobRole{Ref: j.Ref, RoleARN: j.ExecutionRole})
+	}
+	ep := func(n *tree.Node) {
+		me := endpoint(n, &diags)
+		ev.ManagedEndpoints = append(ev.ManagedEndpoints, me)
+		ev.JobRoles = append(ev.JobRoles, &model.JobRole{Ref: me.Ref, RoleARN: me.ExecutionRole})
 	}
 	each("virtualCluster", vc)
 	each("virtualClusters", vc)
-	each("jobRun", job(JobRunKind))
-	each("jobRuns", job(JobRunKind))
-	each("endpoint", job(EndpointKind))
-	each("endpoints", job(EndpointKind))
+	each("jobRun", job)
+	each("jobRuns", job)
+	each("endpoint", ep)
+	each("endpoints", ep)
 	return ev, diags
 }
 

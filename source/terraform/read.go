@@ -94,6 +94,7 @@ var nestedBlocks = map[string][]string{
 	"aws_emrcontainers_virtual_cluster":         {"container_provider"},
 	"aws_emrcontainers_job_template":            {"job_template_data"},
 	"aws_launch_template":                       {"metadata_options"},
+	"aws_eks_node_group":                        {"launch_template"},
 }
 
 type readFn func(r *rd, in *instance)
@@ -117,6 +118,7 @@ var readers = map[string]readFn{
 	"aws_emrcontainers_virtual_cluster":         (*rd).virtualCluster,
 	"aws_emrcontainers_job_template":            (*rd).jobTemplate,
 	"aws_launch_template":                       (*rd).launchTemplate,
+	"aws_eks_node_group":                        (*rd).nodegroup,
 }
 
 var linkers = map[string]readFn{
