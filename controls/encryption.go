@@ -352,7 +352,109 @@ var EMR110 = &control.Control{
 	Doc: `KMS key of the security configuration is not rotated or not usable
 
 Keys without rotation keep the same material for years; a disabled key or one
-pending deletion makes encrypted data unreadable and clusters fail to start.`,
+pending deletion makes encrypted data unreadable and clusters fail to start.
+The keys are those of the configuration's at-rest encryption: the S3
+(SSE-KMS, CSE-KMS) key and the local disk key. Rotation disabled is low; a
+disabled key or one pending deletion is high, and its message says so
+(the control's severity is the lower one). AWS managed keys rotate on
+their own. The log key is EMR111's.`,
+	Run: func(p *control.Pass) {
+		for _, s := range liveSubjects(p.Evidence) {
+			switch s.link.State {
+			case model.LinkNone:
+				p.NAf(s.ref, s.link.At, "cluster has no security configuration (EMR101 reports it)")
+				continue
+			case model.LinkUnknown:
+				p.Unknownf(s.ref, s.link.At, "%s", s.link.Why)
+				continue
+			}
+			judgeKeys(p, s, s.sc())
+		}
+	},
+}
+
+// keyUse is a KMS key a security configuration names, and for what.
+type keyUse struct {
+	key model.Field[string]
+	use string
+}
+
+// configurationKeys returns the KMS keys of sc's at-rest encryption; ok
+// is false when it has reported n/a or Unknown instead.
+func configurationKeys(p *control.Pass, s subject, sc *model.SecurityConfiguration) (keys []keyUse, ok bool) {
+	if !atRestOn(p, s, sc) {
+		return nil, false
+	}
+	if m := sc.S3Mode.Get(""); sc.S3Mode.IsUnknown() || m == "SSE-KMS" || m == "CSE-KMS" {
+		if f := sc.S3KMSKey; !f.IsAbsent() {
+			keys = append(keys, keyUse{f, "S3 encryption"})
+		}
+	}
+	if sc.LocalDiskProvider.Get("") != "Custom" && sc.LocalDisk.Get(false) || sc.LocalDisk.IsUnknown() {
+		if f := sc.LocalDiskKMSKey; !f.IsAbsent() {
+			keys = append(keys, keyUse{f, "local disk encryption"})
+		}
+	}
+	if len(keys) == 0 {
+		p.NAf(s.ref, sc.AtRest.At.Or(sc.Ref.Loc), "%s uses no KMS key", name(sc))
+		return nil, false
+	}
+	return keys, true
+}
+
+func judgeKeys(p *control.Pass, s subject, sc *model.SecurityConfiguration) {
+	keys, ok := configurationKeys(p, s, sc)
+	if !ok {
+		return
+	}
+	var faults, unknown, fine []string
+	var at model.Loc
+	fault := func(u keyUse, format string, args ...any) {
+		faults = append(faults, fmt.Sprintf(format, args...))
+		if !at.IsValid() {
+			at = u.key.At
+		}
+	}
+	for _, u := range keys {
+		if u.key.IsUnknown() {
+			unknown = append(unknown, fmt.Sprintf("the %s key is unknown: %s", u.use, u.key.Why))
+			continue
+		}
+		k := kmsKey(p.Evidence, u.key.Val, sc.Ref)
+		if k == nil {
+			unknown = append(unknown, fmt.Sprintf("%s key %s is not in the scanned evidence", u.use, u.key.Val))
+			continue
+		}
+		switch st := k.State; {
+		case st.IsUnknown():
+			unknown = append(unknown, fmt.Sprintf("the state of %s key %s is unknown: %s", u.use, u.key.Val, st.Why))
+			continue
+		case st.Val == "PendingDeletion" || st.Val == "PendingReplicaDeletion":
+			fault(u, "%s key %s is pending deletion (high: data it encrypts becomes unreadable)", u.use, u.key.Val)
+			continue
+		case st.Val == "Disabled" || (k.Enabled.IsSet() && !k.Enabled.Val):
+			fault(u, "%s key %s is disabled (high: clusters cannot start or read their data)", u.use, u.key.Val)
+			continue
+		}
+		switch r := k.RotationEnabled; {
+		case k.Manager.Get("") == "AWS":
+			fine = append(fine, u.key.Val+" (AWS managed)")
+		case r.IsSet() && !r.Val:
+			fault(u, "%s key %s has automatic rotation disabled", u.use, u.key.Val)
+		case !r.IsSet():
+			unknown = append(unknown, fmt.Sprintf("whether %s key %s rotates is unknown: %s", u.use, u.key.Val, firstWhy(r.Why, "not read")))
+		default:
+			fine = append(fine, u.key.Val)
+		}
+	}
+	switch {
+	case len(faults) > 0:
+		p.Failf(s.ref, at.Or(sc.Ref.Loc), "%s: %s", name(sc), strings.Join(faults, "; "))
+	case len(unknown) > 0:
+		p.Unknownf(s.ref, keys[0].key.At.Or(sc.Ref.Loc), "%s: %s", name(sc), strings.Join(unknown, "; "))
+	default:
+		p.Passf(s.ref, keys[0].key.At.Or(sc.Ref.Loc), "the KMS keys of %s are enabled and rotate: %s", name(sc), strings.Join(fine, ", "))
+	}
 }
 
 // EMR111 fails when cluster logs go to S3 without a KMS key.
