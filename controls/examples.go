@@ -1,7 +1,9 @@
 package controls
 
 import (
+	"archive/zip"
 	"bufio"
+	"bytes"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -82,6 +84,11 @@ func ReadExamples(fsys fs.FS, root, id string) ([]Example, error) {
 				return err
 			}
 			rel := strings.TrimPrefix(p, dir+"/")
+			if strings.HasSuffix(p, ".zip") {
+				// Binary: shown by what it holds (rules --explain prints it).
+				ex.Files = append(ex.Files, ExampleFile{Path: rel, Content: zipListing(data)})
+				return nil
+			}
 			if strings.HasSuffix(p, ".want") {
 				ws, err := parseSidecar(strings.TrimSuffix(rel, ".want"), string(data))
 				ex.Wants = append(ex.Wants, ws...)
@@ -105,6 +112,19 @@ func ReadExamples(fsys fs.FS, root, id string) ([]Example, error) {
 		out = append(out, ex)
 	}
 	return out, nil
+}
+
+// zipListing describes a zip by its files, or says it is not one.
+func zipListing(data []byte) string {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fmt.Sprintf("(%d bytes, not a zip)", len(data))
+	}
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	return "(a zip of " + strings.Join(names, ", ") + ")"
 }
 
 func parseSidecar(file, text string) ([]Want, error) {

@@ -364,3 +364,52 @@ func TestEMR603(t *testing.T) {
 	other.PolicyARN = set("arn:aws:iam::aws:policy/AmazonEMRFullAccessPolicy_v2")
 	check(t, EMR603, &model.Evidence{PolicyHolders: []*model.PolicyHolders{other}}, control.Config{})
 }
+
+// Ensure EMR109 judges the leaf for self-signing and every certificate
+// for expiry within 30 days of when it was read and for short RSA keys;
+// that a live configuration without its material read is unknown, and a
+// file's without a local zip is not judged.
+func TestEMR109(t *testing.T) {
+	asOf := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	ca := model.Certificate{File: "trustedCertificates.pem", Subject: "CN=ca", Issuer: "CN=ca", SelfSigned: true, NotAfter: asOf.AddDate(10, 0, 0), KeyAlgo: "RSA", KeyBits: 4096}
+	leaf := model.Certificate{File: "certificateChain.pem", Subject: "CN=node", Issuer: "CN=ca", NotAfter: asOf.AddDate(1, 0, 0), KeyAlgo: "RSA", KeyBits: 2048}
+	bundle := func(edit func(l *model.Certificate)) model.Field[*model.CertificateBundle] {
+		l := leaf
+		if edit != nil {
+			edit(&l)
+		}
+		return set(&model.CertificateBundle{Source: "s3://certs/tls.zip", Certs: []model.Certificate{l, ca}, AsOf: asOf})
+	}
+	pem := func(name string, certs model.Field[*model.CertificateBundle]) *model.SecurityConfiguration {
+		return &model.SecurityConfiguration{Ref: liveRef("aws:emr:security-configuration", name), Name: set(name), InTransit: set(true),
+			TLSProvider: set("PEM"), TLSCertificates: set("s3://certs/tls.zip"), Certificates: certs}
+	}
+	emrProvider := pem("emr-provider", model.Field[*model.CertificateBundle]{})
+	emrProvider.TLSProvider = set("EMR")
+	fromFile := pem("from-file", model.Field[*model.CertificateBundle]{})
+	fromFile.Ref.Origin = model.FromIaC
+	ev := &model.Evidence{
+		Clusters: []*model.Cluster{liveCluster("j-none", nil)},
+		SecurityConfigurations: []*model.SecurityConfiguration{
+			pem("good", bundle(nil)),
+			pem("soon", bundle(func(l *model.Certificate) { l.NotAfter = asOf.AddDate(0, 0, 29) })),
+			pem("self", bundle(func(l *model.Certificate) { l.SelfSigned, l.Issuer = true, l.Subject })),
+			pem("short", bundle(func(l *model.Certificate) { l.KeyBits = 1024 })),
+			pem("ec", bundle(func(l *model.Certificate) { l.KeyAlgo, l.KeyBits = "ECDSA", 256 })),
+			pem("denied", unknown[*model.CertificateBundle]("AccessDenied on GetObject s3://certs/tls.zip")),
+			pem("unread", model.Field[*model.CertificateBundle]{}),
+			emrProvider, fromFile,
+		},
+	}
+	check(t, EMR109, ev, control.Config{},
+		expect{"good", "pass", "signed by CN=ca"},
+		expect{"soon", "fail", "expires on 2026-12-30, within 30 days"},
+		expect{"self", "fail", "node certificate CN=node is self-signed"},
+		expect{"short", "fail", "1024-bit RSA key"},
+		expect{"ec", "pass", "2 certificates"},
+		expect{"denied", "unknown", "AccessDenied on GetObject"},
+		expect{"unread", "unknown", "was not read"},
+		expect{"emr-provider", "n/a", "EMR provider"},
+		expect{"j-none", "n/a", "no security configuration"},
+	)
+}
