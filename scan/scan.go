@@ -16,6 +16,7 @@ import (
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/cfn"
+	"github.com/emrguard/emrguard/source/snapshot"
 	"github.com/emrguard/emrguard/source/tree"
 )
 
@@ -243,6 +244,18 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 	// The parsers copy what they keep (TestParsersOwnTheirStrings), so
 	// only the bytes Met keeps are copied out of the buffer.
 	out.read, out.kept = true, bytes.Clone(kept(data, opt.Keep))
+	// A snapshot of a live scan (JSON, or gzip-compressed JSON, which no
+	// other loader reads) is told by its format key before any tree is
+	// built: it is decoded into the SDK types, not the positioned tree.
+	if snapshot.Detect(data) {
+		s, err := snapshot.Read(bytes.NewReader(data), in.path)
+		if err != nil {
+			out.diags.Errorf(model.Loc{File: in.path}, err.Error())
+			return out
+		}
+		out.ev, out.diags = snapshot.Evidence(s)
+		return out
+	}
 	docs, format, err := parse(in.path, data, arena)
 	switch {
 	case err != nil && format == "json" && !in.explicit && !strings.EqualFold(filepath.Ext(in.path), ".json"):

@@ -114,7 +114,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	tf.register(fs)
 	fs.Var(&emrNS, "emr-namespace", "treat Kubernetes `NAMESPACE` as EMR on EKS's (repeatable), beside those the inputs show")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: emrguard scan [PATH|-]... [flags]\n\nScans Terraform modules and plans, CloudFormation templates, security configurations, RunJobFlow /\ncreate-cluster requests, describe-cluster and describe-security-groups output.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: emrguard scan [PATH|-]... [flags]\n\nScans Terraform modules and plans, CloudFormation templates, security configurations, RunJobFlow /\ncreate-cluster requests, describe-cluster and describe-security-groups output, and\nsnapshots of live scans (emrguard aws --snapshot-out; .json or .json.gz).\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	paths, err := parseFlags(fs, args)
@@ -166,7 +166,10 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	// it is a third of the heap, freed before the results are merged.
 	ev := res.Evidence
 	res.Evidence = nil
-	results := control.Evaluate(s.controls, ev, control.IaC|control.Event, s.cfg)
+	// Live: snapshots among the inputs are judged by the live controls;
+	// each control sees only the origins its Sources name, so evidence
+	// from files and events is judged as before.
+	results := control.Evaluate(s.controls, ev, control.IaC|control.Event|control.Live, s.cfg)
 	suppDiags, err := suppressResults(results, cfg, res.Met)
 	if err != nil {
 		return 0, err
