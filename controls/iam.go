@@ -460,14 +460,14 @@ func clusterRoleNames(ev *model.Evidence) map[string]bool {
 	for _, c := range ev.Clusters {
 		for _, f := range []model.Field[string]{c.ServiceRole, c.AutoScalingRole, c.InstanceProfile} {
 			if f.IsSet() {
-				out[roleName(f.Val)] = true
+				out[c.Ref.Account+"/"+roleName(f.Val)] = true
 			}
 		}
 		if f := c.InstanceProfile; f.IsSet() {
 			if ip, ok := ev.InstanceProfile(f.Val, c.Ref.Loc); ok {
 				for _, r := range ip.Roles {
 					if r.IsSet() {
-						out[roleName(r.Val)] = true
+						out[c.Ref.Account+"/"+roleName(r.Val)] = true
 					}
 				}
 			}
@@ -482,13 +482,18 @@ var emrServices = []string{"elasticmapreduce.amazonaws.com", "elasticmapreduce.a
 // isEMRRole says whether the role named name is an EMR role: one a
 // cluster uses, or one whose trust policy lets EMR assume it.
 func isEMRRole(ev *model.Evidence, clusterRoles map[string]bool, name string, from model.Ref) tri {
-	if clusterRoles[name] {
+	if clusterRoles[from.Account+"/"+name] {
 		return yes
 	}
-	r, ok := ev.Role(name, from.Loc)
-	if !ok || r.Trust == nil || r.Trust.Unknown != "" {
+	// Role names repeat across accounts: the role is the one of the
+	// holder's account.
+	i := slices.IndexFunc(ev.Roles, func(r *model.Role) bool {
+		return r.Name.Get(roleName(r.Ref.ID)) == name && (r.Ref.Account == "" || from.Account == "" || r.Ref.Account == from.Account)
+	})
+	if i < 0 || ev.Roles[i].Trust == nil || ev.Roles[i].Trust.Unknown != "" {
 		return maybe
 	}
+	r := ev.Roles[i]
 	answer := no
 	for _, st := range r.Trust.Statements {
 		svc := st.Principals["Service"]
