@@ -111,12 +111,19 @@ clusters are not counted. The result lands on the role or instance profile.`,
 			case len(untagged) > 0 && len(g.clusters) > limit:
 				p.Failf(g.ref, g.at, "%s serves %d clusters, %d of them without the %q tag, more than the limit of %d: %s", what, len(g.clusters), len(untagged), key, limit, strings.Join(untagged, ", "))
 			case len(values) == 1:
-				p.Passf(g.ref, g.at, "%s serves %d clusters of one use case (%s=%s)", what, len(g.clusters), key, sortedKeys(values)[0])
+				p.Passf(g.ref, g.at, "%s serves %s of one use case (%s=%s)", what, clusterCount(len(g.clusters)), key, sortedKeys(values)[0])
 			default:
-				p.Passf(g.ref, g.at, "%s serves %d clusters without the %q tag, within the limit of %d", what, len(g.clusters), key, limit)
+				p.Passf(g.ref, g.at, "%s serves %s without the %q tag, within the limit of %d", what, clusterCount(len(g.clusters)), key, limit)
 			}
 		}
 	},
+}
+
+func clusterCount(n int) string {
+	if n == 1 {
+		return "1 cluster"
+	}
+	return fmt.Sprintf("%d clusters", n)
 }
 
 // roleGroup is a service role or instance profile with the clusters it

@@ -272,7 +272,7 @@ func TestEMR502(t *testing.T) {
 	}}
 	check(t, EMR502, ev, control.Config{},
 		expect{"shared-svc", "fail", "2 use cases (use-case=adhoc: j-2; use-case=etl: j-1)"},
-		expect{"etl-ec2", "pass", "1 clusters of one use case"},
+		expect{"etl-ec2", "pass", "1 cluster of one use case"},
 		expect{"adhoc-ec2", "pass", "one use case"},
 		expect{"plain-svc", "fail", "serves 4 clusters, 4 of them without the \"use-case\" tag, more than the limit of 3"},
 		expect{"plain-ec2", "fail", "more than the limit of 3"},
