@@ -189,6 +189,7 @@ func (e *Evidence) SecurityConfigurationOf(c *Cluster) Link {
 	if c.Ref.Account != "" || c.Ref.Region != "" {
 		hits = sameAccountRegion(hits, c.Ref)
 	}
+	hits = sameOrigin(hits, c.Ref)
 	hits = nearest(hits, scLoc, c.Ref.Loc)
 	switch len(hits) {
 	case 0:
@@ -212,6 +213,29 @@ func sameAccountRegion(scs []*SecurityConfiguration, r Ref) []*SecurityConfigura
 		}
 	}
 	return out
+}
+
+// sameOrigin keeps, for a live cluster, only the live configurations of
+// its own account and region: a live scan lists every configuration it
+// uses, and a name means nothing across accounts. Any other cluster keeps
+// the configurations that are not live when there are such (a template
+// naming "hardened" means the file beside it, not an account's), and the
+// live ones otherwise.
+func sameOrigin(scs []*SecurityConfiguration, r Ref) []*SecurityConfiguration {
+	var live, other []*SecurityConfiguration
+	for _, sc := range scs {
+		if sc.Ref.Origin == FromLive {
+			if r.Origin != FromLive || (sc.Ref.Account == r.Account && sc.Ref.Region == r.Region) {
+				live = append(live, sc)
+			}
+		} else {
+			other = append(other, sc)
+		}
+	}
+	if r.Origin == FromLive || len(other) == 0 {
+		return live
+	}
+	return other
 }
 
 // UsedSecurityConfigurations returns the configurations some cluster of e uses.

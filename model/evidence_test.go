@@ -115,3 +115,33 @@ func TestRuleCovers(t *testing.T) {
 		t.Error("unknown port must not be judged")
 	}
 }
+
+// Ensure a live cluster links only to the live configuration of its own
+// account and region, never to a file's or another account's of the same
+// name, and that a cluster from a file prefers the files' configuration.
+func TestSecurityConfigurationOfLive(t *testing.T) {
+	live := func(acct, region string) *SecurityConfiguration {
+		return &SecurityConfiguration{Ref: Ref{ID: "hardened", Account: acct, Region: region, Origin: FromLive}, Name: Known("hardened", Loc{})}
+	}
+	a, b, file := live("111111111111", "eu-west-1"), live("222222222222", "eu-west-1"), sc("hardened", "sc/hardened.json")
+	ev := &Evidence{SecurityConfigurations: []*SecurityConfiguration{file, a, b}}
+	for _, tc := range []struct {
+		c    *Cluster
+		want *SecurityConfiguration
+	}{
+		{&Cluster{Ref: Ref{ID: "j-1", Account: "111111111111", Region: "eu-west-1", Origin: FromLive}, SecurityConfiguration: Known("hardened", Loc{})}, a},
+		{&Cluster{Ref: Ref{ID: "j-2", Account: "222222222222", Region: "eu-west-1", Origin: FromLive}, SecurityConfiguration: Known("hardened", Loc{})}, b},
+		{&Cluster{Ref: Ref{ID: "j-3", Account: "111111111111", Region: "us-east-1", Origin: FromLive}, SecurityConfiguration: Known("hardened", Loc{})}, nil},
+		{cluster("hardened", "requests/r.json"), file},
+	} {
+		l := ev.SecurityConfigurationOf(tc.c)
+		if l.SC != tc.want || (tc.want == nil && l.State != LinkUnknown) {
+			t.Errorf("%s: link %+v, want %v", tc.c.Ref.ID, l, tc.want)
+		}
+	}
+	// Without a file's configuration, a file's cluster may link to a live one.
+	ev = &Evidence{SecurityConfigurations: []*SecurityConfiguration{a}}
+	if l := ev.SecurityConfigurationOf(cluster("hardened", "requests/r.json")); l.SC != a {
+		t.Errorf("file cluster, live configuration only: %+v", l)
+	}
+}

@@ -15,6 +15,11 @@ import (
 // InstanceProfileKind is the Ref.Kind of live instance profiles.
 const InstanceProfileKind = "iam:instance-profile"
 
+// Live roles and instance profiles are keyed by ARN only: their Name
+// field stays Absent (Ref.Name holds it), so that a file naming
+// "EMR_DefaultRole" never reaches some account's role of that name, while
+// a live reference, always an ARN, finds exactly its own.
+//
 // iamIndex resolves role and instance-profile names of one account to
 // ARNs, and records the ARNs live objects refer to, so that each gets a
 // role (or profile) in the evidence: one that says why it is unknown when
@@ -112,7 +117,7 @@ func (m *mapper) mapIAM() {
 		p := &in.InstanceProfiles[i]
 		arn := deref(p.Arn)
 		profiles[arn] = true
-		ip := &model.InstanceProfile{Ref: m.ref(InstanceProfileKind, arn, deref(p.InstanceProfileName), ""), Name: str(p.InstanceProfileName)}
+		ip := &model.InstanceProfile{Ref: m.ref(InstanceProfileKind, arn, deref(p.InstanceProfileName), "")}
 		for _, r := range p.Roles {
 			ref := deref(r.Arn)
 			if ref == "" {
@@ -130,7 +135,7 @@ func (m *mapper) mapIAM() {
 		why := m.f.whyName("iam", "GetInstanceProfile", name, arn,
 			fmt.Sprintf("the live scan did not read instance profile %s (GetInstanceProfile)", name))
 		m.ev.InstanceProfiles = append(m.ev.InstanceProfiles, &model.InstanceProfile{Ref: m.ref(InstanceProfileKind, arn, name, ""),
-			Name: known(name), Roles: []model.Field[string]{unknown[string](why)}})
+			Roles: []model.Field[string]{unknown[string](why)}})
 	}
 	policies := map[string]*Policy{}
 	for _, p := range in.Policies {
@@ -154,7 +159,7 @@ func (m *mapper) mapIAM() {
 		// The trust policy is unknown, not absent: a Trust that cannot be
 		// read makes EKS102 quote why, where a nil one would only say
 		// the policy is not among the inputs.
-		m.ev.Roles = append(m.ev.Roles, &model.Role{Ref: m.ref(iamcli.RoleKind, arn, name, ""), Name: known(name), ARN: known(arn),
+		m.ev.Roles = append(m.ev.Roles, &model.Role{Ref: m.ref(iamcli.RoleKind, arn, name, ""), ARN: known(arn),
 			Trust: &model.PolicyDocument{Unknown: why}, PoliciesComplete: unknown[bool](why)})
 	}
 	for _, h := range in.Holders {
@@ -192,7 +197,7 @@ func (f *failed) whyName(service, op, a, b, notRead string) string {
 
 func (m *mapper) role(r *Role, arn string, policies map[string]*Policy) *model.Role {
 	name := deref(r.Role.RoleName)
-	role := &model.Role{Ref: m.ref(iamcli.RoleKind, arn, name, ""), Name: str(r.Role.RoleName), ARN: known(arn)}
+	role := &model.Role{Ref: m.ref(iamcli.RoleKind, arn, name, ""), ARN: known(arn)}
 	call := m.object("iam", "GetRole", "", name)
 	if doc := deref(r.Role.AssumeRolePolicyDocument); doc != "" {
 		role.Trust = m.policyDocument(doc, call+" trust policy")
