@@ -29,6 +29,7 @@ type File struct {
 	EMRNamespaces   []string          `yaml:"emr-namespaces"`
 	UseCaseTagKey   string            `yaml:"use-case-tag-key"`
 	AMIAgeLimitDays int               `yaml:"ami-age-limit-days"`
+	SharedRoleLimit int               `yaml:"shared-role-limit"`
 	Notify          []string          `yaml:"notify"`
 	Suppressions    []Suppression     `yaml:"suppressions"`
 }
@@ -190,6 +191,9 @@ func Parse(name string, data []byte) (*File, error) {
 	if f.AMIAgeLimitDays < 0 {
 		return nil, fmt.Errorf("config %s: ami-age-limit-days must be positive, got %d", name, f.AMIAgeLimitDays)
 	}
+	if f.SharedRoleLimit < 0 {
+		return nil, fmt.Errorf("config %s: shared-role-limit must be positive, got %d", name, f.SharedRoleLimit)
+	}
 	for _, t := range f.Notify {
 		if !strings.HasPrefix(t, "arn:") && !strings.HasPrefix(t, "https://") && !strings.HasPrefix(t, "http://") && t != "stdout" {
 			return nil, fmt.Errorf("config %s: notify target %q is not an SNS topic ARN, an http(s) URL or stdout", name, t)
@@ -237,6 +241,20 @@ func (f *File) Rules(known func(id string) bool) ([]suppress.Rule, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// Settings puts the file's control settings (use-case tag key, shared-role
+// limit, AMI age limit) into cfg; those the file leaves out keep cfg's.
+func (f *File) Settings(cfg *control.Config) {
+	if f.UseCaseTagKey != "" {
+		cfg.UseCaseTagKey = f.UseCaseTagKey
+	}
+	if f.SharedRoleLimit > 0 {
+		cfg.SharedRoleLimit = f.SharedRoleLimit
+	}
+	if f.AMIAgeLimitDays > 0 {
+		cfg.AMIAgeLimitDays = f.AMIAgeLimitDays
+	}
 }
 
 // Apply returns the controls to run: those switched off removed, and those

@@ -18,8 +18,9 @@ severity:
   EMR402: high
 fail-on: medium
 emr-namespaces: [spark-jobs]
-use-case-tag-key: use-case
-ami-age-limit-days: 90
+use-case-tag-key: team
+ami-age-limit-days: 120
+shared-role-limit: 5
 notify: [arn:aws:sns:eu-west-1:111122223333:emrguard, stdout]
 suppressions:
   - control: EMR102
@@ -40,14 +41,24 @@ func TestParse(t *testing.T) {
 	if err := f.Check(known); err != nil {
 		t.Fatal(err)
 	}
-	if f.FailOn != "medium" || f.UseCaseTagKey != "use-case" || f.AMIAgeLimitDays != 90 || len(f.EMRNamespaces) != 1 || len(f.Notify) != 2 {
+	if f.FailOn != "medium" || f.UseCaseTagKey != "team" || f.AMIAgeLimitDays != 120 || len(f.EMRNamespaces) != 1 || len(f.Notify) != 2 {
 		t.Errorf("decoded %+v", f)
+	}
+	cfg := control.Config{AMIAgeLimitDays: 30}
+	f.Settings(&cfg)
+	if cfg.TagKey() != "team" || cfg.RoleLimit() != 5 || cfg.AMIAgeLimit() != 120 {
+		t.Errorf("settings %+v", cfg)
+	}
+	cfg = control.Config{AMIAgeLimitDays: 30}
+	(&File{}).Settings(&cfg)
+	if cfg.TagKey() != control.DefaultUseCaseTagKey || cfg.RoleLimit() != control.DefaultSharedRoleLimit || cfg.AMIAgeLimit() != 30 {
+		t.Errorf("a file without settings changed %+v", cfg)
 	}
 	rules, err := f.Rules(known)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rules) != 2 || rules[0].Origin.Line != 12 || rules[0].Until.Format("2006-01-02") != "2027-03-31" || len(rules[1].Controls) != 2 {
+	if len(rules) != 2 || rules[0].Origin.Line != 13 || rules[0].Until.Format("2006-01-02") != "2027-03-31" || len(rules[1].Controls) != 2 {
 		t.Errorf("rules %+v", rules)
 	}
 	orig402 := &control.Control{ID: "EMR402", Severity: control.Medium}
@@ -70,6 +81,7 @@ func TestErrors(t *testing.T) {
 		{"severity: {EMR102: urgent}\n", `severity of EMR102`},
 		{"notify: [ftp://x]\n", `notify target "ftp://x"`},
 		{"ami-age-limit-days: -1\n", `must be positive`},
+		{"shared-role-limit: -2\n", `shared-role-limit must be positive`},
 		{"controls: [\n", `config c.yaml:`},
 	} {
 		_, err := Parse("c.yaml", []byte(tc.src))

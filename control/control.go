@@ -25,9 +25,52 @@ type Control struct {
 // Implemented reports whether c has its logic.
 func (c *Control) Implemented() bool { return c.Run != nil }
 
-// Config holds the data controls read besides evidence.
+// Config holds the data and settings controls read besides evidence. A
+// zero setting means its default (the Default* constants), so a zero
+// Config is valid.
 type Config struct {
 	Releases *release.Table
+	// UseCaseTagKey is the cluster tag whose value names a cluster's use
+	// case (EMR502; .emrguard.yaml use-case-tag-key).
+	UseCaseTagKey string
+	// SharedRoleLimit is how many clusters one role or instance profile may
+	// serve when none of them carries the use-case tag (EMR502;
+	// .emrguard.yaml shared-role-limit).
+	SharedRoleLimit int
+	// AMIAgeLimitDays is the age past which a custom AMI fails EMR803
+	// (.emrguard.yaml ami-age-limit-days).
+	AMIAgeLimitDays int
+}
+
+// The defaults of Config's settings.
+const (
+	DefaultUseCaseTagKey   = "use-case"
+	DefaultSharedRoleLimit = 3
+	DefaultAMIAgeLimitDays = 90
+)
+
+// TagKey returns UseCaseTagKey, or its default.
+func (c Config) TagKey() string {
+	if c.UseCaseTagKey == "" {
+		return DefaultUseCaseTagKey
+	}
+	return c.UseCaseTagKey
+}
+
+// RoleLimit returns SharedRoleLimit, or its default.
+func (c Config) RoleLimit() int {
+	if c.SharedRoleLimit <= 0 {
+		return DefaultSharedRoleLimit
+	}
+	return c.SharedRoleLimit
+}
+
+// AMIAgeLimit returns AMIAgeLimitDays, or its default.
+func (c Config) AMIAgeLimit() int {
+	if c.AMIAgeLimitDays <= 0 {
+		return DefaultAMIAgeLimitDays
+	}
+	return c.AMIAgeLimitDays
 }
 
 // Pass is what one control sees for one evaluation.

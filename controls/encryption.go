@@ -2,7 +2,9 @@ package controls
 
 import (
 	"fmt"
+	"path"
 	"strings"
+	"time"
 
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/model"
@@ -336,7 +338,103 @@ var EMR109 = &control.Control{
 	Doc: `In-transit certificate is self-signed, expiring or weak
 
 An expired certificate stops new nodes from joining; a self-signed leaf or a
-short RSA key weakens the TLS that in-transit encryption relies on.`,
+short RSA key weakens the TLS that in-transit encryption relies on. The leaf
+is the first certificate of certificateChain.pem (the CAs of
+trustedCertificates.pem sign themselves by nature); expiry (within 30 days
+of when the material was read) and RSA keys under 2048 bits count for every
+certificate. A live scan reads the zip from S3; a file scan reads a .zip in
+the configuration's folder with the file name of its S3 key, and judges
+only the configurations whose zip it found.`,
+	Run: func(p *control.Pass) {
+		for _, s := range subjects(p.Evidence) {
+			live := s.ref.Origin == model.FromLive
+			switch s.link.State {
+			case model.LinkNone:
+				if live {
+					p.NAf(s.ref, s.link.At, "cluster has no security configuration (EMR101 reports it)")
+				}
+				continue
+			case model.LinkUnknown:
+				if live {
+					p.Unknownf(s.ref, s.link.At, "%s", s.link.Why)
+				}
+				continue
+			}
+			// A file cannot show the material unless its zip is scanned
+			// beside it: judged only then (CONTROLS.md, "Sources").
+			if sc := s.sc(); live || !sc.Certificates.IsAbsent() {
+				judgeCertificates(p, s, sc)
+			}
+		}
+	},
+}
+
+// certWarning is how close to expiry a certificate fails EMR109.
+const certWarning = 30 * 24 * time.Hour
+
+func judgeCertificates(p *control.Pass, s subject, sc *model.SecurityConfiguration) {
+	switch f := sc.InTransit; {
+	case f.IsUnknown():
+		p.Unknownf(s.ref, f.At, "whether in-transit encryption is on is unknown: %s", f.Why)
+		return
+	case !f.Get(false):
+		p.NAf(s.ref, f.At.Or(sc.Ref.Loc), "in-transit encryption is off (EMR102 reports it)")
+		return
+	}
+	switch f := sc.TLSProvider; {
+	case f.IsUnknown():
+		p.Unknownf(s.ref, f.At, "the certificate provider is unknown: %s", f.Why)
+		return
+	case f.IsAbsent():
+		p.Unknownf(s.ref, sc.InTransit.At, "%s names no certificate provider", name(sc))
+		return
+	case !strings.EqualFold(f.Val, "PEM"):
+		p.NAf(s.ref, f.At, "certificates come from the %s provider, not a PEM zip", f.Val)
+		return
+	}
+	at := sc.TLSCertificates.At.Or(sc.TLSProvider.At)
+	f := sc.Certificates
+	switch {
+	case f.IsUnknown():
+		p.Unknownf(s.ref, at, "%s", f.Why)
+		return
+	case f.IsAbsent() || f.Val == nil:
+		p.Unknownf(s.ref, at, "the PEM zip %s was not read", sc.TLSCertificates.Get("(no S3 object named)"))
+		return
+	}
+	b := f.Val
+	at = b.At.Or(at)
+	if b.AsOf.IsZero() {
+		p.Unknownf(s.ref, at, "the PEM zip %s has no time it was read, so expiry cannot be judged", b.Source)
+		return
+	}
+	var faults []string
+	leaf := -1
+	for i, c := range b.Certs {
+		if leaf < 0 && path.Base(c.File) == "certificateChain.pem" {
+			leaf = i
+			if c.SelfSigned {
+				faults = append(faults, fmt.Sprintf("the node certificate %s is self-signed", c.Subject))
+			}
+		}
+		switch {
+		case !c.NotAfter.After(b.AsOf):
+			faults = append(faults, fmt.Sprintf("%s (%s) expired on %s", c.Subject, c.File, c.NotAfter.UTC().Format("2006-01-02")))
+		case c.NotAfter.Before(b.AsOf.Add(certWarning)):
+			faults = append(faults, fmt.Sprintf("%s (%s) expires on %s, within 30 days", c.Subject, c.File, c.NotAfter.UTC().Format("2006-01-02")))
+		}
+		if c.KeyAlgo == "RSA" && c.KeyBits < 2048 {
+			faults = append(faults, fmt.Sprintf("%s (%s) has a %d-bit RSA key", c.Subject, c.File, c.KeyBits))
+		}
+	}
+	switch {
+	case len(faults) > 0:
+		p.Failf(s.ref, at, "PEM zip %s: %s", b.Source, strings.Join(faults, "; "))
+	case leaf < 0:
+		p.Unknownf(s.ref, at, "the PEM zip %s holds no certificateChain.pem certificate", b.Source)
+	default:
+		p.Passf(s.ref, at, "PEM zip %s: %d certificates, the node's signed by %s, none expiring within 30 days or with an RSA key under 2048 bits", b.Source, len(b.Certs), b.Certs[leaf].Issuer)
+	}
 }
 
 // EMR110 judges the KMS keys of the security configuration.
@@ -352,7 +450,109 @@ var EMR110 = &control.Control{
 	Doc: `KMS key of the security configuration is not rotated or not usable
 
 Keys without rotation keep the same material for years; a disabled key or one
-pending deletion makes encrypted data unreadable and clusters fail to start.`,
+pending deletion makes encrypted data unreadable and clusters fail to start.
+The keys are those of the configuration's at-rest encryption: the S3
+(SSE-KMS, CSE-KMS) key and the local disk key. Rotation disabled is low; a
+disabled key or one pending deletion is high, and its message says so
+(the control's severity is the lower one). AWS managed keys rotate on
+their own. The log key is EMR111's.`,
+	Run: func(p *control.Pass) {
+		for _, s := range liveSubjects(p.Evidence) {
+			switch s.link.State {
+			case model.LinkNone:
+				p.NAf(s.ref, s.link.At, "cluster has no security configuration (EMR101 reports it)")
+				continue
+			case model.LinkUnknown:
+				p.Unknownf(s.ref, s.link.At, "%s", s.link.Why)
+				continue
+			}
+			judgeKeys(p, s, s.sc())
+		}
+	},
+}
+
+// keyUse is a KMS key a security configuration names, and for what.
+type keyUse struct {
+	key model.Field[string]
+	use string
+}
+
+// configurationKeys returns the KMS keys of sc's at-rest encryption; ok
+// is false when it has reported n/a or Unknown instead.
+func configurationKeys(p *control.Pass, s subject, sc *model.SecurityConfiguration) (keys []keyUse, ok bool) {
+	if !atRestOn(p, s, sc) {
+		return nil, false
+	}
+	if m := sc.S3Mode.Get(""); sc.S3Mode.IsUnknown() || m == "SSE-KMS" || m == "CSE-KMS" {
+		if f := sc.S3KMSKey; !f.IsAbsent() {
+			keys = append(keys, keyUse{f, "S3 encryption"})
+		}
+	}
+	if sc.LocalDiskProvider.Get("") != "Custom" && sc.LocalDisk.Get(false) || sc.LocalDisk.IsUnknown() {
+		if f := sc.LocalDiskKMSKey; !f.IsAbsent() {
+			keys = append(keys, keyUse{f, "local disk encryption"})
+		}
+	}
+	if len(keys) == 0 {
+		p.NAf(s.ref, sc.AtRest.At.Or(sc.Ref.Loc), "%s uses no KMS key", name(sc))
+		return nil, false
+	}
+	return keys, true
+}
+
+func judgeKeys(p *control.Pass, s subject, sc *model.SecurityConfiguration) {
+	keys, ok := configurationKeys(p, s, sc)
+	if !ok {
+		return
+	}
+	var faults, unknown, fine []string
+	var at model.Loc
+	fault := func(u keyUse, format string, args ...any) {
+		faults = append(faults, fmt.Sprintf(format, args...))
+		if !at.IsValid() {
+			at = u.key.At
+		}
+	}
+	for _, u := range keys {
+		if u.key.IsUnknown() {
+			unknown = append(unknown, fmt.Sprintf("the %s key is unknown: %s", u.use, u.key.Why))
+			continue
+		}
+		k := kmsKey(p.Evidence, u.key.Val, sc.Ref)
+		if k == nil {
+			unknown = append(unknown, fmt.Sprintf("%s key %s is not in the scanned evidence", u.use, u.key.Val))
+			continue
+		}
+		switch st := k.State; {
+		case st.IsUnknown():
+			unknown = append(unknown, fmt.Sprintf("the state of %s key %s is unknown: %s", u.use, u.key.Val, st.Why))
+			continue
+		case st.Val == "PendingDeletion" || st.Val == "PendingReplicaDeletion":
+			fault(u, "%s key %s is pending deletion (high: data it encrypts becomes unreadable)", u.use, u.key.Val)
+			continue
+		case st.Val == "Disabled" || (k.Enabled.IsSet() && !k.Enabled.Val):
+			fault(u, "%s key %s is disabled (high: clusters cannot start or read their data)", u.use, u.key.Val)
+			continue
+		}
+		switch r := k.RotationEnabled; {
+		case k.Manager.Get("") == "AWS":
+			fine = append(fine, u.key.Val+" (AWS managed)")
+		case r.IsSet() && !r.Val:
+			fault(u, "%s key %s has automatic rotation disabled", u.use, u.key.Val)
+		case !r.IsSet():
+			unknown = append(unknown, fmt.Sprintf("whether %s key %s rotates is unknown: %s", u.use, u.key.Val, firstWhy(r.Why, "not read")))
+		default:
+			fine = append(fine, u.key.Val)
+		}
+	}
+	switch {
+	case len(faults) > 0:
+		p.Failf(s.ref, at.Or(sc.Ref.Loc), "%s: %s", name(sc), strings.Join(faults, "; "))
+	case len(unknown) > 0:
+		p.Unknownf(s.ref, keys[0].key.At.Or(sc.Ref.Loc), "%s: %s", name(sc), strings.Join(unknown, "; "))
+	default:
+		p.Passf(s.ref, keys[0].key.At.Or(sc.Ref.Loc), "the KMS keys of %s are enabled and rotate: %s", name(sc), strings.Join(fine, ", "))
+	}
 }
 
 // EMR111 fails when cluster logs go to S3 without a KMS key.

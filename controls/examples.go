@@ -1,7 +1,9 @@
 package controls
 
 import (
+	"archive/zip"
 	"bufio"
+	"bytes"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -35,16 +37,23 @@ type ExampleFile struct {
 }
 
 // Want is one expected result: control ID and verdict at a line of a
-// file, or (Control "input", Verdict "error") an input error there.
+// file, or (Control "input", Verdict "error") an input error there; or,
+// for live evidence, which has no file location, on the resource with ID
+// Resource.
 type Want struct {
-	File    string // relative to testdata/<ID>, like ExampleFile.Path
-	Line    int
-	Control string
-	Verdict string
+	File     string // relative to testdata/<ID>, like ExampleFile.Path
+	Line     int
+	Resource string // set instead of a line for a result without location
+	Control  string
+	Verdict  string
 }
 
-// String formats w like "file:line CONTROL:verdict".
+// String formats w like "file:line CONTROL:verdict", or "@resource
+// CONTROL:verdict" for a result on a resource without location.
 func (w Want) String() string {
+	if w.Resource != "" {
+		return fmt.Sprintf("@%s %s:%s", w.Resource, w.Control, w.Verdict)
+	}
 	return fmt.Sprintf("%s:%d %s:%s", w.File, w.Line, w.Control, w.Verdict)
 }
 
@@ -60,7 +69,9 @@ var wantRe = regexp.MustCompile(`^((?:EMR|EKS)\d{3}):(fail|pass|unknown|n/a)$|^(
 // Expectations come from comments "# want EMR102:fail" or "// want …" on
 // the line a result points at (YAML, HCL), and from sidecar files
 // "<file>.want" (JSON, which has no comments) whose lines read
-// "LINE EMR102:fail".
+// "LINE EMR102:fail". A snapshot's evidence has no file location: its
+// sidecar names the resource instead, "@j-2AXXXXXXGAPLE EMR302:fail"
+// (the resource's ID: a cluster ID, a role or trail ARN, ACCOUNT/REGION).
 func ReadExamples(fsys fs.FS, root, id string) ([]Example, error) {
 	dir := path.Join(root, id)
 	entries, err := fs.ReadDir(fsys, dir)
@@ -82,6 +93,11 @@ func ReadExamples(fsys fs.FS, root, id string) ([]Example, error) {
 				return err
 			}
 			rel := strings.TrimPrefix(p, dir+"/")
+			if strings.HasSuffix(p, ".zip") {
+				// Binary: shown by what it holds (rules --explain prints it).
+				ex.Files = append(ex.Files, ExampleFile{Path: rel, Content: zipListing(data)})
+				return nil
+			}
 			if strings.HasSuffix(p, ".want") {
 				ws, err := parseSidecar(strings.TrimSuffix(rel, ".want"), string(data))
 				ex.Wants = append(ex.Wants, ws...)
@@ -107,6 +123,19 @@ func ReadExamples(fsys fs.FS, root, id string) ([]Example, error) {
 	return out, nil
 }
 
+// zipListing describes a zip by its files, or says it is not one.
+func zipListing(data []byte) string {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fmt.Sprintf("(%d bytes, not a zip)", len(data))
+	}
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+	}
+	return "(a zip of " + strings.Join(names, ", ") + ")"
+}
+
 func parseSidecar(file, text string) ([]Want, error) {
 	var out []Want
 	sc := bufio.NewScanner(strings.NewReader(text))
@@ -117,15 +146,20 @@ func parseSidecar(file, text string) ([]Want, error) {
 		}
 		f := strings.Fields(line)
 		num, err := strconv.Atoi(f[0])
-		if err != nil || len(f) < 2 {
-			return nil, fmt.Errorf("%s.want:%d: want \"LINE CONTROL:verdict ...\", got %q", file, n, line)
+		resource, byResource := strings.CutPrefix(f[0], "@")
+		if (err != nil && (!byResource || resource == "")) || len(f) < 2 {
+			return nil, fmt.Errorf("%s.want:%d: want \"LINE CONTROL:verdict ...\" or \"@RESOURCE CONTROL:verdict ...\", got %q", file, n, line)
 		}
 		for _, w := range f[1:] {
 			m := wantRe.FindStringSubmatch(w)
 			if m == nil {
 				return nil, fmt.Errorf("%s.want:%d: %q is not CONTROL:verdict", file, n, w)
 			}
-			out = append(out, want(file, num, m))
+			wn := want(file, num, m)
+			if byResource {
+				wn.Line, wn.Resource = 0, resource
+			}
+			out = append(out, wn)
 		}
 	}
 	return out, nil

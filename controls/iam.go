@@ -2,6 +2,7 @@ package controls
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/emrguard/emrguard/control"
@@ -82,7 +83,117 @@ var EMR502 = &control.Control{
 	Doc: `One EMR role serves clusters of different use cases
 
 A role shared across use cases gives every cluster the union of their data
-access; a compromise of one workload reaches all the others.`,
+access; a compromise of one workload reaches all the others. A cluster's use
+case is the value of its use-case tag (use-case-tag-key in .emrguard.yaml,
+default "use-case"); a role whose clusters do not all carry the tag fails
+when it serves more clusters than shared-role-limit (default 3). Terminated
+clusters are not counted. The result lands on the role or instance profile.`,
+	Run: func(p *control.Pass) {
+		key, limit := p.Config.TagKey(), p.Config.RoleLimit()
+		for _, g := range roleGroups(p) {
+			values := map[string][]string{}
+			var untagged []string
+			for _, c := range g.clusters {
+				if v, ok := c.Tags[key]; ok {
+					values[v] = append(values[v], c.Ref.ID)
+				} else {
+					untagged = append(untagged, c.Ref.ID)
+				}
+			}
+			what := g.kind + " " + g.name
+			switch {
+			case len(values) > 1:
+				var uses []string
+				for _, v := range sortedKeys(values) {
+					uses = append(uses, fmt.Sprintf("%s=%s: %s", key, v, strings.Join(values[v], ", ")))
+				}
+				p.Failf(g.ref, g.at, "%s serves clusters of %d use cases (%s)", what, len(values), strings.Join(uses, "; "))
+			case len(untagged) > 0 && len(g.clusters) > limit:
+				p.Failf(g.ref, g.at, "%s serves %d clusters, %d of them without the %q tag, more than the limit of %d: %s", what, len(g.clusters), len(untagged), key, limit, strings.Join(untagged, ", "))
+			case len(values) == 1:
+				p.Passf(g.ref, g.at, "%s serves %s of one use case (%s=%s)", what, clusterCount(len(g.clusters)), key, sortedKeys(values)[0])
+			default:
+				p.Passf(g.ref, g.at, "%s serves %s without the %q tag, within the limit of %d", what, clusterCount(len(g.clusters)), key, limit)
+			}
+		}
+	},
+}
+
+func clusterCount(n int) string {
+	if n == 1 {
+		return "1 cluster"
+	}
+	return fmt.Sprintf("%d clusters", n)
+}
+
+// roleGroup is a service role or instance profile with the clusters it
+// serves.
+type roleGroup struct {
+	kind, name string
+	ref        model.Ref
+	at         model.Loc
+	clusters   []*model.Cluster
+}
+
+// roleGroups groups the active clusters by service role and by instance
+// profile (by name within an account); a cluster whose role is unknown
+// gets Unknown.
+func roleGroups(p *control.Pass) []*roleGroup {
+	var out []*roleGroup
+	byKey := map[string]*roleGroup{}
+	clusters(p, func(c *model.Cluster) {
+		if ended(p, c) {
+			return
+		}
+		for _, r := range []struct {
+			f    model.Field[string]
+			kind string
+		}{{c.ServiceRole, "service role"}, {c.InstanceProfile, "instance profile"}} {
+			switch {
+			case r.f.IsUnknown():
+				p.Unknownf(c.Ref, r.f.At, "the %s is unknown: %s", r.kind, r.f.Why)
+				continue
+			case r.f.IsAbsent():
+				continue
+			}
+			name := roleName(r.f.Val)
+			k := r.kind + "\x00" + c.Ref.Account + "\x00" + name
+			g := byKey[k]
+			if g == nil {
+				g = &roleGroup{kind: r.kind, name: name, ref: roleRef(p, c, r.f, r.kind), at: r.f.At}
+				byKey[k] = g
+				out = append(out, g)
+			}
+			g.clusters = append(g.clusters, c)
+		}
+	})
+	return out
+}
+
+// roleRef returns the resource a role or instance profile result lands
+// on: the one among the evidence, else one named after the cluster's.
+func roleRef(p *control.Pass, c *model.Cluster, f model.Field[string], kind string) model.Ref {
+	if kind == "service role" {
+		if r, ok := p.Evidence.Role(f.Val, c.Ref.Loc); ok {
+			return r.Ref
+		}
+	} else if ip, ok := p.Evidence.InstanceProfile(f.Val, c.Ref.Loc); ok {
+		return ip.Ref
+	}
+	k := "aws:iam:role"
+	if kind != "service role" {
+		k = "aws:iam:instance-profile"
+	}
+	return model.Ref{Kind: k, ID: roleName(f.Val), Name: roleName(f.Val), Account: c.Ref.Account, Origin: c.Ref.Origin}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // EMR601 fails when an EMR role has a deprecated v1 managed policy.
@@ -98,7 +209,56 @@ var EMR601 = &control.Control{
 	Doc: `EMR role has a deprecated v1 managed policy
 
 The v1 policies grant wide actions on all resources (the EC2 one includes s3:*,
-dynamodb:*, sqs:*) and are on a deprecation path.`,
+dynamodb:*, sqs:*) and are on a deprecation path. Policies are matched by
+name, in any partition: AmazonElasticMapReduceRole,
+AmazonElasticMapReduceforEC2Role, AmazonElasticMapReduceFullAccess and
+AmazonElasticMapReduceEditorsRole.`,
+	Run: func(p *control.Pass) {
+		for _, er := range emrRoles(p) {
+			r, uses := er.role, strings.Join(er.uses, ", ")
+			var v1 []string
+			var at model.Loc
+			for _, pol := range r.Policies {
+				if n := v1PolicyName(pol); n != "" {
+					v1 = append(v1, n)
+					if !at.IsValid() {
+						at = pol.ARN.At.Or(pol.Ref.Loc)
+					}
+				}
+			}
+			switch {
+			case len(v1) > 0:
+				p.Failf(r.Ref, at, "role %s (%s) has the deprecated v1 managed policy %s", r.Ref.ID, uses, strings.Join(v1, " and "))
+			case r.PoliciesComplete.IsUnknown():
+				p.Unknownf(r.Ref, r.PoliciesComplete.At.Or(r.Ref.Loc), "not every policy of role %s (%s) is known: %s", r.Ref.ID, uses, r.PoliciesComplete.Why)
+			default:
+				p.Passf(r.Ref, r.Ref.Loc, "role %s (%s) has no v1 EMR managed policy", r.Ref.ID, uses)
+			}
+		}
+	},
+}
+
+// v1Policies are the deprecated v1 EMR managed policies (facts §6.1).
+var v1Policies = map[string]bool{
+	"AmazonElasticMapReduceRole": true, "AmazonElasticMapReduceforEC2Role": true,
+	"AmazonElasticMapReduceFullAccess": true, "AmazonElasticMapReduceEditorsRole": true,
+}
+
+// v1PolicyName returns the name of pol when it is a v1 EMR managed
+// policy, else "". A policy with an ARN must be AWS's (…:iam::aws:policy/,
+// any partition): a customer policy of the same name is not deprecated.
+func v1PolicyName(pol *model.Policy) string {
+	n := pol.Name.Get("")
+	if arn := pol.ARN.Get(""); arn != "" {
+		if !strings.Contains(arn, ":iam::aws:policy/") {
+			return ""
+		}
+		n = roleName(arn)
+	}
+	if v1Policies[n] {
+		return n
+	}
+	return ""
 }
 
 // EMR602 fails when an EMR role's policy allows wildcard actions on all resources.
@@ -245,5 +405,112 @@ var EMR603 = &control.Control{
 	Doc: `A principal holds AmazonElasticMapReduceFullAccess (v1)
 
 The v1 full-access policy allows iam:PassRole on any role and EMR actions on
-any resource, so its holders can launch clusters with any role in the account.`,
+any resource, so its holders can launch clusters with any role in the account.
+Every user and group holding it fails, and every role that is not an EMR
+role: a role no scanned cluster uses (service, instance profile or
+auto-scaling role) and whose trust policy does not let EMR assume it.`,
+	Run: func(p *control.Pass) {
+		emr := clusterRoleNames(p.Evidence)
+		for _, h := range p.Evidence.PolicyHolders {
+			if roleName(h.PolicyARN.Get("")) != "AmazonElasticMapReduceFullAccess" || !strings.Contains(h.PolicyARN.Val, ":iam::aws:policy/") {
+				continue
+			}
+			var outside, undecided []string
+			for _, u := range h.Users {
+				outside = append(outside, "user "+u)
+			}
+			for _, g := range h.Groups {
+				outside = append(outside, "group "+g)
+			}
+			for _, name := range h.Roles {
+				switch isEMRRole(p.Evidence, emr, name, h.Ref) {
+				case yes:
+				case no:
+					outside = append(outside, "role "+name)
+				default:
+					undecided = append(undecided, name)
+				}
+			}
+			at := h.PolicyARN.At.Or(h.Ref.Loc)
+			switch {
+			case len(outside) > 0:
+				p.Failf(h.Ref, at, "%s is attached to %s", h.PolicyARN.Val, strings.Join(outside, ", "))
+			case len(undecided) > 0:
+				p.Unknownf(h.Ref, at, "%s is attached to role %s, which no scanned cluster uses and whose trust policy is not known", h.PolicyARN.Val, strings.Join(undecided, ", "))
+			case h.Complete.IsUnknown():
+				p.Unknownf(h.Ref, at, "not every holder of %s could be listed: %s", h.PolicyARN.Val, h.Complete.Why)
+			case !h.Complete.Get(false):
+				p.Unknownf(h.Ref, at, "whether every holder of %s was listed is not known", h.PolicyARN.Val)
+			case len(h.Roles) > 0:
+				p.Passf(h.Ref, at, "%s is attached only to EMR roles (%s)", h.PolicyARN.Val, strings.Join(h.Roles, ", "))
+			default:
+				p.Passf(h.Ref, at, "%s is attached to no principal", h.PolicyARN.Val)
+			}
+		}
+	},
+}
+
+// tri is a three-valued answer.
+type tri uint8
+
+const (
+	maybe tri = iota
+	yes
+	no
+)
+
+// clusterRoleNames returns the names of the roles the clusters of ev use:
+// service, auto-scaling and instance profile roles (and the instance
+// profiles' names, which are usually their role's).
+func clusterRoleNames(ev *model.Evidence) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range ev.Clusters {
+		for _, f := range []model.Field[string]{c.ServiceRole, c.AutoScalingRole, c.InstanceProfile} {
+			if f.IsSet() {
+				out[c.Ref.Account+"/"+roleName(f.Val)] = true
+			}
+		}
+		if f := c.InstanceProfile; f.IsSet() {
+			if ip, ok := ev.InstanceProfile(f.Val, c.Ref.Loc); ok {
+				for _, r := range ip.Roles {
+					if r.IsSet() {
+						out[c.Ref.Account+"/"+roleName(r.Val)] = true
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// emrServices are the service principals through which EMR assumes a role.
+var emrServices = []string{"elasticmapreduce.amazonaws.com", "elasticmapreduce.amazonaws.com.cn"}
+
+// isEMRRole says whether the role named name is an EMR role: one a
+// cluster uses, or one whose trust policy lets EMR assume it.
+func isEMRRole(ev *model.Evidence, clusterRoles map[string]bool, name string, from model.Ref) tri {
+	if clusterRoles[from.Account+"/"+name] {
+		return yes
+	}
+	// Role names repeat across accounts: the role is the one of the
+	// holder's account.
+	i := slices.IndexFunc(ev.Roles, func(r *model.Role) bool {
+		return r.Name.Get(roleName(r.Ref.ID)) == name && (r.Ref.Account == "" || from.Account == "" || r.Ref.Account == from.Account)
+	})
+	if i < 0 || ev.Roles[i].Trust == nil || ev.Roles[i].Trust.Unknown != "" {
+		return maybe
+	}
+	r := ev.Roles[i]
+	answer := no
+	for _, st := range r.Trust.Statements {
+		svc := st.Principals["Service"]
+		switch {
+		case st.Effect.IsUnknown() || svc.IsUnknown():
+			answer = maybe
+		case !strings.EqualFold(st.Effect.Val, "Allow"):
+		case slices.ContainsFunc(svc.Val, func(s string) bool { return slices.Contains(emrServices, s) }):
+			return yes
+		}
+	}
+	return answer
 }

@@ -496,7 +496,45 @@ var EMR302 = &control.Control{
 	Doc: `Primary node has a public IP address
 
 A public IP on the primary node makes its web UIs and SSH reachable from the
-internet as soon as a security group rule allows it.`,
+internet as soon as a security group rule allows it. The evidence is the
+primary group's or fleet's instances (ListInstances: PublicIpAddress,
+PublicDnsName), not the cluster's MasterPublicDnsName, which names a private
+host in a private subnet.`,
+	Run: func(p *control.Pass) {
+		clusters(p, func(c *model.Cluster) {
+			if ended(p, c) {
+				return
+			}
+			nodes := c.PrimaryNodes
+			switch {
+			case nodes.IsUnknown():
+				p.Unknownf(c.Ref, nodes.At, "the primary node's instances are unknown: %s", nodes.Why)
+				return
+			case nodes.IsAbsent():
+				p.Unknownf(c.Ref, c.Ref.Loc, "the primary node's instances were not listed")
+				return
+			case len(nodes.Val) == 0:
+				p.Unknownf(c.Ref, nodes.At, "no primary node is listed (state %s)", c.State.Get("unknown"))
+				return
+			}
+			var public []string
+			for _, n := range nodes.Val {
+				switch {
+				case n.PublicIP != "" && n.PublicDNS != "":
+					public = append(public, fmt.Sprintf("%s has public IP %s (%s)", n.InstanceID, n.PublicIP, n.PublicDNS))
+				case n.PublicIP != "":
+					public = append(public, fmt.Sprintf("%s has public IP %s", n.InstanceID, n.PublicIP))
+				case n.PublicDNS != "":
+					public = append(public, fmt.Sprintf("%s has public DNS name %s", n.InstanceID, n.PublicDNS))
+				}
+			}
+			if len(public) > 0 {
+				p.Failf(c.Ref, nodes.At, "primary node %s", strings.Join(public, "; "))
+				return
+			}
+			p.Passf(c.Ref, nodes.At, "no primary node has a public IP address or DNS name (%d listed)", len(nodes.Val))
+		})
+	},
 }
 
 // EMR303 fails when the cluster's VPC has no S3 endpoint.

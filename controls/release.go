@@ -1,6 +1,8 @@
 package controls
 
 import (
+	"time"
+
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/release"
@@ -95,5 +97,40 @@ var EMR803 = &control.Control{
 	Doc: `Custom AMI is older than the age limit
 
 A custom AMI freezes the OS packages of its build day; after 90 days it misses
-months of security fixes.`,
+months of security fixes. The age is the image's CreationDate measured to
+when the evidence was gathered, so a snapshot gives the same verdict
+whenever it is replayed; the limit is ami-age-limit-days in .emrguard.yaml.`,
+	Run: func(p *control.Pass) {
+		limit := p.Config.AMIAgeLimit()
+		clusters(p, func(c *model.Cluster) {
+			f := c.CustomAMI
+			switch {
+			case f.IsUnknown():
+				p.Unknownf(c.Ref, f.At, "the custom AMI is unknown: %s", f.Why)
+				return
+			case f.IsAbsent():
+				p.NAf(c.Ref, c.Ref.Loc, "cluster uses EMR's default AMI")
+				return
+			}
+			img := ami(p.Evidence, f.Val, c.Ref)
+			switch {
+			case img == nil:
+				p.Unknownf(c.Ref, f.At, "custom AMI %s is not in the scanned evidence, so its age is unknown", f.Val)
+				return
+			case img.Created.IsUnknown():
+				p.Unknownf(c.Ref, f.At, "creation date of custom AMI %s is unknown: %s", f.Val, img.Created.Why)
+				return
+			case img.Created.IsAbsent() || img.AsOf.IsZero():
+				p.Unknownf(c.Ref, f.At, "custom AMI %s has no known creation date or evidence time", f.Val)
+				return
+			}
+			days := int(img.AsOf.Sub(img.Created.Val).Hours() / 24)
+			created := img.Created.Val.UTC().Format("2006-01-02")
+			if img.AsOf.Sub(img.Created.Val) > time.Duration(limit)*24*time.Hour {
+				p.Failf(c.Ref, f.At, "custom AMI %s was created on %s, %d days before %s: over the %d-day limit", f.Val, created, days, img.AsOf.UTC().Format("2006-01-02"), limit)
+				return
+			}
+			p.Passf(c.Ref, f.At, "custom AMI %s was created on %s, %d days before %s (limit %d days)", f.Val, created, days, img.AsOf.UTC().Format("2006-01-02"), limit)
+		})
+	},
 }

@@ -118,7 +118,11 @@ func Paths(paths []string, opt Options) *Result {
 		res.Diags = append(res.Diags, folderDiags[i]...)
 	}
 	res.Files += claimed
+	var zips []input
 	for i, o := range outs {
+		if o.zip {
+			zips = append(zips, files[i])
+		}
 		if o.read && !files[i].stdin {
 			res.Met.read[files[i].path] = o.kept
 		}
@@ -128,6 +132,7 @@ func Paths(paths []string, opt Options) *Result {
 			res.Files++
 		}
 	}
+	res.Files += linkCertificates(res.Evidence, zips, opt, &res.Diags)
 	return res
 }
 
@@ -142,6 +147,7 @@ type fileResult struct {
 	diags source.Diagnostics
 	read  bool   // the bytes were read whole
 	kept  []byte // the bytes, when Options.Keep picked them (not all: memory)
+	zip   bool   // a .zip, set aside unread for linkCertificates
 }
 
 type fileID struct{ dev, ino uint64 }
@@ -227,6 +233,9 @@ func describe(err error) string {
 // readOne reads, parses and loads one file; its trees are in arena, which
 // the caller may reset once it returns (evidence keeps no tree node).
 func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileResult) {
+	if isZip(in.path) && !in.stdin {
+		return fileResult{zip: true}
+	}
 	data, err := readLimited(in, opt, buf)
 	if err != nil {
 		out.diags.Errorf(model.Loc{File: in.path}, err.Error())

@@ -135,6 +135,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	}
 	if cfg != nil {
 		s.controls = cfg.Apply(s.controls)
+		cfg.Settings(&s.cfg)
 	}
 	limit, err := parseSize(*maxSize)
 	if err != nil {

@@ -1,16 +1,13 @@
 package snapshot
 
 import (
-	"crypto/ecdsa"
-	"crypto/ed25519"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/pemzip"
 )
 
 // certificates returns the PEM bundle the configuration's in-transit
@@ -54,7 +51,8 @@ func (m *mapper) zipWhy(r *Region, loc string) string {
 	return fmt.Sprintf("the live scan did not read the PEM zip %s (s3 GetObject)", loc)
 }
 
-// bundle parses the certificates of a zip's PEM files, in file name order.
+// bundle parses the certificates of a zip's PEM files, in file name
+// order, with the parser local zips use (source/pemzip).
 func bundle(z *CertificateZip, asOf time.Time) (*model.CertificateBundle, error) {
 	b := &model.CertificateBundle{Source: z.Location, AsOf: asOf}
 	files := make([]string, 0, len(z.Files))
@@ -63,43 +61,22 @@ func bundle(z *CertificateZip, asOf time.Time) (*model.CertificateBundle, error)
 	}
 	slices.Sort(files)
 	for _, f := range files {
-		rest := []byte(z.Files[f])
-		for {
-			var blk *pem.Block
-			blk, rest = pem.Decode(rest)
-			if blk == nil {
-				break
-			}
-			if blk.Type != "CERTIFICATE" {
-				continue // never a key: the collector keeps none, and a key is not judged
-			}
-			c, err := x509.ParseCertificate(blk.Bytes)
-			if err != nil {
-				return nil, fmt.Errorf("the PEM zip %s: %s holds a certificate that cannot be parsed: %w", z.Location, f, err)
-			}
-			b.Certs = append(b.Certs, certificate(f, c))
+		if !strings.Contains(z.Files[f], "-----BEGIN CERTIFICATE") {
+			continue
+		}
+		certs, err := pemzip.Certificates(z.Files[f])
+		if err != nil {
+			return nil, fmt.Errorf("the PEM zip %s: %s: %w", z.Location, f, err)
+		}
+		for _, c := range certs {
+			c.File, c.NotAfter = f, c.NotAfter.UTC()
+			b.Certs = append(b.Certs, c)
 		}
 	}
 	if len(b.Certs) == 0 {
 		return nil, fmt.Errorf("the PEM zip %s holds no certificate", z.Location)
 	}
 	return b, nil
-}
-
-func certificate(file string, c *x509.Certificate) model.Certificate {
-	out := model.Certificate{File: file, Subject: c.Subject.String(), Issuer: c.Issuer.String(), NotAfter: c.NotAfter.UTC()}
-	out.SelfSigned = string(c.RawIssuer) == string(c.RawSubject) && c.CheckSignatureFrom(c) == nil
-	switch k := c.PublicKey.(type) {
-	case *rsa.PublicKey:
-		out.KeyAlgo, out.KeyBits = "RSA", k.N.BitLen()
-	case *ecdsa.PublicKey:
-		out.KeyAlgo, out.KeyBits = "ECDSA", k.Curve.Params().BitSize
-	case ed25519.PublicKey:
-		out.KeyAlgo, out.KeyBits = "Ed25519", 256
-	default:
-		out.KeyAlgo = c.PublicKeyAlgorithm.String()
-	}
-	return out
 }
 
 // parseAWSTime reads EC2's timestamps (2026-01-01T00:00:00.000Z).

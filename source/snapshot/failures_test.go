@@ -106,7 +106,7 @@ func TestFailuresBecomeUnknown(t *testing.T) {
 		{"security configuration", func(s *Snapshot) { region(s).SecurityConfigurations = nil },
 			fail("emr", "DescribeSecurityConfiguration", "hardened", "AccessDeniedException"),
 			`emr DescribeSecurityConfiguration "hardened" in eu-west-1 (account 111111111111)`,
-			[]check{{"EMR102", "j-1", nil}, {"EMR103", "j-1", nil}, {"EMR105", "j-1", nil}, {"EMR401", "j-1", nil}, {"EMR109", "hardened", func(ev *model.Evidence) (model.State, string) {
+			[]check{{"EMR102", "j-1", nil}, {"EMR103", "j-1", nil}, {"EMR105", "j-1", nil}, {"EMR401", "j-1", nil}, {"EMR109", "j-1", func(ev *model.Evidence) (model.State, string) {
 				sc := ev.SecurityConfigurations[0]
 				return sc.Certificates.State, sc.Certificates.Why
 			}}}},
