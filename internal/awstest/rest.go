@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"time"
 
-	ectypes "github.com/aws/aws-sdk-go-v2/service/emrcontainers/types"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
+	ectypes "github.com/aws/aws-sdk-go-v2/service/emrcontainers/types"
 	smithytime "github.com/aws/smithy-go/time"
 
 	"github.com/emrguard/emrguard/source/snapshot"
