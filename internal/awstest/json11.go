@@ -16,10 +16,7 @@ import (
 // from the region's Trails (awsJson1_1: lower-camel wrappers, PascalCase
 // trail members, epoch-second timestamps).
 func (s *Server) cloudtrail(c *call) {
-	r := c.acct.regions[c.region]
-	if r == nil {
-		r = &snapshot.Region{Name: c.region}
-	}
+	r := s.region(c)
 	find := func(ref string) *snapshot.Trail {
 		for _, t := range r.Trails {
 			if deref(t.Trail.Name) == ref || deref(t.Trail.TrailARN) == ref {
@@ -69,10 +66,7 @@ func (s *Server) cloudtrail(c *call) {
 // KMSKeys; a key is named by its ID, its ARN, an alias (alias/x) or an
 // alias ARN, matched against the key's Ref and metadata.
 func (s *Server) kms(c *call) {
-	r := c.acct.regions[c.region]
-	if r == nil {
-		r = &snapshot.Region{Name: c.region}
-	}
+	r := s.region(c)
 	ref := str(c.in, "KeyId")
 	var key *snapshot.KMSKey
 	for _, k := range r.KMSKeys {

@@ -244,6 +244,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	c.op = svc.op(c)
 	s.mu.Lock()
+	s.calls[svc.name+"."+c.op]++ // on arrival: a call cut short by latency still reached AWS
 	lat := s.latency
 	s.mu.Unlock()
 	if lat > 0 {
@@ -332,11 +333,10 @@ func invalidToken(c *call) {
 	}
 }
 
-// fault counts the call and returns the fault to apply, if any.
+// fault returns the fault to apply to the call, if any.
 func (s *Server) fault(op, acct, region string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls[op]++
 	for _, f := range s.faults {
 		if f.Op == op && (f.Account == "" || f.Account == acct) && (f.Region == "" || f.Region == region) &&
 			(f.Times == 0 || f.used < f.Times) {
