@@ -93,11 +93,19 @@ func New() *Server {
 	return s
 }
 
-// Inject adds a fault.
-func (s *Server) Inject(f Fault) {
+// FaultSpec is a Fault or a *Fault: Inject takes either, so both the
+// older value style and the pointer style compile.
+type FaultSpec interface{ spec() Fault }
+
+func (f Fault) spec() Fault { return f }
+
+// Inject adds a fault (a copy: the server counts its uses, not the caller's).
+func (s *Server) Inject(f FaultSpec) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, &f)
+	v := f.spec()
+	v.used = 0
+	s.faults = append(s.faults, &v)
 }
 
 // SetPageSize makes every paginated list operation return at most n items
