@@ -119,3 +119,16 @@ func TestLoadFile(t *testing.T) {
 		t.Error("missing file: no error")
 	}
 }
+
+// Ensure calls and DisableRegion before any LoadAccounts leave the caller's
+// slot to the first account loaded.
+func TestCallerIsFirstLoaded(t *testing.T) {
+	s := awstest.New()
+	defer s.Close()
+	s.DisableRegion("444455556666", "ap-east-1")
+	if ids := clusterIDs(t, s.Config("eu-west-1")); len(ids) != 0 {
+		t.Errorf("empty estate: %v", ids)
+	}
+	s.LoadAccounts(oneCluster("111122223333", "eu-west-1", "j-FIRST"), oneCluster("444455556666", "eu-west-1", "j-SECOND"))
+	sameJSON(t, "caller's clusters", clusterIDs(t, s.Config("eu-west-1")), []string{"j-FIRST"})
+}

@@ -33,11 +33,12 @@ type Server struct {
 
 	mu       sync.Mutex
 	accounts map[string]*account
-	order    []string            // account IDs in load order; order[0] is the caller's
-	sessions map[string]*session // AssumeRole access key ID → session
-	denied   map[string]bool     // role ARNs AssumeRole refuses
-	org      map[string]string   // account ID → status; nil: no organization
-	objects  map[string][]byte   // S3 bucket + "/" + key → body
+	order    []string                   // account IDs in load order; order[0] is the caller's
+	disabled map[string]map[string]bool // account ID → regions not enabled
+	sessions map[string]*session        // AssumeRole access key ID → session
+	denied   map[string]bool            // role ARNs AssumeRole refuses
+	org      map[string]string          // account ID → status; nil: no organization
+	objects  map[string][]byte          // S3 bucket + "/" + key → body
 	pageSize int
 	latency  time.Duration
 	queues   map[string]*queue // by URL path's last element (queue name)
@@ -49,9 +50,8 @@ type Server struct {
 
 // account is one loaded account: its snapshot, indexed by region.
 type account struct {
-	snap     *snapshot.Account
-	regions  map[string]*snapshot.Region
-	disabled map[string]bool
+	snap    *snapshot.Account
+	regions map[string]*snapshot.Region
 }
 
 // session is the identity behind a set of AssumeRole credentials.
@@ -86,7 +86,7 @@ type Fault struct {
 // New starts a server; Close it when done.
 func New() *Server {
 	s := &Server{
-		accounts: map[string]*account{}, sessions: map[string]*session{}, denied: map[string]bool{},
+		accounts: map[string]*account{}, disabled: map[string]map[string]bool{}, sessions: map[string]*session{}, denied: map[string]bool{},
 		objects: map[string][]byte{}, queues: map[string]*queue{}, calls: map[string]int{}, clock: time.Now,
 	}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -308,19 +308,23 @@ func (s *Server) authenticate(c *call) (string, func(*call)) {
 		return "", invalidToken
 	}
 	c.acct = s.accounts[id]
-	if c.acct.disabled[c.region] && !c.svc.global {
+	if s.disabled[id][c.region] && !c.svc.global {
 		return id, invalidToken
 	}
 	return id, nil
 }
 
-// callerLocked returns the caller's account ID, making an empty default
-// account when nothing was loaded.
+// callerLocked returns the caller's account ID: the first loaded, or
+// until one is, an empty default account (which is not "loaded": a later
+// LoadAccounts still names the caller).
 func (s *Server) callerLocked() string {
-	if len(s.order) == 0 {
-		s.addLocked(&snapshot.Account{ID: defaultAccount, Partition: "aws"})
+	if len(s.order) > 0 {
+		return s.order[0]
 	}
-	return s.order[0]
+	if s.accounts[defaultAccount] == nil {
+		s.accounts[defaultAccount] = &account{snap: &snapshot.Account{ID: defaultAccount, Partition: "aws"}, regions: map[string]*snapshot.Region{}}
+	}
+	return defaultAccount
 }
 
 // invalidToken is AWS's reply to an unknown key and to a call in a region
