@@ -30,7 +30,8 @@ type PolicyAttachment struct {
 	// Unknown, the policy may be any role's: no role of Scope (of the
 	// attachment's folder without one) has all its policies known.
 	Role Field[string]
-	// Says names the attachment in reasons: "policy P is attached to a role".
+	// Says names the attachment in the reason an Unknown Role gives:
+	// "policy P is attached to a role" (that cannot be resolved: why).
 	Says string
 }
 
@@ -69,7 +70,7 @@ func (e *Evidence) link() {
 		gaps[r] = Unresolved[bool](why, at)
 	}
 	for _, f := range e.PolicyRefs {
-		def := x.policies[scopeKey{f.Scope, f.Stub.Ref.ID}]
+		def := x.policy(f.Scope, f.Stub.Ref.ID)
 		if def == nil {
 			gap(f.Role, fmt.Sprintf("managed policy %s is not an %s of the %s", f.Stub.Ref.ID, f.Stub.Ref.Kind, f.In), f.Stub.Ref.Loc)
 			continue
@@ -83,7 +84,7 @@ func (e *Evidence) link() {
 	for _, f := range e.PolicyAttachments {
 		pol := f.Policy
 		if f.PolicyID != "" {
-			if def := x.policies[scopeKey{f.Scope, f.PolicyID}]; def != nil {
+			if def := x.policy(f.Scope, f.PolicyID); def != nil {
 				pol = def
 			}
 		}
@@ -102,7 +103,7 @@ func (e *Evidence) link() {
 			case 0:
 			default:
 				for _, r := range roles {
-					gap(r, fmt.Sprintf("%s named %q, which %d roles are named (%s, %s); cannot tell which one", f.Says, f.Role.Val, len(roles), roles[0].Ref.Loc, roles[1].Ref.Loc), f.Role.At)
+					gap(r, fmt.Sprintf("policy %s is attached to role %q, a name %d roles have (%s, %s); cannot tell which one", pol.Ref.ID, f.Role.Val, len(roles), roles[0].Ref.Loc, roles[1].Ref.Loc), f.Role.At)
 				}
 			}
 			if !hasAttached(pol, f.Role) {
@@ -115,19 +116,29 @@ func (e *Evidence) link() {
 	}
 }
 
-// scopeKey is an ID or name inside one scope.
-type scopeKey struct{ scope, key string }
-
-// iamIndex holds the roles and policies of the scopes facts name.
+// iamIndex holds the roles and policies of the scopes facts name, in
+// evidence order. A scope is most often a template with a few roles,
+// looked through; a large one (a Terraform root of a thousand files) is
+// indexed by key on first use.
 type iamIndex struct {
-	policies  map[scopeKey]*Policy
-	roleIDs   map[scopeKey][]*Role
-	roleNames map[scopeKey][]*Role
-	roles     map[string][]*Role // by scope, in evidence order
+	roles    map[string][]*Role
+	policies map[string][]*Policy
+	keys     map[string]*scopeKeys
 }
 
+// scopeKeys index a large scope's roles by resource ID and by name, and
+// its policies by ID (the last of an ID wins, as written in that order).
+type scopeKeys struct {
+	ids, names map[string][]*Role
+	policies   map[string]*Policy
+}
+
+// smallScope is the most roles or policies a scope may hold to be looked
+// through rather than indexed.
+const smallScope = 16
+
 func (e *Evidence) iamScopes() *iamIndex {
-	want := map[string]bool{}
+	want := make(map[string]bool, len(e.PolicyRefs)+len(e.PolicyAttachments))
 	for _, f := range e.PolicyRefs {
 		want[f.Scope] = true
 	}
@@ -135,49 +146,101 @@ func (e *Evidence) iamScopes() *iamIndex {
 		want[f.Scope] = true
 	}
 	delete(want, "")
-	x := &iamIndex{policies: map[scopeKey]*Policy{}, roleIDs: map[scopeKey][]*Role{}, roleNames: map[scopeKey][]*Role{}, roles: map[string][]*Role{}}
+	x := &iamIndex{roles: make(map[string][]*Role, len(want)), policies: map[string][]*Policy{}, keys: map[string]*scopeKeys{}}
 	if len(want) == 0 {
 		return x
 	}
 	for _, p := range e.Policies {
 		if want[p.Scope] {
-			x.policies[scopeKey{p.Scope, p.Ref.ID}] = p
+			x.policies[p.Scope] = append(x.policies[p.Scope], p)
 		}
 	}
 	for _, r := range e.Roles {
-		if !want[r.Scope] {
-			continue
-		}
-		x.roles[r.Scope] = append(x.roles[r.Scope], r)
-		k := scopeKey{r.Scope, r.Ref.ID}
-		x.roleIDs[k] = append(x.roleIDs[k], r)
-		if r.Name.IsSet() {
-			k := scopeKey{r.Scope, r.Name.Val}
-			x.roleNames[k] = append(x.roleNames[k], r)
+		if want[r.Scope] {
+			x.roles[r.Scope] = append(x.roles[r.Scope], r)
 		}
 	}
 	return x
+}
+
+func (x *iamIndex) keysOf(scope string) *scopeKeys {
+	k := x.keys[scope]
+	if k != nil {
+		return k
+	}
+	k = &scopeKeys{ids: map[string][]*Role{}, names: map[string][]*Role{}, policies: map[string]*Policy{}}
+	for _, r := range x.roles[scope] {
+		k.ids[r.Ref.ID] = append(k.ids[r.Ref.ID], r)
+		if r.Name.IsSet() {
+			k.names[r.Name.Val] = append(k.names[r.Name.Val], r)
+		}
+	}
+	for _, p := range x.policies[scope] {
+		k.policies[p.Ref.ID] = p
+	}
+	x.keys[scope] = k
+	return k
+}
+
+// policy returns the policy of scope with ID id, or nil.
+func (x *iamIndex) policy(scope, id string) *Policy {
+	ps := x.policies[scope]
+	if len(ps) > smallScope {
+		return x.keysOf(scope).policies[id]
+	}
+	for i := len(ps) - 1; i >= 0; i-- {
+		if ps[i].Ref.ID == id {
+			return ps[i]
+		}
+	}
+	return nil
 }
 
 // rolesNamed returns the roles an attachment's role name may be: those of
 // its scope with that resource ID, else with that name; without a scope,
 // the nearest by the lookups' rule.
 func (e *Evidence) rolesNamed(x *iamIndex, f PolicyAttachment) []*Role {
+	key := f.Role.Val
 	if f.Scope == "" {
 		n := e.net()
 		loc := func(r *Role) Loc { return r.Ref.Loc }
-		hits := near(n, n.roles, f.Role.Val, loc, f.Role.At)
+		hits := near(n, n.roles, key, loc, f.Role.At)
 		if len(hits) == 0 {
-			if name := arnName(f.Role.Val, ":role/"); name != "" {
+			if name := arnName(key, ":role/"); name != "" {
 				hits = near(n, n.roles, name, loc, f.Role.At)
 			}
 		}
 		return hits
 	}
-	if hits := x.roleIDs[scopeKey{f.Scope, f.Role.Val}]; len(hits) > 0 {
-		return hits
+	rs := x.roles[f.Scope]
+	if len(rs) > smallScope {
+		k := x.keysOf(f.Scope)
+		if hits := k.ids[key]; len(hits) > 0 {
+			return hits
+		}
+		return k.names[key]
 	}
-	return x.roleNames[scopeKey{f.Scope, f.Role.Val}]
+	var byName []*Role
+	for _, r := range rs {
+		if r.Ref.ID == key {
+			return idsOf(rs, key)
+		}
+		if r.Name.IsSet() && r.Name.Val == key {
+			byName = append(byName, r)
+		}
+	}
+	return byName
+}
+
+// idsOf returns the roles of rs with resource ID id.
+func idsOf(rs []*Role, id string) []*Role {
+	var out []*Role
+	for _, r := range rs {
+		if r.Ref.ID == id {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // rolesAround returns the roles an attachment to an unknown role may

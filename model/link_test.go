@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -59,7 +60,7 @@ func TestLinkScoped(t *testing.T) {
 			func(p *Policy) PolicyAttachment { return attach("root2", p, "R", "mod/main.tf") }, []string{"", "P"}, []string{"", ""}},
 		{"ambiguous", []*Role{role("R1", "etl", "a.yaml", "a.yaml"), role("R2", "etl", "a.yaml", "a.yaml"), role("R3", "", "a.yaml", "a.yaml")},
 			func(p *Policy) PolicyAttachment { return attach("a.yaml", p, "etl", "a.yaml") }, []string{"", "", ""},
-			[]string{`named "etl", which 2 roles are named`, `named "etl", which 2 roles are named`, ""}},
+			[]string{`policy P is attached to role "etl", a name 2 roles have`, `"etl", a name 2 roles have`, ""}},
 		{"unknown role", []*Role{role("R1", "", "a.yaml", "a.yaml"), role("R2", "", "a.yaml", "a.yaml"), role("R3", "", "b.yaml", "b.yaml")},
 			func(p *Policy) PolicyAttachment {
 				return PolicyAttachment{Scope: "a.yaml", Policy: p, Role: Unresolved[string]("parameter RoleName has no default", at("a.yaml", 9)),
@@ -67,19 +68,37 @@ func TestLinkScoped(t *testing.T) {
 			}, []string{"", "", ""},
 			[]string{"policy P is attached to a role that cannot be resolved: parameter RoleName has no default", "cannot be resolved", ""}},
 	}
-	for _, tc := range cases {
-		p := policy("P", "a.yaml", "a.yaml")
-		ev := &Evidence{Roles: tc.roles, Policies: []*Policy{p}, PolicyAttachments: []PolicyAttachment{tc.fact(p)}}
-		ev.Link()
-		for i, r := range tc.roles {
-			if got := ids(r.Policies); got != tc.policies[i] {
-				t.Errorf("%s: role %d has policies %q, want %q", tc.name, i, got, tc.policies[i])
+	// Each case runs as written, and with its scopes padded past
+	// smallScope, where roles and policies are found through an index.
+	for _, pad := range []int{0, smallScope + 1} {
+		for _, tc := range cases {
+			p := policy("P", "a.yaml", "a.yaml")
+			var roles []*Role
+			for _, r := range tc.roles {
+				cp := *r
+				roles = append(roles, &cp)
 			}
-			switch {
-			case tc.why[i] == "" && !r.PoliciesComplete.IsSet():
-				t.Errorf("%s: role %d incomplete: %s", tc.name, i, r.PoliciesComplete.Why)
-			case tc.why[i] != "" && !strings.Contains(r.PoliciesComplete.Why, tc.why[i]):
-				t.Errorf("%s: role %d reason %q lacks %q", tc.name, i, r.PoliciesComplete.Why, tc.why[i])
+			ev := &Evidence{Roles: roles, Policies: []*Policy{p}, PolicyAttachments: []PolicyAttachment{tc.fact(p)}}
+			for i := range pad {
+				for _, scope := range []string{"a.yaml", "b.yaml", "root1", "root2"} {
+					ev.Roles = append(ev.Roles, role(fmt.Sprintf("F%d", i), fmt.Sprintf("filler-%d", i), scope, scope))
+					ev.Policies = append([]*Policy{policy("P", scope, scope)}, ev.Policies...) // earlier: P of a.yaml is the last
+				}
+			}
+			ev.Link()
+			for i, r := range roles {
+				if got := ids(r.Policies); got != tc.policies[i] {
+					t.Errorf("%s, pad %d: role %d has policies %q, want %q", tc.name, pad, i, got, tc.policies[i])
+				}
+				if tc.policies[i] != "" && r.Policies[0] != p {
+					t.Errorf("%s, pad %d: role %d has another policy P", tc.name, pad, i)
+				}
+				switch {
+				case tc.why[i] == "" && !r.PoliciesComplete.IsSet():
+					t.Errorf("%s, pad %d: role %d incomplete: %s", tc.name, pad, i, r.PoliciesComplete.Why)
+				case tc.why[i] != "" && !strings.Contains(r.PoliciesComplete.Why, tc.why[i]):
+					t.Errorf("%s, pad %d: role %d reason %q lacks %q", tc.name, pad, i, r.PoliciesComplete.Why, tc.why[i])
+				}
 			}
 		}
 	}
@@ -126,6 +145,12 @@ func TestLinkNearest(t *testing.T) {
 // leaves the role incomplete; an attachment's PolicyID takes the
 // declaration over the stand-in, which records where it is attached.
 func TestLinkDeclarations(t *testing.T) {
+	for _, pad := range []int{0, smallScope + 1} {
+		t.Run(fmt.Sprint("pad ", pad), func(t *testing.T) { testLinkDeclarations(t, pad) })
+	}
+}
+
+func testLinkDeclarations(t *testing.T, pad int) {
 	r := role("R", "", "root", "main.tf")
 	inline := policy("R/inline", "", "main.tf")
 	stubP := &Policy{Ref: Ref{Kind: "aws_iam_policy", ID: "aws_iam_policy.p", Loc: at("main.tf", 3)}}
@@ -139,6 +164,9 @@ func TestLinkDeclarations(t *testing.T) {
 	ev := &Evidence{Roles: []*Role{r, r2}, Policies: []*Policy{decl, elsewhere, decl2},
 		PolicyRefs:        []PolicyRef{{Scope: "root", Role: r, Stub: stubP, In: "configuration"}, {Scope: "root", Role: r, Stub: stubGone, In: "configuration"}},
 		PolicyAttachments: []PolicyAttachment{{Scope: "root", Policy: standIn, PolicyID: "aws_iam_policy.q", Role: Known("R2", at("main.tf", 20)), Says: "x"}}}
+	for i := range pad { // past smallScope, the scope's policies are indexed
+		ev.Policies = append(ev.Policies, policy(fmt.Sprintf("aws_iam_policy.f%d", i), "root", "main.tf"))
+	}
 	ev.Link()
 	if r.Policies[0] != decl || r.Policies[1] != inline || r.Policies[2] != stubGone {
 		t.Errorf("policies %s, want the declaration in the stub's place, the inline one, the stub not declared", ids(r.Policies))

@@ -109,8 +109,11 @@ func (r *reader) policy(res *resource, p *tree.Node) {
 		}
 	}
 	for _, a := range pol.Attached {
-		r.ev.PolicyAttachments = append(r.ev.PolicyAttachments, model.PolicyAttachment{Scope: r.scope, Policy: pol, Role: a,
-			Says: fmt.Sprintf("policy %s is attached to a role", pol.Ref.ID)})
+		f := model.PolicyAttachment{Scope: r.scope, Policy: pol, Role: a}
+		if a.IsUnknown() {
+			f.Says = fmt.Sprintf("policy %s is attached to a role", pol.Ref.ID)
+		}
+		r.ev.PolicyAttachments = append(r.ev.PolicyAttachments, f)
 	}
 	r.ev.Policies = append(r.ev.Policies, pol)
 }

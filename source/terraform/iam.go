@@ -97,8 +97,11 @@ func (r *rd) attachment(in *instance) {
 // with address id) to the roles in's arguments name, for model.Link.
 func (r *rd) attach(in *instance, pol *model.Policy, id string) {
 	f := model.PolicyAttachment{Scope: scopeOf(in), Policy: pol, PolicyID: id}
-	add := func(role model.Field[string], says string) {
-		f.Role, f.Says = role, fmt.Sprintf("%s attaches a policy to %s", in.addr, says)
+	add := func(role model.Field[string], to string) {
+		f.Role, f.Says = role, ""
+		if role.IsUnknown() {
+			f.Says = fmt.Sprintf("%s attaches a policy to %s", in.addr, to)
+		}
 		r.ev.PolicyAttachments = append(r.ev.PolicyAttachments, f)
 	}
 	if in.res.typ == "aws_iam_policy_attachment" {
