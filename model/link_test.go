@@ -231,3 +231,18 @@ func TestLinkIdempotent(t *testing.T) {
 		t.Errorf("after linking again: %v, attached %v; want %v", got, p.Attached, want)
 	}
 }
+
+// Ensure an attachment without a scope whose role is unknown leaves the
+// roles of its folder incomplete, and no other.
+func TestLinkNearestUnknown(t *testing.T) {
+	near, far := role("a", "", "", "x/a.json"), role("b", "", "", "y/b.json")
+	ev := &Evidence{Roles: []*Role{near, far}, PolicyAttachments: []PolicyAttachment{{Policy: policy("P", "", "x/p.json"),
+		Role: Unresolved[string]("RoleName is not a string", at("x/p.json", 3)), Says: "policy P is attached to a role"}}}
+	ev.Link()
+	if want := "policy P is attached to a role that cannot be resolved: RoleName is not a string"; near.PoliciesComplete.Why != want {
+		t.Errorf("role of the folder: %+v, want unknown: %s", near.PoliciesComplete, want)
+	}
+	if !far.PoliciesComplete.IsSet() {
+		t.Errorf("role of another folder incomplete: %s", far.PoliciesComplete.Why)
+	}
+}
