@@ -19,8 +19,10 @@ import (
 // kinds it can judge (Ref.Origin): an EMR203 that reads infrastructure
 // code never judges a cluster known only from a launch event. A control
 // that panics yields Unknown results naming it for every resource it had
-// not yet judged; the others still run.
+// not yet judged; the others still run. It links the evidence's facts
+// first (model.Evidence.Link).
 func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Config) []Result {
+	ev.Link() // every path to a verdict passes here; once per evidence
 	type job struct {
 		c     *Control
 		view  *model.Evidence

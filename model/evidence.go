@@ -46,7 +46,12 @@ type Evidence struct {
 	JobRoles        []*JobRole
 	LaunchTemplates []*LaunchTemplate
 
+	// Unlinked facts, joined by Link (model/link.go).
+	PolicyRefs        []PolicyRef
+	PolicyAttachments []PolicyAttachment
+
 	once     sync.Once
+	linkOnce sync.Once
 	idx      *index
 	netOnce  netOnce
 	rbacOnce sync.Once
@@ -96,6 +101,8 @@ func (e *Evidence) Merge(o *Evidence) {
 	e.AMIs = append(e.AMIs, o.AMIs...)
 	e.PolicyHolders = append(e.PolicyHolders, o.PolicyHolders...)
 	e.Nodegroups = append(e.Nodegroups, o.Nodegroups...)
+	e.PolicyRefs = append(e.PolicyRefs, o.PolicyRefs...)
+	e.PolicyAttachments = append(e.PolicyAttachments, o.PolicyAttachments...)
 }
 
 func (e *Evidence) index() *index {

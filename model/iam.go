@@ -14,6 +14,10 @@ type Role struct {
 	// PoliciesComplete is Set(true) when Policies lists every policy of the
 	// role; Unknown (with why) when some could not be read or resolved.
 	PoliciesComplete Field[bool]
+	// Scope is the template or Terraform root that declares the role,
+	// whose IDs and names facts of that scope mean (model/link.go); ""
+	// for sources without one.
+	Scope string
 }
 
 // Policy is an inline, customer-managed or AWS-managed policy.
@@ -23,6 +27,7 @@ type Policy struct {
 	ARN      Field[string]   // managed policies
 	Document *PolicyDocument // nil when not known (an AWS-managed policy read by ARN only)
 	Attached []Field[string] // role names/IDs it is attached to, when declared on the policy
+	Scope    string          // the template or Terraform root that declares it, as Role.Scope
 }
 
 // InstanceProfile links an EC2 instance profile to its role.

@@ -25,7 +25,8 @@ func FuzzTemplateYAML(f *testing.F) {
 		if err != nil || len(docs) == 0 {
 			return
 		}
-		cfn.Read("f.yaml", docs, cfn.Params{Values: map[string]string{"AWS::Region": "eu-west-1"}}, nil)
+		ev, _ := cfn.Read("f.yaml", docs, cfn.Params{Values: map[string]string{"AWS::Region": "eu-west-1"}}, nil)
+		ev.Link() // what the template's IAM resources say of each other
 	})
 }
 
@@ -42,6 +43,7 @@ func FuzzTemplateJSON(f *testing.F) {
 		if err != nil {
 			return
 		}
-		cfn.Load("f.json", []*tree.Node{n})
+		ev, _ := cfn.Load("f.json", []*tree.Node{n})
+		ev.Link()
 	})
 }

@@ -22,7 +22,7 @@ func (r *reader) document(p *tree.Node, key string) *model.PolicyDocument {
 }
 
 func (r *reader) role(res *resource, p *tree.Node) {
-	role := &model.Role{Ref: r.ref(res), Name: r.str(p, "RoleName"), PoliciesComplete: model.Known(true, res.at)}
+	role := &model.Role{Ref: r.ref(res), Name: r.str(p, "RoleName"), PoliciesComplete: model.Known(true, res.at), Scope: r.scope}
 	if role.Name.IsSet() {
 		role.Ref.Name = role.Name.Val
 	}
@@ -46,6 +46,9 @@ func (r *reader) role(res *resource, p *tree.Node) {
 					pol.Ref.ID = res.id + "/" + pol.Name.Val
 					pol.Ref.Name = pol.Name.Val
 				}
+				if pol.Document == nil {
+					incomplete(fmt.Sprintf("inline policy %s has no PolicyDocument", pol.Ref.ID), it.At)
+				}
 				role.Policies = append(role.Policies, pol)
 			}
 		default:
@@ -60,8 +63,11 @@ func (r *reader) role(res *resource, p *tree.Node) {
 		case tree.Array:
 			for _, it := range v.Items {
 				if id, _, isRef := refTarget(it); isRef {
-					// A managed policy of the template: linked in linkIAM.
-					role.Policies = append(role.Policies, &model.Policy{Ref: model.Ref{Kind: "AWS::IAM::ManagedPolicy", ID: id, Loc: it.At}})
+					// A managed policy of the template: model.Link puts its
+					// declaration in the stub's place.
+					stub := &model.Policy{Ref: model.Ref{Kind: "AWS::IAM::ManagedPolicy", ID: id, Loc: it.At}}
+					role.Policies = append(role.Policies, stub)
+					r.ev.PolicyRefs = append(r.ev.PolicyRefs, model.PolicyRef{Scope: r.scope, Role: role, Stub: stub, In: "template"})
 					continue
 				}
 				f := r.strOf(it, "ManagedPolicyArns", it.At)
@@ -76,10 +82,6 @@ func (r *reader) role(res *resource, p *tree.Node) {
 			incomplete("ManagedPolicyArns is not a list", at)
 		}
 	}
-	r.roles[res.id] = role
-	if role.Name.IsSet() {
-		r.roles[role.Name.Val] = role
-	}
 	r.ev.Roles = append(r.ev.Roles, role)
 }
 
@@ -89,7 +91,7 @@ func (r *reader) policy(res *resource, p *tree.Node) {
 	if res.typ == "AWS::IAM::ManagedPolicy" {
 		nameKey = "ManagedPolicyName"
 	}
-	pol := &model.Policy{Ref: r.ref(res), Name: r.str(p, nameKey), Document: r.document(p, "PolicyDocument")}
+	pol := &model.Policy{Ref: r.ref(res), Name: r.str(p, nameKey), Document: r.document(p, "PolicyDocument"), Scope: r.scope}
 	if pol.Name.IsSet() {
 		pol.Ref.Name = pol.Name.Val
 	}
@@ -106,7 +108,13 @@ func (r *reader) policy(res *resource, p *tree.Node) {
 			pol.Attached = append(pol.Attached, r.linkOf(v, "Roles", at, false))
 		}
 	}
-	r.policies[res.id] = pol
+	for _, a := range pol.Attached {
+		f := model.PolicyAttachment{Scope: r.scope, Policy: pol, Role: a}
+		if a.IsUnknown() {
+			f.Says = fmt.Sprintf("policy %s is attached to a role", pol.Ref.ID)
+		}
+		r.ev.PolicyAttachments = append(r.ev.PolicyAttachments, f)
+	}
 	r.ev.Policies = append(r.ev.Policies, pol)
 }
 
@@ -125,45 +133,4 @@ func (r *reader) instanceProfile(res *resource, p *tree.Node) {
 		}
 	}
 	r.ev.InstanceProfiles = append(r.ev.InstanceProfiles, ip)
-}
-
-// linkIAM puts the managed policies a role lists by reference, and the
-// policies that name their roles, on those roles. A policy attached to a
-// role that cannot be resolved may be any role's, so no role of the
-// template is complete any more.
-func (r *reader) linkIAM() {
-	for _, role := range r.ev.Roles {
-		for i, pol := range role.Policies {
-			if pol.Document == nil && !pol.ARN.IsSet() {
-				if def, ok := r.policies[pol.Ref.ID]; ok {
-					role.Policies[i] = def
-				} else {
-					role.PoliciesComplete = model.Unresolved[bool](fmt.Sprintf("managed policy %s is not an AWS::IAM::ManagedPolicy of the template", pol.Ref.ID), pol.Ref.Loc)
-				}
-			}
-		}
-	}
-	for _, pol := range r.ev.Policies {
-		for _, a := range pol.Attached {
-			switch {
-			case a.IsUnknown():
-				for _, role := range r.ev.Roles {
-					role.PoliciesComplete = model.Unresolved[bool](fmt.Sprintf("policy %s is attached to a role that cannot be resolved: %s", pol.Ref.ID, a.Why), a.At)
-				}
-			case a.IsSet():
-				if role, ok := r.roles[a.Val]; ok && !hasPolicy(role, pol) {
-					role.Policies = append(role.Policies, pol)
-				}
-			}
-		}
-	}
-}
-
-func hasPolicy(role *model.Role, pol *model.Policy) bool {
-	for _, p := range role.Policies {
-		if p == pol {
-			return true
-		}
-	}
-	return false
 }

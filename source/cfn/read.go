@@ -12,11 +12,9 @@ import (
 // reader holds what read collects before the resources are linked.
 type reader struct {
 	*template
-	ev       *model.Evidence
-	groups   map[string]*model.SecurityGroup // by logical ID, and external groups by AWS ID
-	tables   map[string]*model.RouteTable
-	roles    map[string]*model.Role // by logical ID and by RoleName
-	policies map[string]*model.Policy
+	ev     *model.Evidence
+	groups map[string]*model.SecurityGroup // by logical ID, and external groups by AWS ID
+	tables map[string]*model.RouteTable
 }
 
 // readers maps a resource type to what reads it. Types missing here are
@@ -48,7 +46,7 @@ var linkers = map[string]func(r *reader, res *resource, p *tree.Node){
 // read resolves and reads the template's resources into evidence.
 func (t *template) read() *model.Evidence {
 	r := &reader{template: t, ev: &model.Evidence{}, groups: map[string]*model.SecurityGroup{},
-		tables: map[string]*model.RouteTable{}, roles: map[string]*model.Role{}, policies: map[string]*model.Policy{}}
+		tables: map[string]*model.RouteTable{}}
 	for _, pass := range []map[string]func(*reader, *resource, *tree.Node){readers, linkers} {
 		for _, res := range t.order {
 			fn := pass[res.typ]
@@ -62,7 +60,6 @@ func (t *template) read() *model.Evidence {
 			fn(r, res, p)
 		}
 	}
-	r.linkIAM()
 	return r.ev
 }
 

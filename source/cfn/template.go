@@ -47,12 +47,16 @@ func Load(file string, docs []*tree.Node) (*model.Evidence, source.Diagnostics) 
 func Read(file string, docs []*tree.Node, p Params, alloc *tree.Alloc) (*model.Evidence, source.Diagnostics) {
 	ev := &model.Evidence{}
 	var diags source.Diagnostics
-	for _, d := range docs {
+	for i, d := range docs {
 		if !Detect(d) {
 			continue
 		}
 		t := newTemplate(file, d, p)
 		t.alloc = alloc
+		t.scope = file
+		if i > 0 {
+			t.scope = fmt.Sprintf("%s#%d", file, i) // a later document of the file
+		}
 		ev.Merge(t.read())
 		diags = append(diags, t.diags...)
 	}
@@ -75,6 +79,7 @@ type resource struct {
 // template is one template being resolved and read.
 type template struct {
 	file       string
+	scope      string // names the template among IAM facts' scopes (model.Link)
 	root       *tree.Node
 	params     map[string]*tree.Node // Parameters entries
 	given      Params

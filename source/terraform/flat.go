@@ -217,7 +217,6 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 		r.missed = r.missed[:0]
 		discard = discard[:0]
 	}
-	r.linkIAM()
 	return r.ev, true
 }
 

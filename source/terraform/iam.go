@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source/iampolicy"
@@ -16,7 +17,7 @@ func (r *rd) policyDoc(n *tree.Node) *model.PolicyDocument {
 
 func (r *rd) role(in *instance) {
 	ref := r.ref(in)
-	role := &model.Role{Ref: ref, Name: r.str(r.arg(in, "name")), PoliciesComplete: model.Known(true, ref.Loc)}
+	role := &model.Role{Ref: ref, Name: r.str(r.arg(in, "name")), PoliciesComplete: model.Known(true, ref.Loc), Scope: scopeOf(in)}
 	r.named(&role.Ref, role.Name)
 	if a := in.res.content().attr("assume_role_policy"); a != nil {
 		role.Trust = r.policyDoc(r.document(in, a))
@@ -46,25 +47,26 @@ func (r *rd) role(in *instance) {
 			role.PoliciesComplete = model.Unresolved[bool]("managed_policy_arns is unknown: "+arns.Why, arns.At)
 		}
 		for _, a := range arns.Val {
-			role.Policies = append(role.Policies, &model.Policy{Ref: model.Ref{Kind: "aws_iam_policy", ID: a, Loc: arns.At}, ARN: model.Known(a, arns.At)})
+			pol := &model.Policy{Ref: model.Ref{Kind: "aws_iam_policy", ID: a, Loc: arns.At}, ARN: model.Known(a, arns.At)}
+			role.Policies = append(role.Policies, pol)
+			if !strings.HasPrefix(a, "arn:") {
+				// Not an ARN, so a reference (ids evaluate to addresses):
+				// model.Link puts the declaration in its place.
+				r.ev.PolicyRefs = append(r.ev.PolicyRefs, model.PolicyRef{Scope: role.Scope, Role: role, Stub: pol, In: "configuration"})
+			}
 		}
-	}
-	setIn(&r.roles, ref.ID, role)
-	if role.Name.IsSet() {
-		setIn(&r.roles, role.Name.Val, role)
 	}
 	r.ev.Roles = append(r.ev.Roles, role)
 }
 
 func (r *rd) policy(in *instance) {
-	pol := &model.Policy{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}
+	pol := &model.Policy{Ref: r.ref(in), Name: r.str(r.arg(in, "name")), Scope: scopeOf(in)}
 	r.named(&pol.Ref, pol.Name)
 	if a := in.res.content().attr("policy"); a != nil {
 		pol.Document = r.policyDoc(r.document(in, a))
 	} else {
 		pol.Document = &model.PolicyDocument{At: pol.Ref.Loc, Unknown: "policy has no policy document"}
 	}
-	setIn(&r.policies, pol.Ref.ID, pol)
 	r.ev.Policies = append(r.ev.Policies, pol)
 }
 
@@ -75,7 +77,7 @@ func (r *rd) rolePolicy(in *instance) {
 	if a := in.res.content().attr("policy"); a != nil {
 		pol.Document = r.policyDoc(r.document(in, a))
 	}
-	r.attach(in, pol)
+	r.attach(in, pol, "")
 }
 
 // attachment attaches a managed policy (of the configuration, or an AWS
@@ -83,73 +85,46 @@ func (r *rd) rolePolicy(in *instance) {
 func (r *rd) attachment(in *instance) {
 	arn := r.link(r.arg(in, "policy_arn"))
 	var pol *model.Policy
-	switch {
-	case arn.IsSet() && r.policies[arn.Val] != nil:
-		pol = r.policies[arn.Val]
-	case arn.IsSet():
+	if arn.IsSet() {
 		pol = &model.Policy{Ref: model.Ref{Kind: "aws_iam_policy", ID: arn.Val, Loc: arn.At}, ARN: arn}
-	default:
+	} else {
 		pol = &model.Policy{Ref: r.ref(in), Document: &model.PolicyDocument{At: arn.At, Unknown: "the attached policy is unknown: " + arn.Why}}
 	}
-	r.attach(in, pol)
+	r.attach(in, pol, arn.Get(""))
 }
 
-func (r *rd) attach(in *instance, pol *model.Policy) {
+// attach emits the attachment of pol (or of the configuration's policy
+// with address id) to the roles in's arguments name, for model.Link.
+func (r *rd) attach(in *instance, pol *model.Policy, id string) {
+	f := model.PolicyAttachment{Scope: scopeOf(in), Policy: pol, PolicyID: id}
+	add := func(role model.Field[string], to string) {
+		f.Role, f.Says = role, ""
+		if role.IsUnknown() {
+			f.Says = fmt.Sprintf("%s attaches a policy to %s", in.addr, to)
+		}
+		r.ev.PolicyAttachments = append(r.ev.PolicyAttachments, f)
+	}
 	if in.res.typ == "aws_iam_policy_attachment" {
 		x := r.arg(in, "roles")
 		roles := r.links(x, false)
 		if roles.IsUnknown() {
-			r.incompleteAll(fmt.Sprintf("%s attaches a policy to roles that cannot be resolved: %s", in.addr, roles.Why), roles.At)
+			add(model.Field[string]{State: model.Unknown, Why: roles.Why, At: roles.At}, "roles")
 		}
 		for _, n := range roles.Val {
-			r.addTo(n, pol, in)
+			add(model.Known(n, in.res.at), "roles")
 		}
 		return
 	}
-	role := r.link(r.arg(in, "role"))
-	switch {
-	case role.IsUnknown():
-		r.incompleteAll(fmt.Sprintf("%s attaches a policy to a role that cannot be resolved: %s", in.addr, role.Why), role.At)
-	case role.IsSet():
-		r.addTo(role.Val, pol, in)
-	}
-}
-
-func (r *rd) addTo(name string, pol *model.Policy, in *instance) {
-	if role := r.roles[name]; role != nil && !hasPolicy(role, pol) {
-		role.Policies = append(role.Policies, pol)
-	}
-	pol.Attached = append(pol.Attached, model.Known(name, in.res.at))
-}
-
-func (r *rd) incompleteAll(why string, at model.Loc) {
-	for _, role := range r.ev.Roles {
-		role.PoliciesComplete = model.Unresolved[bool](why, at)
-	}
-}
-
-// linkIAM replaces managed policies roles list by the configuration's
-// policy of that address.
-func (r *rd) linkIAM() {
-	for _, role := range r.ev.Roles {
-		for i, pol := range role.Policies {
-			if pol.Document == nil {
-				if def := r.policies[pol.Ref.ID]; def != nil {
-					role.Policies[i] = def
-				}
-			}
+	if role := r.link(r.arg(in, "role")); !role.IsAbsent() {
+		if role.IsSet() {
+			role.At = in.res.at // where policy.Attached says it is attached
 		}
+		add(role, "a role")
 	}
 }
 
-func hasPolicy(role *model.Role, pol *model.Policy) bool {
-	for _, p := range role.Policies {
-		if p == pol {
-			return true
-		}
-	}
-	return false
-}
+// scopeOf is the scope of in's IAM facts: its root module's evaluation.
+func scopeOf(in *instance) string { return in.res.m.ld.rootDir }
 
 func (r *rd) instanceProfile(in *instance) {
 	ip := &model.InstanceProfile{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}

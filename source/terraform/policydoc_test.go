@@ -96,6 +96,7 @@ resource "aws_iam_role_policy" "job" {
 	if len(diags) > 0 {
 		t.Fatalf("diagnostics: %v", diags)
 	}
+	ev.Link() // the aws_iam_role_policy joins its role
 	role := roleByID(t, ev, "aws_iam_role.job")
 	if role.Trust == nil || role.Trust.Unknown != "" || len(role.Trust.Statements) != 1 {
 		t.Fatalf("trust %+v", role.Trust)

@@ -22,12 +22,10 @@ type rd struct {
 
 // rdMaps index what readers found, for linkers to look up.
 type rdMaps struct {
-	groups   map[string]*model.SecurityGroup // by address, and outside groups by ID
-	tables   map[string]*model.RouteTable
-	roles    map[string]*model.Role // by address and by name
-	policies map[string]*model.Policy
-	buckets  map[string]*model.Bucket
-	mainVPC  map[string]*model.RouteTable
+	groups  map[string]*model.SecurityGroup // by address, and outside groups by ID
+	tables  map[string]*model.RouteTable
+	buckets map[string]*model.Bucket
+	mainVPC map[string]*model.RouteTable
 }
 
 // setIn sets m[k], making m on first use: most roots fill few of these.
@@ -43,8 +41,6 @@ func (r *rd) takeMaps() rdMaps {
 	out := r.rdMaps
 	take(&r.groups, &out.groups)
 	take(&r.tables, &out.tables)
-	take(&r.roles, &out.roles)
-	take(&r.policies, &out.policies)
 	take(&r.buckets, &out.buckets)
 	take(&r.mainVPC, &out.mainVPC)
 	return out
@@ -64,8 +60,6 @@ func take[T any](m *map[string]*T, out *map[string]*T) {
 func (r *rd) putMaps(o rdMaps) {
 	put(&r.groups, o.groups)
 	put(&r.tables, o.tables)
-	put(&r.roles, o.roles)
-	put(&r.policies, o.policies)
 	put(&r.buckets, o.buckets)
 	put(&r.mainVPC, o.mainVPC)
 }
@@ -147,7 +141,6 @@ func readModules(mods []*module, diags *source.Diagnostics) *model.Evidence {
 		}
 	}
 	r.run(steps)
-	r.linkIAM()
 	return r.ev
 }
 

@@ -1,0 +1,108 @@
+package terraform
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/emrguard/emrguard/model"
+)
+
+const iamModule = `
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] })
+}
+
+resource "aws_sns_topic" "t" {
+  name = "t"
+}
+
+resource "aws_iam_role" "job" {
+  name                = "job"
+  assume_role_policy  = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+  managed_policy_arns = [aws_iam_policy.p.arn, aws_sns_topic.t.arn, "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"]
+}
+
+resource "aws_iam_role" "other" {
+  name               = "other"
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+}
+
+resource "aws_iam_role_policy_attachment" "o" {
+  role       = aws_iam_role.other.name
+  policy_arn = aws_iam_policy.p.arn
+}
+`
+
+// Ensure model.Link joins a root's IAM facts within that root's
+// evaluation, even when two roots call one module folder (the same
+// files): each role gets its own root's policy declaration; a managed
+// policy listed by reference that is no aws_iam_policy of the
+// configuration leaves the role incomplete, as in CloudFormation; the
+// attached declaration records the role it is attached to.
+func TestIAMLinked(t *testing.T) {
+	ev, diags := load(t, map[string]string{
+		"mod/main.tf": iamModule,
+		"a/main.tf":   "module \"m\" {\n  source = \"../mod\"\n}\n",
+		"b/main.tf":   "module \"m\" {\n  source = \"../mod\"\n}\n",
+	}, Options{})
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	ev.Link()
+	declOf := map[string]*model.Policy{}
+	for _, p := range ev.Policies {
+		declOf[p.Scope] = p
+	}
+	var jobs int
+	for _, r := range ev.Roles {
+		decl := declOf[r.Scope]
+		if decl == nil || len(declOf) != 2 {
+			t.Fatalf("role %s of scope %q: declarations %v", r.Ref.ID, r.Scope, declOf)
+		}
+		switch r.Ref.ID {
+		case "module.m.aws_iam_role.job":
+			jobs++
+			if len(r.Policies) != 3 || r.Policies[0] != decl || r.Policies[1].Document != nil || r.Policies[2].ARN.Get("") != "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" {
+				t.Errorf("job of %s: policies %+v", r.Scope, r.Policies)
+			}
+			if want := "managed policy module.m.aws_sns_topic.t is not an aws_iam_policy of the configuration"; r.PoliciesComplete.Why != want {
+				t.Errorf("job of %s: completeness %+v, want unknown: %s", r.Scope, r.PoliciesComplete, want)
+			}
+		case "module.m.aws_iam_role.other":
+			if len(r.Policies) != 1 || r.Policies[0] != decl || !r.PoliciesComplete.IsSet() {
+				t.Errorf("other of %s: policies %+v, completeness %+v", r.Scope, r.Policies, r.PoliciesComplete)
+			}
+			if len(decl.Attached) != 1 || decl.Attached[0].Val != "other" {
+				t.Errorf("declaration of %s attached to %v", r.Scope, decl.Attached)
+			}
+		}
+	}
+	if jobs != 2 {
+		t.Errorf("%d job roles, want one per root", jobs)
+	}
+}
+
+// Ensure an attachment to a role that cannot be resolved leaves every
+// role of its root incomplete, and none of another root.
+func TestIAMUnknownRole(t *testing.T) {
+	unknown := strings.Replace(iamModule, "role       = aws_iam_role.other.name", "role       = var.who", 1) + "variable \"who\" {}\n"
+	ev, _ := load(t, map[string]string{"a/main.tf": unknown, "b/main.tf": iamModule}, Options{})
+	ev.Link()
+	var inAs int
+	for _, r := range ev.Roles {
+		inA := strings.HasSuffix(r.Scope, "a")
+		if inA {
+			inAs++
+		}
+		if inA && !strings.HasPrefix(r.PoliciesComplete.Why, "aws_iam_role_policy_attachment.o attaches a policy to a role that cannot be resolved: ") {
+			t.Errorf("%s of a: completeness %+v", r.Ref.ID, r.PoliciesComplete)
+		}
+		if !inA && r.Ref.ID == "aws_iam_role.other" && !r.PoliciesComplete.IsSet() {
+			t.Errorf("%s of b: incomplete: %s", r.Ref.ID, r.PoliciesComplete.Why)
+		}
+	}
+	if inAs != 2 {
+		t.Errorf("%d roles of a, want 2", inAs)
+	}
+}
