@@ -208,6 +208,6 @@ func (s *scanner) account(ctx context.Context, t *target) *snapshot.Account {
 	}
 	wg.Wait()
 	sort.Slice(acct.Buckets, func(i, j int) bool { return acct.Buckets[i].Name < acct.Buckets[j].Name })
-	acct.Failures = fs.take()
+	acct.Failures = sortFailures(fs.take())
 	return acct
 }

@@ -124,12 +124,16 @@ func TestScanMoto(t *testing.T) {
 	cfg := motoConfig(url, "eu-west-1")
 	e := motoState(t, ctx, cfg)
 	taken := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
-	snap, err := Scan(ctx, cfg, Options{Now: func() time.Time { return taken }})
+	var last Progress
+	snap, err := Scan(ctx, cfg, Options{Now: func() time.Time { return taken }, Progress: func(p Progress) { last = p }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !snap.Taken.Equal(taken) || snap.Format != snapshot.Format || len(snap.Accounts) != 1 {
 		t.Fatalf("snapshot header: taken %v format %q, %d accounts", snap.Taken, snap.Format, len(snap.Accounts))
+	}
+	if last.Accounts != 1 || last.AccountsDone != 1 || last.Regions != 1 || last.RegionsDone != 1 || last.Clusters != 2 || last.Calls < 10 {
+		t.Errorf("last progress %+v, want 1/1 accounts, 1/1 regions, 2 clusters and the calls made", last)
 	}
 	a := snap.Accounts[0]
 	if a.ID == "" || a.Partition != "aws" || a.Via != "" || len(a.Regions) != 1 {

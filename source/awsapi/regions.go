@@ -82,7 +82,7 @@ func (s *scanner) region(ctx context.Context, cfg aws.Config, name string, trail
 	fs := &failures{}
 	r := &snapshot.Region{Name: name}
 	res := &regionResult{region: r, roles: set{}, profiles: set{}, buckets: set{}}
-	defer func() { r.Failures = fs.take() }()
+	defer func() { r.Failures = sortFailures(fs.take()) }()
 
 	// Block public access is read first: it is one call, and its refusal
 	// tells whether the region can be used at all.

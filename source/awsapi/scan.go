@@ -178,3 +178,18 @@ func batches(ids []string, n int) [][]string {
 	}
 	return out
 }
+
+// sortFailures orders failures recorded by parallel collectors, so that
+// two scans of the same estate give the same snapshot.
+func sortFailures(fs []snapshot.Failure) []snapshot.Failure {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		for _, p := range [][2]string{{a.Service, b.Service}, {a.Operation, b.Operation}, {a.Region, b.Region}, {a.Resource, b.Resource}, {a.Code, b.Code}} {
+			if p[0] != p[1] {
+				return p[0] < p[1]
+			}
+		}
+		return a.Message < b.Message
+	})
+	return fs
+}
