@@ -113,13 +113,26 @@ func (s *scanner) region(ctx context.Context, cfg aws.Config, name string, trail
 			e.groups, e.subnets, e.routeTables, e.endpoints, e.images, e.templates
 	})
 	keys, certs := clusters.keyRefs, clusters.certLocations
-	if refs := keys.sorted(); len(refs) > 0 {
-		all.Go(func() { r.KMSKeys = collectKeys(ctx, c.kms, name, refs, fs) })
+	// A key ARN of another region is asked in its own region: KMS is
+	// regional and would answer NotFound here.
+	var kmsMu sync.Mutex
+	for where, refs := range byKeyRegion(keys.sorted(), name) {
+		api := c.kms
+		if where != name {
+			api = s.regionClients(cfg, where).kms
+		}
+		all.Go(func() {
+			got := collectKeys(ctx, api, name, refs, fs)
+			kmsMu.Lock()
+			r.KMSKeys = append(r.KMSKeys, got...)
+			kmsMu.Unlock()
+		})
 	}
 	if locs := certs.sorted(); len(locs) > 0 {
 		all.Go(func() { r.Certificates = collectCertificates(ctx, c.s3, name, locs, fs) })
 	}
 	all.Wait()
+	sortBy(r.KMSKeys, func(k *snapshot.KMSKey) string { return k.Ref })
 
 	for _, cl := range r.Clusters {
 		res.roles.addp(cl.Cluster.ServiceRole)
@@ -141,4 +154,18 @@ func (s *scanner) region(ctx context.Context, cfg aws.Config, name string, trail
 		res.roles.addp(n.NodeRole)
 	}
 	return res
+}
+
+// byKeyRegion groups KMS key refs by the region of their ARN; IDs and
+// aliases belong to region.
+func byKeyRegion(refs []string, region string) map[string][]string {
+	out := map[string][]string{}
+	for _, ref := range refs {
+		where := kmsRefRegion(ref)
+		if where == "" {
+			where = region
+		}
+		out[where] = append(out[where], ref)
+	}
+	return out
 }
