@@ -51,7 +51,7 @@ func estate(id string, regions ...string) *snapshot.Account {
 	svc.InlinePolicies = []snapshot.InlinePolicy{{Name: "inline", Document: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`}}
 	ec2Role := role("EMR_EC2_DefaultRole")
 	a.IAM = &snapshot.IAM{
-		Roles: []*snapshot.Role{role("EMR_AutoScaling_DefaultRole"), svc, ec2Role, role("emr-eks-job"), role("eks-node")},
+		Roles: []*snapshot.Role{role("EMR_AutoScaling_DefaultRole"), svc, ec2Role, role("eks-node"), role("emr-eks-job")},
 		InstanceProfiles: []iamtypes.InstanceProfile{{InstanceProfileName: aws.String("EMR_EC2_DefaultRole"), Arn: aws.String(arn("iam", "instance-profile/EMR_EC2_DefaultRole")),
 			InstanceProfileId: aws.String("AIPA1"), Path: aws.String("/"), CreateDate: aws.Time(created), Roles: []iamtypes.Role{ec2Role.Role}}},
 		Policies: []*snapshot.Policy{{Policy: iamtypes.Policy{Arn: aws.String(custom), PolicyName: aws.String("emr-extra"), DefaultVersionId: aws.String("v2"),
