@@ -96,9 +96,9 @@ func estateRegion(id, name string) *snapshot.Region {
 		return ec2types.SecurityGroup{GroupId: aws.String(gid), GroupName: aws.String(gid), VpcId: aws.String("vpc-01"), OwnerId: aws.String(id), Description: aws.String(gid), IpPermissions: perms}
 	}
 	return &snapshot.Region{
-		Name:              name,
-		BlockPublicAccess: &emrtypes.BlockPublicAccessConfiguration{BlockPublicSecurityGroupRules: aws.Bool(true), PermittedPublicSecurityGroupRuleRanges: []emrtypes.PortRange{{MinRange: aws.Int32(22), MaxRange: aws.Int32(22)}}},
-		Clusters:          []*snapshot.Cluster{fleet, group},
+		Name:                   name,
+		BlockPublicAccess:      &emrtypes.BlockPublicAccessConfiguration{BlockPublicSecurityGroupRules: aws.Bool(true), PermittedPublicSecurityGroupRuleRanges: []emrtypes.PortRange{{MinRange: aws.Int32(22), MaxRange: aws.Int32(22)}}},
+		Clusters:               []*snapshot.Cluster{fleet, group},
 		SecurityConfigurations: []*snapshot.SecurityConfiguration{{Name: "hardened", Document: doc, CreationDateTime: aws.Time(created)}},
 		SecurityGroups:         []ec2types.SecurityGroup{sg("sg-0extra"), sg("sg-0master", open22), sg("sg-0slave"), sg("sg-0svc")},
 		Subnets: []ec2types.Subnet{{SubnetId: aws.String("subnet-0a"), VpcId: aws.String("vpc-01"), MapPublicIpOnLaunch: aws.Bool(false), CidrBlock: aws.String("10.0.1.0/24")},
@@ -142,7 +142,7 @@ func served(t testing.TB, want *snapshot.Account) *snapshot.Account {
 	a := clone(t, want)
 	for _, r := range a.Regions {
 		r.Clusters = append(r.Clusters, &snapshot.Cluster{Cluster: emrtypes.Cluster{Id: aws.String("j-GONE"), Name: aws.String("gone"),
-			Status: &emrtypes.ClusterStatus{State: emrtypes.ClusterStateTerminated, Timeline: &emrtypes.ClusterTimeline{CreationDateTime: aws.Time(created)}},
+			Status:                &emrtypes.ClusterStatus{State: emrtypes.ClusterStateTerminated, Timeline: &emrtypes.ClusterTimeline{CreationDateTime: aws.Time(created)}},
 			SecurityConfiguration: aws.String("old")}})
 		r.SecurityConfigurations = append(r.SecurityConfigurations, &snapshot.SecurityConfiguration{Name: "old", Document: `{}`, CreationDateTime: aws.Time(created)})
 		r.SecurityGroups = append(r.SecurityGroups, ec2types.SecurityGroup{GroupId: aws.String("sg-0other"), VpcId: aws.String("vpc-02")})

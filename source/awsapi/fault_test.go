@@ -15,42 +15,46 @@ type scanOp struct {
 	op       string
 	global   bool // recorded on the account, without a region
 	resource bool // names the object asked about
+	// shared: asked once per account for all regions (a multi-region
+	// trail's status and selectors), in whichever region meets it first;
+	// the fault is injected everywhere and its failure may be in any region.
+	shared bool
 }
 
 // scanOps are the operations of a default scan (no roles, organization
 // or --all-regions: those have their own tests).
 var scanOps = []scanOp{
-	{"emr.GetBlockPublicAccessConfiguration", false, false},
-	{"emr.ListClusters", false, false},
-	{"emr.DescribeCluster", false, true},
-	{"emr.ListInstances", false, true},
-	{"emr.DescribeSecurityConfiguration", false, true},
-	{"ec2.DescribeSecurityGroups", false, true},
-	{"ec2.DescribeSubnets", false, true},
-	{"ec2.DescribeRouteTables", false, true},
-	{"ec2.DescribeVpcEndpoints", false, true},
-	{"ec2.DescribeImages", false, true},
-	{"ec2.DescribeLaunchTemplateVersions", false, true},
-	{"iam.GetRole", true, true},
-	{"iam.GetInstanceProfile", true, true},
-	{"iam.ListAttachedRolePolicies", true, true},
-	{"iam.ListRolePolicies", true, true},
-	{"iam.GetRolePolicy", true, true},
-	{"iam.GetPolicy", true, true},
-	{"iam.GetPolicyVersion", true, true},
-	{"iam.ListEntitiesForPolicy", true, true},
-	{"cloudtrail.DescribeTrails", false, false},
-	{"cloudtrail.GetTrailStatus", false, true},
-	{"cloudtrail.GetEventSelectors", false, true},
-	{"kms.DescribeKey", false, true},
-	{"kms.GetKeyRotationStatus", false, true},
-	{"s3.GetBucketLogging", true, true},
-	{"s3.GetObject", false, true},
-	{"emr-containers.ListVirtualClusters", false, false},
-	{"emr-containers.ListManagedEndpoints", false, true},
-	{"emr-containers.ListJobRuns", false, true},
-	{"eks.ListNodegroups", false, true},
-	{"eks.DescribeNodegroup", false, true},
+	{op: "emr.GetBlockPublicAccessConfiguration", global: false, resource: false},
+	{op: "emr.ListClusters", global: false, resource: false},
+	{op: "emr.DescribeCluster", global: false, resource: true},
+	{op: "emr.ListInstances", global: false, resource: true},
+	{op: "emr.DescribeSecurityConfiguration", global: false, resource: true},
+	{op: "ec2.DescribeSecurityGroups", global: false, resource: true},
+	{op: "ec2.DescribeSubnets", global: false, resource: true},
+	{op: "ec2.DescribeRouteTables", global: false, resource: true},
+	{op: "ec2.DescribeVpcEndpoints", global: false, resource: true},
+	{op: "ec2.DescribeImages", global: false, resource: true},
+	{op: "ec2.DescribeLaunchTemplateVersions", global: false, resource: true},
+	{op: "iam.GetRole", global: true, resource: true},
+	{op: "iam.GetInstanceProfile", global: true, resource: true},
+	{op: "iam.ListAttachedRolePolicies", global: true, resource: true},
+	{op: "iam.ListRolePolicies", global: true, resource: true},
+	{op: "iam.GetRolePolicy", global: true, resource: true},
+	{op: "iam.GetPolicy", global: true, resource: true},
+	{op: "iam.GetPolicyVersion", global: true, resource: true},
+	{op: "iam.ListEntitiesForPolicy", global: true, resource: true},
+	{op: "cloudtrail.DescribeTrails", global: false, resource: false},
+	{op: "cloudtrail.GetTrailStatus", resource: true, shared: true},
+	{op: "cloudtrail.GetEventSelectors", resource: true, shared: true},
+	{op: "kms.DescribeKey", global: false, resource: true},
+	{op: "kms.GetKeyRotationStatus", global: false, resource: true},
+	{op: "s3.GetBucketLogging", global: true, resource: true},
+	{op: "s3.GetObject", global: false, resource: true},
+	{op: "emr-containers.ListVirtualClusters", global: false, resource: false},
+	{op: "emr-containers.ListManagedEndpoints", global: false, resource: true},
+	{op: "emr-containers.ListJobRuns", global: false, resource: true},
+	{op: "eks.ListNodegroups", global: false, resource: true},
+	{op: "eks.DescribeNodegroup", global: false, resource: true},
 }
 
 // faultCodes are each service's throttling and server-error codes.
@@ -102,7 +106,7 @@ func TestScanFaults(t *testing.T) {
 				srv := newEstateServer(t, want)
 				f := k.fault
 				f.Op = o.op
-				if !o.global {
+				if !o.global && !o.shared {
 					f.Region = "eu-west-1"
 				}
 				srv.Inject(f)
@@ -129,7 +133,12 @@ func checkFault(t *testing.T, snap *snapshot.Snapshot, want *snapshot.Account, o
 	t.Helper()
 	a := snap.Accounts[0]
 	where := a.Failures
-	if !o.global {
+	if o.shared {
+		where = nil
+		for _, r := range a.Regions {
+			where = append(where, r.Failures...)
+		}
+	} else if !o.global {
 		if r := regionOf(a, "eu-west-1"); r != nil {
 			where = r.Failures
 		}
@@ -152,7 +161,7 @@ func checkFault(t *testing.T, snap *snapshot.Snapshot, want *snapshot.Account, o
 	if anyCode && found.Code != "" && found.Message == "" {
 		t.Errorf("truncated reply recorded without a message: %+v", *found)
 	}
-	if wantRegion := map[bool]string{false: "eu-west-1", true: ""}[o.global]; found.Region != wantRegion && !(o.global && service == "s3") {
+	if wantRegion := map[bool]string{false: "eu-west-1", true: ""}[o.global]; found.Region != wantRegion && !o.shared && !(o.global && service == "s3") {
 		t.Errorf("failure region %q, want %q: %+v", found.Region, wantRegion, *found)
 	}
 	if o.resource && found.Resource == "" {
