@@ -3,6 +3,7 @@ package awsapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,9 +56,17 @@ func sameJSON(t *testing.T, what string, got, want any) {
 // that estate: every object read, each through the real SDK client and
 // wire protocol, nothing the scan must skip (a terminated cluster,
 // objects no cluster names) and no failure.
+// With pages of one item, every list is followed to its end.
 func TestScanRoundTrip(t *testing.T) {
+	for _, page := range []int{0, 1} {
+		t.Run(fmt.Sprint("page size ", page), func(t *testing.T) { roundTrip(t, page) })
+	}
+}
+
+func roundTrip(t *testing.T, pageSize int) {
 	want := estate("210987654321", "eu-west-1", "us-east-1")
 	srv := newEstateServer(t, want)
+	srv.SetPageSize(pageSize)
 	snap, err := Scan(context.Background(), srv.Config("eu-west-1"), Options{Regions: []string{"eu-west-1", "us-east-1"}, Now: fixedNow})
 	if err != nil {
 		t.Fatal(err)
