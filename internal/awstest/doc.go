@@ -1,17 +1,48 @@
 // Package awstest is the test AWS: an httptest server that speaks the real
 // wire protocols of the operations emrguard calls, so tests drive the real
-// aws-sdk-go-v2 clients (serialization, retries, error codes) without AWS.
+// aws-sdk-go-v2 clients (serialization, pagination, retries, error codes)
+// without AWS.
 //
-// One server answers every service. A request is routed by the service
-// name in its SigV4 credential scope (aws-emr-facts.md §3.1), then by
-// X-Amz-Target (JSON protocols) or the form's Action (query protocols):
+// One server answers every service. A request is routed by the SigV4
+// credential scope of its Authorization header (aws-emr-facts.md §3.1):
+// the service and region, and the access key ID, which names the account
+// whose state serves it. Then by X-Amz-Target (JSON protocols), the form's
+// Action (query protocols) or method and path (REST protocols):
 //
-//	EMR  awsJson1_1  DescribeSecurityConfiguration
-//	SNS  awsQuery    Publish
-//	SQS  awsJson1_0  SendMessage, ReceiveMessage, DeleteMessage,
-//	                 DeleteMessageBatch, ChangeMessageVisibility
+//	EMR            awsJson1_1  ListClusters, DescribeCluster, ListInstances,
+//	                           DescribeSecurityConfiguration, ListSecurityConfigurations,
+//	                           GetBlockPublicAccessConfiguration
+//	EC2            ec2Query    DescribeRegions, DescribeSecurityGroups, DescribeSubnets,
+//	                           DescribeRouteTables, DescribeVpcEndpoints, DescribeImages,
+//	                           DescribeLaunchTemplateVersions
+//	IAM            awsQuery    GetRole, ListAttachedRolePolicies, ListRolePolicies,
+//	                           GetRolePolicy, GetPolicy, GetPolicyVersion,
+//	                           GetInstanceProfile, ListEntitiesForPolicy
+//	STS            awsQuery    GetCallerIdentity, AssumeRole
+//	Organizations  awsJson1_1  ListAccounts
+//	CloudTrail     awsJson1_1  DescribeTrails, GetTrailStatus, GetEventSelectors
+//	KMS            awsJson1_1  DescribeKey, GetKeyRotationStatus
+//	S3             restXml     GetBucketLogging, GetObject (path style)
+//	emr-containers restJson1   ListVirtualClusters, DescribeVirtualCluster,
+//	                           ListManagedEndpoints, DescribeManagedEndpoint, ListJobRuns
+//	EKS            restJson1   ListNodegroups, DescribeNodegroup
+//	SNS            awsQuery    Publish
+//	SQS            awsJson1_0  SendMessage, ReceiveMessage, DeleteMessage,
+//	                           DeleteMessageBatch, ChangeMessageVisibility
 //
-// State lives in memory (security configurations by region and name,
-// queues, published messages). Faults are injected per operation:
-// throttling, AccessDenied, latency, 5xx and truncated bodies.
+// The estate is data: LoadAccounts takes snapshot.Account values (what a
+// live scan records), LoadFile a saved snapshot, GenerateAccount makes a
+// large deterministic one. The first account loaded is the caller's
+// (Config's credentials); STS AssumeRole into a loaded account returns
+// credentials whose later calls are served from that account. The
+// snapshot's SDK objects are written back by reflection in each protocol's
+// shape (member names, list items, timestamps; IAM policy documents
+// percent-encoded); the round-trip tests fill every member of every served
+// type and read it back through the real clients.
+//
+// Faults are injected per operation, optionally per account and region:
+// throttling, AccessDenied, 5xx, latency and truncated bodies, each written
+// as the protocol writes errors. SetPageSize, SetLatency, DisableRegion,
+// DenyAssumeRole and SetOrganization shape the rest; Calls and CallCounts
+// count every attempt that reached the server.
 package awstest

@@ -14,10 +14,7 @@ import (
 
 // ec2 serves EC2's ec2Query operations from the region's snapshot.
 func (s *Server) ec2(c *call) {
-	r := c.acct.regions[c.region]
-	if r == nil {
-		r = &snapshot.Region{Name: c.region}
-	}
+	r := s.region(c)
 	switch c.op {
 	case "DescribeRegions":
 		s.describeRegions(c)

@@ -12,10 +12,7 @@ import (
 
 // emr serves EMR's awsJson1_1 operations from the region's snapshot.
 func (s *Server) emr(c *call) {
-	r := c.acct.regions[c.region]
-	if r == nil {
-		r = &snapshot.Region{Name: c.region}
-	}
+	r := s.region(c)
 	switch c.op {
 	case "ListClusters":
 		states := strs(c.in, "ClusterStates")

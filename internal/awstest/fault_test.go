@@ -139,7 +139,7 @@ func TestFaultFilters(t *testing.T) {
 	defer s.Close()
 	ctx := context.Background()
 	s.Inject(awstest.Fault{Op: "emr.ListClusters", Region: "us-east-1", Code: "AccessDeniedException"})
-	s.Inject(awstest.Fault{Op: "emr.ListClusters", Account: "999988887777", Code: "AccessDeniedException"})
+	s.Inject(&awstest.Fault{Op: "emr.ListClusters", Account: "999988887777", Code: "AccessDeniedException"}) // a pointer works too
 	if _, err := emr.NewFromConfig(s.Config("eu-west-1")).ListClusters(ctx, &emr.ListClustersInput{}); err != nil {
 		t.Errorf("other region and account: %v", err)
 	}

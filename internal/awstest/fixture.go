@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -90,13 +91,22 @@ func (s *Server) AddSecurityConfiguration(region, name, doc string) {
 	defer s.mu.Unlock()
 	r := s.regionLocked(s.callerLocked(), region)
 	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i, sc := range r.SecurityConfigurations {
-		if sc.Name == name {
-			r.SecurityConfigurations[i] = &snapshot.SecurityConfiguration{Name: name, Document: doc, CreationDateTime: &created}
-			return
-		}
+	// A new slice, never written in place: calls under way read the old one.
+	confs := slices.DeleteFunc(slices.Clone(r.SecurityConfigurations), func(sc *snapshot.SecurityConfiguration) bool { return sc.Name == name })
+	r.SecurityConfigurations = append(confs, &snapshot.SecurityConfiguration{Name: name, Document: doc, CreationDateTime: &created})
+}
+
+// region returns a copy of the call's region as it is now (an empty one
+// when the account has none): AddSecurityConfiguration may change the
+// region while the call reads it.
+func (s *Server) region(c *call) *snapshot.Region {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := c.acct.regions[c.region]; r != nil {
+		cp := *r
+		return &cp
 	}
-	r.SecurityConfigurations = append(r.SecurityConfigurations, &snapshot.SecurityConfiguration{Name: name, Document: doc, CreationDateTime: &created})
+	return &snapshot.Region{Name: c.region}
 }
 
 // DisableRegion makes region one the account has not enabled: its calls

@@ -16,10 +16,7 @@ import (
 // from the region's Trails (awsJson1_1: lower-camel wrappers, PascalCase
 // trail members, epoch-second timestamps).
 func (s *Server) cloudtrail(c *call) {
-	r := c.acct.regions[c.region]
-	if r == nil {
-		r = &snapshot.Region{Name: c.region}
-	}
+	r := s.region(c)
 	find := func(ref string) *snapshot.Trail {
 		for _, t := range r.Trails {
 			if deref(t.Trail.Name) == ref || deref(t.Trail.TrailARN) == ref {
@@ -67,15 +64,23 @@ func (s *Server) cloudtrail(c *call) {
 
 // kms serves DescribeKey and GetKeyRotationStatus from the region's
 // KMSKeys; a key is named by its ID, its ARN, an alias (alias/x) or an
-// alias ARN, matched against the key's Ref and metadata.
+// alias ARN, matched against the key's Ref and metadata. An ARN of another
+// loaded account or region is looked up there.
 func (s *Server) kms(c *call) {
-	r := c.acct.regions[c.region]
-	if r == nil {
-		r = &snapshot.Region{Name: c.region}
-	}
+	r := s.region(c)
 	ref := str(c.in, "KeyId")
+	keys := r.KMSKeys
+	// A key ARN (or alias ARN) may name another account's or region's
+	// key, which KMS serves when its key policy lets the caller.
+	if p := strings.Split(ref, ":"); len(p) >= 6 && p[0] == "arn" && p[2] == "kms" && (p[3] != c.region || p[4] != c.acct.snap.ID) {
+		s.mu.Lock()
+		if a := s.accounts[p[4]]; a != nil && a.regions[p[3]] != nil {
+			keys = a.regions[p[3]].KMSKeys
+		}
+		s.mu.Unlock()
+	}
 	var key *snapshot.KMSKey
-	for _, k := range r.KMSKeys {
+	for _, k := range keys {
 		if kmsMatch(k, ref) {
 			key = k
 			break

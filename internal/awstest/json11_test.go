@@ -86,6 +86,16 @@ func TestKMSRoundTrip(t *testing.T) {
 	if err != nil || rot.KeyRotationEnabled {
 		t.Errorf("rotation of other: %v %+v", err, rot)
 	}
+	shared := &kmstypes.KeyMetadata{KeyId: aws.String("shared"), Arn: aws.String("arn:aws:kms:us-east-1:444455556666:key/shared")}
+	s.LoadAccounts(&snapshot.Account{ID: "444455556666", Regions: []*snapshot.Region{{Name: "us-east-1", KMSKeys: []*snapshot.KMSKey{{Ref: *shared.Arn, Metadata: shared}}}}})
+	out, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: shared.Arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameJSON(t, "another account's key by ARN", out.KeyMetadata, shared)
+	if _, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("shared")}); apiCode(err) != "NotFoundException" {
+		t.Errorf("another account's key by bare ID: %v", err)
+	}
 	if _, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/nope")}); apiCode(err) != "NotFoundException" {
 		t.Errorf("unknown key: %v", err)
 	}

@@ -39,10 +39,7 @@ func emrContainersOp(c *call) string {
 // 8601 timestamps) from the region's virtual clusters, managed endpoints
 // and job runs.
 func (s *Server) emrContainers(c *call) {
-	r := c.acct.regions[c.region]
-	if r == nil {
-		r = &snapshot.Region{Name: c.region}
-	}
+	r := s.region(c)
 	q := c.r.URL.Query()
 	states := q["states"]
 	after, before := isoParam(q, "createdAfter"), isoParam(q, "createdBefore")
@@ -153,10 +150,7 @@ func eksOp(c *call) string {
 // eks serves ListNodegroups and DescribeNodegroup (restJson1, epoch-second
 // timestamps) from the region's nodegroups, by their ClusterName.
 func (s *Server) eks(c *call) {
-	r := c.acct.regions[c.region]
-	if r == nil {
-		r = &snapshot.Region{Name: c.region}
-	}
+	r := s.region(c)
 	var ngs []ekstypes.Nodegroup
 	for _, ng := range r.Nodegroups {
 		if deref(ng.ClusterName) == c.path[1] {

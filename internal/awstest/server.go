@@ -93,11 +93,19 @@ func New() *Server {
 	return s
 }
 
-// Inject adds a fault.
-func (s *Server) Inject(f Fault) {
+// FaultSpec is a Fault or a *Fault: Inject takes either, so both the
+// older value style and the pointer style compile.
+type FaultSpec interface{ spec() Fault }
+
+func (f Fault) spec() Fault { return f }
+
+// Inject adds a fault (a copy: the server counts its uses, not the caller's).
+func (s *Server) Inject(f FaultSpec) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, &f)
+	v := f.spec()
+	v.used = 0
+	s.faults = append(s.faults, &v)
 }
 
 // SetPageSize makes every paginated list operation return at most n items
@@ -244,6 +252,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	c.op = svc.op(c)
 	s.mu.Lock()
+	s.calls[svc.name+"."+c.op]++ // on arrival: a call cut short by latency still reached AWS
 	lat := s.latency
 	s.mu.Unlock()
 	if lat > 0 {
@@ -332,11 +341,10 @@ func invalidToken(c *call) {
 	}
 }
 
-// fault counts the call and returns the fault to apply, if any.
+// fault returns the fault to apply to the call, if any.
 func (s *Server) fault(op, acct, region string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.calls[op]++
 	for _, f := range s.faults {
 		if f.Op == op && (f.Account == "" || f.Account == acct) && (f.Region == "" || f.Region == region) &&
 			(f.Times == 0 || f.used < f.Times) {

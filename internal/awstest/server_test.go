@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/emr"
@@ -96,5 +97,28 @@ func TestSQS(t *testing.T) {
 	}
 	if st := s.QueueState("events"); st.Visible+st.InFlight != 0 {
 		t.Errorf("after delete: %+v", st)
+	}
+}
+
+// Ensure SetLatency holds every call back (a call with a deadline far
+// below it fails, counted all the same), and CallCounts is a copy.
+func TestLatencyAndCallCounts(t *testing.T) {
+	s := awstest.New()
+	defer s.Close()
+	c := emr.NewFromConfig(s.Config("eu-west-1"), func(o *emr.Options) { o.Retryer = aws.NopRetryer{} })
+	if _, err := c.ListClusters(context.Background(), &emr.ListClustersInput{}); err != nil {
+		t.Fatal(err)
+	}
+	s.SetLatency(time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := c.ListClusters(ctx, &emr.ListClustersInput{}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("an hour's latency under a 50 ms deadline: %v", err)
+	}
+	s.SetLatency(0)
+	counts := s.CallCounts()
+	counts["emr.ListClusters"] = 100
+	if n := s.Calls("emr.ListClusters"); n != 2 {
+		t.Errorf("ListClusters counted %d times, want 2 (CallCounts must be a copy)", n)
 	}
 }
