@@ -110,7 +110,8 @@ func TestScanFaults(t *testing.T) {
 					f.Region = "eu-west-1"
 				}
 				srv.Inject(f)
-				snap, err := Scan(context.Background(), srv.Config("eu-west-1"), Options{Regions: regions, Now: fixedNow})
+				var last Progress
+				snap, err := Scan(context.Background(), srv.Config("eu-west-1"), Options{Regions: regions, Now: fixedNow, Progress: func(p Progress) { last = p }})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -118,6 +119,9 @@ func TestScanFaults(t *testing.T) {
 					sameJSON(t, "snapshot after one throttled "+o.op, snap.Accounts[0], want)
 					if got := srv.Calls(o.op); got != baseline[o.op]+1 {
 						t.Errorf("%s: %d calls, want %d (one retry)", o.op, got, baseline[o.op]+1)
+					}
+					if last.Retries != 1 {
+						t.Errorf("progress counted %d retries, want 1", last.Retries)
 					}
 					return
 				}

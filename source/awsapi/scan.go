@@ -111,6 +111,11 @@ func Scan(ctx context.Context, cfg aws.Config, opt Options) (*snapshot.Snapshot,
 		})
 	}
 	p.Wait()
+	if err := ctx.Err(); err != nil {
+		// Cancelled part way: the failures recorded say "context
+		// canceled", not what AWS holds; the snapshot is not evidence.
+		return nil, fmt.Errorf("aws scan: %w", err)
+	}
 	return snap, nil
 }
 
