@@ -167,6 +167,8 @@ func (s *scanner) account(ctx context.Context, t *target) *snapshot.Account {
 	p := newPool(8 * s.opt.Concurrency)
 	for i, name := range names {
 		p.Go(func() {
+			s.regions <- struct{}{}
+			defer func() { <-s.regions }()
 			results[i] = s.region(ctx, t.cfg, name, trails)
 			s.cnt.regionsDone.Add(1)
 		})

@@ -49,7 +49,7 @@
 // Every client is made per account and region, and an API option bounds
 // each to Options.Concurrency calls in flight (the SDK's retries wait
 // inside that bound) and counts every attempt for Progress. At most
-// 4×Concurrency accounts, and in each 8×Concurrency regions, are read at
-// once. Retries use the SDK's adaptive mode unless the configuration
+// 16×Concurrency accounts, and 8×Concurrency regions of all of them
+// together, are read at once. Retries use the SDK's adaptive mode unless the configuration
 // has its own Retryer.
 package awsapi

@@ -35,8 +35,9 @@ type Options struct {
 	// arn:<partition>:iam::<account>:role/<OrgRole>.
 	OrgRole string
 	// Concurrency is the most calls in flight to one service of one
-	// account in one region (default 4). At most 4×Concurrency accounts
-	// and, in each, 8×Concurrency regions are scanned at once.
+	// account in one region (default 4). At most 16×Concurrency accounts
+	// and 8×Concurrency regions (of all accounts together) are scanned at
+	// once.
 	Concurrency int
 	// JobRunsSince is how far back EMR on EKS job runs are read (default 90 days).
 	JobRunsSince time.Duration
@@ -55,6 +56,9 @@ type scanner struct {
 	opt   Options
 	cnt   *counters
 	since time.Time
+	// regions bounds the regions being read at once, across accounts:
+	// a region holds the most goroutines and memory.
+	regions chan struct{}
 }
 
 // Scan reads the EMR evidence of every account and region opt names,
@@ -90,7 +94,7 @@ func Scan(ctx context.Context, cfg aws.Config, opt Options) (*snapshot.Snapshot,
 		cfg.Retryer = func() aws.Retryer { return retry.NewAdaptiveMode() }
 	}
 	now := opt.Now()
-	s := &scanner{opt: opt, cnt: &counters{}, since: now.Add(-opt.JobRunsSince)}
+	s := &scanner{opt: opt, cnt: &counters{}, since: now.Add(-opt.JobRunsSince), regions: make(chan struct{}, 8*opt.Concurrency)}
 	stop := s.cnt.report(opt.Progress)
 	defer stop()
 
@@ -103,7 +107,7 @@ func Scan(ctx context.Context, cfg aws.Config, opt Options) (*snapshot.Snapshot,
 
 	snap := &snapshot.Snapshot{Format: snapshot.Format, Version: snapshot.Version, Taken: now.UTC()}
 	snap.Accounts = make([]*snapshot.Account, len(targets))
-	p := newPool(4 * opt.Concurrency)
+	p := newPool(16 * opt.Concurrency)
 	for i, t := range targets {
 		p.Go(func() {
 			snap.Accounts[i] = s.account(ctx, t)

@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/emrguard/emrguard/internal/awstest"
 )
 
@@ -44,4 +47,29 @@ func containsAll(s string, parts ...string) bool {
 		}
 	}
 	return true
+}
+
+// Ensure a Retryer set on the configuration is the one used: with five
+// attempts allowed, a call throttled every time is tried five times.
+func TestScanKeepsRetryer(t *testing.T) {
+	srv := newEstateServer(t, estate(callerID, "eu-west-1"))
+	srv.Inject(awstest.Fault{Op: "emr.ListClusters", Code: "ThrottlingException"})
+	cfg := srv.Config("eu-west-1")
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = 5
+			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+			o.RateLimiter = ratelimit.None
+		})
+	}
+	snap, err := Scan(context.Background(), cfg, Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.Calls("emr.ListClusters"); n != 5 {
+		t.Errorf("ListClusters tried %d times, want the configured 5", n)
+	}
+	if f := snap.Accounts[0].Regions[0].Failures; len(f) != 1 || f[0].Code != "ThrottlingException" {
+		t.Errorf("failures %+v, want the one throttled ListClusters", f)
+	}
 }
