@@ -268,7 +268,7 @@ func byIDs[T any](ctx context.Context, batch []string, op, region string, fs *fa
 	return nil
 }
 
-var ec2IDRe = regexp.MustCompile(`\b[a-z]+-[0-9a-f]+\b`)
+var ec2IDRe = regexp.MustCompile(`\b[a-z]+-[0-9A-Za-z]+\b`)
 
 // missingIDs are the IDs of batch that a NotFound error names.
 func missingIDs(err error, batch []string) []string {

@@ -42,7 +42,8 @@ type Options struct {
 	// JobRunsSince is how far back EMR on EKS job runs are read (default 90 days).
 	JobRunsSince time.Duration
 	// Progress, when set, is called as the counters change (at most
-	// every 200 ms, and once at the end).
+	// every 200 ms, and once with the final figures before Scan
+	// returns), from one goroutine at a time.
 	Progress func(Progress)
 	// Now gives the snapshot's time (default time.Now).
 	Now func() time.Time
