@@ -1,0 +1,113 @@
+package awsapi
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/emrguard/emrguard/internal/testtool"
+	"github.com/emrguard/emrguard/source/snapshot"
+)
+
+// motoAccount is the account moto_server serves.
+const motoAccount = "123456789012"
+
+// svcMoto starts moto_server (skipping where it is absent, failing under
+// EMRGUARD_CI=1) with AWS's managed IAM policies loaded, and returns a
+// function giving an SDK configuration for a region pointed at it:
+// static credentials and a retryer without backoff.
+func svcMoto(t *testing.T) func(region string) aws.Config {
+	t.Helper()
+	// moto loads the AWS-managed policies (AmazonElasticMapReduceFullAccess
+	// among them) only when asked to, at start.
+	t.Setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+	url := testtool.Moto(t)
+	return func(region string) aws.Config {
+		return aws.Config{
+			Region:       region,
+			BaseEndpoint: aws.String(url),
+			Credentials:  credentials.NewStaticCredentialsProvider("AKIDMOTO", "secret", ""),
+			Retryer: func() aws.Retryer {
+				return retry.NewStandard(func(o *retry.StandardOptions) {
+					o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+					o.RateLimiter = ratelimit.None
+				})
+			},
+		}
+	}
+}
+
+// svcNoFailures fails the test for every failure recorded.
+func svcNoFailures(t *testing.T, fs *failures) {
+	t.Helper()
+	for _, f := range fs.take() {
+		t.Errorf("unexpected failure: %+v", f)
+	}
+}
+
+// svcOneFailure takes the failures and checks there is exactly one, of
+// op on resource with code.
+func svcOneFailure(t *testing.T, fs *failures, op, resource, code string) snapshot.Failure {
+	t.Helper()
+	list := fs.take()
+	if len(list) != 1 {
+		t.Fatalf("failures = %+v, want one %s %s %s", list, op, resource, code)
+	}
+	f := list[0]
+	if f.Operation != op || f.Resource != resource || f.Code != code {
+		t.Errorf("failure = %+v, want %s on %s with code %s", f, op, resource, code)
+	}
+	return f
+}
+
+// svcSameJSON fails unless got and want are the same JSON value.
+func svcSameJSON(t *testing.T, what, got, want string) {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal([]byte(got), &g); err != nil {
+		t.Errorf("%s is not JSON: %v\n%s", what, err, got)
+		return
+	}
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("%s = %s, want %s", what, got, want)
+	}
+}
+
+// svcCounter counts the operations an SDK client starts (before its
+// retries), by operation name: install it with the client's APIOptions.
+type svcCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// install adds the counting step to a client's middleware stack.
+func (c *svcCounter) install(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("svcCounter", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		c.mu.Lock()
+		if c.n == nil {
+			c.n = map[string]int{}
+		}
+		c.n[middleware.GetOperationName(ctx)]++
+		c.mu.Unlock()
+		return next.HandleInitialize(ctx, in)
+	}), middleware.Before)
+}
+
+// count is how many times op was started.
+func (c *svcCounter) count(op string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[op]
+}
