@@ -33,9 +33,10 @@ type kmsAPI interface {
 // that the call failed: RotationEnabled stays nil and no failure is kept.
 //
 // A ref that is the ARN of a key in another region is asked of this
-// region's endpoint anyway; KMS is regional and will most likely answer
-// NotFoundException, which is kept as the failure. kmsRefRegion lets a
-// caller send such refs to their own region instead.
+// region's endpoint anyway (KMS takes key ARNs, and refusing to ask would
+// lose the ref); KMS keys are regional, so expect an error (most likely
+// NotFoundException; not verified against AWS), kept as the failure.
+// kmsRefRegion lets a caller send such refs to their own region instead.
 func collectKeys(ctx context.Context, api kmsAPI, region string, refs []string, fs *failures) []*snapshot.KMSKey {
 	var distinct []string
 	seen := map[string]bool{}
