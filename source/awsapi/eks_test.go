@@ -17,8 +17,8 @@ import (
 // namespace, leaves out the terminated ones, lists each one's job runs
 // with their execution roles, and describes each nodegroup of each EKS
 // cluster once, however many virtual clusters share it.
-func TestMotoEMROnEKS(t *testing.T) {
-	cfg := svcMoto(t)("eu-west-1")
+func testMotoEMROnEKS(t *testing.T, config func(region string) aws.Config) {
+	cfg := config("eu-west-1")
 	ctx := context.Background()
 	var calls svcCounter
 	ec := emrcontainers.NewFromConfig(cfg, func(o *emrcontainers.Options) { o.APIOptions = append(o.APIOptions, calls.install) })

@@ -28,8 +28,8 @@ const (
 // documents of GetInstanceProfile and GetPolicyVersion unencoded where AWS
 // encodes them; iamDecode reads both, and the awstest tests send them
 // encoded as AWS does.)
-func TestMotoIAM(t *testing.T) {
-	cfg := svcMoto(t)("us-east-1")
+func testMotoIAM(t *testing.T, config func(region string) aws.Config) {
+	cfg := config("us-east-1")
 	ctx := context.Background()
 	var calls svcCounter
 	api := iam.NewFromConfig(cfg, func(o *iam.Options) { o.APIOptions = append(o.APIOptions, calls.install) })

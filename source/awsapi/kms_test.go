@@ -14,8 +14,8 @@ import (
 // rotation of a customer symmetric key once however many refs name it
 // (by ARN, since the call takes no alias), and not of an asymmetric one; and keeps a ref it could not
 // describe, without metadata, its failure naming it.
-func TestMotoKeys(t *testing.T) {
-	cfg := svcMoto(t)("eu-west-1")
+func testMotoKeys(t *testing.T, config func(region string) aws.Config) {
+	cfg := config("eu-west-1")
 	ctx := context.Background()
 	var calls svcCounter
 	api := kms.NewFromConfig(cfg, func(o *kms.Options) { o.APIOptions = append(o.APIOptions, calls.install) })

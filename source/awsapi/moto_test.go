@@ -46,6 +46,18 @@ func svcMoto(t *testing.T) func(region string) aws.Config {
 	}
 }
 
+// TestMoto runs the collectors against one moto_server, each subtest
+// with its own objects.
+func TestMoto(t *testing.T) {
+	config := svcMoto(t)
+	for name, test := range map[string]func(*testing.T, func(string) aws.Config){
+		"IAM": testMotoIAM, "Trails": testMotoTrails, "Keys": testMotoKeys,
+		"S3": testMotoS3, "S3OtherRegion": testMotoS3OtherRegion, "EMROnEKS": testMotoEMROnEKS,
+	} {
+		t.Run(name, func(t *testing.T) { test(t, config) })
+	}
+}
+
 // svcNoFailures fails the test for every failure recorded.
 func svcNoFailures(t *testing.T, fs *failures) {
 	t.Helper()

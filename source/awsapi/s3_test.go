@@ -49,8 +49,8 @@ func testZip(t *testing.T, files map[string]string) []byte {
 // only the certificates of a PEM zip — never privateKey.pem — and says
 // what is wrong with an object that is not such a zip, too big, or
 // absent.
-func TestMotoS3(t *testing.T) {
-	cfg := svcMoto(t)("eu-west-1")
+func testMotoS3(t *testing.T, config func(region string) aws.Config) {
+	cfg := config("eu-west-1")
 	ctx := context.Background()
 	var calls svcCounter
 	api := s3.NewFromConfig(cfg, func(o *s3.Options) {
@@ -188,8 +188,7 @@ func redirectProxy(t *testing.T, motoURL, home, pass string) string {
 // S3's 301 PermanentRedirect names the bucket's region, and the call is
 // made once more in it; when that region refuses too, the failure names
 // it.
-func TestMotoS3OtherRegion(t *testing.T) {
-	config := svcMoto(t)
+func testMotoS3OtherRegion(t *testing.T, config func(region string) aws.Config) {
 	ctx := context.Background()
 	motoURL := aws.ToString(config("eu-west-1").BaseEndpoint)
 	setup := s3.NewFromConfig(config("eu-west-1"), func(o *s3.Options) { o.UsePathStyle = true })

@@ -18,8 +18,7 @@ import (
 // and selectors are fetched once for the account however many regions
 // show it; a single-region trail shows only in its region; a trail that
 // is not logging says so.
-func TestMotoTrails(t *testing.T) {
-	config := svcMoto(t)
+func testMotoTrails(t *testing.T, config func(region string) aws.Config) {
 	ctx := context.Background()
 	s3c := s3.NewFromConfig(config("eu-west-1"), func(o *s3.Options) { o.UsePathStyle = true })
 	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("trail-logs"), CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: "eu-west-1"}}); err != nil {
