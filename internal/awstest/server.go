@@ -2,10 +2,10 @@ package awstest
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -15,19 +15,48 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/emrguard/emrguard/source/snapshot"
 )
+
+// CallerKey is the access key ID of Config's credentials: requests signed
+// with it are the first loaded account's.
+const CallerKey = "AKIDTEST"
+
+// defaultAccount is the caller's account when no estate was loaded (the
+// monitor and notify tests only add security configurations and queues).
+const defaultAccount = "210987654321"
 
 // Server is an in-process AWS.
 type Server struct {
 	*httptest.Server
 
-	mu      sync.Mutex
-	secconf map[string]string // region + "/" + name → document
-	queues  map[string]*queue // by URL path's last element (queue name)
-	sent    []Published
-	faults  []*Fault
-	calls   map[string]int
-	clock   func() time.Time
+	mu       sync.Mutex
+	accounts map[string]*account
+	order    []string            // account IDs in load order; order[0] is the caller's
+	sessions map[string]*session // AssumeRole access key ID → session
+	denied   map[string]bool     // role ARNs AssumeRole refuses
+	org      map[string]string   // account ID → status; nil: no organization
+	objects  map[string][]byte   // S3 bucket + "/" + key → body
+	pageSize int
+	latency  time.Duration
+	queues   map[string]*queue // by URL path's last element (queue name)
+	sent     []Published
+	faults   []*Fault
+	calls    map[string]int
+	clock    func() time.Time
+}
+
+// account is one loaded account: its snapshot, indexed by region.
+type account struct {
+	snap     *snapshot.Account
+	regions  map[string]*snapshot.Region
+	disabled map[string]bool
+}
+
+// session is the identity behind a set of AssumeRole credentials.
+type session struct {
+	account, role, name string
 }
 
 // Published is one SNS Publish the server accepted.
@@ -38,31 +67,30 @@ type Published struct {
 }
 
 // Fault makes the next Times calls of Op (e.g. "sns.Publish",
-// "emr.DescribeSecurityConfiguration", "sqs.ReceiveMessage") misbehave.
-// Times 0 means every call.
+// "emr.DescribeSecurityConfiguration", "ec2.DescribeSecurityGroups")
+// misbehave; Account and Region, when set, restrict it to calls served
+// from that account and made in that region. Times 0 means every call.
 type Fault struct {
 	Op       string
+	Account  string
+	Region   string
 	Times    int
 	Status   int           // HTTP status of the error reply (default 400)
 	Code     string        // error code, e.g. "ThrottlingException", "AccessDeniedException"
 	Message  string        // error message
-	Delay    time.Duration // latency before the reply
+	Delay    time.Duration // latency before the reply; alone, the call is then served
 	Truncate bool          // send a 200 whose body is cut short
 	used     int
 }
 
 // New starts a server; Close it when done.
 func New() *Server {
-	s := &Server{secconf: map[string]string{}, queues: map[string]*queue{}, calls: map[string]int{}, clock: time.Now}
+	s := &Server{
+		accounts: map[string]*account{}, sessions: map[string]*session{}, denied: map[string]bool{},
+		objects: map[string][]byte{}, queues: map[string]*queue{}, calls: map[string]int{}, clock: time.Now,
+	}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
-}
-
-// AddSecurityConfiguration stores a security configuration document.
-func (s *Server) AddSecurityConfiguration(region, name, doc string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.secconf[region+"/"+name] = doc
 }
 
 // Inject adds a fault.
@@ -72,6 +100,21 @@ func (s *Server) Inject(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
+// SetPageSize makes every paginated list operation return at most n items
+// a page (0: each API's documented maximum); a smaller MaxResults wins.
+func (s *Server) SetPageSize(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pageSize = n
+}
+
+// SetLatency adds d to every call, as a remote endpoint would.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
+}
+
 // Published returns the SNS messages published so far.
 func (s *Server) Published() []Published {
 	s.mu.Lock()
@@ -79,19 +122,32 @@ func (s *Server) Published() []Published {
 	return append([]Published(nil), s.sent...)
 }
 
-// Calls returns how many calls of op ("sns.Publish") reached the server.
+// Calls returns how many calls of op ("sns.Publish",
+// "ec2.DescribeSecurityGroups") reached the server, retries included.
 func (s *Server) Calls(op string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[op]
 }
 
+// CallCounts returns a copy of every operation's call count.
+func (s *Server) CallCounts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.calls))
+	for k, v := range s.calls {
+		out[k] = v
+	}
+	return out
+}
+
 // Config returns an SDK configuration pointed at the server: static
-// credentials, the region, BaseEndpoint, and a retryer with no backoff.
+// credentials (CallerKey), the region, BaseEndpoint, and a retryer with
+// no backoff.
 func (s *Server) Config(region string) aws.Config {
 	return aws.Config{
 		Region:       region,
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDTEST", "secret", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(CallerKey, "secret", ""),
 		BaseEndpoint: aws.String(s.URL),
 		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
@@ -104,7 +160,58 @@ func (s *Server) Config(region string) aws.Config {
 	}
 }
 
-var scopeRe = regexp.MustCompile(`Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request`)
+var scopeRe = regexp.MustCompile(`Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request`)
+
+// service is how one signing name is spoken.
+type service struct {
+	name   string // the short name of Calls: "emr", "ec2", …
+	proto  proto
+	xmlns  string // query protocols' response namespace
+	global bool   // not bound to a region (DisableRegion does not apply)
+	op     func(c *call) string
+	serve  func(s *Server, c *call)
+}
+
+var services map[string]*service
+
+func init() {
+	services = map[string]*service{
+		"elasticmapreduce": {name: "emr", proto: awsJSON11, op: targetOp, serve: (*Server).emr},
+		"sqs":              {name: "sqs", proto: awsJSON10, op: targetOp},
+		"sns":              {name: "sns", proto: awsQuery, xmlns: "http://sns.amazonaws.com/doc/2010-03-31/", op: formOp},
+		"ec2":              {name: "ec2", proto: ec2Query, xmlns: "http://ec2.amazonaws.com/doc/2016-11-15/", op: formOp, serve: (*Server).ec2},
+		"iam":              {name: "iam", proto: awsQuery, xmlns: "https://iam.amazonaws.com/doc/2010-05-08/", global: true, op: formOp, serve: (*Server).iam},
+		"sts":              {name: "sts", proto: awsQuery, xmlns: "https://sts.amazonaws.com/doc/2011-06-15/", op: formOp, serve: (*Server).sts},
+		"organizations":    {name: "organizations", proto: awsJSON11, global: true, op: targetOp, serve: (*Server).organizations},
+		"cloudtrail":       {name: "cloudtrail", proto: awsJSON11, op: targetOp, serve: (*Server).cloudtrail},
+		"kms":              {name: "kms", proto: awsJSON11, op: targetOp, serve: (*Server).kms},
+		"s3":               {name: "s3", proto: restXML, global: true, op: s3Op, serve: (*Server).s3},
+		"emr-containers":   {name: "emr-containers", proto: restJSON, op: emrContainersOp, serve: (*Server).emrContainers},
+		"eks":              {name: "eks", proto: restJSON, op: eksOp, serve: (*Server).eks},
+	}
+}
+
+// call is one request being served.
+type call struct {
+	w      http.ResponseWriter
+	r      *http.Request
+	svc    *service
+	op     string
+	region string
+	key    string // the access key ID that signed it
+	acct   *account
+	body   []byte
+	form   url.Values     // query protocols
+	in     map[string]any // JSON protocols
+	path   []string       // REST protocols: the path's segments
+}
+
+func targetOp(c *call) string {
+	t := c.r.Header.Get("X-Amz-Target")
+	return t[strings.LastIndexByte(t, '.')+1:]
+}
+
+func formOp(c *call) string { return c.form.Get("Action") }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	m := scopeRe.FindStringSubmatch(r.Header.Get("Authorization"))
@@ -112,58 +219,127 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "awstest: request is not SigV4-signed", http.StatusForbidden)
 		return
 	}
-	region, service := m[1], m[2]
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	var op string
-	switch service {
-	case "elasticmapreduce", "sqs":
-		t := r.Header.Get("X-Amz-Target")
-		op = t[strings.LastIndexByte(t, '.')+1:]
-	case "sns":
-		form, err := parseForm(body)
-		if err != nil {
+	svc := services[m[3]]
+	if svc == nil {
+		http.Error(w, "awstest: no service "+m[3], http.StatusNotFound)
+		return
+	}
+	c := &call{w: w, r: r, svc: svc, key: m[1], region: m[2], body: body}
+	switch svc.proto {
+	case awsQuery, ec2Query:
+		if c.form, err = url.ParseQuery(string(body)); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		op = form.Get("Action")
-		if f := s.fault("sns." + op); f != nil {
-			s.replyFault(w, "sns", f)
+	case restJSON, restXML:
+		for _, p := range strings.Split(strings.Trim(r.URL.Path, "/"), "/") {
+			seg, _ := url.PathUnescape(p)
+			c.path = append(c.path, seg)
+		}
+	}
+	c.op = svc.op(c)
+	s.mu.Lock()
+	lat := s.latency
+	s.mu.Unlock()
+	if lat > 0 {
+		select {
+		case <-time.After(lat):
+		case <-r.Context().Done():
 			return
 		}
-		s.sns(w, region, op, form)
+	}
+	acctID, authErr := s.authenticate(c)
+	if f := s.fault(svc.name+"."+c.op, acctID, c.region); f != nil && s.replyFault(c, f) {
 		return
+	}
+	switch svc.name {
+	case "sns": // the notify sinks' topic is any account's
+		s.sns(w, c.region, c.op, c.form)
+		return
+	case "sqs":
+		if err := json.Unmarshal(body, &c.in); err != nil {
+			c.fail(400, "SerializationException", "body is not JSON: "+err.Error())
+			return
+		}
+		s.sqs(w, r, c.op, c.in)
+		return
+	}
+	if authErr != nil {
+		authErr(c)
+		return
+	}
+	if c.svc.proto == awsJSON11 {
+		if err := json.Unmarshal(body, &c.in); err != nil {
+			c.fail(400, "SerializationException", "body is not JSON: "+err.Error())
+			return
+		}
+	}
+	svc.serve(s, c)
+}
+
+// authenticate finds the account whose state serves the call: the caller's
+// for CallerKey, the assumed role's for AssumeRole credentials. A key
+// nobody issued, or a region the account has not enabled, fails as AWS
+// fails it: the security token is not recognised.
+func (s *Server) authenticate(c *call) (string, func(*call)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var id string
+	switch {
+	case c.key == CallerKey:
+		id = s.callerLocked()
+	case s.sessions[c.key] != nil:
+		id = s.sessions[c.key].account
 	default:
-		http.Error(w, "awstest: no service "+service, http.StatusNotFound)
-		return
+		return "", invalidToken
 	}
-	name := map[string]string{"elasticmapreduce": "emr", "sqs": "sqs"}[service]
-	if f := s.fault(name + "." + op); f != nil {
-		s.replyFault(w, name, f)
-		return
+	c.acct = s.accounts[id]
+	if c.acct.disabled[c.region] && !c.svc.global {
+		return id, invalidToken
 	}
-	var in map[string]any
-	if err := json.Unmarshal(body, &in); err != nil {
-		jsonError(w, "1.1", 400, "SerializationException", "body is not JSON: "+err.Error())
-		return
+	return id, nil
+}
+
+// callerLocked returns the caller's account ID, making an empty default
+// account when nothing was loaded.
+func (s *Server) callerLocked() string {
+	if len(s.order) == 0 {
+		s.addLocked(&snapshot.Account{ID: defaultAccount, Partition: "aws"})
 	}
-	if service == "sqs" {
-		s.sqs(w, r, op, in)
-		return
+	return s.order[0]
+}
+
+// invalidToken is AWS's reply to an unknown key and to a call in a region
+// the account has not enabled (opt-in regions).
+func invalidToken(c *call) {
+	const msg = "The security token included in the request is invalid."
+	switch c.svc.proto {
+	case ec2Query:
+		c.fail(401, "AuthFailure", "AWS was not able to validate the provided access credentials")
+	case awsQuery:
+		c.fail(403, "InvalidClientTokenId", msg)
+	case restXML:
+		c.fail(403, "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
+	case restJSON:
+		c.fail(403, "UnrecognizedClientException", msg)
+	default:
+		c.fail(400, "UnrecognizedClientException", msg)
 	}
-	s.emr(w, region, op, in)
 }
 
 // fault counts the call and returns the fault to apply, if any.
-func (s *Server) fault(op string) *Fault {
+func (s *Server) fault(op, acct, region string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls[op]++
 	for _, f := range s.faults {
-		if f.Op == op && (f.Times == 0 || f.used < f.Times) {
+		if f.Op == op && (f.Account == "" || f.Account == acct) && (f.Region == "" || f.Region == region) &&
+			(f.Times == 0 || f.used < f.Times) {
 			f.used++
 			return f
 		}
@@ -171,18 +347,21 @@ func (s *Server) fault(op string) *Fault {
 	return nil
 }
 
-func (s *Server) replyFault(w http.ResponseWriter, service string, f *Fault) {
+// replyFault applies f and reports whether it answered the call (a
+// latency-only fault lets it through).
+func (s *Server) replyFault(c *call, f *Fault) bool {
 	if f.Delay > 0 {
-		time.Sleep(f.Delay)
+		select {
+		case <-time.After(f.Delay):
+		case <-c.r.Context().Done():
+		}
 	}
 	if f.Truncate {
-		w.Header().Set("Content-Length", "200")
-		w.WriteHeader(200)
-		io.WriteString(w, `{"Name":"trunc`)
-		return
+		c.truncated()
+		return true
 	}
-	if f.Code == "" { // latency only: let the call through
-		return
+	if f.Code == "" {
+		return false
 	}
 	status := f.Status
 	if status == 0 {
@@ -192,41 +371,6 @@ func (s *Server) replyFault(w http.ResponseWriter, service string, f *Fault) {
 	if msg == "" {
 		msg = "injected " + f.Code
 	}
-	switch service {
-	case "sns":
-		queryError(w, status, f.Code, msg)
-	case "sqs":
-		jsonError(w, "1.0", status, f.Code, msg)
-	default:
-		jsonError(w, "1.1", status, f.Code, msg)
-	}
-}
-
-func jsonError(w http.ResponseWriter, version string, status int, code, msg string) {
-	w.Header().Set("Content-Type", "application/x-amz-json-"+version)
-	w.Header().Set("X-Amzn-ErrorType", code)
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]string{"__type": code, "message": msg})
-}
-
-func jsonReply(w http.ResponseWriter, version string, v any) {
-	w.Header().Set("Content-Type", "application/x-amz-json-"+version)
-	json.NewEncoder(w).Encode(v)
-}
-
-func (s *Server) emr(w http.ResponseWriter, region, op string, in map[string]any) {
-	switch op {
-	case "DescribeSecurityConfiguration":
-		name, _ := in["Name"].(string)
-		s.mu.Lock()
-		doc, ok := s.secconf[region+"/"+name]
-		s.mu.Unlock()
-		if !ok {
-			jsonError(w, "1.1", 400, "InvalidRequestException", fmt.Sprintf("Security configuration with name '%s' does not exist.", name))
-			return
-		}
-		jsonReply(w, "1.1", map[string]any{"Name": name, "SecurityConfiguration": doc, "CreationDateTime": 1767225600.0})
-	default:
-		jsonError(w, "1.1", 400, "UnknownOperationException", "awstest: EMR "+op+" is not served")
-	}
+	c.fail(status, f.Code, msg)
+	return true
 }

@@ -8,8 +8,6 @@ import (
 	"strings"
 )
 
-func parseForm(body []byte) (url.Values, error) { return url.ParseQuery(string(body)) }
-
 func queryError(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "text/xml")
 	w.WriteHeader(status)
