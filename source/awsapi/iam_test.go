@@ -2,11 +2,18 @@ package awsapi
 
 import (
 	"context"
+	"encoding/json"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+
+	"github.com/emrguard/emrguard/internal/awstest"
+	"github.com/emrguard/emrguard/source/snapshot"
 )
 
 // Policy documents whose text holds a '+' and a '%': IAM sends them as
@@ -159,4 +166,186 @@ func TestIAMDecode(t *testing.T) {
 	if _, err := iamDecode("%7B%ZZ"); err == nil {
 		t.Error("iamDecode accepted an invalid escape")
 	}
+}
+
+// awstestAccount is the account the awstest fixtures are.
+const awstestAccount = "210987654321"
+
+// iamEstate is an account's IAM as AWS holds it (documents decoded): two
+// roles that share a customer policy, one with two inline policies and in
+// an instance profile, a role nobody uses, a policy nobody attached, and
+// the v1 full-access policy held by users, a group and a role.
+func iamEstate() *snapshot.IAM {
+	arn := func(kind, name string) *string { return aws.String("arn:aws:iam::" + awstestAccount + ":" + kind + "/" + name) }
+	extra := arn("policy", "emr-extra")
+	ec2 := iamtypes.Role{RoleName: aws.String("emr-ec2-role"), Path: aws.String("/"), Arn: arn("role", "emr-ec2-role"), RoleId: aws.String("AROAEC2"), AssumeRolePolicyDocument: aws.String(trustEC2)}
+	svc := iamtypes.Role{RoleName: aws.String("emr-service"), Path: aws.String("/service-role/"), Arn: arn("role", "service-role/emr-service"), RoleId: aws.String("AROASVC"), AssumeRolePolicyDocument: aws.String(trustEMR)}
+	unused := iamtypes.Role{RoleName: aws.String("unused"), Path: aws.String("/"), Arn: arn("role", "unused"), AssumeRolePolicyDocument: aws.String(trustEMR)}
+	return &snapshot.IAM{
+		Roles: []*snapshot.Role{
+			{Role: ec2, AttachedRead: true, InlineRead: true,
+				AttachedPolicies: []iamtypes.AttachedPolicy{
+					{PolicyName: aws.String("emr-extra"), PolicyArn: extra},
+					{PolicyName: aws.String("AmazonElasticMapReduceforEC2Role"), PolicyArn: aws.String("arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role")},
+				},
+				InlinePolicies: []snapshot.InlinePolicy{{Name: "s3-wide", Document: inlineS3}, {Name: "odd", Document: `{"x":"a b+c/%25 %"}`}},
+			},
+			{Role: svc, AttachedRead: true, InlineRead: true,
+				AttachedPolicies: []iamtypes.AttachedPolicy{
+					{PolicyName: aws.String("AmazonElasticMapReduceRole"), PolicyArn: aws.String("arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceRole")},
+					{PolicyName: aws.String("emr-extra"), PolicyArn: extra},
+				},
+			},
+			{Role: unused, AttachedRead: true, InlineRead: true},
+		},
+		InstanceProfiles: []iamtypes.InstanceProfile{{InstanceProfileName: aws.String("emr-ec2"), Arn: arn("instance-profile", "emr-ec2"), Path: aws.String("/"), Roles: []iamtypes.Role{ec2}}},
+		Policies: []*snapshot.Policy{
+			{Policy: iamtypes.Policy{PolicyName: aws.String("emr-extra"), Arn: extra, DefaultVersionId: aws.String("v3"), AttachmentCount: aws.Int32(2)}, Document: customerP},
+			{Policy: iamtypes.Policy{PolicyName: aws.String("loose"), Arn: arn("policy", "loose"), DefaultVersionId: aws.String("v1")}, Document: inlineS3},
+		},
+		Holders: []*snapshot.PolicyHolders{{PolicyARN: "arn:aws:iam::aws:policy/AmazonElasticMapReduceFullAccess", Read: true,
+			Users:  []iamtypes.PolicyUser{{UserName: aws.String("analyst"), UserId: aws.String("AIDA1")}, {UserName: aws.String("ops"), UserId: aws.String("AIDA2")}},
+			Groups: []iamtypes.PolicyGroup{{GroupName: aws.String("admins"), GroupId: aws.String("AGPA1")}},
+			Roles:  []iamtypes.PolicyRole{{RoleName: aws.String("ci"), RoleId: aws.String("AROACI")}},
+		}},
+	}
+}
+
+// Ensure, through internal/awstest with one item a page: collectIAM
+// returns exactly the estate's roles, instance profile, customer policy
+// and holders that were asked for (documents percent-encoded on the wire,
+// decoded once), reading every page and each object once.
+func TestIAMAwstest(t *testing.T) {
+	s := awstest.New()
+	defer s.Close()
+	estate := iamEstate()
+	s.LoadAccounts(&snapshot.Account{ID: awstestAccount, Partition: "aws", IAM: estate})
+	s.SetPageSize(1)
+	fs := &failures{}
+	got := collectIAM(context.Background(), iam.NewFromConfig(s.Config("us-east-1")), "aws", iamNeeds{
+		Roles:            []string{"emr-service", "arn:aws:iam::" + awstestAccount + ":role/service-role/emr-service"},
+		InstanceProfiles: []string{"emr-ec2"},
+	}, fs)
+	svcNoFailures(t, fs)
+	want := &snapshot.IAM{Roles: estate.Roles[:2], InstanceProfiles: estate.InstanceProfiles, Policies: estate.Policies[:1], Holders: estate.Holders}
+	g, _ := json.MarshalIndent(got, "", " ")
+	w, _ := json.MarshalIndent(want, "", " ")
+	if string(g) != string(w) {
+		t.Errorf("collected IAM:\n%s\nwant:\n%s", g, w)
+	}
+	counts := map[string]int{}
+	for op, n := range s.CallCounts() {
+		if strings.HasPrefix(op, "iam.") {
+			counts[op] = n
+		}
+	}
+	wantCounts := map[string]int{
+		"iam.GetInstanceProfile": 1, "iam.GetRole": 2,
+		"iam.ListAttachedRolePolicies": 4, // two pages for each role
+		"iam.ListRolePolicies":         3, // two pages, then one empty page
+		"iam.GetRolePolicy":            2,
+		"iam.GetPolicy":                1, "iam.GetPolicyVersion": 1, // emr-extra once for both roles
+		"iam.ListEntitiesForPolicy": 4, // a group, two users, a role
+	}
+	if !reflect.DeepEqual(counts, wantCounts) {
+		t.Errorf("calls = %v, want %v", counts, wantCounts)
+	}
+}
+
+// Ensure every IAM call collectIAM makes, denied, throttled or failing
+// past the retries, or answered with a cut body, leaves one Failure
+// naming the call and its object, and the evidence it would have given
+// missing or marked unread — never a silently shorter list.
+func TestIAMFaults(t *testing.T) {
+	extra := "arn:aws:iam::" + awstestAccount + ":policy/emr-extra"
+	full := "arn:aws:iam::aws:policy/AmazonElasticMapReduceFullAccess"
+	for _, c := range []struct {
+		op, resource string
+		check        func(t *testing.T, got *snapshot.IAM)
+	}{
+		{"GetInstanceProfile", "emr-ec2", func(t *testing.T, got *snapshot.IAM) {
+			if len(got.InstanceProfiles) != 0 || len(got.Roles) != 1 {
+				t.Errorf("instance profiles %d, roles %d; want none, and the role named directly", len(got.InstanceProfiles), len(got.Roles))
+			}
+		}},
+		{"GetRole", "emr-ec2-role", func(t *testing.T, got *snapshot.IAM) {
+			if len(got.Roles) != 0 || len(got.Policies) != 0 || len(got.InstanceProfiles) != 1 {
+				t.Errorf("roles %d, policies %d, instance profiles %d; want no role, hence no policy, and the instance profile", len(got.Roles), len(got.Policies), len(got.InstanceProfiles))
+			}
+		}},
+		{"ListAttachedRolePolicies", "emr-ec2-role", func(t *testing.T, got *snapshot.IAM) {
+			if r := got.Roles[0]; r.AttachedRead || len(r.AttachedPolicies) != 0 || len(got.Policies) != 0 {
+				t.Errorf("emr-ec2-role attached %v read %v; want unread", r.AttachedPolicies, r.AttachedRead)
+			}
+		}},
+		{"ListRolePolicies", "emr-ec2-role", func(t *testing.T, got *snapshot.IAM) {
+			if r := got.Roles[0]; r.InlineRead || len(r.InlinePolicies) != 0 {
+				t.Errorf("emr-ec2-role inline %v read %v; want unread", r.InlinePolicies, r.InlineRead)
+			}
+		}},
+		{"GetRolePolicy", "", func(t *testing.T, got *snapshot.IAM) {
+			if r := got.Roles[0]; r.InlineRead || len(r.InlinePolicies) != 1 {
+				t.Errorf("emr-ec2-role inline %v read %v; want the other policy alone, unread", r.InlinePolicies, r.InlineRead)
+			}
+		}},
+		{"GetPolicy", extra, func(t *testing.T, got *snapshot.IAM) {
+			if len(got.Policies) != 0 {
+				t.Errorf("policies = %v, want none", got.Policies)
+			}
+		}},
+		{"GetPolicyVersion", extra, func(t *testing.T, got *snapshot.IAM) {
+			if len(got.Policies) != 1 || got.Policies[0].Document != "" {
+				t.Errorf("policies = %+v, want emr-extra without its document", got.Policies)
+			}
+		}},
+		{"ListEntitiesForPolicy", full, func(t *testing.T, got *snapshot.IAM) {
+			if h := got.Holders[0]; h.Read || h.PolicyARN != full {
+				t.Errorf("holders = %+v, want unread", h)
+			}
+		}},
+	} {
+		for _, f := range svcFaults("iam."+c.op, "AccessDenied", "Throttling") {
+			if c.op == "GetRolePolicy" {
+				// Fail the first of the role's two inline policies read
+				// (reads made one at a time): the other reads fine.
+				f.fault.Times = max(f.attempts, 1)
+				if f.attempts > 0 {
+					f.attempts++
+				}
+			}
+			t.Run(c.op+"/"+f.name, func(t *testing.T) {
+				s := awstest.New()
+				defer s.Close()
+				s.LoadAccounts(&snapshot.Account{ID: awstestAccount, Partition: "aws", IAM: iamEstate()})
+				s.SetPageSize(1)
+				s.Inject(f.fault)
+				fs := &failures{}
+				api := &iamSerial{iamAPI: iam.NewFromConfig(s.Config("us-east-1"))}
+				got := collectIAM(context.Background(), api, "aws", iamNeeds{Roles: []string{"emr-ec2-role"}, InstanceProfiles: []string{"emr-ec2"}}, fs)
+				resource := c.resource
+				if c.op == "GetRolePolicy" && len(got.Roles) == 1 && len(got.Roles[0].InlinePolicies) == 1 {
+					resource = "emr-ec2-role/s3-wide"
+					if got.Roles[0].InlinePolicies[0].Name == "s3-wide" {
+						resource = "emr-ec2-role/odd"
+					}
+				}
+				svcCheckFault(t, s, fs, f, "iam", c.op, "", resource)
+				c.check(t, got)
+			})
+		}
+	}
+}
+
+// iamSerial makes collectIAM's GetRolePolicy calls one at a time, each
+// with its retries, so that a fault limited to an operation's first
+// attempts meets one policy. It changes nothing else.
+type iamSerial struct {
+	mu sync.Mutex
+	iamAPI
+}
+
+func (s *iamSerial) GetRolePolicy(ctx context.Context, in *iam.GetRolePolicyInput, opts ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.iamAPI.GetRolePolicy(ctx, in, opts...)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/smithy-go/middleware"
 
+	"github.com/emrguard/emrguard/internal/awstest"
 	"github.com/emrguard/emrguard/internal/testtool"
 	"github.com/emrguard/emrguard/source/snapshot"
 )
@@ -122,4 +123,43 @@ func (c *svcCounter) count(op string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.n[op]
+}
+
+// svcFault is one way a call fails after the SDK's retries, as
+// internal/awstest injects it, and the Failure code it must leave.
+type svcFault struct {
+	name     string
+	fault    awstest.Fault
+	code     string // "" for a reply that never parsed
+	attempts int    // calls the server sees: 3 when the SDK retries
+}
+
+// svcFaults returns the fault table for a service whose access-denied
+// and throttling codes are denied and throttle: denied, throttled past
+// the retries, a 5xx past the retries, a 200 whose body is cut short.
+func svcFaults(op, denied, throttle string) []svcFault {
+	return []svcFault{
+		{"denied", awstest.Fault{Op: op, Status: 403, Code: denied}, denied, 1},
+		{"throttled", awstest.Fault{Op: op, Status: 400, Code: throttle}, throttle, 3},
+		{"5xx", awstest.Fault{Op: op, Status: 503, Code: "ServiceUnavailable"}, "ServiceUnavailable", 3},
+		{"truncated", awstest.Fault{Op: op, Truncate: true}, "", 0},
+	}
+}
+
+// svcCheckFault checks that fs holds exactly one failure, of service and
+// op on resource in region, with f's code, and that the server saw as
+// many attempts as f says (0: any number).
+func svcCheckFault(t *testing.T, s *awstest.Server, fs *failures, f svcFault, service, op, region, resource string) {
+	t.Helper()
+	list := fs.take()
+	if len(list) != 1 {
+		t.Fatalf("failures = %+v, want one %s %s on %s", list, service, op, resource)
+	}
+	got := list[0]
+	if got.Service != service || got.Operation != op || got.Region != region || got.Resource != resource || got.Code != f.code || got.Message == "" {
+		t.Errorf("failure = %+v, want %s %s in %q on %s with code %q", got, service, op, region, resource, f.code)
+	}
+	if n := s.Calls(f.fault.Op); f.attempts > 0 && n != f.attempts {
+		t.Errorf("%s reached the server %d times, want %d", f.fault.Op, n, f.attempts)
+	}
 }
