@@ -176,7 +176,9 @@ const awstestAccount = "210987654321"
 // an instance profile, a role nobody uses, a policy nobody attached, and
 // the v1 full-access policy held by users, a group and a role.
 func iamEstate() *snapshot.IAM {
-	arn := func(kind, name string) *string { return aws.String("arn:aws:iam::" + awstestAccount + ":" + kind + "/" + name) }
+	arn := func(kind, name string) *string {
+		return aws.String("arn:aws:iam::" + awstestAccount + ":" + kind + "/" + name)
+	}
 	extra := arn("policy", "emr-extra")
 	ec2 := iamtypes.Role{RoleName: aws.String("emr-ec2-role"), Path: aws.String("/"), Arn: arn("role", "emr-ec2-role"), RoleId: aws.String("AROAEC2"), AssumeRolePolicyDocument: aws.String(trustEC2)}
 	svc := iamtypes.Role{RoleName: aws.String("emr-service"), Path: aws.String("/service-role/"), Arn: arn("role", "service-role/emr-service"), RoleId: aws.String("AROASVC"), AssumeRolePolicyDocument: aws.String(trustEMR)}
