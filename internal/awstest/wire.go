@@ -108,11 +108,17 @@ type xmlStyle struct {
 	lower bool              // lower-camel member names (EC2)
 	names map[string]string // "Type.Field" → element name, where it is not the field's
 	items map[string]string // "Type.Field" → list item element, where it is not item
+	attrs map[string]string // "Type.Field" → the attribute it is written as (S3's xsi:type)
 }
 
 var (
 	ec2XML   = xmlStyle{item: "item", lower: true, names: ec2Names, items: ec2Items}
 	queryXML = xmlStyle{item: "member"}
+	// s3XML is restXml as S3 writes a bucket's logging: grants are <Grant>,
+	// a grantee's type its xsi:type attribute (written without the xsi
+	// namespace declaration, which the SDK's decoder would resolve to the
+	// namespace URI and so not recognise).
+	s3XML = xmlStyle{items: map[string]string{"LoggingEnabled.TargetGrants": "Grant"}, attrs: map[string]string{"Grantee.Type": "xsi:type"}}
 )
 
 // xmlMembers writes the members of struct v (not its own element).
@@ -194,10 +200,16 @@ func xmlValue(b *strings.Builder, name, item string, v reflect.Value, st xmlStyl
 			xmlText(b, name, smithytime.FormatDateTime(v.Interface().(time.Time)))
 			return
 		}
-		b.WriteString("<" + name + ">")
+		b.WriteString("<" + name)
+		for i := 0; i < v.NumField(); i++ {
+			if a, ok := st.attrs[v.Type().Name()+"."+v.Type().Field(i).Name]; ok && v.Field(i).String() != "" {
+				b.WriteString(" " + a + `="` + esc(v.Field(i).String()) + `"`)
+			}
+		}
+		b.WriteString(">")
 		for i := 0; i < v.NumField(); i++ {
 			f := v.Type().Field(i)
-			if f.IsExported() {
+			if _, attr := st.attrs[v.Type().Name()+"."+f.Name]; f.IsExported() && !attr {
 				xmlValue(b, st.name(v.Type(), f.Name), st.itemOf(v.Type(), f.Name), v.Field(i), st)
 			}
 		}
@@ -287,3 +299,5 @@ var ec2Names = map[string]string{
 var ec2Items = map[string]string{
 	"LaunchTemplateInstanceNetworkInterfaceSpecification.Groups": "groupId",
 }
+
+func reflectOf(v any) reflect.Value { return reflect.ValueOf(v) }
