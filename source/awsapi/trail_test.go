@@ -2,15 +2,21 @@ package awsapi
 
 import (
 	"context"
+	"encoding/json"
 	"reflect"
 	"sort"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/emrguard/emrguard/internal/awstest"
+	"github.com/emrguard/emrguard/source/snapshot"
 )
 
 // Ensure, against an independent AWS (moto): a multi-region trail is
@@ -90,5 +96,109 @@ func testMotoTrails(t *testing.T, config func(region string) aws.Config) {
 	}
 	if f := svcOneFailure(t, fs, "GetEventSelectors", arn, "TrailNotFoundException"); f.Region != "us-east-1" || f.Service != "cloudtrail" {
 		t.Errorf("failure = %+v, want cloudtrail in us-east-1", f)
+	}
+}
+
+// trailEstate is an account's trails: a multi-region trail homed in
+// eu-west-1 (shown in us-east-1 too, as a shadow trail) and logging, and a
+// single-region trail of eu-west-1 that stopped logging after a delivery
+// error, with advanced selectors.
+func trailEstate() map[string][]*snapshot.Trail {
+	at := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	org := &snapshot.Trail{
+		Trail: cttypes.Trail{Name: aws.String("org-all"), TrailARN: aws.String("arn:aws:cloudtrail:eu-west-1:" + awstestAccount + ":trail/org-all"),
+			HomeRegion: aws.String("eu-west-1"), IsMultiRegionTrail: aws.Bool(true), S3BucketName: aws.String("trail-logs"), LogFileValidationEnabled: aws.Bool(true)},
+		Status:        &snapshot.TrailStatus{IsLogging: aws.Bool(true), LatestDeliveryTime: &at},
+		SelectorsRead: true, EventSelectors: []cttypes.EventSelector{{ReadWriteType: cttypes.ReadWriteTypeAll, IncludeManagementEvents: aws.Bool(true)}},
+	}
+	local := &snapshot.Trail{
+		Trail: cttypes.Trail{Name: aws.String("local"), TrailARN: aws.String("arn:aws:cloudtrail:eu-west-1:" + awstestAccount + ":trail/local"),
+			HomeRegion: aws.String("eu-west-1"), IsMultiRegionTrail: aws.Bool(false), S3BucketName: aws.String("trail-logs")},
+		Status:        &snapshot.TrailStatus{IsLogging: aws.Bool(false), LatestDeliveryError: aws.String("AccessDenied"), LatestDeliveryTime: &at},
+		SelectorsRead: true, AdvancedEventSelectors: []cttypes.AdvancedEventSelector{{Name: aws.String("management"), FieldSelectors: []cttypes.AdvancedFieldSelector{{Field: aws.String("eventCategory"), Equals: []string{"Management"}}}}},
+	}
+	return map[string][]*snapshot.Trail{"eu-west-1": {org, local}, "us-east-1": {org}}
+}
+
+// Ensure, through internal/awstest, with the account's regions read at
+// once: each region's trails come back as the estate holds them (shadow
+// trail included), with status and selectors, and the multi-region
+// trail's status and selectors are asked once for the account.
+func TestTrailsAwstest(t *testing.T) {
+	s := awstest.New()
+	defer s.Close()
+	estate := trailEstate()
+	acct := &snapshot.Account{ID: awstestAccount, Partition: "aws"}
+	for _, r := range []string{"eu-west-1", "us-east-1"} {
+		acct.Regions = append(acct.Regions, &snapshot.Region{Name: r, Trails: estate[r]})
+	}
+	s.LoadAccounts(acct)
+	cache := newTrailCache()
+	got := map[string][]*snapshot.Trail{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	fs := &failures{}
+	for r := range estate {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			trails := collectTrails(context.Background(), cloudtrail.NewFromConfig(s.Config(r)), r, cache, fs)
+			mu.Lock()
+			got[r] = trails
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	svcNoFailures(t, fs)
+	g, _ := json.MarshalIndent(got, "", " ")
+	w, _ := json.MarshalIndent(estate, "", " ")
+	if string(g) != string(w) {
+		t.Errorf("trails:\n%s\nwant:\n%s", g, w)
+	}
+	for op, want := range map[string]int{"cloudtrail.DescribeTrails": 2, "cloudtrail.GetTrailStatus": 2, "cloudtrail.GetEventSelectors": 2} {
+		if n := s.Calls(op); n != want {
+			t.Errorf("%s called %d times, want %d (once per region, or per trail for the account)", op, n, want)
+		}
+	}
+}
+
+// Ensure each CloudTrail call denied, throttled or failing past the
+// retries, or cut short, leaves one Failure naming it, and what it would
+// have told unknown: no trail list at all (never an empty one), or the
+// trail without status, or with its selectors unread.
+func TestTrailFaults(t *testing.T) {
+	arn := "arn:aws:cloudtrail:eu-west-1:" + awstestAccount + ":trail/org-all"
+	for _, c := range []struct {
+		op, resource string
+		check        func(t *testing.T, got []*snapshot.Trail)
+	}{
+		{"DescribeTrails", "", func(t *testing.T, got []*snapshot.Trail) {
+			if got != nil {
+				t.Errorf("trails = %v, want nil", got)
+			}
+		}},
+		{"GetTrailStatus", arn, func(t *testing.T, got []*snapshot.Trail) {
+			if len(got) != 1 || got[0].Status != nil || !got[0].SelectorsRead {
+				t.Errorf("trails = %+v, want org-all without status, selectors read", got)
+			}
+		}},
+		{"GetEventSelectors", arn, func(t *testing.T, got []*snapshot.Trail) {
+			if len(got) != 1 || got[0].Status == nil || got[0].SelectorsRead || got[0].EventSelectors != nil {
+				t.Errorf("trails = %+v, want org-all with status, selectors unread", got)
+			}
+		}},
+	} {
+		for _, f := range svcFaults("cloudtrail."+c.op, "AccessDeniedException", "ThrottlingException") {
+			t.Run(c.op+"/"+f.name, func(t *testing.T) {
+				s := awstest.New()
+				defer s.Close()
+				s.LoadAccounts(&snapshot.Account{ID: awstestAccount, Regions: []*snapshot.Region{{Name: "eu-west-1", Trails: trailEstate()["us-east-1"]}}})
+				s.Inject(f.fault)
+				fs := &failures{}
+				got := collectTrails(context.Background(), cloudtrail.NewFromConfig(s.Config("eu-west-1")), "eu-west-1", newTrailCache(), fs)
+				svcCheckFault(t, s, fs, f, "cloudtrail", c.op, "eu-west-1", c.resource)
+				c.check(t, got)
+			})
+		}
 	}
 }
