@@ -2,11 +2,15 @@ package awsapi
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/emrguard/emrguard/internal/awstest"
+	"github.com/emrguard/emrguard/source/snapshot"
 )
 
 // Ensure, against an independent AWS (moto): collectKeys describes each
@@ -102,4 +106,85 @@ func TestKMSRefRegion(t *testing.T) {
 			t.Errorf("kmsRefRegion(%q) = %q, want %q", ref, got, want)
 		}
 	}
+}
+
+// kmsEstate is a region's keys: a customer key with rotation on (named by
+// the alias alias/emr), one with rotation off, an AWS-managed key and an
+// asymmetric customer key.
+func kmsEstate() []*snapshot.KMSKey {
+	key := func(id string, manager kmstypes.KeyManagerType, spec kmstypes.KeySpec) *kmstypes.KeyMetadata {
+		return &kmstypes.KeyMetadata{KeyId: aws.String(id), Arn: aws.String("arn:aws:kms:eu-west-1:" + awstestAccount + ":key/" + id),
+			KeyManager: manager, KeySpec: spec, KeyState: kmstypes.KeyStateEnabled, Enabled: true, Origin: kmstypes.OriginTypeAwsKms,
+			KeyUsage: kmstypes.KeyUsageTypeEncryptDecrypt}
+	}
+	return []*snapshot.KMSKey{
+		{Ref: "alias/emr", Metadata: key("1111", kmstypes.KeyManagerTypeCustomer, kmstypes.KeySpecSymmetricDefault), RotationEnabled: aws.Bool(true)},
+		{Ref: "2222", Metadata: key("2222", kmstypes.KeyManagerTypeCustomer, kmstypes.KeySpecSymmetricDefault), RotationEnabled: aws.Bool(false)},
+		{Ref: "alias/aws/s3", Metadata: key("3333", kmstypes.KeyManagerTypeAws, kmstypes.KeySpecSymmetricDefault)},
+		{Ref: "4444", Metadata: key("4444", kmstypes.KeyManagerTypeCustomer, kmstypes.KeySpecRsa2048)},
+	}
+}
+
+// Ensure, through internal/awstest: collectKeys returns each ref with the
+// key's metadata, the rotation of customer symmetric keys (true, false)
+// and none for the AWS-managed and asymmetric keys, asking DescribeKey
+// once per distinct ref and the rotation once per key.
+func TestKeysAwstest(t *testing.T) {
+	s := awstest.New()
+	defer s.Close()
+	estate := kmsEstate()
+	s.LoadAccounts(&snapshot.Account{ID: awstestAccount, Regions: []*snapshot.Region{{Name: "eu-west-1", KMSKeys: estate}}})
+	fs := &failures{}
+	arn1 := aws.ToString(estate[0].Metadata.Arn)
+	refs := []string{"alias/emr", "2222", "alias/aws/s3", "4444", arn1, "alias/emr"}
+	got := collectKeys(context.Background(), kms.NewFromConfig(s.Config("eu-west-1")), "eu-west-1", refs, fs)
+	svcNoFailures(t, fs)
+	second := *estate[0]
+	second.Ref = arn1
+	want := append(estate[:4:4], &second)
+	g, _ := json.MarshalIndent(got, "", " ")
+	w, _ := json.MarshalIndent(want, "", " ")
+	if string(g) != string(w) {
+		t.Errorf("keys:\n%s\nwant:\n%s", g, w)
+	}
+	if n, m := s.Calls("kms.DescribeKey"), s.Calls("kms.GetKeyRotationStatus"); n != 5 || m != 2 {
+		t.Errorf("DescribeKey %d, GetKeyRotationStatus %d calls; want 5 (distinct refs) and 2 (customer symmetric keys)", n, m)
+	}
+}
+
+// Ensure each KMS call denied, throttled or failing past the retries, or
+// cut short, leaves one Failure naming it, and the key's metadata or
+// rotation unknown (nil); and that UnsupportedOperationException from
+// GetKeyRotationStatus is "rotation does not apply", not a failure.
+func TestKeyFaults(t *testing.T) {
+	arn := "arn:aws:kms:eu-west-1:" + awstestAccount + ":key/1111"
+	run := func(t *testing.T, f awstest.Fault) (*awstest.Server, *failures, []*snapshot.KMSKey) {
+		s := awstest.New()
+		t.Cleanup(s.Close)
+		s.LoadAccounts(&snapshot.Account{ID: awstestAccount, Regions: []*snapshot.Region{{Name: "eu-west-1", KMSKeys: kmsEstate()[:1]}}})
+		s.Inject(f)
+		fs := &failures{}
+		return s, fs, collectKeys(context.Background(), kms.NewFromConfig(s.Config("eu-west-1")), "eu-west-1", []string{"alias/emr"}, fs)
+	}
+	for _, c := range []struct {
+		op, resource string
+		metadata     bool
+	}{{"DescribeKey", "alias/emr", false}, {"GetKeyRotationStatus", arn, true}} {
+		for _, f := range svcFaults("kms."+c.op, "AccessDeniedException", "ThrottlingException") {
+			t.Run(c.op+"/"+f.name, func(t *testing.T) {
+				s, fs, got := run(t, f.fault)
+				svcCheckFault(t, s, fs, f, "kms", c.op, "eu-west-1", c.resource)
+				if len(got) != 1 || got[0].Ref != "alias/emr" || (got[0].Metadata != nil) != c.metadata || got[0].RotationEnabled != nil {
+					t.Errorf("keys = %+v, want alias/emr with metadata %v and no rotation", got, c.metadata)
+				}
+			})
+		}
+	}
+	t.Run("unsupported", func(t *testing.T) {
+		_, fs, got := run(t, awstest.Fault{Op: "kms.GetKeyRotationStatus", Code: "UnsupportedOperationException", Message: "rotation is not supported for keys in a custom key store"})
+		svcNoFailures(t, fs)
+		if len(got) != 1 || got[0].Metadata == nil || got[0].RotationEnabled != nil {
+			t.Errorf("keys = %+v, want metadata and no rotation", got)
+		}
+	})
 }
