@@ -16,6 +16,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/emrguard/emrguard/internal/awstest"
+	"github.com/emrguard/emrguard/source/snapshot"
 )
 
 // Test PEM texts: not real certificates, only recognisable text.
@@ -222,5 +225,67 @@ func testMotoS3OtherRegion(t *testing.T, config func(region string) aws.Config) 
 	}
 	if len(b) != 1 || b[0].LoggingRead {
 		t.Errorf("buckets = %+v, want LoggingRead false", b)
+	}
+}
+
+// Ensure, through internal/awstest: collectBuckets reads back the
+// account's buckets' logging as S3 holds it, each bucket once, and
+// collectCertificates the certificates of a PEM zip, never its key.
+func TestS3Awstest(t *testing.T) {
+	s := awstest.New()
+	defer s.Close()
+	estate := []*snapshot.Bucket{
+		{Name: "emr-logs", LoggingRead: true, Logging: &s3types.LoggingEnabled{TargetBucket: aws.String("access-logs"), TargetPrefix: aws.String("emr/")}},
+		{Name: "quiet-logs", LoggingRead: true},
+	}
+	s.LoadAccounts(&snapshot.Account{ID: awstestAccount, Buckets: estate})
+	s.PutObject("certs", "emr/pem.zip", testZip(t, map[string]string{"privateKey.pem": testKey, "certificateChain.pem": testChain, "trustedCertificates.pem": testTrusted}))
+	api := s3.NewFromConfig(s.Config("eu-west-1"), func(o *s3.Options) { o.UsePathStyle = true })
+	fs := &failures{}
+	got := collectBuckets(context.Background(), api, []string{"emr-logs", "quiet-logs", "emr-logs"}, fs)
+	certs := collectCertificates(context.Background(), api, "eu-west-1", []string{"s3://certs/emr/pem.zip"}, fs)
+	svcNoFailures(t, fs)
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(estate)
+	if string(g) != string(w) {
+		t.Errorf("buckets = %s, want %s", g, w)
+	}
+	if n := s.Calls("s3.GetBucketLogging"); n != 2 {
+		t.Errorf("GetBucketLogging called %d times, want once per bucket", n)
+	}
+	if len(certs) != 1 || !certs[0].Read || certs[0].Problem != "" || !mapsEqual(certs[0].Files, map[string]string{"certificateChain.pem": testChain, "trustedCertificates.pem": testTrusted}) {
+		t.Errorf("certificates = %+v", certs)
+	}
+}
+
+// Ensure each S3 call denied, throttled or failing past the retries, or
+// cut short (for GetObject, a body that ends early), leaves one Failure
+// naming it, and the bucket's logging or the zip unread.
+func TestS3Faults(t *testing.T) {
+	for _, op := range []string{"GetBucketLogging", "GetObject"} {
+		for _, f := range svcFaults("s3."+op, "AccessDenied", "SlowDown") {
+			t.Run(op+"/"+f.name, func(t *testing.T) {
+				s := awstest.New()
+				defer s.Close()
+				s.LoadAccounts(&snapshot.Account{ID: awstestAccount, Buckets: []*snapshot.Bucket{{Name: "emr-logs", LoggingRead: true}}})
+				s.PutObject("certs", "pem.zip", testZip(t, map[string]string{"certificateChain.pem": testChain}))
+				s.Inject(f.fault)
+				api := s3.NewFromConfig(s.Config("eu-west-1"), func(o *s3.Options) { o.UsePathStyle = true })
+				fs := &failures{}
+				if op == "GetBucketLogging" {
+					got := collectBuckets(context.Background(), api, []string{"emr-logs"}, fs)
+					svcCheckFault(t, s, fs, f, "s3", op, "", "emr-logs")
+					if len(got) != 1 || got[0].LoggingRead || got[0].Logging != nil {
+						t.Errorf("buckets = %+v, want emr-logs unread", got)
+					}
+					return
+				}
+				got := collectCertificates(context.Background(), api, "eu-west-1", []string{"s3://certs/pem.zip"}, fs)
+				svcCheckFault(t, s, fs, f, "s3", op, "eu-west-1", "s3://certs/pem.zip")
+				if len(got) != 1 || got[0].Read || got[0].Files != nil {
+					t.Errorf("certificates = %+v, want the zip unread", got)
+				}
+			})
+		}
 	}
 }
