@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -10,6 +11,9 @@ import (
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/emrcontainers"
 	ectypes "github.com/aws/aws-sdk-go-v2/service/emrcontainers/types"
+
+	"github.com/emrguard/emrguard/internal/awstest"
+	"github.com/emrguard/emrguard/source/snapshot"
 )
 
 // Ensure, against an independent AWS (moto): collectEMROnEKS keeps the
@@ -101,5 +105,115 @@ func testMotoEMROnEKS(t *testing.T, config func(region string) aws.Config) {
 	}
 	if n, m := calls.count("ListNodegroups"), calls.count("DescribeNodegroup")-before; n != 1 || m != 2 {
 		t.Errorf("ListNodegroups %d, DescribeNodegroup %d calls; want 1 and 2 (one EKS cluster behind two virtual clusters)", n, m)
+	}
+}
+
+// eksEstate is a region's EMR on EKS: a running and an arrested virtual
+// cluster on data-eks, a terminated one on old-eks; endpoints active,
+// creating and terminated; job runs before and after since; nodegroups of
+// both EKS clusters.
+func eksEstate(since time.Time) *snapshot.Region {
+	at := func(h int) *time.Time { t := since.Add(time.Duration(h) * time.Hour); return &t }
+	vc := func(id, state, eks string) *snapshot.VirtualCluster {
+		return &snapshot.VirtualCluster{ID: id, Name: id, Arn: "arn:aws:emr-containers:eu-west-1:" + awstestAccount + ":/virtualclusters/" + id,
+			State: state, EKSCluster: eks, ProviderType: "EKS", Namespace: "ns-" + id, CreatedAt: at(-100), Tags: map[string]string{"team": "data"}}
+	}
+	ep := func(id, vc string, state ectypes.EndpointState) ectypes.Endpoint {
+		return ectypes.Endpoint{Id: aws.String(id), VirtualClusterId: aws.String(vc), State: state, Type: aws.String("JUPYTER_ENTERPRISE_GATEWAY"),
+			ExecutionRoleArn: aws.String("arn:aws:iam::" + awstestAccount + ":role/notebook"), SecurityGroup: aws.String("sg-1"), SubnetIds: []string{"subnet-1"}, CreatedAt: at(-50)}
+	}
+	run := func(id, vc string, created int) ectypes.JobRun {
+		return ectypes.JobRun{Id: aws.String(id), VirtualClusterId: aws.String(vc), State: ectypes.JobRunStateCompleted,
+			ExecutionRoleArn: aws.String("arn:aws:iam::" + awstestAccount + ":role/spark-" + id), ReleaseLabel: aws.String("emr-7.5.0-latest"), CreatedAt: at(created)}
+	}
+	ng := func(cluster, name string) ekstypes.Nodegroup {
+		return ekstypes.Nodegroup{ClusterName: aws.String(cluster), NodegroupName: aws.String(name), NodeRole: aws.String("arn:aws:iam::" + awstestAccount + ":role/node"),
+			AmiType: ekstypes.AMITypesAl2023X8664Standard, Status: ekstypes.NodegroupStatusActive, Subnets: []string{"subnet-1"}}
+	}
+	return &snapshot.Region{
+		Name:            "eu-west-1",
+		VirtualClusters: []*snapshot.VirtualCluster{vc("vc-run", "RUNNING", "data-eks"), vc("vc-arr", "ARRESTED", "data-eks"), vc("vc-old", "TERMINATED", "old-eks")},
+		ManagedEndpoints: []ectypes.Endpoint{
+			ep("ep-active", "vc-run", ectypes.EndpointStateActive), ep("ep-gone", "vc-run", ectypes.EndpointStateTerminated),
+			ep("ep-new", "vc-arr", ectypes.EndpointStateCreating),
+		},
+		JobRuns:    []ectypes.JobRun{run("jr-new", "vc-run", 2), run("jr-old", "vc-run", -2), run("jr-arr", "vc-arr", 1), run("jr-term", "vc-old", 1)},
+		Nodegroups: []ekstypes.Nodegroup{ng("data-eks", "spark"), ng("data-eks", "system"), ng("old-eks", "legacy")},
+	}
+}
+
+// Ensure, through internal/awstest with one item a page: collectEMROnEKS
+// returns the running and arrested virtual clusters as the region holds
+// them, their active and creating endpoints, their job runs since the
+// given time, and the nodegroups of their one EKS cluster, reading every
+// page and each nodegroup once.
+func TestEMROnEKSAwstest(t *testing.T) {
+	s := awstest.New()
+	defer s.Close()
+	since := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	estate := eksEstate(since)
+	s.LoadAccounts(&snapshot.Account{ID: awstestAccount, Regions: []*snapshot.Region{estate}})
+	s.SetPageSize(1)
+	cfg := s.Config("eu-west-1")
+	fs := &failures{}
+	vcs, eps, runs, ngs := collectEMROnEKS(context.Background(), emrcontainers.NewFromConfig(cfg), eks.NewFromConfig(cfg), "eu-west-1", since, fs)
+	svcNoFailures(t, fs)
+	same := func(what string, got, want any) {
+		t.Helper()
+		g, _ := json.MarshalIndent(got, "", " ")
+		w, _ := json.MarshalIndent(want, "", " ")
+		if string(g) != string(w) {
+			t.Errorf("%s:\n%s\nwant:\n%s", what, g, w)
+		}
+	}
+	same("virtual clusters", vcs, estate.VirtualClusters[:2])
+	same("endpoints", eps, []ectypes.Endpoint{estate.ManagedEndpoints[0], estate.ManagedEndpoints[2]})
+	same("job runs", runs, []ectypes.JobRun{estate.JobRuns[0], estate.JobRuns[2]})
+	same("nodegroups", ngs, estate.Nodegroups[:2])
+	for op, want := range map[string]int{
+		"emr-containers.ListVirtualClusters": 2, "emr-containers.ListManagedEndpoints": 2, "emr-containers.ListJobRuns": 2,
+		"eks.ListNodegroups": 2, "eks.DescribeNodegroup": 2,
+	} {
+		if n := s.Calls(op); n != want {
+			t.Errorf("%s called %d times, want %d", op, n, want)
+		}
+	}
+}
+
+// Ensure each EMR on EKS and EKS call denied, throttled or failing past
+// the retries, or cut short, leaves one Failure naming it and its object,
+// and no invented evidence in its place.
+func TestEMROnEKSFaults(t *testing.T) {
+	since := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		service, op, resource string
+		vcs, eps, runs, ngs   int // what is left
+	}{
+		{"emr-containers", "ListVirtualClusters", "", 0, 0, 0, 0},
+		{"emr-containers", "ListManagedEndpoints", "vc-run", 1, 0, 1, 1},
+		{"emr-containers", "ListJobRuns", "vc-run", 1, 1, 0, 1},
+		{"eks", "ListNodegroups", "data-eks", 1, 1, 1, 0},
+		{"eks", "DescribeNodegroup", "data-eks/spark", 1, 1, 1, 0},
+	} {
+		for _, f := range svcFaults(c.service+"."+c.op, "AccessDeniedException", "ThrottlingException") {
+			t.Run(c.op+"/"+f.name, func(t *testing.T) {
+				s := awstest.New()
+				defer s.Close()
+				full := eksEstate(since)
+				// One virtual cluster, one endpoint, one job run, one nodegroup.
+				r := &snapshot.Region{Name: "eu-west-1", VirtualClusters: full.VirtualClusters[:1], ManagedEndpoints: full.ManagedEndpoints[:1],
+					JobRuns: full.JobRuns[:1], Nodegroups: full.Nodegroups[:1]}
+				s.LoadAccounts(&snapshot.Account{ID: awstestAccount, Regions: []*snapshot.Region{r}})
+				s.Inject(f.fault)
+				cfg := s.Config("eu-west-1")
+				fs := &failures{}
+				vcs, eps, runs, ngs := collectEMROnEKS(context.Background(), emrcontainers.NewFromConfig(cfg), eks.NewFromConfig(cfg), "eu-west-1", since, fs)
+				svcCheckFault(t, s, fs, f, c.service, c.op, "eu-west-1", c.resource)
+				if len(vcs) != c.vcs || len(eps) != c.eps || len(runs) != c.runs || len(ngs) != c.ngs {
+					t.Errorf("got %d virtual clusters, %d endpoints, %d job runs, %d nodegroups; want %d, %d, %d, %d",
+						len(vcs), len(eps), len(runs), len(ngs), c.vcs, c.eps, c.runs, c.ngs)
+				}
+			})
+		}
 	}
 }
