@@ -217,3 +217,48 @@ func TestEMROnEKSFaults(t *testing.T) {
 		}
 	}
 }
+
+// Ensure an EMR on EKS or EKS list that fails after its first page keeps
+// what it read, its Failure naming the list.
+func TestEMROnEKSPartialPages(t *testing.T) {
+	since := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		service, op, resource string
+		vcs, eps, runs, ngs   int
+	}{
+		{"emr-containers", "ListVirtualClusters", "", 1, 2, 2, 2},
+		{"emr-containers", "ListManagedEndpoints", "vc-run", 1, 1, 2, 2},
+		{"emr-containers", "ListJobRuns", "vc-run", 1, 2, 1, 2},
+		{"eks", "ListNodegroups", "data-eks", 1, 2, 2, 1},
+	} {
+		t.Run(c.op, func(t *testing.T) {
+			s := awstest.New()
+			defer s.Close()
+			// vc-run with two active endpoints, two job runs and two
+			// nodegroups, so that each list has two pages; for the
+			// virtual clusters' own list, an empty second one.
+			full := eksEstate(since)
+			r := &snapshot.Region{Name: "eu-west-1", VirtualClusters: full.VirtualClusters[:1],
+				ManagedEndpoints: []ectypes.Endpoint{full.ManagedEndpoints[0], full.ManagedEndpoints[0]},
+				JobRuns:          []ectypes.JobRun{full.JobRuns[0], full.JobRuns[0]}, Nodegroups: full.Nodegroups[:2]}
+			r.ManagedEndpoints[1].Id, r.JobRuns[1].Id = aws.String("ep-active-2"), aws.String("jr-new-2")
+			if c.op == "ListVirtualClusters" {
+				empty := *full.VirtualClusters[1]
+				empty.EKSCluster = "data-eks"
+				r.VirtualClusters = append(r.VirtualClusters, &empty)
+			}
+			s.LoadAccounts(&snapshot.Account{ID: awstestAccount, Regions: []*snapshot.Region{r}})
+			s.SetPageSize(1)
+			f := awstest.Fault{Op: c.service + "." + c.op, Status: 403, Code: "AccessDeniedException"}
+			cfg := s.Config("eu-west-1")
+			cfg.APIOptions = append(cfg.APIOptions, svcAfterFirst(s, f))
+			fs := &failures{}
+			vcs, eps, runs, ngs := collectEMROnEKS(context.Background(), emrcontainers.NewFromConfig(cfg), eks.NewFromConfig(cfg), "eu-west-1", since, fs)
+			svcOneFailure(t, fs, c.op, c.resource, "AccessDeniedException")
+			if len(vcs) != c.vcs || len(eps) != c.eps || len(runs) != c.runs || len(ngs) != c.ngs {
+				t.Errorf("got %d virtual clusters, %d endpoints, %d job runs, %d nodegroups; want %d, %d, %d, %d",
+					len(vcs), len(eps), len(runs), len(ngs), c.vcs, c.eps, c.runs, c.ngs)
+			}
+		})
+	}
+}

@@ -351,3 +351,46 @@ func (s *iamSerial) GetRolePolicy(ctx context.Context, in *iam.GetRolePolicyInpu
 	defer s.mu.Unlock()
 	return s.iamAPI.GetRolePolicy(ctx, in, opts...)
 }
+
+// Ensure a list that fails after its first page keeps what it read and
+// says it is not whole: attached policies, inline policies and the
+// holders of the full-access policy, each with its Failure.
+func TestIAMPartialPages(t *testing.T) {
+	for _, c := range []struct {
+		op    string
+		check func(t *testing.T, got *snapshot.IAM)
+	}{
+		{"ListAttachedRolePolicies", func(t *testing.T, got *snapshot.IAM) {
+			if r := got.Roles[0]; r.AttachedRead || len(r.AttachedPolicies) != 1 {
+				t.Errorf("attached = %v (read %v), want the first page only, unread", r.AttachedPolicies, r.AttachedRead)
+			}
+		}},
+		{"ListRolePolicies", func(t *testing.T, got *snapshot.IAM) {
+			if r := got.Roles[0]; r.InlineRead || len(r.InlinePolicies) != 1 || r.InlinePolicies[0].Name != "s3-wide" {
+				t.Errorf("inline = %v (read %v), want s3-wide only, unread", r.InlinePolicies, r.InlineRead)
+			}
+		}},
+		{"ListEntitiesForPolicy", func(t *testing.T, got *snapshot.IAM) {
+			if h := got.Holders[0]; h.Read || len(h.Groups)+len(h.Users)+len(h.Roles) != 1 {
+				t.Errorf("holders = %+v, want the first page only, unread", h)
+			}
+		}},
+	} {
+		t.Run(c.op, func(t *testing.T) {
+			s := awstest.New()
+			defer s.Close()
+			s.LoadAccounts(&snapshot.Account{ID: awstestAccount, Partition: "aws", IAM: iamEstate()})
+			s.SetPageSize(1)
+			f := awstest.Fault{Op: "iam." + c.op, Status: 403, Code: "AccessDenied"}
+			api := iam.NewFromConfig(s.Config("us-east-1"), func(o *iam.Options) { o.APIOptions = append(o.APIOptions, svcAfterFirst(s, f)) })
+			fs := &failures{}
+			got := collectIAM(context.Background(), api, "aws", iamNeeds{Roles: []string{"emr-ec2-role"}}, fs)
+			res := "emr-ec2-role"
+			if c.op == "ListEntitiesForPolicy" {
+				res = "arn:aws:iam::aws:policy/AmazonElasticMapReduceFullAccess"
+			}
+			svcOneFailure(t, fs, c.op, res, "AccessDenied")
+			c.check(t, got)
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -161,5 +162,28 @@ func svcCheckFault(t *testing.T, s *awstest.Server, fs *failures, f svcFault, se
 	}
 	if n := s.Calls(f.fault.Op); f.attempts > 0 && n != f.attempts {
 		t.Errorf("%s reached the server %d times, want %d", f.fault.Op, n, f.attempts)
+	}
+}
+
+// svcAfterFirst returns a client option that injects f into s once the
+// client has started its first call of f's operation (f.Op names it
+// "service.Operation"), so that the later pages of a list fail on the wire
+// while the first was served.
+func svcAfterFirst(s *awstest.Server, f awstest.Fault) func(*middleware.Stack) error {
+	op := f.Op[strings.IndexByte(f.Op, '.')+1:]
+	var mu sync.Mutex
+	seen := 0
+	return func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("svcAfterFirst", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			if middleware.GetOperationName(ctx) == op {
+				mu.Lock()
+				seen++
+				if seen == 2 {
+					s.Inject(f)
+				}
+				mu.Unlock()
+			}
+			return next.HandleInitialize(ctx, in)
+		}), middleware.Before)
 	}
 }
