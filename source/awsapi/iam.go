@@ -173,8 +173,17 @@ func iamForeign(ref *iamRef, op, arn string, fs *failures) bool {
 
 // iamDecode undoes the percent-encoding IAM applies to policy documents
 // (RFC 3986, facts §3.4), exactly once. PathUnescape, not QueryUnescape:
-// a '+' in the encoded text is a literal plus, never a space.
+// a '+' in the encoded text is a literal plus, never a space (botocore
+// decodes with unquote, not unquote_plus, for the same reason).
+//
+// A document that starts with '{' is returned as it is: it cannot be
+// encoded text (RFC 3986 encodes '{' as %7B) and decoding it would turn
+// a "%41" inside it into "A". AWS encodes every document; moto 5.2.1
+// leaves those of GetInstanceProfile and GetPolicyVersion unencoded.
 func iamDecode(doc string) (string, error) {
+	if strings.HasPrefix(strings.TrimSpace(doc), "{") {
+		return doc, nil
+	}
 	return url.PathUnescape(doc)
 }
 

@@ -25,7 +25,7 @@ type kmsAPI interface {
 // KMSKey; Metadata is nil when DescribeKey failed (fs says why).
 //
 // GetKeyRotationStatus is asked only of customer-managed symmetric
-// encryption keys, by key ARN (it does not take aliases): AWS-managed
+// encryption keys, once per key, by key ARN (it takes no alias): AWS-managed
 // keys are rotated yearly by AWS and cannot be configured, and
 // asymmetric and HMAC keys cannot rotate automatically, so for them
 // RotationEnabled stays nil. An UnsupportedOperationException reply
@@ -33,9 +33,10 @@ type kmsAPI interface {
 // that the call failed: RotationEnabled stays nil and no failure is kept.
 //
 // A ref that is the ARN of a key in another region is asked of this
-// region's endpoint anyway; KMS is regional and will most likely answer
-// NotFoundException, which is kept as the failure. kmsRefRegion lets a
-// caller send such refs to their own region instead.
+// region's endpoint anyway (KMS takes key ARNs, and refusing to ask would
+// lose the ref); KMS keys are regional, so expect an error (most likely
+// NotFoundException; not verified against AWS), kept as the failure.
+// kmsRefRegion lets a caller send such refs to their own region instead.
 func collectKeys(ctx context.Context, api kmsAPI, region string, refs []string, fs *failures) []*snapshot.KMSKey {
 	var distinct []string
 	seen := map[string]bool{}
@@ -47,39 +48,57 @@ func collectKeys(ctx context.Context, api kmsAPI, region string, refs []string, 
 	}
 	keys := make([]*snapshot.KMSKey, len(distinct))
 	boundedEach(len(distinct), 4, func(i int) {
-		keys[i] = kmsKey(ctx, api, region, distinct[i], fs)
+		keys[i] = &snapshot.KMSKey{Ref: distinct[i]}
+		out, err := api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(distinct[i])})
+		if err != nil {
+			fs.add("kms", "DescribeKey", region, distinct[i], fmt.Errorf("kms DescribeKey %s in %s: %w", distinct[i], region, err))
+			return
+		}
+		keys[i].Metadata = out.KeyMetadata
+	})
+
+	// Several refs (an alias, the ID, the ARN) may name one key: its
+	// rotation is asked once, by key ARN.
+	var arns []string
+	byARN := map[string][]*snapshot.KMSKey{}
+	for _, k := range keys {
+		if !kmsRotatable(k.Metadata) {
+			continue
+		}
+		arn := aws.ToString(k.Metadata.Arn)
+		if arn == "" {
+			arn = aws.ToString(k.Metadata.KeyId)
+		}
+		if byARN[arn] == nil {
+			arns = append(arns, arn)
+		}
+		byARN[arn] = append(byARN[arn], k)
+	}
+	boundedEach(len(arns), 4, func(i int) {
+		enabled := kmsRotation(ctx, api, region, arns[i], fs)
+		for _, k := range byARN[arns[i]] {
+			if enabled != nil {
+				v := *enabled
+				k.RotationEnabled = &v
+			}
+		}
 	})
 	return keys
 }
 
-// kmsKey is DescribeKey of one ref, and its rotation where it applies.
-func kmsKey(ctx context.Context, api kmsAPI, region, ref string, fs *failures) *snapshot.KMSKey {
-	k := &snapshot.KMSKey{Ref: ref}
-	out, err := api.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(ref)})
-	if err != nil {
-		fs.add("kms", "DescribeKey", region, ref, fmt.Errorf("kms DescribeKey %s in %s: %w", ref, region, err))
-		return k
-	}
-	k.Metadata = out.KeyMetadata
-	if !kmsRotatable(k.Metadata) {
-		return k
-	}
-	id := aws.ToString(k.Metadata.Arn)
-	if id == "" {
-		id = aws.ToString(k.Metadata.KeyId)
-	}
-	rot, err := api.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(id)})
+// kmsRotation is GetKeyRotationStatus of a key; nil when rotation does
+// not apply to it or the call failed (recorded in fs).
+func kmsRotation(ctx context.Context, api kmsAPI, region, arn string, fs *failures) *bool {
+	rot, err := api.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(arn)})
 	var unsupported *kmstypes.UnsupportedOperationException
 	switch {
 	case errors.As(err, &unsupported):
-		// rotation not applicable to this key
+		return nil // rotation not applicable to this key
 	case err != nil:
-		fs.add("kms", "GetKeyRotationStatus", region, id, fmt.Errorf("kms GetKeyRotationStatus %s in %s: %w", id, region, err))
-	default:
-		enabled := rot.KeyRotationEnabled
-		k.RotationEnabled = &enabled
+		fs.add("kms", "GetKeyRotationStatus", region, arn, fmt.Errorf("kms GetKeyRotationStatus %s in %s: %w", arn, region, err))
+		return nil
 	}
-	return k
+	return aws.Bool(rot.KeyRotationEnabled)
 }
 
 // kmsRotatable says whether a key is one whose rotation its owner

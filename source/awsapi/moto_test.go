@@ -2,214 +2,188 @@ package awsapi
 
 import (
 	"context"
+	"encoding/json"
+	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/aws-sdk-go-v2/service/emr"
-	emrtypes "github.com/aws/aws-sdk-go-v2/service/emr/types"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/emrguard/emrguard/internal/awstest"
 	"github.com/emrguard/emrguard/internal/testtool"
 	"github.com/emrguard/emrguard/source/snapshot"
 )
 
-// motoConfig is an SDK configuration pointed at moto_server.
-func motoConfig(url, region string) aws.Config {
-	return aws.Config{
-		Region:       region,
-		Credentials:  credentials.NewStaticCredentialsProvider("AKIDMOTO", "secret", ""),
-		BaseEndpoint: aws.String(url),
-	}
-}
+// motoAccount is the account moto_server serves.
+const motoAccount = "123456789012"
 
-const motoTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"elasticmapreduce.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
-
-const motoSecconf = `{"EncryptionConfiguration":{"EnableInTransitEncryption":false,"EnableAtRestEncryption":true,` +
-	`"AtRestEncryptionConfiguration":{"S3EncryptionConfiguration":{"EncryptionMode":"SSE-S3"}}}}`
-
-// motoEstate is what motoState created.
-type motoEstate struct {
-	withSC, withoutSC, terminated string
-	group, subnet, vpc            string
-}
-
-// motoState creates, through the SDK, an estate in moto: a VPC and
-// subnet, a security group open on 22, roles, a log bucket, a security
-// configuration, a cluster with it and one without, and a terminated
-// cluster.
-func motoState(t *testing.T, ctx context.Context, cfg aws.Config) motoEstate {
+// svcMoto starts moto_server (skipping where it is absent, failing under
+// EMRGUARD_CI=1) with AWS's managed IAM policies loaded, and returns a
+// function giving an SDK configuration for a region pointed at it:
+// static credentials and a retryer without backoff.
+func svcMoto(t *testing.T) func(region string) aws.Config {
 	t.Helper()
-	var e motoEstate
-	ec := ec2.NewFromConfig(cfg)
-	vpc, err := ec.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.vpc = aws.ToString(vpc.Vpc.VpcId)
-	sn, err := ec.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String("10.1.1.0/24")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.subnet = aws.ToString(sn.Subnet.SubnetId)
-	sg, err := ec.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("emr-primary"), Description: aws.String("primary"), VpcId: vpc.Vpc.VpcId})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.group = aws.ToString(sg.GroupId)
-	if _, err := ec.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: sg.GroupId, IpPermissions: []ec2types.IpPermission{{
-		IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22), IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}}); err != nil {
-		t.Fatal(err)
-	}
-	im := iam.NewFromConfig(cfg)
-	for _, r := range []string{"EMR_DefaultRole", "EMR_EC2_DefaultRole"} {
-		if _, err := im.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(r), AssumeRolePolicyDocument: aws.String(motoTrust)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := im.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("EMR_EC2_DefaultRole")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := im.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("EMR_EC2_DefaultRole"), RoleName: aws.String("EMR_EC2_DefaultRole")}); err != nil {
-		t.Fatal(err)
-	}
-	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("emr-logs-test"),
-		CreateBucketConfiguration: &s3types.CreateBucketConfiguration{LocationConstraint: s3types.BucketLocationConstraint(cfg.Region)}}); err != nil {
-		t.Fatal(err)
-	}
-	em := emr.NewFromConfig(cfg)
-	if _, err := em.CreateSecurityConfiguration(ctx, &emr.CreateSecurityConfigurationInput{Name: aws.String("sc-at-rest"), SecurityConfiguration: aws.String(motoSecconf)}); err != nil {
-		t.Fatal(err)
-	}
-	run := func(name, sc string) string {
-		in := &emr.RunJobFlowInput{
-			Name: aws.String(name), ReleaseLabel: aws.String("emr-7.14.0"), ServiceRole: aws.String("EMR_DefaultRole"),
-			JobFlowRole: aws.String("EMR_EC2_DefaultRole"), LogUri: aws.String("s3://emr-logs-test/" + name + "/"),
-			Instances: &emrtypes.JobFlowInstancesConfig{
-				MasterInstanceType: aws.String("m5.xlarge"), SlaveInstanceType: aws.String("m5.xlarge"), InstanceCount: aws.Int32(3),
-				Ec2SubnetId: aws.String(e.subnet), EmrManagedMasterSecurityGroup: sg.GroupId, EmrManagedSlaveSecurityGroup: sg.GroupId,
-				KeepJobFlowAliveWhenNoSteps: aws.Bool(true),
+	// moto loads the AWS-managed policies (AmazonElasticMapReduceFullAccess
+	// among them) only when asked to, at start.
+	t.Setenv("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+	url := testtool.Moto(t)
+	return func(region string) aws.Config {
+		return aws.Config{
+			Region:       region,
+			BaseEndpoint: aws.String(url),
+			Credentials:  credentials.NewStaticCredentialsProvider("AKIDMOTO", "secret", ""),
+			Retryer: func() aws.Retryer {
+				return retry.NewStandard(func(o *retry.StandardOptions) {
+					o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+					o.RateLimiter = ratelimit.None
+				})
 			},
 		}
-		if sc != "" {
-			in.SecurityConfiguration = aws.String(sc)
-		}
-		out, err := em.RunJobFlow(ctx, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return aws.ToString(out.JobFlowId)
-	}
-	e.withSC, e.withoutSC, e.terminated = run("with-sc", "sc-at-rest"), run("without-sc", ""), run("gone", "")
-	if _, err := em.TerminateJobFlows(ctx, &emr.TerminateJobFlowsInput{JobFlowIds: []string{e.terminated}}); err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
-
-// Ensure a scan of an estate created in moto_server (an AWS independent
-// of awstest) holds its active clusters with their security configuration,
-// primary nodes, security group, subnet, route tables, roles and log
-// bucket, and leaves out the terminated cluster.
-func TestScanMoto(t *testing.T) {
-	url := testtool.Moto(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cfg := motoConfig(url, "eu-west-1")
-	e := motoState(t, ctx, cfg)
-	taken := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
-	var last Progress
-	snap, err := Scan(ctx, cfg, Options{Now: func() time.Time { return taken }, Progress: func(p Progress) { last = p }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !snap.Taken.Equal(taken) || snap.Format != snapshot.Format || len(snap.Accounts) != 1 {
-		t.Fatalf("snapshot header: taken %v format %q, %d accounts", snap.Taken, snap.Format, len(snap.Accounts))
-	}
-	if last.Accounts != 1 || last.AccountsDone != 1 || last.Regions != 1 || last.RegionsDone != 1 || last.Clusters != 2 || last.Calls < 10 {
-		t.Errorf("last progress %+v, want 1/1 accounts, 1/1 regions, 2 clusters and the calls made", last)
-	}
-	a := snap.Accounts[0]
-	if a.ID == "" || a.Partition != "aws" || a.Via != "" || len(a.Regions) != 1 {
-		t.Fatalf("account: %+v", a)
-	}
-	r := a.Regions[0]
-	for _, f := range append(a.Failures, r.Failures...) {
-		t.Errorf("failure: %+v", f)
-	}
-	var ids []string
-	for _, c := range r.Clusters {
-		ids = append(ids, aws.ToString(c.Cluster.Id))
-		// moto creates instance groups but lists no instances in them;
-		// AWS lists the running primary node. Only the read is checked.
-		if !c.PrimaryRead {
-			t.Errorf("cluster %s: primary nodes not read", aws.ToString(c.Cluster.Id))
-		}
-	}
-	want := []string{e.withSC, e.withoutSC}
-	if want[0] > want[1] {
-		want[0], want[1] = want[1], want[0]
-	}
-	if strings.Join(ids, ",") != strings.Join(want, ",") {
-		t.Errorf("clusters %v, want the two active ones %v (not the terminated %s)", ids, want, e.terminated)
-	}
-	if len(r.SecurityConfigurations) != 1 || r.SecurityConfigurations[0].Name != "sc-at-rest" || r.SecurityConfigurations[0].Document != motoSecconf {
-		t.Errorf("security configurations: %+v", r.SecurityConfigurations)
-	}
-	if len(r.SecurityGroups) != 1 || aws.ToString(r.SecurityGroups[0].GroupId) != e.group || !open22(r.SecurityGroups[0]) {
-		t.Errorf("security groups: %+v, want %s open on 22", r.SecurityGroups, e.group)
-	}
-	if len(r.Subnets) != 1 || aws.ToString(r.Subnets[0].SubnetId) != e.subnet {
-		t.Errorf("subnets: %+v, want %s", r.Subnets, e.subnet)
-	}
-	main := false
-	for _, rt := range r.RouteTables {
-		if aws.ToString(rt.VpcId) != e.vpc {
-			t.Errorf("route table %s of VPC %s, want only %s's", aws.ToString(rt.RouteTableId), aws.ToString(rt.VpcId), e.vpc)
-		}
-		for _, as := range rt.Associations {
-			main = main || aws.ToBool(as.Main)
-		}
-	}
-	if !main {
-		t.Errorf("route tables %+v: no main table of %s", r.RouteTables, e.vpc)
-	}
-	// moto ignores a PUT of BlockPublicSecurityGroupRules false and gives
-	// the default; documented AWS gives a configuration in every region.
-	if r.BlockPublicAccess == nil {
-		t.Errorf("block public access not read")
-	}
-	var roles []string
-	if a.IAM != nil {
-		for _, r := range a.IAM.Roles {
-			roles = append(roles, aws.ToString(r.Role.RoleName))
-		}
-	}
-	// The service role, and the instance profile's role (read with it).
-	if a.IAM == nil || strings.Join(roles, ",") != "EMR_DefaultRole,EMR_EC2_DefaultRole" ||
-		len(a.IAM.InstanceProfiles) != 1 || aws.ToString(a.IAM.InstanceProfiles[0].InstanceProfileName) != "EMR_EC2_DefaultRole" {
-		t.Errorf("IAM: %+v", a.IAM)
-	}
-	if len(a.Buckets) != 1 || a.Buckets[0].Name != "emr-logs-test" || !a.Buckets[0].LoggingRead {
-		t.Errorf("buckets: %+v", a.Buckets)
 	}
 }
 
-func open22(g ec2types.SecurityGroup) bool {
-	for _, p := range g.IpPermissions {
-		if aws.ToInt32(p.FromPort) <= 22 && 22 <= aws.ToInt32(p.ToPort) {
-			for _, r := range p.IpRanges {
-				if aws.ToString(r.CidrIp) == "0.0.0.0/0" {
-					return true
+// TestMoto runs the collectors against one moto_server, each subtest
+// with its own objects.
+func TestMoto(t *testing.T) {
+	config := svcMoto(t)
+	for name, test := range map[string]func(*testing.T, func(string) aws.Config){
+		"IAM": testMotoIAM, "Trails": testMotoTrails, "Keys": testMotoKeys,
+		"S3": testMotoS3, "S3OtherRegion": testMotoS3OtherRegion, "EMROnEKS": testMotoEMROnEKS,
+	} {
+		t.Run(name, func(t *testing.T) { test(t, config) })
+	}
+}
+
+// svcNoFailures fails the test for every failure recorded.
+func svcNoFailures(t *testing.T, fs *failures) {
+	t.Helper()
+	for _, f := range fs.take() {
+		t.Errorf("unexpected failure: %+v", f)
+	}
+}
+
+// svcOneFailure takes the failures and checks there is exactly one, of
+// op on resource with code.
+func svcOneFailure(t *testing.T, fs *failures, op, resource, code string) snapshot.Failure {
+	t.Helper()
+	list := fs.take()
+	if len(list) != 1 {
+		t.Fatalf("failures = %+v, want one %s %s %s", list, op, resource, code)
+	}
+	f := list[0]
+	if f.Operation != op || f.Resource != resource || f.Code != code {
+		t.Errorf("failure = %+v, want %s on %s with code %s", f, op, resource, code)
+	}
+	return f
+}
+
+// svcSameJSON fails unless got and want are the same JSON value.
+func svcSameJSON(t *testing.T, what, got, want string) {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal([]byte(got), &g); err != nil {
+		t.Errorf("%s is not JSON: %v\n%s", what, err, got)
+		return
+	}
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("%s = %s, want %s", what, got, want)
+	}
+}
+
+// svcCounter counts the operations an SDK client starts (before its
+// retries), by operation name: install it with the client's APIOptions.
+type svcCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// install adds the counting step to a client's middleware stack.
+func (c *svcCounter) install(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("svcCounter", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+		c.mu.Lock()
+		if c.n == nil {
+			c.n = map[string]int{}
+		}
+		c.n[middleware.GetOperationName(ctx)]++
+		c.mu.Unlock()
+		return next.HandleInitialize(ctx, in)
+	}), middleware.Before)
+}
+
+// count is how many times op was started.
+func (c *svcCounter) count(op string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[op]
+}
+
+// svcFault is one way a call fails after the SDK's retries, as
+// internal/awstest injects it, and the Failure code it must leave.
+type svcFault struct {
+	name     string
+	fault    awstest.Fault
+	code     string // "" for a reply that never parsed
+	attempts int    // calls the server sees: 3 when the SDK retries
+}
+
+// svcFaults returns the fault table for a service whose access-denied
+// and throttling codes are denied and throttle: denied, throttled past
+// the retries, a 5xx past the retries, a 200 whose body is cut short.
+func svcFaults(op, denied, throttle string) []svcFault {
+	return []svcFault{
+		{"denied", awstest.Fault{Op: op, Status: 403, Code: denied}, denied, 1},
+		{"throttled", awstest.Fault{Op: op, Status: 400, Code: throttle}, throttle, 3},
+		{"5xx", awstest.Fault{Op: op, Status: 503, Code: "ServiceUnavailable"}, "ServiceUnavailable", 3},
+		{"truncated", awstest.Fault{Op: op, Truncate: true}, "", 0},
+	}
+}
+
+// svcCheckFault checks that fs holds exactly one failure, of service and
+// op on resource in region, with f's code, and that the server saw as
+// many attempts as f says (0: any number).
+func svcCheckFault(t *testing.T, s *awstest.Server, fs *failures, f svcFault, service, op, region, resource string) {
+	t.Helper()
+	list := fs.take()
+	if len(list) != 1 {
+		t.Fatalf("failures = %+v, want one %s %s on %s", list, service, op, resource)
+	}
+	got := list[0]
+	if got.Service != service || got.Operation != op || got.Region != region || got.Resource != resource || got.Code != f.code || got.Message == "" {
+		t.Errorf("failure = %+v, want %s %s in %q on %s with code %q", got, service, op, region, resource, f.code)
+	}
+	if n := s.Calls(f.fault.Op); f.attempts > 0 && n != f.attempts {
+		t.Errorf("%s reached the server %d times, want %d", f.fault.Op, n, f.attempts)
+	}
+}
+
+// svcAfterFirst returns a client option that injects f into s once the
+// client has started its first call of f's operation (f.Op names it
+// "service.Operation"), so that the later pages of a list fail on the wire
+// while the first was served.
+func svcAfterFirst(s *awstest.Server, f awstest.Fault) func(*middleware.Stack) error {
+	op := f.Op[strings.IndexByte(f.Op, '.')+1:]
+	var mu sync.Mutex
+	seen := 0
+	return func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("svcAfterFirst", func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			if middleware.GetOperationName(ctx) == op {
+				mu.Lock()
+				seen++
+				if seen == 2 {
+					s.Inject(f)
 				}
+				mu.Unlock()
 			}
-		}
+			return next.HandleInitialize(ctx, in)
+		}), middleware.Before)
 	}
-	return false
 }

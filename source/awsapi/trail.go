@@ -61,12 +61,15 @@ func (c *trailCache) entry(arn string) *trailEntry {
 // in fs, so the region's trail controls are unknown, never "no trail".
 //
 // GetTrailStatus and GetEventSelectors are called with the trail ARN,
-// which AWS accepts outside the trail's home region (it requires the ARN
-// for shadow and organization trails), once per ARN for the account, in
-// whichever region meets the trail first; a failure of either is
-// recorded there, once, and leaves Status nil or SelectorsRead false on
-// the trail in every region. AWS documents GetTrailStatus as answering
-// for one region: IsLogging is a setting of the trail (StartLogging and
+// once per ARN for the account, in whichever region meets the trail
+// first. AWS documents the ARN as required for a shadow or organization
+// trail's status, so asked outside the home region; for GetEventSelectors
+// it documents the ARN but not the region (prowler asks it from every
+// region; moto 5.2.1 answers it only in the home region, TrailNotFound
+// elsewhere). A failure of either call is recorded once, in the region
+// that asked, and leaves Status nil or SelectorsRead false on the trail
+// in every region. AWS documents GetTrailStatus as answering for one
+// region: IsLogging is a setting of the trail (StartLogging and
 // StopLogging act in the home region only), so one answer holds for all;
 // the delivery error and time are those seen from the region asked.
 func collectTrails(ctx context.Context, api trailAPI, region string, cache *trailCache, fs *failures) []*snapshot.Trail {
