@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/emr"
@@ -117,5 +118,35 @@ func TestLoadFile(t *testing.T) {
 	sameJSON(t, "clusters from file", clusterIDs(t, s.Config("eu-west-1")), []string{"j-FILE"})
 	if err := s.LoadFile(filepath.Join(t.TempDir(), "missing.json")); err == nil {
 		t.Error("missing file: no error")
+	}
+}
+
+// Ensure calls and DisableRegion before any LoadAccounts leave the caller's
+// slot to the first account loaded.
+func TestCallerIsFirstLoaded(t *testing.T) {
+	s := awstest.New()
+	defer s.Close()
+	s.DisableRegion("444455556666", "ap-east-1")
+	if ids := clusterIDs(t, s.Config("eu-west-1")); len(ids) != 0 {
+		t.Errorf("empty estate: %v", ids)
+	}
+	s.LoadAccounts(oneCluster("111122223333", "eu-west-1", "j-FIRST"), oneCluster("444455556666", "eu-west-1", "j-SECOND"))
+	sameJSON(t, "caller's clusters", clusterIDs(t, s.Config("eu-west-1")), []string{"j-FIRST"})
+}
+
+// Ensure a key the server never issued is refused as AWS refuses it, in
+// the JSON and the query protocols.
+func TestUnknownAccessKey(t *testing.T) {
+	s := awstest.New()
+	defer s.Close()
+	s.LoadAccounts(oneCluster("111122223333", "eu-west-1", "j-A"))
+	cfg := s.Config("eu-west-1")
+	cfg.Credentials = credentials.NewStaticCredentialsProvider("AKIDSTRANGER", "secret", "")
+	ctx := context.Background()
+	if _, err := emr.NewFromConfig(cfg).ListClusters(ctx, &emr.ListClustersInput{}); apiCode(err) != "UnrecognizedClientException" {
+		t.Errorf("EMR: %v", err)
+	}
+	if _, err := sts.NewFromConfig(cfg).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}); apiCode(err) != "InvalidClientTokenId" {
+		t.Errorf("STS: %v", err)
 	}
 }

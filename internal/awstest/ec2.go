@@ -193,12 +193,12 @@ func (s *Server) describeRegions(c *call) {
 	for _, r := range c.acct.snap.Regions {
 		names = append(names, r.Name)
 	}
-	for name := range c.acct.disabled {
+	disabled := s.disabled[c.acct.snap.ID]
+	for name := range disabled {
 		if !slices.Contains(names, name) {
 			names = append(names, name)
 		}
 	}
-	disabled := c.acct.disabled
 	s.mu.Unlock()
 	slices.Sort(names)
 	all := c.form.Get("AllRegions") == "true"

@@ -125,33 +125,3 @@ func withMarker(m map[string]any, name, token string) map[string]any {
 	}
 	return m
 }
-
-func str(in map[string]any, k string) string {
-	v, _ := in[k].(string)
-	return v
-}
-
-func strs(in map[string]any, k string) []string {
-	l, _ := in[k].([]any)
-	var out []string
-	for _, v := range l {
-		if s, ok := v.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func num(in map[string]any, k string) int {
-	v, _ := in[k].(float64)
-	return int(v)
-}
-
-// epoch reads an epoch-seconds timestamp member (zero when absent).
-func epoch(in map[string]any, k string) time.Time {
-	v, ok := in[k].(float64)
-	if !ok {
-		return time.Time{}
-	}
-	return time.UnixMilli(int64(v * 1000)).UTC()
-}

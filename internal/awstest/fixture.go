@@ -27,10 +27,8 @@ func (s *Server) LoadAccounts(accts ...*snapshot.Account) {
 }
 
 func (s *Server) addLocked(a *snapshot.Account) {
-	acct := &account{snap: a, regions: map[string]*snapshot.Region{}, disabled: map[string]bool{}}
-	if old := s.accounts[a.ID]; old != nil {
-		acct.disabled = old.disabled
-	} else {
+	acct := &account{snap: a, regions: map[string]*snapshot.Region{}}
+	if !slices.Contains(s.order, a.ID) {
 		s.order = append(s.order, a.ID)
 	}
 	for _, r := range a.Regions {
@@ -72,7 +70,7 @@ func (s *Server) LoadFile(path string) error {
 	return nil
 }
 
-// region returns the caller account's region, making it when absent.
+// regionLocked returns an account's region, making it when absent.
 func (s *Server) regionLocked(acctID, name string) *snapshot.Region {
 	acct := s.accounts[acctID]
 	if r := acct.regions[name]; r != nil {
@@ -109,18 +107,16 @@ func (s *Server) region(c *call) *snapshot.Region {
 	return &snapshot.Region{Name: c.region}
 }
 
-// DisableRegion makes region one the account has not enabled: its calls
-// fail as AWS fails them (the security token is not recognised there),
-// and DescribeRegions lists it only with AllRegions.
+// DisableRegion makes region one the account (loaded or not yet) has not
+// enabled: its calls fail as AWS fails them (the security token is not
+// recognised there), and DescribeRegions lists it only with AllRegions.
 func (s *Server) DisableRegion(accountID, region string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	acct := s.accounts[accountID]
-	if acct == nil {
-		s.addLocked(&snapshot.Account{ID: accountID, Partition: "aws"})
-		acct = s.accounts[accountID]
+	if s.disabled[accountID] == nil {
+		s.disabled[accountID] = map[string]bool{}
 	}
-	acct.disabled[region] = true
+	s.disabled[accountID][region] = true
 }
 
 // DenyAssumeRole makes AssumeRole into roleARN fail with AccessDenied.

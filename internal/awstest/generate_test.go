@@ -85,3 +85,26 @@ func TestGenerateAccount(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// BenchmarkDescribeClusters measures the server's own cost per call (no
+// latency set): listing a generated region's 50 active clusters and
+// describing each, through the real EMR client.
+func BenchmarkDescribeClusters(b *testing.B) {
+	s := awstest.New()
+	defer s.Close()
+	s.LoadAccounts(awstest.GenerateAccount("111122223333", []string{"eu-west-1"}, 50))
+	c := emr.NewFromConfig(s.Config("eu-west-1"))
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := c.ListClusters(ctx, &emr.ListClustersInput{ClusterStates: []emrtypes.ClusterState{"RUNNING", "WAITING"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, cs := range out.Clusters {
+			if _, err := c.DescribeCluster(ctx, &emr.DescribeClusterInput{ClusterId: cs.Id}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // proto is a wire protocol (aws-emr-facts.md §3.1).
@@ -113,4 +114,36 @@ func (c *call) ec2Reply(members string) {
 	c.w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
 	fmt.Fprintf(c.w, `<?xml version="1.0" encoding="UTF-8"?>
 <%sResponse xmlns="%s"><requestId>%s</requestId>%s</%sResponse>`, c.op, c.svc.xmlns, requestID, members, c.op)
+}
+
+// The JSON protocols' request members, read from the decoded body.
+
+func str(in map[string]any, k string) string {
+	v, _ := in[k].(string)
+	return v
+}
+
+func strs(in map[string]any, k string) []string {
+	l, _ := in[k].([]any)
+	var out []string
+	for _, v := range l {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func num(in map[string]any, k string) int {
+	v, _ := in[k].(float64)
+	return int(v)
+}
+
+// epoch reads an epoch-seconds timestamp member (zero when absent).
+func epoch(in map[string]any, k string) time.Time {
+	v, ok := in[k].(float64)
+	if !ok {
+		return time.Time{}
+	}
+	return time.UnixMilli(int64(v * 1000)).UTC()
 }
