@@ -23,6 +23,7 @@ const usage = `emrguard checks Amazon EMR against the EMR security best practice
 
 Usage:
   emrguard scan [PATH|-]... [flags]   scan files and folders (default .); '-' reads stdin
+  emrguard aws [flags]                scan live AWS accounts (every region, every account)
   emrguard rules [--explain ID]       list the controls, or explain one
   emrguard version                    the module version and commit of this build
   emrguard monitor --events FILE|-    evaluate CloudTrail events of EMR calls and alert
@@ -30,7 +31,7 @@ Usage:
   emrguard monitor deploy             print the CloudFormation that deploys the monitor
   emrguard help                       this text
 
-Run 'emrguard scan -h' for the scan flags.
+Run 'emrguard scan -h' and 'emrguard aws -h' for their flags.
 Exit status: 0 no failing result at or above --fail-on, 1 some, 2 usage or input error.
 `
 
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "scan":
 		code, err = runScan(ctx, e, args[1:])
+	case "aws":
+		code, err = runAWS(ctx, e, args[1:])
 	case "rules":
 		code, err = runRules(e, args[1:])
 	case "monitor":

@@ -102,6 +102,15 @@ func (o *outputFlags) check() (*settings, error) {
 	return s, nil
 }
 
+// apply puts the settings file's on/off switches, severity overrides and
+// control settings (use-case tag key, AMI age limit, …) on s.
+func (s *settings) apply(cfg *config.File) {
+	if cfg != nil {
+		s.controls = cfg.Apply(s.controls)
+		cfg.Settings(&s.cfg)
+	}
+}
+
 func runScan(ctx context.Context, e env, args []string) (int, error) {
 	fs := flag.NewFlagSet("emrguard scan", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -133,10 +142,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if cfg != nil {
-		s.controls = cfg.Apply(s.controls)
-		cfg.Settings(&s.cfg)
-	}
+	s.apply(cfg)
 	limit, err := parseSize(*maxSize)
 	if err != nil {
 		return 0, usagef("--max-file-size: %v", err)

@@ -32,11 +32,18 @@ type workflowFlags struct {
 }
 
 func (w *workflowFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&w.config, "config", "", "read settings from `FILE` (default: "+config.FileName+" in the scanned folder or above)")
-	fs.BoolVar(&w.securityHub, "security-hub", false, "send the results to AWS Security Hub as ASFF findings (BatchImportFindings)")
+	w.registerSettings(fs)
 	fs.StringVar(&w.endpointURL, "endpoint-url", "", "send AWS calls to `URL` (tests, private endpoints)")
 	fs.StringVar(&w.region, "region", "", "AWS `REGION` for --security-hub and ASFF output (default: the SDK's: AWS_REGION, profile)")
 	fs.StringVar(&w.profile, "profile", "", "AWS shared config `PROFILE` for --security-hub")
+}
+
+// registerSettings registers the flags every command that produces
+// results shares; register adds the AWS context of --security-hub, which
+// the aws command declares its own way (--region is repeatable there).
+func (w *workflowFlags) registerSettings(fs *flag.FlagSet) {
+	fs.StringVar(&w.config, "config", "", "read settings from `FILE` (default: "+config.FileName+" in the scanned folder or above)")
+	fs.BoolVar(&w.securityHub, "security-hub", false, "send the results to AWS Security Hub as ASFF findings (BatchImportFindings)")
 	fs.StringVar(&w.account, "aws-account", "", "AWS account `ID` for ASFF output of resources that do not name one (default with --security-hub: the caller's)")
 }
 

@@ -56,6 +56,10 @@ func (s *scanner) s3(cfg aws.Config) *s3.Client {
 	return s3.NewFromConfig(cfg, func(o *s3.Options) {
 		o.APIOptions = s.apiOptions(o.APIOptions)
 		o.UsePathStyle = cfg.BaseEndpoint != nil
+		// An object uploaded without a checksum (most PEM zips) makes the
+		// SDK log a line to stderr on every GetObject; the report is
+		// where emrguard speaks.
+		o.DisableLogOutputChecksumValidationSkipped = true
 	})
 }
 

@@ -13,6 +13,13 @@ import (
 // API error code when AWS gave one.
 func failureOf(service, op, region, resource string, err error) snapshot.Failure {
 	f := snapshot.Failure{Service: service, Operation: op, Region: region, Resource: resource, Message: err.Error()}
+	// The report names the call already: keep the SDK's reason, not the
+	// "operation error EMR: DescribeCluster" around it, nor a collector's
+	// own wrapping.
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) && oe.Err != nil {
+		f.Message = oe.Err.Error()
+	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		f.Code = ae.ErrorCode()
