@@ -59,7 +59,7 @@ func runAWS(ctx context.Context, e env, args []string) (int, error) {
 		return 0, usagef("aws takes no arguments (got %q); to replay a snapshot, run 'emrguard scan %s'", pos[0], pos[0])
 	}
 	if a.printPolicy {
-		fmt.Fprintln(e.stdout, awsapi.Policy())
+		fmt.Fprintln(e.stdout, strings.TrimSpace(awsapi.Policy()))
 		return exitOK, nil
 	}
 	since, err := parseAge(a.since)
