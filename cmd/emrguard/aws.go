@@ -69,17 +69,10 @@ func runAWS(ctx context.Context, e env, args []string) (int, error) {
 	if a.concurrency < 1 {
 		return 0, usagef("--concurrency must be at least 1, got %d", a.concurrency)
 	}
-	wf.noted(fs)
-	cfg, err := wf.loadConfig(nil)
+	s, cfg, err := configure(fs, &o, &wf, nil)
 	if err != nil {
 		return 0, err
 	}
-	applyConfig(cfg, &o, &wf)
-	s, err := o.check()
-	if err != nil {
-		return 0, err
-	}
-	s.apply(cfg)
 	awsCfg, err := loadAWSConfig(ctx, wf.profile, a.regions, wf.endpointURL)
 	if err != nil {
 		return 0, err

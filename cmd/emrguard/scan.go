@@ -102,13 +102,28 @@ func (o *outputFlags) check() (*settings, error) {
 	return s, nil
 }
 
-// apply puts the settings file's on/off switches, severity overrides and
-// control settings (use-case tag key, AMI age limit, …) on s.
-func (s *settings) apply(cfg *config.File) {
+// configure reads the settings file (named by --config, else found upward
+// from the first path), puts it under the flags given on the command line,
+// and checks the result: what every command that produces results does
+// once its flags are parsed.
+func configure(fs *flag.FlagSet, o *outputFlags, wf *workflowFlags, paths []string) (*settings, *config.File, error) {
+	wf.noted(fs)
+	cfg, err := wf.loadConfig(paths)
+	if err != nil {
+		return nil, nil, err
+	}
+	applyConfig(cfg, o, wf)
+	s, err := o.check()
+	if err != nil {
+		return nil, nil, err
+	}
 	if cfg != nil {
+		// On/off switches, severity overrides, and the controls' settings
+		// (use-case tag key, AMI age limit, …).
 		s.controls = cfg.Apply(s.controls)
 		cfg.Settings(&s.cfg)
 	}
+	return s, cfg, nil
 }
 
 func runScan(ctx context.Context, e env, args []string) (int, error) {
@@ -132,17 +147,10 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	wf.noted(fs)
-	cfg, err := wf.loadConfig(paths)
+	s, cfg, err := configure(fs, &o, &wf, paths)
 	if err != nil {
 		return 0, err
 	}
-	applyConfig(cfg, &o, &wf)
-	s, err := o.check()
-	if err != nil {
-		return 0, err
-	}
-	s.apply(cfg)
 	limit, err := parseSize(*maxSize)
 	if err != nil {
 		return 0, usagef("--max-file-size: %v", err)
