@@ -210,16 +210,8 @@ func routeTarget(x ec2types.Route) (model.Field[string], string) {
 // referencedGroups are the security group IDs the region's clusters and
 // managed endpoints name, in order.
 func (m *mapper) referencedGroups(r *Region) []string {
-	var out []string
-	seen := map[string]bool{}
-	add := func(ids ...string) {
-		for _, id := range ids {
-			if id != "" && !seen[id] {
-				seen[id] = true
-				out = append(out, id)
-			}
-		}
-	}
+	var ids ordered
+	add := ids.add
 	for _, c := range r.Clusters {
 		if a := c.Cluster.Ec2InstanceAttributes; a != nil {
 			add(deref(a.EmrManagedMasterSecurityGroup), deref(a.EmrManagedSlaveSecurityGroup), deref(a.ServiceAccessSecurityGroup))
@@ -230,22 +222,14 @@ func (m *mapper) referencedGroups(r *Region) []string {
 	for _, e := range r.ManagedEndpoints {
 		add(deref(e.SecurityGroup))
 	}
-	return out
+	return ids.list
 }
 
 // referencedSubnets are the subnet IDs the region's clusters and managed
 // endpoints name, in order.
 func (m *mapper) referencedSubnets(r *Region) []string {
-	var out []string
-	seen := map[string]bool{}
-	add := func(ids ...string) {
-		for _, id := range ids {
-			if id != "" && !seen[id] {
-				seen[id] = true
-				out = append(out, id)
-			}
-		}
-	}
+	var ids ordered
+	add := ids.add
 	for _, c := range r.Clusters {
 		if a := c.Cluster.Ec2InstanceAttributes; a != nil {
 			if deref(a.Ec2SubnetId) != "" {
@@ -258,7 +242,25 @@ func (m *mapper) referencedSubnets(r *Region) []string {
 	for _, e := range r.ManagedEndpoints {
 		add(e.SubnetIds...)
 	}
-	return out
+	return ids.list
+}
+
+// ordered is a list of distinct non-empty strings in the order first added.
+type ordered struct {
+	list []string
+	seen map[string]bool
+}
+
+func (o *ordered) add(vs ...string) {
+	for _, v := range vs {
+		if v != "" && !o.seen[v] {
+			if o.seen == nil {
+				o.seen = map[string]bool{}
+			}
+			o.seen[v] = true
+			o.list = append(o.list, v)
+		}
+	}
 }
 
 // whyIn is why for a regional call about id: a failure naming it alone,
