@@ -252,12 +252,20 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 	// other loader reads) is told by its format key before any tree is
 	// built: it is decoded into the SDK types, not the positioned tree.
 	if snapshot.Detect(data) {
-		s, err := snapshot.Read(bytes.NewReader(data), in.path)
+		s, err := snapshot.Read(bytes.NewReader(data), "") // the diagnostic names the file
 		if err != nil {
 			out.diags.Errorf(model.Loc{File: in.path}, err.Error())
 			return out
 		}
 		out.ev, out.diags = snapshot.Evidence(s)
+		return out
+	}
+	if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
+		// Compressed, and not a snapshot: no input emrguard reads. Say so
+		// when the user named it; a walk passes it by like any other.
+		if in.explicit {
+			out.diags.Warnf(model.Loc{File: in.path}, "a gzip file that is not an emrguard snapshot; skipped")
+		}
 		return out
 	}
 	docs, format, err := parse(in.path, data, arena)

@@ -32,7 +32,7 @@ func Read(r io.Reader, name string) (*Snapshot, error) {
 	if head, _ := br.Peek(2); bytes.Equal(head, gzipMagic) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, fmt.Errorf("snapshot %s: not a readable gzip file: %w", name, err)
+			return nil, fmt.Errorf("%s: not a readable gzip file: %w", label(name), err)
 		}
 		defer zr.Close()
 		src, zipped = zr, true
@@ -40,11 +40,11 @@ func Read(r io.Reader, name string) (*Snapshot, error) {
 	data, err := io.ReadAll(io.LimitReader(src, MaxSize+1))
 	switch {
 	case zipped && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)):
-		return nil, fmt.Errorf("snapshot %s is truncated: the gzip stream ends early: %w", name, err)
+		return nil, fmt.Errorf("%s is truncated: the gzip stream ends early: %w", label(name), err)
 	case err != nil:
-		return nil, fmt.Errorf("snapshot %s: reading: %w", name, err)
+		return nil, fmt.Errorf("%s: reading: %w", label(name), err)
 	case len(data) > MaxSize:
-		return nil, fmt.Errorf("snapshot %s is over %d MiB decompressed; refused", name, MaxSize>>20)
+		return nil, fmt.Errorf("%s is over %d MiB decompressed; refused", label(name), MaxSize>>20)
 	}
 	var head struct {
 		Format  *string `json:"format"`
@@ -55,19 +55,28 @@ func Read(r io.Reader, name string) (*Snapshot, error) {
 	}
 	switch {
 	case head.Format == nil:
-		return nil, fmt.Errorf("snapshot %s: not an emrguard snapshot: it has no \"format\": %q", name, Format)
+		return nil, fmt.Errorf("%s: not an emrguard snapshot: it has no \"format\": %q", label(name), Format)
 	case *head.Format != Format:
-		return nil, fmt.Errorf("snapshot %s: not an emrguard snapshot: its format is %q, want %q", name, *head.Format, Format)
+		return nil, fmt.Errorf("%s: not an emrguard snapshot: its format is %q, want %q", label(name), *head.Format, Format)
 	case head.Version == nil || *head.Version < 1:
-		return nil, fmt.Errorf("snapshot %s has no valid \"version\" (want 1 to %d)", name, Version)
+		return nil, fmt.Errorf("%s has no valid \"version\" (want 1 to %d)", label(name), Version)
 	case *head.Version > Version:
-		return nil, fmt.Errorf("snapshot %s is version %d; this emrguard reads up to %d — upgrade emrguard", name, *head.Version, Version)
+		return nil, fmt.Errorf("%s is version %d; this emrguard reads up to %d — upgrade emrguard", label(name), *head.Version, Version)
 	}
 	s := &Snapshot{}
 	if err := json.Unmarshal(data, s); err != nil {
 		return nil, jsonError(name, data, err)
 	}
 	return s, nil
+}
+
+// label names the snapshot in errors: "snapshot NAME", or "snapshot"
+// when the caller names the file itself (a scan's diagnostics do).
+func label(name string) string {
+	if name == "" {
+		return "snapshot"
+	}
+	return "snapshot " + name
 }
 
 // jsonError says why data is not a snapshot's JSON: cut short, not JSON,
@@ -78,17 +87,17 @@ func jsonError(name string, data []byte, err error) error {
 	trimmed := bytes.TrimSpace(data)
 	switch {
 	case len(trimmed) == 0:
-		return fmt.Errorf("snapshot %s is empty", name)
+		return fmt.Errorf("%s is empty", label(name))
 	case trimmed[0] != '{':
-		return fmt.Errorf("snapshot %s is not JSON (a snapshot is a JSON object): %w", name, err)
+		return fmt.Errorf("%s is not JSON (a snapshot is a JSON object): %w", label(name), err)
 	case errors.As(err, &syn) && syn.Error() == "unexpected end of JSON input" || errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("snapshot %s is truncated: the JSON ends early: %w", name, err)
+		return fmt.Errorf("%s is truncated: the JSON ends early: %w", label(name), err)
 	case errors.As(err, &syn):
-		return fmt.Errorf("snapshot %s is not valid JSON at byte %d: %w", name, syn.Offset, err)
+		return fmt.Errorf("%s is not valid JSON at byte %d: %w", label(name), syn.Offset, err)
 	case errors.As(err, &typ):
-		return fmt.Errorf("snapshot %s: member %s holds a JSON %s, want %s: %w", name, typ.Field, typ.Value, typ.Type, err)
+		return fmt.Errorf("%s: member %s holds a JSON %s, want %s: %w", label(name), typ.Field, typ.Value, typ.Type, err)
 	}
-	return fmt.Errorf("snapshot %s: %w", name, err)
+	return fmt.Errorf("%s: %w", label(name), err)
 }
 
 // Detect reports whether a file whose first bytes are head is a snapshot:
