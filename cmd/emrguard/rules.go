@@ -36,7 +36,11 @@ func runRules(e env, args []string) (int, error) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.ID, c.Severity, c.Sources, c.BestPractice, status, c.Title)
 	}
 	tw.Flush()
-	fmt.Fprintf(e.stdout, "\n%d controls, %d active (the others are judged by sources not built yet).\n", len(controls.All()), n)
+	if all := len(controls.All()); n == all {
+		fmt.Fprintf(e.stdout, "\n%d controls, all active.\n", all)
+	} else {
+		fmt.Fprintf(e.stdout, "\n%d controls, %d active (the others are judged by sources not built yet).\n", all, n)
+	}
 	return exitOK, nil
 }
 
