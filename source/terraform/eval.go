@@ -398,6 +398,12 @@ func (m *module) local(name string, rng hcl.Range) cty.Value {
 		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("reference to undeclared local value local.%s in module %s", name, m.name()))
 		return unknown(fmt.Sprintf("local.%s is not declared", name), "")
 	}
+	if source.SecretName(name) {
+		// local.db_password: a secret by its name, never evaluated.
+		v := unknown(fmt.Sprintf("local.%s is %s", name, source.Sensitive), "")
+		m.localVal[name] = v
+		return v
+	}
 	k := "local." + name
 	if m.visiting[k] {
 		m.ld.diags.Errorf(loc(a.Range), fmt.Sprintf("local.%s refers to itself (a reference cycle)", name))
@@ -469,7 +475,7 @@ func (m *module) outputOf(ch *module, name, out string, rng hcl.Range) cty.Value
 		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("module.%s has no output %q", name, out))
 		return unknown(fmt.Sprintf("module.%s has no output %s", name, out), "")
 	}
-	if ch.secretOuts[out] {
+	if ch.secretOuts[out] || source.SecretName(out) {
 		return unknown(fmt.Sprintf("module.%s.%s is %s", name, out, source.Sensitive), "")
 	}
 	k := "output." + out

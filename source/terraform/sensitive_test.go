@@ -42,6 +42,10 @@ module "m" {
   source = "./m"
 }
 
+locals {
+  api_token = "SECRET-token"
+}
+
 resource "aws_emr_cluster" "c" {
   name                   = var.cname
   release_label          = var.plain
@@ -51,7 +55,8 @@ resource "aws_emr_cluster" "c" {
   ec2_attributes {
     key_name         = var.port
     instance_profile = module.m.profile
-    subnet_id        = "subnet-1"
+    subnet_id        = "subnet-${local.api_token}"
+    emr_managed_master_security_group = module.m.admin_password
   }
   kerberos_attributes {
     kdc_admin_password = "SECRET-kdc"
@@ -62,6 +67,9 @@ resource "aws_emr_cluster" "c" {
 output "bucket" {
   value     = "SECRET-bucket"
   sensitive = true
+}
+output "admin_password" {
+  value = "SECRET-admin"
 }
 output "profile" {
   value = "profile-1"
@@ -86,6 +94,8 @@ output "profile" {
 		"security_configuration": {c.SecurityConfiguration.IsUnknown(), c.SecurityConfiguration.Why},
 		"log_uri":                {c.LogURI.IsUnknown(), c.LogURI.Why},
 		"key_name":               {c.KeyName.IsUnknown(), c.KeyName.Why},
+		"subnet_id":              {c.SubnetIDs.IsUnknown(), c.SubnetIDs.Why},
+		"master group":           {c.MasterSecurityGroup.IsUnknown(), c.MasterSecurityGroup.Why},
 	} {
 		if !f.unknown || !strings.Contains(f.why, source.Sensitive) {
 			t.Errorf("%s: unknown=%v why=%q, want unknown saying %s", name, f.unknown, f.why, source.Sensitive)
