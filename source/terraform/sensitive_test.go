@@ -48,7 +48,8 @@ locals {
 
 resource "aws_emr_cluster" "c" {
   name                   = var.cname
-  release_label          = var.plain
+  release_label          = nonsensitive(var.plain)
+  custom_ami_id          = sensitive("SECRET-ami")
   service_role           = "arn:aws:iam::111122223333:role/s-${var.db_password}"
   security_configuration = var.sc
   log_uri                = "s3://logs-${module.m.bucket}/x"
@@ -96,6 +97,7 @@ output "profile" {
 		"key_name":               {c.KeyName.IsUnknown(), c.KeyName.Why},
 		"subnet_id":              {c.SubnetIDs.IsUnknown(), c.SubnetIDs.Why},
 		"master group":           {c.MasterSecurityGroup.IsUnknown(), c.MasterSecurityGroup.Why},
+		"custom_ami_id":          {c.CustomAMI.IsUnknown(), c.CustomAMI.Why},
 	} {
 		if !f.unknown || !strings.Contains(f.why, source.Sensitive) {
 			t.Errorf("%s: unknown=%v why=%q, want unknown saying %s", name, f.unknown, f.why, source.Sensitive)
