@@ -60,17 +60,21 @@ func HTML(w io.Writer, r *Run) error {
 	}
 	for _, res := range orderForPeople(r.Results) {
 		f := htmlFinding{Result: res, Verdict: res.Verdict.String(), Severity: res.Control.Severity.String(),
-			Location: where(res), Variants: remediationVariants(res.Control)}
+			Location: printable(where(res)), Variants: remediationVariants(res.Control)}
+		// html/template escapes markup; control characters, which HTML
+		// forbids and a copy to a terminal would obey, are shown escaped.
+		f.Resource = printableRef(res.Resource)
+		f.Message = printable(res.Message)
 		if res.Suppressed != nil {
-			f.Suppression = suppressionText(res.Suppressed)
+			f.Suppression = printable(suppressionText(res.Suppressed))
 		}
 		d.Findings = append(d.Findings, f)
 	}
 	for _, e := range r.Errors {
-		d.Errors = append(d.Errors, e.Error())
+		d.Errors = append(d.Errors, printable(e.Error()))
 	}
 	for _, e := range r.Warnings {
-		d.Warnings = append(d.Warnings, e.Error())
+		d.Warnings = append(d.Warnings, printable(e.Error()))
 	}
 	return htmlPage.Execute(w, d)
 }

@@ -151,8 +151,8 @@ func junitInputs(r *Run, ts string) junitSuite {
 		if d.Call != "" {
 			name = d.Call
 		}
-		tc := junitCase{Name: name, Classname: "input", File: d.At.File, Line: d.At.Line,
-			Error: &junitProblem{Message: d.Msg, Type: "input", Text: d.Error()}}
+		tc := junitCase{Name: printable(name), Classname: "input", File: printable(d.At.File), Line: d.At.Line,
+			Error: &junitProblem{Message: printable(d.Msg), Type: "input", Text: printable(d.Error())}}
 		s.count(tc)
 		s.Cases = append(s.Cases, tc)
 	}
@@ -162,24 +162,29 @@ func junitInputs(r *Run, ts string) junitSuite {
 // junitCaseOf builds the case of one result; without text it leaves out
 // what only the document needs (the failure text and output), enough to
 // count the case.
+//
+// Text from the inputs goes through printable: encoding/xml would turn
+// the characters XML 1.0 forbids (NUL, form feed, ESC) into U+FFFD, losing
+// what they were, and a dashboard may print the text to a terminal.
 func junitCaseOf(res *control.Result, text bool) junitCase {
-	tc := junitCase{Name: res.Resource.String(), Classname: res.Control.ID}
+	tc := junitCase{Name: printable(res.Resource.String()), Classname: res.Control.ID}
+	msg := printable(res.Message)
 	if text {
 		loc := res.Location()
-		tc.File, tc.Line = loc.File, loc.Line
-		tc.SystemOut = strings.TrimSpace(fmt.Sprintf("%s: %s: %s", res.Verdict, where(*res), res.Message))
+		tc.File, tc.Line = printable(loc.File), loc.Line
+		tc.SystemOut = strings.TrimSpace(fmt.Sprintf("%s: %s: %s", res.Verdict, printable(where(*res)), msg))
 	}
 	switch {
 	case res.Verdict == control.Passed:
 	case res.Suppressed != nil:
-		tc.Skipped = &junitSkipped{Message: fmt.Sprintf("%s: %s", res.Verdict, suppressionText(res.Suppressed))}
+		tc.Skipped = &junitSkipped{Message: fmt.Sprintf("%s: %s", res.Verdict, printable(suppressionText(res.Suppressed)))}
 	case res.Verdict == control.Failed:
-		tc.Failure = &junitProblem{Message: res.Message, Type: res.Control.Severity.String()}
+		tc.Failure = &junitProblem{Message: msg, Type: res.Control.Severity.String()}
 		if text {
-			tc.Failure.Text = fmt.Sprintf("%s: %s\n\nRemediation: %s\n%s", where(*res), res.Message, remediationText(res.Control), res.Control.URL)
+			tc.Failure.Text = fmt.Sprintf("%s: %s\n\nRemediation: %s\n%s", printable(where(*res)), msg, remediationText(res.Control), res.Control.URL)
 		}
 	default:
-		tc.Skipped = &junitSkipped{Message: fmt.Sprintf("%s: %s", res.Verdict, res.Message)}
+		tc.Skipped = &junitSkipped{Message: fmt.Sprintf("%s: %s", res.Verdict, msg)}
 	}
 	return tc
 }

@@ -90,10 +90,13 @@ func Markdown(w io.Writer, r *Run) error {
 	return bw.Flush()
 }
 
-// mdText escapes the characters that start markup or HTML in a paragraph.
+// mdText escapes the characters that start markup or HTML in a paragraph,
+// and shows control characters as escapes (printable).
 func mdText(s string) string {
-	return strings.NewReplacer("\\", "\\\\", "<", "&lt;", ">", "&gt;", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "`", "\\`", "|", "\\|").Replace(s)
+	return mdEscaper.Replace(printable(s))
 }
+
+var mdEscaper = strings.NewReplacer("\\", "\\\\", "<", "&lt;", ">", "&gt;", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "`", "\\`", "|", "\\|")
 
 // mdCell is mdText on one line, for a table cell.
 func mdCell(s string) string {
@@ -102,7 +105,7 @@ func mdCell(s string) string {
 
 // mdCode puts s in a code span, long enough to hold any backticks in s.
 func mdCode(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = printable(strings.Join(strings.Fields(s), " "))
 	s = strings.ReplaceAll(s, "|", "\\|")
 	fence := "`"
 	for strings.Contains(s, fence) {

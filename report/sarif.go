@@ -271,13 +271,13 @@ func remediationMarkdown(c *control.Control) string {
 func sarifResultOf(res control.Result, ruleIndex int) sarifResult {
 	out := sarifResult{
 		RuleID: res.Control.ID, RuleIndex: ruleIndex, Kind: "fail", Level: sarifLevel(res.Control.Severity),
-		Message:             sarifText{res.Message},
+		Message:             sarifText{sarifPlain(res.Message)},
 		PartialFingerprints: map[string]string{"emrguard/v1": res.Control.ID + "/" + resourceKey(res)},
 		Properties:          map[string]any{"verdict": res.Verdict.String(), "severity": res.Control.Severity.String(), "resource": res.Resource.String()},
 	}
 	if res.Verdict == control.Unknown {
 		out.Kind, out.Level = "review", "none"
-		out.Message.Text = "Could not be checked: " + res.Message
+		out.Message.Text = "Could not be checked: " + sarifPlain(res.Message)
 	}
 	if res.Resource.Account != "" {
 		out.Properties["account"] = res.Resource.Account
@@ -310,9 +310,9 @@ func sarifResultOf(res control.Result, ruleIndex int) sarifResult {
 }
 
 func sarifNote(level string, d source.Diagnostic) sarifNotification {
-	n := sarifNotification{Level: level, Message: sarifText{d.Msg}}
+	n := sarifNotification{Level: level, Message: sarifText{sarifPlain(d.Msg)}}
 	if d.Call != "" {
-		n.Message.Text = d.Call + ": " + d.Msg
+		n.Message.Text = sarifPlain(d.Call + ": " + d.Msg)
 	}
 	if p := sarifPhysicalOf(d.At); p != nil {
 		n.Locations = []sarifLocation{{Physical: p}}
@@ -349,3 +349,18 @@ func fileURI(path string) string {
 	}
 	return (&url.URL{Path: slash}).String()
 }
+
+// sarifPlain escapes the brackets of a plain-text message that holds an
+// embedded link's shape, "[text](target)": SARIF viewers render such links
+// (§3.11.6), and the text comes from inputs ([x](javascript:…) in a resource
+// name). A literal bracket is written \[ or \], as the standard says; text
+// with no "](" cannot form a link and is kept as is. JSON encoding already
+// escapes control characters.
+func sarifPlain(s string) string {
+	if !strings.Contains(s, "](") {
+		return s
+	}
+	return sarifBrackets.Replace(s)
+}
+
+var sarifBrackets = strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`)

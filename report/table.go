@@ -73,13 +73,15 @@ func Table(w io.Writer, r *Run) error {
 		if e := g.ref.Event; e != nil {
 			where = fmt.Sprintf("%s %s by %s in %s/%s", e.Name, e.Time, e.Principal, e.Account, e.Region)
 		}
-		fmt.Fprintf(bw, "%s  %s\n", paint(ansiBold, head), paint(ansiDim, where))
+		// Names, files and messages come from the inputs: printable keeps a
+		// terminal from obeying escape sequences in them.
+		fmt.Fprintf(bw, "%s  %s\n", paint(ansiBold, printable(head)), paint(ansiDim, printable(where)))
 		for _, res := range g.results {
 			v := fmt.Sprintf("%-7s", res.Verdict)
 			fmt.Fprintf(bw, "  %s %-8s %s  %s\n      %s\n", paint(verdictColor[res.Verdict], v), res.Control.Severity, res.Control.ID,
-				res.Control.Title, paint(ansiDim, res.Location().String()+": ")+res.Message)
+				res.Control.Title, paint(ansiDim, printable(res.Location().String())+": ")+printable(res.Message))
 			if res.Suppressed != nil {
-				fmt.Fprintf(bw, "      %s\n", paint(ansiDim, suppressionText(res.Suppressed)))
+				fmt.Fprintf(bw, "      %s\n", paint(ansiDim, printable(suppressionText(res.Suppressed))))
 			}
 		}
 	}
@@ -88,10 +90,10 @@ func Table(w io.Writer, r *Run) error {
 			fmt.Fprintln(bw)
 		}
 		for _, e := range r.Errors {
-			fmt.Fprintf(bw, "%s %s\n", paint(ansiRed, "error:"), e.Error())
+			fmt.Fprintf(bw, "%s %s\n", paint(ansiRed, "error:"), printable(e.Error()))
 		}
 		for _, e := range r.Warnings {
-			fmt.Fprintf(bw, "%s %s\n", paint(ansiYellow, "warning:"), e.Error())
+			fmt.Fprintf(bw, "%s %s\n", paint(ansiYellow, "warning:"), printable(e.Error()))
 		}
 	}
 	if len(groups) > 0 || len(r.Errors) > 0 || len(r.Warnings) > 0 {

@@ -33,6 +33,9 @@ type Options struct {
 type fileRules struct {
 	byLine map[int][]Rule // the line a suppression applies to
 	all    []Rule         // "*" in a sidecar
+	// vendored: the file lies in a VendoredDirs folder; its rules are
+	// read only to name them in a warning, never applied.
+	vendored bool
 }
 
 // Apply sets Suppressed on every failing or unknown result that a rule
@@ -65,8 +68,12 @@ func Apply(results []control.Result, opt Options) source.Diagnostics {
 			cands = append(cands, fr.all...)
 		}
 		cands = append(cands, opt.Rules...)
-		for _, r := range cands {
+		for j, r := range cands {
 			if !r.covers(res) {
+				continue
+			}
+			if fr != nil && fr.vendored && j < len(cands)-len(opt.Rules) {
+				a.ignored(r, res)
 				continue
 			}
 			if r.Expired(opt.Now) {
@@ -97,13 +104,35 @@ func (a *applier) expired(r Rule, res *control.Result) {
 		res.Control.ID, r.Until.Format(time.DateOnly), res.Control.ID, res.Resource, r.Reason))
 }
 
-// load reads the inline and sidecar suppressions of name once.
+// ignored warns, once per directive and control, that a suppression in
+// vendored code would have covered res and does not.
+func (a *applier) ignored(r Rule, res *control.Result) {
+	key := "vendored\x00" + r.Origin.String() + "\x00" + res.Control.ID
+	if a.warned[key] {
+		return
+	}
+	a.warned[key] = true
+	a.diags.Warnf(r.Origin, fmt.Sprintf("%s %s in vendored code is ignored: %s on %s is reported (a suppression under %s is not the project's; write it in the config file)",
+		Marker, strings.Join(r.Controls, ","), res.Control.ID, res.Resource, strings.Join(VendoredDirs, ", ")))
+}
+
+// load reads the inline and sidecar suppressions of name once. Standard
+// input ("<stdin>") has none: the scan does not keep what it read, and a
+// file of that name in the working folder is no part of it. A file in vendored code has its directives read
+// without their errors, only to name them when they would have applied.
 func (a *applier) load(name string) *fileRules {
 	if fr, ok := a.files[name]; ok {
 		return fr
 	}
-	fr := &fileRules{byLine: map[int][]Rule{}}
+	fr := &fileRules{byLine: map[int][]Rule{}, vendored: vendored(name)}
 	a.files[name] = fr
+	diags := a.diags
+	if fr.vendored {
+		defer func() { a.diags = diags }() // a malformed directive there is no error of the run
+	}
+	if pseudoFile(name) {
+		return fr // "<stdin>": no file to read, and none beside it
+	}
 	if !strings.EqualFold(filepath.Ext(name), ".json") {
 		if data, err := a.opt.ReadFile(name); err == nil {
 			a.inline(name, data, fr)

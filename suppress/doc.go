@@ -29,4 +29,12 @@
 //
 // Suppressions are read from the file lines at a result's location, so
 // they work the same whatever source produced the result.
+//
+// Code nobody reviews cannot suppress: a directive, inline or in a sidecar,
+// in a file under a folder named in VendoredDirs (.terraform — where
+// terraform init installs modules —, .terragrunt-cache, node_modules,
+// vendor) is not applied; a warning names it when it would have covered a
+// result. Input read from standard input has no inline or sidecar
+// suppressions ("<stdin>.emrguard-ignore" in the working folder is not
+// read). The config file, which the project reviews, covers both.
 package suppress

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/tree"
 )
 
@@ -270,7 +271,14 @@ func (t *template) listNode(s string, at model.Loc) *tree.Node {
 }
 
 // param returns the value of a parameter: given, else its Default.
+//
+// A parameter with NoEcho, or whose name names a secret (source.SecretName:
+// KdcAdminPassword, DbPassword), is unknown: its value never enters the
+// evidence, so no message or name quotes it.
 func (t *template) param(name string, p *tree.Node, at model.Loc) *tree.Node {
+	if noEcho(p) || source.SecretName(name) {
+		return t.unknown(at, "parameter %s is %s", name, source.Sensitive)
+	}
 	typ, _ := p.Get("Type").Str()
 	val, given := t.given.Values[name]
 	if !given {
@@ -305,6 +313,14 @@ func (t *template) param(name string, p *tree.Node, at model.Loc) *tree.Node {
 		return t.node(tree.Node{Kind: tree.Number, Text: val, At: at})
 	}
 	return t.node(tree.Node{Kind: tree.String, Text: val, At: at})
+}
+
+// noEcho reports whether a parameter declares NoEcho: true (a YAML or
+// JSON boolean, or the string "true" in any case, as CloudFormation takes
+// it).
+func noEcho(p *tree.Node) bool {
+	n := p.Get("NoEcho")
+	return n != nil && (n.Kind == tree.Bool || n.Kind == tree.String) && strings.EqualFold(n.Text, "true")
 }
 
 // nameProps are the properties whose value a Ref of the resource returns,

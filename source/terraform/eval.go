@@ -14,6 +14,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/emrguard/emrguard/source"
 )
 
 // why is the mark an unknown value carries: the reason it is unknown.
@@ -345,6 +347,11 @@ func (m *module) variable(name string, rng hcl.Range) cty.Value {
 		m.loadVar(v)
 	}
 	v.done = true
+	if v.sensitive {
+		// Not evaluated at all: no value, no error quoting it.
+		v.val = unknown(fmt.Sprintf("var.%s is %s", name, source.Sensitive), "")
+		return v.val
+	}
 	v.val = unknown(fmt.Sprintf("var.%s is being evaluated (a reference cycle)", name), "")
 	val, ok := cty.NilVal, false
 	if m.parent == nil {
@@ -390,6 +397,12 @@ func (m *module) local(name string, rng hcl.Range) cty.Value {
 	if a == nil {
 		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("reference to undeclared local value local.%s in module %s", name, m.name()))
 		return unknown(fmt.Sprintf("local.%s is not declared", name), "")
+	}
+	if source.SecretName(name) {
+		// local.db_password: a secret by its name, never evaluated.
+		v := unknown(fmt.Sprintf("local.%s is %s", name, source.Sensitive), "")
+		m.localVal[name] = v
+		return v
 	}
 	k := "local." + name
 	if m.visiting[k] {
@@ -461,6 +474,9 @@ func (m *module) outputOf(ch *module, name, out string, rng hcl.Range) cty.Value
 	if a == nil {
 		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("module.%s has no output %q", name, out))
 		return unknown(fmt.Sprintf("module.%s has no output %s", name, out), "")
+	}
+	if ch.secretOuts[out] || source.SecretName(out) {
+		return unknown(fmt.Sprintf("module.%s.%s is %s", name, out, source.Sensitive), "")
 	}
 	k := "output." + out
 	if v, ok := ch.localVal[k]; ok {

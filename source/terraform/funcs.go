@@ -15,6 +15,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/emrguard/emrguard/source"
 )
 
 // baseFuncs are the Terraform functions that do not depend on the module:
@@ -50,7 +52,26 @@ var baseFuncs = map[string]function.Function{
 	"tostring": stdlib.MakeToFunc(cty.String), "tonumber": stdlib.MakeToFunc(cty.Number),
 	"tobool": stdlib.MakeToFunc(cty.Bool), "tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)),
 	"toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
+	"sensitive": sensitiveFunc, "nonsensitive": nonsensitiveFunc,
 }
+
+// sensitiveFunc is Terraform's sensitive(value): the value is a secret,
+// read as unknown so that no report quotes it (as sensitive variables).
+var sensitiveFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowNull: true, AllowMarked: true}},
+	Type:   function.StaticReturnType(cty.DynamicPseudoType),
+	Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+		return unknown("a value given to sensitive() is "+source.Sensitive, ""), nil
+	},
+})
+
+// nonsensitiveFunc is Terraform's nonsensitive(value): the value as it is
+// (a secret stays unknown: it was never read).
+var nonsensitiveFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "value", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowNull: true, AllowMarked: true}},
+	Type:   func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl:   func(args []cty.Value, _ cty.Type) (cty.Value, error) { return args[0], nil },
+})
 
 func init() {
 	for name, f := range baseFuncs {

@@ -26,12 +26,13 @@ type module struct {
 	call   *call // how the parent calls this module
 	ld     *loader
 
-	vars      map[string]*variable
-	locals    map[string]*hcl.Attribute
-	resources map[string]*resource // "type.name", data sources "data.type.name"
-	order     []*resource
-	calls     map[string]*call
-	outputs   map[string]*hcl.Attribute
+	vars       map[string]*variable
+	locals     map[string]*hcl.Attribute
+	resources  map[string]*resource // "type.name", data sources "data.type.name"
+	order      []*resource
+	calls      map[string]*call
+	outputs    map[string]*hcl.Attribute
+	secretOuts map[string]bool // outputs declared sensitive: read as unknown
 
 	parsedQ  []*resource      // resources whose source is parsed, oldest first
 	reported map[diagKey]bool // argument parse diagnostics already out
@@ -57,6 +58,9 @@ type variable struct {
 	val     cty.Value
 	done    bool
 	typeSet bool
+	// sensitive: declared sensitive = true, or named for a secret
+	// (source.SecretName); its value is never evaluated.
+	sensitive bool
 }
 
 type resource struct {
@@ -147,6 +151,14 @@ func (v *variable) load(body hcl.Body, diags *source.Diagnostics) {
 	addHCL(diags, hd)
 	if x, _, ok := c.expr("default"); ok {
 		v.def = x
+	}
+	v.sensitive = source.SecretName(v.name)
+	if x, _, ok := c.expr("sensitive"); ok {
+		// A literal in valid configurations; anything that is not
+		// false is taken as true, so a doubt hides the value.
+		if b, d := x.Value(nil); d.HasErrors() || b.Type() != cty.Bool || !b.IsKnown() || b.IsNull() || b.True() {
+			v.sensitive = true
+		}
 	}
 	if x, _, ok := c.expr("type"); ok {
 		t, defs, hd := typeOf(x)
@@ -246,6 +258,14 @@ func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
 		addHCL(diags, hd)
 		if a := attrs.attr("value"); a != nil {
 			m.outputs[b.Labels[0]] = a
+		}
+		if a := attrs.attr("sensitive"); a != nil {
+			if v, d := a.Expr.Value(nil); d.HasErrors() || v.Type() != cty.Bool || !v.IsKnown() || v.IsNull() || v.True() {
+				if m.secretOuts == nil {
+					m.secretOuts = map[string]bool{}
+				}
+				m.secretOuts[b.Labels[0]] = true
+			}
 		}
 	}
 }

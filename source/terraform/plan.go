@@ -28,6 +28,7 @@ type plan struct {
 	ev      *model.Evidence
 	diags   source.Diagnostics
 	unknown map[string]*tree.Node // address → after_unknown
+	secret  map[string]*tree.Node // address → after_sensitive
 	refs    map[string]*tree.Node // address → configuration expressions
 }
 
@@ -36,7 +37,7 @@ type plan struct {
 // cluster whose security configuration or groups are unknown is linked to
 // the resources its configuration expressions reference.
 func LoadPlan(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
-	p := &plan{file: file, ev: &model.Evidence{}, unknown: map[string]*tree.Node{}, refs: map[string]*tree.Node{}}
+	p := &plan{file: file, ev: &model.Evidence{}, unknown: map[string]*tree.Node{}, secret: map[string]*tree.Node{}, refs: map[string]*tree.Node{}}
 	defer func() {
 		if r := recover(); r != nil {
 			p.diags.Errorf(model.Loc{File: file}, fmt.Sprintf("plan could not be read: internal error: %v", r))
@@ -49,6 +50,7 @@ func LoadPlan(file string, root *tree.Node) (*model.Evidence, source.Diagnostics
 	for _, rc := range items(root.Get("resource_changes")) {
 		if a, ok := rc.Get("address").Str(); ok {
 			p.unknown[a] = rc.Get("change").Get("after_unknown")
+			p.secret[a] = rc.Get("change").Get("after_sensitive")
 		}
 	}
 	p.config(root.Get("configuration").Get("root_module"), "", 0)
@@ -84,7 +86,11 @@ func (p *plan) module(m *tree.Node, depth int) {
 		}
 		typ, _ := r.Get("type").Str()
 		addr, _ := r.Get("address").Str()
-		vals := p.withUnknown(r.Get("values"), p.unknown[addr], addr)
+		// Sensitive values are in the plan in clear; after_sensitive,
+		// shaped as after_unknown, marks them, and they are read as
+		// unknown so that no report quotes them.
+		vals := p.withUnknown(r.Get("values"), p.unknown[addr], addr, "is known only after apply")
+		vals = p.withUnknown(vals, p.secret[addr], addr, "is "+source.Sensitive)
 		ref := model.Ref{Kind: typ, ID: addr, Loc: r.At}
 		switch typ {
 		case "aws_emr_cluster":
@@ -119,18 +125,19 @@ func configAddr(addr string) string {
 	return b.String()
 }
 
-// withUnknown replaces, in planned values, what after_unknown marks true
-// by unknown nodes naming the attribute.
-func (p *plan) withUnknown(vals, unk *tree.Node, path string) *tree.Node {
-	if unk == nil {
-		return vals
+// withUnknown replaces, in planned values, what after_unknown (or
+// after_sensitive) marks true by unknown nodes naming the attribute and
+// saying why.
+func (p *plan) withUnknown(vals, unk *tree.Node, path, why string) *tree.Node {
+	if unk == nil || !anyTrue(unk) {
+		return vals // nothing marked: the values as they are
 	}
 	if b, ok := unk.Bool(); ok && b && unk.Kind == tree.Bool {
 		at := unk.At
 		if vals != nil {
 			at = vals.At
 		}
-		return tree.UnknownNode(path+" is known only after apply", at)
+		return tree.UnknownNode(path+" "+why, at)
 	}
 	switch {
 	case unk.Kind == tree.Object && (vals == nil || vals.Kind == tree.Object || vals.Kind == tree.Null):
@@ -141,7 +148,7 @@ func (p *plan) withUnknown(vals, unk *tree.Node, path string) *tree.Node {
 		}
 		for _, f := range unk.Fields {
 			v := out.Get(f.Key)
-			nv := p.withUnknown(v, f.Val, path+"."+f.Key)
+			nv := p.withUnknown(v, f.Val, path+"."+f.Key, why)
 			if nv == v {
 				continue
 			}
@@ -160,12 +167,35 @@ func (p *plan) withUnknown(vals, unk *tree.Node, path string) *tree.Node {
 		out := &tree.Node{Kind: tree.Array, At: vals.At, Items: append([]*tree.Node{}, vals.Items...)}
 		for i, u := range unk.Items {
 			if i < len(out.Items) {
-				out.Items[i] = p.withUnknown(out.Items[i], u, fmt.Sprintf("%s[%d]", path, i))
+				out.Items[i] = p.withUnknown(out.Items[i], u, fmt.Sprintf("%s[%d]", path, i), why)
 			}
 		}
 		return out
 	}
 	return vals
+}
+
+// anyTrue reports whether a mark tree (after_unknown, after_sensitive)
+// marks anything.
+func anyTrue(n *tree.Node) bool {
+	switch n.Kind {
+	case tree.Bool:
+		b, _ := n.Bool()
+		return b
+	case tree.Object:
+		for _, f := range n.Fields {
+			if anyTrue(f.Val) {
+				return true
+			}
+		}
+	case tree.Array:
+		for _, it := range n.Items {
+			if anyTrue(it) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // str reads a planned value: null and missing are Absent.
