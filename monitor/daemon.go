@@ -63,11 +63,14 @@ func CheckVisibility(d time.Duration) error {
 	return nil
 }
 
+// Counts are the daemon's counters at one moment.
+type Counts struct{ Handled, Deleted, Failed, Deferred int64 }
+
 // Stats returns the counters; safe to call while Run works.
-func (d *Daemon) Stats() (handled, deleted, failed int64) {
+func (d *Daemon) Stats() Counts {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.Handled, d.Deleted, d.Failed
+	return Counts{d.Handled, d.Deleted, d.Failed, d.Deferred}
 }
 
 // Run works until ctx is done, then stops receiving, finishes the messages
