@@ -203,6 +203,7 @@ func (r *Retrier) Flush(ctx context.Context) (int, error) {
 	}
 	r.flush.Lock()
 	defer r.flush.Unlock()
+	r.removeStaleTemps()
 	files, _ := filepath.Glob(filepath.Join(r.p.SpoolDir, "*.json"))
 	sort.Strings(files) // names start with the spool time
 	sent, failed := 0, 0
@@ -248,6 +249,20 @@ func (r *Retrier) Flush(ctx context.Context) (int, error) {
 		syncDir(r.p.SpoolDir)
 	}
 	return sent, errors.Join(bad...)
+}
+
+// staleTemp is the age past which a spool temporary file is a crashed
+// write's leftover (a process killed between create and rename), never an
+// alert: the alert's message was not deleted, so SQS delivers it again.
+const staleTemp = 10 * time.Minute
+
+func (r *Retrier) removeStaleTemps() {
+	temps, _ := filepath.Glob(filepath.Join(r.p.SpoolDir, ".tmp-*"))
+	for _, f := range temps {
+		if st, err := os.Stat(f); err == nil && time.Since(st.ModTime()) > staleTemp {
+			os.Remove(f)
+		}
+	}
 }
 
 // maxFailures is how many spooled alerts in a row may fail before Flush

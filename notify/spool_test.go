@@ -14,6 +14,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/emrguard/emrguard/notify"
 )
@@ -182,5 +183,25 @@ func TestSpoolUnwritable(t *testing.T) {
 				t.Errorf("left %v, pending %d", left, r.Pending())
 			}
 		})
+	}
+}
+
+// Ensure a flush removes the temporary file a crashed write left (old),
+// and not one being written now.
+func TestFlushRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	old, fresh := filepath.Join(dir, ".tmp-1"), filepath.Join(dir, ".tmp-2")
+	os.WriteFile(old, []byte("{"), 0o600)
+	os.WriteFile(fresh, []byte("{"), 0o600)
+	hourAgo := time.Now().Add(-time.Hour)
+	os.Chtimes(old, hourAgo, hourAgo)
+	p := fast
+	p.SpoolDir = dir
+	notify.Retrying(&picky{}, p).(*notify.Retrier).Flush(context.Background())
+	if _, err := os.Stat(old); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale temp kept: %v", err)
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("fresh temp removed: %v", err)
 	}
 }
