@@ -33,7 +33,7 @@ type Daemon struct {
 	// in parallel (default Workers/8, at least 1).
 	Workers, Receivers int
 	// Visibility is the visibility timeout asked for on receipt and
-	// renewed while a message is worked on (default 60s).
+	// renewed while a message is worked on (0: 60s; else 1s to 12h).
 	Visibility time.Duration
 	// Wait is the long-poll time (default 20s, SQS's maximum).
 	Wait time.Duration
@@ -85,7 +85,10 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	workers := cmpInt(d.Workers, 32)
 	receivers := cmpInt(d.Receivers, max(1, workers/8))
-	vis := cmpOr(d.Visibility, 60*time.Second)
+	vis := d.Visibility
+	if vis == 0 {
+		vis = 60 * time.Second
+	}
 	if err := CheckVisibility(vis); err != nil {
 		return fmt.Errorf("sqs daemon for %s: %w", d.QueueURL, err)
 	}

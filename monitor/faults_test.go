@@ -285,3 +285,22 @@ func TestDaemonFaults(t *testing.T) {
 		})
 	}
 }
+
+// Ensure a visibility SQS cannot be asked for stops the daemon at the
+// start, before it takes a message: under a second would be sent as 0
+// (and a nanosecond made the renewal ticker panic), over 12h is refused.
+func TestDaemonVisibilityChecked(t *testing.T) {
+	s := awstest.New()
+	defer s.Close()
+	url := s.CreateQueue("events")
+	s.Enqueue("events", launch(t, "v-1"))
+	for _, vis := range []time.Duration{time.Nanosecond, 500 * time.Millisecond, -time.Second, 13 * time.Hour} {
+		d := &monitor.Daemon{Monitor: newMonitor(t, nil, discard{}), SQS: sqs.NewFromConfig(s.Config("eu-west-1")), QueueURL: url, Wait: time.Second, Visibility: vis}
+		if err := d.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "visibility") {
+			t.Errorf("visibility %s: %v", vis, err)
+		}
+	}
+	if n := s.Calls("sqs.ReceiveMessage"); n != 0 {
+		t.Errorf("%d receives before the check", n)
+	}
+}
