@@ -33,22 +33,44 @@ type Daemon struct {
 	// in parallel (default Workers/8, at least 1).
 	Workers, Receivers int
 	// Visibility is the visibility timeout asked for on receipt and
-	// renewed while a message is worked on (default 60s).
+	// renewed while a message is worked on (0: 60s; else 1s to 12h).
 	Visibility time.Duration
 	// Wait is the long-poll time (default 20s, SQS's maximum).
 	Wait time.Duration
-	Log  *slog.Logger
+	// Recheck is how soon a message left on the queue because another copy
+	// of its event was in hand comes back (default 2s, at most
+	// Visibility): by then that copy's outcome is likely known.
+	Recheck time.Duration
+	Log     *slog.Logger
 
-	// Counters: read them after Run returns, or through Stats.
-	Handled, Deleted, Failed int64
-	mu                       sync.Mutex
+	// Counters: read them after Run returns, or through Stats. Deferred
+	// counts copies left on the queue because another copy of their
+	// event was in flight.
+	Handled, Deleted, Failed, Deferred int64
+	mu                                 sync.Mutex
 }
 
+// MaxVisibility is SQS's longest visibility timeout, 12 hours.
+const MaxVisibility = 12 * time.Hour
+
+// CheckVisibility says whether d is a visibility timeout SQS can be asked
+// for: whole seconds are sent, so under a second would ask for 0 (the
+// message visible again at once, handled twice in parallel).
+func CheckVisibility(d time.Duration) error {
+	if d < time.Second || d > MaxVisibility {
+		return fmt.Errorf("visibility timeout %s: want 1s to %s", d, MaxVisibility)
+	}
+	return nil
+}
+
+// Counts are the daemon's counters at one moment.
+type Counts struct{ Handled, Deleted, Failed, Deferred int64 }
+
 // Stats returns the counters; safe to call while Run works.
-func (d *Daemon) Stats() (handled, deleted, failed int64) {
+func (d *Daemon) Stats() Counts {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.Handled, d.Deleted, d.Failed
+	return Counts{d.Handled, d.Deleted, d.Failed, d.Deferred}
 }
 
 // Run works until ctx is done, then stops receiving, finishes the messages
@@ -63,7 +85,14 @@ func (d *Daemon) Run(ctx context.Context) error {
 	}
 	workers := cmpInt(d.Workers, 32)
 	receivers := cmpInt(d.Receivers, max(1, workers/8))
-	vis := cmpOr(d.Visibility, 60*time.Second)
+	vis := d.Visibility
+	if vis == 0 {
+		vis = 60 * time.Second
+	}
+	if err := CheckVisibility(vis); err != nil {
+		return fmt.Errorf("sqs daemon for %s: %w", d.QueueURL, err)
+	}
+	vis = vis.Truncate(time.Second) // what SQS is asked for
 	wait := d.Wait
 	if wait == 0 {
 		wait = 20 * time.Second
@@ -143,30 +172,52 @@ func (d *Daemon) process(ctx context.Context, m types.Message, vis time.Duration
 				_, err := d.SQS.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
 					QueueUrl: aws.String(d.QueueURL), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: int32(vis / time.Second)})
 				if err != nil {
-					d.Log.Warn("sqs ChangeMessageVisibility failed", "message", aws.ToString(m.MessageId), "err", err)
+					d.Log.Warn("sqs ChangeMessageVisibility failed; the message may be delivered again while in hand (that copy is left on the queue, not deleted)", "message", aws.ToString(m.MessageId), "err", err)
 				}
 			}
 		}
 	}()
 	out, err := d.Monitor.Handle(ctx, "", []byte(aws.ToString(m.Body)))
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	id := aws.ToString(m.MessageId)
 	var ie *event.InputError
 	switch {
 	case errors.As(err, &ie):
-		d.Failed++
-		d.Log.Error("event skipped: bad input", "message", aws.ToString(m.MessageId), "event", ie.ID, "err", err)
+		d.count(&d.Failed)
+		d.Log.Error("event skipped: bad input", "message", id, "event", ie.ID, "err", err)
 		return true // retrying cannot help
+	case errors.Is(err, ErrInFlight):
+		d.count(&d.Deferred)
+		d.Log.Warn("event in hand in another copy; this message is left on the queue for redelivery", "message", id, "receives", m.Attributes["ApproximateReceiveCount"])
+		d.recheck(ctx, m, vis)
+		return false
 	case err != nil:
-		d.Failed++
-		d.Log.Error("event not handled; left on the queue for redelivery", "message", aws.ToString(m.MessageId), "receives", m.Attributes["ApproximateReceiveCount"], "err", err)
+		d.count(&d.Failed)
+		d.Log.Error("event not handled; left on the queue for redelivery", "message", id, "receives", m.Attributes["ApproximateReceiveCount"], "err", err)
 		return false
 	}
-	d.Handled++
+	d.count(&d.Handled)
 	if out.Alert != nil {
 		d.Log.Info("alert raised", "event", out.Event.ID, "controls", out.Alert.Controls())
 	}
 	return true
+}
+
+func (d *Daemon) count(n *int64) {
+	d.mu.Lock()
+	*n++
+	d.mu.Unlock()
+}
+
+// recheck makes a message left on the queue visible again soon. If the
+// call fails the message comes back after the full visibility timeout,
+// later but not lost.
+func (d *Daemon) recheck(ctx context.Context, m types.Message, vis time.Duration) {
+	after := min(cmpOr(d.Recheck, 2*time.Second), vis).Truncate(time.Second)
+	_, err := d.SQS.ChangeMessageVisibility(ctx, &sqs.ChangeMessageVisibilityInput{
+		QueueUrl: aws.String(d.QueueURL), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: int32(after / time.Second)})
+	if err != nil {
+		d.Log.Warn("sqs ChangeMessageVisibility failed; the message comes back after its visibility timeout", "message", aws.ToString(m.MessageId), "err", err)
+	}
 }
 
 // deleter deletes handled messages in batches of up to ten.

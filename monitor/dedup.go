@@ -8,7 +8,9 @@ import (
 // dedup remembers the last n event IDs handled. An ID is reserved while
 // its event is handled and released if handling fails, so a redelivery
 // after a failure is handled again, while concurrent copies of one event
-// are handled once.
+// are handled once. A copy that arrives while the first is still in
+// flight is not a duplicate yet: the first may still fail, and the copy
+// must then survive to be handled (reserve says inFlight).
 type dedup struct {
 	mu   sync.Mutex
 	n    int
@@ -25,13 +27,26 @@ func newDedup(n int) *dedup {
 	return &dedup{n: max(n, 1), ll: list.New(), keys: map[string]*list.Element{}}
 }
 
-// reserve returns false when key is being handled or was handled.
-func (d *dedup) reserve(key string) bool {
+// seen is what reserve found.
+type seen uint8
+
+const (
+	fresh    seen = iota // reserved now: handle it
+	inFlight             // another copy is being handled: its outcome is not known yet
+	handled              // handled already
+)
+
+// reserve reserves key, or says why not: a copy of it is in flight, or it
+// was handled.
+func (d *dedup) reserve(key string) seen {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if e, ok := d.keys[key]; ok {
 		d.ll.MoveToFront(e)
-		return false
+		if e.Value.(*dedupEntry).done {
+			return handled
+		}
+		return inFlight
 	}
 	d.keys[key] = d.ll.PushFront(&dedupEntry{key: key})
 	for d.ll.Len() > d.n {
@@ -43,11 +58,11 @@ func (d *dedup) reserve(key string) bool {
 				break
 			}
 			if e == d.ll.Front() {
-				return true
+				return fresh
 			}
 		}
 	}
-	return true
+	return fresh
 }
 
 // finish marks key handled (ok) or forgets it (!ok) so it can be retried.

@@ -11,5 +11,9 @@
 // DescribeSecurityConfiguration in the event's region and cached; when it
 // cannot be, the controls that need it say unknown with the reason.
 // Deliveries are deduplicated by CloudTrail event ID, since EventBridge and
-// SQS deliver at least once.
+// SQS deliver at least once; a copy arriving while the first is still in
+// hand is not a duplicate yet (ErrInFlight): it stays on the queue until
+// the first copy's fate is known. A successful launch whose parameters
+// cannot be read alerts as unverified (Kind Unverified), never skipped as
+// bad input.
 package monitor

@@ -98,9 +98,19 @@ const (
 	FailedCall             // the call failed (errorCode): nothing was launched or changed
 	Ignored                // an EMR call the monitor does not judge
 	Duplicate              // this event ID was handled already
+	// Unverified: the event names a successful launch but cannot be read
+	// (no requestParameters, or not an object); the alerting controls
+	// are unknown, and an unverified launch is not a compliant one.
+	Unverified
 )
 
-var kindNames = [...]string{"evaluated", "failed call", "ignored", "duplicate"}
+var kindNames = [...]string{"evaluated", "failed call", "ignored", "duplicate", "unverified"}
+
+// ErrInFlight is the error for a copy of an event whose first copy is
+// still being handled. It is not a duplicate yet: the first copy may still
+// fail to alert, and this copy must then survive. The caller leaves it
+// for redelivery (by then the first copy's outcome is known).
+var ErrInFlight = errors.New("another copy of this event is being handled; left for redelivery")
 
 func (k Kind) String() string { return kindNames[k] }
 
@@ -137,26 +147,35 @@ func (m *Monitor) Handle(ctx context.Context, file string, raw []byte) (Outcome,
 
 // HandleNode is Handle for an event already parsed.
 func (m *Monitor) HandleNode(ctx context.Context, file string, root *tree.Node) (Outcome, error) {
-	rec, err := event.Read(file, root)
-	if err != nil {
-		return Outcome{}, err
+	rec, readErr := event.Read(file, root)
+	if readErr != nil {
+		// An unreadable event that still names a successful launch is
+		// alerted on as unverified, not skipped as bad input.
+		if rec = unreadableLaunch(file, root, readErr); rec == nil {
+			return Outcome{}, readErr
+		}
 	}
 	out := Outcome{Event: rec.Event}
 	key := rec.Key()
 	if key != "" {
-		if !m.seen.reserve(key) {
+		switch m.seen.reserve(key) {
+		case handled:
 			out.Kind = Duplicate
 			return out, nil
+		case inFlight:
+			return out, fmt.Errorf("event %s: %w", key, ErrInFlight)
 		}
 	}
-	out, err = m.handle(ctx, rec, out)
+	out, err := m.handle(ctx, rec, out, readErr)
 	if key != "" {
 		m.seen.finish(key, err == nil)
 	}
 	return out, err
 }
 
-func (m *Monitor) handle(ctx context.Context, rec *event.Record, out Outcome) (Outcome, error) {
+// handle evaluates rec; readErr, when set, is why the record's
+// parameters could not be read.
+func (m *Monitor) handle(ctx context.Context, rec *event.Record, out Outcome, readErr error) (Outcome, error) {
 	if name := rec.SecurityConfigurationName(); name != "" && !rec.Failed() {
 		m.cfg.Fetcher.Forget(rec.Event.Account, rec.Event.Region, name)
 	}
@@ -171,7 +190,15 @@ func (m *Monitor) handle(ctx context.Context, rec *event.Record, out Outcome) (O
 	}
 	ev, diags, err := event.Evidence(rec)
 	if err != nil {
-		return out, err
+		var ie *event.InputError
+		if !errors.As(err, &ie) || !rec.Launch() {
+			return out, err
+		}
+		if readErr != nil {
+			err = readErr
+			errors.As(err, &ie)
+		}
+		return m.unverified(ctx, rec, out, ie)
 	}
 	out.Diags = diags
 	for _, c := range ev.Clusters {
@@ -186,6 +213,11 @@ func (m *Monitor) handle(ctx context.Context, rec *event.Record, out Outcome) (O
 	}
 	out.Kind = Evaluated
 	out.Results = control.Evaluate(m.cfg.Controls, ev, control.Event, m.cfg.Control)
+	return m.raise(ctx, rec, out)
+}
+
+// raise sends the alert out.Results call for, if any.
+func (m *Monitor) raise(ctx context.Context, rec *event.Record, out Outcome) (Outcome, error) {
 	a := m.alertFor(ctx, rec, out.Results)
 	if a == nil || m.cfg.Sink == nil {
 		return out, nil

@@ -243,7 +243,6 @@ func TestOutcomes(t *testing.T) {
 	for name, bad := range map[string]string{
 		"malformed":     `{"detail":`,
 		"other service": `{"id":"x","detail-type":"AWS API Call via CloudTrail","detail":{"eventID":"o1","eventSource":"s3.amazonaws.com","eventName":"PutObject"}}`,
-		"no params":     `{"eventID":"np","eventSource":"elasticmapreduce.amazonaws.com","eventName":"RunJobFlow"}`,
 		"huge":          `{"x":"` + strings.Repeat("a", monitor.MaxEventSize) + `"}`,
 		"deep":          strings.Repeat("[", 100000) + strings.Repeat("]", 100000),
 	} {

@@ -66,7 +66,7 @@ func TestMotoEndToEnd(t *testing.T) {
 		if err == nil {
 			got = append(got, out.Messages...)
 		}
-		_, deleted, _ := d.Stats()
+		deleted := d.Stats().Deleted
 		return len(got) > 0 && deleted == 1
 	})
 	if len(got) != 1 {

@@ -29,7 +29,10 @@ type Policy struct {
 	// Sleep waits between tries; tests replace it. Default: a timer that
 	// ends early when ctx is done.
 	Sleep func(ctx context.Context, d time.Duration) error
-	Log   *slog.Logger
+	// SpoolWrite writes an alert's bytes to its spool file; tests replace
+	// it to fail as a full disk does (ENOSPC). Default: f.Write.
+	SpoolWrite func(f *os.File, data []byte) error
+	Log        *slog.Logger
 }
 
 // Retrier is the Sink Retrying returns; Flush resends what is spooled.
@@ -58,6 +61,9 @@ func Retrying(s Sink, p Policy) Sink {
 	}
 	if p.Log == nil {
 		p.Log = slog.New(slog.DiscardHandler)
+	}
+	if p.SpoolWrite == nil {
+		p.SpoolWrite = func(f *os.File, data []byte) error { _, err := f.Write(data); return err }
 	}
 	return &Retrier{inner: s, p: p}
 }
@@ -89,55 +95,76 @@ func (r *Retrier) Send(ctx context.Context, a Alert) error {
 			return nil
 		}
 		r.p.Log.Warn("alert delivery failed", "event", a.ID, "try", try+1, "err", err)
+		if IsRejected(err) {
+			break // the same alert will be refused again
+		}
 	}
 	if r.p.SpoolDir == "" {
 		return err
 	}
-	if serr := r.spool(a); serr != nil {
-		return fmt.Errorf("%w; and spooling it failed: %v", err, serr)
+	if IsRejected(err) {
+		// Kept aside, not resent: Flush would only be refused again, and
+		// must not stall the alerts behind it.
+		file, serr := r.spool(a, rejectedExt)
+		if serr != nil {
+			return fmt.Errorf("%w; and spooling it failed: %w", err, serr)
+		}
+		r.p.Log.Warn("alert rejected by the sink; kept in the spool, not resent", "event", a.ID, "file", file, "err", err)
+		return nil
+	}
+	if _, serr := r.spool(a, ".json"); serr != nil {
+		return fmt.Errorf("%w; and spooling it failed: %w", err, serr)
 	}
 	r.p.Log.Warn("alert spooled for later delivery", "event", a.ID, "dir", r.p.SpoolDir, "err", err)
 	return nil
 }
 
+// rejectedExt names spool files of alerts a sink refused for good.
+const rejectedExt = ".rejected"
+
 // spool writes a durably: a temporary file, fsync'd, renamed to a name
 // derived from the alert ID (so a duplicate replaces, not doubles), then
-// the folder fsync'd so the rename survives a crash.
-func (r *Retrier) spool(a Alert) error {
+// the folder fsync'd so the rename survives a crash. ext is ".json" (to
+// resend) or rejectedExt (kept aside). It returns the file written.
+func (r *Retrier) spool(a Alert, ext string) (string, error) {
 	if err := os.MkdirAll(r.p.SpoolDir, 0o700); err != nil {
-		return err
+		return "", fmt.Errorf("spool %s: %w", r.p.SpoolDir, err)
 	}
 	data, err := json.Marshal(a)
 	if err != nil {
-		return err
+		return "", fmt.Errorf("spool alert %s: %w", a.ID, err)
 	}
 	f, err := os.CreateTemp(r.p.SpoolDir, ".tmp-*")
 	if err != nil {
-		return err
+		return "", fmt.Errorf("spool %s: %w", r.p.SpoolDir, err)
 	}
 	tmp := f.Name()
-	_, werr := f.Write(data)
+	werr := r.p.SpoolWrite(f, data)
 	serr := f.Sync()
 	cerr := f.Close()
 	if err := errors.Join(werr, serr, cerr); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("spool %s: %w", r.p.SpoolDir, err)
+		return "", fmt.Errorf("spool %s: %w", r.p.SpoolDir, err)
 	}
 	sum := sha256.Sum256([]byte(a.ID))
-	name := fmt.Sprintf("%d-%s.json", time.Now().UnixNano(), hex.EncodeToString(sum[:8]))
-	if old := r.spooled(hex.EncodeToString(sum[:8])); old != "" {
+	name := fmt.Sprintf("%d-%s%s", time.Now().UnixNano(), hex.EncodeToString(sum[:8]), ext)
+	if old := r.spooled(hex.EncodeToString(sum[:8]), ext); old != "" {
 		name = old
 	}
-	if err := os.Rename(tmp, filepath.Join(r.p.SpoolDir, name)); err != nil {
+	path := filepath.Join(r.p.SpoolDir, name)
+	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("spool %s: %w", r.p.SpoolDir, err)
+		return "", fmt.Errorf("spool %s: %w", r.p.SpoolDir, err)
 	}
-	return syncDir(r.p.SpoolDir)
+	if err := syncDir(r.p.SpoolDir); err != nil {
+		return "", fmt.Errorf("spool %s: %w", r.p.SpoolDir, err)
+	}
+	return path, nil
 }
 
 // spooled returns the file already holding the alert of hash, if any.
-func (r *Retrier) spooled(hash string) string {
-	m, _ := filepath.Glob(filepath.Join(r.p.SpoolDir, "*-"+hash+".json"))
+func (r *Retrier) spooled(hash, ext string) string {
+	m, _ := filepath.Glob(filepath.Join(r.p.SpoolDir, "*-"+hash+ext))
 	if len(m) == 0 {
 		return ""
 	}
@@ -163,18 +190,23 @@ func (r *Retrier) Pending() int {
 }
 
 // Flush sends the spooled alerts, oldest first, once each; a delivered
-// alert's file is removed. It stops at the first failure (the sink is
-// still down) and returns how many were sent. An unreadable file is
-// renamed *.bad and reported, so one bad file does not block the others.
+// alert's file is removed. An alert the sink rejects for good (IsRejected)
+// is renamed *.rejected and reported, and the next one is tried: one
+// refused alert must not block every alert behind it. Any other failure
+// leaves the file; after maxFailures failures in a row the sink is taken
+// to be down and Flush stops. An unreadable file is renamed *.bad and
+// reported. It returns how many were sent; its error names every alert
+// not sent.
 func (r *Retrier) Flush(ctx context.Context) (int, error) {
 	if r.p.SpoolDir == "" {
 		return 0, nil
 	}
 	r.flush.Lock()
 	defer r.flush.Unlock()
+	r.removeStaleTemps()
 	files, _ := filepath.Glob(filepath.Join(r.p.SpoolDir, "*.json"))
 	sort.Strings(files) // names start with the spool time
-	sent := 0
+	sent, failed := 0, 0
 	var bad []error
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -190,13 +222,28 @@ func (r *Retrier) Flush(ctx context.Context) (int, error) {
 			bad = append(bad, fmt.Errorf("spool file %s: %w (renamed .bad)", f, err))
 			continue
 		}
-		if err := r.inner.Send(ctx, a); err != nil {
-			return sent, errors.Join(append(bad, fmt.Errorf("resending spooled alert %s: %w", a.ID, err))...)
+		err = r.inner.Send(ctx, a)
+		switch {
+		case err == nil:
+			failed = 0
+			if err := os.Remove(f); err != nil {
+				bad = append(bad, fmt.Errorf("spool file %s: %w", f, err))
+			}
+			sent++
+			continue
+		case IsRejected(err):
+			failed = 0
+			kept := strings.TrimSuffix(f, ".json") + rejectedExt
+			if rerr := os.Rename(f, kept); rerr != nil {
+				kept = f
+			}
+			bad = append(bad, fmt.Errorf("spooled alert %s rejected by the sink, kept in %s and not resent: %w", a.ID, kept, err))
+			continue
 		}
-		if err := os.Remove(f); err != nil {
-			bad = append(bad, err)
+		bad = append(bad, fmt.Errorf("resending spooled alert %s: %w", a.ID, err))
+		if failed++; failed == maxFailures {
+			break
 		}
-		sent++
 	}
 	if sent > 0 {
 		syncDir(r.p.SpoolDir)
@@ -204,13 +251,37 @@ func (r *Retrier) Flush(ctx context.Context) (int, error) {
 	return sent, errors.Join(bad...)
 }
 
-// Run flushes the spool now and then every tick until ctx is done.
+// staleTemp is the age past which a spool temporary file is a crashed
+// write's leftover (a process killed between create and rename), never an
+// alert: the alert's message was not deleted, so SQS delivers it again.
+const staleTemp = 10 * time.Minute
+
+func (r *Retrier) removeStaleTemps() {
+	temps, _ := filepath.Glob(filepath.Join(r.p.SpoolDir, ".tmp-*"))
+	for _, f := range temps {
+		if st, err := os.Stat(f); err == nil && time.Since(st.ModTime()) > staleTemp {
+			os.Remove(f)
+		}
+	}
+}
+
+// maxFailures is how many spooled alerts in a row may fail before Flush
+// takes the sink to be down: more than one, so that a single alert the
+// sink keeps failing does not stall the others.
+const maxFailures = 3
+
+// Run flushes the spool now and then every tick until ctx is done. A
+// flush that leaves alerts unsent or set aside is a warning.
 func (r *Retrier) Run(ctx context.Context, tick time.Duration) {
 	t := time.NewTicker(tick)
 	defer t.Stop()
 	for {
-		if n, err := r.Flush(ctx); n > 0 || err != nil {
-			r.p.Log.Info("spool flushed", "sent", n, "err", err)
+		n, err := r.Flush(ctx)
+		switch {
+		case err != nil:
+			r.p.Log.Warn("spool flush left alerts unsent", "dir", r.p.SpoolDir, "sent", n, "pending", r.Pending(), "err", err)
+		case n > 0:
+			r.p.Log.Info("spool flushed", "dir", r.p.SpoolDir, "sent", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -43,7 +43,11 @@ func (s *SNS) Send(ctx context.Context, a Alert) error {
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("sns Publish to %s: %w", s.TopicARN, err)
+		err = fmt.Errorf("sns Publish to %s: %w", s.TopicARN, err)
+		if snsRejects(err) {
+			return &RejectedError{err}
+		}
+		return err
 	}
 	return nil
 }

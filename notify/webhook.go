@@ -42,7 +42,11 @@ func (h *Webhook) Send(ctx context.Context, a Alert) error {
 	defer resp.Body.Close()
 	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("webhook %s: %s: %s", redact(h.URL), resp.Status, bytes.TrimSpace(msg))
+		err := fmt.Errorf("webhook %s: %s: %s", redact(h.URL), resp.Status, bytes.TrimSpace(msg))
+		if rejectsAlert(resp.StatusCode) {
+			return &RejectedError{err}
+		}
+		return err
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -49,6 +48,10 @@ type monitorFlags struct {
 	visibility              time.Duration
 }
 
+// maxWorkers bounds --workers: each worker may hold an SQS message and a
+// connection to the alert sink.
+const maxWorkers = 1024
+
 func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 	if len(args) > 0 && args[0] == "deploy" {
 		return runDeploy(e, args[1:])
@@ -69,7 +72,7 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 	fs.StringVar(&f.account, "account", "", "the `ACCOUNT` the credentials belong to; configurations of other accounts are not looked up")
 	fs.BoolVar(&f.noAWS, "no-aws", false, "do not call AWS to read security configurations (they are reported unknown)")
 	fs.IntVar(&f.workers, "workers", 32, "events handled in parallel by the daemon")
-	fs.DurationVar(&f.visibility, "visibility", 60*time.Second, "SQS visibility timeout asked for and renewed while an event is handled")
+	fs.DurationVar(&f.visibility, "visibility", 60*time.Second, "SQS visibility timeout asked for and renewed while an event is handled (1s to 12h, whole seconds)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: emrguard monitor --events FILE|- | --sqs-queue URL [flags]\n       emrguard monitor deploy [--multi-region]\n\n"+
 			"Evaluates CloudTrail events of EMR calls (EventBridge \"AWS API Call via CloudTrail\") and alerts.\n"+
@@ -85,6 +88,11 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 		return 0, usagef("monitor: unexpected argument %q", rest[0])
 	case (f.events == "") == (f.queue == ""):
 		return 0, usagef("monitor: give exactly one of --events FILE|- and --sqs-queue URL")
+	case f.workers < 1 || f.workers > maxWorkers:
+		return 0, usagef("--workers %d: want 1 to %d", f.workers, maxWorkers)
+	}
+	if err := monitor.CheckVisibility(f.visibility); err != nil {
+		return 0, usagef("--visibility: %v", err)
 	}
 	s, err := f.out.check()
 	if err != nil {
@@ -206,7 +214,8 @@ func runDaemon(ctx context.Context, e env, f monitorFlags, m *monitor.Monitor, s
 	}
 	d := &monitor.Daemon{Monitor: m, SQS: sqs.NewFromConfig(c), QueueURL: f.queue, Workers: f.workers, Visibility: f.visibility, Log: log}
 	err = d.Run(ctx)
-	fmt.Fprintf(e.stderr, "emrguard monitor: stopped: %d events handled, %d messages deleted, %d failed\n", d.Handled, d.Deleted, d.Failed)
+	st := d.Stats()
+	fmt.Fprintf(e.stderr, "emrguard monitor: stopped: %d events handled, %d messages deleted, %d failed, %d left for a copy in hand\n", st.Handled, st.Deleted, st.Failed, st.Deferred)
 	return exitOK, err
 }
 
@@ -313,16 +322,27 @@ func splitEvents(file string, data []byte) []rawEvent {
 	} else if len(trimmed) > 0 && trimmed[0] == '[' {
 		return []rawEvent{{err: &event.InputError{At: model.Loc{File: file}, Msg: err.Error()}}}
 	}
+	// Lines are cut from data, not scanned: a line over the limit is one
+	// bad event, and every line after it is still read.
 	var out []rawEvent
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 64<<10), monitor.MaxEventSize+1)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
+	for n, rest := 1, data; len(rest) > 0; n++ {
+		raw := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			raw, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		line := bytes.TrimSpace(raw)
+		if len(line) == 0 {
 			continue
 		}
 		at := model.Loc{File: file, Line: n}
-		node, err := tree.ParseEmbedded(line, model.Loc{File: file, Line: n})
+		if len(line) > monitor.MaxEventSize {
+			out = append(out, rawEvent{at: at, err: &event.InputError{At: at,
+				Msg: fmt.Sprintf("event is %d bytes, over EventBridge's %d-byte limit", len(line), monitor.MaxEventSize)}})
+			continue
+		}
+		node, err := tree.ParseEmbedded(string(line), at)
 		if err != nil {
 			msg := err.Error()
 			var pe *tree.ParseError
@@ -333,9 +353,6 @@ func splitEvents(file string, data []byte) []rawEvent {
 			continue
 		}
 		out = append(out, rawEvent{node: node, at: at})
-	}
-	if err := sc.Err(); err != nil {
-		out = append(out, rawEvent{err: &event.InputError{At: model.Loc{File: file}, Msg: "reading JSON lines: " + err.Error()}})
 	}
 	return out
 }
