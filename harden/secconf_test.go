@@ -83,7 +83,9 @@ func TestSecConfBadInput(t *testing.T) {
 	}{
 		{"alias", func(s *harden.SecConfSpec) { s.S3Key = "arn:aws:kms:eu-west-1:210987654321:alias/emr" }, "an alias"},
 		{"key id", func(s *harden.SecConfSpec) { s.LocalDiskKey = "e02b9d31-64c8-4a5f-b0d7-1f3a9c6e2d48" }, "--local-disk-key"},
-		{"short account", func(s *harden.SecConfSpec) { s.S3Key = "arn:aws:kms:eu-west-1:2109:key/7c1e55aa-3b0d-4f6e-9a21-5d8c0e4f1b77" }, "not a KMS key ARN"},
+		{"short account", func(s *harden.SecConfSpec) {
+			s.S3Key = "arn:aws:kms:eu-west-1:2109:key/7c1e55aa-3b0d-4f6e-9a21-5d8c0e4f1b77"
+		}, "not a KMS key ARN"},
 		{"no certs", func(s *harden.SecConfSpec) { s.CertS3 = "" }, "needs certificates"},
 		{"not s3", func(s *harden.SecConfSpec) { s.CertS3 = "https://example.com/c.zip" }, "--cert-s3"},
 		{"not zip", func(s *harden.SecConfSpec) { s.CertS3 = "s3://acme-emr-artifacts/tls/certs.tar" }, "not a .zip"},
