@@ -252,4 +252,3 @@ func assertDir(t *testing.T, dir string, want ...string) {
 		t.Errorf("%s holds %v, want %v", dir, got, want)
 	}
 }
-
