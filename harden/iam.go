@@ -29,12 +29,12 @@ const ManagedTag = "for-use-with-amazon-emr-managed-policies"
 
 // role is one generated role, in the shape of AWS::IAM::Role's properties.
 type role struct {
-	Logical         string              `json:"-"`
-	RoleName        string              `json:"RoleName"`
-	Trust           *policyDoc          `json:"AssumeRolePolicyDocument"`
-	ManagedPolicies []string            `json:"ManagedPolicyArns,omitempty"`
-	Policies        []inlinePolicy      `json:"Policies,omitempty"`
-	InstanceProfile string              `json:"InstanceProfileName,omitempty"`
+	Logical         string         `json:"-"`
+	RoleName        string         `json:"RoleName"`
+	Trust           *policyDoc     `json:"AssumeRolePolicyDocument"`
+	ManagedPolicies []string       `json:"ManagedPolicyArns,omitempty"`
+	Policies        []inlinePolicy `json:"Policies,omitempty"`
+	InstanceProfile string         `json:"InstanceProfileName,omitempty"`
 }
 
 type inlinePolicy struct {
