@@ -30,6 +30,9 @@ func TestKeysRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// No control reads KMS keys from infrastructure code (EMR110 is live):
+	// the scan must read both forms without an input error, and nothing
+	// may fail or be unknown.
 	requirePass(t, scanFiles(t, map[string][]byte{"keys.template.json": cfn}))
 	requirePass(t, scanFiles(t, map[string][]byte{"keys.tf": tf}))
 	if !strings.Contains(string(tf), "enable_key_rotation = true") || strings.Count(string(tf), `resource "aws_kms_key"`) != 2 {

@@ -11,6 +11,7 @@ import (
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/internal/testtool"
+	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/release"
 	"github.com/emrguard/emrguard/scan"
 )
@@ -20,6 +21,13 @@ import (
 // the verdict of each control as "ID verdict" lines, and fails the test on
 // any input error: a generated file emrguard cannot read is a failure.
 func scanFiles(t *testing.T, files map[string][]byte) map[string][]control.Result {
+	t.Helper()
+	by, _ := scanEvidence(t, files)
+	return by
+}
+
+// scanEvidence is scanFiles that also returns what the scan read.
+func scanEvidence(t *testing.T, files map[string][]byte) (map[string][]control.Result, *model.Evidence) {
 	t.Helper()
 	dir := t.TempDir()
 	for name, data := range files {
@@ -36,7 +44,10 @@ func scanFiles(t *testing.T, files map[string][]byte) map[string][]control.Resul
 	for _, r := range rs {
 		by[r.Control.ID] = append(by[r.Control.ID], r)
 	}
-	return by
+	if res.Files != len(files) {
+		t.Errorf("the scan recognised %d of %d files", res.Files, len(files))
+	}
+	return by, res.Evidence
 }
 
 // requirePass asserts that each control in ids has at least one result
