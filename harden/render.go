@@ -163,17 +163,31 @@ func writeHCL(w *strings.Builder, x any, depth int) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		w.WriteString("{\n")
-		for _, k := range keys {
-			w.WriteString(ind + "  ")
-			if identRe.MatchString(k) {
-				w.WriteString(k)
-			} else {
-				w.WriteString(hclString(k))
+		// As terraform fmt does: the "=" of consecutive one-line
+		// attributes aligned; a multi-line value stands alone.
+		names, vals := make([]string, len(keys)), make([]string, len(keys))
+		for i, k := range keys {
+			names[i] = k
+			if !identRe.MatchString(k) {
+				names[i] = hclString(k)
 			}
-			w.WriteString(" = ")
-			writeHCL(w, x[k], depth+1)
-			w.WriteString("\n")
+			var v strings.Builder
+			writeHCL(&v, x[k], depth+1)
+			vals[i] = v.String()
+		}
+		w.WriteString("{\n")
+		for i := 0; i < len(keys); {
+			j, width := i, 0
+			for ; j < len(keys) && !strings.Contains(vals[j], "\n"); j++ {
+				width = max(width, len(names[j]))
+			}
+			if j == i { // a multi-line value
+				j = i + 1
+				width = len(names[i])
+			}
+			for ; i < j; i++ {
+				fmt.Fprintf(w, "%s  %-*s = %s\n", ind, width, names[i], vals[i])
+			}
 		}
 		w.WriteString(ind + "}")
 	}
