@@ -221,6 +221,21 @@ func TestWriteFiles(t *testing.T) {
 		t.Errorf("--force did not replace: %q", got)
 	}
 
+	// --force over a batch whose second target cannot be replaced (a
+	// folder): the first, already replaced, gets its former content back.
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err = harden.WriteFiles([]harden.File{{Path: zipPath, Data: []byte("newer")}, {Path: sub, Data: []byte("x")}}, true)
+	if err == nil || !strings.Contains(err.Error(), sub) {
+		t.Errorf("replacing a folder: %v", err)
+	}
+	if got, _ := os.ReadFile(zipPath); string(got) != "zip" {
+		t.Errorf("a failed --force batch left %q in place of %q", got, "zip")
+	}
+	assertDir(t, dir, "ca-key.pem", "emr-certs.zip", "sub")
+
 	// A folder that is a file: unwritable whoever runs the test (root
 	// ignores folder modes).
 	ro := filepath.Join(t.TempDir(), "plain-file")

@@ -21,7 +21,9 @@ type File struct {
 // all are staged are they moved into place. Without force an existing
 // target is refused before anything is written, and the move itself will
 // not replace a file that appeared meanwhile (a hard link fails on an
-// existing name). A failure removes what this call staged or placed.
+// existing name). With force, each replaced file is kept under a
+// temporary name until the batch is in place. A failure removes what this
+// call staged or placed and puts replaced files back.
 func WriteFiles(files []File, force bool) (err error) {
 	if !force {
 		for _, f := range files {
@@ -33,14 +35,26 @@ func WriteFiles(files []File, force bool) (err error) {
 		}
 	}
 	var staged, placed []string
+	backups := map[string]string{} // target → its former content, under --force
 	defer func() {
+		for _, p := range staged {
+			if p != "" {
+				os.Remove(p)
+			}
+		}
 		if err != nil {
-			for _, p := range staged {
-				os.Remove(p)
-			}
+			// Undo the moves already made: new files go, replaced ones
+			// come back, so the batch is all or nothing.
 			for _, p := range placed {
-				os.Remove(p)
+				if b, ok := backups[p]; ok {
+					os.Rename(b, p)
+				} else {
+					os.Remove(p)
+				}
 			}
+		}
+		for _, b := range backups {
+			os.Remove(b) // a restored backup is gone already
 		}
 	}()
 	for _, f := range files {
@@ -54,17 +68,47 @@ func WriteFiles(files []File, force bool) (err error) {
 	}
 	for i, f := range files {
 		if force {
+			if b, err := backup(f.Path); err != nil {
+				return err
+			} else if b != "" {
+				backups[f.Path] = b
+			}
 			err = os.Rename(staged[i], f.Path)
-		} else if err = os.Link(staged[i], f.Path); err == nil {
-			err = os.Remove(staged[i])
+		} else {
+			err = os.Link(staged[i], f.Path)
 		}
 		if err != nil {
 			return fmt.Errorf("write %s: %w", f.Path, err)
 		}
+		if !force {
+			os.Remove(staged[i])
+		}
+		staged[i] = ""
 		placed = append(placed, f.Path)
 	}
-	staged = nil
 	return nil
+}
+
+// backup links an existing target to a temporary name beside it, so a
+// failed batch can put it back; "" when there is no such file.
+func backup(path string) (string, error) {
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	for i := 0; ; i++ {
+		b := filepath.Join(dir, fmt.Sprintf(".%s.bak-%d", base, i))
+		err := os.Link(path, b)
+		if err == nil {
+			return b, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || i > 100 {
+			return "", fmt.Errorf("write %s: keep the former file: %w", path, err)
+		}
+	}
 }
 
 // stage writes f to a temporary file beside its target and returns its
