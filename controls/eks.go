@@ -22,7 +22,7 @@ var EKS101 = &control.Control{
 	ID:  "EKS101", Title: "Job execution role allows wildcard actions on all resources", Severity: control.High,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKSRole,
 	Remediation: control.Remediation{
-		Text:           "Scope the execution role to the buckets, keys, tables and log groups its jobs use.",
+		Text:           "Scope the execution role to the buckets, keys, tables and log groups its jobs use (`emrguard harden iam --for eks`).",
 		CLI:            "aws iam put-role-policy --role-name JOBROLE --policy-name scoped --policy-document file://scoped.json",
 		CloudFormation: "Narrow `Action` and `Resource` in the execution role's policies.",
 		Terraform:      "Narrow `actions` and `resources` in the execution role's policy documents.",
@@ -39,7 +39,7 @@ var EKS102 = &control.Control{
 	ID:  "EKS102", Title: "Job execution role trust is not scoped to EMR service accounts of one namespace", Severity: control.High,
 	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKSTrust,
 	Remediation: control.Remediation{
-		Text:           "Trust only the cluster's OIDC provider with a `StringLike` `sub` of `system:serviceaccount:<namespace>:emr-containers-sa-*-*-<account>-<base36 role name>`.",
+		Text:           "Trust only the cluster's OIDC provider with a `StringLike` `sub` of `system:serviceaccount:<namespace>:emr-containers-sa-*-*-<account>-<base36 role name>`; `emrguard harden iam --eks-oidc-provider ARN --eks-namespace NAMESPACE` writes such a role.",
 		CLI:            "aws emr-containers update-role-trust-policy --cluster-name CLUSTER --namespace NAMESPACE --role-name JOBROLE",
 		CloudFormation: "Write the `AssumeRolePolicyDocument` with the OIDC `sub` condition for one namespace.",
 		Terraform:      "Write the role's `assume_role_policy` with the OIDC `sub` condition for one namespace.",

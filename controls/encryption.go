@@ -88,7 +88,8 @@ var EMR102 = &control.Control{
 	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
 	Remediation: control.Remediation{
 		Text: "Set `EncryptionConfiguration.EnableInTransitEncryption` to true with a TLS certificate provider " +
-			"(PEM zip in S3, a custom provider JAR, or EMR-managed certificates).",
+			"(PEM zip in S3, a custom provider JAR, or EMR-managed certificates). " +
+			"`emrguard harden certs` builds the PEM zip and `emrguard harden secconf --cert-s3 s3://BUCKET/KEY.zip` the configuration.",
 		CLI:            `"EncryptionConfiguration": {"EnableInTransitEncryption": true, "InTransitEncryptionConfiguration": {"TLSCertificateConfiguration": {"CertificateProviderType": "PEM", "S3Object": "s3://bucket/certs.zip"}}}`,
 		CloudFormation: "In AWS::EMR::SecurityConfiguration `SecurityConfiguration.EncryptionConfiguration`, set `EnableInTransitEncryption: true` and `InTransitEncryptionConfiguration.TLSCertificateConfiguration`.",
 		Terraform:      "In the `configuration` JSON of aws_emr_security_configuration, set `EnableInTransitEncryption = true` and a `TLSCertificateConfiguration`.",
@@ -106,7 +107,7 @@ var EMR103 = &control.Control{
 	ID: "EMR103", Title: "At-rest encryption is not enabled", Severity: control.High,
 	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
 	Remediation: control.Remediation{
-		Text:           "Set `EncryptionConfiguration.EnableAtRestEncryption` to true with an `AtRestEncryptionConfiguration` covering S3 and local disks.",
+		Text:           "Set `EncryptionConfiguration.EnableAtRestEncryption` to true with an `AtRestEncryptionConfiguration` covering S3 and local disks. `emrguard harden secconf` writes one.",
 		CLI:            `"EncryptionConfiguration": {"EnableAtRestEncryption": true, "AtRestEncryptionConfiguration": {"S3EncryptionConfiguration": {"EncryptionMode": "SSE-KMS", "AwsKmsKey": "arn:aws:kms:..."}, "LocalDiskEncryptionConfiguration": {"EncryptionKeyProviderType": "AwsKms", "AwsKmsKey": "arn:aws:kms:...", "EnableEbsEncryption": true}}}`,
 		CloudFormation: "Set `EnableAtRestEncryption: true` and `AtRestEncryptionConfiguration` in the AWS::EMR::SecurityConfiguration document.",
 		Terraform:      "Set `EnableAtRestEncryption = true` and `AtRestEncryptionConfiguration` in the aws_emr_security_configuration `configuration`.",
@@ -124,7 +125,7 @@ var EMR104 = &control.Control{
 	ID: "EMR104", Title: "At-rest encryption configures no S3 (EMRFS) encryption", Severity: control.High,
 	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
 	Remediation: control.Remediation{
-		Text:           "Add `AtRestEncryptionConfiguration.S3EncryptionConfiguration` with `EncryptionMode` SSE-KMS or CSE-KMS and a KMS key.",
+		Text:           "Add `AtRestEncryptionConfiguration.S3EncryptionConfiguration` with `EncryptionMode` SSE-KMS or CSE-KMS and a KMS key (`emrguard harden secconf --s3-key ARN`).",
 		CLI:            `"S3EncryptionConfiguration": {"EncryptionMode": "SSE-KMS", "AwsKmsKey": "arn:aws:kms:region:account:key/id"}`,
 		CloudFormation: "Add `S3EncryptionConfiguration` under `AtRestEncryptionConfiguration` in the security configuration document.",
 		Terraform:      "Add `S3EncryptionConfiguration` under `AtRestEncryptionConfiguration` in the `configuration` JSON.",
@@ -155,7 +156,7 @@ var EMR105 = &control.Control{
 	ID: "EMR105", Title: "At-rest encryption configures no local disk encryption", Severity: control.High,
 	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
 	Remediation: control.Remediation{
-		Text:           "Add `AtRestEncryptionConfiguration.LocalDiskEncryptionConfiguration` with `EncryptionKeyProviderType: AwsKms`, a KMS key and `EnableEbsEncryption: true`.",
+		Text:           "Add `AtRestEncryptionConfiguration.LocalDiskEncryptionConfiguration` with `EncryptionKeyProviderType: AwsKms`, a KMS key and `EnableEbsEncryption: true` (`emrguard harden secconf --local-disk-key ARN`).",
 		CLI:            `"LocalDiskEncryptionConfiguration": {"EncryptionKeyProviderType": "AwsKms", "AwsKmsKey": "arn:aws:kms:region:account:key/id", "EnableEbsEncryption": true}`,
 		CloudFormation: "Add `LocalDiskEncryptionConfiguration` under `AtRestEncryptionConfiguration` in the security configuration document.",
 		Terraform:      "Add `LocalDiskEncryptionConfiguration` under `AtRestEncryptionConfiguration` in the `configuration` JSON.",
@@ -186,7 +187,7 @@ var EMR106 = &control.Control{
 	ID: "EMR106", Title: "Local disk encryption leaves EBS volumes unencrypted", Severity: control.Medium,
 	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
 	Remediation: control.Remediation{
-		Text:           "Set `LocalDiskEncryptionConfiguration.EnableEbsEncryption: true` (AWS KMS provider, release 5.24.0 or later) and let the EMR service role use the key.",
+		Text:           "Set `LocalDiskEncryptionConfiguration.EnableEbsEncryption: true` (AWS KMS provider, release 5.24.0 or later) and let the EMR service role use the key (`emrguard harden secconf` and `emrguard harden keys`).",
 		CLI:            `"LocalDiskEncryptionConfiguration": {"EncryptionKeyProviderType": "AwsKms", "AwsKmsKey": "arn:aws:kms:...", "EnableEbsEncryption": true}`,
 		CloudFormation: "Add `EnableEbsEncryption: true` to `LocalDiskEncryptionConfiguration`.",
 		Terraform:      "Add `EnableEbsEncryption = true` to `LocalDiskEncryptionConfiguration` in the `configuration` JSON.",
@@ -250,7 +251,7 @@ var EMR107 = &control.Control{
 	ID: "EMR107", Title: "Default S3 encryption mode is SSE-S3", Severity: control.Low,
 	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
 	Remediation: control.Remediation{
-		Text:           "Use `EncryptionMode: SSE-KMS` (or CSE-KMS) with a customer managed KMS key, so key use is controlled by key policy and logged in CloudTrail.",
+		Text:           "Use `EncryptionMode: SSE-KMS` (or CSE-KMS) with a customer managed KMS key, so key use is controlled by key policy and logged in CloudTrail (`emrguard harden keys`, then `emrguard harden secconf`).",
 		CLI:            `"S3EncryptionConfiguration": {"EncryptionMode": "SSE-KMS", "AwsKmsKey": "arn:aws:kms:region:account:key/id"}`,
 		CloudFormation: "Set `EncryptionMode: SSE-KMS` and `AwsKmsKey` in `S3EncryptionConfiguration`.",
 		Terraform:      "Set `EncryptionMode = \"SSE-KMS\"` and `AwsKmsKey` in `S3EncryptionConfiguration`.",
@@ -279,7 +280,7 @@ var EMR108 = &control.Control{
 	ID: "EMR108", Title: "A per-bucket S3 encryption override is weaker than the default", Severity: control.Medium,
 	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
 	Remediation: control.Remediation{
-		Text:           "Remove the override or give it a KMS-backed mode (SSE-KMS or CSE-KMS) at least as strong as the default.",
+		Text:           "Remove the override or give it a KMS-backed mode (SSE-KMS or CSE-KMS) at least as strong as the default (`emrguard harden secconf --s3-override BUCKET=SSE-KMS=KEY_ARN`).",
 		CLI:            `"Overrides": [{"BucketName": "bucket", "EncryptionMode": "SSE-KMS", "AwsKmsKey": "arn:aws:kms:..."}]`,
 		CloudFormation: "Edit `S3EncryptionConfiguration.Overrides` in the security configuration document.",
 		Terraform:      "Edit `S3EncryptionConfiguration.Overrides` in the `configuration` JSON.",
@@ -442,7 +443,7 @@ var EMR110 = &control.Control{
 	ID: "EMR110", Title: "KMS key of the security configuration is not rotated or not usable", Severity: control.Low,
 	BestPractice: "BP 3.1", Sources: control.Live, URL: "https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html",
 	Remediation: control.Remediation{
-		Text:           "Enable automatic rotation on customer managed keys used by EMR; re-enable a disabled key or cancel its deletion.",
+		Text:           "Enable automatic rotation on customer managed keys used by EMR; re-enable a disabled key or cancel its deletion. `emrguard harden keys` writes keys with rotation on.",
 		CLI:            "aws kms enable-key-rotation --key-id KEY_ID\naws kms cancel-key-deletion --key-id KEY_ID",
 		CloudFormation: "Set `EnableKeyRotation: true` on the AWS::KMS::Key.",
 		Terraform:      "Set `enable_key_rotation = true` on aws_kms_key.",

@@ -75,7 +75,7 @@ var EMR502 = &control.Control{
 	ID: "EMR502", Title: "One EMR role serves clusters of different use cases", Severity: control.Medium,
 	BestPractice: "BP 3.5", Sources: control.Live, URL: urlRoles,
 	Remediation: control.Remediation{
-		Text:           "Give each use case its own service role and instance profile, scoped to its data.",
+		Text:           "Give each use case its own service role and instance profile, scoped to its data (`emrguard harden iam --prefix USECASE --bucket BUCKET`).",
 		CLI:            "aws iam create-role --role-name USECASE-emr-ec2 ...; aws iam create-instance-profile --instance-profile-name USECASE-emr-ec2",
 		CloudFormation: "Define an AWS::IAM::Role and AWS::IAM::InstanceProfile per use case.",
 		Terraform:      "Define an aws_iam_role and aws_iam_instance_profile per use case.",
@@ -201,7 +201,7 @@ var EMR601 = &control.Control{
 	ID: "EMR601", Title: "EMR role has a deprecated v1 managed policy", Severity: control.Medium,
 	BestPractice: "BP 3.6", Sources: control.Live, URL: urlPolicies,
 	Remediation: control.Remediation{
-		Text:           "Replace AmazonElasticMapReduceRole with AmazonEMRServicePolicy_v2 (and tag resources), and the EC2 v1 policy with a scoped customer policy.",
+		Text:           "Replace AmazonElasticMapReduceRole with AmazonEMRServicePolicy_v2 (and tag resources), and the EC2 v1 policy with a scoped customer policy; `emrguard harden iam` writes both roles.",
 		CLI:            "aws iam detach-role-policy --role-name ROLE --policy-arn arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceRole\naws iam attach-role-policy --role-name ROLE --policy-arn arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2",
 		CloudFormation: "Use `ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2]` on the service role.",
 		Terraform:      "Attach `arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2` with aws_iam_role_policy_attachment.",
@@ -266,7 +266,7 @@ var EMR602 = &control.Control{
 	ID: "EMR602", Title: "EMR role policy allows wildcard actions on all resources", Severity: control.High,
 	BestPractice: "BP 3.6", Sources: control.IaC | control.Live, URL: urlPolicies,
 	Remediation: control.Remediation{
-		Text:           "Scope the statement's actions to those the cluster needs and its resources to the cluster's buckets, keys and tables.",
+		Text:           "Scope the statement's actions to those the cluster needs and its resources to the cluster's buckets, keys and tables (`emrguard harden iam`).",
 		CLI:            "aws iam put-role-policy --role-name ROLE --policy-name scoped --policy-document file://scoped.json",
 		CloudFormation: "Narrow `Action` and `Resource` in the role's `Policies` or AWS::IAM::Policy.",
 		Terraform:      "Narrow `actions` and `resources` in the role's policy documents.",

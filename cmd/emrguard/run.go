@@ -29,6 +29,9 @@ Usage:
   emrguard monitor --events FILE|-    evaluate CloudTrail events of EMR calls and alert
   emrguard monitor --sqs-queue URL    the same, as a daemon reading an SQS queue
   emrguard monitor deploy             print the CloudFormation that deploys the monitor
+  emrguard harden secconf|certs|keys|iam [flags]
+                                      generate a security configuration, PEM certificates,
+                                      KMS keys or IAM roles that pass emrguard's scan
   emrguard help                       this text
 
 Run 'emrguard scan -h' and 'emrguard aws -h' for their flags.
@@ -70,6 +73,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		code, err = runRules(e, args[1:])
 	case "monitor":
 		code, err = runMonitor(ctx, e, args[1:])
+	case "harden":
+		code, err = runHarden(e, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
