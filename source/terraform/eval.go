@@ -131,7 +131,7 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 		funcs = m.functions()
 	}
 	ctx := &hcl.EvalContext{Functions: funcs, Variables: m.scope(expr, in)}
-	return m.evaluated(expr.Value(ctx))
+	return m.bounded(m.evaluated(expr.Value(ctx)), expr.Range())
 }
 
 // evalBound evaluates an expression with its iterators in scope.
@@ -141,7 +141,7 @@ func (m *module) evalBound(b *bound, in *instance) cty.Value {
 		vars = make(map[string]cty.Value, len(b.iters))
 	}
 	maps.Copy(vars, b.iters)
-	return m.evaluated(b.Expression.Value(&hcl.EvalContext{Functions: m.functions(), Variables: vars}))
+	return m.bounded(m.evaluated(b.Expression.Value(&hcl.EvalContext{Functions: m.functions(), Variables: vars})), b.Range())
 }
 
 // evaluated reports the errors of an evaluation, and gives an unknown
