@@ -127,7 +127,8 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 	// The function table is made for a module when an expression may
 	// call a function: a plain reference or template cannot.
 	var funcs map[string]function.Function
-	if l, ok := expr.(*arg); !ok || bytes.IndexByte(l.src(), '(') >= 0 {
+	// A for-expression needs the table too: it holds the work budget.
+	if l, ok := expr.(*arg); !ok || bytes.IndexByte(l.src(), '(') >= 0 || bytes.Contains(l.src(), []byte("for")) {
 		funcs = m.functions()
 	}
 	ctx := &hcl.EvalContext{Functions: funcs, Variables: m.scope(expr, in)}
