@@ -24,10 +24,11 @@ const (
 	// each use counted: a list of 1,000 uses of one 1 MiB string is
 	// small in memory but a gigabyte once joined or encoded.
 	maxBytes = 16 << 20
-	// maxWork bounds, per root module, the elements for-expressions
-	// iterate over and the functions called.
-	maxWork = 1_000_000
 )
+
+// maxWork bounds, per root module, the elements for-expressions iterate
+// over and those functions take and give (a variable: tests lower it).
+var maxWork int64 = 1_000_000
 
 // budget is a root's evaluation work, shared by the copies of its loader
 // (a flat module's readers evaluate in parallel).
@@ -51,7 +52,7 @@ func (b *budget) first() bool {
 	return b.reported.CompareAndSwap(false, true)
 }
 
-var workSpent = fmt.Sprintf("the evaluation work of the module exceeds its budget (%d for-expression elements and function calls); the value is not evaluated", maxWork)
+const workSpent = "the evaluation work of the module exceeds its budget of for-expression elements and function arguments; the value is not evaluated"
 
 // oversize says why v is over the value bounds, or "" when it is within.
 func oversize(v cty.Value) string {
