@@ -157,7 +157,13 @@ func spendIn(ctx *hcl.EvalContext, n int) int {
 // for over range(1024) a billion elements. Once the budget is spent a
 // for is not evaluated: its collection is unknown, saying why.
 type forColl struct {
-	hclsyntax.Expression
+	*hclsyntax.ParenthesesExpr
+}
+
+// around is e in a node that walks show e itself: a wrapper embedding
+// e would show only e's children (Variables would miss a reference).
+func around(e hclsyntax.Expression) *hclsyntax.ParenthesesExpr {
+	return &hclsyntax.ParenthesesExpr{Expression: e, SrcRange: e.Range()}
 }
 
 func (e *forColl) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
@@ -181,6 +187,92 @@ func (e *forColl) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	return v, hd
 }
 
+// guardParts bounds what a template joins: each part that may be a new
+// string (a call, a conditional, a nested template) is checked and
+// charged, and so are references when there are more than a few (each
+// is within the bounds, but a million of them is not). The template
+// shortcut still reads the common template of a few references.
+func guardParts(e *hclsyntax.TemplateExpr) {
+	refs := 0
+	for _, p := range e.Parts {
+		if _, ok := p.(*hclsyntax.ScopeTraversalExpr); ok {
+			refs++
+		}
+	}
+	for i, p := range e.Parts {
+		switch p.(type) {
+		case *hclsyntax.LiteralValueExpr, *sized:
+			continue
+		case *hclsyntax.ScopeTraversalExpr:
+			if refs <= maxRefParts {
+				continue
+			}
+		}
+		e.Parts[i] = &sized{around(p)}
+	}
+}
+
+// maxRefParts is how many references a template joins unchecked: 16 of
+// the largest strings are 16 MiB.
+const maxRefParts = 16
+
+// sized is an expression whose value is checked against the bounds and
+// its strings charged to the budget before what holds it uses it.
+type sized struct {
+	*hclsyntax.ParenthesesExpr
+}
+
+func (e *sized) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	v, hd := e.Expression.Value(ctx)
+	if hd.HasErrors() {
+		return v, hd
+	}
+	msg := oversize(v)
+	r := 0 // over the bounds: an error
+	if msg == "" {
+		r = spendIn(ctx, 1+elems(v)+strBytes(v)/256)
+		msg = workSpent
+	}
+	switch r {
+	case 1:
+		return v, hd
+	case -1:
+		return cty.DynamicVal.Mark(why(msg)), hd
+	}
+	summary := "The expression's value is too large"
+	if msg == workSpent {
+		summary = "Evaluation budget exceeded"
+	}
+	return cty.DynamicVal.Mark(why(msg)), append(hd, &hcl.Diagnostic{
+		Severity: hcl.DiagError, Summary: summary, Detail: msg,
+		Subject: e.Range().Ptr(), Expression: e.Expression, EvalContext: ctx,
+	})
+}
+
+// strBytes adds up the bytes of v's strings, each use counted, stopping
+// past maxBytes.
+func strBytes(v cty.Value) int {
+	n := 0
+	var walk func(v cty.Value)
+	walk = func(v cty.Value) {
+		if v.IsMarked() {
+			v, _ = v.Unmark()
+		}
+		switch {
+		case n > maxBytes || !v.IsKnown() || v.IsNull():
+		case v.Type() == cty.String:
+			n += len(v.AsString())
+		case v.CanIterateElements():
+			for it := v.ElementIterator(); it.Next() && n <= maxBytes; {
+				_, e := it.Element()
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return n
+}
+
 // guardFors puts every for-expression's collection under the budget;
 // run on each syntax tree as it is parsed, before anything shares it.
 func guardFors(n hclsyntax.Node) {
@@ -188,13 +280,27 @@ func guardFors(n hclsyntax.Node) {
 		return
 	}
 	hclsyntax.VisitAll(n, func(n hclsyntax.Node) hcl.Diagnostics {
-		if f, ok := n.(*hclsyntax.ForExpr); ok {
-			if _, done := f.CollExpr.(*forColl); !done {
-				f.CollExpr = &forColl{f.CollExpr}
+		switch e := n.(type) {
+		case *hclsyntax.ForExpr:
+			if _, done := e.CollExpr.(*forColl); !done {
+				e.CollExpr = &forColl{around(e.CollExpr)}
 			}
+		case *hclsyntax.TemplateJoinExpr:
+			if _, done := e.Tuple.(*sized); !done {
+				e.Tuple = &sized{around(e.Tuple)}
+			}
+		case *hclsyntax.TemplateExpr:
+			guardParts(e)
 		}
 		return nil
 	})
+}
+
+// mayAmplify tells whether an expression's source may hold a for or a
+// template part: those are guarded, and their evaluation needs the
+// function table (where the budget is).
+func mayAmplify(src []byte) bool {
+	return bytes.Contains(src, []byte("for")) || bytes.Contains(src, []byte("${")) || bytes.Contains(src, []byte("%{"))
 }
 
 // parseConfig is hclsyntax.ParseConfig with its for-expressions guarded.
@@ -212,7 +318,7 @@ func parseConfig(src []byte, file string, at hcl.Pos) (*hcl.File, hcl.Diagnostic
 // guarded.
 func parseExpression(src []byte, file string, at hcl.Pos) (hclsyntax.Expression, hcl.Diagnostics) {
 	x, hd := hclsyntax.ParseExpression(src, file, at)
-	if x != nil && bytes.Contains(src, []byte("for")) {
+	if x != nil && mayAmplify(src) {
 		guardFors(x)
 	}
 	return x, hd
@@ -259,7 +365,7 @@ func budgeted(name string, f function.Function, b *budget) function.Function {
 		Impl: func(args []cty.Value, ret cty.Type) (cty.Value, error) {
 			n := 1
 			for _, a := range args {
-				n += elems(a)
+				n += elems(a) + strBytes(a)/256
 			}
 			if msg := preCheck(name, args); msg != "" {
 				return cty.NilVal, fmt.Errorf("%s: %s", name, msg)
@@ -277,7 +383,7 @@ func budgeted(name string, f function.Function, b *budget) function.Function {
 			if msg := oversize(v); msg != "" {
 				return cty.NilVal, fmt.Errorf("%s: the result is too large: %s", name, msg)
 			}
-			b.spend(int64(elems(v)))
+			b.spend(int64(elems(v) + strBytes(v)/256))
 			return v, nil
 		},
 	})

@@ -94,7 +94,8 @@ func TestBudgetFunctions(t *testing.T) {
   many   = range(1000000000)
   prod   = setproduct(range(1000), range(1000))
   wide   = format("%2000000d", 1)
-  fine   = length(join(",", [for i in range(100) : tostring(i)]))
+  nums   = range(100)
+  fine   = length(join(",", [for i in local.nums : tostring(i)]))
   all    = [local.joined, local.twice, local.many, local.prod, local.wide]
 }
 
@@ -127,4 +128,37 @@ resource "aws_emr_cluster" "c" {
 	if c.Ref.Name != "c289" {
 		t.Errorf("name = %q, want c289 (within the bounds, evaluated)", c.Ref.Name)
 	}
+}
+
+// Ensure a template joining many large strings is charged part by part,
+// and a template for over large strings is checked before it is joined.
+func TestBudgetTemplates(t *testing.T) {
+	defer func(n int64) { maxWork = n }(maxWork)
+	maxWork = 20_000 // five 1 MiB parts
+	parts := strings.Repeat("${local.big}", 30)
+	src := `locals {
+  big  = format("%1040000s", "")
+  many = "${upper("a")}` + parts + `"
+  all  = [local.many]
+}
+
+resource "aws_emr_cluster" "c" {
+  name          = "c"
+  release_label = "emr-6.15.0"
+  service_role  = "r"
+  log_uri       = local.all[0]
+}
+`
+	ev, diags := load(t, map[string]string{"main.tf": src}, Options{})
+	if !hasDiag(diags, "main.tf", 3, "budget") {
+		t.Errorf("no budget error on line 3: %v", diags)
+	}
+	oneCluster(t, ev, diags)
+	maxWork = 1_000_000
+	src = strings.Replace(src, "many = \"${upper(\"a\")}"+parts+"\"", `many = "%{for i in range(100)}${local.big}%{endfor}"`, 1)
+	ev, diags = load(t, map[string]string{"main.tf": src}, Options{})
+	if !hasDiag(diags, "main.tf", 3, "strings add up to more than") {
+		t.Errorf("no error on line 3: %v", diags)
+	}
+	oneCluster(t, ev, diags)
 }

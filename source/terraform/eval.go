@@ -127,8 +127,9 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 	// The function table is made for a module when an expression may
 	// call a function: a plain reference or template cannot.
 	var funcs map[string]function.Function
-	// A for-expression needs the table too: it holds the work budget.
-	if l, ok := expr.(*arg); !ok || bytes.IndexByte(l.src(), '(') >= 0 || bytes.Contains(l.src(), []byte("for")) {
+	// A for-expression or template needs the table too: it holds the
+	// work budget.
+	if l, ok := expr.(*arg); !ok || bytes.IndexByte(l.src(), '(') >= 0 || mayAmplify(l.src()) {
 		funcs = m.functions()
 	}
 	ctx := &hcl.EvalContext{Functions: funcs, Variables: m.scope(expr, in)}
