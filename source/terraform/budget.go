@@ -28,7 +28,7 @@ const (
 
 // maxWork bounds, per root module, the elements for-expressions iterate
 // over and those functions take and give (a variable: tests lower it).
-var maxWork int64 = 1_000_000
+var maxWork int64 = 500_000
 
 // budget is a root's evaluation work, shared by the copies of its loader
 // (a flat module's readers evaluate in parallel).

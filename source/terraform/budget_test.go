@@ -154,7 +154,7 @@ resource "aws_emr_cluster" "c" {
 		t.Errorf("no budget error on line 3: %v", diags)
 	}
 	oneCluster(t, ev, diags)
-	maxWork = 1_000_000
+	maxWork = 500_000
 	src = strings.Replace(src, "many = \"${upper(\"a\")}"+parts+"\"", `many = "%{for i in range(100)}${local.big}%{endfor}"`, 1)
 	ev, diags = load(t, map[string]string{"main.tf": src}, Options{})
 	if !hasDiag(diags, "main.tf", 3, "strings add up to more than") {
