@@ -303,6 +303,15 @@ func mayAmplify(src []byte) bool {
 	return bytes.Contains(src, []byte("for")) || bytes.Contains(src, []byte("${")) || bytes.Contains(src, []byte("%{"))
 }
 
+// needsBudget tells whether an expression's source may charge the
+// budget though it calls no function: a for, or a template of more
+// references than are joined unchecked (with fewer, each part is
+// checked against the bounds, budget or not).
+func needsBudget(src []byte) bool {
+	return bytes.Contains(src, []byte("for")) || bytes.Contains(src, []byte("%{")) ||
+		bytes.Count(src, []byte("${")) > maxRefParts
+}
+
 // parseConfig is hclsyntax.ParseConfig with its for-expressions guarded.
 func parseConfig(src []byte, file string, at hcl.Pos) (*hcl.File, hcl.Diagnostics) {
 	f, hd := hclsyntax.ParseConfig(src, file, at)

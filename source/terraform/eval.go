@@ -127,9 +127,9 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 	// The function table is made for a module when an expression may
 	// call a function: a plain reference or template cannot.
 	var funcs map[string]function.Function
-	// A for-expression or template needs the table too: it holds the
-	// work budget.
-	if l, ok := expr.(*arg); !ok || bytes.IndexByte(l.src(), '(') >= 0 || mayAmplify(l.src()) {
+	// A for-expression, or a template of many parts, needs the table
+	// too: it holds the work budget.
+	if l, ok := expr.(*arg); !ok || bytes.IndexByte(l.src(), '(') >= 0 || needsBudget(l.src()) {
 		funcs = m.functions()
 	}
 	ctx := &hcl.EvalContext{Functions: funcs, Variables: m.scope(expr, in)}
