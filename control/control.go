@@ -101,8 +101,9 @@ func (r Result) Location() model.Loc { return r.At.Or(r.Resource.Loc) }
 func (p *Pass) emit(v Verdict, ref model.Ref, at model.Loc, format string, args []any) {
 	msg := format
 	if len(args) > 0 {
-		msg = fmt.Sprintf(format, args...)
+		msg = fmt.Sprintf(format, cutArgs(args)...)
 	}
+	ref = cutRef(ref)
 	if !at.IsValid() {
 		at = ref.Loc
 	}

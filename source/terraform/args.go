@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -85,7 +84,7 @@ func (a *arg) parse() {
 		a.parsed = x
 		return
 	}
-	x, hd := hclsyntax.ParseExpression(src, file, start)
+	x, hd := parseExpression(src, file, start)
 	a.parsed = x
 	if len(hd) > 0 {
 		for _, d := range hd {

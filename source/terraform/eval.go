@@ -129,11 +129,13 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 	// The function table is made for a module when an expression may
 	// call a function: a plain reference or template cannot.
 	var funcs map[string]function.Function
-	if l, ok := expr.(*arg); !ok || bytes.IndexByte(l.src(), '(') >= 0 {
+	// A for-expression, or a template of many parts, needs the table
+	// too: it holds the work budget.
+	if l, ok := expr.(*arg); !ok || bytes.IndexByte(l.src(), '(') >= 0 || needsBudget(l.src()) {
 		funcs = m.functions()
 	}
 	ctx := &hcl.EvalContext{Functions: funcs, Variables: m.scope(expr, in)}
-	return m.evaluated(expr.Value(ctx))
+	return m.bounded(m.evaluated(expr.Value(ctx)), expr.Range())
 }
 
 // evalBound evaluates an expression with its iterators in scope.
@@ -143,7 +145,7 @@ func (m *module) evalBound(b *bound, in *instance) cty.Value {
 		vars = make(map[string]cty.Value, len(b.iters))
 	}
 	maps.Copy(vars, b.iters)
-	return m.evaluated(b.Expression.Value(&hcl.EvalContext{Functions: m.functions(), Variables: vars}))
+	return m.bounded(m.evaluated(b.Expression.Value(&hcl.EvalContext{Functions: m.functions(), Variables: vars})), b.Range())
 }
 
 // evaluated reports the errors of an evaluation, and gives an unknown

@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
@@ -165,6 +164,7 @@ type loader struct {
 	modules  int                // module instances loaded, up to maxModules
 	warned   map[model.Loc]bool // module sources already warned of
 	manifest *manifest          // .terraform/modules/modules.json, read on first use: installed()
+	work     *budget            // the root's evaluation work, shared by the loader's copies
 }
 
 func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {
@@ -172,7 +172,7 @@ func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) 
 	cache := &parseCache{rootDir: dir, rootFiles: files, read: opt.reader()}
 	// The maps of variable values and warnings are made when written:
 	// most roots have no variable files and call no module.
-	ld := &loader{opt: opt, diags: diags, rootDir: dir, cache: cache}
+	ld := &loader{opt: opt, diags: diags, rootDir: dir, cache: cache, work: &budget{}}
 	root := newModule(ld, dir, "", nil, nil)
 	root.declare(files, diags)
 	ld.readVarFiles(f.VarFiles)
@@ -293,7 +293,7 @@ func (ld *loader) rootVar(v *variable) (cty.Value, bool) {
 		if !v.typeSet || v.typ == cty.String || v.typ == cty.DynamicPseudoType {
 			return cty.StringVal(raw), true
 		}
-		expr, hd := hclsyntax.ParseExpression([]byte(raw), "--var "+v.name, hcl.InitialPos)
+		expr, hd := parseExpression([]byte(raw), "--var "+v.name, hcl.InitialPos)
 		if hd.HasErrors() {
 			addHCL(ld.diags, hd)
 			return unknown(fmt.Sprintf("--var %s is not a valid value", v.name), ""), true

@@ -130,7 +130,7 @@ func (m *module) declare(files []parsed, diags *source.Diagnostics) {
 			}
 			if b.typ != "resource" && b.typ != "data" || len(b.labels) != 2 {
 				// Parsed now, so HCL says what is wrong with the header.
-				f, hd := hclsyntax.ParseConfig(b.src, f.path, b.pos)
+				f, hd := parseConfig(b.src, f.path, b.pos)
 				addHCL(diags, hd)
 				if sb, ok := f.Body.(*hclsyntax.Body); ok {
 					for _, x := range sb.Blocks {
@@ -177,7 +177,7 @@ func (m *module) loadVar(v *variable) {
 		v.load(&lazyBody{c: c}, m.ld.diags)
 		return
 	}
-	f, hd := hclsyntax.ParseConfig(b.src, v.at.File, b.pos)
+	f, hd := parseConfig(b.src, v.at.File, b.pos)
 	addHCL(m.ld.diags, hd)
 	if sb, ok := f.Body.(*hclsyntax.Body); ok && len(sb.Blocks) == 1 {
 		v.load(sb.Blocks[0].Body, m.ld.diags)
@@ -395,7 +395,7 @@ func (m *module) modules() []*module {
 // module of a root: file functions read from the root module's folder.
 func (m *module) functions() map[string]function.Function {
 	if m.ld.funcs == nil {
-		m.ld.funcs = moduleFuncs(m.ld.rootDir, m.ld.opt.reader())
+		m.ld.funcs = withBudget(moduleFuncs(m.ld.rootDir, m.ld.opt.reader()), m.ld.work)
 	}
 	return m.ld.funcs
 }

@@ -58,7 +58,7 @@ func parseTop(path string, data []byte, diags *source.Diagnostics) parsed {
 					p.blocks = append(p.blocks, &hcl.Block{Type: b.typ, Labels: b.labels, Body: &lazyBody{c: c}, DefRange: at, TypeRange: at})
 					continue
 				}
-				f, hd := hclsyntax.ParseConfig(b.src, path, b.pos)
+				f, hd := parseConfig(b.src, path, b.pos)
 				addHCL(diags, hd)
 				if sb, ok := f.Body.(*hclsyntax.Body); ok {
 					for _, x := range sb.Blocks {
@@ -84,7 +84,7 @@ func parseFile(path string, data []byte) (hcl.Body, hcl.Diagnostics) {
 	if strings.HasSuffix(path, ".json") {
 		f, diags = hcljson.Parse(data, path)
 	} else {
-		f, diags = hclsyntax.ParseConfig(data, path, hcl.InitialPos)
+		f, diags = parseConfig(data, path, hcl.InitialPos)
 	}
 	if f == nil || f.Body == nil {
 		return hcl.EmptyBody(), diags

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -295,6 +296,10 @@ func (m *module) template(e *hclsyntax.TemplateExpr) (cty.Value, bool) {
 		s, ok := scalar(v)
 		if !ok {
 			return cty.NilVal, false
+		}
+		if b.Len()+len(s) > maxString {
+			// Reported as the evaluation would, without making the string.
+			return m.tooLarge(fmt.Sprintf("the value is a string of more than %d bytes", maxString), e.Range()), true
 		}
 		b.WriteString(s)
 	}

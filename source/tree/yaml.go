@@ -15,6 +15,11 @@ import (
 // is refused instead of expanded.
 const MaxYAMLNodes = 1_000_000
 
+// MaxYAMLAliasBytes bounds the bytes of the scalars one YAML file's
+// aliases expand to, each use counted: 3,000 resources naming one 1 MiB
+// anchor are few nodes but 3 GiB of text once the names are used.
+const MaxYAMLAliasBytes = 16 << 20
+
 // ParseYAML reads every document of a YAML stream ("---" separated) into
 // positioned trees. Scalars keep their text; the implicit YAML 1.1/1.2 tags
 // decide their kind (true/false booleans, numbers, null); explicit tags
@@ -61,6 +66,10 @@ type yconv struct {
 	file  string
 	count int
 	slab  []Node
+	// inAlias is how many aliases are being expanded; aliasBytes the
+	// scalar bytes their expansions made (MaxYAMLAliasBytes).
+	inAlias    int
+	aliasBytes int
 }
 
 // node allocates from a slab, as the JSON parser does.
@@ -97,7 +106,9 @@ func (c *yconv) conv(y *yaml.Node, depth int) (*Node, error) {
 		}
 		return c.conv(y.Content[0], depth)
 	case yaml.AliasNode:
+		c.inAlias++
 		n, err := c.conv(y.Alias, depth+1)
+		c.inAlias--
 		if err != nil {
 			return nil, err
 		}
@@ -131,6 +142,11 @@ func (c *yconv) conv(y *yaml.Node, depth int) (*Node, error) {
 			n.Items = append(n.Items, v)
 		}
 		return n, nil
+	}
+	if c.inAlias > 0 {
+		if c.aliasBytes += len(y.Value); c.aliasBytes > MaxYAMLAliasBytes {
+			return nil, &ParseError{At: c.loc(y), Msg: fmt.Sprintf("YAML aliases expand to more than %d bytes of text; refusing to read further", MaxYAMLAliasBytes)}
+		}
 	}
 	n := c.node(Node{Kind: String, Text: y.Value, At: c.loc(y), Tag: tag})
 	if tag == "" && y.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
