@@ -375,7 +375,7 @@ func (m *module) modules() []*module {
 // module of a root: file functions read from the root module's folder.
 func (m *module) functions() map[string]function.Function {
 	if m.ld.funcs == nil {
-		m.ld.funcs = moduleFuncs(m.ld.rootDir, m.ld.opt.reader())
+		m.ld.funcs = moduleFuncs(m.ld.rootDir, m.ld.opt.reader(), m.ld.sandbox)
 	}
 	return m.ld.funcs
 }
