@@ -60,8 +60,9 @@ type Result struct {
 	Met      Met // what the scan learned of the files it met
 }
 
-// Paths scans files and folders. A folder is walked (symbolic links are
-// followed, with loops detected); "-" reads Options.Stdin.
+// Paths scans files and folders. A folder is walked (symbolic links that
+// resolve inside it are followed, with loops detected; others are warned
+// of); only regular files are read; "-" reads Options.Stdin.
 func Paths(paths []string, opt Options) *Result {
 	if opt.MaxFileSize <= 0 {
 		opt.MaxFileSize = DefaultMaxFileSize

@@ -193,3 +193,42 @@ func waitPipeRead(t *testing.T, pid int) {
 	}
 	t.Fatalf("process %d never blocked reading its standard input", pid)
 }
+
+// Ensure the files the workflow reads besides inputs are read as inputs
+// are: a settings file linked to /dev/zero and a FIFO given to --config
+// or --cfn-params are errors naming what they are (exit 2), not reads
+// without end; a FIFO sidecar is no sidecar, and the scan goes on.
+func TestWorkflowFilesRegular(t *testing.T) {
+	dir := t.TempDir()
+	sc := `{"EncryptionConfiguration": {"EnableInTransitEncryption": false, "EnableAtRestEncryption": false}}`
+	if err := os.WriteFile(filepath.Join(dir, "sc.json"), []byte(sc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(t.TempDir(), "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "sc.json.emrguard-ignore"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code := emrguard(t, "", "scan", dir, "--format", "json")
+	if code != exitFailing {
+		t.Errorf("FIFO sidecar: exit %d, want 1 (the results, unsuppressed)\n%s", code, errs)
+	}
+	for _, c := range []struct{ args []string }{
+		{[]string{"--config", fifo}},
+		{[]string{"--cfn-params", fifo}},
+	} {
+		_, errs, code := emrguard(t, "", append([]string{"scan", dir}, c.args...)...)
+		if code != exitError || !strings.Contains(errs, "a named pipe (FIFO), not a regular file; not read") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and the FIFO named", c.args, code, errs)
+		}
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, ".emrguard.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code = emrguard(t, "", "scan", dir)
+	if code != exitError || !strings.Contains(errs, "a character device, not a regular file; not read") {
+		t.Errorf(".emrguard.yaml linked to /dev/zero: exit %d, stderr %q; want 2 and the device named", code, errs)
+	}
+}
