@@ -27,7 +27,7 @@ var FolderLoaders = []FolderLoader{
 }
 
 func loadTerraform(folders []terraform.Folder, opt Options, seen func(path string, data []byte)) (*model.Evidence, source.Diagnostics) {
-	return terraform.LoadFolders(folders, terraform.Options{Vars: opt.TFVars, VarFiles: opt.TFVarFiles, MaxFileSize: opt.MaxFileSize, Seen: seen})
+	return terraform.LoadFolders(folders, terraform.Options{Vars: opt.TFVars, VarFiles: opt.TFVarFiles, MaxFileSize: opt.MaxFileSize, Seen: seen, Roots: opt.roots})
 }
 
 // claimFolders takes the files folder loaders claim out of files, grouped

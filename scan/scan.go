@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -47,6 +48,8 @@ type Options struct {
 	// so that a reader after it need not read every file again: inline
 	// suppressions are looked for in files that contain the directive.
 	Keep func(data []byte) bool
+
+	roots []string // the folders named, a named file's own: Terraform's file functions read only in them
 }
 
 // Result is what a scan learned.
@@ -57,8 +60,9 @@ type Result struct {
 	Met      Met // what the scan learned of the files it met
 }
 
-// Paths scans files and folders. A folder is walked (symbolic links are
-// followed, with loops detected); "-" reads Options.Stdin.
+// Paths scans files and folders. A folder is walked (symbolic links that
+// resolve inside it are followed, with loops detected; others are warned
+// of); only regular files are read; "-" reads Options.Stdin.
 func Paths(paths []string, opt Options) *Result {
 	if opt.MaxFileSize <= 0 {
 		opt.MaxFileSize = DefaultMaxFileSize
@@ -75,6 +79,16 @@ func Paths(paths []string, opt Options) *Result {
 			continue
 		}
 		w := walker{seen: map[fileID]string{}, diags: &res.Diags, met: &res.Met, list: newLister()}
+		w.root, w.rootErr = rawopen.NewRoot(p)
+		if st := w.list.get(p); st.stErr == nil {
+			// Put back for the walk: the stat is the one it uses.
+			w.first = st
+		}
+		if w.first != nil && !w.first.st.IsDir() {
+			opt.roots = append(opt.roots, filepath.Dir(p))
+		} else {
+			opt.roots = append(opt.roots, p)
+		}
 		files = append(files, w.walk(p, true)...)
 	}
 	files, folders, claimed := claimFolders(files)
@@ -157,6 +171,12 @@ type walker struct {
 	diags *source.Diagnostics
 	met   *Met
 	list  *lister
+	// root is the folder walked, resolved: a link met in the walk is
+	// followed only when it resolves inside (a link to /proc/self/environ
+	// or to the runner's home is not an input of the scanned tree).
+	root    rawopen.Root
+	rootErr error
+	first   *listing // the named path's stat, taken before the walk
 }
 
 func (w *walker) errorf(path, format string, args ...any) {
@@ -165,13 +185,23 @@ func (w *walker) errorf(path, format string, args ...any) {
 
 // walk returns the files under path, depth first in name order.
 func (w *walker) walk(path string, explicit bool) []input {
-	l := w.list.get(path)
+	l := w.first
+	if l == nil || !explicit {
+		l = w.list.get(path)
+	}
+	w.first = nil
 	st, err := l.st, l.stErr
 	if err != nil {
 		w.errorf(path, "cannot read: %s", describe(err))
 		return nil
 	}
 	if !st.IsDir() {
+		if explicit && !st.Mode().IsRegular() {
+			// A FIFO would block the scan, a device never end: named on
+			// the command line, it is an input error, read not at all.
+			w.errorf(path, "%s, not a regular file or folder; not read", rawopen.KindOf(st.Mode()))
+			return nil
+		}
 		if !explicit {
 			w.met.found[path] = true
 			if !st.Mode().IsRegular() {
@@ -213,11 +243,23 @@ func (w *walker) walk(path string, explicit bool) []input {
 			// third of a second of a walk over one folder per stack).
 			w.met.found[child] = true
 			out = append(out, input{path: child})
+		case e.Type()&fs.ModeSymlink != 0 && !w.inside(child):
+			w.diags.Warnf(model.Loc{File: child}, "a symbolic link to outside the scanned folder; not followed")
 		default:
 			out = append(out, w.walk(child, false)...) // folders, and links to follow
 		}
 	}
 	return out
+}
+
+// inside reports whether a link met in the walk resolves inside the
+// folder walked; a walk whose root cannot be resolved follows none.
+func (w *walker) inside(path string) bool {
+	if w.rootErr != nil {
+		return false
+	}
+	_, in := rawopen.Resolve(path, w.root)
+	return in
 }
 
 // describe shortens an *fs.PathError to its cause, since the path is
@@ -352,12 +394,24 @@ func readLimited(in input, opt Options, buf *[]byte) ([]byte, error) {
 			return nil, fmt.Errorf("cannot read: %s", describe(err))
 		}
 		defer f.Close()
-		if n, regular, err := f.Size(); err == nil && regular {
-			if n > limit {
-				return nil, tooBig(n)
-			}
-			size = n
+		n, regular, err := f.Size()
+		if err != nil {
+			return nil, fmt.Errorf("cannot read: %s", describe(err))
 		}
+		if !regular {
+			// Opened without blocking, and never read: a FIFO would
+			// hang the scan, /dev/zero never end.
+			var st os.FileInfo
+			kind := "not a regular file"
+			if st, err = os.Stat(in.path); err == nil {
+				kind = rawopen.KindOf(st.Mode())
+			}
+			return nil, fmt.Errorf("%s, not a regular file; not read", kind)
+		}
+		if n > limit {
+			return nil, tooBig(n)
+		}
+		size = n
 		r = f
 	}
 	var data []byte

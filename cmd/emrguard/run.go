@@ -12,7 +12,8 @@ import (
 )
 
 // Exit codes (DESIGN.md): 0 no failing result at or above --fail-on; 1
-// some; 2 a usage or input error.
+// some; 2 a usage or input error; 128 + the signal (130, 143) after
+// SIGINT or SIGTERM (signals.go).
 const (
 	exitOK      = 0
 	exitFailing = 1
@@ -35,7 +36,8 @@ Usage:
   emrguard help                       this text
 
 Run 'emrguard scan -h' and 'emrguard aws -h' for their flags.
-Exit status: 0 no failing result at or above --fail-on, 1 some, 2 usage or input error.
+Exit status: 0 no failing result at or above --fail-on, 1 some, 2 usage or input error,
+130/143 after SIGINT/SIGTERM.
 `
 
 // env is what a command needs from the process, so tests can run it

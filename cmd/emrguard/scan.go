@@ -15,6 +15,7 @@ import (
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/internal/memlimit"
+	"github.com/emrguard/emrguard/internal/rawopen"
 	"github.com/emrguard/emrguard/release"
 	"github.com/emrguard/emrguard/report"
 	"github.com/emrguard/emrguard/scan"
@@ -147,13 +148,14 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	s, cfg, err := configure(fs, &o, &wf, paths)
-	if err != nil {
-		return 0, err
-	}
 	limit, err := parseSize(*maxSize)
 	if err != nil {
 		return 0, usagef("--max-file-size: %v", err)
+	}
+	wf.readLimit = limit // the settings file and sidecars are bounded as inputs
+	s, cfg, err := configure(fs, &o, &wf, paths)
+	if err != nil {
+		return 0, err
 	}
 	if len(paths) == 0 {
 		paths = []string{"."}
@@ -165,7 +167,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 		opt.EMRNamespaces = append(append([]string(nil), cfg.EMRNamespaces...), emrNS...)
 	}
 	if *cfnParams != "" {
-		if opt.CFNParams, err = cfn.ReadParams(*cfnParams); err != nil {
+		if opt.CFNParams, err = readParams(*cfnParams, limit); err != nil {
 			return 0, usagef("--cfn-params: %v", err)
 		}
 	}
@@ -206,7 +208,7 @@ type delivery struct {
 // the report and decides the exit code: the one tail of scan and aws.
 func deliver(ctx context.Context, e env, d delivery, results []control.Result, diags source.Diagnostics) (int, error) {
 	s, o, wf := d.s, d.o, d.wf
-	suppDiags, err := suppressResults(results, d.cfg, d.met)
+	suppDiags, err := suppressResults(results, d.cfg, d.met, wf.limit())
 	if err != nil {
 		return 0, err
 	}
@@ -301,4 +303,19 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size (e.g. 20MiB)", s)
 	}
 	return n * mult, nil
+}
+
+// readParams is cfn.ReadParams reading as inputs are read: a regular file
+// (a FIFO would block, a device never end), within the size bound.
+func readParams(path string, limit int64) (cfn.Params, error) {
+	data, err := rawopen.ReadRegular(path, limit)
+	if err != nil {
+		return cfn.Params{}, fmt.Errorf("cfn parameters: %w", err)
+	}
+	p, err := cfn.ParseParams(data)
+	if err != nil {
+		return cfn.Params{}, fmt.Errorf("cfn parameters %s: %w", path, err)
+	}
+	p.File = path
+	return p, nil
 }

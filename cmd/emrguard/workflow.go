@@ -5,13 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/emrguard/emrguard/config"
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/controls"
+	"github.com/emrguard/emrguard/internal/rawopen"
 	"github.com/emrguard/emrguard/report"
 	"github.com/emrguard/emrguard/scan"
 	"github.com/emrguard/emrguard/securityhub"
@@ -29,6 +29,17 @@ type workflowFlags struct {
 	config, endpointURL, region, profile, account string
 	securityHub                                   bool
 	set                                           map[string]bool // flags given on the command line
+	// readLimit bounds the settings file and suppression sidecars, as
+	// --max-file-size bounds inputs; 0 means scan.DefaultMaxFileSize.
+	readLimit int64
+}
+
+// limit is the size bound of the files the workflow reads.
+func (w *workflowFlags) limit() int64 {
+	if w.readLimit > 0 {
+		return w.readLimit
+	}
+	return scan.DefaultMaxFileSize
 }
 
 func (w *workflowFlags) register(fs *flag.FlagSet) {
@@ -69,7 +80,13 @@ func (w *workflowFlags) loadConfig(paths []string) (*config.File, error) {
 			return nil, nil
 		}
 	}
-	f, err := config.Load(path)
+	// Read as inputs are: a regular file, within the size bound (a
+	// .emrguard.yaml linked to /dev/zero would never end, a FIFO block).
+	data, err := rawopen.ReadRegular(path, w.limit())
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	f, err := config.Parse(path, data)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +109,7 @@ func applyConfig(f *config.File, o *outputFlags, w *workflowFlags) {
 }
 
 // suppressResults marks accepted risks and returns the problems found.
-func suppressResults(results []control.Result, f *config.File, met scan.Met) (source.Diagnostics, error) {
+func suppressResults(results []control.Result, f *config.File, met scan.Met, limit int64) (source.Diagnostics, error) {
 	opt := suppress.Options{Now: now(), Known: known, ReadFile: func(name string) ([]byte, error) {
 		if data, read := met.Kept(name); read {
 			return data, nil // nil when the scan found no directive in it
@@ -100,7 +117,7 @@ func suppressResults(results []control.Result, f *config.File, met scan.Met) (so
 		if met.Absent(name) {
 			return nil, fs.ErrNotExist // a sidecar the walk did not find
 		}
-		return os.ReadFile(name)
+		return rawopen.ReadRegular(name, limit) // a sidecar: a regular file, bounded
 	}}
 	if f != nil {
 		rules, err := f.Rules(known)

@@ -29,3 +29,12 @@ func (f File) Read(b []byte) (int, error) { return f.f.Read(b) }
 
 // Close closes the file.
 func (f File) Close() error { return f.f.Close() }
+
+// kind names what the file is, for a refusal's message.
+func (f File) kind() string {
+	st, err := f.f.Stat()
+	if err != nil {
+		return "not a regular file"
+	}
+	return kindOf(st.Mode())
+}

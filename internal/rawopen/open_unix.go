@@ -32,10 +32,13 @@ type File struct {
 	path string
 }
 
-// OpenFile opens path for reading, as Open, for a File.
+// OpenFile opens path for reading, as Open, for a File. It opens without
+// blocking (O_NONBLOCK): opening a named pipe waits for a writer
+// otherwise, before the caller could ask Size what it opened. A regular
+// file reads the same either way; callers read only regular files.
 func OpenFile(path string) (File, error) {
 	for {
-		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC|syscall.O_NONBLOCK, 0)
 		if err == syscall.EINTR {
 			continue
 		}
@@ -59,6 +62,28 @@ func (f File) Size() (size int64, regular bool, err error) {
 		return 0, false, &fs.PathError{Op: "stat", Path: f.path, Err: err}
 	}
 	return st.Size, st.Mode&syscall.S_IFMT == syscall.S_IFREG, nil
+}
+
+// kind names what the file is, for a refusal's message.
+func (f File) kind() string {
+	var st syscall.Stat_t
+	if err := syscall.Fstat(f.fd, &st); err != nil {
+		return "not a regular file"
+	}
+	var m fs.FileMode
+	switch st.Mode & syscall.S_IFMT {
+	case syscall.S_IFIFO:
+		m = fs.ModeNamedPipe
+	case syscall.S_IFSOCK:
+		m = fs.ModeSocket
+	case syscall.S_IFCHR:
+		m = fs.ModeDevice | fs.ModeCharDevice
+	case syscall.S_IFBLK:
+		m = fs.ModeDevice
+	case syscall.S_IFDIR:
+		m = fs.ModeDir
+	}
+	return kindOf(m)
 }
 
 // Read reads as (*os.File).Read does: io.EOF at the end.

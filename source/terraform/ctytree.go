@@ -45,7 +45,9 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 			// and starts on the file's first line.
 			v := m.eval(expr, in)
 			if p := m.eval(e.Args[0], in); plainString(p) {
-				return strNode(v, model.Loc{File: filePath(m.ld.rootDir, p.AsString()), Line: 1})
+				if f := filePath(m.ld.rootDir, p.AsString()); m.ld.sandbox.inside(f) {
+					return strNode(v, model.Loc{File: f, Line: 1})
+				}
 			}
 			return strNode(v, at)
 		}

@@ -202,17 +202,22 @@ func try(args []cty.Value) (cty.Value, error) {
 
 // moduleFuncs adds the functions that read files: relative paths are
 // read from base, the root module's folder (Terraform's working
-// directory, whatever the module), templatefile's through read.
-func moduleFuncs(base string, read reader) map[string]function.Function {
-	out := make(map[string]function.Function, len(baseFuncs)+5)
+// directory, whatever the module), through read, and only inside sb,
+// the scanned tree (filefuncs.go).
+func moduleFuncs(base string, read reader, sb sandbox) map[string]function.Function {
+	out := make(map[string]function.Function, len(baseFuncs)+12)
 	for k, v := range baseFuncs {
 		out[k] = v
 	}
-	out["file"] = fileFunc(base, read, false)
-	out["filebase64"] = fileFunc(base, read, true)
-	out["fileexists"] = filesystem.MakeFileExistsFunc(base)
-	out["fileset"] = filesystem.MakeFileSetFunc(base)
-	out["templatefile"] = templateFileFunc(base, read, out)
+	fs := fileFuncs{base: base, read: read, sb: sb}
+	out["file"] = fs.file("file", false)
+	out["filebase64"] = fs.file("filebase64", true)
+	out["fileexists"] = fs.exists()
+	out["fileset"] = fs.set(filesystem.MakeFileSetFunc(base))
+	for name, h := range fileHashes {
+		out[name] = fs.hash(name, h)
+	}
+	out["templatefile"] = fs.template(out)
 	return out
 }
 

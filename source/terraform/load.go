@@ -13,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 
+	"github.com/emrguard/emrguard/internal/rawopen"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
 )
@@ -32,6 +33,12 @@ type Options struct {
 	// several goroutines at once), so a reader after the scan need not
 	// read it again.
 	Seen func(path string, data []byte)
+	// Roots are the folders scanned (the paths the user named, a file's
+	// own folder): file functions read only regular files inside them,
+	// links resolved. Empty means each root module's own folder.
+	Roots []string
+
+	roots []rawopen.Root // Roots resolved, once per LoadFolders
 }
 
 // Folder is a folder's configuration files found by a walk (or named on
@@ -50,6 +57,12 @@ type Folder struct {
 func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnostics) {
 	if opt.MaxFileSize <= 0 {
 		opt.MaxFileSize = 20 << 20
+	}
+	opt.roots = nil
+	for _, r := range opt.Roots {
+		if root, err := rawopen.NewRoot(r); err == nil {
+			opt.roots = append(opt.roots, root)
+		}
 	}
 	// Each folder is parsed, evaluated and read on its own, and its syntax
 	// trees dropped before the next: memory follows the largest module,
@@ -155,6 +168,7 @@ type loader struct {
 	opt      Options
 	diags    *source.Diagnostics
 	rootDir  string
+	sandbox  sandbox                      // where file functions read (Options.Roots)
 	funcs    map[string]function.Function // made on first use: functions()
 	cwd      string                       // path.cwd, made when read: workDir (a flat module's readers each have their copy of the loader)
 	rootVals map[string]cty.Value
@@ -172,7 +186,12 @@ func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) 
 	cache := &parseCache{rootDir: dir, rootFiles: files, read: opt.reader()}
 	// The maps of variable values and warnings are made when written:
 	// most roots have no variable files and call no module.
-	ld := &loader{opt: opt, diags: diags, rootDir: dir, cache: cache, work: &budget{}}
+	ld := &loader{opt: opt, diags: diags, rootDir: dir, cache: cache, work: &budget{}, sandbox: opt.roots}
+	if len(opt.Roots) == 0 {
+		if root, err := rawopen.NewRoot(dir); err == nil {
+			ld.sandbox = sandbox{root}
+		}
+	}
 	root := newModule(ld, dir, "", nil, nil)
 	root.declare(files, diags)
 	ld.readVarFiles(f.VarFiles)

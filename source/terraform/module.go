@@ -395,7 +395,7 @@ func (m *module) modules() []*module {
 // module of a root: file functions read from the root module's folder.
 func (m *module) functions() map[string]function.Function {
 	if m.ld.funcs == nil {
-		m.ld.funcs = withBudget(moduleFuncs(m.ld.rootDir, m.ld.opt.reader()), m.ld.work)
+		m.ld.funcs = withBudget(moduleFuncs(m.ld.rootDir, m.ld.opt.reader(), m.ld.sandbox), m.ld.work)
 	}
 	return m.ld.funcs
 }

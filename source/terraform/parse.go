@@ -1,7 +1,7 @@
 package terraform
 
 import (
-	"io"
+	"errors"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -156,42 +156,19 @@ func loc(r hcl.Range) model.Loc {
 	return model.Loc{File: r.Filename, Line: r.Start.Line, Col: r.Start.Column}
 }
 
-// osRead reads a file whole, refusing one over limit bytes before
-// reading it: one open, fstat and read (os.Stat then os.ReadFile took two
-// opens' worth of system calls, a second of CPU on 10,000 folders), with
-// no *os.File made (rawopen.File).
+// osRead reads a regular file whole, refusing one over limit bytes
+// before reading it, and anything but a regular file (a FIFO, a device)
+// without reading or blocking on it: one open, fstat and read (os.Stat
+// then os.ReadFile took two opens' worth of system calls, a second of
+// CPU on 10,000 folders), with no *os.File made (rawopen.ReadRegular).
 func osRead(limit int64) reader {
 	return func(path string) ([]byte, error) {
-		f, err := rawopen.OpenFile(path)
-		if err != nil {
-			return nil, err
+		data, err := rawopen.ReadRegular(path, limit)
+		var big *rawopen.TooBigError
+		if errors.As(err, &big) {
+			return nil, &tooBig{size: big.Size, limit: big.Limit}
 		}
-		defer f.Close()
-		size, _, err := f.Size()
-		if err != nil {
-			return nil, err
-		}
-		if size > limit {
-			return nil, &tooBig{size: size, limit: limit}
-		}
-		// One byte more than the size, to notice a file that grew.
-		buf := make([]byte, size+1)
-		n, err := io.ReadFull(f, buf)
-		switch {
-		case err == io.EOF || err == io.ErrUnexpectedEOF:
-			return buf[:n], nil
-		case err != nil:
-			return nil, err
-		}
-		rest, err := io.ReadAll(io.LimitReader(f, limit+1-int64(n)))
-		if err != nil {
-			return nil, err
-		}
-		data := append(buf, rest...)
-		if int64(len(data)) > limit {
-			return nil, &tooBig{size: int64(len(data)), limit: limit}
-		}
-		return data, nil
+		return data, err
 	}
 }
 
