@@ -268,6 +268,7 @@ func (ff fileFuncs) template(funcs map[string]function.Function) function.Functi
 			if hd.HasErrors() {
 				return cty.NilVal, fmt.Errorf("template %s", strings.TrimSuffix(hd.Error(), "."))
 			}
+			guardFors(expr) // a template's %{for} and for-expressions spend the root's budget too
 			scope := map[string]cty.Value{}
 			for it := vars.ElementIterator(); it.Next(); {
 				k, v := it.Element()
