@@ -29,6 +29,7 @@ Usage:
   emrguard monitor --events FILE|-    evaluate CloudTrail events of EMR calls and alert
   emrguard monitor --sqs-queue URL    the same, as a daemon reading an SQS queue
   emrguard monitor deploy             print the CloudFormation that deploys the monitor
+  emrguard trail PATH [flags]         audit a CloudTrail archive's EMR calls (who launched what)
   emrguard help                       this text
 
 Run 'emrguard scan -h' and 'emrguard aws -h' for their flags.
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		code, err = runRules(e, args[1:])
 	case "monitor":
 		code, err = runMonitor(ctx, e, args[1:])
+	case "trail":
+		code, err = runTrail(ctx, e, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -1,0 +1,248 @@
+package cloudtrail
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/emrguard/emrguard/source/event"
+	"github.com/emrguard/emrguard/source/tree"
+)
+
+// DefaultMaxFileSize bounds the uncompressed size of one log file.
+// CloudTrail delivers every five minutes, so real files are a few MB; a
+// file past this is refused rather than held in memory.
+const DefaultMaxFileSize = 128 << 20
+
+// Options configure Read.
+type Options struct {
+	Filter      Filter
+	Workers     int   // files read at once; default GOMAXPROCS
+	MaxFileSize int64 // uncompressed bytes per file; default DefaultMaxFileSize
+	Counters    *Counters
+}
+
+// Counters count what Read has done so far, for a progress line; safe to
+// read while Read runs.
+type Counters struct {
+	Files, Bytes, Compressed, Records, Candidates atomic.Int64
+}
+
+// Candidate is a decoded record of an EMR call.
+type Candidate struct {
+	Rec   *event.Record
+	File  int // index in the files given to Read
+	Index int // the record's index in its file
+}
+
+// FileError is a file (or a record of it) that could not be read.
+type FileError struct {
+	Path string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+
+// needles are the bytes a record of an EMR call must contain: its
+// eventSource. Records without them are never decoded.
+var needles = [][]byte{[]byte(event.SourceEMR), []byte(event.SourceEKS)}
+
+func mentionsEMR(b []byte) bool {
+	for _, n := range needles {
+		if bytes.Contains(b, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// Read reads files in parallel and returns the records of EMR calls in
+// time order (then file and record order, so the output is the same on
+// every run), with one error per file that could not be read in whole or
+// in part; the other files are still read.
+func Read(files []File, opt Options) ([]Candidate, []error) {
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.MaxFileSize <= 0 {
+		opt.MaxFileSize = DefaultMaxFileSize
+	}
+	if opt.Counters == nil {
+		opt.Counters = &Counters{}
+	}
+	var next atomic.Int64
+	type out struct {
+		cands []Candidate
+		errs  []error
+	}
+	outs := make([]out, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := &fileReader{opt: &opt}
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) {
+					return
+				}
+				cands, err := r.read(files[i], i)
+				outs[w].cands = append(outs[w].cands, cands...)
+				if err != nil {
+					outs[w].errs = append(outs[w].errs, err)
+				}
+				opt.Counters.Files.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	var cands []Candidate
+	var errs []error
+	for _, o := range outs {
+		cands = append(cands, o.cands...)
+		errs = append(errs, o.errs...)
+	}
+	slices.SortFunc(cands, func(a, b Candidate) int {
+		if c := strings.Compare(a.Rec.Event.Time, b.Rec.Event.Time); c != 0 {
+			return c
+		}
+		if a.File != b.File {
+			return a.File - b.File
+		}
+		return a.Index - b.Index
+	})
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return cands, errs
+}
+
+// fileReader is one worker's reader; its buffers are reused from file to
+// file.
+type fileReader struct {
+	opt *Options
+	buf bytes.Buffer
+	gz  *gzip.Reader
+}
+
+// read returns the candidates of one file. A record that cannot be
+// decoded is skipped and reported; the file's other records still count.
+func (r *fileReader) read(f File, fi int) ([]Candidate, error) {
+	data, err := r.load(f.Path)
+	if err != nil {
+		return nil, &FileError{Path: f.Path, Err: err}
+	}
+	c := r.opt.Counters
+	c.Bytes.Add(int64(len(data)))
+	var cands []Candidate
+	var bad []string
+	// Most files hold no EMR record at all: one search of the whole file
+	// settles them, though their structure is still checked below.
+	hit := mentionsEMR(data)
+	n, err := Records(data, func(i int, rec []byte) error {
+		if !hit || !mentionsEMR(rec) {
+			return nil
+		}
+		cand, err := decode(f, fi, i, rec, r.opt.Filter)
+		if err != nil {
+			bad = append(bad, err.Error())
+		} else if cand != nil {
+			cands = append(cands, *cand)
+		}
+		return nil
+	})
+	c.Records.Add(int64(n))
+	c.Candidates.Add(int64(len(cands)))
+	switch {
+	case err != nil:
+		err = fmt.Errorf("not a CloudTrail log file (%d records read): %w", n, err)
+	case len(bad) == 1:
+		err = errors.New(bad[0])
+	case len(bad) > 1:
+		err = fmt.Errorf("%d records unreadable; first: %s", len(bad), bad[0])
+	}
+	if err != nil {
+		return cands, &FileError{Path: f.Path, Err: err}
+	}
+	return cands, nil
+}
+
+// decode reads one record that mentions EMR; nil when it is another
+// service's record that only names EMR, or outside the filter.
+func decode(f File, fi, i int, raw []byte, flt Filter) (*Candidate, error) {
+	root, err := tree.ParseJSON(f.Path, raw)
+	if err != nil {
+		var pe *tree.ParseError
+		if errors.As(err, &pe) {
+			return nil, fmt.Errorf("record %d is not JSON: %s", i, pe.Msg)
+		}
+		return nil, fmt.Errorf("record %d is not JSON: %w", i, err)
+	}
+	rec, err := event.Read(f.Path, root)
+	if event.IsOtherService(err) {
+		return nil, nil
+	}
+	if err != nil {
+		var ie *event.InputError
+		if errors.As(err, &ie) {
+			return nil, fmt.Errorf("record %d: %s", i, ie.Msg)
+		}
+		return nil, fmt.Errorf("record %d: %w", i, err)
+	}
+	e := rec.Event
+	if len(flt.Accounts) > 0 && !slices.Contains(flt.Accounts, e.Account) ||
+		len(flt.Regions) > 0 && !slices.Contains(flt.Regions, e.Region) || !flt.Keeps(e.Time) {
+		return nil, nil
+	}
+	return &Candidate{Rec: rec, File: fi, Index: i}, nil
+}
+
+// load returns the uncompressed content of a file, in the reader's buffer
+// (valid until the next load), refusing more than MaxFileSize bytes.
+func (r *fileReader) load(path string) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open: %w", err)
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err == nil {
+		r.opt.Counters.Compressed.Add(st.Size())
+	}
+	var src io.Reader = fh
+	if strings.HasSuffix(path, ".gz") {
+		if r.gz == nil {
+			r.gz, err = gzip.NewReader(fh)
+		} else {
+			err = r.gz.Reset(fh)
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil, errors.New("empty file, not gzip")
+			}
+			return nil, fmt.Errorf("not a gzip file: %w", err)
+		}
+		src = r.gz
+	}
+	r.buf.Reset()
+	max := r.opt.MaxFileSize
+	_, err = r.buf.ReadFrom(io.LimitReader(src, max+1))
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, fmt.Errorf("truncated gzip (%d bytes decompressed before the end): %w", r.buf.Len(), err)
+	case err != nil:
+		return nil, fmt.Errorf("decompress: %w", err)
+	case int64(r.buf.Len()) > max:
+		r.buf = bytes.Buffer{} // do not keep the big buffer
+		return nil, fmt.Errorf("decompresses to more than %d bytes (the limit per file)", max)
+	}
+	return r.buf.Bytes(), nil
+}
