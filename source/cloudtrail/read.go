@@ -2,8 +2,7 @@ package cloudtrail
 
 import (
 	"bytes"
-	"compress/gzip"
-	"errors"
+		"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/emrguard/emrguard/source/event"
 	"github.com/emrguard/emrguard/source/tree"
@@ -53,16 +54,27 @@ func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
 func (e *FileError) Unwrap() error { return e.Err }
 
 // needles are the bytes a record of an EMR call must contain: its
-// eventSource. Records without them are never decoded.
-var needles = [][]byte{[]byte(event.SourceEMR), []byte(event.SourceEKS)}
+// eventSource. Records without them are never decoded. Each needle starts
+// at a letter rarer in CloudTrail JSON than its source's first one:
+// bytes.Index stops at every occurrence of the first byte ('e' is every
+// 13th byte, 'p' every 83rd, '-' every 43rd).
+var needles = [][]byte{[]byte("preduce.amazonaws.com\""), []byte("-containers.amazonaws.com\"")}
 
-func mentionsEMR(b []byte) bool {
+// hits returns the sorted offsets where a needle occurs in data.
+func hits(data []byte, into []int) []int {
+	into = into[:0]
 	for _, n := range needles {
-		if bytes.Contains(b, n) {
-			return true
+		for off := 0; ; {
+			k := bytes.Index(data[off:], n)
+			if k < 0 {
+				break
+			}
+			into = append(into, off+k)
+			off += k + len(n)
 		}
 	}
-	return false
+	slices.Sort(into)
+	return into
 }
 
 // Read reads files in parallel and returns the records of EMR calls in
@@ -130,8 +142,9 @@ func Read(files []File, opt Options) ([]Candidate, []error) {
 // file.
 type fileReader struct {
 	opt *Options
-	buf bytes.Buffer
-	gz  *gzip.Reader
+	buf  bytes.Buffer
+	gz   *gzip.Reader
+	hits []int
 }
 
 // read returns the candidates of one file. A record that cannot be
@@ -145,11 +158,21 @@ func (r *fileReader) read(f File, fi int) ([]Candidate, error) {
 	c.Bytes.Add(int64(len(data)))
 	var cands []Candidate
 	var bad []string
-	// Most files hold no EMR record at all: one search of the whole file
-	// settles them, though their structure is still checked below.
-	hit := mentionsEMR(data)
-	n, err := Records(data, func(i int, rec []byte) error {
-		if !hit || !mentionsEMR(rec) {
+	// One search of the whole file finds where EMR is named; a record is
+	// decoded only when one of those offsets falls inside it.
+	r.hits = hits(data, r.hits)
+	h := r.hits
+	if len(h) == 0 {
+		// No record can be an EMR call: the file is not delimited into
+		// records at all, only checked to be whole (a truncated plain
+		// JSON file).
+		return nil, r.whole(f, data)
+	}
+	n, err := Records(data, func(i, off int, rec []byte) error {
+		for len(h) > 0 && h[0] < off {
+			h = h[1:]
+		}
+		if len(h) == 0 || h[0] >= off+len(rec) {
 			return nil
 		}
 		cand, err := decode(f, fi, i, rec, r.opt.Filter)
@@ -245,4 +268,17 @@ func (r *fileReader) load(path string) ([]byte, error) {
 		return nil, fmt.Errorf("decompresses to more than %d bytes (the limit per file)", max)
 	}
 	return r.buf.Bytes(), nil
+}
+
+// whole checks a file without EMR records for what is cheap to see: one
+// JSON object, complete.
+func (r *fileReader) whole(f File, data []byte) error {
+	t := bytes.TrimSpace(data)
+	if len(t) == 0 || t[0] != '{' || t[len(t)-1] != '}' {
+		return &FileError{Path: f.Path, Err: errors.New("not a CloudTrail log file: not one JSON object (truncated?)")}
+	}
+	// Counted as records only approximately: a record is an object that
+	// starts with eventVersion in every CloudTrail file.
+	r.opt.Counters.Records.Add(int64(bytes.Count(data, []byte(`{"eventVersion"`))))
+	return nil
 }

@@ -13,13 +13,13 @@ type SyntaxError struct {
 
 func (e *SyntaxError) Error() string { return fmt.Sprintf("at byte %d: %s", e.Offset, e.Msg) }
 
-// Records calls fn with each element of the top-level "Records" array of a
+// Records calls fn with each element (its index, offset and bytes) of the top-level "Records" array of a
 // CloudTrail log file ({"Records":[{…},…]}), as the bytes of that element,
 // without decoding it: the scanner only follows strings and nesting. Other
 // top-level members are skipped. It stops at fn's first error. The
 // elements are checked to be objects with balanced nesting; their content
 // is checked only when decoded.
-func Records(data []byte, fn func(i int, rec []byte) error) (int, error) {
+func Records(data []byte, fn func(i, off int, rec []byte) error) (int, error) {
 	s := scanner{data: data}
 	n := 0
 	s.ws()
@@ -58,7 +58,7 @@ func Records(data []byte, fn func(i int, rec []byte) error) (int, error) {
 					if err := s.value(); err != nil {
 						return n, err
 					}
-					if err := fn(n, data[rs:s.i]); err != nil {
+					if err := fn(n, rs, data[rs:s.i]); err != nil {
 						return n, err
 					}
 					n++
