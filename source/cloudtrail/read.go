@@ -2,7 +2,7 @@ package cloudtrail
 
 import (
 	"bytes"
-		"errors"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -141,7 +141,7 @@ func Read(files []File, opt Options) ([]Candidate, []error) {
 // fileReader is one worker's reader; its buffers are reused from file to
 // file.
 type fileReader struct {
-	opt *Options
+	opt  *Options
 	buf  bytes.Buffer
 	gz   *gzip.Reader
 	hits []int
