@@ -53,7 +53,11 @@ func newAudit(s *settings) *audit {
 func configKey(account, region, name string) string { return account + "/" + region + "/" + name }
 
 func (a *audit) add(c cloudtrail.Candidate) {
-	rec := c.Rec
+	rec, err := c.Decode()
+	if err != nil {
+		a.diags = append(a.diags, source.Diagnostic{At: model.Loc{File: c.Event.File}, Level: source.Error, Msg: err.Error()})
+		return
+	}
 	if k := rec.Key(); k != "" {
 		if a.seen[k] {
 			return

@@ -14,6 +14,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
+	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source/event"
 	"github.com/emrguard/emrguard/source/tree"
 )
@@ -37,11 +38,24 @@ type Counters struct {
 	Files, Bytes, Compressed, Records, Candidates atomic.Int64
 }
 
-// Candidate is a decoded record of an EMR call.
+// Candidate is a record of an EMR call: its event, read once to filter
+// and sort, and its bytes, decoded again by Decode when it is judged. An
+// archive's thousands of candidates are held as bytes, not as trees, which
+// are ten times their size.
 type Candidate struct {
-	Rec   *event.Record
+	Event model.Event
+	Raw   []byte
 	File  int // index in the files given to Read
 	Index int // the record's index in its file
+}
+
+// Decode reads the record again, as source/event reads it.
+func (c Candidate) Decode() (*event.Record, error) {
+	root, err := tree.ParseJSON(c.Event.File, c.Raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: record %d: %w", c.Event.File, c.Index, err)
+	}
+	return event.Read(c.Event.File, root)
 }
 
 // FileError is a file (or a record of it) that could not be read.
@@ -126,7 +140,7 @@ func Read(files []File, opt Options) ([]Candidate, []error) {
 		errs = append(errs, o.errs...)
 	}
 	slices.SortFunc(cands, func(a, b Candidate) int {
-		if c := strings.Compare(a.Rec.Event.Time, b.Rec.Event.Time); c != 0 {
+		if c := strings.Compare(a.Event.Time, b.Event.Time); c != 0 {
 			return c
 		}
 		if a.File != b.File {
@@ -142,7 +156,9 @@ func Read(files []File, opt Options) ([]Candidate, []error) {
 // file.
 type fileReader struct {
 	opt  *Options
-	buf  bytes.Buffer
+	buf  bytes.Buffer // uncompressed
+	zbuf bytes.Buffer // the file as stored
+	zr   bytes.Reader
 	gz   *gzip.Reader
 	hits []int
 }
@@ -226,26 +242,33 @@ func decode(f File, fi, i int, raw []byte, flt Filter) (*Candidate, error) {
 		len(flt.Regions) > 0 && !slices.Contains(flt.Regions, e.Region) || !flt.Keeps(e.Time) {
 		return nil, nil
 	}
-	return &Candidate{Rec: rec, File: fi, Index: i}, nil
+	return &Candidate{Event: e, Raw: bytes.Clone(raw), File: fi, Index: i}, nil
 }
 
 // load returns the uncompressed content of a file, in the reader's buffer
 // (valid until the next load), refusing more than MaxFileSize bytes.
 func (r *fileReader) load(path string) ([]byte, error) {
+	// The compressed file is read whole (CloudTrail's are tens of KB): one
+	// read, and klauspost's inflate reads a *bytes.Reader without a
+	// bufio layer.
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open: %w", err)
 	}
-	defer fh.Close()
-	if st, err := fh.Stat(); err == nil {
-		r.opt.Counters.Compressed.Add(st.Size())
+	r.zbuf.Reset()
+	_, err = r.zbuf.ReadFrom(io.LimitReader(fh, r.opt.MaxFileSize+1))
+	fh.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
 	}
-	var src io.Reader = fh
+	r.opt.Counters.Compressed.Add(int64(r.zbuf.Len()))
+	r.zr.Reset(r.zbuf.Bytes())
+	var src io.Reader = &r.zr
 	if strings.HasSuffix(path, ".gz") {
 		if r.gz == nil {
-			r.gz, err = gzip.NewReader(fh)
+			r.gz, err = gzip.NewReader(&r.zr)
 		} else {
-			err = r.gz.Reset(fh)
+			err = r.gz.Reset(&r.zr)
 		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
@@ -254,6 +277,8 @@ func (r *fileReader) load(path string) ([]byte, error) {
 			return nil, fmt.Errorf("not a gzip file: %w", err)
 		}
 		src = r.gz
+	} else if int64(r.zbuf.Len()) <= r.opt.MaxFileSize {
+		return r.zbuf.Bytes(), nil // plain JSON: no second copy
 	}
 	r.buf.Reset()
 	max := r.opt.MaxFileSize

@@ -115,7 +115,7 @@ func TestRead(t *testing.T) {
 	cands, errs := cloudtrail.Read(files, cloudtrail.Options{Workers: 3, Counters: &c})
 	var ids []string
 	for _, cd := range cands {
-		ids = append(ids, cd.Rec.Event.ID)
+		ids = append(ids, cd.Event.ID)
 	}
 	// cut.json's records before the cut are read too: e2 twice.
 	if !slices.Equal(ids, []string{"e1", "e2", "e2", "e3"}) {
@@ -153,7 +153,7 @@ func TestReadLimit(t *testing.T) {
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "big.json.gz") || !strings.Contains(errs[0].Error(), "more than 65536 bytes") {
 		t.Errorf("errs = %v", errs)
 	}
-	if len(cands) != 1 || cands[0].Rec.Event.ID != "e8" {
+	if len(cands) != 1 || cands[0].Event.ID != "e8" {
 		t.Errorf("cands = %v", cands)
 	}
 }
@@ -165,7 +165,7 @@ func TestReadFilter(t *testing.T) {
 	put(t, root, "x.json", []byte(`{"Records":[`+rec("a", emr, "AddTags", "2024-03-01T00:00:00Z", "")+","+rec("b", emr, "AddTags", "2024-03-02T00:00:00Z", "")+`]}`))
 	files, _ := cloudtrail.List(root, cloudtrail.Filter{})
 	cands, errs := cloudtrail.Read(files, cloudtrail.Options{Filter: cloudtrail.Filter{Since: time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)}})
-	if len(errs) != 0 || len(cands) != 1 || cands[0].Rec.Event.ID != "b" {
+	if len(errs) != 0 || len(cands) != 1 || cands[0].Event.ID != "b" {
 		t.Errorf("since: %v %v", cands, errs)
 	}
 	cands, _ = cloudtrail.Read(files, cloudtrail.Options{Filter: cloudtrail.Filter{Accounts: []string{"999999999999"}}})

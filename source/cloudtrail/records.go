@@ -135,6 +135,17 @@ func (s *scanner) end() error {
 // quote: strings are most of a record's bytes.
 func (s *scanner) str() error {
 	j := s.i + 1
+	// Most strings are short: a plain loop beats a call to IndexByte.
+	for end := min(j+24, len(s.data)); j < end; j++ {
+		switch s.data[j] {
+		case '"':
+			s.i = j + 1
+			return nil
+		case '\\':
+			j = end // rare: leave it to the general loop
+		}
+	}
+	j = s.i + 1
 	for {
 		k := bytes.IndexByte(s.data[j:], '"')
 		if k < 0 {
