@@ -188,7 +188,12 @@ func (r *fileReader) read(f File, fi int) ([]Candidate, error) {
 		for len(h) > 0 && h[0] < off {
 			h = h[1:]
 		}
-		if len(h) == 0 || h[0] >= off+len(rec) {
+		if len(h) == 0 {
+			// Past the last hit nothing is a candidate: the rest of the
+			// file is checked as hit-less files are.
+			return errPastHits{off}
+		}
+		if h[0] >= off+len(rec) {
 			return nil
 		}
 		cand, err := decode(f, fi, i, rec, r.opt.Filter)
@@ -201,7 +206,14 @@ func (r *fileReader) read(f File, fi int) ([]Candidate, error) {
 	})
 	c.Records.Add(int64(n))
 	c.Candidates.Add(int64(len(cands)))
+	var past errPastHits
+	if errors.As(err, &past) {
+		err = r.whole(f, data[past.off:])
+		data = nil
+	}
 	switch {
+	case err != nil && data == nil:
+		return cands, err
 	case err != nil:
 		err = fmt.Errorf("not a CloudTrail log file (%d records read): %w", n, err)
 	case len(bad) == 1:
@@ -295,8 +307,13 @@ func (r *fileReader) load(path string) ([]byte, error) {
 	return r.buf.Bytes(), nil
 }
 
-// whole checks a file without EMR records for what is cheap to see: one
-// JSON object, complete.
+// errPastHits stops Records at the first record past the last hit.
+type errPastHits struct{ off int }
+
+func (errPastHits) Error() string { return "past the last hit" }
+
+// whole checks a file without EMR records (or the rest of one, from a
+// record on) for what is cheap to see: one JSON object, complete.
 func (r *fileReader) whole(f File, data []byte) error {
 	t := bytes.TrimSpace(data)
 	if len(t) == 0 || t[0] != '{' || t[len(t)-1] != '}' {
