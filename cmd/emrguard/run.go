@@ -29,7 +29,7 @@ Usage:
   emrguard monitor --events FILE|-    evaluate CloudTrail events of EMR calls and alert
   emrguard monitor --sqs-queue URL    the same, as a daemon reading an SQS queue
   emrguard monitor deploy             print the CloudFormation that deploys the monitor
-  emrguard trail PATH [flags]         audit a CloudTrail archive's EMR calls (who launched what)
+  emrguard trail PATH|s3://B/P        audit a CloudTrail archive's EMR calls (who launched what)
   emrguard help                       this text
 
 Run 'emrguard scan -h' and 'emrguard aws -h' for their flags.

@@ -9,6 +9,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
@@ -36,9 +40,11 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 	fs.Var(&f.regions, "region", "only this `REGION` (repeatable, or comma-separated)")
 	fs.BoolVar(&f.summary, "summary", false, "print launches per account, region, principal and violation, and the configuration changes, instead of the report")
 	fs.StringVar(&f.maxSize, "max-file-size", "128MiB", "refuse log files that decompress to more than `SIZE`")
-	fs.IntVar(&f.workers, "workers", 0, "log files decompressed at once (default: one per core)")
+	fs.IntVar(&f.workers, "workers", 0, "log files decompressed at once (default: one per core; 16 for s3://)")
+	fs.StringVar(&f.wf.endpointURL, "endpoint-url", "", "send S3 calls to `URL` (tests, private endpoints)")
+	fs.StringVar(&f.wf.profile, "profile", "", "AWS shared config `PROFILE` for s3://")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: emrguard trail PATH [flags]\n\n"+
+		fmt.Fprintf(fs.Output(), "Usage: emrguard trail PATH|s3://BUCKET/PREFIX [flags]\n\n"+
 			"Audits a CloudTrail archive in the S3 layout (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz,\n"+
 			"organization trails too): every EMR call is judged as the launch monitor judges it; a security\n"+
 			"configuration created in the archive judges the later launches naming it; failed calls are attempts.\n\nFlags:\n")
@@ -50,9 +56,6 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 	}
 	if len(paths) != 1 {
 		return 0, usagef("trail: give one archive PATH")
-	}
-	if strings.HasPrefix(paths[0], "s3://") {
-		return 0, usagef("trail: reading s3:// archives is not supported yet; sync the prefix to a folder first (aws s3 sync)")
 	}
 	s, cfg, err := configure(fs, &f.out, &f.wf, paths)
 	if err != nil {
@@ -72,13 +75,29 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 	prog := startProgress(e.stderr, isTerminal(e.stderr))
 	defer prog.Stop()
 	prog.Stage("listing " + paths[0])
-	files, err := cloudtrail.List(paths[0], flt)
-	if err != nil {
+	opt := cloudtrail.Options{Filter: flt, Workers: f.workers, MaxFileSize: limit}
+	var files []cloudtrail.File
+	if bucket, prefix, ok := cloudtrail.ParseS3(paths[0]); ok {
+		api, err := trailS3(ctx, &f.wf)
+		if err != nil {
+			return 0, err
+		}
+		if files, err = cloudtrail.ListS3(ctx, api, bucket, prefix, flt); err != nil {
+			return 0, err
+		}
+		opt.Open = cloudtrail.S3Opener(ctx, api)
+		if opt.Workers == 0 {
+			opt.Workers = 16 // network-bound: more requests in flight than cores
+		}
+	} else if strings.HasPrefix(paths[0], "s3://") {
+		return 0, usagef("trail: %q names no bucket (want s3://BUCKET/PREFIX)", paths[0])
+	} else if files, err = cloudtrail.List(paths[0], flt); err != nil {
 		return 0, err
 	}
 	var counters cloudtrail.Counters
+	opt.Counters = &counters
 	stop := trailProgress(prog, &counters, len(files))
-	cands, readErrs := cloudtrail.Read(files, cloudtrail.Options{Filter: flt, Workers: f.workers, MaxFileSize: limit, Counters: &counters})
+	cands, readErrs := cloudtrail.Read(files, opt)
 	stop()
 	prog.Stage("evaluating")
 	a := newAudit(s)
@@ -175,4 +194,27 @@ func trailProgress(p *progress, c *cloudtrail.Counters, total int) func() {
 		}
 	}()
 	return func() { close(done); wg.Wait() }
+}
+
+// trailS3 returns the S3 client for an s3:// archive: path-style against
+// an --endpoint-url (moto, private endpoints), the SDK's configuration
+// otherwise.
+func trailS3(ctx context.Context, wf *workflowFlags) (*s3.Client, error) {
+	var opts []func(*awsconfig.LoadOptions) error
+	if wf.profile != "" {
+		opts = append(opts, awsconfig.WithSharedConfigProfile(wf.profile))
+	}
+	c, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("trail s3://: AWS configuration: %w", err)
+	}
+	if c.Region == "" {
+		c.Region = "us-east-1" // S3 redirects to the bucket's region
+	}
+	return s3.NewFromConfig(c, func(o *s3.Options) {
+		if wf.endpointURL != "" {
+			o.BaseEndpoint = aws.String(wf.endpointURL)
+			o.UsePathStyle = true
+		}
+	}), nil
 }

@@ -111,7 +111,7 @@ func TestTrailSummary(t *testing.T) {
 
 // Ensure flag mistakes are usage errors.
 func TestTrailUsage(t *testing.T) {
-	for _, args := range [][]string{{"trail"}, {"trail", "a", "b"}, {"trail", ".", "--since", "yesterday"}, {"trail", "s3://b/p"}} {
+	for _, args := range [][]string{{"trail"}, {"trail", "a", "b"}, {"trail", ".", "--since", "yesterday"}, {"trail", "s3://"}} {
 		var stderr bytes.Buffer
 		if code := run(context.Background(), args, nil, &bytes.Buffer{}, &stderr); code != exitError || !strings.Contains(stderr.String(), "emrguard:") {
 			t.Errorf("%v: exit %d, %q", args, code, stderr.String())

@@ -30,6 +30,8 @@ type Options struct {
 	Workers     int   // files read at once; default GOMAXPROCS
 	MaxFileSize int64 // uncompressed bytes per file; default DefaultMaxFileSize
 	Counters    *Counters
+	// Open opens a file's path; default os.Open (S3Opener for s3://).
+	Open func(path string) (io.ReadCloser, error)
 }
 
 // Counters count what Read has done so far, for a progress line; safe to
@@ -105,6 +107,9 @@ func Read(files []File, opt Options) ([]Candidate, []error) {
 	}
 	if opt.Counters == nil {
 		opt.Counters = &Counters{}
+	}
+	if opt.Open == nil {
+		opt.Open = func(path string) (io.ReadCloser, error) { return os.Open(path) }
 	}
 	var next atomic.Int64
 	type out struct {
@@ -263,7 +268,7 @@ func (r *fileReader) load(path string) ([]byte, error) {
 	// The compressed file is read whole (CloudTrail's are tens of KB): one
 	// read, and klauspost's inflate reads a *bytes.Reader without a
 	// bufio layer.
-	fh, err := os.Open(path)
+	fh, err := r.opt.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open: %w", err)
 	}
