@@ -130,7 +130,7 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 		}
 		return exitCodeOf(s, a.results), nil
 	}
-	return deliver(ctx, e, delivery{s: s, o: &f.out, wf: &f.wf, cfg: cfg, prog: prog}, a.results, diags)
+	return deliver(ctx, e, delivery{s: s, o: &f.out, wf: &f.wf, cfg: cfg, prog: prog, logs: true}, a.results, diags)
 }
 
 // exitCodeOf is exitCode for results not yet in a report.
