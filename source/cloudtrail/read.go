@@ -2,6 +2,7 @@ package cloudtrail
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -161,7 +162,7 @@ func Read(files []File, opt Options) ([]Candidate, []error) {
 // file.
 type fileReader struct {
 	opt  *Options
-	buf  bytes.Buffer // uncompressed
+	out  []byte       // uncompressed
 	zbuf bytes.Buffer // the file as stored
 	zr   bytes.Reader
 	gz   *gzip.Reader
@@ -297,19 +298,51 @@ func (r *fileReader) load(path string) ([]byte, error) {
 	} else if int64(r.zbuf.Len()) <= r.opt.MaxFileSize {
 		return r.zbuf.Bytes(), nil // plain JSON: no second copy
 	}
-	r.buf.Reset()
 	max := r.opt.MaxFileSize
-	_, err = r.buf.ReadFrom(io.LimitReader(src, max+1))
+	// gzip's trailer states the size (mod 4 GiB): with it the buffer is
+	// sized once. It may lie; readAtMost never holds more than max+1.
+	hint := 0
+	if z := r.zbuf.Bytes(); len(z) >= 4 && src == r.gz {
+		hint = int(min(int64(binary.LittleEndian.Uint32(z[len(z)-4:])), max+1))
+	}
+	var n int
+	r.out, n, err = readAtMost(r.out[:0], src, max+1, hint)
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return nil, fmt.Errorf("truncated gzip (%d bytes decompressed before the end): %w", r.buf.Len(), err)
+		return nil, fmt.Errorf("truncated gzip (%d bytes decompressed before the end): %w", n, err)
 	case err != nil:
 		return nil, fmt.Errorf("decompress: %w", err)
-	case int64(r.buf.Len()) > max:
-		r.buf = bytes.Buffer{} // do not keep the big buffer
+	case int64(n) > max:
+		r.out = nil // do not keep the big buffer
 		return nil, fmt.Errorf("decompresses to more than %d bytes (the limit per file)", max)
 	}
-	return r.buf.Bytes(), nil
+	return r.out, nil
+}
+
+// readAtMost appends src to dst up to limit bytes, growing dst at most to
+// limit (never doubling past it).
+func readAtMost(dst []byte, src io.Reader, limit int64, hint int) ([]byte, int, error) {
+	if hint > cap(dst) {
+		dst = make([]byte, 0, hint+1) // +1: the EOF read needs room
+	}
+	for {
+		if int64(len(dst)) >= limit {
+			return dst, len(dst), nil
+		}
+		if len(dst) == cap(dst) {
+			grown := make([]byte, len(dst), min(max(2*cap(dst), 64<<10), int(limit)))
+			copy(grown, dst)
+			dst = grown
+		}
+		k, err := src.Read(dst[len(dst):min(cap(dst), int(limit))])
+		dst = dst[:len(dst)+k]
+		if err == io.EOF {
+			return dst, len(dst), nil
+		}
+		if err != nil {
+			return dst, len(dst), err
+		}
+	}
 }
 
 // errPastHits stops Records at the first record past the last hit.
