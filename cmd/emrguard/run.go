@@ -33,6 +33,7 @@ Usage:
   emrguard harden secconf|certs|keys|iam [flags]
                                       generate a security configuration, PEM certificates,
                                       KMS keys or IAM roles that pass emrguard's scan
+  emrguard trail PATH|s3://B/P        audit a CloudTrail archive's EMR calls (who launched what)
   emrguard help                       this text
 
 Run 'emrguard scan -h' and 'emrguard aws -h' for their flags.
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		code, err = runMonitor(ctx, e, args[1:])
 	case "harden":
 		code, err = runHarden(e, args[1:])
+	case "trail":
+		code, err = runTrail(ctx, e, args[1:])
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -202,13 +202,17 @@ type delivery struct {
 	cfg  *config.File
 	prog *progress
 	met  scan.Met
+	// logs: the results' files are logs (CloudTrail), which carry no
+	// inline suppressions and have no sidecars; only the settings file's
+	// rules apply.
+	logs bool
 }
 
 // deliver applies suppressions, sends to Security Hub when asked, writes
 // the report and decides the exit code: the one tail of scan and aws.
 func deliver(ctx context.Context, e env, d delivery, results []control.Result, diags source.Diagnostics) (int, error) {
 	s, o, wf := d.s, d.o, d.wf
-	suppDiags, err := suppressResults(results, d.cfg, d.met, wf.limit())
+	suppDiags, err := suppressResults(results, d.cfg, d.met, wf.limit(), d.logs)
 	if err != nil {
 		return 0, err
 	}

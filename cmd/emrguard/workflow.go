@@ -109,8 +109,11 @@ func applyConfig(f *config.File, o *outputFlags, w *workflowFlags) {
 }
 
 // suppressResults marks accepted risks and returns the problems found.
-func suppressResults(results []control.Result, f *config.File, met scan.Met, limit int64) (source.Diagnostics, error) {
+func suppressResults(results []control.Result, f *config.File, met scan.Met, limit int64, logs bool) (source.Diagnostics, error) {
 	opt := suppress.Options{Now: now(), Known: known, ReadFile: func(name string) ([]byte, error) {
+		if logs {
+			return nil, fs.ErrNotExist
+		}
 		if data, read := met.Kept(name); read {
 			return data, nil // nil when the scan found no directive in it
 		}

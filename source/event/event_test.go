@@ -217,3 +217,19 @@ func TestMalformedEmbeddedConfiguration(t *testing.T) {
 		t.Errorf("err %v diags %v", err, diags)
 	}
 }
+
+// Ensure Attempted reads the request of a failed launch (what was asked
+// for), while Evidence yields nothing for it.
+func TestAttemptedLaunch(t *testing.T) {
+	rec, err := load(t, "failed-launch.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, _, err := event.Attempted(rec)
+	if err != nil || len(ev.Clusters) != 1 {
+		t.Fatalf("attempt gave %d clusters, %v", len(ev.Clusters), err)
+	}
+	if c := ev.Clusters[0]; c.Ref.Event == nil || c.Ref.Event.ID != rec.Event.ID {
+		t.Errorf("attempt ref = %+v", c.Ref)
+	}
+}

@@ -54,9 +54,20 @@ func (r *Record) SecurityConfigurationName() string {
 // requestParameters it needs is an *InputError; fields of the wrong type
 // are diagnostics and Unknown fields.
 func Evidence(rec *Record) (*model.Evidence, source.Diagnostics, error) {
+	if rec.Failed() {
+		return &model.Evidence{}, nil, nil
+	}
+	return Attempted(rec)
+}
+
+// Attempted reads what a call asked for, whether or not it succeeded: an
+// audit of an archive judges the attempts too (who tried to launch what),
+// though a failed call created nothing. For a successful call it is
+// Evidence.
+func Attempted(rec *Record) (*model.Evidence, source.Diagnostics, error) {
 	ev := &model.Evidence{}
 	read := readers[rec.Event.Source+" "+rec.Event.Name]
-	if read == nil || rec.Failed() {
+	if read == nil {
 		return ev, nil, nil
 	}
 	if rec.Params == nil {
