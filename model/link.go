@@ -54,6 +54,7 @@ type PolicyRef struct {
 func (e *Evidence) Link() { e.linkOnce.Do(e.link) }
 
 func (e *Evidence) link() {
+	e.linkJoins() // first: the IAM joins may index the evidence
 	if len(e.PolicyRefs) == 0 && len(e.PolicyAttachments) == 0 {
 		return
 	}

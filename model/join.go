@@ -1,0 +1,280 @@
+package model
+
+import "fmt"
+
+// JoinTo is the kind of resource a Join adds to.
+type JoinTo int
+
+const (
+	JoinGroup  JoinTo = iota // a security group: Rules, or Gap
+	JoinTable                // a route table: Routes, Subnets, Main
+	JoinBucket               // a bucket: access logging (LogTarget)
+)
+
+// Join is what a resource adds to a security group, route table or bucket
+// it names but does not hold: an ingress rule resource (its group), a
+// route or subnet association (its table), a main route table
+// association, an aws_s3_bucket_logging (its bucket). Sources emit them;
+// Link resolves Target among the resources of Scope of the kind Kind
+// (their Ref.ID; then a group's Ref.Name when ByName, a bucket's Name)
+// and adds to it. A Target none of them has is a resource outside the
+// scope: Link adds a placeholder of that kind and ID, in Scope, whose
+// other contents are unknown (Outside). One name two of them have is
+// ambiguous: the join may add to either, so neither is complete.
+type Join struct {
+	To    JoinTo
+	Scope string
+	// Kind is the kind (Ref.Kind) of the resources Target may name, and
+	// of the placeholder for one outside the scope.
+	Kind   string
+	Target Field[string]
+	ByName bool
+	// At is the joining resource.
+	At Loc
+	// Unknown, when Target is Unknown, is why no group or table of Kind
+	// in Scope is complete any more: the join may add to any of them.
+	// "" leaves them as they are (a bucket's logging).
+	Unknown string
+	// Outside is why a placeholder's contents are not all known.
+	Outside string
+	// Gap, when set, is why the target's contents are not all known, in
+	// place of adding to it (a rule that may be ingress or egress).
+	Gap string
+
+	// A group's: the rules the resource adds. Link sets Self on a rule
+	// whose SourceGroup names the target (by ID, unless NamedSource: it
+	// is a group name), and names the target in a rule with Self set and
+	// an empty SourceGroup (self = true).
+	Rules       []Rule
+	NamedSource bool
+	// A table's: routes and associated subnets; Main makes it the main
+	// table of VPC, demoting that VPC's own (the table of kind VPCKind
+	// and ID VPC.Val in Scope).
+	Routes  []Route
+	Subnets []Field[string]
+	Main    bool
+	VPC     Field[string]
+	VPCKind string
+	// A bucket's: logging is on, to LogTarget.
+	LogTarget Field[string]
+}
+
+// joinKey is a target's key within a scope and kind.
+type joinKey struct{ scope, kind, key string }
+
+// targets index the groups, tables or buckets of the scopes Joins name.
+type targets[T comparable] struct {
+	ids, names map[joinKey][]T
+	all        map[joinKey][]T // by scope and kind (key "")
+}
+
+func newTargets[T comparable]() *targets[T] {
+	return &targets[T]{ids: map[joinKey][]T{}, names: map[joinKey][]T{}, all: map[joinKey][]T{}}
+}
+
+func (x *targets[T]) add(scope, kind, id, name string, v T) {
+	x.ids[joinKey{scope, kind, id}] = append(x.ids[joinKey{scope, kind, id}], v)
+	if name != "" && name != id {
+		x.names[joinKey{scope, kind, name}] = append(x.names[joinKey{scope, kind, name}], v)
+	}
+	x.all[joinKey{scope, kind, ""}] = append(x.all[joinKey{scope, kind, ""}], v)
+}
+
+// find returns the targets f names: by ID, else by name when byName.
+func (x *targets[T]) find(f *Join, byName bool) []T {
+	if hits := x.ids[joinKey{f.Scope, f.Kind, f.Target.Val}]; len(hits) > 0 || !byName {
+		return hits
+	}
+	return x.names[joinKey{f.Scope, f.Kind, f.Target.Val}]
+}
+
+// gaps collects why targets are not complete; the last reason found
+// wins, as joins are read in the order the sources declared them, and
+// each target's completeness is set once, at the end.
+type gaps[T comparable] struct {
+	why   map[T]Field[bool]
+	order []T
+}
+
+func (g *gaps[T]) add(t T, why string, at Loc) {
+	if g.why == nil {
+		g.why = map[T]Field[bool]{}
+	}
+	if _, ok := g.why[t]; !ok {
+		g.order = append(g.order, t)
+	}
+	g.why[t] = Unresolved[bool](why, at)
+}
+
+// linkJoins resolves the Joins. It runs before anything indexes the
+// evidence: the placeholders it adds must be found by the lookups.
+func (e *Evidence) linkJoins() {
+	if len(e.Joins) == 0 {
+		return
+	}
+	want := map[JoinTo]map[string]bool{}
+	for i := range e.Joins {
+		f := &e.Joins[i]
+		if want[f.To] == nil {
+			want[f.To] = map[string]bool{}
+		}
+		want[f.To][f.Scope] = true
+	}
+	sgs, tbs, bks := newTargets[*SecurityGroup](), newTargets[*RouteTable](), newTargets[*Bucket]()
+	for _, g := range e.SecurityGroups {
+		if want[JoinGroup][g.Scope] && g.Scope != "" {
+			sgs.add(g.Scope, g.Ref.Kind, g.Ref.ID, g.Ref.Name, g)
+		}
+	}
+	for _, t := range e.RouteTables {
+		if want[JoinTable][t.Scope] && t.Scope != "" {
+			tbs.add(t.Scope, t.Ref.Kind, t.Ref.ID, "", t)
+		}
+	}
+	for _, b := range e.Buckets {
+		if want[JoinBucket][b.Scope] && b.Scope != "" {
+			bks.add(b.Scope, b.Ref.Kind, b.Ref.ID, b.Name.Get(""), b)
+		}
+	}
+	var sgGaps gaps[*SecurityGroup]
+	var tbGaps gaps[*RouteTable]
+	for i := range e.Joins {
+		f := &e.Joins[i]
+		switch f.To {
+		case JoinGroup:
+			e.joinGroup(f, sgs, &sgGaps)
+		case JoinTable:
+			e.joinTable(f, tbs, &tbGaps)
+		case JoinBucket:
+			e.joinBucket(f, bks)
+		}
+	}
+	for _, g := range sgGaps.order {
+		g.IngressComplete = sgGaps.why[g]
+	}
+	for _, t := range tbGaps.order {
+		t.RoutesComplete = tbGaps.why[t]
+	}
+	// The joins are made: a merged copy of this evidence holds their
+	// results, and must not make them again.
+	e.Joins = nil
+}
+
+// ambiguous is the reason a target name two resources have gives.
+func ambiguous(f *Join, n int, a, b Loc) string {
+	return fmt.Sprintf("the resource at %s adds to %q, a name %d resources of the %s have (%s, %s); cannot tell which one", f.At, f.Target.Val, n, kindNoun(f.To), a, b)
+}
+
+func kindNoun(to JoinTo) string {
+	switch to {
+	case JoinGroup:
+		return "security groups"
+	case JoinTable:
+		return "route tables"
+	}
+	return "buckets"
+}
+
+func (e *Evidence) joinGroup(f *Join, x *targets[*SecurityGroup], gs *gaps[*SecurityGroup]) {
+	if f.Target.IsUnknown() {
+		for _, g := range x.all[joinKey{f.Scope, f.Kind, ""}] {
+			gs.add(g, f.Unknown, f.Target.At)
+		}
+		return
+	}
+	if !f.Target.IsSet() {
+		return
+	}
+	var g *SecurityGroup
+	switch hits := x.find(f, f.ByName); len(hits) {
+	case 0:
+		g = &SecurityGroup{Ref: Ref{Kind: f.Kind, ID: f.Target.Val, Loc: f.Target.At}, GroupID: f.Target, Scope: f.Scope}
+		gs.add(g, f.Outside, f.Target.At)
+		x.add(f.Scope, f.Kind, g.Ref.ID, "", g)
+		e.SecurityGroups = append(e.SecurityGroups, g)
+	case 1:
+		g = hits[0]
+	default:
+		for _, h := range hits {
+			gs.add(h, ambiguous(f, len(hits), hits[0].Ref.Loc, hits[1].Ref.Loc), f.Target.At)
+		}
+		return
+	}
+	if f.Gap != "" {
+		gs.add(g, f.Gap, f.At)
+		return
+	}
+	for _, rl := range f.Rules {
+		switch {
+		case rl.Self && rl.SourceGroup.IsSet() && rl.SourceGroup.Val == "":
+			rl.SourceGroup.Val = g.Ref.ID
+		case !f.NamedSource:
+			s := rl.SourceGroup
+			rl.Self = s.IsSet() && (s.Val == g.Ref.ID || (g.GroupID.IsSet() && s.Val == g.GroupID.Val))
+		}
+		g.Ingress = append(g.Ingress, rl)
+	}
+}
+
+func (e *Evidence) joinTable(f *Join, x *targets[*RouteTable], gs *gaps[*RouteTable]) {
+	if f.Target.IsUnknown() {
+		for _, t := range x.all[joinKey{f.Scope, f.Kind, ""}] {
+			gs.add(t, f.Unknown, f.Target.At)
+		}
+		return
+	}
+	if !f.Target.IsSet() {
+		return
+	}
+	var t *RouteTable
+	switch hits := x.find(f, false); len(hits) {
+	case 0:
+		t = &RouteTable{Ref: Ref{Kind: f.Kind, ID: f.Target.Val, Loc: f.Target.At}, RouteTableID: f.Target, Scope: f.Scope}
+		gs.add(t, f.Outside, f.Target.At)
+		x.add(f.Scope, f.Kind, t.Ref.ID, "", t)
+		e.RouteTables = append(e.RouteTables, t)
+	case 1:
+		t = hits[0]
+	default:
+		for _, h := range hits {
+			gs.add(h, ambiguous(f, len(hits), hits[0].Ref.Loc, hits[1].Ref.Loc), f.Target.At)
+		}
+		return
+	}
+	t.Routes = append(t.Routes, f.Routes...)
+	t.Subnets = append(t.Subnets, f.Subnets...)
+	if !f.Main {
+		return
+	}
+	t.Main, t.VPCID = Known(true, f.At), f.VPC
+	if f.VPC.IsSet() {
+		for _, old := range x.ids[joinKey{f.Scope, f.VPCKind, f.VPC.Val}] {
+			if old != t {
+				old.Main = Known(false, old.Ref.Loc)
+			}
+		}
+	}
+}
+
+func (e *Evidence) joinBucket(f *Join, x *targets[*Bucket]) {
+	if !f.Target.IsSet() {
+		return // which bucket is unknown: leave every bucket as is
+	}
+	hits := x.find(f, true)
+	switch len(hits) {
+	case 0:
+		b := &Bucket{Ref: Ref{Kind: f.Kind, ID: f.Target.Val, Name: f.Target.Val, Loc: f.At}, Name: f.Target, Scope: f.Scope}
+		x.add(f.Scope, f.Kind, b.Ref.ID, b.Name.Val, b)
+		e.Buckets = append(e.Buckets, b)
+		hits = []*Bucket{b}
+	case 1:
+	default:
+		why := ambiguous(f, len(hits), hits[0].Ref.Loc, hits[1].Ref.Loc)
+		for _, b := range hits {
+			b.AccessLogging, b.LogTarget = Unresolved[bool](why, f.At), Unresolved[string](why, f.At)
+		}
+		return
+	}
+	hits[0].AccessLogging = Known(true, f.At)
+	hits[0].LogTarget = f.LogTarget
+}
