@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"path/filepath"
+)
 
 // JoinTo is the kind of resource a Join adds to.
 type JoinTo int
@@ -17,7 +20,10 @@ const (
 // association, an aws_s3_bucket_logging (its bucket). Sources emit them;
 // Link resolves Target among the resources of Scope of the kind Kind
 // (their Ref.ID; then a group's Ref.Name when ByName, a bucket's Name)
-// and adds to it. A Target none of them has is a resource outside the
+// and adds to it. A Join without a Scope is resolved among all of them by
+// the lookups' rule (same file, then same folder, then anywhere), and
+// one whose Target is unknown concerns those of its folder. A Target none
+// of them has is a resource outside the
 // scope: Link adds a placeholder of that kind and ID, in Scope, whose
 // other contents are unknown (Outside). One name two of them have is
 // ambiguous: the join may add to either, so neither is complete.
@@ -62,14 +68,28 @@ type Join struct {
 // joinKey is a target's key within a scope and kind.
 type joinKey struct{ scope, kind, key string }
 
-// targets index the groups, tables or buckets of the scopes Joins name.
+// targets index the groups, tables or buckets of the scopes Joins name;
+// with scope "" (for Joins without one), all of them.
 type targets[T comparable] struct {
 	ids, names map[joinKey][]T
 	all        map[joinKey][]T // by scope and kind (key "")
+	loc        func(T) Loc
+	want       map[string]bool // the scopes Joins name
 }
 
-func newTargets[T comparable]() *targets[T] {
-	return &targets[T]{ids: map[joinKey][]T{}, names: map[joinKey][]T{}, all: map[joinKey][]T{}}
+func newTargets[T comparable](want map[string]bool, loc func(T) Loc) *targets[T] {
+	return &targets[T]{ids: map[joinKey][]T{}, names: map[joinKey][]T{}, all: map[joinKey][]T{}, loc: loc, want: want}
+}
+
+// index adds v to the scopes Joins name: its own, and "" when a Join
+// has none.
+func (x *targets[T]) index(scope, kind, id, name string, v T) {
+	if scope != "" && x.want[scope] {
+		x.add(scope, kind, id, name, v)
+	}
+	if x.want[""] {
+		x.add("", kind, id, name, v)
+	}
 }
 
 func (x *targets[T]) add(scope, kind, id, name string, v T) {
@@ -82,10 +102,37 @@ func (x *targets[T]) add(scope, kind, id, name string, v T) {
 
 // find returns the targets f names: by ID, else by name when byName.
 func (x *targets[T]) find(f *Join, byName bool) []T {
-	if hits := x.ids[joinKey{f.Scope, f.Kind, f.Target.Val}]; len(hits) > 0 || !byName {
-		return hits
+	return x.lookup(f.Scope, f.Kind, f.Target.Val, byName, f.At)
+}
+
+// lookup returns the targets of scope and kind with key as ID, else as
+// name when byName; without a scope, the nearest to from.
+func (x *targets[T]) lookup(scope, kind, key string, byName bool, from Loc) []T {
+	hits := x.ids[joinKey{scope, kind, key}]
+	if len(hits) == 0 && byName {
+		hits = x.names[joinKey{scope, kind, key}]
 	}
-	return x.names[joinKey{f.Scope, f.Kind, f.Target.Val}]
+	if scope == "" {
+		hits = nearest(hits, x.loc, from)
+	}
+	return hits
+}
+
+// around returns the targets an unknown Target may be: those of f's
+// scope, or without one those of its folder.
+func (x *targets[T]) around(f *Join) []T {
+	all := x.all[joinKey{f.Scope, f.Kind, ""}]
+	if f.Scope != "" {
+		return all
+	}
+	var out []T
+	dir := filepath.Dir(f.At.File)
+	for _, v := range all {
+		if filepath.Dir(x.loc(v).File) == dir {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // gaps collects why targets are not complete; the last reason found
@@ -120,20 +167,22 @@ func (e *Evidence) linkJoins() {
 		}
 		want[f.To][f.Scope] = true
 	}
-	sgs, tbs, bks := newTargets[*SecurityGroup](), newTargets[*RouteTable](), newTargets[*Bucket]()
-	for _, g := range e.SecurityGroups {
-		if want[JoinGroup][g.Scope] && g.Scope != "" {
-			sgs.add(g.Scope, g.Ref.Kind, g.Ref.ID, g.Ref.Name, g)
+	sgs := newTargets(want[JoinGroup], func(g *SecurityGroup) Loc { return g.Ref.Loc })
+	tbs := newTargets(want[JoinTable], func(t *RouteTable) Loc { return t.Ref.Loc })
+	bks := newTargets(want[JoinBucket], func(b *Bucket) Loc { return b.Ref.Loc })
+	if want[JoinGroup] != nil {
+		for _, g := range e.SecurityGroups {
+			sgs.index(g.Scope, g.Ref.Kind, g.Ref.ID, g.Ref.Name, g)
 		}
 	}
-	for _, t := range e.RouteTables {
-		if want[JoinTable][t.Scope] && t.Scope != "" {
-			tbs.add(t.Scope, t.Ref.Kind, t.Ref.ID, "", t)
+	if want[JoinTable] != nil {
+		for _, t := range e.RouteTables {
+			tbs.index(t.Scope, t.Ref.Kind, t.Ref.ID, "", t)
 		}
 	}
-	for _, b := range e.Buckets {
-		if want[JoinBucket][b.Scope] && b.Scope != "" {
-			bks.add(b.Scope, b.Ref.Kind, b.Ref.ID, b.Name.Get(""), b)
+	if want[JoinBucket] != nil {
+		for _, b := range e.Buckets {
+			bks.index(b.Scope, b.Ref.Kind, b.Ref.ID, b.Name.Get(""), b)
 		}
 	}
 	var sgGaps gaps[*SecurityGroup]
@@ -177,7 +226,7 @@ func kindNoun(to JoinTo) string {
 
 func (e *Evidence) joinGroup(f *Join, x *targets[*SecurityGroup], gs *gaps[*SecurityGroup]) {
 	if f.Target.IsUnknown() {
-		for _, g := range x.all[joinKey{f.Scope, f.Kind, ""}] {
+		for _, g := range x.around(f) {
 			gs.add(g, f.Unknown, f.Target.At)
 		}
 		return
@@ -190,7 +239,7 @@ func (e *Evidence) joinGroup(f *Join, x *targets[*SecurityGroup], gs *gaps[*Secu
 	case 0:
 		g = &SecurityGroup{Ref: Ref{Kind: f.Kind, ID: f.Target.Val, Loc: f.Target.At}, GroupID: f.Target, Scope: f.Scope}
 		gs.add(g, f.Outside, f.Target.At)
-		x.add(f.Scope, f.Kind, g.Ref.ID, "", g)
+		x.index(f.Scope, f.Kind, g.Ref.ID, "", g)
 		e.SecurityGroups = append(e.SecurityGroups, g)
 	case 1:
 		g = hits[0]
@@ -218,7 +267,7 @@ func (e *Evidence) joinGroup(f *Join, x *targets[*SecurityGroup], gs *gaps[*Secu
 
 func (e *Evidence) joinTable(f *Join, x *targets[*RouteTable], gs *gaps[*RouteTable]) {
 	if f.Target.IsUnknown() {
-		for _, t := range x.all[joinKey{f.Scope, f.Kind, ""}] {
+		for _, t := range x.around(f) {
 			gs.add(t, f.Unknown, f.Target.At)
 		}
 		return
@@ -231,7 +280,7 @@ func (e *Evidence) joinTable(f *Join, x *targets[*RouteTable], gs *gaps[*RouteTa
 	case 0:
 		t = &RouteTable{Ref: Ref{Kind: f.Kind, ID: f.Target.Val, Loc: f.Target.At}, RouteTableID: f.Target, Scope: f.Scope}
 		gs.add(t, f.Outside, f.Target.At)
-		x.add(f.Scope, f.Kind, t.Ref.ID, "", t)
+		x.index(f.Scope, f.Kind, t.Ref.ID, "", t)
 		e.RouteTables = append(e.RouteTables, t)
 	case 1:
 		t = hits[0]
@@ -248,7 +297,7 @@ func (e *Evidence) joinTable(f *Join, x *targets[*RouteTable], gs *gaps[*RouteTa
 	}
 	t.Main, t.VPCID = Known(true, f.At), f.VPC
 	if f.VPC.IsSet() {
-		for _, old := range x.ids[joinKey{f.Scope, f.VPCKind, f.VPC.Val}] {
+		for _, old := range x.lookup(f.Scope, f.VPCKind, f.VPC.Val, false, f.At) {
 			if old != t {
 				old.Main = Known(false, old.Ref.Loc)
 			}
@@ -264,7 +313,7 @@ func (e *Evidence) joinBucket(f *Join, x *targets[*Bucket]) {
 	switch len(hits) {
 	case 0:
 		b := &Bucket{Ref: Ref{Kind: f.Kind, ID: f.Target.Val, Name: f.Target.Val, Loc: f.At}, Name: f.Target, Scope: f.Scope}
-		x.add(f.Scope, f.Kind, b.Ref.ID, b.Name.Val, b)
+		x.index(f.Scope, f.Kind, b.Ref.ID, b.Name.Val, b)
 		e.Buckets = append(e.Buckets, b)
 		hits = []*Bucket{b}
 	case 1:
