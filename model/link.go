@@ -46,6 +46,11 @@ type PolicyRef struct {
 	Stub  *Policy
 	// In names the scope in reasons: "template", "configuration".
 	In string
+	// Keep leaves the stub, and the role's list complete, when the scope
+	// has no such policy: the stub is the policy as far as the source
+	// knows it (an AWS-managed policy get-account-authorization-details
+	// lists by ARN only).
+	Keep bool
 }
 
 // Link joins the facts sources emitted. It runs once; later calls return
@@ -73,6 +78,9 @@ func (e *Evidence) link() {
 	for _, f := range e.PolicyRefs {
 		def := x.policy(f.Scope, f.Stub.Ref.ID)
 		if def == nil {
+			if f.Keep {
+				continue
+			}
 			gap(f.Role, fmt.Sprintf("managed policy %s is not an %s of the %s", f.Stub.Ref.ID, f.Stub.Ref.Kind, f.In), f.Stub.Ref.Loc)
 			continue
 		}

@@ -44,7 +44,7 @@ func Detect(root *tree.Node) bool {
 // attached to nothing the file says.
 func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
 	if detectDetails(root) {
-		return loadDetails(root)
+		return loadDetails(file, root)
 	}
 	ev := &model.Evidence{}
 	stem := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))

@@ -63,3 +63,28 @@ func TestRolePolicyJoined(t *testing.T) {
 		}
 	}
 }
+
+// Ensure get-account-authorization-details output's attached policies are
+// joined, through model.Link, to the document's policy of that ARN (with
+// its document), and one the document does not hold (AWS-managed, listed
+// by ARN only) stays as listed, the role's policies still all known.
+func TestDetailsManagedJoined(t *testing.T) {
+	ev := &model.Evidence{}
+	load(t, ev, "details.json", `{"RoleDetailList": [{"RoleName": "job", "Arn": "arn:aws:iam::111122223333:role/job",
+  "AttachedManagedPolicies": [
+    {"PolicyName": "mine", "PolicyArn": "arn:aws:iam::111122223333:policy/mine"},
+    {"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}]}],
+ "Policies": [{"PolicyName": "mine", "Arn": "arn:aws:iam::111122223333:policy/mine", "PolicyVersionList": [
+    {"IsDefaultVersion": true, "Document": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}]}]}`)
+	ev.Link()
+	r := ev.Roles[0]
+	if len(r.Policies) != 2 || r.Policies[0] != ev.Policies[0] || r.Policies[0].Document == nil {
+		t.Fatalf("policies = %+v, want the document's policy first", r.Policies)
+	}
+	if p := r.Policies[1]; p.Document != nil || p.ARN.Get("") != "arn:aws:iam::aws:policy/AdministratorAccess" {
+		t.Errorf("AWS-managed policy = %+v, want the ARN only", p)
+	}
+	if !r.PoliciesComplete.Get(false) {
+		t.Errorf("complete = %+v, want true", r.PoliciesComplete)
+	}
+}
