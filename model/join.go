@@ -224,29 +224,45 @@ func kindNoun(to JoinTo) string {
 	return "buckets"
 }
 
-func (e *Evidence) joinGroup(f *Join, x *targets[*SecurityGroup], gs *gaps[*SecurityGroup]) {
+// resolve returns the target of a group or table join, adding a
+// placeholder (made by outside, then indexed) for one outside the scope;
+// ok is false when there is none to add to: the target is unknown (every
+// one around is then incomplete), absent, or ambiguous (each candidate
+// incomplete).
+func resolve[T comparable](f *Join, x *targets[T], gs *gaps[T], outside func() T) (t T, ok bool) {
 	if f.Target.IsUnknown() {
-		for _, g := range x.around(f) {
-			gs.add(g, f.Unknown, f.Target.At)
+		for _, c := range x.around(f) {
+			gs.add(c, f.Unknown, f.Target.At)
 		}
-		return
+		return t, false
 	}
 	if !f.Target.IsSet() {
-		return
+		return t, false
 	}
-	var g *SecurityGroup
 	switch hits := x.find(f, f.ByName); len(hits) {
 	case 0:
-		g = &SecurityGroup{Ref: Ref{Kind: f.Kind, ID: f.Target.Val, Loc: f.Target.At}, GroupID: f.Target, Scope: f.Scope}
-		gs.add(g, f.Outside, f.Target.At)
-		x.index(f.Scope, f.Kind, g.Ref.ID, "", g)
-		e.SecurityGroups = append(e.SecurityGroups, g)
+		t = outside()
+		gs.add(t, f.Outside, f.Target.At)
+		x.index(f.Scope, f.Kind, f.Target.Val, "", t)
+		return t, true
 	case 1:
-		g = hits[0]
+		return hits[0], true
 	default:
+		why := ambiguous(f, len(hits), x.loc(hits[0]), x.loc(hits[1]))
 		for _, h := range hits {
-			gs.add(h, ambiguous(f, len(hits), hits[0].Ref.Loc, hits[1].Ref.Loc), f.Target.At)
+			gs.add(h, why, f.Target.At)
 		}
+		return t, false
+	}
+}
+
+func (e *Evidence) joinGroup(f *Join, x *targets[*SecurityGroup], gs *gaps[*SecurityGroup]) {
+	g, ok := resolve(f, x, gs, func() *SecurityGroup {
+		g := &SecurityGroup{Ref: Ref{Kind: f.Kind, ID: f.Target.Val, Loc: f.Target.At}, GroupID: f.Target, Scope: f.Scope}
+		e.SecurityGroups = append(e.SecurityGroups, g)
+		return g
+	})
+	if !ok {
 		return
 	}
 	if f.Gap != "" {
@@ -266,28 +282,12 @@ func (e *Evidence) joinGroup(f *Join, x *targets[*SecurityGroup], gs *gaps[*Secu
 }
 
 func (e *Evidence) joinTable(f *Join, x *targets[*RouteTable], gs *gaps[*RouteTable]) {
-	if f.Target.IsUnknown() {
-		for _, t := range x.around(f) {
-			gs.add(t, f.Unknown, f.Target.At)
-		}
-		return
-	}
-	if !f.Target.IsSet() {
-		return
-	}
-	var t *RouteTable
-	switch hits := x.find(f, false); len(hits) {
-	case 0:
-		t = &RouteTable{Ref: Ref{Kind: f.Kind, ID: f.Target.Val, Loc: f.Target.At}, RouteTableID: f.Target, Scope: f.Scope}
-		gs.add(t, f.Outside, f.Target.At)
-		x.index(f.Scope, f.Kind, t.Ref.ID, "", t)
+	t, ok := resolve(f, x, gs, func() *RouteTable {
+		t := &RouteTable{Ref: Ref{Kind: f.Kind, ID: f.Target.Val, Loc: f.Target.At}, RouteTableID: f.Target, Scope: f.Scope}
 		e.RouteTables = append(e.RouteTables, t)
-	case 1:
-		t = hits[0]
-	default:
-		for _, h := range hits {
-			gs.add(h, ambiguous(f, len(hits), hits[0].Ref.Loc, hits[1].Ref.Loc), f.Target.At)
-		}
+		return t
+	})
+	if !ok {
 		return
 	}
 	t.Routes = append(t.Routes, f.Routes...)
