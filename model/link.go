@@ -8,8 +8,9 @@ import (
 // Sources emit what one resource says about another as unlinked facts;
 // Link, run once on the whole evidence (control.Evaluate), joins them.
 // Identifiers a template or a Terraform root declares mean something only
-// there, so a fact with a Scope is resolved among the roles and policies
-// of that scope (Role.Scope, Policy.Scope: a template, a root module's
+// there, so a fact with a Scope is resolved among the roles, policies,
+// groups, tables or buckets of that scope (Role.Scope, Policy.Scope,
+// SecurityGroup.Scope, ...: a template, a root module's
 // evaluation, which a module folder shared by two roots does not tell
 // apart). A fact without one is resolved by the scoped rule of the
 // lookups: same file, then same folder, then anywhere; two candidates at
