@@ -65,39 +65,61 @@ type Join struct {
 	LogTarget Field[string]
 }
 
-// joinKey is a target's key within a scope and kind.
-type joinKey struct{ scope, kind, key string }
-
 // targets index the groups, tables or buckets of the scopes Joins name;
-// with scope "" (for Joins without one), all of them.
+// scope "" (for Joins without one) holds all of them. Most scopes are a
+// template with a few, looked through; a large one (a Terraform root of
+// a thousand files) is indexed by key on first use.
 type targets[T comparable] struct {
-	ids, names map[joinKey][]T
-	all        map[joinKey][]T // by scope and kind (key "")
-	loc        func(T) Loc
-	want       map[string]bool // the scopes Joins name
+	scopes map[string]*scopeTargets[T]
+	loc    func(T) Loc
 }
 
-func newTargets[T comparable](want map[string]bool, loc func(T) Loc) *targets[T] {
-	return &targets[T]{ids: map[joinKey][]T{}, names: map[joinKey][]T{}, all: map[joinKey][]T{}, loc: loc, want: want}
+type scopeTargets[T comparable] struct {
+	list       []target[T]
+	ids, names map[kindKey][]T // nil until the scope is looked up past smallScope
+}
+
+type target[T comparable] struct {
+	kind, id, name string
+	v              T
+}
+
+type kindKey struct{ kind, key string }
+
+// newTargets returns the index of the scopes joins of kind to name.
+func newTargets[T comparable](joins []Join, to JoinTo, loc func(T) Loc) *targets[T] {
+	x := &targets[T]{scopes: map[string]*scopeTargets[T]{}, loc: loc}
+	for i := range joins {
+		if f := &joins[i]; f.To == to && x.scopes[f.Scope] == nil {
+			x.scopes[f.Scope] = &scopeTargets[T]{}
+		}
+	}
+	return x
 }
 
 // index adds v to the scopes Joins name: its own, and "" when a Join
 // has none.
 func (x *targets[T]) index(scope, kind, id, name string, v T) {
-	if scope != "" && x.want[scope] {
-		x.add(scope, kind, id, name, v)
+	if s := x.scopes[scope]; s != nil && scope != "" {
+		s.add(target[T]{kind, id, name, v})
 	}
-	if x.want[""] {
-		x.add("", kind, id, name, v)
+	if s := x.scopes[""]; s != nil {
+		s.add(target[T]{kind, id, name, v})
 	}
 }
 
-func (x *targets[T]) add(scope, kind, id, name string, v T) {
-	x.ids[joinKey{scope, kind, id}] = append(x.ids[joinKey{scope, kind, id}], v)
-	if name != "" && name != id {
-		x.names[joinKey{scope, kind, name}] = append(x.names[joinKey{scope, kind, name}], v)
+func (s *scopeTargets[T]) add(t target[T]) {
+	s.list = append(s.list, t)
+	if s.ids != nil {
+		s.key(t)
 	}
-	x.all[joinKey{scope, kind, ""}] = append(x.all[joinKey{scope, kind, ""}], v)
+}
+
+func (s *scopeTargets[T]) key(t target[T]) {
+	s.ids[kindKey{t.kind, t.id}] = append(s.ids[kindKey{t.kind, t.id}], t.v)
+	if t.name != "" {
+		s.names[kindKey{t.kind, t.name}] = append(s.names[kindKey{t.kind, t.name}], t.v)
+	}
 }
 
 // find returns the targets f names: by ID, else by name when byName.
@@ -108,9 +130,24 @@ func (x *targets[T]) find(f *Join, byName bool) []T {
 // lookup returns the targets of scope and kind with key as ID, else as
 // name when byName; without a scope, the nearest to from.
 func (x *targets[T]) lookup(scope, kind, key string, byName bool, from Loc) []T {
-	hits := x.ids[joinKey{scope, kind, key}]
-	if len(hits) == 0 && byName {
-		hits = x.names[joinKey{scope, kind, key}]
+	s := x.scopes[scope]
+	if s == nil {
+		return nil
+	}
+	if s.ids == nil && len(s.list) > smallScope {
+		s.ids, s.names = make(map[kindKey][]T, len(s.list)), map[kindKey][]T{}
+		for _, t := range s.list {
+			s.key(t)
+		}
+	}
+	var hits []T
+	if s.ids != nil {
+		hits = s.ids[kindKey{kind, key}]
+		if len(hits) == 0 && byName {
+			hits = s.names[kindKey{kind, key}]
+		}
+	} else {
+		hits = s.scan(kind, key, byName)
 	}
 	if scope == "" {
 		hits = nearest(hits, x.loc, from)
@@ -118,18 +155,37 @@ func (x *targets[T]) lookup(scope, kind, key string, byName bool, from Loc) []T 
 	return hits
 }
 
+// scan looks through a small scope: the targets with ID key, else with
+// name key when byName.
+func (s *scopeTargets[T]) scan(kind, key string, byName bool) []T {
+	var ids, names []T
+	for _, t := range s.list {
+		switch {
+		case t.kind != kind:
+		case t.id == key:
+			ids = append(ids, t.v)
+		case byName && len(ids) == 0 && t.name == key:
+			names = append(names, t.v)
+		}
+	}
+	if len(ids) > 0 {
+		return ids
+	}
+	return names
+}
+
 // around returns the targets an unknown Target may be: those of f's
-// scope, or without one those of its folder.
+// scope and kind, or without a scope those of its folder.
 func (x *targets[T]) around(f *Join) []T {
-	all := x.all[joinKey{f.Scope, f.Kind, ""}]
-	if f.Scope != "" {
-		return all
+	s := x.scopes[f.Scope]
+	if s == nil {
+		return nil
 	}
 	var out []T
 	dir := filepath.Dir(f.At.File)
-	for _, v := range all {
-		if filepath.Dir(x.loc(v).File) == dir {
-			out = append(out, v)
+	for _, t := range s.list {
+		if t.kind == f.Kind && (f.Scope != "" || filepath.Dir(x.loc(t.v).File) == dir) {
+			out = append(out, t.v)
 		}
 	}
 	return out
@@ -159,28 +215,20 @@ func (e *Evidence) linkJoins() {
 	if len(e.Joins) == 0 {
 		return
 	}
-	want := map[JoinTo]map[string]bool{}
-	for i := range e.Joins {
-		f := &e.Joins[i]
-		if want[f.To] == nil {
-			want[f.To] = map[string]bool{}
-		}
-		want[f.To][f.Scope] = true
-	}
-	sgs := newTargets(want[JoinGroup], func(g *SecurityGroup) Loc { return g.Ref.Loc })
-	tbs := newTargets(want[JoinTable], func(t *RouteTable) Loc { return t.Ref.Loc })
-	bks := newTargets(want[JoinBucket], func(b *Bucket) Loc { return b.Ref.Loc })
-	if want[JoinGroup] != nil {
+	sgs := newTargets(e.Joins, JoinGroup, func(g *SecurityGroup) Loc { return g.Ref.Loc })
+	tbs := newTargets(e.Joins, JoinTable, func(t *RouteTable) Loc { return t.Ref.Loc })
+	bks := newTargets(e.Joins, JoinBucket, func(b *Bucket) Loc { return b.Ref.Loc })
+	if len(sgs.scopes) > 0 {
 		for _, g := range e.SecurityGroups {
 			sgs.index(g.Scope, g.Ref.Kind, g.Ref.ID, g.Ref.Name, g)
 		}
 	}
-	if want[JoinTable] != nil {
+	if len(tbs.scopes) > 0 {
 		for _, t := range e.RouteTables {
 			tbs.index(t.Scope, t.Ref.Kind, t.Ref.ID, "", t)
 		}
 	}
-	if want[JoinBucket] != nil {
+	if len(bks.scopes) > 0 {
 		for _, b := range e.Buckets {
 			bks.index(b.Scope, b.Ref.Kind, b.Ref.ID, b.Name.Get(""), b)
 		}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -237,5 +238,25 @@ func TestJoinOnce(t *testing.T) {
 	cp.Link()
 	if len(g.Ingress) != 1 || len(cp.SecurityGroups) != 2 || len(cp.SecurityGroups[1].Ingress) != 1 {
 		t.Errorf("after linking twice and a merged copy: %d rules, %d groups; want 1, 2", len(g.Ingress), len(cp.SecurityGroups))
+	}
+}
+
+// Ensure a large scope (indexed by key rather than looked through) finds
+// by ID, then name, and finds a placeholder added after it was indexed.
+func TestJoinLargeScope(t *testing.T) {
+	var gs []*SecurityGroup
+	for i := range 2 * smallScope {
+		gs = append(gs, group(fmt.Sprintf("G%d", i), fmt.Sprintf("n%d", i), "big", "big/main.tf"))
+	}
+	byName := ruleJoin("big", "n20", "big/main.tf", "x")
+	byName.ByName = true
+	ev := &Evidence{SecurityGroups: gs, Joins: []Join{ruleJoin("big", "G3", "big/main.tf", "x"), byName,
+		ruleJoin("big", "sg-1", "big/main.tf", "x"), ruleJoin("big", "sg-1", "big/main.tf", "y")}}
+	ev.Link()
+	if len(gs[3].Ingress) != 1 || len(gs[20].Ingress) != 1 {
+		t.Errorf("rules: G3 %d, n20 %d; want 1, 1", len(gs[3].Ingress), len(gs[20].Ingress))
+	}
+	if n := len(ev.SecurityGroups); n != 2*smallScope+1 || len(ev.SecurityGroups[n-1].Ingress) != 2 {
+		t.Errorf("%d groups; want one placeholder with both its rules", n)
 	}
 }

@@ -238,10 +238,11 @@ func (r *reader) ingress(res *resource, p *tree.Node) {
 		r.errorf(res.at, "ingress rule %s names neither GroupId nor GroupName", res.id)
 		return
 	}
-	j := model.Join{To: model.JoinGroup, Scope: r.scope, Kind: "AWS::EC2::SecurityGroup", Target: gid, ByName: true, At: res.at,
-		Unknown: fmt.Sprintf("ingress rule %s is added to a group that cannot be resolved: %s", res.id, gid.Why),
-		Outside: fmt.Sprintf("group %s is defined outside this template; only the rules the template adds are known", gid.Val)}
-	if gid.IsSet() {
+	j := model.Join{To: model.JoinGroup, Scope: r.scope, Kind: "AWS::EC2::SecurityGroup", Target: gid, ByName: true, At: res.at}
+	if gid.IsUnknown() {
+		j.Unknown = fmt.Sprintf("ingress rule %s is added to a group that cannot be resolved: %s", res.id, gid.Why)
+	} else {
+		j.Outside = fmt.Sprintf("group %s is defined outside this template; only the rules the template adds are known", gid.Val)
 		rl, named := r.rule(nil, p, res.at)
 		j.Rules, j.NamedSource = []model.Rule{rl}, named
 	}
@@ -276,9 +277,13 @@ func (r *reader) table(res *resource, p *tree.Node) (j model.Join, ok bool) {
 		r.errorf(res.at, "%s names no RouteTableId", res.id)
 		return j, false
 	}
-	return model.Join{To: model.JoinTable, Scope: r.scope, Kind: "AWS::EC2::RouteTable", Target: id, At: res.at,
-		Unknown: fmt.Sprintf("%s adds to a route table that cannot be resolved: %s", res.id, id.Why),
-		Outside: fmt.Sprintf("route table %s is defined outside this template; only the routes the template adds are known", id.Val)}, true
+	j = model.Join{To: model.JoinTable, Scope: r.scope, Kind: "AWS::EC2::RouteTable", Target: id, At: res.at}
+	if id.IsUnknown() {
+		j.Unknown = fmt.Sprintf("%s adds to a route table that cannot be resolved: %s", res.id, id.Why)
+	} else {
+		j.Outside = fmt.Sprintf("route table %s is defined outside this template; only the routes the template adds are known", id.Val)
+	}
+	return j, true
 }
 
 // targets are the route properties, with the kind of target each names.

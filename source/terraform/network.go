@@ -143,9 +143,13 @@ func (r *rd) group(in *instance, key string) (j model.Join, ok bool) {
 		r.diags.Errorf(in.res.at, fmt.Sprintf("%s names no %s", in.addr, key))
 		return j, false
 	}
-	return model.Join{To: model.JoinGroup, Scope: scopeOf(in), Kind: "aws_security_group", Target: gid, At: in.res.at,
-		Unknown: fmt.Sprintf("rule %s is added to a group that cannot be resolved: %s", in.addr, gid.Why),
-		Outside: fmt.Sprintf("group %s is defined outside this configuration; only the rules it adds are known", gid.Val)}, true
+	j = model.Join{To: model.JoinGroup, Scope: scopeOf(in), Kind: "aws_security_group", Target: gid, At: in.res.at}
+	if gid.IsUnknown() {
+		j.Unknown = fmt.Sprintf("rule %s is added to a group that cannot be resolved: %s", in.addr, gid.Why)
+	} else {
+		j.Outside = fmt.Sprintf("group %s is defined outside this configuration; only the rules it adds are known", gid.Val)
+	}
+	return j, true
 }
 
 func (r *rd) sgRule(in *instance) {
@@ -248,9 +252,13 @@ func (r *rd) table(in *instance) (j model.Join, ok bool) {
 	if id.IsAbsent() {
 		return j, false
 	}
-	return model.Join{To: model.JoinTable, Scope: scopeOf(in), Kind: "aws_route_table", Target: id, At: in.res.at,
-		Unknown: fmt.Sprintf("%s adds to a route table that cannot be resolved: %s", in.addr, id.Why),
-		Outside: fmt.Sprintf("route table %s is defined outside this configuration; only the routes it adds are known", id.Val)}, true
+	j = model.Join{To: model.JoinTable, Scope: scopeOf(in), Kind: "aws_route_table", Target: id, At: in.res.at}
+	if id.IsUnknown() {
+		j.Unknown = fmt.Sprintf("%s adds to a route table that cannot be resolved: %s", in.addr, id.Why)
+	} else {
+		j.Outside = fmt.Sprintf("route table %s is defined outside this configuration; only the routes it adds are known", id.Val)
+	}
+	return j, true
 }
 
 func (r *rd) route(in *instance) {
