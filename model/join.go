@@ -41,7 +41,9 @@ type Join struct {
 	// in Scope is complete any more: the join may add to any of them.
 	// "" leaves them as they are (a bucket's logging).
 	Unknown string
-	// Outside is why a placeholder's contents are not all known.
+	// Outside is why a placeholder's contents are not all known, %s
+	// standing for its ID: a constant, formatted only when needed (a
+	// corpus holds tens of thousands of joins until Link).
 	Outside string
 	// Gap, when set, is why the target's contents are not all known, in
 	// place of adding to it (a rule that may be ingress or egress).
@@ -53,16 +55,20 @@ type Join struct {
 	// an empty SourceGroup (self = true).
 	Rules       []Rule
 	NamedSource bool
-	// A table's: routes and associated subnets; Main makes it the main
-	// table of VPC, demoting that VPC's own (the table of kind VPCKind
-	// and ID VPC.Val in Scope).
+	// A table's: routes and associated subnets; Main, when set, makes it
+	// the main table of a VPC.
 	Routes  []Route
 	Subnets []Field[string]
-	Main    bool
-	VPC     Field[string]
-	VPCKind string
-	// A bucket's: logging is on, to LogTarget.
-	LogTarget Field[string]
+	Main    *MainOf
+	// A bucket's: logging is on, to *LogTarget.
+	LogTarget *Field[string]
+}
+
+// MainOf makes a table the main one of VPC, demoting that VPC's own (the
+// table of kind Kind and ID VPC.Val in the join's scope).
+type MainOf struct {
+	VPC  Field[string]
+	Kind string
 }
 
 // targets index the groups, tables or buckets of the scopes Joins name;
@@ -290,7 +296,11 @@ func resolve[T comparable](f *Join, x *targets[T], gs *gaps[T], outside func() T
 	switch hits := x.find(f, f.ByName); len(hits) {
 	case 0:
 		t = outside()
-		gs.add(t, f.Outside, f.Target.At)
+		out := f.Outside
+		if out == "" {
+			out = "%s is defined outside the inputs; only what they add to it is known"
+		}
+		gs.add(t, fmt.Sprintf(out, f.Target.Val), f.Target.At)
 		x.index(f.Scope, f.Kind, f.Target.Val, "", t)
 		return t, true
 	case 1:
@@ -340,12 +350,12 @@ func (e *Evidence) joinTable(f *Join, x *targets[*RouteTable], gs *gaps[*RouteTa
 	}
 	t.Routes = append(t.Routes, f.Routes...)
 	t.Subnets = append(t.Subnets, f.Subnets...)
-	if !f.Main {
+	if f.Main == nil {
 		return
 	}
-	t.Main, t.VPCID = Known(true, f.At), f.VPC
-	if f.VPC.IsSet() {
-		for _, old := range x.lookup(f.Scope, f.VPCKind, f.VPC.Val, false, f.At) {
+	t.Main, t.VPCID = Known(true, f.At), f.Main.VPC
+	if vpc := f.Main.VPC; vpc.IsSet() {
+		for _, old := range x.lookup(f.Scope, f.Main.Kind, vpc.Val, false, f.At) {
 			if old != t {
 				old.Main = Known(false, old.Ref.Loc)
 			}
@@ -373,5 +383,7 @@ func (e *Evidence) joinBucket(f *Join, x *targets[*Bucket]) {
 		return
 	}
 	hits[0].AccessLogging = Known(true, f.At)
-	hits[0].LogTarget = f.LogTarget
+	if f.LogTarget != nil {
+		hits[0].LogTarget = *f.LogTarget
+	}
 }

@@ -15,7 +15,7 @@ func group(id, name, scope, file string) *SecurityGroup {
 // ruleJoin is a join adding one rule from source to the group target.
 func ruleJoin(scope, target, file, source string) Join {
 	return Join{To: JoinGroup, Scope: scope, Kind: sgKind, Target: Known(target, at(file, 20)), At: at(file, 20),
-		Unknown: "rule R is added to a group that cannot be resolved", Outside: "group " + target + " is defined outside",
+		Unknown: "rule R is added to a group that cannot be resolved", Outside: "group %s is defined outside",
 		Rules: []Rule{{At: at(file, 21), SourceGroup: Known(source, at(file, 21))}}}
 }
 
@@ -168,12 +168,12 @@ func TestJoinTable(t *testing.T) {
 	tbl := &RouteTable{Ref: Ref{Kind: kind, ID: "aws_route_table.t", Loc: at("main.tf", 1)}, Scope: "r", Main: Known(false, at("main.tf", 1)), RoutesComplete: Known(true, at("main.tf", 1))}
 	own := &RouteTable{Ref: Ref{Kind: vpcKind, ID: "aws_vpc.v", Loc: at("main.tf", 5)}, Scope: "r", Main: Known(true, at("main.tf", 5)), RoutesComplete: Known(true, at("main.tf", 5))}
 	join := func(target string) Join {
-		return Join{To: JoinTable, Scope: "r", Kind: kind, Target: Known(target, at("main.tf", 9)), At: at("main.tf", 9), Outside: "route table " + target + " is defined outside"}
+		return Join{To: JoinTable, Scope: "r", Kind: kind, Target: Known(target, at("main.tf", 9)), At: at("main.tf", 9), Outside: "route table %s is defined outside"}
 	}
 	route, assoc, main, vpcID := join("aws_route_table.t"), join("aws_route_table.t"), join("aws_route_table.t"), join("aws_vpc.v")
 	route.Routes = []Route{{Destination: Known("0.0.0.0/0", at("main.tf", 10))}}
 	assoc.Subnets = []Field[string]{Known("aws_subnet.s", at("main.tf", 11))}
-	main.Main, main.VPC, main.VPCKind = true, Known("aws_vpc.v", at("main.tf", 12)), vpcKind
+	main.Main = &MainOf{VPC: Known("aws_vpc.v", at("main.tf", 12)), Kind: vpcKind}
 	ev := &Evidence{RouteTables: []*RouteTable{tbl, own}, Joins: []Join{route, assoc, main, vpcID, unknownJoin(JoinTable, kind, "r", "main.tf")}}
 	ev.Link()
 	if len(tbl.Routes) != 1 || len(tbl.Subnets) != 1 || !tbl.Main.Get(false) || tbl.VPCID.Get("") != "aws_vpc.v" {
@@ -205,7 +205,7 @@ func TestJoinBucket(t *testing.T) {
 		return &Bucket{Ref: Ref{Kind: kind, ID: id, Loc: at("main.tf", 1)}, Name: Known(name, at("main.tf", 2)), Scope: "r"}
 	}
 	logs := func(target string) Join {
-		return Join{To: JoinBucket, Scope: "r", Kind: kind, Target: Known(target, at("main.tf", 9)), At: at("main.tf", 9), LogTarget: Known("logs", at("main.tf", 10))}
+		return Join{To: JoinBucket, Scope: "r", Kind: kind, Target: Known(target, at("main.tf", 9)), At: at("main.tf", 9), LogTarget: &Field[string]{Val: "logs", State: Set, At: at("main.tf", 10)}}
 	}
 	byID, byName, twinA, twinB := bucket("aws_s3_bucket.a", "a"), bucket("aws_s3_bucket.b", "b"), bucket("aws_s3_bucket.c", "twin"), bucket("aws_s3_bucket.d", "twin")
 	unknown := logs("")

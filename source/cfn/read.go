@@ -242,7 +242,7 @@ func (r *reader) ingress(res *resource, p *tree.Node) {
 	if gid.IsUnknown() {
 		j.Unknown = fmt.Sprintf("ingress rule %s is added to a group that cannot be resolved: %s", res.id, gid.Why)
 	} else {
-		j.Outside = fmt.Sprintf("group %s is defined outside this template; only the rules the template adds are known", gid.Val)
+		j.Outside = "group %s is defined outside this template; only the rules the template adds are known"
 		rl, named := r.rule(nil, p, res.at)
 		j.Rules, j.NamedSource = []model.Rule{rl}, named
 	}
@@ -281,7 +281,7 @@ func (r *reader) table(res *resource, p *tree.Node) (j model.Join, ok bool) {
 	if id.IsUnknown() {
 		j.Unknown = fmt.Sprintf("%s adds to a route table that cannot be resolved: %s", res.id, id.Why)
 	} else {
-		j.Outside = fmt.Sprintf("route table %s is defined outside this template; only the routes the template adds are known", id.Val)
+		j.Outside = "route table %s is defined outside this template; only the routes the template adds are known"
 	}
 	return j, true
 }

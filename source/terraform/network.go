@@ -147,7 +147,7 @@ func (r *rd) group(in *instance, key string) (j model.Join, ok bool) {
 	if gid.IsUnknown() {
 		j.Unknown = fmt.Sprintf("rule %s is added to a group that cannot be resolved: %s", in.addr, gid.Why)
 	} else {
-		j.Outside = fmt.Sprintf("group %s is defined outside this configuration; only the rules it adds are known", gid.Val)
+		j.Outside = "group %s is defined outside this configuration; only the rules it adds are known"
 	}
 	return j, true
 }
@@ -256,7 +256,7 @@ func (r *rd) table(in *instance) (j model.Join, ok bool) {
 	if id.IsUnknown() {
 		j.Unknown = fmt.Sprintf("%s adds to a route table that cannot be resolved: %s", in.addr, id.Why)
 	} else {
-		j.Outside = fmt.Sprintf("route table %s is defined outside this configuration; only the routes it adds are known", id.Val)
+		j.Outside = "route table %s is defined outside this configuration; only the routes it adds are known"
 	}
 	return j, true
 }
@@ -289,7 +289,7 @@ func (r *rd) mainAssociation(in *instance) {
 		return
 	}
 	if !j.Target.IsUnknown() {
-		j.Main, j.VPC, j.VPCKind = true, r.link(r.arg(in, "vpc_id")), "aws_vpc"
+		j.Main = &model.MainOf{VPC: r.link(r.arg(in, "vpc_id")), Kind: "aws_vpc"}
 	}
 	r.ev.Joins = append(r.ev.Joins, j)
 }

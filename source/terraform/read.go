@@ -290,7 +290,7 @@ func (r *rd) bucketLogging(in *instance) {
 		return
 	}
 	r.ev.Joins = append(r.ev.Joins, model.Join{To: model.JoinBucket, Scope: scopeOf(in), Kind: "aws_s3_bucket", Target: name, At: at,
-		LogTarget: r.link(r.arg(in, "target_bucket"))})
+		LogTarget: ptr(r.link(r.arg(in, "target_bucket")))})
 }
 
 func (r *rd) virtualCluster(in *instance) {
@@ -387,3 +387,6 @@ func localType(addr string) string {
 	t, _, _ := strings.Cut(addr, ".")
 	return t
 }
+
+// ptr returns a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }
