@@ -86,19 +86,10 @@ func namesRole(arn string, r *model.Role) bool {
 	return name != "" && strings.Contains(arn, ":role/") && (strings.HasSuffix(arn, "/"+name))
 }
 
-// policiesOf returns the policies known to grant r permissions: its own
-// and the policies declared elsewhere that name it as attached.
-func policiesOf(ev *model.Evidence, r *model.Role) []*model.Policy {
-	out := append([]*model.Policy(nil), r.Policies...)
-	for _, p := range ev.Policies {
-		for _, a := range p.Attached {
-			if a.IsSet() && (a.Val == r.Ref.ID || (r.Name.IsSet() && a.Val == r.Name.Val)) {
-				out = append(out, p)
-				break
-			}
-		}
-	}
-	return out
+// policiesOf returns the policies known to grant r permissions: its own,
+// with those attached to it elsewhere, which model.Link put there.
+func policiesOf(r *model.Role) []*model.Policy {
+	return r.Policies
 }
 
 // wildcardManaged are AWS-managed policies whose documents allow wildcard
@@ -113,7 +104,7 @@ roles:
 	for _, er := range executionRoles(p.Evidence) {
 		r := er.role
 		var unknown []string
-		for _, pol := range policiesOf(p.Evidence, r) {
+		for _, pol := range policiesOf(r) {
 			if pol.Document == nil {
 				arn := pol.ARN.Get(pol.Name.Get(pol.Ref.ID))
 				if a, ok := wildcardManaged[arn[strings.LastIndex(arn, "/")+1:]]; ok && strings.Contains(arn, ":aws:policy/") {

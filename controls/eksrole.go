@@ -85,7 +85,7 @@ func permissionSet(ev *model.Evidence, arn string, from model.Loc) (key, why str
 		return "", fmt.Sprintf("the evidence does not say it lists every policy of execution role %s", arn)
 	}
 	var parts []string
-	for _, pol := range policiesOf(ev, r) {
+	for _, pol := range policiesOf(r) {
 		switch d := pol.Document; {
 		case d != nil && d.Unknown == "":
 			parts = append(parts, "doc "+canonical(d))
@@ -184,7 +184,7 @@ func runEKS701(p *control.Pass) {
 		}
 		var extra []string
 		extraAt, unknown := model.Loc{}, "" // unknown: the first reason
-		for _, pol := range policiesOf(p.Evidence, r) {
+		for _, pol := range policiesOf(r) {
 			name := pol.Name.Get(pol.Ref.ID)
 			switch d := pol.Document; {
 			case pol.ARN.IsUnknown():

@@ -9,4 +9,5 @@ type Bucket struct {
 	AccessLogging Field[bool]
 	// LogTarget is the bucket access logs go to, when logging is on.
 	LogTarget Field[string]
+	Scope     string // the template or Terraform root that declares it, as Role.Scope
 }

@@ -8,10 +8,11 @@
 // only look things up in it. Nothing here does I/O.
 //
 // Joins are made here, not by each source: most lazily, by the lookups
-// (Subnet, RouteTableOf, Role, SecurityConfigurationOf), and the IAM ones
-// that change a resource (a policy attached to a role, a managed policy a
-// role lists by reference) by Link, once, over facts the sources emit
-// (link.go). Both follow one scoping rule: the same template or Terraform
+// (Subnet, RouteTableOf, Role, SecurityConfigurationOf), and those that
+// change a resource (a policy attached to a role, a managed policy a role
+// lists by reference, a rule added to a group, a route or subnet to a
+// table, logging to a bucket) by Link, once, over facts the sources emit
+// (link.go, join.go). Both follow one scoping rule: the same template or Terraform
 // root (Scope) when the source has one, else the same file, then the same
 // folder, then anywhere; two candidates at the nearest level are
 // ambiguous, never a guess.

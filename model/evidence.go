@@ -49,6 +49,7 @@ type Evidence struct {
 	// Unlinked facts, joined by Link (model/link.go).
 	PolicyRefs        []PolicyRef
 	PolicyAttachments []PolicyAttachment
+	Joins             []Join
 
 	once     sync.Once
 	linkOnce sync.Once
@@ -103,6 +104,7 @@ func (e *Evidence) Merge(o *Evidence) {
 	e.Nodegroups = append(e.Nodegroups, o.Nodegroups...)
 	e.PolicyRefs = append(e.PolicyRefs, o.PolicyRefs...)
 	e.PolicyAttachments = append(e.PolicyAttachments, o.PolicyAttachments...)
+	e.Joins = append(e.Joins, o.Joins...)
 }
 
 func (e *Evidence) index() *index {

@@ -8,8 +8,9 @@ import (
 // Sources emit what one resource says about another as unlinked facts;
 // Link, run once on the whole evidence (control.Evaluate), joins them.
 // Identifiers a template or a Terraform root declares mean something only
-// there, so a fact with a Scope is resolved among the roles and policies
-// of that scope (Role.Scope, Policy.Scope: a template, a root module's
+// there, so a fact with a Scope is resolved among the roles, policies,
+// groups, tables or buckets of that scope (Role.Scope, Policy.Scope,
+// SecurityGroup.Scope, ...: a template, a root module's
 // evaluation, which a module folder shared by two roots does not tell
 // apart). A fact without one is resolved by the scoped rule of the
 // lookups: same file, then same folder, then anywhere; two candidates at
@@ -46,6 +47,11 @@ type PolicyRef struct {
 	Stub  *Policy
 	// In names the scope in reasons: "template", "configuration".
 	In string
+	// Keep leaves the stub, and the role's list complete, when the scope
+	// has no such policy: the stub is the policy as far as the source
+	// knows it (an AWS-managed policy get-account-authorization-details
+	// lists by ARN only).
+	Keep bool
 }
 
 // Link joins the facts sources emitted. It runs once; later calls return
@@ -54,6 +60,7 @@ type PolicyRef struct {
 func (e *Evidence) Link() { e.linkOnce.Do(e.link) }
 
 func (e *Evidence) link() {
+	e.linkJoins() // first: the IAM joins may index the evidence
 	if len(e.PolicyRefs) == 0 && len(e.PolicyAttachments) == 0 {
 		return
 	}
@@ -72,6 +79,9 @@ func (e *Evidence) link() {
 	for _, f := range e.PolicyRefs {
 		def := x.policy(f.Scope, f.Stub.Ref.ID)
 		if def == nil {
+			if f.Keep {
+				continue
+			}
 			gap(f.Role, fmt.Sprintf("managed policy %s is not an %s of the %s", f.Stub.Ref.ID, f.Stub.Ref.Kind, f.In), f.Stub.Ref.Loc)
 			continue
 		}

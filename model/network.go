@@ -9,6 +9,9 @@ type SecurityGroup struct {
 	// IngressComplete is Set(true) when Ingress lists every rule of the
 	// group; Unknown (with the reason) when some rules could not be read.
 	IngressComplete Field[bool]
+	// Scope is the template or Terraform root that declares the group,
+	// as Role.Scope; Joins naming a group are resolved there.
+	Scope string
 }
 
 // Rule is one ingress permission with one source.

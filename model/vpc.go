@@ -25,6 +25,7 @@ type RouteTable struct {
 	// RoutesComplete is Set(true) when Routes lists every route of the
 	// table; Unknown (with the reason) when some could not be read.
 	RoutesComplete Field[bool]
+	Scope          string // the template or Terraform root that declares it, as Role.Scope
 }
 
 // The kinds of route target a source can tell apart (Route.TargetKind).

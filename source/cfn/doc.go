@@ -13,10 +13,11 @@
 // where the deployed value (a group ID, a generated name) cannot be known.
 // What cannot be resolved becomes a tree.UnknownNode, and then an Unknown
 // field, with the reason ("parameter KmsKeyArn has no default"); nothing
-// is guessed. IAM joins are left to model.Link: roles and policies carry
-// the template as their Scope, and an AWS::IAM::Policy's Roles and a
-// role's ManagedPolicyArns: [!Ref P] are emitted as facts it resolves in
-// that template.
+// is guessed. Joins are left to model.Link: roles, policies, groups and
+// route tables carry the template as their Scope, and an AWS::IAM::Policy's
+// Roles, a role's ManagedPolicyArns: [!Ref P], and SecurityGroupIngress,
+// Route and SubnetRouteTableAssociation resources are emitted as facts it
+// resolves in that template.
 //
 // The security-configuration document is handed to source/secconf and
 // IAM documents to source/iampolicy once their intrinsics are resolved,

@@ -80,6 +80,7 @@ func load(t *testing.T, file, text string, p cfn.Params) *model.Evidence {
 	if err := diags.Err(); err != nil {
 		t.Fatalf("diagnostics: %v", err)
 	}
+	ev.Link() // what the template's resources say of each other (rules, routes)
 	return ev
 }
 

@@ -9,12 +9,10 @@ import (
 	"github.com/emrguard/emrguard/source/tree"
 )
 
-// reader holds what read collects before the resources are linked.
+// reader holds what read collects.
 type reader struct {
 	*template
-	ev     *model.Evidence
-	groups map[string]*model.SecurityGroup // by logical ID, and external groups by AWS ID
-	tables map[string]*model.RouteTable
+	ev *model.Evidence
 }
 
 // readers maps a resource type to what reads it. Types missing here are
@@ -35,8 +33,9 @@ var readers = map[string]func(r *reader, res *resource, p *tree.Node){
 	"AWS::EKS::Nodegroup":             (*reader).nodegroup,
 }
 
-// linkers run after every resource is read: they add what one resource
-// says about another (an ingress rule to its group, a route to its table).
+// linkers run after every resource is read: they emit what one resource
+// says about another (an ingress rule of its group, a route of its table)
+// as model.Joins, which model.Link resolves within the template.
 var linkers = map[string]func(r *reader, res *resource, p *tree.Node){
 	"AWS::EC2::SecurityGroupIngress":        (*reader).ingress,
 	"AWS::EC2::Route":                       (*reader).route,
@@ -45,8 +44,7 @@ var linkers = map[string]func(r *reader, res *resource, p *tree.Node){
 
 // read resolves and reads the template's resources into evidence.
 func (t *template) read() *model.Evidence {
-	r := &reader{template: t, ev: &model.Evidence{}, groups: map[string]*model.SecurityGroup{},
-		tables: map[string]*model.RouteTable{}}
+	r := &reader{template: t, ev: &model.Evidence{}}
 	for _, pass := range []map[string]func(*reader, *resource, *tree.Node){readers, linkers} {
 		for _, res := range t.order {
 			fn := pass[res.typ]
@@ -175,7 +173,7 @@ func (r *reader) secConf(res *resource, p *tree.Node) {
 }
 
 func (r *reader) securityGroup(res *resource, p *tree.Node) {
-	g := &model.SecurityGroup{Ref: r.ref(res), VPCID: r.link(p, "VpcId", false), IngressComplete: model.Known(true, res.at)}
+	g := &model.SecurityGroup{Ref: r.ref(res), VPCID: r.link(p, "VpcId", false), IngressComplete: model.Known(true, res.at), Scope: r.scope}
 	if n := r.str(p, "GroupName"); n.IsSet() {
 		g.Ref.Name = n.Val
 	}
@@ -189,21 +187,23 @@ func (r *reader) securityGroup(res *resource, p *tree.Node) {
 					g.IngressComplete = model.Unresolved[bool]("an ingress rule is unknown: "+it.Text, it.At)
 					continue
 				}
-				g.Ingress = append(g.Ingress, r.rule(g, it, it.At))
+				rl, _ := r.rule(g, it, it.At)
+				g.Ingress = append(g.Ingress, rl)
 			}
 		default:
 			r.errorf(v.At, "SecurityGroupIngress of %s is a %s, want a list", res.id, v.Kind)
 			g.IngressComplete = model.Unresolved[bool]("SecurityGroupIngress is not a list", at)
 		}
 	}
-	r.groups[res.id] = g
 	r.ev.SecurityGroups = append(r.ev.SecurityGroups, g)
 }
 
 // rule reads one ingress entry (inline, or an AWS::EC2::SecurityGroupIngress
-// resource's properties). It points at the source's line.
-func (r *reader) rule(g *model.SecurityGroup, e *tree.Node, at model.Loc) model.Rule {
-	x := model.Rule{At: at, Protocol: r.str(e, "IpProtocol"), FromPort: r.integer(e, "FromPort"), ToPort: r.integer(e, "ToPort")}
+// resource's properties). It points at the source's line. Without its
+// group g (a rule resource's, resolved by model.Link), Self is left to
+// Link; named says the rule's source is a group name, not an ID.
+func (r *reader) rule(g *model.SecurityGroup, e *tree.Node, at model.Loc) (x model.Rule, named bool) {
+	x = model.Rule{At: at, Protocol: r.str(e, "IpProtocol"), FromPort: r.integer(e, "FromPort"), ToPort: r.integer(e, "ToPort")}
 	if x.Protocol.IsSet() {
 		x.Protocol.Val = strings.ToLower(x.Protocol.Val)
 	}
@@ -214,51 +214,39 @@ func (r *reader) rule(g *model.SecurityGroup, e *tree.Node, at model.Loc) model.
 	}
 	if f := r.link(e, "SourceSecurityGroupId", false); !f.IsAbsent() {
 		x.SourceGroup, x.At = f, f.At
-		x.Self = f.IsSet() && (f.Val == g.Ref.ID || (g.GroupID.IsSet() && f.Val == g.GroupID.Val))
+		x.Self = g != nil && f.IsSet() && (f.Val == g.Ref.ID || (g.GroupID.IsSet() && f.Val == g.GroupID.Val))
 	} else if f := r.str(e, "SourceSecurityGroupName"); !f.IsAbsent() {
-		x.SourceGroup, x.At = f, f.At
+		x.SourceGroup, x.At, named = f, f.At, true
 	}
 	if f := r.link(e, "SourcePrefixListId", false); !f.IsAbsent() {
 		x.PrefixList, x.At = f, f.At
 	}
-	return x
+	return x, named
 }
 
-// ingress adds an AWS::EC2::SecurityGroupIngress to its group: a group of
-// the template, or one defined elsewhere (known only by ID, its other rules
-// unknown). A rule whose group cannot be resolved may belong to any group
-// of the template, so none of them is complete any more.
+// ingress emits an AWS::EC2::SecurityGroupIngress as a join of its group
+// (by logical ID, AWS ID or GroupName): a group of the template, or one
+// defined elsewhere (known only by ID, its other rules unknown). A rule
+// whose group cannot be resolved may belong to any group of the
+// template, so none of them is complete any more.
 func (r *reader) ingress(res *resource, p *tree.Node) {
 	gid := r.link(p, "GroupId", false)
 	if gid.IsAbsent() {
 		gid = r.str(p, "GroupName")
 	}
-	switch {
-	case gid.IsUnknown():
-		why := fmt.Sprintf("ingress rule %s is added to a group that cannot be resolved: %s", res.id, gid.Why)
-		for _, g := range r.groups {
-			g.IngressComplete = model.Unresolved[bool](why, gid.At)
-		}
-		return
-	case gid.IsAbsent():
+	if gid.IsAbsent() {
 		r.errorf(res.at, "ingress rule %s names neither GroupId nor GroupName", res.id)
 		return
 	}
-	g := r.groups[gid.Val]
-	if g == nil {
-		for _, cand := range r.groups {
-			if cand.Ref.Name == gid.Val {
-				g = cand
-			}
-		}
+	j := model.Join{To: model.JoinGroup, Scope: r.scope, Kind: "AWS::EC2::SecurityGroup", Target: gid, ByName: true, At: res.at}
+	if gid.IsUnknown() {
+		j.Unknown = fmt.Sprintf("ingress rule %s is added to a group that cannot be resolved: %s", res.id, gid.Why)
+	} else {
+		j.Outside = "group %s is defined outside this template; only the rules the template adds are known"
+		rl, named := r.rule(nil, p, res.at)
+		j.Rules, j.NamedSource = []model.Rule{rl}, named
 	}
-	if g == nil {
-		g = &model.SecurityGroup{Ref: model.Ref{Kind: "AWS::EC2::SecurityGroup", ID: gid.Val, Loc: gid.At}, GroupID: gid,
-			IngressComplete: model.Unresolved[bool](fmt.Sprintf("group %s is defined outside this template; only the rules the template adds are known", gid.Val), gid.At)}
-		r.groups[gid.Val] = g
-		r.ev.SecurityGroups = append(r.ev.SecurityGroups, g)
-	}
-	g.Ingress = append(g.Ingress, r.rule(g, p, res.at))
+	r.ev.Joins = append(r.ev.Joins, j)
 }
 
 func (r *reader) subnet(res *resource, p *tree.Node) {
@@ -266,8 +254,7 @@ func (r *reader) subnet(res *resource, p *tree.Node) {
 }
 
 func (r *reader) routeTable(res *resource, p *tree.Node) {
-	t := &model.RouteTable{Ref: r.ref(res), VPCID: r.link(p, "VpcId", false), Main: model.Known(false, res.at), RoutesComplete: model.Known(true, res.at)}
-	r.tables[res.id] = t
+	t := &model.RouteTable{Ref: r.ref(res), VPCID: r.link(p, "VpcId", false), Main: model.Known(false, res.at), RoutesComplete: model.Known(true, res.at), Scope: r.scope}
 	r.ev.RouteTables = append(r.ev.RouteTables, t)
 }
 
@@ -277,33 +264,26 @@ func (r *reader) vpc(res *resource, _ *tree.Node) {
 	r.ev.VPCs = append(r.ev.VPCs, &model.VPC{Ref: r.ref(res), EndpointsComplete: model.Known(true, res.at)})
 	r.ev.RouteTables = append(r.ev.RouteTables, &model.RouteTable{
 		Ref:   model.Ref{Kind: res.typ, ID: res.id, Name: "main route table", Loc: res.at},
-		VPCID: model.Known(res.id, res.at), Main: model.Known(true, res.at), RoutesComplete: model.Known(true, res.at),
+		VPCID: model.Known(res.id, res.at), Main: model.Known(true, res.at), RoutesComplete: model.Known(true, res.at), Scope: r.scope,
 	})
 }
 
-// table returns the route table a route or association names, adding a
-// table defined outside the template when needed; nil when unknown.
-func (r *reader) table(res *resource, p *tree.Node) *model.RouteTable {
+// table returns the join of the route table a route or association
+// names: one of the template, or one defined outside it (its other
+// routes unknown); ok is false when it names none.
+func (r *reader) table(res *resource, p *tree.Node) (j model.Join, ok bool) {
 	id := r.link(p, "RouteTableId", false)
-	switch {
-	case id.IsUnknown():
-		why := fmt.Sprintf("%s adds to a route table that cannot be resolved: %s", res.id, id.Why)
-		for _, t := range r.tables {
-			t.RoutesComplete = model.Unresolved[bool](why, id.At)
-		}
-		return nil
-	case id.IsAbsent():
+	if id.IsAbsent() {
 		r.errorf(res.at, "%s names no RouteTableId", res.id)
-		return nil
+		return j, false
 	}
-	t := r.tables[id.Val]
-	if t == nil {
-		t = &model.RouteTable{Ref: model.Ref{Kind: "AWS::EC2::RouteTable", ID: id.Val, Loc: id.At}, RouteTableID: id,
-			RoutesComplete: model.Unresolved[bool](fmt.Sprintf("route table %s is defined outside this template; only the routes the template adds are known", id.Val), id.At)}
-		r.tables[id.Val] = t
-		r.ev.RouteTables = append(r.ev.RouteTables, t)
+	j = model.Join{To: model.JoinTable, Scope: r.scope, Kind: "AWS::EC2::RouteTable", Target: id, At: res.at}
+	if id.IsUnknown() {
+		j.Unknown = fmt.Sprintf("%s adds to a route table that cannot be resolved: %s", res.id, id.Why)
+	} else {
+		j.Outside = "route table %s is defined outside this template; only the routes the template adds are known"
 	}
-	return t
+	return j, true
 }
 
 // targets are the route properties, with the kind of target each names.
@@ -316,8 +296,12 @@ var targets = []struct{ key, kind string }{
 }
 
 func (r *reader) route(res *resource, p *tree.Node) {
-	t := r.table(res, p)
-	if t == nil {
+	j, ok := r.table(res, p)
+	if !ok {
+		return
+	}
+	if j.Target.IsUnknown() {
+		r.ev.Joins = append(r.ev.Joins, j)
 		return
 	}
 	rt := model.Route{At: res.at}
@@ -336,7 +320,8 @@ func (r *reader) route(res *resource, p *tree.Node) {
 			rt.TargetKind = gatewayKind(f.Val, r.kindOf(f))
 		}
 	}
-	t.Routes = append(t.Routes, rt)
+	j.Routes = []model.Route{rt}
+	r.ev.Joins = append(r.ev.Joins, j)
 }
 
 // gatewayKind tells an internet gateway from a virtual private gateway
@@ -354,11 +339,14 @@ func gatewayKind(id, typ string) string {
 }
 
 func (r *reader) association(res *resource, p *tree.Node) {
-	t := r.table(res, p)
-	if t == nil {
+	j, ok := r.table(res, p)
+	if !ok {
 		return
 	}
-	t.Subnets = append(t.Subnets, r.link(p, "SubnetId", false))
+	if !j.Target.IsUnknown() {
+		j.Subnets = []model.Field[string]{r.link(p, "SubnetId", false)}
+	}
+	r.ev.Joins = append(r.ev.Joins, j)
 }
 
 func (r *reader) vpcEndpoint(res *resource, p *tree.Node) {

@@ -2,7 +2,8 @@
 // get-account-authorization-details` output (every role with all its
 // policies), `aws iam get-role` output (the role and its trust policy),
 // `aws iam get-role-policy` output (an inline policy with the role it
-// belongs to), and a bare policy document. Documents are decoded by source/iampolicy, once.
+// belongs to, a model.PolicyAttachment that model.Link joins), and a bare
+// policy document. Documents are decoded by source/iampolicy, once.
 package iamcli
 
 import (
@@ -43,7 +44,7 @@ func Detect(root *tree.Node) bool {
 // attached to nothing the file says.
 func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
 	if detectDetails(root) {
-		return loadDetails(root)
+		return loadDetails(file, root)
 	}
 	ev := &model.Evidence{}
 	stem := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
@@ -64,7 +65,9 @@ func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
 		p := &model.Policy{Ref: model.Ref{Kind: PolicyKind, Loc: root.At}, Name: str(root.Get("PolicyName")), Document: doc}
 		p.Ref.ID = p.Name.Get(stem)
 		if s, ok := rn.Str(); ok {
-			p.Attached = append(p.Attached, model.Known(s, rn.At))
+			// The role is in another file: model.Link joins it, nearest
+			// first (same folder, then anywhere).
+			ev.PolicyAttachments = append(ev.PolicyAttachments, model.PolicyAttachment{Policy: p, Role: model.Known(s, rn.At)})
 		}
 		ev.Policies = append(ev.Policies, p)
 		return ev, diags

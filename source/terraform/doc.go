@@ -27,10 +27,11 @@
 // when Terraform plans, so their attributes are unknown, except
 // data "aws_iam_policy_document", which the provider computes from its
 // arguments: it is rendered here as the provider does (policydoc.go).
-// IAM joins are not made here: roles and policies carry the root's folder
-// as their Scope, and policy attachments and managed policies listed by
-// reference are emitted as facts (model.PolicyAttachment,
-// model.PolicyRef) that model.Link resolves within that root.
+// Joins are not made here: roles, policies, groups, route tables and
+// buckets carry the root's folder as their Scope, and policy attachments,
+// managed policies listed by reference, rule, route, association and
+// bucket-logging resources are emitted as facts (model.PolicyAttachment,
+// model.PolicyRef, model.Join) that model.Link resolves within that root.
 //
 // Speed and memory. A file is split into blocks and arguments by byte
 // scans, and an argument is parsed when evaluated: plain values,

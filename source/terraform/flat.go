@@ -22,15 +22,14 @@ const minFlatSteps = 256
 var flatReading = true
 
 // flatRun is a stretch of consecutive reader steps of one group: what
-// they add to the evidence, the diagnostics they report and the
-// resources they index, kept apart until every group is read and then
+// they add to the evidence and the diagnostics they report, kept apart
+// until every group is read and then
 // put together in step order, so the evidence and diagnostics come out
 // in the order a sequential reading gives.
 type flatRun struct {
 	from, to int // steps[from:to]
 	ev       *model.Evidence
 	diags    source.Diagnostics
-	maps     rdMaps
 }
 
 // flatGroup is files that may refer to each other (refs.go), the runs
@@ -42,7 +41,7 @@ type flatGroup struct {
 }
 
 // replayable are the linkers that read nothing but their own arguments
-// (rd.arg) before looking up what readers found: a group's reader reads
+// (rd.arg) to emit their facts: a group's reader reads
 // them ahead, recording the arguments, and the group's declarations can
 // be dropped before the sequential linker pass, which replays them.
 var replayable = map[string]bool{
@@ -59,8 +58,9 @@ var replayable = map[string]bool{
 // handed to the copy that reads it, so nothing a reader evaluates is
 // touched by another.
 //
-// Linkers (rules, routes, attachments) look up what all readers found,
-// so they run after them, sequentially, as in readModules. Those that
+// Linkers (rules, routes, attachments) emit facts model.Link joins; they
+// run after the readers, sequentially, as in readModules, so facts and
+// diagnostics come out in the order a sequential reading gives. Those that
 // only read their own arguments are read ahead by their group's reader
 // (into a scratch rd, keeping the arguments and the diagnostics), and
 // replayed in the linker pass; a group with no other linker then drops
@@ -152,7 +152,6 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 							r.safely(in, s.fn)
 						}
 					}
-					run.maps = r.takeMaps()
 				}
 				all := true
 				for _, li := range g.links {
@@ -162,7 +161,7 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 						continue
 					}
 					ahead[li] = &source.Diagnostics{}
-					scratch.ev, scratch.diags, scratch.rdMaps, w.ld.diags = &model.Evidence{}, ahead[li], rdMaps{}, ahead[li]
+					scratch.ev, scratch.diags, w.ld.diags = &model.Evidence{}, ahead[li], ahead[li]
 					for _, in := range s.res.instances() {
 						scratch.safely(in, s.fn)
 					}
@@ -179,7 +178,6 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 	for _, run := range runs {
 		r.ev.Merge(run.ev)
 		*diags = append(*diags, run.diags...)
-		r.putMaps(run.maps)
 	}
 	for _, w := range forks {
 		w.ld.diags = diags

@@ -11,7 +11,7 @@ import (
 
 func (r *rd) securityGroup(in *instance) {
 	ref := r.ref(in)
-	g := &model.SecurityGroup{Ref: ref, VPCID: r.link(r.arg(in, "vpc_id")), IngressComplete: model.Known(true, ref.Loc)}
+	g := &model.SecurityGroup{Ref: ref, VPCID: r.link(r.arg(in, "vpc_id")), IngressComplete: model.Known(true, ref.Loc), Scope: scopeOf(in)}
 	r.named(&g.Ref, r.str(r.arg(in, "name")))
 	blocks := r.blocks(in, in.res.content(), "ingress")
 	if len(blocks) > 0 {
@@ -38,7 +38,6 @@ func (r *rd) securityGroup(in *instance) {
 			}
 		}
 	}
-	setIn(&r.groups, ref.ID, g)
 	r.ev.SecurityGroups = append(r.ev.SecurityGroups, g)
 }
 
@@ -75,6 +74,9 @@ var vpcRuleKeys = ruleKeys{protocol: "ip_protocol", from: "from_port", to: "to_p
 // rules reads one ingress entry into one model rule per source (a CIDR,
 // a group, a prefix list), each pointing at the line that names it, and
 // appends them to out (the group's rules: no slice of its own per entry).
+// Without its group g (a rule resource's, resolved by model.Link), Self
+// is left to Link, and self = true gives a rule with Self set and an
+// empty SourceGroup, which Link names.
 func (r *rd) rules(out []model.Rule, g *model.SecurityGroup, in *instance, get func(string) val, at model.Loc, k ruleKeys) []model.Rule {
 	base := model.Rule{At: at, Protocol: r.str(get(k.protocol)), FromPort: r.integer(get(k.from)), ToPort: r.integer(get(k.to))}
 	if base.Protocol.IsSet() {
@@ -105,14 +107,17 @@ func (r *rd) rules(out []model.Rule, g *model.SecurityGroup, in *instance, get f
 	add(k.v6, func(rl *model.Rule, f model.Field[string]) { rl.CIDR = f })
 	add(k.groups, func(rl *model.Rule, f model.Field[string]) {
 		rl.SourceGroup = f
-		rl.Self = f.IsSet() && (f.Val == g.Ref.ID || (g.GroupID.IsSet() && f.Val == g.GroupID.Val))
+		rl.Self = g != nil && f.IsSet() && (f.Val == g.Ref.ID || (g.GroupID.IsSet() && f.Val == g.GroupID.Val))
 	})
 	add(k.lists, func(rl *model.Rule, f model.Field[string]) { rl.PrefixList = f })
 	if k.self != "" {
 		if s := r.boolean(get(k.self)); s.IsSet() && s.Val {
 			rl := base
 			rl.At, rl.Self = s.At, true
-			rl.SourceGroup = model.Known(g.Ref.ID, s.At)
+			rl.SourceGroup = model.Known("", s.At)
+			if g != nil {
+				rl.SourceGroup.Val = g.Ref.ID
+			}
 			out = append(out, rl)
 		} else if s.IsUnknown() {
 			rl := base
@@ -127,31 +132,24 @@ func (r *rd) rules(out []model.Rule, g *model.SecurityGroup, in *instance, get f
 	return out
 }
 
-// group returns the security group a rule resource adds to: one of the
-// configuration, or one defined elsewhere (known by ID only, its other
-// rules unknown). A rule whose group is unknown may be any group's, so no
-// group is complete any more; nil then.
-func (r *rd) group(in *instance, key string) *model.SecurityGroup {
+// group returns the join of the security group a rule resource adds
+// to: one of the configuration, or one defined elsewhere (known by ID
+// only, its other rules unknown). A rule whose group is unknown may be
+// any group's, so no group is complete any more. ok is false when the
+// resource names no group.
+func (r *rd) group(in *instance, key string) (j model.Join, ok bool) {
 	gid := r.link(r.arg(in, key))
-	switch {
-	case gid.IsUnknown():
-		why := fmt.Sprintf("rule %s is added to a group that cannot be resolved: %s", in.addr, gid.Why)
-		for _, g := range r.groups {
-			g.IngressComplete = model.Unresolved[bool](why, gid.At)
-		}
-		return nil
-	case gid.IsAbsent():
+	if gid.IsAbsent() {
 		r.diags.Errorf(in.res.at, fmt.Sprintf("%s names no %s", in.addr, key))
-		return nil
+		return j, false
 	}
-	g := r.groups[gid.Val]
-	if g == nil {
-		g = &model.SecurityGroup{Ref: model.Ref{Kind: "aws_security_group", ID: gid.Val, Loc: gid.At}, GroupID: gid,
-			IngressComplete: model.Unresolved[bool](fmt.Sprintf("group %s is defined outside this configuration; only the rules it adds are known", gid.Val), gid.At)}
-		setIn(&r.groups, gid.Val, g)
-		r.ev.SecurityGroups = append(r.ev.SecurityGroups, g)
+	j = model.Join{To: model.JoinGroup, Scope: scopeOf(in), Kind: "aws_security_group", Target: gid, At: in.res.at}
+	if gid.IsUnknown() {
+		j.Unknown = fmt.Sprintf("rule %s is added to a group that cannot be resolved: %s", in.addr, gid.Why)
+	} else {
+		j.Outside = "group %s is defined outside this configuration; only the rules it adds are known"
 	}
-	return g
+	return j, true
 }
 
 func (r *rd) sgRule(in *instance) {
@@ -159,28 +157,34 @@ func (r *rd) sgRule(in *instance) {
 	if typ.IsSet() && typ.Val != "ingress" {
 		return
 	}
-	g := r.group(in, "security_group_id")
-	if g == nil {
+	j, ok := r.group(in, "security_group_id")
+	if !ok {
 		return
 	}
-	if typ.IsUnknown() {
-		g.IngressComplete = model.Unresolved[bool](fmt.Sprintf("rule %s may be ingress or egress: %s", in.addr, typ.Why), typ.At)
-		return
+	switch {
+	case j.Target.IsUnknown():
+	case typ.IsUnknown():
+		j.Gap, j.At = fmt.Sprintf("rule %s may be ingress or egress: %s", in.addr, typ.Why), typ.At
+	default:
+		j.Rules = r.rules(nil, nil, in, func(k string) val { return r.arg(in, k) }, in.res.at, ruleResourceKeys)
 	}
-	g.Ingress = r.rules(g.Ingress, g, in, func(k string) val { return r.arg(in, k) }, in.res.at, ruleResourceKeys)
+	r.ev.Joins = append(r.ev.Joins, j)
 }
 
 func (r *rd) vpcIngressRule(in *instance) {
-	g := r.group(in, "security_group_id")
-	if g == nil {
+	j, ok := r.group(in, "security_group_id")
+	if !ok {
 		return
 	}
-	g.Ingress = r.rules(g.Ingress, g, in, func(k string) val { return r.arg(in, k) }, in.res.at, vpcRuleKeys)
+	if !j.Target.IsUnknown() {
+		j.Rules = r.rules(nil, nil, in, func(k string) val { return r.arg(in, k) }, in.res.at, vpcRuleKeys)
+	}
+	r.ev.Joins = append(r.ev.Joins, j)
 }
 
 func (r *rd) routeTable(in *instance) {
 	ref := r.ref(in)
-	t := &model.RouteTable{Ref: ref, VPCID: r.link(r.arg(in, "vpc_id")), Main: model.Known(false, ref.Loc), RoutesComplete: model.Known(true, ref.Loc)}
+	t := &model.RouteTable{Ref: ref, VPCID: r.link(r.arg(in, "vpc_id")), Main: model.Known(false, ref.Loc), RoutesComplete: model.Known(true, ref.Loc), Scope: scopeOf(in)}
 	for _, b := range r.blocks(in, in.res.content(), "route") {
 		if b.why != "" {
 			t.RoutesComplete = model.Unresolved[bool](b.why, b.at)
@@ -188,7 +192,6 @@ func (r *rd) routeTable(in *instance) {
 		}
 		t.Routes = append(t.Routes, r.routeOf(in, func(k string) val { return r.sub(in, b.c, k) }, b.at, inlineRoute))
 	}
-	setIn(&r.tables, ref.ID, t)
 	r.ev.RouteTables = append(r.ev.RouteTables, t)
 }
 
@@ -240,55 +243,53 @@ func gatewayKind(id string) string {
 	return ""
 }
 
-// table returns the route table a route or association names.
-func (r *rd) table(in *instance) *model.RouteTable {
+// table returns the join of the route table a route or association
+// names: one of the configuration, or one defined outside it (its other
+// routes unknown). A route whose table is unknown may be any table's, so
+// no table is complete any more. ok is false when it names none.
+func (r *rd) table(in *instance) (j model.Join, ok bool) {
 	id := r.link(r.arg(in, "route_table_id"))
-	switch {
-	case id.IsUnknown():
-		why := fmt.Sprintf("%s adds to a route table that cannot be resolved: %s", in.addr, id.Why)
-		for _, t := range r.tables {
-			t.RoutesComplete = model.Unresolved[bool](why, id.At)
-		}
-		return nil
-	case id.IsAbsent():
-		return nil
+	if id.IsAbsent() {
+		return j, false
 	}
-	t := r.tables[id.Val]
-	if t == nil {
-		t = &model.RouteTable{Ref: model.Ref{Kind: "aws_route_table", ID: id.Val, Loc: id.At}, RouteTableID: id,
-			RoutesComplete: model.Unresolved[bool](fmt.Sprintf("route table %s is defined outside this configuration; only the routes it adds are known", id.Val), id.At)}
-		setIn(&r.tables, id.Val, t)
-		r.ev.RouteTables = append(r.ev.RouteTables, t)
+	j = model.Join{To: model.JoinTable, Scope: scopeOf(in), Kind: "aws_route_table", Target: id, At: in.res.at}
+	if id.IsUnknown() {
+		j.Unknown = fmt.Sprintf("%s adds to a route table that cannot be resolved: %s", in.addr, id.Why)
+	} else {
+		j.Outside = "route table %s is defined outside this configuration; only the routes it adds are known"
 	}
-	return t
+	return j, true
 }
 
 func (r *rd) route(in *instance) {
-	if t := r.table(in); t != nil {
-		t.Routes = append(t.Routes, r.routeOf(in, func(k string) val { return r.arg(in, k) }, in.res.at, routeResource))
+	if j, ok := r.table(in); ok {
+		if !j.Target.IsUnknown() {
+			j.Routes = []model.Route{r.routeOf(in, func(k string) val { return r.arg(in, k) }, in.res.at, routeResource)}
+		}
+		r.ev.Joins = append(r.ev.Joins, j)
 	}
 }
 
 func (r *rd) association(in *instance) {
-	if t := r.table(in); t != nil {
-		if s := r.link(r.arg(in, "subnet_id")); !s.IsAbsent() {
-			t.Subnets = append(t.Subnets, s)
+	if j, ok := r.table(in); ok {
+		if !j.Target.IsUnknown() {
+			if s := r.link(r.arg(in, "subnet_id")); !s.IsAbsent() {
+				j.Subnets = []model.Field[string]{s}
+			}
 		}
+		r.ev.Joins = append(r.ev.Joins, j)
 	}
 }
 
 // mainAssociation makes a table the main one of its VPC, in place of the
-// VPC's own.
+// VPC's own (the aws_vpc's main table).
 func (r *rd) mainAssociation(in *instance) {
-	t := r.table(in)
-	if t == nil {
+	j, ok := r.table(in)
+	if !ok {
 		return
 	}
-	vpc := r.link(r.arg(in, "vpc_id"))
-	t.Main, t.VPCID = model.Known(true, in.res.at), vpc
-	if vpc.IsSet() {
-		if old := r.mainVPC[vpc.Val]; old != nil && old != t {
-			old.Main = model.Known(false, old.Ref.Loc)
-		}
+	if !j.Target.IsUnknown() {
+		j.Main = &model.MainOf{VPC: r.link(r.arg(in, "vpc_id")), Kind: "aws_vpc"}
 	}
+	r.ev.Joins = append(r.ev.Joins, j)
 }

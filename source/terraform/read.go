@@ -17,57 +17,6 @@ type rd struct {
 	diags  *source.Diagnostics
 	record bool     // linkers read ahead: keep the arguments read (flat.go)
 	missed []string // arguments a replayed linker asked for and did not read ahead
-	rdMaps
-}
-
-// rdMaps index what readers found, for linkers to look up.
-type rdMaps struct {
-	groups  map[string]*model.SecurityGroup // by address, and outside groups by ID
-	tables  map[string]*model.RouteTable
-	buckets map[string]*model.Bucket
-	mainVPC map[string]*model.RouteTable
-}
-
-// setIn sets m[k], making m on first use: most roots fill few of these.
-func setIn[T any](m *map[string]*T, k string, v *T) {
-	if *m == nil {
-		*m = map[string]*T{}
-	}
-	(*m)[k] = v
-}
-
-// takeMaps returns what was indexed since the last call, and starts anew.
-func (r *rd) takeMaps() rdMaps {
-	out := r.rdMaps
-	take(&r.groups, &out.groups)
-	take(&r.tables, &out.tables)
-	take(&r.buckets, &out.buckets)
-	take(&r.mainVPC, &out.mainVPC)
-	return out
-}
-
-// take moves a map that holds something to out, leaving none.
-func take[T any](m *map[string]*T, out *map[string]*T) {
-	if len(*m) == 0 {
-		*out = nil
-		return
-	}
-	*out, *m = *m, nil
-}
-
-// putMaps adds what takeMaps returned, later entries over earlier ones as
-// if written in that order.
-func (r *rd) putMaps(o rdMaps) {
-	put(&r.groups, o.groups)
-	put(&r.tables, o.tables)
-	put(&r.buckets, o.buckets)
-	put(&r.mainVPC, o.mainVPC)
-}
-
-func put[T any](dst *map[string]*T, src map[string]*T) {
-	for k, v := range src {
-		setIn(dst, k, v)
-	}
 }
 
 // step reads one resource with its reader or linker.
@@ -93,9 +42,10 @@ var nestedBlocks = map[string][]string{
 
 type readFn func(r *rd, in *instance)
 
-// readers fill evidence from one resource instance; linkers then add what
-// a resource says about another (a rule to its group, a route to its
-// table, a policy to its role).
+// readers fill evidence from one resource instance; linkers then emit
+// what a resource says about another (a rule of its group, a route of its
+// table, a policy of its role) as facts (model.Join,
+// model.PolicyAttachment) that model.Link resolves within the root.
 var readers = map[string]readFn{
 	"aws_emr_cluster":                           (*rd).cluster,
 	"aws_emr_security_configuration":            (*rd).secConf,
@@ -303,8 +253,7 @@ func (r *rd) vpc(in *instance) {
 	ref := r.ref(in)
 	r.ev.VPCs = append(r.ev.VPCs, &model.VPC{Ref: ref, EndpointsComplete: model.Known(true, ref.Loc)})
 	main := &model.RouteTable{Ref: model.Ref{Kind: ref.Kind, ID: ref.ID, Name: "main route table", Loc: ref.Loc},
-		VPCID: model.Known(ref.ID, ref.Loc), Main: model.Known(true, ref.Loc), RoutesComplete: model.Known(true, ref.Loc)}
-	setIn(&r.mainVPC, ref.ID, main)
+		VPCID: model.Known(ref.ID, ref.Loc), Main: model.Known(true, ref.Loc), RoutesComplete: model.Known(true, ref.Loc), Scope: scopeOf(in)}
 	r.ev.RouteTables = append(r.ev.RouteTables, main)
 }
 
@@ -315,7 +264,7 @@ func (r *rd) vpcEndpoint(in *instance) {
 }
 
 func (r *rd) bucket(in *instance) {
-	b := &model.Bucket{Ref: r.ref(in), Name: r.str(r.arg(in, "bucket"))}
+	b := &model.Bucket{Ref: r.ref(in), Name: r.str(r.arg(in, "bucket")), Scope: scopeOf(in)}
 	r.named(&b.Ref, b.Name)
 	if l, ok := r.block(in, in.res.content(), "logging"); ok && l.why == "" {
 		b.AccessLogging = model.Known(true, l.at)
@@ -323,32 +272,25 @@ func (r *rd) bucket(in *instance) {
 	} else if ok {
 		b.AccessLogging, b.LogTarget = model.Unresolved[bool](l.why, l.at), model.Unresolved[string](l.why, l.at)
 	}
-	setIn(&r.buckets, b.Ref.ID, b)
-	if b.Name.IsSet() {
-		setIn(&r.buckets, b.Name.Val, b)
-	}
 	r.ev.Buckets = append(r.ev.Buckets, b)
 }
 
-// bucketLogging turns on access logging of the bucket it names.
+// bucketLogging turns on access logging of the bucket it names (by
+// address or bucket name; a bucket outside the configuration is added):
+// a join model.Link resolves. Which bucket an unknown name is, is
+// unknown: every bucket is left as it is.
 func (r *rd) bucketLogging(in *instance) {
 	name := r.link(r.arg(in, "bucket"))
 	at := in.res.at
 	switch {
 	case name.IsUnknown():
-		return // which bucket it logs is unknown: leave every bucket as is
+		return
 	case name.IsAbsent():
 		r.diags.Errorf(at, fmt.Sprintf("%s names no bucket", in.addr))
 		return
 	}
-	b := r.buckets[name.Val]
-	if b == nil {
-		b = &model.Bucket{Ref: model.Ref{Kind: "aws_s3_bucket", ID: name.Val, Name: name.Val, Loc: at}, Name: name}
-		setIn(&r.buckets, name.Val, b)
-		r.ev.Buckets = append(r.ev.Buckets, b)
-	}
-	b.AccessLogging = model.Known(true, at)
-	b.LogTarget = r.link(r.arg(in, "target_bucket"))
+	r.ev.Joins = append(r.ev.Joins, model.Join{To: model.JoinBucket, Scope: scopeOf(in), Kind: "aws_s3_bucket", Target: name, At: at,
+		LogTarget: ptr(r.link(r.arg(in, "target_bucket")))})
 }
 
 func (r *rd) virtualCluster(in *instance) {
@@ -445,3 +387,6 @@ func localType(addr string) string {
 	t, _, _ := strings.Cut(addr, ".")
 	return t
 }
+
+// ptr returns a pointer to a copy of v.
+func ptr[T any](v T) *T { return &v }

@@ -51,7 +51,9 @@ func loadIn(t testing.TB, dir string, files map[string]string, opt Options) (*mo
 			fs = append(fs, *f)
 		}
 	}
-	return LoadFolders(fs, opt)
+	ev, diags := LoadFolders(fs, opt)
+	ev.Link() // what the resources say of each other (rules, routes, policies)
+	return ev, diags
 }
 
 func hasDiag(ds source.Diagnostics, file string, line int, substr string) bool {
