@@ -127,6 +127,12 @@ func Paths(paths []string, opt Options) *Result {
 	close(jobs)
 	wg.Wait()
 	fwg.Wait()
+	parts := make([]*model.Evidence, 0, len(folders)+len(outs))
+	parts = append(parts, folderEvs...)
+	for _, o := range outs {
+		parts = append(parts, o.ev)
+	}
+	res.Evidence.Grow(parts)
 	for i := range folders {
 		res.Evidence.Merge(folderEvs[i])
 		res.Diags = append(res.Diags, folderDiags[i]...)
