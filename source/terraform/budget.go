@@ -352,20 +352,7 @@ func withBudget(fs map[string]function.Function, b *budget) map[string]function.
 // keepReasons', so that f itself decides what an unknown or marked
 // argument gives (its refinements and marks kept).
 func budgeted(name string, f function.Function, b *budget) function.Function {
-	widen := func(p function.Parameter) function.Parameter {
-		p.AllowMarked, p.AllowUnknown, p.AllowDynamicType, p.AllowNull = true, true, true, true
-		return p
-	}
-	orig := f.Params()
-	params := make([]function.Parameter, len(orig))
-	for i, p := range orig {
-		params[i] = widen(p)
-	}
-	var varParam *function.Parameter
-	if vp := f.VarParam(); vp != nil {
-		w := widen(*vp)
-		varParam = &w
-	}
+	params, varParam := widened(f, true)
 	return function.New(&function.Spec{
 		Description: f.Description(),
 		Params:      params,

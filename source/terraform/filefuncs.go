@@ -107,24 +107,14 @@ func (ff fileFuncs) load(fn, arg string) (src []byte, p, reason string, err erro
 // that the size limit applies: go-cty-funcs' reads the whole file,
 // whatever its size (file("/dev/zero")).
 func (ff fileFuncs) file(fn string, b64 bool) function.Function {
-	return function.New(&function.Spec{
-		Params: []function.Parameter{{Name: "path", Type: cty.String, AllowMarked: true}},
-		Type:   function.StaticReturnType(cty.String),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			pv, marks := args[0].Unmark()
-			src, p, reason, err := ff.load(fn, pv.AsString())
-			switch {
-			case reason != "":
-				return notRead(cty.String, reason, marks), nil
-			case err != nil:
-				return cty.NilVal, fmt.Errorf("file %s: %s", p, describe(err))
-			case b64:
-				return cty.StringVal(base64.StdEncoding.EncodeToString(src)).WithMarks(marks), nil
-			case !utf8.Valid(src):
-				return cty.NilVal, fmt.Errorf("file %s is not UTF-8 text; use filebase64", p)
-			}
-			return cty.StringVal(string(src)).WithMarks(marks), nil
-		},
+	return ff.ofFile(fn, func(src []byte, p string) (string, error) {
+		switch {
+		case b64:
+			return base64.StdEncoding.EncodeToString(src), nil
+		case !utf8.Valid(src):
+			return "", fmt.Errorf("file %s is not UTF-8 text; use filebase64", p)
+		}
+		return string(src), nil
 	})
 }
 
@@ -144,6 +134,20 @@ func (ff fileFuncs) hash(fn string, h struct {
 	h   func() hash.Hash
 	b64 bool
 }) function.Function {
+	return ff.ofFile(fn, func(src []byte, _ string) (string, error) {
+		d := h.h()
+		d.Write(src)
+		if h.b64 {
+			return base64.StdEncoding.EncodeToString(d.Sum(nil)), nil
+		}
+		return hex.EncodeToString(d.Sum(nil)), nil
+	})
+}
+
+// ofFile is a function of one path whose string result is of the file's
+// bytes, read within the sandbox and the size limit: a file it may not
+// read is unknown with the reason, never read.
+func (ff fileFuncs) ofFile(fn string, of func(src []byte, p string) (string, error)) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String, AllowMarked: true}},
 		Type:   function.StaticReturnType(cty.String),
@@ -156,13 +160,11 @@ func (ff fileFuncs) hash(fn string, h struct {
 			case err != nil:
 				return cty.NilVal, fmt.Errorf("file %s: %s", p, describe(err))
 			}
-			d := h.h()
-			d.Write(src)
-			sum := d.Sum(nil)
-			if h.b64 {
-				return cty.StringVal(base64.StdEncoding.EncodeToString(sum)).WithMarks(marks), nil
+			out, err := of(src, p)
+			if err != nil {
+				return cty.NilVal, err
 			}
-			return cty.StringVal(hex.EncodeToString(sum)).WithMarks(marks), nil
+			return cty.StringVal(out).WithMarks(marks), nil
 		},
 	})
 }

@@ -100,12 +100,13 @@ func dropsReasons(f function.Function) bool {
 	return false
 }
 
-// keepReasons is f, whose unknown result for an unknown argument keeps
-// the marks of every argument, so the reason it is unknown: the result is
-// f's own (with its refinements), with the marks cty dropped put back.
-func keepReasons(f function.Function) function.Function {
+// widened returns f's parameters taking marked, unknown and dynamic
+// values (and null, when null is set), so that a wrapper of f lets f
+// itself decide what such an argument gives.
+func widened(f function.Function, null bool) ([]function.Parameter, *function.Parameter) {
 	widen := func(p function.Parameter) function.Parameter {
 		p.AllowMarked, p.AllowUnknown, p.AllowDynamicType = true, true, true
+		p.AllowNull = p.AllowNull || null
 		return p
 	}
 	orig := f.Params()
@@ -118,6 +119,15 @@ func keepReasons(f function.Function) function.Function {
 		w := widen(*vp)
 		varParam = &w
 	}
+	return params, varParam
+}
+
+// keepReasons is f, whose unknown result for an unknown argument keeps
+// the marks of every argument, so the reason it is unknown: the result is
+// f's own (with its refinements), with the marks cty dropped put back.
+func keepReasons(f function.Function) function.Function {
+	orig := f.Params()
+	params, varParam := widened(f, false)
 	return function.New(&function.Spec{
 		Description: f.Description(),
 		Params:      params,
