@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	sh "github.com/aws/aws-sdk-go-v2/service/securityhub"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/emrguard/emrguard/internal/awshttp"
 )
 
 // Options says which account and endpoint to talk to.
@@ -47,6 +49,7 @@ func Connect(ctx context.Context, o Options) (*Target, error) {
 	if err != nil {
 		return nil, fmt.Errorf("aws config: %w", err)
 	}
+	awshttp.Use(&cfg)
 	if cfg.Region == "" {
 		return nil, fmt.Errorf("aws config: no region: pass --region or set AWS_REGION")
 	}

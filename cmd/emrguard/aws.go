@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/internal/awshttp"
 	"github.com/emrguard/emrguard/source/awsapi"
 	"github.com/emrguard/emrguard/source/snapshot"
 )
@@ -121,6 +122,7 @@ func loadAWSConfig(ctx context.Context, profile string, regions []string, endpoi
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("AWS configuration: %w", err)
 	}
+	awshttp.Use(&cfg)
 	if endpoint != "" {
 		cfg.BaseEndpoint = aws.String(endpoint)
 	}

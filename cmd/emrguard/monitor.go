@@ -22,6 +22,7 @@ import (
 
 	"github.com/emrguard/emrguard/config"
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/internal/awshttp"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/monitor"
 	"github.com/emrguard/emrguard/notify"
@@ -168,6 +169,7 @@ func awsConfigs(ctx context.Context, endpoint string) func(region string) (aws.C
 				if endpoint != "" {
 					c.BaseEndpoint = aws.String(endpoint)
 				}
+				awshttp.Use(&c)
 				base = &c
 			}
 		}

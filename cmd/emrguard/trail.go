@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/internal/awshttp"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/cloudtrail"
@@ -208,6 +209,7 @@ func trailS3(ctx context.Context, wf *workflowFlags) (*s3.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("trail s3://: AWS configuration: %w", err)
 	}
+	awshttp.Use(&c)
 	if c.Region == "" {
 		c.Region = "us-east-1" // S3 redirects to the bucket's region
 	}

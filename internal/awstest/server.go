@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/emrguard/emrguard/internal/awshttp"
 	"github.com/emrguard/emrguard/source/snapshot"
 )
 
@@ -148,7 +149,7 @@ func (s *Server) CallCounts() map[string]int {
 // credentials (CallerKey), the region, BaseEndpoint, and a retryer with
 // no backoff.
 func (s *Server) Config(region string) aws.Config {
-	return aws.Config{
+	cfg := aws.Config{
 		Region:       region,
 		Credentials:  credentials.NewStaticCredentialsProvider(CallerKey, "secret", ""),
 		BaseEndpoint: aws.String(s.URL),
@@ -161,4 +162,6 @@ func (s *Server) Config(region string) aws.Config {
 		},
 		HTTPClient: s.Client(),
 	}
+	awshttp.Use(&cfg)
+	return cfg
 }
