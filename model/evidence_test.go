@@ -145,3 +145,18 @@ func TestSecurityConfigurationOfLive(t *testing.T) {
 		t.Errorf("file cluster, live configuration only: %+v", l)
 	}
 }
+
+// Ensure Who names an assumed role's issuing role and session, and any
+// other principal as CloudTrail records it.
+func TestEventWho(t *testing.T) {
+	for _, c := range []struct{ principal, issuer, want string }{
+		{"arn:aws:sts::111122223333:assumed-role/etl/jdoe", "arn:aws:iam::111122223333:role/team/etl", "arn:aws:iam::111122223333:role/team/etl (session jdoe)"},
+		{"AROAEXAMPLE:jdoe", "arn:aws:iam::111122223333:role/etl", "arn:aws:iam::111122223333:role/etl"},
+		{"arn:aws:iam::111122223333:user/intern", "", "arn:aws:iam::111122223333:user/intern"},
+		{"", "", ""},
+	} {
+		if got := (Event{Principal: c.principal, Issuer: c.issuer}).Who(); got != c.want {
+			t.Errorf("Who(%q, %q) = %q, want %q", c.principal, c.issuer, got, c.want)
+		}
+	}
+}

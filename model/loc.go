@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 import "fmt"
 
 // Loc is a position in an input file. It is valid when Line > 0.
@@ -73,8 +75,23 @@ type Event struct {
 	Source    string // eventSource
 	Account   string
 	Region    string
-	Principal string // who made the call
+	Principal string // who made the call: userIdentity.arn as CloudTrail records it
+	Issuer    string // for an assumed role, the role that issued the session
 	File      string // the log file it was read from, if any
+}
+
+// Who says who made the call for people: the issuing role and the session
+// name for an assumed role (the role is what a reader recognises; the
+// session ARN names neither its path nor its account's role directly),
+// the principal otherwise.
+func (e Event) Who() string {
+	if e.Issuer == "" {
+		return e.Principal
+	}
+	if i := strings.LastIndexByte(e.Principal, '/'); i >= 0 && strings.Contains(e.Principal, ":assumed-role/") {
+		return e.Issuer + " (session " + e.Principal[i+1:] + ")"
+	}
+	return e.Issuer
 }
 
 // String returns the resource's kind and ID, e.g. "cluster nightly-etl".

@@ -266,7 +266,7 @@ func (m *Monitor) alertFor(ctx context.Context, rec *event.Record, rs []control.
 	a := &notify.Alert{
 		ID:       rec.Key(),
 		Resource: notify.Resource{Kind: subject.Kind, ID: subject.ID, Name: subject.Name, Account: subject.Account, Region: subject.Region},
-		Event:    notify.Event{ID: e.ID, Time: e.Time, Name: e.Name, Source: e.Source, Principal: e.Principal},
+		Event:    notify.Event{ID: e.ID, Time: e.Time, Name: e.Name, Source: e.Source, Principal: e.Principal, Who: e.Who()},
 		Findings: findings,
 		RaisedBy: m.cfg.RaisedBy,
 	}
@@ -300,7 +300,7 @@ func (m *Monitor) alertFor(ctx context.Context, rec *event.Record, rs []control.
 	if len(unknown) > 0 {
 		verdict = append(verdict, "cannot be verified for "+strings.Join(unknown, ", "))
 	}
-	a.Title = fmt.Sprintf("%s %s: %s by %s in %s %s", what, name, e.Name, shortPrincipal(e.Principal), subject.Account+"/"+subject.Region, strings.Join(verdict, " and "))
+	a.Title = fmt.Sprintf("%s %s: %s by %s in %s %s", what, name, e.Name, shortPrincipal(e.Who()), subject.Account+"/"+subject.Region, strings.Join(verdict, " and "))
 	return a
 }
 

@@ -96,7 +96,8 @@ func TestAlertContent(t *testing.T) {
 	a := sink.alerts()[0]
 	if a.ID != "c4e1f9a0-7b2d-4e8f-9c13-5a6b7d8e9f01" || a.Resource.ID != "j-1XEXAMPLE9ZQ" || a.Resource.Name != "adhoc-spark" ||
 		a.Resource.Account != "210987654321" || a.Resource.Region != "eu-west-1" || a.Event.Time != "2026-09-14T08:02:09Z" ||
-		a.Event.Principal != "arn:aws:iam::210987654321:role/data-engineer (session jdoe)" || a.RaisedBy != "host:test" {
+		a.Event.Principal != "arn:aws:sts::210987654321:assumed-role/data-engineer/jdoe" ||
+		a.Event.Who != "arn:aws:iam::210987654321:role/data-engineer (session jdoe)" || a.RaisedBy != "host:test" {
 		t.Errorf("alert = %+v", a)
 	}
 	got := map[string]bool{}

@@ -41,7 +41,8 @@ type Event struct {
 	Time      string `json:"time"`
 	Name      string `json:"name"`
 	Source    string `json:"source"`
-	Principal string `json:"principal"`
+	Principal string `json:"principal"` // userIdentity.arn
+	Who       string `json:"who"`       // for people: the issuing role and session of an assumed role
 }
 
 // Finding is one failing (or, for an alerting control, unknown) result.
@@ -113,7 +114,11 @@ func (a Alert) Text() string {
 	}
 	fmt.Fprintf(&b, "Resource:  %s %s (name %s)\n", a.Resource.Kind, a.Resource.ID, name)
 	fmt.Fprintf(&b, "Account:   %s\nRegion:    %s\n", a.Resource.Account, a.Resource.Region)
-	fmt.Fprintf(&b, "Who:       %s\n", a.Event.Principal)
+	who := a.Event.Who
+	if who == "" { // an alert spooled by an earlier version
+		who = a.Event.Principal
+	}
+	fmt.Fprintf(&b, "Who:       %s\n", who)
 	fmt.Fprintf(&b, "Event:     %s %s at %s\n", a.Event.Name, a.Event.ID, a.Event.Time)
 	fmt.Fprintf(&b, "Raised by: %s\n\n", a.RaisedBy)
 	for _, f := range a.Findings {

@@ -48,6 +48,7 @@ type (
 		Account   string `json:"account"`
 		Region    string `json:"region"`
 		Principal string `json:"principal"`
+		Issuer    string `json:"issuer,omitempty"`
 		File      string `json:"file,omitempty"`
 	}
 	jsonError struct {
@@ -120,7 +121,7 @@ func toJSON(res control.Result) jsonResult {
 		j.Location = &jsonLocation{File: loc.File, Line: loc.Line}
 	}
 	if e := ref.Event; e != nil {
-		j.Event = &jsonEvent{ID: e.ID, Time: e.Time, Name: e.Name, Source: e.Source, Account: e.Account, Region: e.Region, Principal: e.Principal, File: e.File}
+		j.Event = &jsonEvent{ID: e.ID, Time: e.Time, Name: e.Name, Source: e.Source, Account: e.Account, Region: e.Region, Principal: e.Principal, Issuer: e.Issuer, File: e.File}
 	}
 	if s := res.Suppressed; s != nil {
 		j.Suppressed = &jsonSuppress{Reason: s.Reason, Until: untilText(s), Origin: s.Origin.String()}

@@ -98,6 +98,7 @@ func appendResult(b []byte, j *jsonResult) []byte {
 		g.str("account", e.Account)
 		g.str("region", e.Region)
 		g.str("principal", e.Principal)
+		g.strOmit("issuer", e.Issuer)
 		g.strOmit("file", e.File)
 		f.close(g)
 	}

@@ -71,7 +71,7 @@ func Table(w io.Writer, r *Run) error {
 		}
 		where := g.ref.Loc.String()
 		if e := g.ref.Event; e != nil {
-			where = fmt.Sprintf("%s %s by %s in %s/%s", e.Name, e.Time, e.Principal, e.Account, e.Region)
+			where = fmt.Sprintf("%s %s by %s in %s/%s", e.Name, e.Time, e.Who(), e.Account, e.Region)
 		}
 		// Names, files and messages come from the inputs: printable keeps a
 		// terminal from obeying escape sequences in them.

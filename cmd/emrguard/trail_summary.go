@@ -25,7 +25,7 @@ func writeSummary(w io.Writer, a *audit) error {
 	}{
 		{"by account", func(l launch) []string { return []string{l.ev.Account} }},
 		{"by region", func(l launch) []string { return []string{l.ev.Account + "/" + l.ev.Region} }},
-		{"by principal", func(l launch) []string { return []string{l.ev.Principal} }},
+		{"by principal", func(l launch) []string { return []string{l.ev.Who()} }},
 		{"by failed control", func(l launch) []string { return l.failed }},
 	} {
 		total, failing := map[string]int{}, map[string]int{}

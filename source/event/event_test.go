@@ -36,8 +36,11 @@ func TestRunJobFlow(t *testing.T) {
 		e.Account != "210987654321" || e.Region != "eu-west-1" || e.Source != event.SourceEMR {
 		t.Errorf("event = %+v", e)
 	}
-	if want := "arn:aws:iam::210987654321:role/data-engineer (session jdoe)"; e.Principal != want {
-		t.Errorf("principal = %q, want %q", e.Principal, want)
+	if want := "arn:aws:sts::210987654321:assumed-role/data-engineer/jdoe"; e.Principal != want {
+		t.Errorf("principal = %q, want %q (userIdentity.arn)", e.Principal, want)
+	}
+	if want := "arn:aws:iam::210987654321:role/data-engineer (session jdoe)"; e.Who() != want {
+		t.Errorf("who = %q, want %q", e.Who(), want)
 	}
 	if !rec.Launch() || rec.Failed() || rec.EnvelopeID != "3f0a9c52-6d1e-4b7a-9e44-2c58d1f0ab13" {
 		t.Errorf("launch %v failed %v envelope %q", rec.Launch(), rec.Failed(), rec.EnvelopeID)

@@ -124,7 +124,7 @@ func Read(file string, root *tree.Node) (*Record, error) {
 	e.Time = firstOf(str(ct, "eventTime"), envTime)
 	e.Region = firstOf(str(ct, "awsRegion"), envRegion)
 	e.Account = firstOf(str(ct, "recipientAccountId"), envAccount, str(ct.Get("userIdentity"), "accountId"))
-	e.Principal = Principal(ct.Get("userIdentity"))
+	e.Principal, e.Issuer = Principal(ct.Get("userIdentity"))
 	id := rec.Key()
 	if e.Source != SourceEMR && e.Source != SourceEKS {
 		return nil, &InputError{At: ct.At, ID: id, Msg: fmt.Sprintf("%s: eventSource is %q", otherService, e.Source)}
@@ -146,36 +146,25 @@ func Read(file string, root *tree.Node) (*Record, error) {
 	return rec, nil
 }
 
-// Principal says who made the call: for an assumed role, the issuing
-// role's ARN and the session name (aws-emr-facts.md §4.2); else the
-// identity's ARN, the invoking service, or the principal ID.
-func Principal(u *tree.Node) string {
+// Principal says who made the call, as CloudTrail records it: the
+// identity's ARN (for an assumed role, the session's), else the invoking
+// service, the principal ID or the identity type; and for an assumed role
+// the issuing role's ARN, which people recognise (aws-emr-facts.md §4.2:
+// model.Event.Who joins the two).
+func Principal(u *tree.Node) (principal, issuer string) {
 	if u == nil || u.Kind != tree.Object {
-		return ""
+		return "", ""
 	}
 	typ := str(u, "type")
-	arn := str(u, "arn")
-	switch typ {
-	case "AssumedRole":
-		issuer := str(u.Get("sessionContext").Get("sessionIssuer"), "arn")
-		session := ""
-		if i := strings.LastIndexByte(arn, '/'); i >= 0 {
-			session = arn[i+1:]
-		} else if _, s, ok := strings.Cut(str(u, "principalId"), ":"); ok {
-			session = s
-		}
-		switch {
-		case issuer != "" && session != "":
-			return issuer + " (session " + session + ")"
-		case issuer != "":
-			return issuer
-		}
-	case "AWSService":
+	if typ == "AssumedRole" {
+		issuer = str(u.Get("sessionContext").Get("sessionIssuer"), "arn")
+	}
+	if typ == "AWSService" {
 		if s := str(u, "invokedBy"); s != "" {
-			return s
+			return s, issuer
 		}
 	}
-	return firstOf(arn, str(u, "principalId"), str(u, "invokedBy"), typ)
+	return firstOf(str(u, "arn"), str(u, "principalId"), str(u, "invokedBy"), typ), issuer
 }
 
 func str(n *tree.Node, key string) string {
