@@ -67,8 +67,8 @@ func TestComplianceBlock(t *testing.T) {
 			t.Errorf("%s is %q, want %q", id, status[id], want)
 		}
 	}
-	if s := doc.Compliance[0].Summary; s["fail"] != 1 || s["total"] != 9 {
-		t.Errorf("fsbp summary %v, want 1 fail of 9 (EMR.4)", s)
+	if s := doc.Compliance[0].Summary; s["fail"] != 1 || s["total"] != 8 {
+		t.Errorf("fsbp summary %v, want 1 fail of 8 (EMR.4)", s)
 	}
 }
 

@@ -14,12 +14,22 @@ func runRules(e env, args []string) (int, error) {
 	fs := flag.NewFlagSet("emrguard rules", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	explain := fs.String("explain", "", "print the control `ID`'s rationale, remediation and examples")
+	var cf complianceFlags
+	cf.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return 0, err
 	}
 	if len(pos) > 0 {
 		return 0, usagef("rules takes no arguments (got %q); use --explain ID", pos[0])
+	}
+	fws, err := cf.load()
+	if err != nil {
+		return 0, err
+	}
+	if len(fws.selected) > 0 {
+		listMapping(e, fws)
+		return exitOK, nil
 	}
 	if *explain != "" {
 		return exitOK, explainControl(e, strings.ToUpper(*explain))
