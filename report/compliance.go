@@ -153,3 +153,17 @@ func clipRunes(s string, n int) string {
 	}
 	return string(r[:n-1]) + "…"
 }
+
+// writeComplianceMarkdown writes each selected framework's counts, with
+// its requirements folded (a pull-request comment stays short).
+func writeComplianceMarkdown(bw *bufio.Writer, r *Run) {
+	for _, rep := range complianceReports(r) {
+		fmt.Fprintf(bw, "\n### Compliance: %s\n\n%s\n\n<details><summary>Requirements</summary>\n\n| requirement | status | fail | pass | unknown | n/a | title |\n| --- | --- | ---: | ---: | ---: | ---: | --- |\n",
+			mdCell(rep.Framework.Title()), countsLine(rep))
+		for _, s := range rep.Requirements {
+			fmt.Fprintf(bw, "| %s | %s | %d | %d | %d | %d | %s |\n", mdCell(s.ID), s.Verdict, s.Results[control.Failed], s.Results[control.Passed],
+				s.Results[control.Unknown], s.Results[control.NotApplicable], mdCell(s.Title))
+		}
+		fmt.Fprintln(bw, "\n</details>")
+	}
+}

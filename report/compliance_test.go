@@ -20,12 +20,12 @@ func builtin(t *testing.T, short string) *compliance.Framework {
 	return f
 }
 
-// Ensure --compliance adds the requirement-level status to the table and a
-// "compliance" block to JSON (golden files), and that without it neither
-// appears.
+// Ensure --compliance adds the requirement-level status to the table and
+// Markdown and a "compliance" block to JSON (golden files), and that
+// without it none appears.
 func TestComplianceBlock(t *testing.T) {
 	r := fixture()
-	for _, name := range []string{"table", "json"} {
+	for _, name := range []string{"table", "json", "markdown"} {
 		var plain bytes.Buffer
 		if err := Writers[name](&plain, r); err != nil {
 			t.Fatal(err)
@@ -35,7 +35,7 @@ func TestComplianceBlock(t *testing.T) {
 		}
 	}
 	r.Compliance = []*compliance.Framework{builtin(t, "fsbp"), builtin(t, "nist-800-53")}
-	for name, ext := range map[string]string{"table": "txt", "json": "json"} {
+	for name, ext := range map[string]string{"table": "txt", "json": "json", "markdown": "md"} {
 		var buf bytes.Buffer
 		if err := Writers[name](&buf, r); err != nil {
 			t.Fatal(err)
