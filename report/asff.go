@@ -85,6 +85,10 @@ type ASFFWorkflow struct {
 // line, slash-separated; empty for live resources). So scan from the same
 // folder (the repository root) for Ids to match between runs.
 //
+// Compliance.RelatedRequirements names the requirements of every known
+// framework the control maps to, as Security Hub writes them
+// ("NIST.800-53.r5 SC-8", "PCI DSS v4.0.1/1.4.4"; at most 32).
+//
 // Verdicts: fail → Compliance.Status FAILED with the control's severity;
 // pass → PASSED, severity INFORMATIONAL (it resolves an earlier FAILED
 // finding of the same Id); unknown → NOT_AVAILABLE, INFORMATIONAL; n/a is
@@ -104,6 +108,7 @@ func ASFFFindings(r *Run) ([]ASFFFinding, error) {
 	}
 	stamp := ts.UTC().Format("2006-01-02T15:04:05.000Z")
 	out := []ASFFFinding{}
+	related := memo(func(id string) []string { return relatedRequirements(r, id) })
 	for _, res := range r.Results {
 		if res.Verdict == control.NotApplicable {
 			continue
@@ -135,8 +140,8 @@ func ASFFFindings(r *Run) ([]ASFFFinding, error) {
 		if res.Verdict == control.Failed {
 			f.Severity.Label = asffLabel(c.Severity)
 		}
+		f.Compliance.RelatedRequirements = related(c.ID)
 		if c.BestPractice != "" {
-			f.Compliance.RelatedRequirements = []string{"EMR security best practices " + c.BestPractice}
 			f.ProductFields["emrguard/BestPractice"] = c.BestPractice
 		}
 		if loc := res.Location(); loc.File != "" {

@@ -106,7 +106,15 @@ func JSON(w io.Writer, r *Run) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(bw, ",\n  \"summary\": %s\n}\n", summary)
+	fmt.Fprintf(bw, ",\n  \"summary\": %s", summary)
+	if len(r.Compliance) > 0 {
+		block, err := complianceJSON(r)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(bw, ",\n  \"compliance\": %s", block)
+	}
+	bw.WriteString("\n}\n")
 	return bw.Flush()
 }
 

@@ -75,6 +75,7 @@ func Markdown(w io.Writer, r *Run) error {
 			fmt.Fprintln(bw, "\n</details>")
 		}
 	}
+	writeComplianceMarkdown(bw, r)
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(bw, "\n### Input errors (%d)\n\n", len(r.Errors))
 		for _, e := range r.Errors {

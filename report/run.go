@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/emrguard/emrguard/compliance"
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/source"
 )
@@ -32,6 +33,13 @@ type Run struct {
 	// (ASFF) when a result's resource does not name its own: the account
 	// and region findings are imported into.
 	Account, Region, Partition string
+	// Compliance are the frameworks whose requirement-level status the
+	// table, JSON and Markdown writers add (--compliance); none leaves the
+	// output as it was.
+	Compliance []*compliance.Framework
+	// Frameworks are those whose requirements ASFF and SARIF attach to each
+	// control (built-in and --compliance-file); nil means the built-in ones.
+	Frameworks []*compliance.Framework
 }
 
 // Writer renders a run.

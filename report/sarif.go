@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/emrguard/emrguard/control"
@@ -162,7 +164,7 @@ func SARIF(w io.Writer, r *Run) error {
 	tool := sarifTool{Driver: sarifDriver{Name: r.Tool.Name, Version: r.Tool.Version, InformationURI: "https://github.com/emrguard/emrguard", Rules: []sarifRule{}}}
 	for i, c := range usedControls(r.Results, reported) {
 		index[c.ID] = i
-		tool.Driver.Rules = append(tool.Driver.Rules, sarifRuleOf(c))
+		tool.Driver.Rules = append(tool.Driver.Rules, sarifRuleOf(c, requirementsByFramework(r, c.ID)))
 	}
 	inv := []sarifInvocation{{ExecutionSuccessful: len(r.Errors) == 0}}
 	if !r.Time.IsZero() {
@@ -220,12 +222,17 @@ func SARIF(w io.Writer, r *Run) error {
 	return bw.Flush()
 }
 
-func sarifRuleOf(c *control.Control) sarifRule {
+// sarifRuleOf describes control c; reqs (framework → requirement IDs)
+// become the "compliance" property and a tag per framework.
+func sarifRuleOf(c *control.Control, reqs map[string][]string) sarifRule {
 	tags := []string{"security", "emr"}
 	if c.BestPractice != "" {
 		tags = append(tags, "EMR best practices "+c.BestPractice)
 	}
-	return sarifRule{
+	for _, short := range slices.Sorted(maps.Keys(reqs)) {
+		tags = append(tags, "compliance/"+short)
+	}
+	rule := sarifRule{
 		ID: c.ID, Name: ruleName(c.Title),
 		ShortDescription:     sarifText{c.Title},
 		FullDescription:      sarifText{docSummary(c)},
@@ -234,6 +241,10 @@ func sarifRuleOf(c *control.Control) sarifRule {
 		DefaultConfiguration: sarifConfig{Level: sarifLevel(c.Severity)},
 		Properties:           map[string]any{"tags": tags, "precision": "high", "security-severity": securitySeverity(c.Severity), "problem.severity": sarifProblemSeverity(c.Severity)},
 	}
+	if len(reqs) > 0 {
+		rule.Properties["compliance"] = reqs
+	}
+	return rule
 }
 
 func sarifProblemSeverity(s control.Severity) string {

@@ -167,7 +167,7 @@ func TestSARIFStreamMatches(t *testing.T) {
 		index := map[string]int{}
 		for i, c := range usedControls(reported, nil) {
 			index[c.ID] = i
-			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c))
+			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c, requirementsByFramework(r, c.ID)))
 		}
 		for _, res := range reported {
 			run.Results = append(run.Results, sarifResultOf(res, index[res.Control.ID]))

@@ -100,6 +100,7 @@ func Table(w io.Writer, r *Run) error {
 		fmt.Fprintln(bw)
 	}
 	fmt.Fprintln(bw, summaryLine(r))
+	writeComplianceTable(bw, r, paint)
 	return bw.Flush()
 }
 

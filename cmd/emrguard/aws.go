@@ -37,6 +37,8 @@ func runAWS(ctx context.Context, e env, args []string) (int, error) {
 	var wf workflowFlags
 	wf.registerSettings(fs)
 	var a awsFlags
+	var cf complianceFlags
+	cf.register(fs)
 	fs.Var(&a.regions, "region", "scan `REGION` (repeatable; default: the SDK's, from AWS_REGION or the profile)")
 	fs.BoolVar(&a.allRegions, "all-regions", false, "scan every region enabled for the account (EC2 DescribeRegions)")
 	fs.StringVar(&wf.profile, "profile", "", "AWS shared config `PROFILE` to start from")
@@ -74,6 +76,10 @@ func runAWS(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	fws, err := cf.load()
+	if err != nil {
+		return 0, err
+	}
 	awsCfg, err := loadAWSConfig(ctx, wf.profile, a.regions, wf.endpointURL)
 	if err != nil {
 		return 0, err
@@ -104,7 +110,7 @@ func runAWS(ctx context.Context, e env, args []string) (int, error) {
 	prog.Stage("evaluating")
 	ev, diags := snapshot.Evidence(snap)
 	results := control.Evaluate(s.controls, ev, evaluated, s.cfg)
-	return deliver(ctx, e, delivery{s: s, o: &o, wf: &wf, cfg: cfg, prog: prog}, results, diags)
+	return deliver(ctx, e, delivery{s: s, o: &o, wf: &wf, cfg: cfg, prog: prog, fws: fws}, results, diags)
 }
 
 // loadAWSConfig reads the SDK's configuration (environment, shared files,

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/emrguard/emrguard/compliance"
 	"github.com/emrguard/emrguard/controls"
 )
 
@@ -14,6 +15,8 @@ func runRules(e env, args []string) (int, error) {
 	fs := flag.NewFlagSet("emrguard rules", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	explain := fs.String("explain", "", "print the control `ID`'s rationale, remediation and examples")
+	var cf complianceFlags
+	cf.register(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return 0, err
@@ -21,8 +24,16 @@ func runRules(e env, args []string) (int, error) {
 	if len(pos) > 0 {
 		return 0, usagef("rules takes no arguments (got %q); use --explain ID", pos[0])
 	}
+	fws, err := cf.load()
+	if err != nil {
+		return 0, err
+	}
+	if len(fws.selected) > 0 {
+		listMapping(e, fws)
+		return exitOK, nil
+	}
 	if *explain != "" {
-		return exitOK, explainControl(e, strings.ToUpper(*explain))
+		return exitOK, explainControl(e, strings.ToUpper(*explain), fws.known)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSEVERITY\tSOURCES\tBP\tSTATUS\tTITLE")
@@ -44,7 +55,7 @@ func runRules(e env, args []string) (int, error) {
 	return exitOK, nil
 }
 
-func explainControl(e env, id string) error {
+func explainControl(e env, id string, fws []*compliance.Framework) error {
 	c, ok := controls.Lookup(id)
 	if !ok {
 		return usagef("--explain: no control %q (see 'emrguard rules')", id)
@@ -56,6 +67,15 @@ func explainControl(e env, id string) error {
 	fmt.Fprintf(w, "Severity:      %s\nBest practice: %s\nSources:       %s (I = infrastructure code, L = live account, E = launch event)\nDocumentation: %s\n", c.Severity, c.BestPractice, c.Sources, c.URL)
 	if !c.Implemented() {
 		fmt.Fprintf(w, "Status:        planned: judged once its sources are built\n")
+	}
+	var reqs []string
+	for _, f := range fws {
+		for _, r := range f.RequirementsOf(c.ID) {
+			reqs = append(reqs, f.Short+" "+r)
+		}
+	}
+	if len(reqs) > 0 {
+		fmt.Fprintf(w, "Frameworks:    %s\n", strings.Join(reqs, ", "))
 	}
 	fmt.Fprintf(w, "\n%s\n\nRemediation\n  %s\n", strings.TrimSpace(body), c.Remediation.Text)
 	for _, m := range []struct{ name, text string }{{"CLI", c.Remediation.CLI}, {"CloudFormation", c.Remediation.CloudFormation}, {"Terraform", c.Remediation.Terraform}} {

@@ -26,6 +26,8 @@ Usage:
   emrguard scan [PATH|-]... [flags]   scan files and folders (default .); '-' reads stdin
   emrguard aws [flags]                scan live AWS accounts (every region, every account)
   emrguard rules [--explain ID]       list the controls, or explain one
+  emrguard rules --compliance NAME    list a compliance framework's mapping to the controls
+  emrguard docs --out DIR             write one Markdown page per control, and an index
   emrguard version                    the module version and commit of this build
   emrguard monitor --events FILE|-    evaluate CloudTrail events of EMR calls and alert
   emrguard monitor --sqs-queue URL    the same, as a daemon reading an SQS queue
@@ -74,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		code, err = runAWS(ctx, e, args[1:])
 	case "rules":
 		code, err = runRules(e, args[1:])
+	case "docs":
+		code, err = runDocs(e, args[1:])
 	case "monitor":
 		code, err = runMonitor(ctx, e, args[1:])
 	case "harden":

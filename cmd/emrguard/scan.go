@@ -134,6 +134,8 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	o.register(fs)
 	var wf workflowFlags
 	wf.register(fs)
+	var cf complianceFlags
+	cf.register(fs)
 	maxSize := fs.String("max-file-size", "20MiB", "refuse input files larger than `SIZE` (bytes, or with KiB, MiB, GiB)")
 	cfnParams := fs.String("cfn-params", "", "CloudFormation parameter values from `FILE` ([{\"ParameterKey\",\"ParameterValue\"}] or {\"Parameters\":{…}}); pseudo parameters such as AWS::Region may be given too")
 	var emrNS namespaces
@@ -154,6 +156,10 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	}
 	wf.readLimit = limit // the settings file and sidecars are bounded as inputs
 	s, cfg, err := configure(fs, &o, &wf, paths)
+	if err != nil {
+		return 0, err
+	}
+	fws, err := cf.load()
 	if err != nil {
 		return 0, err
 	}
@@ -185,7 +191,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	ev := res.Evidence
 	res.Evidence = nil
 	results := control.Evaluate(s.controls, ev, evaluated, s.cfg)
-	return deliver(ctx, e, delivery{s: s, o: &o, wf: &wf, cfg: cfg, prog: prog, met: res.Met}, results, res.Diags)
+	return deliver(ctx, e, delivery{s: s, o: &o, wf: &wf, cfg: cfg, prog: prog, met: res.Met, fws: fws}, results, res.Diags)
 }
 
 // evaluated are the kinds of evidence scan and aws judge: snapshots among
@@ -206,6 +212,9 @@ type delivery struct {
 	// inline suppressions and have no sidecars; only the settings file's
 	// rules apply.
 	logs bool
+	// fws are the compliance frameworks (--compliance, --compliance-file);
+	// nil: the built-in ones, none reported.
+	fws *frameworkSet
 }
 
 // deliver applies suppressions, sends to Security Hub when asked, writes
@@ -224,6 +233,9 @@ func deliver(ctx context.Context, e env, d delivery, results []control.Result, d
 		Time:    now(),
 		Account: wf.account,
 		Region:  wf.region,
+	}
+	if d.fws != nil {
+		run.Frameworks, run.Compliance = d.fws.known, d.fws.selected
 	}
 	run.Errors, run.Warnings = splitDiags(append(diags, suppDiags...))
 	if wf.securityHub {
