@@ -58,9 +58,14 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 		}
 		for _, it := range e.Items {
 			k := m.eval(it.KeyExpr, in)
-			ks, ok := scalar(k)
-			if !k.IsWhollyKnown() || !ok {
+			if !k.IsWhollyKnown() {
+				// Asked first: scalar reads the value, which an unknown
+				// string key ("${var.oidc_provider}:sub") has not.
 				return tree.UnknownNode("an object key is unknown: "+reasonOf(k), loc(it.KeyExpr.Range()))
+			}
+			ks, ok := scalar(k)
+			if !ok {
+				return tree.UnknownNode("an object key is not a string: "+k.Type().FriendlyName(), loc(it.KeyExpr.Range()))
 			}
 			n.Fields = append(n.Fields, tree.Member{Key: ks, KeyAt: loc(it.KeyExpr.Range()), Val: r.exprTree(m, in, it.ValueExpr, loc(it.ValueExpr.Range()), depth+1)})
 		}

@@ -106,3 +106,34 @@ func TestIAMUnknownRole(t *testing.T) {
 		t.Errorf("%d roles of a, want 2", inAs)
 	}
 }
+
+// Ensure a trust whose condition key is a template over a variable with
+// no value ("${var.oidc_provider}:sub", the usual IRSA form in modules)
+// is read as a role whose condition key is unknown, with the variable
+// named, and not as an internal error that drops the role.
+func TestTrustConditionKeyUnknown(t *testing.T) {
+	ev, diags := load(t, map[string]string{"main.tf": `
+variable "oidc_provider" { type = string }
+resource "aws_iam_role" "job" {
+  name = "job"
+  assume_role_policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/${var.oidc_provider}" }
+      Condition = { StringLike = { "${var.oidc_provider}:sub" = "system:serviceaccount:spark:emr-containers-sa-*" } }
+    }]
+  })
+}
+`}, Options{})
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	if len(ev.Roles) != 1 || ev.Roles[0].Trust == nil || len(ev.Roles[0].Trust.Statements) != 1 {
+		t.Fatalf("want one role with one trust statement, got %+v", ev.Roles)
+	}
+	s := ev.Roles[0].Trust.Statements[0]
+	if len(s.Conditions) != 1 || !strings.Contains(s.Conditions[0].KeyUnknown, "var.oidc_provider") {
+		t.Errorf("want one condition whose key is unknown through var.oidc_provider, got %+v", s.Conditions)
+	}
+}
