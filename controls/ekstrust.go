@@ -12,8 +12,8 @@ import (
 // emrJobSA is every name an EMR on EKS job's service account can have,
 // as an IAM StringLike pattern: EMR creates them at job submission as
 // emr-containers-sa-<kind>-<id>-<account>-<base36 role name> in the
-// job's namespace.
-const emrJobSA = "system:serviceaccount:*:emr-containers-sa-*"
+// job's namespace (which holds no ":", hence the \x01 of globsMeet).
+const emrJobSA = "system:serviceaccount:\x01:emr-containers-sa-*"
 
 // eksServices are the service principals of EKS. They are not EMR's
 // service accounts: pods.eks.amazonaws.com is EKS Pod Identity, which
@@ -27,13 +27,14 @@ var eksServices = []string{"eks.amazonaws.com", "pods.eks.amazonaws.com"}
 // identity from an EKS OIDC provider (an oidc-provider/oidc.eks.… ARN,
 // one known only at deploy, one still holding a ${…} placeholder, or an
 // empty one) whose :sub conditions can all match an EMR job service
-// account (no :sub condition matches every one), or EKS Pod Identity
-// whose service-account session tag can match one.
+// account (no :sub condition matches every one).
 //
-// The EKS service principals alone do not mark a role: the EKS cluster
-// role trusts eks.amazonaws.com and every Pod Identity role
-// pods.eks.amazonaws.com, with nothing to tie them to EMR; beside a
-// statement that marks the role, EKS102 fails them as extra principals.
+// The EKS service principals do not mark a role: the EKS cluster role
+// trusts eks.amazonaws.com and every Pod Identity role
+// pods.eks.amazonaws.com, with nothing in the trust to tie them to EMR
+// (a Pod Identity association, outside the trust, names the service
+// account); beside a statement that marks the role, EKS102 fails them as
+// extra principals.
 func trustsEMRServiceAccounts(doc *model.PolicyDocument) string {
 	if doc == nil {
 		return ""
@@ -49,14 +50,6 @@ func trustsEMRServiceAccounts(doc *model.PolicyDocument) string {
 func admitsEMRJobs(s model.Statement) string {
 	if s.Effect.IsSet() && !strings.EqualFold(s.Effect.Val, "Allow") {
 		return ""
-	}
-	if slices.ContainsFunc(s.Principals["Service"].Val, func(v string) bool { return v == "pods.eks.amazonaws.com" }) {
-		for _, c := range s.Conditions {
-			k := strings.ToLower(c.Key)
-			if (k == "aws:requesttag/kubernetes-service-account" || k == "aws:principaltag/kubernetes-service-account") && canMatch(c, "emr-containers-sa-*") {
-				return fmt.Sprintf("its trust lets EKS Pod Identity in for service accounts %v, which EMR's job service accounts match", c.Values.Val)
-			}
-		}
 	}
 	provider, ok := federatedEKS(s)
 	if !ok {
@@ -191,53 +184,99 @@ func globLiteral(s string, like bool) string {
 }
 
 // globsMeet reports whether some string matches both IAM patterns a and
-// b ("*" any run, "?" any one character, "\x00c" the character c).
+// b: "*" any run, "?" any one character, "\x00c" the character c, and
+// "\x01" a run without ":" (a Kubernetes namespace, in emrJobSA). It
+// walks the product of the two patterns' automata over the characters
+// they name and one that neither does.
 func globsMeet(a, b string) bool {
-	type tok struct {
-		c    byte
-		kind byte // 'c' a character, '*', '?'
+	p, q := globTokens(a), globTokens(b)
+	alphabet := map[byte]bool{':': true, 0x02: true}
+	for _, t := range append(slices.Clip(p), q...) {
+		if t.kind == 'c' {
+			alphabet[t.c] = true
+		}
 	}
-	lex := func(s string) []tok {
-		var out []tok
-		for i := 0; i < len(s); i++ {
-			switch {
-			case s[i] == 0 && i+1 < len(s):
-				i++
-				out = append(out, tok{s[i], 'c'})
-			case s[i] == '*' || s[i] == '?':
-				out = append(out, tok{kind: s[i]})
-			default:
-				out = append(out, tok{s[i], 'c'})
+	type state struct{ i, j int }
+	seen := map[state]bool{}
+	var todo []state
+	add := func(s state) {
+		for _, i := range globClosure(p, s.i) {
+			for _, j := range globClosure(q, s.j) {
+				if st := (state{i, j}); !seen[st] {
+					seen[st] = true
+					todo = append(todo, st)
+				}
 			}
 		}
-		return out
 	}
-	p, q := lex(a), lex(b)
-	seen := map[[2]int]bool{}
-	var meet func(i, j int) bool
-	meet = func(i, j int) bool {
-		k := [2]int{i, j}
-		if seen[k] {
-			return false
-		}
-		seen[k] = true
-		switch {
-		case i == len(p) && j == len(q):
+	add(state{0, 0})
+	for len(todo) > 0 {
+		s := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if s.i == len(p) && s.j == len(q) {
 			return true
-		case i < len(p) && p[i].kind == '*':
-			// The run is empty, or it takes q's next token (a star of q
-			// being taken by it, or itself empty, alike).
-			return meet(i+1, j) || (j < len(q) && meet(i, j+1))
-		case j < len(q) && q[j].kind == '*':
-			return meet(i, j+1) || (i < len(p) && meet(i+1, j))
-		case i == len(p) || j == len(q):
-			return false
-		case p[i].kind == '?' || q[j].kind == '?' || p[i].c == q[j].c:
-			return meet(i+1, j+1)
 		}
-		return false
+		for c := range alphabet {
+			i, ok1 := globStep(p, s.i, c)
+			j, ok2 := globStep(q, s.j, c)
+			if ok1 && ok2 {
+				add(state{i, j})
+			}
+		}
 	}
-	return meet(0, 0)
+	return false
+}
+
+type globToken struct {
+	c    byte
+	kind byte // 'c' the character c, '?', '*', 'n' a run without ':'
+}
+
+func globTokens(s string) []globToken {
+	var out []globToken
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == 0 && i+1 < len(s):
+			i++
+			out = append(out, globToken{s[i], 'c'})
+		case s[i] == '*' || s[i] == '?':
+			out = append(out, globToken{kind: s[i]})
+		case s[i] == 1:
+			out = append(out, globToken{kind: 'n'})
+		default:
+			out = append(out, globToken{s[i], 'c'})
+		}
+	}
+	return out
+}
+
+// globClosure returns the positions reachable from i by runs matching
+// nothing.
+func globClosure(p []globToken, i int) []int {
+	out := []int{i}
+	for i < len(p) && (p[i].kind == '*' || p[i].kind == 'n') {
+		i++
+		out = append(out, i)
+	}
+	return out
+}
+
+// globStep returns the position after reading c at i, and whether c can
+// be read there.
+func globStep(p []globToken, i int, c byte) (int, bool) {
+	if i == len(p) {
+		return i, false
+	}
+	switch t := p[i]; t.kind {
+	case '*':
+		return i, true
+	case 'n':
+		return i, c != ':'
+	case '?':
+		return i + 1, true
+	default:
+		return i + 1, t.c == c
+	}
 }
 
 // emrSubRe is the sub EMR's update-role-trust-policy writes: one literal
@@ -297,7 +336,7 @@ func judgeTrust(s model.Statement, namespaces map[string]bool) (fault, unknown s
 			m := emrSubRe.FindStringSubmatch(v)
 			ns := strings.SplitN(v, ":", 4)
 			switch {
-			case v == "*" || strings.HasPrefix(v, "system:serviceaccount:*"):
+			case v == "*" || v == "system:serviceaccount:*" || strings.HasPrefix(v, "system:serviceaccount:*:*"):
 				return fmt.Sprintf("the sub condition %q allows every service account", v), ""
 			case m == nil && len(ns) > 2 && ns[0] == "system" && strings.ContainsAny(ns[2], "*?"):
 				return fmt.Sprintf("the sub condition %q allows service accounts of any namespace", v), ""
