@@ -84,6 +84,18 @@ func federatedEKS(s model.Statement) (provider string, ok bool) {
 	case !present:
 		return "", false
 	case fed.IsUnknown():
+		// The condition keys name the provider ("<host>:sub"), whatever
+		// the ARN's unknown part (the account ID, a partition).
+		for _, c := range s.Conditions {
+			host, claim, ok := strings.Cut(c.Key, ":")
+			switch {
+			case !ok || host == "aws" || strings.Contains(host, "${") || claim == "":
+			case strings.HasPrefix(host, "oidc.eks."):
+				return "EKS OIDC provider " + host + " (its ARN known only at deploy)", true
+			default:
+				return "", false // another identity provider's claims
+			}
+		}
 		return "an OIDC provider known only at deploy (" + fed.Why + ")", true
 	}
 	for _, v := range fed.Val {
@@ -319,7 +331,9 @@ func judgeTrust(s model.Statement, namespaces map[string]bool) (fault, unknown s
 	}
 	if len(subs) == 0 {
 		who := provider
-		if who == "" {
+		if d, ok := federatedEKS(s); who == "" && ok {
+			who = d
+		} else if who == "" {
 			who = "the OIDC provider (" + firstWhy(fed.Why, strings.Join(fed.Val, ", ")) + ")"
 		}
 		return fmt.Sprintf("the trust of %s has no :sub condition, so any service account of the cluster can assume the role", who), ""

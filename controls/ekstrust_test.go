@@ -61,6 +61,8 @@ func TestAdmitsEMRJobs(t *testing.T) {
 		{"another controller", model.Statement{Effect: allow, Principals: fed(arn), Conditions: sub("StringEquals", "system:serviceaccount:kube-system:cluster-autoscaler")}, false},
 		{"StringEquals on a star", model.Statement{Effect: allow, Principals: fed(arn), Conditions: sub("StringEquals", "system:serviceaccount:ns:emr-*")}, false},
 		{"GitHub's provider", model.Statement{Effect: allow, Principals: fed("arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com")}, false},
+		{"GitHub's provider at deploy", model.Statement{Effect: allow, Principals: map[string]model.Field[[]string]{"Federated": model.Unresolved[[]string]("x", model.Loc{})},
+			Conditions: []model.Condition{{Operator: "StringEquals", Key: "token.actions.githubusercontent.com:aud", Values: model.Known([]string{"sts.amazonaws.com"}, model.Loc{})}}}, false},
 		{"EKS cluster role", model.Statement{Effect: allow, Principals: map[string]model.Field[[]string]{"Service": model.Known([]string{"eks.amazonaws.com"}, model.Loc{})}}, false},
 		{"Deny", model.Statement{Effect: model.Known("Deny", model.Loc{}), Principals: fed(arn)}, false},
 	} {

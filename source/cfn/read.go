@@ -18,19 +18,21 @@ type reader struct {
 // readers maps a resource type to what reads it. Types missing here are
 // ignored: they hold no evidence a control reads.
 var readers = map[string]func(r *reader, res *resource, p *tree.Node){
-	"AWS::EMR::Cluster":               (*reader).cluster,
-	"AWS::EMR::SecurityConfiguration": (*reader).secConf,
-	"AWS::EC2::SecurityGroup":         (*reader).securityGroup,
-	"AWS::EC2::Subnet":                (*reader).subnet,
-	"AWS::EC2::RouteTable":            (*reader).routeTable,
-	"AWS::EC2::VPC":                   (*reader).vpc,
-	"AWS::EC2::VPCEndpoint":           (*reader).vpcEndpoint,
-	"AWS::IAM::Role":                  (*reader).role,
-	"AWS::IAM::Policy":                (*reader).policy,
-	"AWS::IAM::ManagedPolicy":         (*reader).policy,
-	"AWS::IAM::InstanceProfile":       (*reader).instanceProfile,
-	"AWS::S3::Bucket":                 (*reader).bucket,
-	"AWS::EKS::Nodegroup":             (*reader).nodegroup,
+	"AWS::EMR::Cluster":                  (*reader).cluster,
+	"AWS::EMR::SecurityConfiguration":    (*reader).secConf,
+	"AWS::EC2::SecurityGroup":            (*reader).securityGroup,
+	"AWS::EC2::Subnet":                   (*reader).subnet,
+	"AWS::EC2::RouteTable":               (*reader).routeTable,
+	"AWS::EC2::VPC":                      (*reader).vpc,
+	"AWS::EC2::VPCEndpoint":              (*reader).vpcEndpoint,
+	"AWS::IAM::Role":                     (*reader).role,
+	"AWS::IAM::Policy":                   (*reader).policy,
+	"AWS::IAM::ManagedPolicy":            (*reader).policy,
+	"AWS::IAM::InstanceProfile":          (*reader).instanceProfile,
+	"AWS::S3::Bucket":                    (*reader).bucket,
+	"AWS::EKS::Nodegroup":                (*reader).nodegroup,
+	"AWS::EC2::LaunchTemplate":           (*reader).launchTemplate,
+	"AWS::EMRContainers::VirtualCluster": (*reader).virtualCluster,
 }
 
 // linkers run after every resource is read: they emit what one resource
