@@ -66,6 +66,10 @@ func admitsEMRJobs(s model.Statement) string {
 		// The form EMR's update-role-trust-policy writes, and the
 		// reason this recognition gave before it judged by matching.
 		return "its trust policy names EMR on EKS service accounts"
+	case len(subs) == 0 && slices.ContainsFunc(s.Conditions, func(c model.Condition) bool { return c.KeyUnknown != "" }):
+		// A condition that cannot be read may be the :sub one, naming
+		// some other service account: nothing says EMR's get in.
+		return ""
 	case len(subs) == 0:
 		return fmt.Sprintf("its trust lets web identities of %s in with no :sub condition, so EMR's job service accounts too", provider)
 	}
@@ -89,7 +93,10 @@ func federatedEKS(s model.Statement) (provider string, ok bool) {
 		for _, c := range s.Conditions {
 			host, claim, ok := strings.Cut(c.Key, ":")
 			switch {
-			case !ok || host == "aws" || strings.Contains(host, "${") || claim == "":
+			case strings.EqualFold(host, "saml"):
+				return "", false // a SAML provider's claims
+			case !ok || !strings.Contains(host, ".") || strings.Contains(host, "${") || claim == "":
+				// aws:…, sts:…, or a provider given by placeholder
 			case strings.HasPrefix(host, "oidc.eks."):
 				return "EKS OIDC provider " + host + " (its ARN known only at deploy)", true
 			default:

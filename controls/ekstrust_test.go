@@ -63,6 +63,7 @@ func TestAdmitsEMRJobs(t *testing.T) {
 		{"GitHub's provider", model.Statement{Effect: allow, Principals: fed("arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com")}, false},
 		{"GitHub's provider at deploy", model.Statement{Effect: allow, Principals: map[string]model.Field[[]string]{"Federated": model.Unresolved[[]string]("x", model.Loc{})},
 			Conditions: []model.Condition{{Operator: "StringEquals", Key: "token.actions.githubusercontent.com:aud", Values: model.Known([]string{"sts.amazonaws.com"}, model.Loc{})}}}, false},
+		{"conditions unreadable", model.Statement{Effect: allow, Principals: fed(arn), Conditions: []model.Condition{{KeyUnknown: "dynamic block", Values: model.Unresolved[[]string]("dynamic block", model.Loc{})}}}, false},
 		{"EKS cluster role", model.Statement{Effect: allow, Principals: map[string]model.Field[[]string]{"Service": model.Known([]string{"eks.amazonaws.com"}, model.Loc{})}}, false},
 		{"Deny", model.Statement{Effect: model.Known("Deny", model.Loc{}), Principals: fed(arn)}, false},
 	} {
