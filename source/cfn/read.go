@@ -358,14 +358,8 @@ func (r *reader) vpcEndpoint(res *resource, p *tree.Node) {
 		// com.amazonaws.${AWS::Region}.s3 names S3 in whatever region the
 		// stack lands: keep the pseudo parameters as written rather than
 		// lose the service.
-		if raw := res.props.Get("ServiceName"); raw != nil {
-			if fn, arg, ok := r.intrinsic(raw); ok && fn == "Fn::Sub" {
-				if s, ok := arg.Str(); ok {
-					if out, why := r.expand(s, nil, arg.At, func(name string) bool { return pseudo[name] }); why == "" {
-						ep.ServiceName = model.Known(out, ep.ServiceName.At)
-					}
-				}
-			}
+		if out, ok := r.subKeepingPseudo(res.props.Get("ServiceName")); ok {
+			ep.ServiceName = model.Known(out, ep.ServiceName.At)
 		}
 	}
 	r.ev.VPCEndpoints = append(r.ev.VPCEndpoints, ep)
@@ -388,4 +382,21 @@ func (r *reader) bucket(res *resource, p *tree.Node) {
 		}
 	}
 	r.ev.Buckets = append(r.ev.Buckets, b)
+}
+
+// subKeepingPseudo expands a !Sub whose only unknowns are pseudo
+// parameters, keeping those as written ("com.amazonaws.${AWS::Region}.s3",
+// "arn:${AWS::Partition}:iam::aws:policy/…"); ok is false for anything
+// else.
+func (r *reader) subKeepingPseudo(raw *tree.Node) (string, bool) {
+	fn, arg, ok := r.intrinsic(raw)
+	if !ok || fn != "Fn::Sub" {
+		return "", false
+	}
+	s, ok := arg.Str()
+	if !ok {
+		return "", false
+	}
+	out, why := r.expand(s, nil, arg.At, func(name string) bool { return pseudo[name] })
+	return out, why == ""
 }
