@@ -137,3 +137,40 @@ resource "aws_iam_role" "job" {
 		t.Errorf("want one condition whose key is unknown through var.oidc_provider, got %+v", s.Conditions)
 	}
 }
+
+// Ensure a trust read from a JSON file whose placeholders replace() fills
+// is located in that file, each statement at its own line there, as for
+// file() and templatefile(); trimspace, which may drop leading lines, is
+// located at the expression.
+func TestDocumentOfReplacedFile(t *testing.T) {
+	trust := "{\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"Federated\": \"arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X\"},\n      \"Action\": \"sts:AssumeRoleWithWebIdentity\"\n    }\n  ]\n}\n"
+	ev, diags := load(t, map[string]string{"trust.json": trust, "main.tf": `
+resource "aws_iam_role" "replaced" {
+  name               = "replaced"
+  assume_role_policy = replace(file("${path.module}/trust.json"), "$${ACCOUNT}", "111122223333")
+}
+resource "aws_iam_role" "trimmed" {
+  name               = "trimmed"
+  assume_role_policy = trimspace(file("${path.module}/trust.json"))
+}
+`}, Options{})
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	got := map[string]model.Loc{}
+	for _, r := range ev.Roles {
+		if r.Trust == nil || len(r.Trust.Statements) != 1 {
+			t.Fatalf("%s: want one trust statement, got %+v", r.Ref.ID, r.Trust)
+		}
+		got[r.Ref.ID] = r.Trust.Statements[0].At
+		if fed := r.Trust.Statements[0].Principals["Federated"]; r.Ref.ID == "aws_iam_role.replaced" && !strings.Contains(fed.Get(nil)[0], "111122223333") {
+			t.Errorf("replaced: want the account filled in, got %v", fed)
+		}
+	}
+	if at := got["aws_iam_role.replaced"]; !strings.HasSuffix(at.File, "trust.json") || at.Line != 3 {
+		t.Errorf("replaced: statement at %v, want trust.json:3", at)
+	}
+	if at := got["aws_iam_role.trimmed"]; !strings.HasSuffix(at.File, "main.tf") {
+		t.Errorf("trimmed: statement at %v, want in main.tf", at)
+	}
+}
