@@ -30,7 +30,11 @@ var EKS101 = &control.Control{
 	Doc: `Job execution role allows wildcard actions on all resources
 
 Every job submitted with the role, and every user who may submit with it, gets
-full control of the service across the account.`,
+full control of the service across the account.
+
+Execution roles are those a job run, job template or managed endpoint names,
+and those whose trust lets EMR's job service accounts in (see EKS102), however
+the trust is written.`,
 }
 
 // EKS102 fails when an execution role's trust policy is not scoped to one namespace's EMR service accounts.
@@ -48,7 +52,26 @@ var EKS102 = &control.Control{
 
 A trust policy without a namespace-scoped sub condition lets any pod that can
 use a service account of the cluster (or any principal, with a wildcard) take
-the role.`,
+the role.
+
+A role is judged as an execution role by what its trust lets in: web
+identities of an EKS OIDC provider (its ARN, one known only at deploy, one
+given by a variable, data source or module output, one still holding a
+${...} placeholder, or an empty one) whose :sub conditions can match an EMR
+job service account, system:serviceaccount:<namespace>:emr-containers-sa-*
+(a trust with no :sub condition matches every one). A role named by a job
+run, job template or managed endpoint is one too. The EKS service principals
+alone do not make one: the EKS cluster role and Pod Identity roles trust them.
+
+Fails: a :sub pattern wider than emr-containers-sa-* (emr-containers*), any
+namespace, several namespaces across the trust, no :sub condition, a :sub for
+another provider, an operator other than StringEquals or StringLike, an empty
+provider, and principals beside EMR's service accounts: the wildcard, AWS
+accounts or roles, eks.amazonaws.com, pods.eks.amazonaws.com (Pod Identity
+gives the role to any pod an association names), other identity providers.
+A service principal such as elasticmapreduce.amazonaws.com is not judged. A
+provider known only at deploy does not make the verdict unknown: only tokens
+whose sub meets the condition get in, whichever provider issued them.`,
 }
 
 // EKS201 fails when a managed endpoint is public.

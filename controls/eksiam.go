@@ -2,7 +2,8 @@ package controls
 
 import (
 	"fmt"
-	"regexp"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/emrguard/emrguard/control"
@@ -34,42 +35,6 @@ func executionRoles(ev *model.Evidence) []execRole {
 		}
 	}
 	return out
-}
-
-func trustsEMRServiceAccounts(doc *model.PolicyDocument) string {
-	if doc == nil {
-		return ""
-	}
-	for _, s := range doc.Statements {
-		// A provider known only after apply (Terraform's
-		// aws_iam_openid_connect_provider.x.arn, a module output) still
-		// federates: the condition on EMR's service accounts tells.
-		if oidcProvider(s) == "" && !s.Principals["Federated"].IsUnknown() {
-			continue
-		}
-		for _, c := range s.Conditions {
-			// A value known in part (the account ID in the service
-			// account's name is read when planning) names them by its
-			// known start.
-			for _, v := range append(c.Values.Val, c.Prefixes...) {
-				if strings.Contains(v, ":emr-containers-sa-") {
-					return "its trust policy names EMR on EKS service accounts"
-				}
-			}
-		}
-	}
-	return ""
-}
-
-// oidcProvider returns the EKS OIDC provider host path a statement
-// federates with ("oidc.eks.<region>.amazonaws.com/id/<ID>"), or "".
-func oidcProvider(s model.Statement) string {
-	for _, v := range s.Principals["Federated"].Val {
-		if _, p, ok := strings.Cut(v, ":oidc-provider/"); ok && strings.HasPrefix(p, "oidc.eks.") {
-			return p
-		}
-	}
-	return ""
 }
 
 // namesRole reports whether arn is r's ARN, a role ARN ending in r's name,
@@ -133,10 +98,6 @@ roles:
 	}
 }
 
-// emrSubRe is the sub EMR's update-role-trust-policy writes: one literal
-// namespace and EMR's service-account prefix.
-var emrSubRe = regexp.MustCompile(`^system:serviceaccount:([^:*?]+):emr-containers-sa-[^:]*$`)
-
 // runEKS102 judges each execution role's trust statements: every
 // statement that lets someone assume the role must be the IRSA form for
 // one namespace's EMR service accounts, on the provider the statement
@@ -154,8 +115,9 @@ func runEKS102(p *control.Pass) {
 			continue
 		}
 		fault, at, unknown := "", model.Loc{}, ""
+		namespaces := map[string]bool{}
 		for _, s := range doc.Statements {
-			f, u := judgeTrust(s)
+			f, u := judgeTrust(s, namespaces)
 			if f != "" {
 				fault, at = f, s.At
 				break
@@ -163,6 +125,9 @@ func runEKS102(p *control.Pass) {
 			if u != "" && unknown == "" {
 				unknown, at = u, s.At
 			}
+		}
+		if len(namespaces) > 1 && fault == "" {
+			fault, at = fmt.Sprintf("the trust lets EMR service accounts of several namespaces in (%s): a job of one can take the role meant for another", strings.Join(slices.Sorted(maps.Keys(namespaces)), ", ")), doc.At
 		}
 		switch {
 		case fault != "":
@@ -173,73 +138,6 @@ func runEKS102(p *control.Pass) {
 			p.Passf(r.Ref, doc.At.Or(r.Ref.Loc), "execution role %s trusts only EMR service accounts of single namespaces", r.Ref.ID)
 		}
 	}
-}
-
-// judgeTrust returns why an Allow statement of a trust policy is not
-// scoped, or why that cannot be told.
-func judgeTrust(s model.Statement) (fault, unknown string) {
-	switch {
-	case s.Effect.IsUnknown():
-		return "", "a statement's Effect is unknown: " + s.Effect.Why
-	case !strings.EqualFold(s.Effect.Get(""), "Allow"):
-		return "", ""
-	}
-	for typ, vals := range s.Principals {
-		switch {
-		case vals.IsUnknown() && typ == "Service":
-			// A service (elasticmapreduce.${dns_suffix}) is neither the
-			// wildcard nor the OIDC provider this judges.
-			continue
-		case vals.IsUnknown():
-			return "", "a principal is unknown: " + vals.Why
-		}
-		for _, v := range vals.Val {
-			if v == "*" && (typ == "*" || typ == "AWS") {
-				return fmt.Sprintf("the trust policy allows any principal (Principal %s: *)", typ), ""
-			}
-		}
-	}
-	provider := oidcProvider(s)
-	if provider == "" {
-		return "", "" // not web identity: another control's concern
-	}
-	var subs []model.Condition
-	for _, c := range s.Conditions {
-		if c.KeyUnknown != "" {
-			return "", "a condition of the trust is unknown: " + c.KeyUnknown
-		}
-	}
-	for _, c := range s.Conditions {
-		if strings.EqualFold(c.Key, provider+":sub") {
-			subs = append(subs, c)
-		} else if strings.HasSuffix(strings.ToLower(c.Key), ":sub") {
-			return fmt.Sprintf("the sub condition %s is for another OIDC provider than the trusted %s", c.Key, provider), ""
-		}
-	}
-	if len(subs) == 0 {
-		return fmt.Sprintf("the trust of OIDC provider %s has no %s:sub condition, so any service account of the cluster can assume the role", provider, provider), ""
-	}
-	for _, c := range subs {
-		op := strings.TrimPrefix(strings.TrimPrefix(c.Operator, "ForAnyValue:"), "ForAllValues:")
-		if op != "StringEquals" && op != "StringLike" {
-			return fmt.Sprintf("the sub condition uses %s, which does not scope the role to named service accounts", c.Operator), ""
-		}
-		if c.Values.IsUnknown() {
-			return "", "the sub condition's values are unknown: " + c.Values.Why
-		}
-		for _, v := range c.Values.Val {
-			m := emrSubRe.FindStringSubmatch(v)
-			switch {
-			case v == "*" || strings.HasPrefix(v, "system:serviceaccount:*"):
-				return fmt.Sprintf("the sub condition %q allows every service account", v), ""
-			case m == nil && strings.HasPrefix(v, "system:serviceaccount:") && strings.ContainsAny(strings.SplitN(v, ":", 4)[2], "*?"):
-				return fmt.Sprintf("the sub condition %q allows service accounts of any namespace", v), ""
-			case m == nil:
-				return fmt.Sprintf("the sub condition %q is not an EMR service account (system:serviceaccount:<namespace>:emr-containers-sa-*)", v), ""
-			}
-		}
-	}
-	return "", ""
 }
 
 func runEKS401(p *control.Pass) {

@@ -153,13 +153,14 @@ var nodePolicies = map[string]bool{
 }
 
 // awsManagedName returns the name of an AWS-managed policy ARN in any
-// partition (arn:aws-cn:iam::aws:policy/…), or "".
+// partition (arn:aws-cn:iam::aws:policy/…, or a partition a template
+// leaves to deploy time: arn:${AWS::Partition}:iam::aws:policy/…), or "".
 func awsManagedName(arn string) string {
-	p := strings.SplitN(arn, ":", 6)
-	if len(p) != 6 || p[0] != "arn" || p[2] != "iam" || p[4] != "aws" || !strings.HasPrefix(p[5], "policy/") {
+	partition, rest, ok := strings.Cut(strings.TrimPrefix(arn, "arn:"), ":iam::aws:policy/")
+	if !ok || !strings.HasPrefix(arn, "arn:") || partition == "" || rest == "" {
 		return ""
 	}
-	return p[5][strings.LastIndexByte(p[5], '/')+1:]
+	return rest[strings.LastIndexByte(rest, '/')+1:]
 }
 
 // runEKS701 judges each nodegroup's role: every policy beyond the node

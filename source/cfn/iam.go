@@ -2,6 +2,7 @@ package cfn
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source/iampolicy"
@@ -71,6 +72,9 @@ func (r *reader) role(res *resource, p *tree.Node) {
 					continue
 				}
 				f := r.strOf(it, "ManagedPolicyArns", it.At)
+				if f.IsUnknown() {
+					f = r.awsManagedARN(res, it, f)
+				}
 				if !f.IsSet() {
 					incomplete("a managed policy ARN is unknown: "+f.Why, it.At)
 					continue
@@ -133,4 +137,25 @@ func (r *reader) instanceProfile(res *resource, p *tree.Node) {
 		}
 	}
 	r.ev.InstanceProfiles = append(r.ev.InstanceProfiles, ip)
+}
+
+// awsManagedARN returns, for a ManagedPolicyArns item that is unknown only
+// by its partition (!Sub arn:${AWS::Partition}:iam::aws:policy/NAME, as
+// EKS node role templates write it), the ARN with the partition kept as
+// written: the policy it names is the same in every partition, which is
+// all EKS701 and EKS101 ask of an AWS-managed policy. Otherwise f.
+func (r *reader) awsManagedARN(res *resource, it *tree.Node, f model.Field[string]) model.Field[string] {
+	raw := res.props.Get("ManagedPolicyArns")
+	if raw == nil || raw.Kind != tree.Array {
+		return f
+	}
+	for _, x := range raw.Items {
+		if x.At != it.At {
+			continue
+		}
+		if out, ok := r.subKeepingPseudo(x); ok && strings.HasPrefix(out, "arn:${AWS::Partition}:iam::aws:policy/") && !strings.Contains(out[len("arn:${AWS::Partition}:"):], "${") {
+			return model.Known(out, f.At)
+		}
+	}
+	return f
 }

@@ -96,3 +96,27 @@ func TestIAMUnknownRole(t *testing.T) {
 		}
 	}
 }
+
+// Ensure an AWS-managed policy ARN unknown only by its partition (!Sub
+// arn:${AWS::Partition}:iam::aws:policy/NAME) is read with the partition
+// kept as written, so the policy it names is known; one with another
+// unknown part (the account of a customer policy) stays unknown.
+func TestManagedPolicyARNAnyPartition(t *testing.T) {
+	ev := load(t, "n.yaml", `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Node:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: sts:AssumeRole}]}
+      ManagedPolicyArns:
+        - !Sub arn:${AWS::Partition}:iam::aws:policy/AmazonEKS_CNI_Policy
+        - !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/custom
+`, cfn.Params{})
+	r := roleOf(t, ev, "n.yaml", "Node")
+	if len(r.Policies) != 1 || r.Policies[0].ARN.Get("") != "arn:${AWS::Partition}:iam::aws:policy/AmazonEKS_CNI_Policy" || r.Policies[0].ARN.At.Line != 8 {
+		t.Errorf("want the CNI policy with its partition as written, got %+v", r.Policies)
+	}
+	if !r.PoliciesComplete.IsUnknown() || r.PoliciesComplete.At.Line != 9 {
+		t.Errorf("want the customer policy left unknown by the account, got %+v", r.PoliciesComplete)
+	}
+}

@@ -18,19 +18,21 @@ type reader struct {
 // readers maps a resource type to what reads it. Types missing here are
 // ignored: they hold no evidence a control reads.
 var readers = map[string]func(r *reader, res *resource, p *tree.Node){
-	"AWS::EMR::Cluster":               (*reader).cluster,
-	"AWS::EMR::SecurityConfiguration": (*reader).secConf,
-	"AWS::EC2::SecurityGroup":         (*reader).securityGroup,
-	"AWS::EC2::Subnet":                (*reader).subnet,
-	"AWS::EC2::RouteTable":            (*reader).routeTable,
-	"AWS::EC2::VPC":                   (*reader).vpc,
-	"AWS::EC2::VPCEndpoint":           (*reader).vpcEndpoint,
-	"AWS::IAM::Role":                  (*reader).role,
-	"AWS::IAM::Policy":                (*reader).policy,
-	"AWS::IAM::ManagedPolicy":         (*reader).policy,
-	"AWS::IAM::InstanceProfile":       (*reader).instanceProfile,
-	"AWS::S3::Bucket":                 (*reader).bucket,
-	"AWS::EKS::Nodegroup":             (*reader).nodegroup,
+	"AWS::EMR::Cluster":                  (*reader).cluster,
+	"AWS::EMR::SecurityConfiguration":    (*reader).secConf,
+	"AWS::EC2::SecurityGroup":            (*reader).securityGroup,
+	"AWS::EC2::Subnet":                   (*reader).subnet,
+	"AWS::EC2::RouteTable":               (*reader).routeTable,
+	"AWS::EC2::VPC":                      (*reader).vpc,
+	"AWS::EC2::VPCEndpoint":              (*reader).vpcEndpoint,
+	"AWS::IAM::Role":                     (*reader).role,
+	"AWS::IAM::Policy":                   (*reader).policy,
+	"AWS::IAM::ManagedPolicy":            (*reader).policy,
+	"AWS::IAM::InstanceProfile":          (*reader).instanceProfile,
+	"AWS::S3::Bucket":                    (*reader).bucket,
+	"AWS::EKS::Nodegroup":                (*reader).nodegroup,
+	"AWS::EC2::LaunchTemplate":           (*reader).launchTemplate,
+	"AWS::EMRContainers::VirtualCluster": (*reader).virtualCluster,
 }
 
 // linkers run after every resource is read: they emit what one resource
@@ -356,14 +358,8 @@ func (r *reader) vpcEndpoint(res *resource, p *tree.Node) {
 		// com.amazonaws.${AWS::Region}.s3 names S3 in whatever region the
 		// stack lands: keep the pseudo parameters as written rather than
 		// lose the service.
-		if raw := res.props.Get("ServiceName"); raw != nil {
-			if fn, arg, ok := r.intrinsic(raw); ok && fn == "Fn::Sub" {
-				if s, ok := arg.Str(); ok {
-					if out, why := r.expand(s, nil, arg.At, func(name string) bool { return pseudo[name] }); why == "" {
-						ep.ServiceName = model.Known(out, ep.ServiceName.At)
-					}
-				}
-			}
+		if out, ok := r.subKeepingPseudo(res.props.Get("ServiceName")); ok {
+			ep.ServiceName = model.Known(out, ep.ServiceName.At)
 		}
 	}
 	r.ev.VPCEndpoints = append(r.ev.VPCEndpoints, ep)
@@ -386,4 +382,21 @@ func (r *reader) bucket(res *resource, p *tree.Node) {
 		}
 	}
 	r.ev.Buckets = append(r.ev.Buckets, b)
+}
+
+// subKeepingPseudo expands a !Sub whose only unknowns are pseudo
+// parameters, keeping those as written ("com.amazonaws.${AWS::Region}.s3",
+// "arn:${AWS::Partition}:iam::aws:policy/…"); ok is false for anything
+// else.
+func (r *reader) subKeepingPseudo(raw *tree.Node) (string, bool) {
+	fn, arg, ok := r.intrinsic(raw)
+	if !ok || fn != "Fn::Sub" {
+		return "", false
+	}
+	s, ok := arg.Str()
+	if !ok {
+		return "", false
+	}
+	out, why := r.expand(s, nil, arg.At, func(name string) bool { return pseudo[name] })
+	return out, why == ""
 }

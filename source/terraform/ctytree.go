@@ -40,16 +40,14 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 		if e.Name == "jsonencode" && len(e.Args) == 1 && !e.ExpandFinal {
 			return r.exprTree(m, in, e.Args[0], at, depth+1)
 		}
-		if e.Name == "file" && len(e.Args) == 1 || e.Name == "templatefile" && len(e.Args) == 2 {
-			// The document is the file's text (rendered, for a template),
-			// and starts on the file's first line.
-			v := m.eval(expr, in)
-			if p := m.eval(e.Args[0], in); plainString(p) {
-				if f := filePath(m.ld.rootDir, p.AsString()); m.ld.sandbox.inside(f) {
-					return strNode(v, model.Loc{File: f, Line: 1})
-				}
-			}
-			return strNode(v, at)
+		if f := m.docFile(e, in); f != "" {
+			// The document is the file's text (rendered, for a template,
+			// or with placeholders replaced), and starts on the file's
+			// first line.
+			return strNode(m.eval(expr, in), model.Loc{File: f, Line: 1})
+		}
+		if isFileCall(e) {
+			return strNode(m.eval(expr, in), at)
 		}
 	case *hclsyntax.ObjectConsExpr:
 		n := &tree.Node{Kind: tree.Object, At: loc(e.Range())}
@@ -58,9 +56,14 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 		}
 		for _, it := range e.Items {
 			k := m.eval(it.KeyExpr, in)
-			ks, ok := scalar(k)
-			if !k.IsWhollyKnown() || !ok {
+			if !k.IsWhollyKnown() {
+				// Asked first: scalar reads the value, which an unknown
+				// string key ("${var.oidc_provider}:sub") has not.
 				return tree.UnknownNode("an object key is unknown: "+reasonOf(k), loc(it.KeyExpr.Range()))
+			}
+			ks, ok := scalar(k)
+			if !ok {
+				return tree.UnknownNode("an object key is not a string: "+k.Type().FriendlyName(), loc(it.KeyExpr.Range()))
 			}
 			n.Fields = append(n.Fields, tree.Member{Key: ks, KeyAt: loc(it.KeyExpr.Range()), Val: r.exprTree(m, in, it.ValueExpr, loc(it.ValueExpr.Range()), depth+1)})
 		}
@@ -165,3 +168,39 @@ func unknownNode(v cty.Value, at model.Loc) *tree.Node {
 	}
 	return n
 }
+
+func isFileCall(e *hclsyntax.FunctionCallExpr) bool {
+	return e.Name == "file" && len(e.Args) == 1 || e.Name == "templatefile" && len(e.Args) == 2
+}
+
+// docFile returns the file whose text a document expression is: the
+// file of file() or templatefile(), also under string functions that
+// keep its lines (replace(file("trust.json"), "$${ACCOUNT}", …), as
+// modules fill placeholders), so that a statement's line is the file's.
+// "" when the path is not plain or lies outside the scanned folders.
+func (m *module) docFile(e *hclsyntax.FunctionCallExpr, in *instance) string {
+	for depth := 0; depth < maxDocDepth; depth++ {
+		if isFileCall(e) {
+			if p := m.eval(e.Args[0], in); plainString(p) {
+				if f := filePath(m.ld.rootDir, p.AsString()); m.ld.sandbox.inside(f) {
+					return f
+				}
+			}
+			return ""
+		}
+		if !linePreserving[e.Name] || len(e.Args) == 0 {
+			return ""
+		}
+		inner, ok := unwrap(e.Args[0]).(*hclsyntax.FunctionCallExpr)
+		if !ok {
+			return ""
+		}
+		e = inner
+	}
+	return ""
+}
+
+// linePreserving are the string functions whose result keeps the lines
+// of their first argument where a document's statements sit (not
+// trimspace, which drops leading blank lines).
+var linePreserving = map[string]bool{"replace": true, "chomp": true, "trimsuffix": true}

@@ -106,3 +106,71 @@ func TestIAMUnknownRole(t *testing.T) {
 		t.Errorf("%d roles of a, want 2", inAs)
 	}
 }
+
+// Ensure a trust whose condition key is a template over a variable with
+// no value ("${var.oidc_provider}:sub", the usual IRSA form in modules)
+// is read as a role whose condition key is unknown, with the variable
+// named, and not as an internal error that drops the role.
+func TestTrustConditionKeyUnknown(t *testing.T) {
+	ev, diags := load(t, map[string]string{"main.tf": `
+variable "oidc_provider" { type = string }
+resource "aws_iam_role" "job" {
+  name = "job"
+  assume_role_policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/${var.oidc_provider}" }
+      Condition = { StringLike = { "${var.oidc_provider}:sub" = "system:serviceaccount:spark:emr-containers-sa-*" } }
+    }]
+  })
+}
+`}, Options{})
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	if len(ev.Roles) != 1 || ev.Roles[0].Trust == nil || len(ev.Roles[0].Trust.Statements) != 1 {
+		t.Fatalf("want one role with one trust statement, got %+v", ev.Roles)
+	}
+	s := ev.Roles[0].Trust.Statements[0]
+	if len(s.Conditions) != 1 || !strings.Contains(s.Conditions[0].KeyUnknown, "var.oidc_provider") {
+		t.Errorf("want one condition whose key is unknown through var.oidc_provider, got %+v", s.Conditions)
+	}
+}
+
+// Ensure a trust read from a JSON file whose placeholders replace() fills
+// is located in that file, each statement at its own line there, as for
+// file() and templatefile(); trimspace, which may drop leading lines, is
+// located at the expression.
+func TestDocumentOfReplacedFile(t *testing.T) {
+	trust := "{\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Principal\": {\"Federated\": \"arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/X\"},\n      \"Action\": \"sts:AssumeRoleWithWebIdentity\"\n    }\n  ]\n}\n"
+	ev, diags := load(t, map[string]string{"trust.json": trust, "main.tf": `
+resource "aws_iam_role" "replaced" {
+  name               = "replaced"
+  assume_role_policy = replace(file("${path.module}/trust.json"), "$${ACCOUNT}", "111122223333")
+}
+resource "aws_iam_role" "trimmed" {
+  name               = "trimmed"
+  assume_role_policy = trimspace(file("${path.module}/trust.json"))
+}
+`}, Options{})
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	got := map[string]model.Loc{}
+	for _, r := range ev.Roles {
+		if r.Trust == nil || len(r.Trust.Statements) != 1 {
+			t.Fatalf("%s: want one trust statement, got %+v", r.Ref.ID, r.Trust)
+		}
+		got[r.Ref.ID] = r.Trust.Statements[0].At
+		if fed := r.Trust.Statements[0].Principals["Federated"]; r.Ref.ID == "aws_iam_role.replaced" && !strings.Contains(fed.Get(nil)[0], "111122223333") {
+			t.Errorf("replaced: want the account filled in, got %v", fed)
+		}
+	}
+	if at := got["aws_iam_role.replaced"]; !strings.HasSuffix(at.File, "trust.json") || at.Line != 3 {
+		t.Errorf("replaced: statement at %v, want trust.json:3", at)
+	}
+	if at := got["aws_iam_role.trimmed"]; !strings.HasSuffix(at.File, "main.tf") {
+		t.Errorf("trimmed: statement at %v, want in main.tf", at)
+	}
+}

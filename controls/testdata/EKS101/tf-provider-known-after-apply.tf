@@ -1,6 +1,8 @@
 # An execution role whose OIDC provider is created in the same stack: its
 # ARN is known only after apply, but the condition on EMR's service
-# accounts says the role is one EMR on EKS jobs run as.
+# accounts says the role is one EMR on EKS jobs run as. EKS102 passes it
+# whatever the provider turns out to be: only tokens whose sub is one of
+# EMR's service accounts of namespace spark meet the condition.
 resource "aws_iam_openid_connect_provider" "eks" {
   url             = "https://oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
   client_id_list  = ["sts.amazonaws.com"]
@@ -9,9 +11,9 @@ resource "aws_iam_openid_connect_provider" "eks" {
 
 resource "aws_iam_role" "job" {
   name = "emr-eks-job"
-  assume_role_policy = jsonencode({
+  assume_role_policy = jsonencode({ # want EKS102:pass
     Version = "2012-10-17"
-    Statement = [{ # want EKS102:unknown
+    Statement = [{
       Effect    = "Allow"
       Action    = "sts:AssumeRoleWithWebIdentity"
       Principal = { Federated = aws_iam_openid_connect_provider.eks.arn }
