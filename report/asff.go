@@ -78,12 +78,18 @@ type ASFFWorkflow struct {
 // ASFFFindings converts r's results to findings. The recipe of a finding's
 // Id is fixed (changing it would orphan every finding already imported):
 //
-//	emrguard/v1/<control ID>/<account>/<region>/<resource key>
+//	emrguard/v1/<control ID>/<account>/<region>/<resource key>[/s:<subject key>][/#<n>]
 //
 // where the resource key is the first 32 hex digits of SHA-256 over the
 // resource kind, ID and file, NUL-separated (file as given on the command
-// line, slash-separated; empty for live resources). So scan from the same
-// folder (the repository root) for Ids to match between runs.
+// line, slash-separated; empty for live resources), and the tail is that
+// of the result's control.Identity: the subject key when the control
+// judged several things on the resource (each role of a cluster, each
+// rule of a group), and an ordinal for results that would still share an
+// Id. Without them the Id is that of the first version, so findings
+// imported before keep theirs; without them, two findings on one resource
+// shared an Id and Security Hub kept only one. Scan from the same folder
+// (the repository root) for Ids to match between runs.
 //
 // Verdicts: fail → Compliance.Status FAILED with the control's severity;
 // pass → PASSED, severity INFORMATIONAL (it resolves an earlier FAILED
@@ -104,7 +110,8 @@ func ASFFFindings(r *Run) ([]ASFFFinding, error) {
 	}
 	stamp := ts.UTC().Format("2006-01-02T15:04:05.000Z")
 	out := []ASFFFinding{}
-	for _, res := range r.Results {
+	ids := r.Identities()
+	for i, res := range r.Results {
 		if res.Verdict == control.NotApplicable {
 			continue
 		}
@@ -115,7 +122,7 @@ func ASFFFindings(r *Run) ([]ASFFFinding, error) {
 		c := res.Control
 		f := ASFFFinding{
 			SchemaVersion: ASFFSchemaVersion,
-			Id:            fmt.Sprintf("emrguard/v1/%s/%s/%s/%s", c.ID, account, region, resourceKey(res)),
+			Id:            fmt.Sprintf("emrguard/v1/%s/%s/%s/%s%s", c.ID, account, region, ids[i].Resource, ids[i].Tail()),
 			ProductArn:    fmt.Sprintf("arn:%s:securityhub:%s:%s:product/%s/default", partition, region, account, account),
 			ProductName:   "emrguard", CompanyName: "emrguard",
 			GeneratorId:  "emrguard-" + c.ID,
@@ -141,6 +148,9 @@ func ASFFFindings(r *Run) ([]ASFFFinding, error) {
 		}
 		if loc := res.Location(); loc.File != "" {
 			f.ProductFields["emrguard/Location"] = loc.String()
+		}
+		if res.Subject != "" {
+			f.ProductFields["emrguard/Subject"] = clip(res.Subject, 1024)
 		}
 		if s := res.Suppressed; s != nil {
 			f.Workflow.Status = "SUPPRESSED"

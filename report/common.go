@@ -1,8 +1,6 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"sort"
@@ -27,16 +25,6 @@ func suppressionText(s *control.Suppression) string {
 		t += " until " + u
 	}
 	return fmt.Sprintf("%s (%s): %s", t, s.Origin, s.Reason)
-}
-
-// resourceKey identifies a result's resource across runs: kind, ID and, for
-// a resource read from a file, the file as given on the command line (two
-// templates may both declare a logical ID "Cluster"). Lines are left out so
-// that editing a file above the resource keeps the key.
-func resourceKey(res control.Result) string {
-	ref := res.Resource
-	h := sha256.Sum256([]byte(ref.Kind + "\x00" + ref.ID + "\x00" + strings.ReplaceAll(ref.Loc.File, "\\", "/")))
-	return hex.EncodeToString(h[:16])
 }
 
 // remediationText returns the control's remediation as plain text: the

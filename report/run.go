@@ -32,6 +32,24 @@ type Run struct {
 	// (ASFF) when a result's resource does not name its own: the account
 	// and region findings are imported into.
 	Account, Region, Partition string
+	// Baseline, when set, is the earlier report the results are compared
+	// with (--baseline): each result is new or unchanged (States), and its
+	// failing and unknown results that are gone are fixed (Fixed).
+	Baseline *Baseline
+
+	ids    []control.Identity // Identities, made once
+	states []State            // compare, made once
+	fixed  []BaselineResult
+}
+
+// Identities returns the identity of each result (control.Identify), at
+// the same index. It is computed on the first call: call it before
+// sharing r between goroutines.
+func (r *Run) Identities() []control.Identity {
+	if len(r.ids) != len(r.Results) {
+		r.ids = control.Identify(r.Results)
+	}
+	return r.ids
 }
 
 // Writer renders a run.

@@ -1,0 +1,270 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/emrguard/emrguard/control"
+)
+
+// ReportVersion is the version of the JSON report's shape, written as its
+// report_version. A baseline must be of this version: an earlier report
+// has no result ids to match by.
+const ReportVersion = 1
+
+// State says how a result compares with the baseline.
+type State uint8
+
+// The states of a result. A baseline result that is gone is not a State
+// of this run's results: it is listed by Run.Fixed.
+const (
+	NoBaseline State = iota // the run has no baseline
+	New                     // not in the baseline with this verdict
+	Unchanged               // in the baseline with the same identity and verdict
+)
+
+// String returns "new" or "unchanged" ("" without a baseline).
+func (s State) String() string {
+	return [...]string{"", "new", "unchanged"}[s]
+}
+
+// Baseline is an earlier emrguard JSON report, read to compare a run with.
+type Baseline struct {
+	File string
+	// verdicts holds every result's verdict by id; failing the results
+	// that were failing or unknown, in the file's order.
+	verdicts map[string]string
+	failing  []BaselineResult
+}
+
+// BaselineResult is a result of the baseline as its report gave it.
+type BaselineResult struct {
+	ID       string        `json:"id"`
+	Control  string        `json:"control"`
+	Severity string        `json:"severity"`
+	Verdict  string        `json:"verdict"`
+	Resource jsonResource  `json:"resource"`
+	Location *jsonLocation `json:"location,omitempty"`
+	Message  string        `json:"message"`
+}
+
+// ReadBaseline reads the JSON report at path. It fails, naming the file
+// (and the line, for malformed JSON), when the file is not an emrguard
+// JSON report, is of another report version, or has a result without an
+// id.
+func ReadBaseline(path string) (*Baseline, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", path, err)
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("baseline %s: not a regular file", path)
+	}
+	b, err := decodeBaseline(bufio.NewReaderSize(f, 1<<20))
+	if err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return nil, fmt.Errorf("baseline %s:%d: not an emrguard JSON report: %v", path, lineAt(path, syn.Offset), err)
+		case errors.As(err, &typ):
+			return nil, fmt.Errorf("baseline %s:%d: not an emrguard JSON report: %v", path, lineAt(path, typ.Offset), err)
+		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+			return nil, fmt.Errorf("baseline %s: not an emrguard JSON report: it ends early", path)
+		}
+		return nil, fmt.Errorf("baseline %s: %w", path, err)
+	}
+	b.File = path
+	return b, nil
+}
+
+// decodeBaseline reads a report member by member, keeping only what a
+// comparison needs: a report of 280,000 results is 150 MB of JSON.
+func decodeBaseline(r io.Reader) (*Baseline, error) {
+	dec := json.NewDecoder(r)
+	if err := expectDelim(dec, '{'); err != nil {
+		return nil, err
+	}
+	b := &Baseline{verdicts: map[string]string{}}
+	var tool *Tool
+	version, results := 0, false
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		switch t {
+		case "tool":
+			if err := dec.Decode(&tool); err != nil {
+				return nil, err
+			}
+		case "report_version":
+			if err := dec.Decode(&version); err != nil {
+				return nil, err
+			}
+		case "results":
+			results = true
+			if err := expectDelim(dec, '['); err != nil {
+				return nil, err
+			}
+			for n := 1; dec.More(); n++ {
+				var res BaselineResult
+				if err := dec.Decode(&res); err != nil {
+					return nil, err
+				}
+				if res.ID == "" {
+					return nil, fmt.Errorf("result %d has no id (is it an emrguard JSON report?)", n)
+				}
+				b.verdicts[res.ID] = res.Verdict
+				if res.Verdict == control.Failed.String() || res.Verdict == control.Unknown.String() {
+					b.failing = append(b.failing, res)
+				}
+			}
+			if err := expectDelim(dec, ']'); err != nil {
+				return nil, err
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, err
+			}
+		}
+	}
+	switch {
+	case tool == nil || tool.Name != "emrguard" || !results:
+		return nil, fmt.Errorf("not an emrguard JSON report (want the output of 'emrguard scan --format json')")
+	case version == 0:
+		return nil, fmt.Errorf("an emrguard JSON report without report_version, from a version before baselines (%s %s); make a new one with 'emrguard scan --format json'", tool.Name, tool.Version)
+	case version != ReportVersion:
+		return nil, fmt.Errorf("report version %d, but this emrguard reads version %d; make a new one with 'emrguard scan --format json'", version, ReportVersion)
+	}
+	return b, nil
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := t.(json.Delim); !ok || d != want {
+		return fmt.Errorf("not an emrguard JSON report: want %q at offset %d, got %v", want, dec.InputOffset(), t)
+	}
+	return nil
+}
+
+// lineAt returns the line of path that byte offset falls on (0 when the
+// file cannot be read again).
+func lineAt(path string, offset int64) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	line, buf := 1, make([]byte, 64<<10)
+	for offset > 0 {
+		n, err := f.Read(buf[:min(int64(len(buf)), offset)])
+		line += bytes.Count(buf[:n], []byte{'\n'})
+		offset -= int64(n)
+		if err != nil {
+			break
+		}
+	}
+	return line
+}
+
+// compare sets each result's state and the fixed results, once.
+func (r *Run) compare() {
+	if r.Baseline == nil || len(r.states) == len(r.Results) {
+		return
+	}
+	ids := r.Identities()
+	r.states = make([]State, len(r.Results))
+	now := make(map[string]string, len(r.Results))
+	for i := range r.Results {
+		id, v := ids[i].String(), r.Results[i].Verdict.String()
+		now[id] = v
+		r.states[i] = New
+		if old, ok := r.Baseline.verdicts[id]; ok && old == v {
+			r.states[i] = Unchanged
+		}
+	}
+	r.fixed = nil
+	for _, old := range r.Baseline.failing {
+		if now[old.ID] != old.Verdict {
+			r.fixed = append(r.fixed, old)
+		}
+	}
+}
+
+// States returns how each result compares with the baseline, at the
+// same index; nil without a baseline.
+func (r *Run) States() []State {
+	r.compare()
+	return r.states
+}
+
+// Fixed returns the baseline's failing and unknown results that this run
+// no longer has with the same verdict, in the baseline's order: fixed,
+// gone, or changed (a failure now unknown is fixed here and new there).
+// Passing and n/a results that are gone are not listed: nothing was fixed.
+func (r *Run) Fixed() []BaselineResult {
+	r.compare()
+	return r.fixed
+}
+
+// BaselineCounts counts the results that are new and unchanged, and the
+// fixed ones.
+type BaselineCounts struct {
+	File      string `json:"file"`
+	New       int    `json:"new"`
+	Unchanged int    `json:"unchanged"`
+	Fixed     int    `json:"fixed"`
+	// NewFailing counts the new failing results, what --fail-on weighs.
+	NewFailing int `json:"new_failing"`
+}
+
+// CountBaseline returns the counts of r's comparison with its baseline;
+// ok is false when r has none.
+func CountBaseline(r *Run) (c BaselineCounts, ok bool) {
+	if r.Baseline == nil {
+		return c, false
+	}
+	states := r.States()
+	c.File, c.Fixed = r.Baseline.File, len(r.Fixed())
+	for i, s := range states {
+		switch s {
+		case New:
+			c.New++
+			if r.Results[i].Verdict == control.Failed {
+				c.NewFailing++
+			}
+		case Unchanged:
+			c.Unchanged++
+		}
+	}
+	return c, true
+}
+
+// Failing reports whether a result fails at or above min with no
+// suppression covering it and, when r has a baseline, is new: what
+// decides the exit code.
+func (r *Run) Failing(min control.Severity) bool {
+	if r.Baseline == nil {
+		return AnyFailing(r.Results, min)
+	}
+	states := r.States()
+	for i := range r.Results {
+		if res := &r.Results[i]; states[i] == New && res.Verdict == control.Failed && res.Control.Severity >= min && res.Suppressed == nil {
+			return true
+		}
+	}
+	return false
+}
