@@ -156,4 +156,3 @@ func equalMaps(a, b map[string]string) bool {
 	}
 	return true
 }
-
