@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -60,7 +61,7 @@ type BaselineResult struct {
 func ReadBaseline(path string) (*Baseline, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("baseline: %w", err)
+		return nil, err // names the file
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err != nil {
@@ -68,17 +69,21 @@ func ReadBaseline(path string) (*Baseline, error) {
 	} else if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("baseline %s: not a regular file", path)
 	}
-	b, err := decodeBaseline(bufio.NewReaderSize(f, 1<<20))
+	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<20))
+	b, err := decodeBaseline(dec)
 	if err != nil {
 		var syn *json.SyntaxError
 		var typ *json.UnmarshalTypeError
 		switch {
-		case errors.As(err, &syn):
-			return nil, fmt.Errorf("baseline %s:%d: not an emrguard JSON report: %v", path, lineAt(path, syn.Offset), err)
-		case errors.As(err, &typ):
-			return nil, fmt.Errorf("baseline %s:%d: not an emrguard JSON report: %v", path, lineAt(path, typ.Offset), err)
+		case errors.As(err, &syn) || errors.As(err, &typ):
+			// The decoder's offset is where the value it failed on began.
+			return nil, fmt.Errorf("baseline %s:%d: not an emrguard JSON report: %v", path, lineAt(path, dec.InputOffset()), err)
 		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 			return nil, fmt.Errorf("baseline %s: not an emrguard JSON report: it ends early", path)
+		}
+		var at atLine
+		if errors.As(err, &at) {
+			return nil, fmt.Errorf("baseline %s:%d: %w", path, lineAt(path, at.offset), err)
 		}
 		return nil, fmt.Errorf("baseline %s: %w", path, err)
 	}
@@ -88,8 +93,7 @@ func ReadBaseline(path string) (*Baseline, error) {
 
 // decodeBaseline reads a report member by member, keeping only what a
 // comparison needs: a report of 280,000 results is 150 MB of JSON.
-func decodeBaseline(r io.Reader) (*Baseline, error) {
-	dec := json.NewDecoder(r)
+func decodeBaseline(dec *json.Decoder) (*Baseline, error) {
 	if err := expectDelim(dec, '{'); err != nil {
 		return nil, err
 	}
@@ -111,17 +115,23 @@ func decodeBaseline(r io.Reader) (*Baseline, error) {
 				return nil, err
 			}
 		case "results":
+			// report_version comes before the results: a report of
+			// another version is refused before its results are read.
+			if err := checkVersion(tool, version); err != nil {
+				return nil, err
+			}
 			results = true
 			if err := expectDelim(dec, '['); err != nil {
 				return nil, err
 			}
 			for n := 1; dec.More(); n++ {
+				start := dec.InputOffset()
 				var res BaselineResult
 				if err := dec.Decode(&res); err != nil {
 					return nil, err
 				}
 				if res.ID == "" {
-					return nil, fmt.Errorf("result %d has no id (is it an emrguard JSON report?)", n)
+					return nil, atLine{fmt.Errorf("result %d has no id (is it an emrguard JSON report?)", n), start}
 				}
 				b.verdicts[res.ID] = res.Verdict
 				if res.Verdict == control.Failed.String() || res.Verdict == control.Unknown.String() {
@@ -138,15 +148,35 @@ func decodeBaseline(r io.Reader) (*Baseline, error) {
 			}
 		}
 	}
-	switch {
-	case tool == nil || tool.Name != "emrguard" || !results:
-		return nil, fmt.Errorf("not an emrguard JSON report (want the output of 'emrguard scan --format json')")
-	case version == 0:
-		return nil, fmt.Errorf("an emrguard JSON report without report_version, from a version before baselines (%s %s); make a new one with 'emrguard scan --format json'", tool.Name, tool.Version)
-	case version != ReportVersion:
-		return nil, fmt.Errorf("report version %d, but this emrguard reads version %d; make a new one with 'emrguard scan --format json'", version, ReportVersion)
+	if !results {
+		return nil, errNotReport
 	}
 	return b, nil
+}
+
+// atLine marks an error about the value that begins at offset:
+// ReadBaseline names its line.
+type atLine struct {
+	error
+	offset int64
+}
+
+func (e atLine) Unwrap() error { return e.error }
+
+var errNotReport = errors.New("not an emrguard JSON report (want the output of 'emrguard scan --format json')")
+
+// checkVersion refuses a report that is not emrguard's or not of
+// ReportVersion.
+func checkVersion(tool *Tool, version int) error {
+	switch {
+	case tool == nil || tool.Name != "emrguard":
+		return errNotReport
+	case version == 0:
+		return fmt.Errorf("an emrguard JSON report without report_version, from an emrguard before baselines (%s); make a new one with 'emrguard scan --format json'", cmp.Or(tool.Version, "version unknown"))
+	case version != ReportVersion:
+		return fmt.Errorf("report version %d, but this emrguard reads version %d; make a new one with 'emrguard scan --format json'", version, ReportVersion)
+	}
+	return nil
 }
 
 func expectDelim(dec *json.Decoder, want json.Delim) error {
@@ -160,24 +190,26 @@ func expectDelim(dec *json.Decoder, want json.Delim) error {
 	return nil
 }
 
-// lineAt returns the line of path that byte offset falls on (0 when the
-// file cannot be read again).
+// lineAt returns the line of path where the first byte other than JSON
+// white space at or after offset is: the decoder's offsets are where the
+// previous value ended (0 when the file cannot be read again).
 func lineAt(path string, offset int64) int {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0
 	}
 	defer f.Close()
-	line, buf := 1, make([]byte, 64<<10)
-	for offset > 0 {
-		n, err := f.Read(buf[:min(int64(len(buf)), offset)])
-		line += bytes.Count(buf[:n], []byte{'\n'})
-		offset -= int64(n)
-		if err != nil {
-			break
+	line := 1
+	r := bufio.NewReader(f)
+	for i := int64(0); ; i++ {
+		c, err := r.ReadByte()
+		if err != nil || i >= offset && !bytes.ContainsRune([]byte(" \t\r\n,:"), rune(c)) {
+			return line
+		}
+		if c == '\n' {
+			line++
 		}
 	}
-	return line
 }
 
 // compare sets each result's state and the fixed results, once.

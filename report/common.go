@@ -104,3 +104,23 @@ func where(res control.Result) string {
 	}
 	return "-"
 }
+
+// baselineLine says how r compares with its baseline, e.g. "against
+// baseline old.json: 3 new (1 failing), 460 unchanged, 2 fixed"; "" when
+// r has none.
+func baselineLine(r *Run) string {
+	c, ok := CountBaseline(r)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("against baseline %s: %d new (%d failing), %d unchanged, %d fixed", c.File, c.New, c.NewFailing, c.Unchanged, c.Fixed)
+}
+
+// fixedText describes a fixed result of the baseline on one line.
+func fixedText(f BaselineResult) string {
+	where := f.Resource.Kind + " " + f.Resource.ID
+	if l := f.Location; l != nil && l.File != "" {
+		where += fmt.Sprintf(" (%s:%d)", l.File, l.Line)
+	}
+	return fmt.Sprintf("%s %s %s was %s: %s", f.Severity, f.Control, where, f.Verdict, f.Message)
+}
