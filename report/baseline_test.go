@@ -160,18 +160,18 @@ func TestReadBaselineRefuses(t *testing.T) {
 	}
 	noID := strings.Replace(good.String(), `"id": "EMR204/`, `"ident": "EMR204/`, 1)
 	for name, c := range map[string]struct{ text, want string }{
-		"sarif":       {`{"$schema": "x", "version": "2.1.0", "runs": []}`, "not an emrguard JSON report"},
-		"array":       {`[1, 2]`, "not an emrguard JSON report"},
-		"other tool":  {`{"tool": {"name": "trivy"}, "report_version": 1, "results": []}`, "not an emrguard JSON report"},
-		"old":         {`{"tool": {"name": "emrguard", "version": "v0.9.0"}, "results": [{"control": "EMR102"}]}`, "without report_version, from an emrguard before baselines (v0.9.0)"},
-		"newer":       {strings.Replace(good.String(), `"report_version": 1`, `"report_version": 2`, 1), "report version 2, but this emrguard reads version 1"},
-		"no id":       {noID, ":27: result 2 has no id"},
-		"broken":      {"{\"tool\": {\"name\": \"emrguard\"},\n\"report_version\": 1,\n\"results\": [\n{\"id\": nope}]}", ":4: not an emrguard JSON report: invalid character"},
-		"cut":         {good.String()[:len(good.String())/2], "it ends early"},
-		"no results":  {`{"tool": {"name": "emrguard"}, "report_version": 1}`, "not an emrguard JSON report"},
-		"not an obj":  {`"text"`, "not an emrguard JSON report"},
-		"empty":       {``, "it ends early"},
-		"a template":  {"Resources:\n  Cluster:\n    Type: AWS::EMR::Cluster\n", ":1: not an emrguard JSON report: invalid character"},
+		"sarif":      {`{"$schema": "x", "version": "2.1.0", "runs": []}`, "not an emrguard JSON report"},
+		"array":      {`[1, 2]`, "not an emrguard JSON report"},
+		"other tool": {`{"tool": {"name": "trivy"}, "report_version": 1, "results": []}`, "not an emrguard JSON report"},
+		"old":        {`{"tool": {"name": "emrguard", "version": "v0.9.0"}, "results": [{"control": "EMR102"}]}`, "without report_version, from an emrguard before baselines (v0.9.0)"},
+		"newer":      {strings.Replace(good.String(), `"report_version": 1`, `"report_version": 2`, 1), "report version 2, but this emrguard reads version 1"},
+		"no id":      {noID, ":27: result 2 has no id"},
+		"broken":     {"{\"tool\": {\"name\": \"emrguard\"},\n\"report_version\": 1,\n\"results\": [\n{\"id\": nope}]}", ":4: not an emrguard JSON report: invalid character"},
+		"cut":        {good.String()[:len(good.String())/2], "it ends early"},
+		"no results": {`{"tool": {"name": "emrguard"}, "report_version": 1}`, "not an emrguard JSON report"},
+		"not an obj": {`"text"`, "not an emrguard JSON report"},
+		"empty":      {``, "it ends early"},
+		"a template": {"Resources:\n  Cluster:\n    Type: AWS::EMR::Cluster\n", ":1: not an emrguard JSON report: invalid character"},
 	} {
 		path := filepath.Join(t.TempDir(), "base.json")
 		if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
