@@ -37,6 +37,7 @@ type mdBudget struct {
 	limit   int
 	omitted int // result rows left out
 	notes   int // input errors and warnings left out
+	fixes   int // controls whose remediation was left out
 }
 
 // mdReserve is the room kept for the closing of a section and the line
@@ -149,7 +150,7 @@ func markdown(w io.Writer, r *Run, limit int) error {
 		}
 		before := b.omitted
 		section("How to fix", "", fixes)
-		b.omitted = before // remediation is not a result
+		b.fixes, b.omitted = b.omitted-before, before // remediation is not a result
 	}
 	notes := func(title string, ds source.Diagnostics) {
 		var lines []string
@@ -163,12 +164,18 @@ func markdown(w io.Writer, r *Run, limit int) error {
 	}
 	notes("Input errors", r.Errors)
 	notes("Warnings", r.Warnings)
-	if b.omitted > 0 || b.notes > 0 {
-		left := plural(b.omitted, "result", "results")
-		if b.notes > 0 {
-			left += " and " + plural(b.notes, "input error or warning", "input errors and warnings")
-		}
-		fmt.Fprintf(b, "\n_%s left out to stay under GitHub's %d-character comment limit: run `emrguard scan --format json` (or `--format html`) to see them all._\n", left, limit)
+	var left []string
+	if b.omitted > 0 {
+		left = append(left, plural(b.omitted, "result", "results"))
+	}
+	if b.fixes > 0 {
+		left = append(left, "the remediation of "+plural(b.fixes, "control", "controls"))
+	}
+	if b.notes > 0 {
+		left = append(left, plural(b.notes, "input error or warning", "input errors and warnings"))
+	}
+	if len(left) > 0 {
+		fmt.Fprintf(b, "\n_%s left out to stay under GitHub's %d-character comment limit: run `emrguard scan --format json` (or `--format html`) to see them all, `emrguard rules --explain ID` for a control's remediation._\n", strings.Join(left, ", "), limit)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
