@@ -2,6 +2,7 @@ package control
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -95,21 +96,9 @@ func TestIdentifyTwins(t *testing.T) {
 	for i := range rev {
 		rev[i].At.Line += 100
 	}
-	if again := byMessage(rev); !equal(again, got) {
+	if again := byMessage(rev); !maps.Equal(again, got) {
 		t.Errorf("reordered results got other identities:\n got %v\nwant %v", again, got)
 	}
-}
-
-func equal(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // Ensure Pass.On carries its subject into the result, cut like any

@@ -3,6 +3,7 @@ package controls_test
 import (
 	"bytes"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -92,7 +93,7 @@ func TestIdentitiesSurviveLineMoves(t *testing.T) {
 		return m
 	}
 	before, again := byID(), byID()
-	if !equalMaps(before, again) {
+	if !maps.Equal(before, again) {
 		t.Fatalf("two scans of one copy gave different identities")
 	}
 	moved := 0
@@ -143,16 +144,4 @@ func TestIdentitiesSurviveLineMoves(t *testing.T) {
 			t.Errorf("%s (%s) is new after the lines moved", id, v)
 		}
 	}
-}
-
-func equalMaps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }

@@ -43,16 +43,9 @@ type Baseline struct {
 	failing  []BaselineResult
 }
 
-// BaselineResult is a result of the baseline as its report gave it.
-type BaselineResult struct {
-	ID       string        `json:"id"`
-	Control  string        `json:"control"`
-	Severity string        `json:"severity"`
-	Verdict  string        `json:"verdict"`
-	Resource jsonResource  `json:"resource"`
-	Location *jsonLocation `json:"location,omitempty"`
-	Message  string        `json:"message"`
-}
+// BaselineResult is a result of the baseline as its report gave it, in
+// the shape of a result of the JSON report (its baseline state cleared).
+type BaselineResult = jsonResult
 
 // ReadBaseline reads the JSON report at path. It fails, naming the file
 // (and the line, for malformed JSON), when the file is not an emrguard
@@ -133,6 +126,7 @@ func decodeBaseline(dec *json.Decoder) (*Baseline, error) {
 				if res.ID == "" {
 					return nil, atLine{fmt.Errorf("result %d has no id (is it an emrguard JSON report?)", n), start}
 				}
+				res.Baseline = "" // the state against the baseline's own baseline
 				b.verdicts[res.ID] = res.Verdict
 				if res.Verdict == control.Failed.String() || res.Verdict == control.Unknown.String() {
 					b.failing = append(b.failing, res)
