@@ -86,10 +86,10 @@ type ASFFWorkflow struct {
 // of the result's control.Identity: the subject key when the control
 // judged several things on the resource (each role of a cluster, each
 // rule of a group), and an ordinal for results that would still share an
-// Id. Without them the Id is that of the first version, so findings
-// imported before keep theirs; without them, two findings on one resource
-// shared an Id and Security Hub kept only one. Scan from the same folder
-// (the repository root) for Ids to match between runs.
+// Id. A result with neither keeps the Id of the first version, so
+// findings imported before keep theirs (before subjects, two findings on
+// one resource shared an Id and Security Hub kept only one). Scan from
+// the same folder (the repository root) for Ids to match between runs.
 //
 // Verdicts: fail → Compliance.Status FAILED with the control's severity;
 // pass → PASSED, severity INFORMATIONAL (it resolves an earlier FAILED

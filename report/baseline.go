@@ -230,6 +230,15 @@ func (r *Run) compare() {
 	}
 }
 
+// stateOf returns the state of result i (NoBaseline without a baseline);
+// compare must have run.
+func (r *Run) stateOf(i int) State {
+	if r.states == nil {
+		return NoBaseline
+	}
+	return r.states[i]
+}
+
 // States returns how each result compares with the baseline, at the
 // same index; nil without a baseline.
 func (r *Run) States() []State {

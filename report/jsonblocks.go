@@ -16,18 +16,15 @@ const blockSize = 2048
 // results took a quarter of a second on one core. At most two blocks per
 // core are in flight, so memory stays bounded whatever the count.
 func writeResults(bw *bufio.Writer, r *Run) {
-	rs, ids, states := r.Results, r.Identities(), r.States()
+	rs, ids := r.Results, r.Identities()
+	r.compare() // before the encoders share r
 	encode := func(buf []byte, from, to int) []byte {
 		for i := from; i < to; i++ {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
 			buf = append(buf, "\n    "...)
-			state := NoBaseline
-			if states != nil {
-				state = states[i]
-			}
-			j := toJSON(rs[i], ids[i], state)
+			j := toJSON(rs[i], ids[i], r.stateOf(i))
 			buf = appendResult(buf, &j)
 		}
 		return buf

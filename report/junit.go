@@ -111,7 +111,6 @@ func JUnit(w io.Writer, r *Run) error {
 		return err
 	}
 	caseElem := xml.StartElement{Name: xml.Name{Local: "testcase"}}
-	states := r.States()
 	for i, s := range suites {
 		start := xml.StartElement{Name: xml.Name{Local: "testsuite"}, Attr: counts(s.Name, s.Tests, s.Failures, s.Errors, s.Skipped)}
 		if s.Timestamp != "" {
@@ -124,8 +123,8 @@ func JUnit(w io.Writer, r *Run) error {
 			for j := range r.Results {
 				if r.Results[j].Control.ID == ctls[i].ID {
 					tc := junitCaseOf(&r.Results[j], true)
-					if states != nil {
-						tc.SystemOut = states[j].String() + " since the baseline: " + tc.SystemOut
+					if s := r.stateOf(j); s != NoBaseline {
+						tc.SystemOut = s.String() + " since the baseline: " + tc.SystemOut
 					}
 					if err := enc.EncodeElement(tc, caseElem); err != nil {
 						return err

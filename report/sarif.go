@@ -202,17 +202,14 @@ func SARIF(w io.Writer, r *Run) error {
 	}
 	bw.WriteString(",\n      \"results\": [")
 	n := 0
-	ids, states := r.Identities(), r.States()
+	ids := r.Identities()
+	r.compare()
 	for i := range r.Results {
 		res := &r.Results[i]
 		if !reported(res) {
 			continue
 		}
-		state := NoBaseline
-		if states != nil {
-			state = states[i]
-		}
-		b, err := json.MarshalIndent(sarifResultOf(*res, index[res.Control.ID], ids[i], state), "        ", "  ")
+		b, err := json.MarshalIndent(sarifResultOf(*res, index[res.Control.ID], ids[i], r.stateOf(i)), "        ", "  ")
 		if err != nil {
 			return err
 		}
