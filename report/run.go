@@ -43,8 +43,8 @@ type Run struct {
 }
 
 // Identities returns the identity of each result (control.Identify), at
-// the same index. It is computed on the first call: call it before
-// sharing r between goroutines.
+// the same index. It is computed on the first call, so call it before
+// sharing r between goroutines, and do not change r.Results afterwards.
 func (r *Run) Identities() []control.Identity {
 	if len(r.ids) != len(r.Results) {
 		r.ids = control.Identify(r.Results)
