@@ -28,12 +28,13 @@ type record struct {
 	res     *model.Ref
 	verdict Verdict
 	msg     string
+	subject string
 	at      model.Loc
 	key     uint64 // see keyer
 }
 
 func (r *record) result() Result {
-	return Result{Control: r.ctl, Resource: *r.res, Verdict: r.verdict, Message: r.msg, At: r.at}
+	return Result{Control: r.ctl, Resource: *r.res, Verdict: r.verdict, Message: r.msg, Subject: r.subject, At: r.at}
 }
 
 // refs interns resources for the collectors of one evaluation: every
@@ -111,7 +112,7 @@ func (c *collector) add(r Result) {
 		c.chunks = append(c.chunks, make([]record, 0, size))
 	}
 	last := &c.chunks[len(c.chunks)-1]
-	*last = append(*last, record{ctl: r.Control, res: c.refs.intern(r.Resource), verdict: r.Verdict, msg: r.Message, at: r.At})
+	*last = append(*last, record{ctl: r.Control, res: c.refs.intern(r.Resource), verdict: r.Verdict, msg: r.Message, subject: r.Subject, at: r.At})
 	c.n++
 }
 
@@ -326,21 +327,21 @@ func mergeInto(dst []Result, runs [][]*record) {
 }
 
 // compareResults orders results by file, line, control ID, resource ID,
-// column, verdict and message: a total order, so the unstable sorts still
+// column, verdict, message and subject: a total order, so the unstable sorts still
 // give one order for one input.
 func compareResults(a, b *Result) int {
-	return compareKeys(a.Location(), b.Location(), a.Control, b.Control, a.Resource.ID, b.Resource.ID, a.Verdict, b.Verdict, a.Message, b.Message)
+	return compareKeys(a.Location(), b.Location(), a.Control, b.Control, a.Resource.ID, b.Resource.ID, a.Verdict, b.Verdict, a.Message, b.Message, a.Subject, b.Subject)
 }
 
 func compareRecords(a, b *record) int {
 	if a.key != b.key {
 		return cmp.Compare(a.key, b.key)
 	}
-	return compareKeys(a.at.Or(a.res.Loc), b.at.Or(b.res.Loc), a.ctl, b.ctl, a.res.ID, b.res.ID, a.verdict, b.verdict, a.msg, b.msg)
+	return compareKeys(a.at.Or(a.res.Loc), b.at.Or(b.res.Loc), a.ctl, b.ctl, a.res.ID, b.res.ID, a.verdict, b.verdict, a.msg, b.msg, a.subject, b.subject)
 }
 
 // compareKeys returns early: cmp.Or would compute every key of every pair.
-func compareKeys(la, lb model.Loc, ca, cb *Control, ra, rb string, va, vb Verdict, ma, mb string) int {
+func compareKeys(la, lb model.Loc, ca, cb *Control, ra, rb string, va, vb Verdict, ma, mb, sa, sb string) int {
 	if c := strings.Compare(la.File, lb.File); c != 0 {
 		return c
 	}
@@ -359,5 +360,8 @@ func compareKeys(la, lb model.Loc, ca, cb *Control, ra, rb string, va, vb Verdic
 	if c := cmp.Compare(va, vb); c != 0 {
 		return c
 	}
-	return strings.Compare(ma, mb)
+	if c := strings.Compare(ma, mb); c != 0 {
+		return c
+	}
+	return strings.Compare(sa, sb)
 }

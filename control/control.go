@@ -89,6 +89,11 @@ type Result struct {
 	Verdict  Verdict
 	Message  string
 	At       model.Loc // the attribute at fault, else the resource
+	// Subject names what within the resource the verdict is about when a
+	// control judges several things there (a role, a rule, a namespace):
+	// short, taken from the input, never from a position. It is part of
+	// the result's identity (Identify).
+	Subject  string
 	Evidence []string
 	// Suppressed is set when an accepted risk covers this result (package
 	// suppress); the verdict stays as judged and every report shows both.
@@ -98,7 +103,7 @@ type Result struct {
 // Location returns where the result points: its attribute, else the resource.
 func (r Result) Location() model.Loc { return r.At.Or(r.Resource.Loc) }
 
-func (p *Pass) emit(v Verdict, ref model.Ref, at model.Loc, format string, args []any) {
+func (p *Pass) emit(v Verdict, ref model.Ref, subject string, at model.Loc, format string, args []any) {
 	msg := format
 	if len(args) > 0 {
 		msg = fmt.Sprintf(format, cutArgs(args)...)
@@ -107,26 +112,60 @@ func (p *Pass) emit(v Verdict, ref model.Ref, at model.Loc, format string, args 
 	if !at.IsValid() {
 		at = ref.Loc
 	}
-	p.report(Result{Control: p.Control, Resource: ref, Verdict: v, Message: msg, At: at})
+	p.report(Result{Control: p.Control, Resource: ref, Subject: Cut(subject), Verdict: v, Message: msg, At: at})
 }
 
 // Failf reports that ref violates the control, pointing at at.
 func (p *Pass) Failf(ref model.Ref, at model.Loc, format string, args ...any) {
-	p.emit(Failed, ref, at, format, args)
+	p.emit(Failed, ref, "", at, format, args)
 }
 
 // Passf reports that ref meets the control.
 func (p *Pass) Passf(ref model.Ref, at model.Loc, format string, args ...any) {
-	p.emit(Passed, ref, at, format, args)
+	p.emit(Passed, ref, "", at, format, args)
 }
 
 // Unknownf reports that the evidence needed for ref is missing; the message
 // says why.
 func (p *Pass) Unknownf(ref model.Ref, at model.Loc, format string, args ...any) {
-	p.emit(Unknown, ref, at, format, args)
+	p.emit(Unknown, ref, "", at, format, args)
 }
 
 // NAf reports that the control does not apply to ref.
 func (p *Pass) NAf(ref model.Ref, at model.Loc, format string, args ...any) {
-	p.emit(NotApplicable, ref, at, format, args)
+	p.emit(NotApplicable, ref, "", at, format, args)
+}
+
+// On returns the reporting helpers of p for one subject within a
+// resource: what a control uses when it judges several things on one
+// resource (each rule of a group, each role of a cluster), so that each
+// result has an identity of its own. The subject should be short and
+// read from the input (a role's name, a rule's protocol, ports and
+// source), never a position.
+func (p *Pass) On(subject string) Subject { return Subject{p, subject} }
+
+// Subject reports results about one subject within a resource (Pass.On).
+type Subject struct {
+	p    *Pass
+	name string
+}
+
+// Failf is Pass.Failf for the subject.
+func (s Subject) Failf(ref model.Ref, at model.Loc, format string, args ...any) {
+	s.p.emit(Failed, ref, s.name, at, format, args)
+}
+
+// Passf is Pass.Passf for the subject.
+func (s Subject) Passf(ref model.Ref, at model.Loc, format string, args ...any) {
+	s.p.emit(Passed, ref, s.name, at, format, args)
+}
+
+// Unknownf is Pass.Unknownf for the subject.
+func (s Subject) Unknownf(ref model.Ref, at model.Loc, format string, args ...any) {
+	s.p.emit(Unknown, ref, s.name, at, format, args)
+}
+
+// NAf is Pass.NAf for the subject.
+func (s Subject) NAf(ref model.Ref, at model.Loc, format string, args ...any) {
+	s.p.emit(NotApplicable, ref, s.name, at, format, args)
 }

@@ -151,7 +151,7 @@ func roleGroups(p *control.Pass) []*roleGroup {
 		}{{c.ServiceRole, "service role"}, {c.InstanceProfile, "instance profile"}} {
 			switch {
 			case r.f.IsUnknown():
-				p.Unknownf(c.Ref, r.f.At, "the %s is unknown: %s", r.kind, r.f.Why)
+				p.On(r.kind).Unknownf(c.Ref, r.f.At, "the %s is unknown: %s", r.kind, r.f.Why)
 				continue
 			case r.f.IsAbsent():
 				continue
@@ -300,7 +300,7 @@ func emrRoles(p *control.Pass) []*emrRole {
 	add := func(c *model.Cluster, id string, at model.Loc, use string) {
 		r, ok := p.Evidence.Role(id, c.Ref.Loc)
 		if !ok {
-			p.Unknownf(c.Ref, at, "%s %q is not in the scanned inputs, so its policies are unknown", use, id)
+			p.On(use).Unknownf(c.Ref, at, "%s %q is not in the scanned inputs, so its policies are unknown", use, id)
 			return
 		}
 		er := seen[r]
@@ -313,26 +313,26 @@ func emrRoles(p *control.Pass) []*emrRole {
 	}
 	clusters(p, func(c *model.Cluster) {
 		if f := c.ServiceRole; f.IsUnknown() {
-			p.Unknownf(c.Ref, f.At, "the service role is unknown: %s", f.Why)
+			p.On("service role").Unknownf(c.Ref, f.At, "the service role is unknown: %s", f.Why)
 		} else if f.IsSet() {
 			add(c, f.Val, f.At, "service role")
 		}
 		f := c.InstanceProfile
 		switch {
 		case f.IsUnknown():
-			p.Unknownf(c.Ref, f.At, "the instance profile (JobFlowRole) is unknown: %s", f.Why)
+			p.On("instance profile").Unknownf(c.Ref, f.At, "the instance profile (JobFlowRole) is unknown: %s", f.Why)
 			return
 		case f.IsAbsent():
 			return
 		}
 		ip, ok := p.Evidence.InstanceProfile(f.Val, c.Ref.Loc)
 		if !ok {
-			p.Unknownf(c.Ref, f.At, "instance profile %q is not in the scanned inputs, so its role is unknown", f.Val)
+			p.On("instance profile").Unknownf(c.Ref, f.At, "instance profile %q is not in the scanned inputs, so its role is unknown", f.Val)
 			return
 		}
 		for _, r := range ip.Roles {
 			if r.IsUnknown() {
-				p.Unknownf(c.Ref, r.At, "the role of instance profile %s is unknown: %s", ip.Ref.ID, r.Why)
+				p.On("instance profile role").Unknownf(c.Ref, r.At, "the role of instance profile %s is unknown: %s", ip.Ref.ID, r.Why)
 				continue
 			}
 			add(c, r.Val, r.At.Or(f.At), "instance profile role")
@@ -366,14 +366,15 @@ func judgeWildcards(p *control.Pass, er *emrRole) {
 				continue
 			}
 			if a, ok := awsManagedWildcards[roleName(arn)]; ok {
-				p.Failf(r.Ref, pol.ARN.At.Or(pol.Ref.Loc), "role %s (%s) has AWS-managed %s, which allows %s on all resources", r.Ref.ID, uses, roleName(arn), a)
+				p.On("policy "+roleName(arn)).Failf(r.Ref, pol.ARN.At.Or(pol.Ref.Loc), "role %s (%s) has AWS-managed %s, which allows %s on all resources", r.Ref.ID, uses, roleName(arn), a)
 				failed = true
 			}
 			continue
 		}
 		grants, why := wildcardGrants(pol.Document)
 		for _, g := range grants {
-			p.Failf(r.Ref, g.Statement.At.Or(pol.Ref.Loc), "role %s (%s) policy %s allows %s on all resources", r.Ref.ID, uses, firstWhy(pol.Name.Get(""), pol.Ref.ID), g.Action)
+			name := firstWhy(pol.Name.Get(""), pol.Ref.ID)
+			p.On("policy "+name+" allows "+g.Action).Failf(r.Ref, g.Statement.At.Or(pol.Ref.Loc), "role %s (%s) policy %s allows %s on all resources", r.Ref.ID, uses, name, g.Action)
 			failed = true
 		}
 		if len(why) > 0 {

@@ -135,7 +135,7 @@ elsewhere in the same template is not an EMR finding.`,
 			// rule's source is unknown; only without one is it unknown.
 			open, unknown := internetRules(sg)
 			for _, r := range open {
-				p.Failf(sg.Ref, r.At, "security group %s (attached to %s) allows %s from %s", sg.Ref.ID, clusters, ports(r), r.CIDR.Val)
+				p.On(ruleSubject(r)).Failf(sg.Ref, r.At, "security group %s (attached to %s) allows %s from %s", sg.Ref.ID, clusters, ports(r), r.CIDR.Val)
 			}
 			switch {
 			case len(open) > 0:
@@ -158,7 +158,7 @@ elsewhere in the same template is not an EMR finding.`,
 func attachedGroups(p *control.Pass, judge func(sg *model.SecurityGroup, clusters string)) {
 	a := clusterGroups(p.Evidence)
 	for _, u := range a.unknown {
-		p.Unknownf(u.cluster.Ref, u.at, "%s", u.why)
+		p.On(u.group).Unknownf(u.cluster.Ref, u.at, "%s", u.why)
 	}
 	for i, sg := range a.order {
 		judge(sg, a.users[i])
@@ -178,6 +178,7 @@ type unfollowed struct {
 	cluster *model.Cluster
 	at      model.Loc
 	why     string
+	group   string // the result's subject: the group that cannot be followed
 }
 
 type attachmentKey struct{}
@@ -195,17 +196,17 @@ func buildAttachment(ev *model.Evidence) *attachment {
 	for _, c := range ev.Clusters {
 		gs := c.AllGroups()
 		if len(gs) == 0 {
-			a.unknown = append(a.unknown, unfollowed{c, c.Ref.Loc, "cluster names no security groups, so EMR creates ElasticMapReduce-master and -slave; their rules are not in the inputs"})
+			a.unknown = append(a.unknown, unfollowed{c, c.Ref.Loc, "cluster names no security groups, so EMR creates ElasticMapReduce-master and -slave; their rules are not in the inputs", ""})
 			continue
 		}
 		for _, g := range gs {
 			if g.IsUnknown() {
-				a.unknown = append(a.unknown, unfollowed{c, g.At, "a security group of the cluster is unknown: " + g.Why})
+				a.unknown = append(a.unknown, unfollowed{c, g.At, "a security group of the cluster is unknown: " + g.Why, "unknown security group"})
 				continue
 			}
 			sg := ev.SecurityGroup(g.Val, c.Ref.Loc)
 			if sg == nil {
-				a.unknown = append(a.unknown, unfollowed{c, g.At, fmt.Sprintf("security group %q of the cluster is not in the scanned inputs", g.Val)})
+				a.unknown = append(a.unknown, unfollowed{c, g.At, fmt.Sprintf("security group %q of the cluster is not in the scanned inputs", g.Val), "security group " + g.Val})
 				continue
 			}
 			i, seen := index[sg]
@@ -225,6 +226,25 @@ func buildAttachment(ev *model.Evidence) *attachment {
 		a.users[i] = "cluster " + strings.Join(ids, ", ")
 	}
 	return a
+}
+
+// ruleSubject names an ingress rule as a result's subject (Pass.On):
+// what it opens and to whom, e.g. "ingress tcp port 22 from 0.0.0.0/0",
+// read from the rule, never its position.
+func ruleSubject(r model.Rule) string {
+	from := r.CIDR.Get("")
+	switch {
+	case r.Self:
+		from = "self"
+	case from != "":
+	case r.PrefixList.IsSet():
+		from = "prefix list " + r.PrefixList.Val
+	case r.SourceGroup.IsSet():
+		from = "security group " + r.SourceGroup.Val
+	default:
+		from = "an unknown source"
+	}
+	return "ingress " + ports(r) + " from " + from
 }
 
 // ports describes what a rule opens: "all traffic", "port 22", "ports 0-65535".
@@ -384,7 +404,7 @@ master and core/task groups) is not outside the group.`,
 					firstUnknown, unknownAt = unknown, r.At
 				}
 				if why != "" {
-					p.Failf(sg.Ref, r.At, "security group %s (attached to %s) allows %s", sg.Ref.ID, clusters, why)
+					p.On(ruleSubject(r)).Failf(sg.Ref, r.At, "security group %s (attached to %s) allows %s", sg.Ref.ID, clusters, why)
 					wide = true
 				}
 			}

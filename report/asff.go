@@ -78,12 +78,18 @@ type ASFFWorkflow struct {
 // ASFFFindings converts r's results to findings. The recipe of a finding's
 // Id is fixed (changing it would orphan every finding already imported):
 //
-//	emrguard/v1/<control ID>/<account>/<region>/<resource key>
+//	emrguard/v1/<control ID>/<account>/<region>/<resource key>[/s:<subject key>][/#<n>]
 //
 // where the resource key is the first 32 hex digits of SHA-256 over the
 // resource kind, ID and file, NUL-separated (file as given on the command
-// line, slash-separated; empty for live resources). So scan from the same
-// folder (the repository root) for Ids to match between runs.
+// line, slash-separated; empty for live resources), and the tail is that
+// of the result's control.Identity: the subject key when the control
+// judged several things on the resource (each role of a cluster, each
+// rule of a group), and an ordinal for results that would still share an
+// Id. A result with neither keeps the Id of the first version, so
+// findings imported before keep theirs (before subjects, two findings on
+// one resource shared an Id and Security Hub kept only one). Scan from
+// the same folder (the repository root) for Ids to match between runs.
 //
 // Compliance.RelatedRequirements names the requirements of every known
 // framework the control maps to, as Security Hub writes them
@@ -109,7 +115,8 @@ func ASFFFindings(r *Run) ([]ASFFFinding, error) {
 	stamp := ts.UTC().Format("2006-01-02T15:04:05.000Z")
 	out := []ASFFFinding{}
 	related := memo(func(id string) []string { return relatedRequirements(r, id) })
-	for _, res := range r.Results {
+	ids := r.Identities()
+	for i, res := range r.Results {
 		if res.Verdict == control.NotApplicable {
 			continue
 		}
@@ -120,7 +127,7 @@ func ASFFFindings(r *Run) ([]ASFFFinding, error) {
 		c := res.Control
 		f := ASFFFinding{
 			SchemaVersion: ASFFSchemaVersion,
-			Id:            fmt.Sprintf("emrguard/v1/%s/%s/%s/%s", c.ID, account, region, resourceKey(res)),
+			Id:            fmt.Sprintf("emrguard/v1/%s/%s/%s/%s%s", c.ID, account, region, ids[i].Resource, ids[i].Tail()),
 			ProductArn:    fmt.Sprintf("arn:%s:securityhub:%s:%s:product/%s/default", partition, region, account, account),
 			ProductName:   "emrguard", CompanyName: "emrguard",
 			GeneratorId:  "emrguard-" + c.ID,
@@ -146,6 +153,9 @@ func ASFFFindings(r *Run) ([]ASFFFinding, error) {
 		}
 		if loc := res.Location(); loc.File != "" {
 			f.ProductFields["emrguard/Location"] = loc.String()
+		}
+		if res.Subject != "" {
+			f.ProductFields["emrguard/Subject"] = clip(res.Subject, 1024)
 		}
 		if s := res.Suppressed; s != nil {
 			f.Workflow.Status = "SUPPRESSED"

@@ -1,8 +1,6 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"sort"
@@ -27,16 +25,6 @@ func suppressionText(s *control.Suppression) string {
 		t += " until " + u
 	}
 	return fmt.Sprintf("%s (%s): %s", t, s.Origin, s.Reason)
-}
-
-// resourceKey identifies a result's resource across runs: kind, ID and, for
-// a resource read from a file, the file as given on the command line (two
-// templates may both declare a logical ID "Cluster"). Lines are left out so
-// that editing a file above the resource keeps the key.
-func resourceKey(res control.Result) string {
-	ref := res.Resource
-	h := sha256.Sum256([]byte(ref.Kind + "\x00" + ref.ID + "\x00" + strings.ReplaceAll(ref.Loc.File, "\\", "/")))
-	return hex.EncodeToString(h[:16])
 }
 
 // remediationText returns the control's remediation as plain text: the
@@ -115,4 +103,24 @@ func where(res control.Result) string {
 		return a
 	}
 	return "-"
+}
+
+// baselineLine says how r compares with its baseline, e.g. "against
+// baseline old.json: 3 new (1 failing), 460 unchanged, 2 fixed"; "" when
+// r has none.
+func baselineLine(r *Run) string {
+	c, ok := CountBaseline(r)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("against baseline %s: %d new (%d failing), %d unchanged, %d fixed", c.File, c.New, c.NewFailing, c.Unchanged, c.Fixed)
+}
+
+// fixedText describes a fixed result of the baseline on one line.
+func fixedText(f BaselineResult) string {
+	where := f.Resource.Kind + " " + f.Resource.ID
+	if l := f.Location; l != nil && l.File != "" {
+		where += fmt.Sprintf(" (%s:%d)", l.File, l.Line)
+	}
+	return fmt.Sprintf("%s %s %s was %s: %s", f.Severity, f.Control, where, f.Verdict, f.Message)
 }

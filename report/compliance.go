@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
@@ -156,7 +157,7 @@ func clipRunes(s string, n int) string {
 
 // writeComplianceMarkdown writes each selected framework's counts, with
 // its requirements folded (a pull-request comment stays short).
-func writeComplianceMarkdown(bw *bufio.Writer, r *Run) {
+func writeComplianceMarkdown(bw io.Writer, r *Run) {
 	for _, rep := range complianceReports(r) {
 		fmt.Fprintf(bw, "\n### Compliance: %s\n\n%s\n\n<details><summary>Requirements</summary>\n\n| requirement | status | fail | pass | unknown | n/a | title |\n| --- | --- | ---: | ---: | ---: | ---: | --- |\n",
 			mdCell(rep.Framework.Title()), countsLine(rep))

@@ -25,6 +25,8 @@ type htmlData struct {
 	Findings   []htmlFinding
 	Errors     []string
 	Warnings   []string
+	Baseline   string   // the comparison with --baseline, "" without one
+	Fixed      []string // the baseline's fixed results
 }
 
 type htmlFinding struct {
@@ -70,6 +72,10 @@ func HTML(w io.Writer, r *Run) error {
 		}
 		d.Findings = append(d.Findings, f)
 	}
+	d.Baseline = printable(baselineLine(r))
+	for _, f := range r.Fixed() {
+		d.Fixed = append(d.Fixed, printable(fixedText(f)))
+	}
 	for _, e := range r.Errors {
 		d.Errors = append(d.Errors, printable(e.Error()))
 	}
@@ -83,18 +89,22 @@ func HTML(w io.Writer, r *Run) error {
 // by control and location.
 func orderForPeople(rs []control.Result) []control.Result {
 	out := append([]control.Result(nil), rs...)
-	rank := map[control.Verdict]int{control.Failed: 0, control.Unknown: 1, control.Passed: 2, control.NotApplicable: 3}
-	sortStable(out, func(a, b control.Result) int {
-		if x, y := rank[a.Verdict], rank[b.Verdict]; x != y {
-			return x - y
-		}
-		if a.Control.Severity != b.Control.Severity {
-			return int(b.Control.Severity) - int(a.Control.Severity)
-		}
-		if c := strings.Compare(a.Control.ID, b.Control.ID); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Location().String(), b.Location().String())
-	})
+	sortStable(out, comparePeople)
 	return out
+}
+
+var peopleRank = map[control.Verdict]int{control.Failed: 0, control.Unknown: 1, control.Passed: 2, control.NotApplicable: 3}
+
+// comparePeople is the order of orderForPeople.
+func comparePeople(a, b control.Result) int {
+	if x, y := peopleRank[a.Verdict], peopleRank[b.Verdict]; x != y {
+		return x - y
+	}
+	if a.Control.Severity != b.Control.Severity {
+		return int(b.Control.Severity) - int(a.Control.Severity)
+	}
+	if c := strings.Compare(a.Control.ID, b.Control.ID); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Location().String(), b.Location().String())
 }

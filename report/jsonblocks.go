@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"runtime"
 	"sync"
-
-	"github.com/emrguard/emrguard/control"
 )
 
 // blockSize is the number of results one encoder goroutine turns into
@@ -17,14 +15,16 @@ const blockSize = 2048
 // every core while writing the finished blocks in order: encoding 279,000
 // results took a quarter of a second on one core. At most two blocks per
 // core are in flight, so memory stays bounded whatever the count.
-func writeResults(bw *bufio.Writer, rs []control.Result) {
+func writeResults(bw *bufio.Writer, r *Run) {
+	rs, ids := r.Results, r.Identities()
+	r.compare() // before the encoders share r
 	encode := func(buf []byte, from, to int) []byte {
 		for i := from; i < to; i++ {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
 			buf = append(buf, "\n    "...)
-			j := toJSON(rs[i])
+			j := toJSON(rs[i], ids[i], r.stateOf(i))
 			buf = appendResult(buf, &j)
 		}
 		return buf

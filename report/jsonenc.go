@@ -70,6 +70,7 @@ const spaces = "            "
 // appendResult appends j as MarshalIndent(j, "    ", "  ") does.
 func appendResult(b []byte, j *jsonResult) []byte {
 	f := fields{b: append(b, '{'), indent: "      "}
+	f.str("id", j.ID)
 	f.str("control", j.Control)
 	f.str("severity", j.Severity)
 	f.str("verdict", j.Verdict)
@@ -109,6 +110,7 @@ func appendResult(b []byte, j *jsonResult) []byte {
 		g.str("origin", s.Origin)
 		f.close(g)
 	}
+	f.strOmit("baseline", j.Baseline)
 	return append(append(f.b, "\n    "...), '}')
 }
 

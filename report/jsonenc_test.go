@@ -17,7 +17,7 @@ func TestJSONEncoderMatches(t *testing.T) {
 	odd := "a\"b\\c\b\f\n\r\t\x00\x1f<tag> & \u2028\u2029 é 😀 \xff\xfe end"
 	cases := []jsonResult{
 		{Control: "EMR102", Severity: "high", Verdict: "fail", Message: odd, BestPractice: "BP 3.1"},
-		{Control: "EMR101", Resource: jsonResource{Kind: "k", ID: odd, Name: "n", Account: "1", Region: "r"},
+		{ID: "EMR101/" + odd, Baseline: "unchanged", Control: "EMR101", Resource: jsonResource{Kind: "k", ID: odd, Name: "n", Account: "1", Region: "r"},
 			Location: &jsonLocation{File: "f.yaml", Line: 12}, Message: "m",
 			Event:      &jsonEvent{ID: "e", Time: "t", Name: "RunJobFlow", Source: "s", Account: "a", Region: "r", Principal: odd},
 			Suppressed: &jsonSuppress{Reason: odd, Until: "2027-01-01", Origin: "x:1"}},
@@ -58,16 +58,19 @@ func TestWriteResultsInOrder(t *testing.T) {
 		for i := range rs {
 			rs[i] = control.Result{Control: ctl, Verdict: control.Verdict(i % 4), Message: fmt.Sprint("result ", i),
 				Resource: model.Ref{Kind: "AWS::EMR::Cluster", ID: fmt.Sprint("C", i)}, At: model.Loc{File: "t.yaml", Line: i + 1}}
+		}
+		ids := control.Identify(rs)
+		for i := range rs {
 			if i > 0 {
 				want = append(want, ',')
 			}
 			want = append(want, "\n    "...)
-			j := toJSON(rs[i])
+			j := toJSON(rs[i], ids[i], NoBaseline)
 			want = appendResult(want, &j)
 		}
 		var out bytes.Buffer
 		bw := bufio.NewWriter(&out)
-		writeResults(bw, rs)
+		writeResults(bw, &Run{Results: rs})
 		bw.Flush()
 		if !bytes.Equal(out.Bytes(), want) {
 			t.Errorf("%d results: %d bytes differ from the %d of encoding in turn", n, out.Len(), len(want))

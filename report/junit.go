@@ -89,6 +89,11 @@ func JUnit(w io.Writer, r *Run) error {
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString(xml.Header)
+	if line := baselineLine(r); line != "" {
+		// JUnit has no place for a comparison: a comment says it, and
+		// each case's system-out says whether it is new.
+		fmt.Fprintf(bw, "<!-- %s -->\n", xmlComment(line))
+	}
 	enc := xml.NewEncoder(bw)
 	enc.Indent("", "  ")
 	attrs := func(kv ...string) []xml.Attr {
@@ -117,7 +122,11 @@ func JUnit(w io.Writer, r *Run) error {
 		if i < len(ctls) {
 			for j := range r.Results {
 				if r.Results[j].Control.ID == ctls[i].ID {
-					if err := enc.EncodeElement(junitCaseOf(&r.Results[j], true), caseElem); err != nil {
+					tc := junitCaseOf(&r.Results[j], true)
+					if s := r.stateOf(j); s != NoBaseline {
+						tc.SystemOut = s.String() + " since the baseline: " + tc.SystemOut
+					}
+					if err := enc.EncodeElement(tc, caseElem); err != nil {
 						return err
 					}
 				}
@@ -200,4 +209,14 @@ func (s *junitSuite) count(tc junitCase) {
 	case tc.Skipped != nil:
 		s.Skipped++
 	}
+}
+
+// xmlComment makes s safe inside an XML comment, which may not hold "--"
+// or control characters.
+func xmlComment(s string) string {
+	s = printable(s)
+	for strings.Contains(s, "--") {
+		s = strings.ReplaceAll(s, "--", "- -")
+	}
+	return strings.TrimSuffix(s, "-") // a comment may not end in "--->"
 }

@@ -40,6 +40,24 @@ type Run struct {
 	// Frameworks are those whose requirements ASFF and SARIF attach to each
 	// control (built-in and --compliance-file); nil means the built-in ones.
 	Frameworks []*compliance.Framework
+	// Baseline, when set, is the earlier report the results are compared
+	// with (--baseline): each result is new or unchanged (States), and its
+	// failing and unknown results that are gone are fixed (Fixed).
+	Baseline *Baseline
+
+	ids    []control.Identity // Identities, made once
+	states []State            // compare, made once
+	fixed  []BaselineResult
+}
+
+// Identities returns the identity of each result (control.Identify), at
+// the same index. It is computed on the first call, so call it before
+// sharing r between goroutines, and do not change r.Results afterwards.
+func (r *Run) Identities() []control.Identity {
+	if len(r.ids) != len(r.Results) {
+		r.ids = control.Identify(r.Results)
+	}
+	return r.ids
 }
 
 // Writer renders a run.

@@ -29,9 +29,17 @@ import (
 //   - Each rule carries the control's rationale, remediation (text and
 //     Markdown, with the CLI, CloudFormation and Terraform variants), its
 //     documentation URL as helpUri, and "security-severity" for GitHub.
-//   - partialFingerprints["emrguard/v1"] is a hash of control, resource kind,
-//     resource ID and file, without line numbers, so a finding keeps its
-//     identity when lines move.
+//   - partialFingerprints["emrguard/v1"] is the result's control.Identity:
+//     control, resource kind, ID and file (hashed; account and region for
+//     a live resource) and the subject within the resource, without line
+//     numbers, so a finding keeps its identity when lines move and two
+//     findings on one resource never share it.
+//   - With a baseline, each result's baselineState is "new" or
+//     "unchanged"; the baseline's failing and unknown results that are
+//     gone are listed in run.properties.fixed with baselineState "absent"
+//     (not as results: GitHub code scanning ignores baselineState and
+//     would raise an alert for each), and run.properties.baseline counts
+//     them.
 //   - A suppressed result carries a suppressions entry (kind "inSource" for
 //     an inline comment, "external" for the config file or a sidecar;
 //     status "accepted"; the reason as justification), which code scanning
@@ -99,6 +107,7 @@ type (
 		Message             sarifText          `json:"message"`
 		Locations           []sarifLocation    `json:"locations,omitempty"`
 		PartialFingerprints map[string]string  `json:"partialFingerprints"`
+		BaselineState       string             `json:"baselineState,omitempty"`
 		Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
 		Properties          map[string]any     `json:"properties"`
 	}
@@ -195,12 +204,14 @@ func SARIF(w io.Writer, r *Run) error {
 	}
 	bw.WriteString(",\n      \"results\": [")
 	n := 0
+	ids := r.Identities()
+	r.compare()
 	for i := range r.Results {
 		res := &r.Results[i]
 		if !reported(res) {
 			continue
 		}
-		b, err := json.MarshalIndent(sarifResultOf(*res, index[res.Control.ID]), "        ", "  ")
+		b, err := json.MarshalIndent(sarifResultOf(*res, index[res.Control.ID], ids[i], r.stateOf(i)), "        ", "  ")
 		if err != nil {
 			return err
 		}
@@ -215,7 +226,7 @@ func SARIF(w io.Writer, r *Run) error {
 		bw.WriteString("\n      ")
 	}
 	bw.WriteString("],\n")
-	if err := member("properties", map[string]any{"summary": Summarize(r)}, "      "); err != nil {
+	if err := member("properties", sarifProperties(r), "      "); err != nil {
 		return err
 	}
 	bw.WriteString("\n    }\n  ]\n}\n")
@@ -279,11 +290,30 @@ func remediationMarkdown(c *control.Control) string {
 	return b.String()
 }
 
-func sarifResultOf(res control.Result, ruleIndex int) sarifResult {
+// sarifProperties returns run.properties: the summary, and with a
+// baseline its counts and the fixed results.
+func sarifProperties(r *Run) map[string]any {
+	p := map[string]any{"summary": Summarize(r)}
+	if counts, ok := CountBaseline(r); ok {
+		type absent struct {
+			BaselineResult
+			BaselineState string `json:"baselineState"`
+		}
+		fixed := []absent{}
+		for _, f := range r.Fixed() {
+			fixed = append(fixed, absent{f, "absent"})
+		}
+		p["baseline"], p["fixed"] = counts, fixed
+	}
+	return p
+}
+
+func sarifResultOf(res control.Result, ruleIndex int, id control.Identity, state State) sarifResult {
 	out := sarifResult{
 		RuleID: res.Control.ID, RuleIndex: ruleIndex, Kind: "fail", Level: sarifLevel(res.Control.Severity),
 		Message:             sarifText{sarifPlain(res.Message)},
-		PartialFingerprints: map[string]string{"emrguard/v1": res.Control.ID + "/" + resourceKey(res)},
+		PartialFingerprints: map[string]string{"emrguard/v1": id.String()},
+		BaselineState:       state.String(),
 		Properties:          map[string]any{"verdict": res.Verdict.String(), "severity": res.Control.Severity.String(), "resource": res.Resource.String()},
 	}
 	if res.Verdict == control.Unknown {

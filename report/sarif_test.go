@@ -169,8 +169,11 @@ func TestSARIFStreamMatches(t *testing.T) {
 			index[c.ID] = i
 			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c, requirementsByFramework(r, c.ID)))
 		}
-		for _, res := range reported {
-			run.Results = append(run.Results, sarifResultOf(res, index[res.Control.ID]))
+		ids := r.Identities()
+		for i, res := range r.Results {
+			if res.Verdict == control.Failed || res.Verdict == control.Unknown {
+				run.Results = append(run.Results, sarifResultOf(res, index[res.Control.ID], ids[i], NoBaseline))
+			}
 		}
 		for _, d := range r.Errors {
 			run.Invocations[0].Notifications = append(run.Invocations[0].Notifications, sarifNote("error", d))

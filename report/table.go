@@ -39,10 +39,12 @@ func Table(w io.Writer, r *Run) error {
 	type group struct {
 		ref     model.Ref
 		results []control.Result
+		states  []State
 	}
+	states := r.States()
 	var groups []*group
 	byKey := map[string]*group{}
-	for _, res := range r.Results {
+	for i, res := range r.Results {
 		if len(r.Show) > 0 && !slices.Contains(r.Show, res.Verdict) {
 			continue
 		}
@@ -54,12 +56,29 @@ func Table(w io.Writer, r *Run) error {
 			groups = append(groups, g)
 		}
 		g.results = append(g.results, res)
+		if states != nil {
+			g.states = append(g.states, states[i])
+		}
 	}
 	for _, g := range groups {
 		// Within a resource: failures first, most severe first, then by ID.
-		slices.SortStableFunc(g.results, func(a, b control.Result) int {
+		order := make([]int, len(g.results))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(i, j int) int {
+			a, b := &g.results[i], &g.results[j]
 			return cmp.Or(cmp.Compare(a.Verdict, b.Verdict), cmp.Compare(b.Control.Severity, a.Control.Severity), cmp.Compare(a.Control.ID, b.Control.ID))
 		})
+		rs := make([]control.Result, len(order))
+		var ss []State
+		for k, i := range order {
+			rs[k] = g.results[i]
+			if g.states != nil {
+				ss = append(ss, g.states[i])
+			}
+		}
+		g.results, g.states = rs, ss
 	}
 	for i, g := range groups {
 		if i > 0 {
@@ -76,10 +95,14 @@ func Table(w io.Writer, r *Run) error {
 		// Names, files and messages come from the inputs: printable keeps a
 		// terminal from obeying escape sequences in them.
 		fmt.Fprintf(bw, "%s  %s\n", paint(ansiBold, printable(head)), paint(ansiDim, printable(where)))
-		for _, res := range g.results {
+		for k, res := range g.results {
 			v := fmt.Sprintf("%-7s", res.Verdict)
+			title := res.Control.Title
+			if g.states != nil && g.states[k] == New {
+				title += paint(ansiBold, " [new]")
+			}
 			fmt.Fprintf(bw, "  %s %-8s %s  %s\n      %s\n", paint(verdictColor[res.Verdict], v), res.Control.Severity, res.Control.ID,
-				res.Control.Title, paint(ansiDim, printable(res.Location().String())+": ")+printable(res.Message))
+				title, paint(ansiDim, printable(res.Location().String())+": ")+printable(res.Message))
 			if res.Suppressed != nil {
 				fmt.Fprintf(bw, "      %s\n", paint(ansiDim, printable(suppressionText(res.Suppressed))))
 			}
@@ -96,10 +119,24 @@ func Table(w io.Writer, r *Run) error {
 			fmt.Fprintf(bw, "%s %s\n", paint(ansiYellow, "warning:"), printable(e.Error()))
 		}
 	}
-	if len(groups) > 0 || len(r.Errors) > 0 || len(r.Warnings) > 0 {
+	body := len(groups) > 0 || len(r.Errors) > 0 || len(r.Warnings) > 0
+	if fixed := r.Fixed(); len(fixed) > 0 {
+		if body {
+			fmt.Fprintln(bw)
+		}
+		fmt.Fprintln(bw, paint(ansiBold, "fixed since the baseline"))
+		for _, f := range fixed {
+			fmt.Fprintf(bw, "  %s %s\n", paint(ansiGreen, "fixed  "), printable(fixedText(f)))
+		}
+		body = true
+	}
+	if body {
 		fmt.Fprintln(bw)
 	}
 	fmt.Fprintln(bw, summaryLine(r))
+	if b := baselineLine(r); b != "" {
+		fmt.Fprintln(bw, printable(b))
+	}
 	writeComplianceTable(bw, r, paint)
 	return bw.Flush()
 }

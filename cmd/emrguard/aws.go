@@ -34,6 +34,7 @@ func runAWS(ctx context.Context, e env, args []string) (int, error) {
 	fs.SetOutput(e.stderr)
 	var o outputFlags
 	o.register(fs)
+	o.registerBaseline(fs)
 	var wf workflowFlags
 	wf.registerSettings(fs)
 	var a awsFlags

@@ -126,14 +126,14 @@ func TestJSONContract(t *testing.T) {
 		}
 		return strings.Join(sorted(k), ",")
 	}
-	if got := keys(raw); got != "errors,results,summary,tool" {
+	if got := keys(raw); got != "errors,report_version,results,summary,tool" {
 		t.Errorf("top-level keys %s", got)
 	}
 	if got := keys(raw["tool"].(map[string]any)); got != "name,version" {
 		t.Errorf("tool keys %s", got)
 	}
 	res := raw["results"].([]any)[0].(map[string]any)
-	if got := keys(res); got != "best_practice,control,location,message,resource,severity,verdict" {
+	if got := keys(res); got != "best_practice,control,id,location,message,resource,severity,verdict" {
 		t.Errorf("result keys %s", got)
 	}
 	if got := keys(res["resource"].(map[string]any)); got != "account,id,kind,name,region" {

@@ -27,6 +27,7 @@ import (
 // outputFlags are the flags every command that produces results takes.
 type outputFlags struct {
 	format, output, only, skip, failOn, releases, show string
+	baseline                                           string // scan and aws only (registerBaseline)
 }
 
 func (o *outputFlags) register(fs *flag.FlagSet) {
@@ -39,6 +40,12 @@ func (o *outputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.show, "show", "fail,unknown", "verdicts the table lists: fail, pass, unknown, n/a, or all")
 }
 
+// registerBaseline adds --baseline, which only the commands that judge a
+// whole estate (scan, aws) take.
+func (o *outputFlags) registerBaseline(fs *flag.FlagSet) {
+	fs.StringVar(&o.baseline, "baseline", "", "compare with the earlier JSON report `FILE` (emrguard --format json): mark each result new or unchanged, list the fixed ones, and let --fail-on count only new failures")
+}
+
 // settings is the checked form of outputFlags.
 type settings struct {
 	writer   report.Writer
@@ -47,6 +54,7 @@ type settings struct {
 	never    bool
 	cfg      control.Config
 	show     []control.Verdict
+	baseline *report.Baseline // --baseline, read before any work
 }
 
 func (o *outputFlags) check() (*settings, error) {
@@ -91,6 +99,13 @@ func (o *outputFlags) check() (*settings, error) {
 		}
 		s.cfg.Releases = t
 	}
+	if o.baseline != "" {
+		b, err := report.ReadBaseline(o.baseline)
+		if err != nil {
+			return nil, fmt.Errorf("--baseline: %w", err)
+		}
+		s.baseline = b
+	}
 	if o.show != "all" {
 		for _, v := range list(o.show) {
 			verdict, err := control.ParseVerdict(v)
@@ -132,6 +147,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	fs.SetOutput(e.stderr)
 	var o outputFlags
 	o.register(fs)
+	o.registerBaseline(fs)
 	var wf workflowFlags
 	wf.register(fs)
 	var cf complianceFlags
@@ -226,13 +242,14 @@ func deliver(ctx context.Context, e env, d delivery, results []control.Result, d
 		return 0, err
 	}
 	run := &report.Run{
-		Tool:    report.Tool{Name: "emrguard", Version: version()},
-		Results: results,
-		Show:    s.show,
-		Color:   o.output == "" && isTerminal(e.stdout) && os.Getenv("NO_COLOR") == "",
-		Time:    now(),
-		Account: wf.account,
-		Region:  wf.region,
+		Tool:     report.Tool{Name: "emrguard", Version: version()},
+		Results:  results,
+		Show:     s.show,
+		Color:    o.output == "" && isTerminal(e.stdout) && os.Getenv("NO_COLOR") == "",
+		Time:     now(),
+		Account:  wf.account,
+		Region:   wf.region,
+		Baseline: s.baseline,
 	}
 	if d.fws != nil {
 		run.Frameworks, run.Compliance = d.fws.known, d.fws.selected
@@ -265,7 +282,7 @@ func exitCode(s *settings, r *report.Run) int {
 	if len(r.Errors) > 0 {
 		return exitError
 	}
-	if !s.never && report.AnyFailing(r.Results, s.failOn) {
+	if !s.never && r.Failing(s.failOn) {
 		return exitFailing
 	}
 	return exitOK
