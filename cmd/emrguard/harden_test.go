@@ -157,3 +157,31 @@ func TestHardenForms(t *testing.T) {
 		t.Errorf("--force: exit %d: %s", code, errs)
 	}
 }
+
+// TestHardenEnvironmentThenScan: the environment in each form, written
+// with --out and scanned as a user would, gives a summary of 0 fail and
+// 0 unknown; the CloudFormation form says on stderr that block public
+// access has no resource there.
+func TestHardenEnvironmentThenScan(t *testing.T) {
+	for form, file := range map[string]string{"cfn": "environment.json", "terraform": "main.tf"} {
+		t.Run(form, func(t *testing.T) {
+			dir := t.TempDir()
+			_, errs, code := emrguard(t, "", "harden", "environment", "--account", "210987654321", "--region", "eu-west-1",
+				"--cert-s3", "s3://acme-artifacts/tls/emr-certs.zip", "--as", form, "--out", filepath.Join(dir, file))
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			if got := strings.Contains(errs, "put-block-public-access-configuration"); got != (form == "cfn") {
+				t.Errorf("block public access note %v on stderr: %s", got, errs)
+			}
+			out, errs, code := emrguard(t, "", "scan", dir)
+			if code != 0 || !strings.Contains(out, ": 0 fail, ") || !strings.Contains(out, " pass, 0 unknown, ") {
+				t.Errorf("scan: exit %d\n%s%s", code, out, errs)
+			}
+		})
+	}
+	_, errs, code := emrguard(t, "", "harden", "environment", "--account", "210987654321", "--region", "eu-west-1")
+	if code != 2 || !strings.Contains(errs, "harden environment: in-transit encryption needs certificates") {
+		t.Errorf("no certificates: exit %d: %s", code, errs)
+	}
+}
