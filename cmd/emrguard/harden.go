@@ -26,6 +26,8 @@ everything it writes passes emrguard's own scan.
            all of the above in one CloudFormation template or Terraform module: VPC with
            private subnets, NAT gateway, S3 endpoint, log buckets, and a private cluster
            reached through SSM Session Manager instead of an SSH bastion
+  fix      the patch (a unified diff) of the mechanical fixes of a scan's failing results in
+           CloudFormation and Terraform files; --write applies it; the rest is listed with why
 
 Run 'emrguard harden COMMAND -h' for its flags.
 `
@@ -33,7 +35,7 @@ Run 'emrguard harden COMMAND -h' for its flags.
 func runHarden(e env, args []string) (int, error) {
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, hardenUsage)
-		return 0, usagef("harden needs a command: secconf, certs, keys, iam or environment")
+		return 0, usagef("harden needs a command: secconf, certs, keys, iam, environment or fix")
 	}
 	switch args[0] {
 	case "secconf":
@@ -46,11 +48,13 @@ func runHarden(e env, args []string) (int, error) {
 		return hardenIAM(e, args[1:])
 	case "environment":
 		return hardenEnvironment(e, args[1:])
+	case "fix":
+		return hardenFix(e, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(e.stdout, hardenUsage)
 		return exitOK, nil
 	}
-	return 0, usagef("harden: unknown command %q (secconf, certs, keys, iam or environment)", args[0])
+	return 0, usagef("harden: unknown command %q (secconf, certs, keys, iam, environment or fix)", args[0])
 }
 
 // multi is a repeatable flag.

@@ -185,3 +185,50 @@ func TestHardenEnvironmentThenScan(t *testing.T) {
 		t.Errorf("no certificates: exit %d: %s", code, errs)
 	}
 }
+
+// TestHardenFix: the diff goes to stdout and nothing is written without
+// --write; with it the file is patched and a scan fails less; a file the
+// scan cannot parse stops fix with exit 2 before anything is written.
+func TestHardenFix(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../examples/cfn/emr-weak-cluster.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "weak.yaml")
+	if err := os.WriteFile(file, src, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := emrguard(t, "", "harden", "fix", dir)
+	if code != 0 || !strings.Contains(out, "+++ "+file) || !strings.Contains(out, "-      ReleaseLabel: emr-7.8.0") ||
+		!strings.Contains(errs, "decide: ") || !strings.Contains(errs, "5 fixes in 1 file; 2 results to decide") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if got, _ := os.ReadFile(file); !bytes.Equal(got, src) {
+		t.Fatal("written without --write")
+	}
+	if _, errs, code = emrguard(t, "", "harden", "fix", "--write", dir); code != 0 {
+		t.Fatalf("--write: exit %d: %s", code, errs)
+	}
+	if st, _ := os.Stat(file); st.Mode().Perm() != 0o640 {
+		t.Errorf("mode %o, want the file's own 0640", st.Mode().Perm())
+	}
+	out, _, _ = emrguard(t, "", "scan", dir, "--fail-on", "none")
+	if !strings.Contains(out, ": 2 fail") {
+		t.Errorf("after --write the scan says:\n%s", out)
+	}
+
+	bad := filepath.Join(dir, "broken.yaml")
+	text := "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Cluster:\n    Type: AWS::EMR::Cluster\n    Properties: {Name: [unclosed\n"
+	if err := os.WriteFile(bad, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(file)
+	out, errs, code = emrguard(t, "", "harden", "fix", "--write", dir)
+	if code != 2 || !strings.Contains(errs, "broken.yaml") || !strings.Contains(errs, "nothing fixed or written") || out != "" {
+		t.Errorf("unparsable file: exit %d\n%s\n%s", code, out, errs)
+	}
+	if after, _ := os.ReadFile(file); !bytes.Equal(after, before) {
+		t.Error("a file was written despite the input error")
+	}
+}
