@@ -104,6 +104,15 @@ func newHardenFlags(e env, name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
+// encryptionFlags are the in-transit certificate and S3 mode flags of
+// secconf and environment.
+func encryptionFlags(fs *flag.FlagSet, certS3, certJAR, certClass, s3Mode *string) {
+	fs.StringVar(certS3, "cert-s3", "", "in-transit: the PEM zip at s3://BUCKET/KEY.zip (see 'emrguard harden certs')")
+	fs.StringVar(certJAR, "cert-jar", "", "in-transit: a custom certificate provider's JAR at s3://BUCKET/KEY.jar")
+	fs.StringVar(certClass, "cert-class", "", "in-transit: the custom provider's Java `CLASS`")
+	fs.StringVar(s3Mode, "s3-mode", "SSE-KMS", "S3 (EMRFS) encryption `MODE`: SSE-KMS or CSE-KMS")
+}
+
 func noArgs(cmd string, pos []string) error {
 	if len(pos) > 0 {
 		return usagef("harden %s takes no arguments (got %q)", cmd, pos[0])
@@ -116,10 +125,7 @@ func hardenSecConf(e env, args []string) (int, error) {
 	var s harden.SecConfSpec
 	var overrides multi
 	fs.StringVar(&s.Name, "name", "emrguard-hardened", "the security configuration's `NAME`")
-	fs.StringVar(&s.CertS3, "cert-s3", "", "in-transit: the PEM zip at s3://BUCKET/KEY.zip (see 'emrguard harden certs')")
-	fs.StringVar(&s.CertJAR, "cert-jar", "", "in-transit: a custom certificate provider's JAR at s3://BUCKET/KEY.jar")
-	fs.StringVar(&s.CertClass, "cert-class", "", "in-transit: the custom provider's Java `CLASS`")
-	fs.StringVar(&s.S3Mode, "s3-mode", "SSE-KMS", "S3 (EMRFS) encryption `MODE`: SSE-KMS or CSE-KMS")
+	encryptionFlags(fs, &s.CertS3, &s.CertJAR, &s.CertClass, &s.S3Mode)
 	fs.StringVar(&s.S3Key, "s3-key", "", "KMS key `ARN` of EMRFS data in S3")
 	fs.StringVar(&s.LocalDiskKey, "local-disk-key", "", "KMS key `ARN` of local disks and EBS volumes")
 	fs.Var(&overrides, "s3-override", "a per-bucket S3 mode, `BUCKET=MODE=KEY_ARN` (repeatable; SSE-KMS or CSE-KMS)")
@@ -211,10 +217,7 @@ func hardenEnvironment(e env, args []string) (int, error) {
 	fs.StringVar(&s.CIDR, "cidr", "10.0.0.0/16", "the VPC's IPv4 `RANGE` (/16 to /24); the subnets are its first three quarters")
 	fs.StringVar(&s.BucketPrefix, "bucket-prefix", "", "`PREFIX` of the bucket names PREFIX-emr-logs, PREFIX-access-logs, PREFIX-data (default PREFIX-ACCOUNT-REGION)")
 	fs.Var(&buckets, "data-bucket", "an existing data bucket `NAME` the cluster reads and writes (repeatable; default: a new PREFIX-data bucket)")
-	fs.StringVar(&s.CertS3, "cert-s3", "", "in-transit: the PEM zip at s3://BUCKET/KEY.zip (see 'emrguard harden certs')")
-	fs.StringVar(&s.CertJAR, "cert-jar", "", "in-transit: a custom certificate provider's JAR at s3://BUCKET/KEY.jar")
-	fs.StringVar(&s.CertClass, "cert-class", "", "in-transit: the custom provider's Java `CLASS`")
-	fs.StringVar(&s.S3Mode, "s3-mode", "SSE-KMS", "S3 (EMRFS) encryption `MODE`: SSE-KMS or CSE-KMS")
+	encryptionFlags(fs, &s.CertS3, &s.CertJAR, &s.CertClass, &s.S3Mode)
 	fs.StringVar(&s.Release, "release", "", "the example cluster's `LABEL` (default: the newest emr-N release emrguard knows)")
 	fs.StringVar(&s.InstanceType, "instance-type", "m7g.xlarge", "the example cluster's instance `TYPE`")
 	var o outFlags
