@@ -232,3 +232,49 @@ func TestHardenFix(t *testing.T) {
 		t.Error("a file was written despite the input error")
 	}
 }
+
+// TestScanCerts: EMR109 reads a zip given with --certs, matched by file
+// name or by the whole S3 URI, when it does not sit beside the
+// configuration; without it EMR109 cannot judge; a zip nothing names is a
+// warning.
+func TestScanCerts(t *testing.T) {
+	certsDir, confDir := t.TempDir(), t.TempDir()
+	zip := filepath.Join(certsDir, "emr-certs.zip")
+	if _, errs, code := emrguard(t, "", "harden", "certs", "--region", "eu-west-1", "--out", zip); code != 0 {
+		t.Fatalf("certs: %s", errs)
+	}
+	if _, errs, code := emrguard(t, "", "harden", "secconf", "--name", "hardened", "--cert-s3", "s3://acme-artifacts/tls/emr-certs.zip",
+		"--s3-key", hkS3, "--local-disk-key", hkDisk, "--out", filepath.Join(confDir, "hardened.json")); code != 0 {
+		t.Fatalf("secconf: %s", errs)
+	}
+	emr109 := func(args ...string) (string, string) {
+		out, errs, _ := emrguard(t, "", append([]string{"scan", confDir, "--format", "json", "--fail-on", "none"}, args...)...)
+		var rep jsonReport
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		for _, r := range rep.Results {
+			if r.Control == "EMR109" {
+				return r.Verdict, errs
+			}
+		}
+		return "", errs
+	}
+	if v, _ := emr109(); v == "pass" {
+		t.Errorf("without the zip: EMR109 %s", v)
+	}
+	if v, errs := emr109("--certs", zip); v != "pass" {
+		t.Errorf("--certs FILE: EMR109 %q: %s", v, errs)
+	}
+	other := filepath.Join(certsDir, "renamed.zip")
+	data, _ := os.ReadFile(zip)
+	if err := os.WriteFile(other, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if v, errs := emr109("--certs", "s3://acme-artifacts/tls/emr-certs.zip="+other); v != "pass" {
+		t.Errorf("--certs URI=FILE: EMR109 %q: %s", v, errs)
+	}
+	if v, errs := emr109("--certs", other); v == "pass" || !strings.Contains(errs, "renamed.zip") || !strings.Contains(errs, "names as its PEM certificates") {
+		t.Errorf("--certs naming nothing: EMR109 %q, stderr %s", v, errs)
+	}
+}
