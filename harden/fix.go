@@ -154,7 +154,15 @@ func (p *Patch) file(name string) (*fileEdits, error) {
 
 // add records e unless it overlaps an edit already made.
 func (fe *fileEdits) add(e edit) bool {
-	for _, o := range fe.edits {
+	for i, o := range fe.edits {
+		if o.start == e.start && o.end == e.start+1 && e.end == e.start+1 && len(o.lines) == 1 && len(e.lines) == 1 {
+			// Two changes of one line (IMDS version and hop limit on one
+			// line): e was made from o's result, so it replaces it.
+			fe.edits[i].lines = e.lines
+			fe.edits[i].what += "; " + e.what
+			fe.edits[i].fixes = append(fe.edits[i].fixes, e.fixes...)
+			return true
+		}
 		if e.start < max(o.end, o.start+1) && o.start < max(e.end, e.start+1) {
 			return false
 		}
@@ -184,12 +192,20 @@ func (fe *fileEdits) eol() string {
 	return "\n"
 }
 
-// line returns line n (1-based) without its ending, "" past the end.
+// line returns line n (1-based) without its ending, "" past the end: as
+// an edit that changes that one line left it, so that a second change of
+// the line builds on the first.
 func (fe *fileEdits) line(n int) string {
 	if n < 1 || n > len(fe.lines) {
 		return ""
 	}
-	return strings.TrimRight(fe.lines[n-1], "\r\n")
+	l := fe.lines[n-1]
+	for _, e := range fe.edits {
+		if e.start == n && e.end == n+1 && len(e.lines) == 1 {
+			l = e.lines[0]
+		}
+	}
+	return strings.TrimRight(l, "\r\n")
 }
 
 // Files returns the patched content of every file the patch edits.
@@ -626,6 +642,41 @@ func closeSSH(fe *fileEdits, line int) (*edit, string) {
 			}
 		}
 		return nil, manualReasons["EMR204"]
+	}
+	// A YAML block list item around the line: "- IpProtocol: tcp" and
+	// its more indented lines.
+	for n := line; n > 0 && n > line-10; n-- {
+		h := fe.line(n)
+		if !strings.HasPrefix(strings.TrimSpace(h), "- ") {
+			if n < line && len(indentOf(h)) < len(indentOf(l)) {
+				break
+			}
+			continue
+		}
+		end := n + 1
+		for ; end <= len(fe.lines); end++ {
+			x := fe.line(end)
+			if strings.TrimSpace(x) != "" && len(indentOf(x)) <= len(indentOf(h)) {
+				break
+			}
+		}
+		if end <= line {
+			break
+		}
+		var body strings.Builder
+		for k := n; k < end; k++ {
+			body.WriteString(fe.line(k) + "\n")
+		}
+		if !isSSH(body.String()) || strings.Contains(body.String(), "!") {
+			break
+		}
+		e := &edit{start: n, end: end, what: what, fixes: ids}
+		key := fe.line(n - 1)
+		if strings.HasSuffix(strings.TrimSpace(key), ":") && len(indentOf(key)) < len(indentOf(h)) &&
+			(end > len(fe.lines) || len(indentOf(fe.line(end))) <= len(indentOf(key))) {
+			e.start-- // the list's only item: its key goes too
+		}
+		return e, ""
 	}
 	// A Terraform block around the line: ingress { … } or a rule resource.
 	for n := line; n > 0 && n > line-20; n-- {

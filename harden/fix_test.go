@@ -90,6 +90,9 @@ func TestFixExamples(t *testing.T) {
 		{src: "testdata/fix/tf", fixes: 9,
 			want:       []string{"EMR101", "EMR102", "EMR106", "EMR201", "EMR203", "EMR204", "EMR205", "EMR401", "EMR403", "EMR801"},
 			unmodified: []string{"# SSH for the on-call engineer", `cidr_blocks = ["10.40.0.0/16"]`}},
+		{src: "testdata/fix/yaml", fixes: 2,
+			want:   []string{"EMR203", "EMR204", "EMR205", "EMR401", "EMR403"},
+			manual: []string{"EMR103: at-rest encryption needs KMS keys"}},
 		{src: "testdata/fix/json", fixes: 4,
 			want:   []string{"EMR101", "EMR106", "EMR204", "EMR401", "EMR403"},
 			manual: []string{"EMR203: which sources may reach the port?"}},
@@ -140,6 +143,9 @@ func TestFixExamples(t *testing.T) {
 				got, _ := os.ReadFile(name)
 				if !bytes.Equal(got, want) {
 					t.Errorf("%s: patch wrote\n%s\nFix says\n%s", name, got, want)
+				}
+				if ext := filepath.Ext(name); ext == ".yaml" || ext == ".json" {
+					cfnLint(t, filepath.Base(name), want) // the patched template is still one
 				}
 				for _, s := range c.unmodified {
 					if bytes.Contains(want, []byte(s[:min(len(s), 12)])) && !bytes.Contains(want, []byte(s)) {
