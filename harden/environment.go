@@ -143,9 +143,15 @@ func (s EnvSpec) build() (*env, error) {
 
 	// The shared generators, on the placeholders of the keys to come.
 	emrfs, disk := e.keyARN(emrfsPlaceholder), e.keyARN(diskPlaceholder)
+	e.secName = e.Prefix + "-hardened"
+	sc := SecConfSpec{Name: e.secName, CertS3: e.CertS3, CertJAR: e.CertJAR, CertClass: e.CertClass,
+		S3Mode: e.S3Mode, S3Key: emrfs, LocalDiskKey: disk}
+	if e.secconf, err = sc.document(); err != nil {
+		return nil, err
+	}
 	is := IAMSpec{Prefix: e.Prefix, Partition: e.partition, Account: e.Account, Region: e.Region,
 		Buckets: e.DataBuckets, LogBucket: e.logBucket, KMSKeys: []string{emrfs, disk},
-		CertObject: e.CertS3, SessionManager: true, For: "cluster"}
+		CertObject: e.CertS3 + e.CertJAR, SessionManager: true, For: "cluster"}
 	if e.roles, err = is.roles(); err != nil {
 		return nil, err
 	}
@@ -153,12 +159,6 @@ func (s EnvSpec) build() (*env, error) {
 		InstanceRole: fmt.Sprintf("arn:%s:iam::%s:role/%s", e.partition, e.Account, e.roles[1].RoleName),
 		ServiceRole:  fmt.Sprintf("arn:%s:iam::%s:role/%s", e.partition, e.Account, e.roles[0].RoleName)}
 	if e.keys, err = ks.keys(); err != nil {
-		return nil, err
-	}
-	e.secName = e.Prefix + "-hardened"
-	sc := SecConfSpec{Name: e.secName, CertS3: e.CertS3, CertJAR: e.CertJAR, CertClass: e.CertClass,
-		S3Mode: e.S3Mode, S3Key: emrfs, LocalDiskKey: disk}
-	if e.secconf, err = sc.document(); err != nil {
 		return nil, err
 	}
 	return e, nil

@@ -104,6 +104,12 @@ func TestEnvironmentBadInput(t *testing.T) {
 			t.Errorf("%s: error %v", flag, err)
 		}
 	}
+	// A custom provider: the nodes may read its JAR.
+	s := envSpec()
+	s.CertS3, s.CertJAR, s.CertClass = "", "s3://acme-emr-artifacts/tls/provider.jar", "com.acme.TLS"
+	if out, err := harden.Environment(s, harden.CFN); err != nil || !strings.Contains(string(out), "arn:aws:s3:::acme-emr-artifacts/tls/provider.jar") {
+		t.Errorf("custom provider: %v", err)
+	}
 	if _, err := harden.Environment(envSpec(), harden.JSON); err == nil {
 		t.Error("--as json: no error")
 	}

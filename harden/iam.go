@@ -19,7 +19,7 @@ type IAMSpec struct {
 	OIDCProvider, Namespace, LogGroup string
 	JobRoleName                       string
 	// CertObject is the s3:// location of the in-transit certificate zip
-	// the nodes read ("" when the configuration does not name one).
+	// (or custom provider JAR) the nodes read ("" when none).
 	CertObject string
 	// SessionManager lets the nodes register with SSM Session Manager
 	// (the scoped equivalent of AmazonSSMManagedInstanceCore's session
@@ -165,7 +165,11 @@ func (s IAMSpec) roles() ([]*role, error) {
 				allow("WriteLogs", []string{"s3:PutObject"}, arn("s3", "", "", s.LogBucket+"/*")))
 		}
 		if s.CertObject != "" {
-			if err := parseS3URI("--cert-s3", s.CertObject, ".zip"); err != nil {
+			ext := ".zip"
+			if strings.HasSuffix(strings.ToLower(s.CertObject), ".jar") {
+				ext = ".jar" // a custom certificate provider
+			}
+			if err := parseS3URI("--cert-s3", s.CertObject, ext); err != nil {
 				return nil, err
 			}
 			inst = append(inst, allow("ReadCertificates", []string{"s3:GetObject"}, arn("s3", "", "", strings.TrimPrefix(s.CertObject, "s3://"))))
