@@ -51,7 +51,7 @@ type fileEdits struct {
 func Fix(results []control.Result, read func(string) ([]byte, error), releases *release.Table) (*Patch, error) {
 	p := &Patch{files: map[string]*fileEdits{}, read: read}
 	f := &fixer{p: p, releases: releases}
-	seen := map[string]bool{}
+	seen := map[string]bool{}     // file:line:col:control of the results fixed
 	attached := map[string]bool{} // clusters EMR101's fix gives a configuration
 	// EMR101 first: what the other controls say of a cluster without a
 	// configuration follows from it.
@@ -82,6 +82,9 @@ func Fix(results []control.Result, read func(string) ([]byte, error), releases *
 			p.manual(r, "follows from EMR101: the patch attaches the file's security configuration to this cluster; scan again after applying it")
 			continue
 		}
+		if seen[fmt.Sprintf("%s:%d:%d:%s", at.File, at.Line, at.Col, r.Control.ID)] {
+			continue // fixed for another cluster sharing the resource
+		}
 		e, reason := f.fix(r, fe, at.Line)
 		if e != nil && r.Control.ID == "EMR101" {
 			attached[r.Resource.ID] = true
@@ -103,11 +106,7 @@ func Fix(results []control.Result, read func(string) ([]byte, error), releases *
 			p.manual(r, reason)
 			continue
 		}
-		key := fmt.Sprintf("%s:%d:%d:%s", at.File, e.start, e.end, strings.Join(e.lines, ""))
-		if seen[key] {
-			continue // the same edit for another cluster sharing the resource
-		}
-		seen[key] = true
+		seen[fmt.Sprintf("%s:%d:%d:%s", at.File, at.Line, at.Col, r.Control.ID)] = true
 		if !fe.add(*e) {
 			p.manual(r, "another fix edits the same lines: run fix again after applying this patch")
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -128,6 +129,21 @@ func TestFixExamples(t *testing.T) {
 					t.Errorf("diff without fixes:\n%s", diff)
 				}
 				return
+			}
+			// No added line sets a key twice (two clusters sharing one
+			// configuration get one edit).
+			memberRe := regexp.MustCompile(`(\w+)"?\s*[:=]\s`)
+			for _, l := range strings.Split(string(diff), "\n") {
+				if !strings.HasPrefix(l, "+") || strings.HasPrefix(l, "+++") {
+					continue
+				}
+				seen := map[string]bool{}
+				for _, m := range memberRe.FindAllStringSubmatch(l, -1) {
+					if seen[m[1]] {
+						t.Errorf("%s twice in %q", m[1], l)
+					}
+					seen[m[1]] = true
+				}
 			}
 			if err := os.WriteFile("fix.diff", diff, 0o600); err != nil {
 				t.Fatal(err)
