@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -154,6 +155,9 @@ func (p *Patch) file(name string) (*fileEdits, error) {
 // add records e unless it overlaps an edit already made.
 func (fe *fileEdits) add(e edit) bool {
 	for i, o := range fe.edits {
+		if o.start == e.start && o.end == e.end && slices.Equal(o.lines, e.lines) {
+			return true // the same edit, for another control (EMR203, EMR204 on one rule)
+		}
 		if o.start == e.start && o.end == e.start+1 && e.end == e.start+1 && len(o.lines) == 1 && len(e.lines) == 1 {
 			// Two changes of one line (IMDS version and hop limit on one
 			// line): e was made from o's result, so it replaces it.
