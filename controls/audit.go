@@ -183,7 +183,7 @@ var EMR703 = &control.Control{
 	ID: "EMR703", Title: "Cluster log bucket has no server access logging", Severity: control.Low,
 	BestPractice: "BP 3.7", Sources: control.IaC | control.Live, URL: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html",
 	Remediation: control.Remediation{
-		Text:           "Enable server access logging on the bucket that receives cluster logs.",
+		Text:           "Enable server access logging on the bucket that receives cluster logs (`emrguard harden environment` builds such a bucket).",
 		CLI:            `aws s3api put-bucket-logging --bucket LOGBUCKET --bucket-logging-status '{"LoggingEnabled":{"TargetBucket":"ACCESSLOGS","TargetPrefix":"emr-logs/"}}'`,
 		CloudFormation: "Set `LoggingConfiguration` on the AWS::S3::Bucket.",
 		Terraform:      "Add aws_s3_bucket_logging for the bucket.",

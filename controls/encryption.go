@@ -21,7 +21,7 @@ const (
 var remSecConf = control.Remediation{
 	Text: "Create a security configuration that enables in-transit and at-rest encryption " +
 		"(S3 with SSE-KMS or CSE-KMS, local disks with AWS KMS and EBS encryption) and IMDSv2, " +
-		"and launch clusters with it. `emrguard harden secconf` writes one.",
+		"and launch clusters with it. `emrguard harden secconf` writes one; `emrguard harden fix` attaches a template's only configuration to its clusters.",
 	CLI: "aws emr create-security-configuration --name hardened --security-configuration file://hardened.json\n" +
 		"aws emr create-cluster ... --security-configuration hardened",
 	CloudFormation: "Add an AWS::EMR::SecurityConfiguration resource and set the cluster's " +
@@ -89,7 +89,8 @@ var EMR102 = &control.Control{
 	Remediation: control.Remediation{
 		Text: "Set `EncryptionConfiguration.EnableInTransitEncryption` to true with a TLS certificate provider " +
 			"(PEM zip in S3, a custom provider JAR, or EMR-managed certificates). " +
-			"`emrguard harden certs` builds the PEM zip and `emrguard harden secconf --cert-s3 s3://BUCKET/KEY.zip` the configuration.",
+			"`emrguard harden certs` builds the PEM zip and `emrguard harden secconf --cert-s3 s3://BUCKET/KEY.zip` the configuration; " +
+			"`emrguard harden fix` turns the flag on where certificates are configured.",
 		CLI:            `"EncryptionConfiguration": {"EnableInTransitEncryption": true, "InTransitEncryptionConfiguration": {"TLSCertificateConfiguration": {"CertificateProviderType": "PEM", "S3Object": "s3://bucket/certs.zip"}}}`,
 		CloudFormation: "In AWS::EMR::SecurityConfiguration `SecurityConfiguration.EncryptionConfiguration`, set `EnableInTransitEncryption: true` and `InTransitEncryptionConfiguration.TLSCertificateConfiguration`.",
 		Terraform:      "In the `configuration` JSON of aws_emr_security_configuration, set `EnableInTransitEncryption = true` and a `TLSCertificateConfiguration`.",
@@ -187,7 +188,7 @@ var EMR106 = &control.Control{
 	ID: "EMR106", Title: "Local disk encryption leaves EBS volumes unencrypted", Severity: control.Medium,
 	BestPractice: "BP 3.1", Sources: iacLiveEvent, URL: urlEncOpts,
 	Remediation: control.Remediation{
-		Text:           "Set `LocalDiskEncryptionConfiguration.EnableEbsEncryption: true` (AWS KMS provider, release 5.24.0 or later) and let the EMR service role use the key (`emrguard harden secconf` and `emrguard harden keys`).",
+		Text:           "Set `LocalDiskEncryptionConfiguration.EnableEbsEncryption: true` (AWS KMS provider, release 5.24.0 or later) and let the EMR service role use the key (`emrguard harden secconf` and `emrguard harden keys`; `emrguard harden fix` sets the flag in your files).",
 		CLI:            `"LocalDiskEncryptionConfiguration": {"EncryptionKeyProviderType": "AwsKms", "AwsKmsKey": "arn:aws:kms:...", "EnableEbsEncryption": true}`,
 		CloudFormation: "Add `EnableEbsEncryption: true` to `LocalDiskEncryptionConfiguration`.",
 		Terraform:      "Add `EnableEbsEncryption = true` to `LocalDiskEncryptionConfiguration` in the `configuration` JSON.",

@@ -7,7 +7,7 @@ import (
 )
 
 var remIMDS = control.Remediation{
-	Text:           "Add `InstanceMetadataServiceConfiguration` with `MinimumInstanceMetadataServiceVersion: 2` and `HttpPutResponseHopLimit: 1` to the security configuration (release 5.23.1, 5.27.1, 5.32.0, 6.2.0 or later); `emrguard harden secconf` sets both.",
+	Text:           "Add `InstanceMetadataServiceConfiguration` with `MinimumInstanceMetadataServiceVersion: 2` and `HttpPutResponseHopLimit: 1` to the security configuration (release 5.23.1, 5.27.1, 5.32.0, 6.2.0 or later); `emrguard harden secconf` sets both, and `emrguard harden fix` adds or corrects them in your files.",
 	CLI:            `"InstanceMetadataServiceConfiguration": {"MinimumInstanceMetadataServiceVersion": 2, "HttpPutResponseHopLimit": 1}`,
 	CloudFormation: "Add `InstanceMetadataServiceConfiguration` at the top level of the AWS::EMR::SecurityConfiguration document.",
 	Terraform:      "Add `InstanceMetadataServiceConfiguration` at the top level of the `configuration` JSON.",

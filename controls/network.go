@@ -22,7 +22,7 @@ var EMR201 = &control.Control{
 	ID: "EMR201", Title: "EMR block public access is disabled", Severity: control.High,
 	BestPractice: "BP 3.2", Sources: control.IaC | control.Live, URL: urlBPA,
 	Remediation: control.Remediation{
-		Text:           "Turn block public access on in every region, allowing at most port 22 as an exception.",
+		Text:           "Turn block public access on in every region, allowing at most port 22 as an exception (`emrguard harden environment --as terraform` includes it; `emrguard harden fix` turns a Terraform setting on).",
 		CLI:            `aws emr put-block-public-access-configuration --block-public-access-configuration '{"BlockPublicSecurityGroupRules":true,"PermittedPublicSecurityGroupRuleRanges":[{"MinRange":22,"MaxRange":22}]}'`,
 		CloudFormation: "CloudFormation has no resource for EMR block public access; set it with the CLI or Terraform in each region.",
 		Terraform:      "aws_emr_block_public_access_configuration with `block_public_security_group_rules = true`.",
@@ -118,7 +118,7 @@ var EMR203 = &control.Control{
 	ID: "EMR203", Title: "A cluster security group allows ingress from the internet", Severity: control.High,
 	BestPractice: "BP 3.2", Sources: control.IaC | control.Live, URL: urlSG,
 	Remediation: control.Remediation{
-		Text:           "Replace 0.0.0.0/0 and ::/0 sources with the CIDRs or security groups that need access; reach web UIs through SSM port forwarding or a proxy.",
+		Text:           "Replace 0.0.0.0/0 and ::/0 sources with the CIDRs or security groups that need access; reach web UIs through SSM port forwarding or a proxy. `emrguard harden fix` removes a rule that opens only port 22.",
 		CLI:            "aws ec2 revoke-security-group-ingress --group-id sg-... --protocol tcp --port 8443 --cidr 0.0.0.0/0",
 		CloudFormation: "Narrow `CidrIp`/`CidrIpv6` of the SecurityGroupIngress entries of groups attached to the cluster.",
 		Terraform:      "Narrow `cidr_blocks`/`ipv6_cidr_blocks` of the group's ingress rules.",
@@ -274,7 +274,7 @@ var EMR204 = &control.Control{
 	ID: "EMR204", Title: "SSH to the primary node is open to any source", Severity: control.Medium,
 	BestPractice: "BP 3.2", Sources: iacLiveEvent, URL: urlSG,
 	Remediation: control.Remediation{
-		Text:           "Launch without an EC2 key pair and use SSM Session Manager, or restrict port 22 on the master groups to known CIDRs.",
+		Text:           "Launch without an EC2 key pair and use SSM Session Manager, or restrict port 22 on the master groups to known CIDRs. `emrguard harden fix` removes a rule opening port 22 to the internet; `emrguard harden environment` builds a cluster reached by Session Manager.",
 		CLI:            "aws emr create-cluster ... --ec2-attributes SubnetId=subnet-...,InstanceProfile=...  # no KeyName",
 		CloudFormation: "Remove `Instances.Ec2KeyName`, or narrow the port 22 rules of the master security groups.",
 		Terraform:      "Remove `ec2_attributes.key_name`, or narrow the port 22 rules of the master security groups.",
@@ -377,7 +377,7 @@ var EMR205 = &control.Control{
 	ID: "EMR205", Title: "A cluster security group allows ingress from a wide range", Severity: control.Low,
 	BestPractice: "BP 3.2", Sources: control.IaC | control.Live, URL: urlSG,
 	Remediation: control.Remediation{
-		Text:           "Narrow sources to /16 (IPv4) or /48 (IPv6) or smaller, and open only the ports a client needs.",
+		Text:           "Narrow sources to /16 (IPv4) or /48 (IPv6) or smaller, and open only the ports a client needs. `emrguard harden fix` removes a rule that opens only port 22 to the internet.",
 		CLI:            "aws ec2 revoke-security-group-ingress --group-id sg-... --ip-permissions ...",
 		CloudFormation: "Narrow the SecurityGroupIngress entries of groups attached to the cluster.",
 		Terraform:      "Narrow the ingress rules of groups attached to the cluster.",
@@ -464,7 +464,7 @@ var EMR301 = &control.Control{
 	ID: "EMR301", Title: "Cluster runs in a public subnet", Severity: control.High,
 	BestPractice: "BP 3.3", Sources: iacLiveEvent, URL: urlVPC,
 	Remediation: control.Remediation{
-		Text:           "Launch into a private subnet (no route to an internet gateway) with a service-access security group, a NAT gateway or VPC endpoints.",
+		Text:           "Launch into a private subnet (no route to an internet gateway) with a service-access security group, a NAT gateway or VPC endpoints; `emrguard harden environment` builds one.",
 		CLI:            "aws emr create-cluster ... --ec2-attributes SubnetId=subnet-PRIVATE,ServiceAccessSecurityGroup=sg-...",
 		CloudFormation: "Set `Instances.Ec2SubnetId` to a subnet whose route table has no 0.0.0.0/0 route to an AWS::EC2::InternetGateway.",
 		Terraform:      "Set `ec2_attributes.subnet_id` to a private subnet.",
@@ -562,7 +562,7 @@ var EMR303 = &control.Control{
 	ID: "EMR303", Title: "Cluster VPC has no S3 endpoint", Severity: control.Low,
 	BestPractice: "BP 3.3", Sources: control.IaC | control.Live, URL: urlVPC,
 	Remediation: control.Remediation{
-		Text:           "Add an S3 gateway endpoint to the route tables of the cluster subnets.",
+		Text:           "Add an S3 gateway endpoint to the route tables of the cluster subnets (`emrguard harden environment` includes one).",
 		CLI:            "aws ec2 create-vpc-endpoint --vpc-id vpc-... --service-name com.amazonaws.REGION.s3 --route-table-ids rtb-...",
 		CloudFormation: "Add an AWS::EC2::VPCEndpoint for `com.amazonaws.${AWS::Region}.s3` with the subnets' route tables.",
 		Terraform:      "Add aws_vpc_endpoint with `service_name = \"com.amazonaws.<region>.s3\"` and the route table IDs.",

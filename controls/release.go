@@ -10,6 +10,13 @@ import (
 
 const urlSupport = "https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-standard-support.html"
 
+// remNewest is EMR801's: a move within the series, which is mechanical.
+var remNewest = func() control.Remediation {
+	r := remRelease
+	r.Text = "Move to the newest release of the series (`emrguard harden fix` edits a literal release label to it)."
+	return r
+}()
+
 var remRelease = control.Remediation{
 	Text:           "Move to the newest release of a series that still receives fixes (see `emrguard rules --explain EMR802` for the table's date).",
 	CLI:            "aws emr list-release-labels --filters Prefix=emr-7\naws emr create-cluster ... --release-label emr-7.14.0",
@@ -43,7 +50,7 @@ func withSeries(p *control.Pass, judge func(c *model.Cluster, l release.Label, s
 var EMR801 = &control.Control{
 	ID: "EMR801", Title: "Release is not the newest in its series", Severity: control.Low,
 	BestPractice: "BP 3.8", Sources: iacLiveEvent, URL: "https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-release-components.html",
-	Remediation: remRelease,
+	Remediation: remNewest,
 	Doc: `Release is not the newest in its series
 
 Each release fixes vulnerabilities in the OS image and the applications;

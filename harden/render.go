@@ -69,17 +69,32 @@ type tfBlock struct {
 }
 
 type tfAttr struct {
-	name string
-	expr string // HCL expression text
+	name  string
+	expr  string // HCL expression text, or a nested block's body
+	block bool
 }
 
+// block adds a nested block; body is its text from "{" to "}", indented
+// for depth 1.
+func (b *tfBlock) block(name, body string) *tfBlock {
+	b.attrs = append(b.attrs, tfAttr{name: name, expr: body, block: true})
+	return b
+}
+
+// hclRawPrefix marks a string hclValue writes as an HCL expression, not
+// as a string literal (a reference inside a jsonencode'd document).
+const hclRawPrefix = "\x00hcl:"
+
+// hclRaw is expr, to be written as is by hclValue.
+func hclRaw(expr string) string { return hclRawPrefix + expr }
+
 func (b *tfBlock) set(name string, v any) *tfBlock {
-	b.attrs = append(b.attrs, tfAttr{name, hclValue(v, 1)})
+	b.attrs = append(b.attrs, tfAttr{name: name, expr: hclValue(v, 1)})
 	return b
 }
 
 func (b *tfBlock) raw(name, expr string) *tfBlock {
-	b.attrs = append(b.attrs, tfAttr{name, expr})
+	b.attrs = append(b.attrs, tfAttr{name: name, expr: expr})
 	return b
 }
 
@@ -93,18 +108,28 @@ func (t *tfFile) add(header string, b *tfBlock) {
 		t.b.WriteByte('\n')
 	}
 	t.b.WriteString(header + " {\n")
-	w := 0
-	for _, a := range b.attrs {
-		if !strings.Contains(a.expr, "\n") {
-			w = max(w, len(a.name))
+	// As terraform fmt does: the "=" of a run of one-line attributes
+	// aligned; a multi-line attribute or a nested block stands alone and
+	// ends the run.
+	alone := func(a tfAttr) bool { return a.block || strings.Contains(a.expr, "\n") }
+	for i := 0; i < len(b.attrs); {
+		j, w := i, 0
+		for ; j < len(b.attrs) && !alone(b.attrs[j]); j++ {
+			w = max(w, len(b.attrs[j].name))
 		}
-	}
-	for _, a := range b.attrs {
-		pad := ""
-		if !strings.Contains(a.expr, "\n") {
-			pad = strings.Repeat(" ", w-len(a.name))
+		for ; i < j; i++ {
+			a := b.attrs[i]
+			fmt.Fprintf(&t.b, "  %-*s = %s\n", w, a.name, a.expr)
 		}
-		fmt.Fprintf(&t.b, "  %s%s = %s\n", a.name, pad, a.expr)
+		if i < len(b.attrs) {
+			a := b.attrs[i]
+			if a.block {
+				fmt.Fprintf(&t.b, "  %s %s\n", a.name, a.expr)
+			} else {
+				fmt.Fprintf(&t.b, "  %s = %s\n", a.name, a.expr)
+			}
+			i++
+		}
 	}
 	t.b.WriteString("}\n")
 }
@@ -140,6 +165,10 @@ func writeHCL(w *strings.Builder, x any, depth int) {
 	case json.Number:
 		w.WriteString(x.String())
 	case string:
+		if e, ok := strings.CutPrefix(x, hclRawPrefix); ok {
+			w.WriteString(e)
+			return
+		}
 		w.WriteString(hclString(x))
 	case []any:
 		if len(x) == 0 {

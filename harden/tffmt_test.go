@@ -20,12 +20,13 @@ func TestTerraformFmt(t *testing.T) {
 	sc, err1 := harden.SecConf(pemSpec(), harden.Terraform)
 	iam, err2 := harden.IAM(iamSpec(), harden.Terraform)
 	keys, err3 := harden.Keys(keysSpec(), harden.Terraform)
-	for _, err := range []error{err1, err2, err3} {
+	env, err4 := harden.Environment(envSpec(), harden.Terraform)
+	for _, err := range []error{err1, err2, err3, err4} {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	for name, src := range map[string][]byte{"secconf": sc, "iam": iam, "keys": keys} {
+	for name, src := range map[string][]byte{"secconf": sc, "iam": iam, "keys": keys, "environment": env} {
 		cmd := exec.Command(tf, "fmt", "-")
 		cmd.Stdin = bytes.NewReader(src)
 		cmd.Env = append(cmd.Environ(), "TF_CLI_CONFIG_FILE=/dev/null")

@@ -44,6 +44,10 @@ type Options struct {
 	// of every Terraform root module, over its *.tfvars files.
 	TFVars     []string
 	TFVarFiles []string
+	// Certs are PEM zips given with --certs, each "FILE" (the
+	// configurations whose in-transit S3 object has FILE's name) or
+	// "s3://BUCKET/KEY.zip=FILE" (those whose S3 object is that URI).
+	Certs []string
 	// Keep picks the files whose bytes the scan hands back (Result.Files),
 	// so that a reader after it need not read every file again: inline
 	// suppressions are looked for in files that contain the directive.

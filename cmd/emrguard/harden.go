@@ -12,7 +12,7 @@ import (
 	"github.com/emrguard/emrguard/harden"
 )
 
-const hardenUsage = `Usage: emrguard harden secconf|certs|keys|iam [flags]
+const hardenUsage = `Usage: emrguard harden secconf|certs|keys|iam|environment|fix [flags]
 
 Generates what the "Secure Amazon EMR with Encryption" walkthrough builds by hand;
 everything it writes passes emrguard's own scan.
@@ -22,6 +22,12 @@ everything it writes passes emrguard's own scan.
   certs    the PEM zip in-transit encryption reads, signed by your CA or a new private one
   keys     the two KMS keys (EMRFS data, local disk) for the EMR roles only, rotation on
   iam      least-privilege EMR service role, EC2 instance profile, EMR on EKS job role
+  environment
+           all of the above in one CloudFormation template or Terraform module: VPC with
+           private subnets, NAT gateway, S3 endpoint, log buckets, and a private cluster
+           reached through SSM Session Manager instead of an SSH bastion
+  fix      the patch (a unified diff) of the mechanical fixes of a scan's failing results in
+           CloudFormation and Terraform files; --write applies it; the rest is listed with why
 
 Run 'emrguard harden COMMAND -h' for its flags.
 `
@@ -29,7 +35,7 @@ Run 'emrguard harden COMMAND -h' for its flags.
 func runHarden(e env, args []string) (int, error) {
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, hardenUsage)
-		return 0, usagef("harden needs a command: secconf, certs, keys or iam")
+		return 0, usagef("harden needs a command: secconf, certs, keys, iam, environment or fix")
 	}
 	switch args[0] {
 	case "secconf":
@@ -40,11 +46,15 @@ func runHarden(e env, args []string) (int, error) {
 		return hardenKeys(e, args[1:])
 	case "iam":
 		return hardenIAM(e, args[1:])
+	case "environment":
+		return hardenEnvironment(e, args[1:])
+	case "fix":
+		return hardenFix(e, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(e.stdout, hardenUsage)
 		return exitOK, nil
 	}
-	return 0, usagef("harden: unknown command %q (secconf, certs, keys or iam)", args[0])
+	return 0, usagef("harden: unknown command %q (secconf, certs, keys, iam, environment or fix)", args[0])
 }
 
 // multi is a repeatable flag.
@@ -94,6 +104,15 @@ func newHardenFlags(e env, name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
+// encryptionFlags are the in-transit certificate and S3 mode flags of
+// secconf and environment.
+func encryptionFlags(fs *flag.FlagSet, certS3, certJAR, certClass, s3Mode *string) {
+	fs.StringVar(certS3, "cert-s3", "", "in-transit: the PEM zip at s3://BUCKET/KEY.zip (see 'emrguard harden certs')")
+	fs.StringVar(certJAR, "cert-jar", "", "in-transit: a custom certificate provider's JAR at s3://BUCKET/KEY.jar")
+	fs.StringVar(certClass, "cert-class", "", "in-transit: the custom provider's Java `CLASS`")
+	fs.StringVar(s3Mode, "s3-mode", "SSE-KMS", "S3 (EMRFS) encryption `MODE`: SSE-KMS or CSE-KMS")
+}
+
 func noArgs(cmd string, pos []string) error {
 	if len(pos) > 0 {
 		return usagef("harden %s takes no arguments (got %q)", cmd, pos[0])
@@ -106,10 +125,7 @@ func hardenSecConf(e env, args []string) (int, error) {
 	var s harden.SecConfSpec
 	var overrides multi
 	fs.StringVar(&s.Name, "name", "emrguard-hardened", "the security configuration's `NAME`")
-	fs.StringVar(&s.CertS3, "cert-s3", "", "in-transit: the PEM zip at s3://BUCKET/KEY.zip (see 'emrguard harden certs')")
-	fs.StringVar(&s.CertJAR, "cert-jar", "", "in-transit: a custom certificate provider's JAR at s3://BUCKET/KEY.jar")
-	fs.StringVar(&s.CertClass, "cert-class", "", "in-transit: the custom provider's Java `CLASS`")
-	fs.StringVar(&s.S3Mode, "s3-mode", "SSE-KMS", "S3 (EMRFS) encryption `MODE`: SSE-KMS or CSE-KMS")
+	encryptionFlags(fs, &s.CertS3, &s.CertJAR, &s.CertClass, &s.S3Mode)
 	fs.StringVar(&s.S3Key, "s3-key", "", "KMS key `ARN` of EMRFS data in S3")
 	fs.StringVar(&s.LocalDiskKey, "local-disk-key", "", "KMS key `ARN` of local disks and EBS volumes")
 	fs.Var(&overrides, "s3-override", "a per-bucket S3 mode, `BUCKET=MODE=KEY_ARN` (repeatable; SSE-KMS or CSE-KMS)")
@@ -168,6 +184,7 @@ func hardenIAM(e env, args []string) (int, error) {
 	fs.StringVar(&s.Namespace, "eks-namespace", "", "EMR on EKS: the virtual cluster's `NAMESPACE`")
 	fs.StringVar(&s.JobRoleName, "job-role-name", "", "EMR on EKS: the job execution role's `NAME` (default PREFIX-job-role)")
 	fs.StringVar(&s.LogGroup, "log-group", "", "EMR on EKS: the CloudWatch log `GROUP` jobs write to")
+	fs.BoolVar(&s.SessionManager, "session-manager", false, "let the nodes register with SSM Session Manager (reach the primary node without SSH)")
 	fs.StringVar(&s.For, "for", "", "which roles: cluster, eks or both (default: both with --eks-oidc-provider, else cluster)")
 	var o outFlags
 	o.register(fs, "json", harden.JSON, harden.CFN, harden.Terraform)
@@ -186,6 +203,40 @@ func hardenIAM(e env, args []string) (int, error) {
 	code, err := o.emit(e, "harden iam", data)
 	if err == nil && s.For != "eks" {
 		fmt.Fprintf(e.stderr, "note: AmazonEMRServicePolicy_v2 acts only on resources tagged %s=true: tag the clusters' subnets and security groups, and launch clusters with that tag\n", harden.ManagedTag)
+	}
+	return code, err
+}
+
+func hardenEnvironment(e env, args []string) (int, error) {
+	fs := newHardenFlags(e, "environment", "environment --account ID --region REGION (--cert-s3 URI | --cert-jar URI --cert-class CLASS) [flags]")
+	var s harden.EnvSpec
+	var buckets multi
+	fs.StringVar(&s.Prefix, "prefix", "emr", "`PREFIX` of the names of roles, keys, groups and the cluster")
+	fs.StringVar(&s.Account, "account", "", "the AWS account `ID` (the key policies name its roles)")
+	fs.StringVar(&s.Region, "region", "", "the `REGION` of the environment")
+	fs.StringVar(&s.CIDR, "cidr", "10.0.0.0/16", "the VPC's IPv4 `RANGE` (/16 to /24); the subnets are its first three quarters")
+	fs.StringVar(&s.BucketPrefix, "bucket-prefix", "", "`PREFIX` of the bucket names PREFIX-emr-logs, PREFIX-access-logs, PREFIX-data (default PREFIX-ACCOUNT-REGION)")
+	fs.Var(&buckets, "data-bucket", "an existing data bucket `NAME` the cluster reads and writes (repeatable; default: a new PREFIX-data bucket)")
+	encryptionFlags(fs, &s.CertS3, &s.CertJAR, &s.CertClass, &s.S3Mode)
+	fs.StringVar(&s.Release, "release", "", "the example cluster's `LABEL` (default: the newest emr-N release emrguard knows)")
+	fs.StringVar(&s.InstanceType, "instance-type", "m7g.xlarge", "the example cluster's instance `TYPE`")
+	var o outFlags
+	o.register(fs, "cfn", harden.CFN, harden.Terraform)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return 0, err
+	}
+	if err := noArgs("environment", pos); err != nil {
+		return 0, err
+	}
+	s.DataBuckets = buckets
+	data, err := harden.Environment(s, harden.Format(*o.as))
+	if err != nil {
+		return 0, fmt.Errorf("harden environment: %w", err)
+	}
+	code, err := o.emit(e, "harden environment", data)
+	if note := harden.EnvironmentNote(harden.Format(*o.as)); err == nil && note != "" {
+		fmt.Fprintf(e.stderr, "note: %s\n", note)
 	}
 	return code, err
 }

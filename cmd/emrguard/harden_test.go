@@ -157,3 +157,124 @@ func TestHardenForms(t *testing.T) {
 		t.Errorf("--force: exit %d: %s", code, errs)
 	}
 }
+
+// TestHardenEnvironmentThenScan: the environment in each form, written
+// with --out and scanned as a user would, gives a summary of 0 fail and
+// 0 unknown; the CloudFormation form says on stderr that block public
+// access has no resource there.
+func TestHardenEnvironmentThenScan(t *testing.T) {
+	for form, file := range map[string]string{"cfn": "environment.json", "terraform": "main.tf"} {
+		t.Run(form, func(t *testing.T) {
+			dir := t.TempDir()
+			_, errs, code := emrguard(t, "", "harden", "environment", "--account", "210987654321", "--region", "eu-west-1",
+				"--cert-s3", "s3://acme-artifacts/tls/emr-certs.zip", "--as", form, "--out", filepath.Join(dir, file))
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			if got := strings.Contains(errs, "put-block-public-access-configuration"); got != (form == "cfn") {
+				t.Errorf("block public access note %v on stderr: %s", got, errs)
+			}
+			out, errs, code := emrguard(t, "", "scan", dir)
+			if code != 0 || !strings.Contains(out, ": 0 fail, ") || !strings.Contains(out, " pass, 0 unknown, ") {
+				t.Errorf("scan: exit %d\n%s%s", code, out, errs)
+			}
+		})
+	}
+	_, errs, code := emrguard(t, "", "harden", "environment", "--account", "210987654321", "--region", "eu-west-1")
+	if code != 2 || !strings.Contains(errs, "harden environment: in-transit encryption needs certificates") {
+		t.Errorf("no certificates: exit %d: %s", code, errs)
+	}
+}
+
+// TestHardenFix: the diff goes to stdout and nothing is written without
+// --write; with it the file is patched and a scan fails less; a file the
+// scan cannot parse stops fix with exit 2 before anything is written.
+func TestHardenFix(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../examples/cfn/emr-weak-cluster.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "weak.yaml")
+	if err := os.WriteFile(file, src, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := emrguard(t, "", "harden", "fix", dir)
+	if code != 0 || !strings.Contains(out, "+++ "+file) || !strings.Contains(out, "-      ReleaseLabel: emr-7.8.0") ||
+		!strings.Contains(errs, "decide: ") || !strings.Contains(errs, "5 fixes in 1 file; 2 results to decide") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	if got, _ := os.ReadFile(file); !bytes.Equal(got, src) {
+		t.Fatal("written without --write")
+	}
+	if _, errs, code = emrguard(t, "", "harden", "fix", "--write", dir); code != 0 {
+		t.Fatalf("--write: exit %d: %s", code, errs)
+	}
+	if st, _ := os.Stat(file); st.Mode().Perm() != 0o640 {
+		t.Errorf("mode %o, want the file's own 0640", st.Mode().Perm())
+	}
+	out, _, _ = emrguard(t, "", "scan", dir, "--fail-on", "none")
+	if !strings.Contains(out, ": 2 fail") {
+		t.Errorf("after --write the scan says:\n%s", out)
+	}
+
+	bad := filepath.Join(dir, "broken.yaml")
+	text := "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Cluster:\n    Type: AWS::EMR::Cluster\n    Properties: {Name: [unclosed\n"
+	if err := os.WriteFile(bad, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(file)
+	out, errs, code = emrguard(t, "", "harden", "fix", "--write", dir)
+	if code != 2 || !strings.Contains(errs, "broken.yaml") || !strings.Contains(errs, "nothing fixed or written") || out != "" {
+		t.Errorf("unparsable file: exit %d\n%s\n%s", code, out, errs)
+	}
+	if after, _ := os.ReadFile(file); !bytes.Equal(after, before) {
+		t.Error("a file was written despite the input error")
+	}
+}
+
+// TestScanCerts: EMR109 reads a zip given with --certs, matched by file
+// name or by the whole S3 URI, when it does not sit beside the
+// configuration; without it EMR109 cannot judge; a zip nothing names is a
+// warning.
+func TestScanCerts(t *testing.T) {
+	certsDir, confDir := t.TempDir(), t.TempDir()
+	zip := filepath.Join(certsDir, "emr-certs.zip")
+	if _, errs, code := emrguard(t, "", "harden", "certs", "--region", "eu-west-1", "--out", zip); code != 0 {
+		t.Fatalf("certs: %s", errs)
+	}
+	if _, errs, code := emrguard(t, "", "harden", "secconf", "--name", "hardened", "--cert-s3", "s3://acme-artifacts/tls/emr-certs.zip",
+		"--s3-key", hkS3, "--local-disk-key", hkDisk, "--out", filepath.Join(confDir, "hardened.json")); code != 0 {
+		t.Fatalf("secconf: %s", errs)
+	}
+	emr109 := func(args ...string) (string, string) {
+		out, errs, _ := emrguard(t, "", append([]string{"scan", confDir, "--format", "json", "--fail-on", "none"}, args...)...)
+		var rep jsonReport
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		for _, r := range rep.Results {
+			if r.Control == "EMR109" {
+				return r.Verdict, errs
+			}
+		}
+		return "", errs
+	}
+	if v, _ := emr109(); v == "pass" {
+		t.Errorf("without the zip: EMR109 %s", v)
+	}
+	if v, errs := emr109("--certs", zip); v != "pass" {
+		t.Errorf("--certs FILE: EMR109 %q: %s", v, errs)
+	}
+	other := filepath.Join(certsDir, "renamed.zip")
+	data, _ := os.ReadFile(zip)
+	if err := os.WriteFile(other, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if v, errs := emr109("--certs", "s3://acme-artifacts/tls/emr-certs.zip="+other); v != "pass" {
+		t.Errorf("--certs URI=FILE: EMR109 %q: %s", v, errs)
+	}
+	if v, errs := emr109("--certs", other); v == "pass" || !strings.Contains(errs, "renamed.zip") || !strings.Contains(errs, "names as its PEM certificates") {
+		t.Errorf("--certs naming nothing: EMR109 %q, stderr %s", v, errs)
+	}
+}

@@ -153,6 +153,8 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 	var cf complianceFlags
 	cf.register(fs)
 	maxSize := fs.String("max-file-size", "20MiB", "refuse input files larger than `SIZE` (bytes, or with KiB, MiB, GiB)")
+	var certs multi
+	fs.Var(&certs, "certs", "a PEM certificate zip for EMR109, as `FILE` (for configurations whose in-transit S3 object has its name) or s3://BUCKET/KEY.zip=FILE (repeatable)")
 	cfnParams := fs.String("cfn-params", "", "CloudFormation parameter values from `FILE` ([{\"ParameterKey\",\"ParameterValue\"}] or {\"Parameters\":{…}}); pseudo parameters such as AWS::Region may be given too")
 	var emrNS namespaces
 	var tf tfFlags
@@ -188,6 +190,7 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 		// The settings file adds namespaces; --emr-namespace adds more.
 		opt.EMRNamespaces = append(append([]string(nil), cfg.EMRNamespaces...), emrNS...)
 	}
+	opt.Certs = certs
 	if *cfnParams != "" {
 		if opt.CFNParams, err = readParams(*cfnParams, limit); err != nil {
 			return 0, usagef("--cfn-params: %v", err)

@@ -103,6 +103,13 @@ func (r *reader) cluster(res *resource, p *tree.Node) {
 		}
 	}
 	c.LogKMSKey = r.str(p, "LogEncryptionKmsKeyId")
+	if v, at, ok := prop(p, "LogEncryptionKmsKeyId"); ok && c.LogKMSKey.IsUnknown() {
+		// A key of the template (Ref, or Fn::GetAtt of its Arn) is a KMS
+		// key even though its ID is known only after deployment.
+		if id, attr, isRef := refTarget(v); isRef && r.resources[id] != nil && r.resources[id].typ == "AWS::KMS::Key" && (attr == "" || attr == "Arn") {
+			c.LogKMSKey = model.Known("${"+strings.TrimSuffix(id+"."+attr, ".")+"}", at)
+		}
+	}
 	c.ServiceRole = r.link(p, "ServiceRole", true)
 	c.InstanceProfile = r.link(p, "JobFlowRole", true)
 	c.AutoScalingRole = r.link(p, "AutoScalingRole", true)
