@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/emrguard/emrguard/internal/outfile"
 )
 
 // File is one output of a generator.
@@ -25,6 +27,14 @@ type File struct {
 // temporary name until the batch is in place. A failure removes what this
 // call staged or placed and puts replaced files back.
 func WriteFiles(files []File, force bool) (err error) {
+	for _, f := range files {
+		if outfile.Direct(f.Path) {
+			// A rename would replace a device or a link (as root, even
+			// /dev/null) instead of writing to it; a batch written all or
+			// nothing cannot include one.
+			return fmt.Errorf("write %s: not a regular file; leave out the output flag to print to stdout", f.Path)
+		}
+	}
 	if !force {
 		for _, f := range files {
 			if _, err := os.Lstat(f.Path); err == nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/internal/memlimit"
+	"github.com/emrguard/emrguard/internal/outfile"
 	"github.com/emrguard/emrguard/internal/rawopen"
 	"github.com/emrguard/emrguard/release"
 	"github.com/emrguard/emrguard/report"
@@ -296,6 +298,12 @@ func exitCode(s *settings, r *report.Run) int {
 func write(e env, path string, w report.Writer, run *report.Run) error {
 	if path == "" {
 		return w(e.stdout, run)
+	}
+	if outfile.Direct(path) { // /dev/null, /dev/stdout, a pipe, a link
+		if err := outfile.WriteDirect(path, func(f io.Writer) error { return w(f, run) }); err != nil {
+			return fmt.Errorf("--output %s: %w", path, err)
+		}
+		return nil
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/emrguard/emrguard/internal/outfile"
 )
 
 // Write encodes s to w as compact JSON, in a canonical order (accounts by
@@ -31,6 +33,33 @@ func Write(w io.Writer, s *Snapshot) error {
 // same folder (mode 0600: a snapshot describes an account), synced, then
 // renamed over path.
 func WriteFile(path string, s *Snapshot) (err error) {
+	encode := func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<16)
+		var out io.Writer = bw
+		var zw *gzip.Writer
+		if strings.HasSuffix(path, ".gz") {
+			zw = gzip.NewWriter(bw)
+			out = zw
+		}
+		if err := Write(out, s); err != nil {
+			return err
+		}
+		if zw != nil {
+			if err := zw.Close(); err != nil {
+				return fmt.Errorf("compressing: %w", err)
+			}
+		}
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("writing: %w", err)
+		}
+		return nil
+	}
+	if outfile.Direct(path) { // /dev/stdout, a pipe, a link: a rename would replace it
+		if err := outfile.WriteDirect(path, encode); err != nil {
+			return fmt.Errorf("snapshot %s: %w", path, err)
+		}
+		return nil
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -46,23 +75,8 @@ func WriteFile(path string, s *Snapshot) (err error) {
 			os.Remove(tmp)
 		}
 	}()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	var out io.Writer = bw
-	var zw *gzip.Writer
-	if strings.HasSuffix(path, ".gz") {
-		zw = gzip.NewWriter(bw)
-		out = zw
-	}
-	if err := Write(out, s); err != nil {
+	if err := encode(f); err != nil {
 		return fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	if zw != nil {
-		if err := zw.Close(); err != nil {
-			return fmt.Errorf("snapshot %s: compressing: %w", path, err)
-		}
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("snapshot %s: writing: %w", path, err)
 	}
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("snapshot %s: syncing: %w", path, err)

@@ -1,0 +1,37 @@
+// Package outfile decides how an output file named by the user is written.
+//
+// Reports, snapshots and generated files go through a temporary file
+// renamed over the target, so a failed write never leaves half a file. A
+// rename replaces the name, though, not what it points at: run as root (as
+// in most CI containers), `--output /dev/null` would put a regular file in
+// place of the device, and a symbolic link would be replaced by a file
+// instead of written through. So a target that exists and is not a
+// regular file is written straight into.
+package outfile
+
+import (
+	"io"
+	"os"
+)
+
+// Direct reports whether path must be written straight into rather than
+// replaced by a rename: it exists and is a device, a pipe, a socket or a
+// symbolic link (/dev/null, /dev/stdout, a FIFO, a link to a report).
+func Direct(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && !fi.Mode().IsRegular()
+}
+
+// WriteDirect opens path for writing, truncating a file a link points at,
+// and hands it to write.
+func WriteDirect(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
