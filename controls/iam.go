@@ -47,6 +47,9 @@ gets every other cluster's data access.`,
 			var shared []string
 			var at model.Loc
 			for _, f := range []model.Field[string]{c.ServiceRole, c.InstanceProfile} {
+				if name, ok := knownRoleName(f); ok {
+					f = model.Known(name, f.At) // arn:…:role/${…}NAME: the name is known
+				}
 				if f.IsUnknown() {
 					p.Unknownf(c.Ref, f.At, "a cluster role is unknown: %s", f.Why)
 					return
@@ -312,12 +315,19 @@ func emrRoles(p *control.Pass) []*emrRole {
 		er.uses = append(er.uses, use+" of "+c.Ref.ID)
 	}
 	clusters(p, func(c *model.Cluster) {
-		if f := c.ServiceRole; f.IsUnknown() {
+		f := c.ServiceRole
+		if name, ok := knownRoleName(f); ok {
+			f = model.Known(name, f.At)
+		}
+		if f.IsUnknown() {
 			p.Unknownf(c.Ref, f.At, "the service role is unknown: %s", f.Why)
 		} else if f.IsSet() {
 			add(c, f.Val, f.At, "service role")
 		}
-		f := c.InstanceProfile
+		f = c.InstanceProfile
+		if name, ok := knownRoleName(f); ok {
+			f = model.Known(name, f.At)
+		}
 		switch {
 		case f.IsUnknown():
 			p.Unknownf(c.Ref, f.At, "the instance profile (JobFlowRole) is unknown: %s", f.Why)
