@@ -16,7 +16,12 @@ func nonEmpty(f model.Field[string]) (text string, ok bool) {
 		return f.Val, true
 	}
 	if p, ok := model.PartOf(f); ok && p.NonEmpty() {
-		return p.String() + " (known in part: " + f.Why + ")", true
+		for _, h := range p.Holes() {
+			if h.Label == "" { // ${…} says nothing: say why
+				return p.String() + " (known in part: " + f.Why + ")", true
+			}
+		}
+		return p.String() + " (known in part)", true
 	}
 	return "", false
 }
