@@ -47,9 +47,7 @@ gets every other cluster's data access.`,
 			var shared []string
 			var at model.Loc
 			for _, f := range []model.Field[string]{c.ServiceRole, c.InstanceProfile} {
-				if name, ok := knownRoleName(f); ok {
-					f = model.Known(name, f.At) // arn:…:role/${…}NAME: the name is known
-				}
+				f = roleField(f) // arn:${AWS::Partition}:…:role/NAME names its role
 				if f.IsUnknown() {
 					p.Unknownf(c.Ref, f.At, "a cluster role is unknown: %s", f.Why)
 					return
@@ -151,7 +149,7 @@ func roleGroups(p *control.Pass) []*roleGroup {
 		for _, r := range []struct {
 			f    model.Field[string]
 			kind string
-		}{{c.ServiceRole, "service role"}, {c.InstanceProfile, "instance profile"}} {
+		}{{roleField(c.ServiceRole), "service role"}, {roleField(c.InstanceProfile), "instance profile"}} {
 			switch {
 			case r.f.IsUnknown():
 				p.Unknownf(c.Ref, r.f.At, "the %s is unknown: %s", r.kind, r.f.Why)
@@ -315,19 +313,13 @@ func emrRoles(p *control.Pass) []*emrRole {
 		er.uses = append(er.uses, use+" of "+c.Ref.ID)
 	}
 	clusters(p, func(c *model.Cluster) {
-		f := c.ServiceRole
-		if name, ok := knownRoleName(f); ok {
-			f = model.Known(name, f.At)
-		}
+		f := roleField(c.ServiceRole)
 		if f.IsUnknown() {
 			p.Unknownf(c.Ref, f.At, "the service role is unknown: %s", f.Why)
 		} else if f.IsSet() {
 			add(c, f.Val, f.At, "service role")
 		}
-		f = c.InstanceProfile
-		if name, ok := knownRoleName(f); ok {
-			f = model.Known(name, f.At)
-		}
+		f = roleField(c.InstanceProfile)
 		switch {
 		case f.IsUnknown():
 			p.Unknownf(c.Ref, f.At, "the instance profile (JobFlowRole) is unknown: %s", f.Why)

@@ -61,3 +61,23 @@ func partialBucket(f model.Field[string]) (string, bool) {
 	}
 	return "", false
 }
+
+// roleField returns f with an ARN known in part whose role or profile
+// name is literal (knownRoleName) replaced by that name, Set: which role
+// it is is known, only the partition and account are not.
+func roleField(f model.Field[string]) model.Field[string] {
+	if name, ok := knownRoleName(f); ok {
+		return model.Known(name, f.At)
+	}
+	return f
+}
+
+// shown returns f, Set to its text with holes written ${…}, when it is
+// known in part and certainly not empty: for a control that asks only
+// whether the value is set (an EC2 key pair named "${Env}-emr").
+func shown(f model.Field[string]) model.Field[string] {
+	if p, ok := model.PartOf(f); ok && p.NonEmpty() {
+		return model.Known(p.String(), f.At)
+	}
+	return f
+}
