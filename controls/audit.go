@@ -195,18 +195,22 @@ as step arguments) leave no trace.`,
 	Run: func(p *control.Pass) {
 		clusters(p, func(c *model.Cluster) {
 			u := c.LogURI
-			switch {
+			var name string
+			switch ok := false; {
 			case u.IsUnknown():
-				p.Unknownf(c.Ref, u.At, "log URI is unknown: %s", u.Why)
-				return
+				// s3://my-logs/${AWS::StackName}/ names its bucket all the same.
+				if name, ok = partialBucket(u); !ok {
+					p.Unknownf(c.Ref, u.At, "log URI is unknown: %s", u.Why)
+					return
+				}
 			case u.IsAbsent():
 				p.NAf(c.Ref, c.Ref.Loc, "cluster writes no logs to S3 (EMR704 reports it)")
 				return
-			}
-			name, ok := logBucket(u.Val)
-			if !ok {
-				p.Unknownf(c.Ref, u.At, "log URI %q is not an s3:// URI", u.Val)
-				return
+			default:
+				if name, ok = logBucket(u.Val); !ok {
+					p.Unknownf(c.Ref, u.At, "log URI %q is not an s3:// URI", u.Val)
+					return
+				}
 			}
 			b, ok := p.Evidence.Bucket(name, c.Ref.Loc)
 			if !ok {
@@ -252,13 +256,15 @@ Without LogUri, logs live only on the nodes and vanish when the cluster
 terminates, together with the evidence an investigation needs.`,
 	Run: func(p *control.Pass) {
 		clusters(p, func(c *model.Cluster) {
-			switch u := c.LogURI; {
+			u := c.LogURI
+			uri, set := nonEmpty(u)
+			switch {
+			case set:
+				p.Passf(c.Ref, u.At, "logs go to %s", uri)
 			case u.IsUnknown():
 				p.Unknownf(c.Ref, u.At, "log URI is unknown: %s", u.Why)
-			case u.IsAbsent():
-				p.Failf(c.Ref, c.Ref.Loc, "cluster sets no LogUri, so its logs vanish with it")
 			default:
-				p.Passf(c.Ref, u.At, "logs go to %s", u.Val)
+				p.Failf(c.Ref, c.Ref.Loc, "cluster sets no LogUri, so its logs vanish with it")
 			}
 		})
 	},

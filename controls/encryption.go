@@ -574,17 +574,22 @@ arguments; without LogEncryptionKmsKeyId they are stored with the bucket's
 default encryption only.`,
 	Run: func(p *control.Pass) {
 		clusters(p, func(c *model.Cluster) {
-			switch u, k := c.LogURI, c.LogKMSKey; {
-			case u.IsUnknown():
+			// A URI or key known in part ("s3://aws-logs-${AWS::AccountId}/")
+			// is set all the same: only its text is partly unknown.
+			u, k := c.LogURI, c.LogKMSKey
+			uri, uriSet := nonEmpty(u)
+			key, keySet := nonEmpty(k)
+			switch {
+			case !uriSet && u.IsUnknown():
 				p.Unknownf(c.Ref, u.At, "log URI is unknown: %s", u.Why)
-			case u.IsAbsent():
+			case !uriSet:
 				p.NAf(c.Ref, c.Ref.Loc, "cluster writes no logs to S3 (EMR704 reports it)")
+			case keySet:
+				p.Passf(c.Ref, k.At, "logs are encrypted with %s", key)
 			case k.IsUnknown():
 				p.Unknownf(c.Ref, k.At, "log encryption key is unknown: %s", k.Why)
-			case k.IsAbsent():
-				p.Failf(c.Ref, u.At, "logs go to %s without a KMS key (LogEncryptionKmsKeyId)", u.Val)
 			default:
-				p.Passf(c.Ref, k.At, "logs are encrypted with %s", k.Val)
+				p.Failf(c.Ref, u.At, "logs go to %s without a KMS key (LogEncryptionKmsKeyId)", uri)
 			}
 		})
 	},

@@ -47,6 +47,7 @@ gets every other cluster's data access.`,
 			var shared []string
 			var at model.Loc
 			for _, f := range []model.Field[string]{c.ServiceRole, c.InstanceProfile} {
+				f = roleField(f) // arn:${AWS::Partition}:…:role/NAME names its role
 				if f.IsUnknown() {
 					p.Unknownf(c.Ref, f.At, "a cluster role is unknown: %s", f.Why)
 					return
@@ -148,7 +149,7 @@ func roleGroups(p *control.Pass) []*roleGroup {
 		for _, r := range []struct {
 			f    model.Field[string]
 			kind string
-		}{{c.ServiceRole, "service role"}, {c.InstanceProfile, "instance profile"}} {
+		}{{roleField(c.ServiceRole), "service role"}, {roleField(c.InstanceProfile), "instance profile"}} {
 			switch {
 			case r.f.IsUnknown():
 				p.On(r.kind).Unknownf(c.Ref, r.f.At, "the %s is unknown: %s", r.kind, r.f.Why)
@@ -312,12 +313,13 @@ func emrRoles(p *control.Pass) []*emrRole {
 		er.uses = append(er.uses, use+" of "+c.Ref.ID)
 	}
 	clusters(p, func(c *model.Cluster) {
-		if f := c.ServiceRole; f.IsUnknown() {
+		f := roleField(c.ServiceRole)
+		if f.IsUnknown() {
 			p.On("service role").Unknownf(c.Ref, f.At, "the service role is unknown: %s", f.Why)
 		} else if f.IsSet() {
 			add(c, f.Val, f.At, "service role")
 		}
-		f := c.InstanceProfile
+		f = roleField(c.InstanceProfile)
 		switch {
 		case f.IsUnknown():
 			p.On("instance profile").Unknownf(c.Ref, f.At, "the instance profile (JobFlowRole) is unknown: %s", f.Why)

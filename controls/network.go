@@ -290,7 +290,7 @@ brute-forced continuously.`,
 }
 
 func judgeSSH(p *control.Pass, c *model.Cluster) {
-	key := c.KeyName
+	key := shown(c.KeyName) // "${Env}-emr" is a key pair all the same
 	switch {
 	case key.IsUnknown():
 		p.Unknownf(c.Ref, key.At, "EC2 key pair is unknown: %s", key.Why)

@@ -26,6 +26,8 @@ func (s State) String() string {
 }
 
 // Field is a value that knows how it was learned. The zero Field is Absent.
+// An Unknown Field[string] may hold in Val the part of the value that is
+// known, as a Partial: read it with PartOf, never Val directly.
 type Field[T any] struct {
 	Val   T
 	State State

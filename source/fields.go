@@ -17,7 +17,7 @@ func String(v *tree.Node, key string, diags *Diagnostics) model.Field[string] {
 	case v == nil || v.Kind == tree.Null:
 		return model.Field[string]{}
 	case v.Kind == tree.Unknown:
-		return model.Unresolved[string](v.Text, v.At)
+		return tree.UnknownString(v, v.At)
 	case v.Kind != tree.String:
 		why := fmt.Sprintf("%s is a %s, want a string", key, v.Kind)
 		diags.Errorf(v.At, why)

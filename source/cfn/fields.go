@@ -43,7 +43,7 @@ func (t *template) str(o *tree.Node, key string) model.Field[string] {
 func (t *template) strOf(v *tree.Node, key string, at model.Loc) model.Field[string] {
 	switch v.Kind {
 	case tree.Unknown:
-		return model.Unresolved[string](v.Text, at)
+		return tree.UnknownString(v, at)
 	case tree.String, tree.Number, tree.Bool:
 		return model.Known(v.Text, at)
 	}

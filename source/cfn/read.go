@@ -160,7 +160,7 @@ func (r *reader) secConf(res *resource, p *tree.Node) {
 		r.errorf(res.at, "security configuration %s has no SecurityConfiguration (a required property)", res.id)
 		doc = nil
 	} else if doc.Kind == tree.Unknown {
-		doc = tree.UnknownNode(doc.Text, at)
+		doc = &tree.Node{Kind: tree.Unknown, Text: doc.Text, At: at, Part: doc.Part}
 		// A document built as text around resource tokens (what cdk synth
 		// writes: Fn::Join of JSON and {"Ref": "Key"}) is still readable
 		// when those tokens, always strings, stay as ${Name} placeholders.

@@ -248,7 +248,9 @@ func (t *template) ref(name string, at model.Loc) *tree.Node {
 		if t.placeholders[anyRef] && name != "AWS::NotificationARNs" {
 			return t.node(tree.Node{Kind: tree.String, Text: "${" + name + "}", At: at})
 		}
-		return t.unknown(at, "pseudo parameter %s is known only at deploy time (give it with --cfn-params)", name)
+		n := t.unknown(at, "pseudo parameter %s is known only at deploy time (give it with --cfn-params)", name)
+		n.Tag = pseudoTag + name
+		return n
 	}
 	if p, ok := t.params[name]; ok {
 		return t.param(name, p, at)
@@ -454,9 +456,11 @@ func (t *template) sub(arg *tree.Node, at model.Loc) *tree.Node {
 	if !ok {
 		return t.invalid(tmpl.At, at, "Fn::Sub takes a string, got a %s", tmpl.Kind)
 	}
-	out, why := t.expand(s, vars, tmpl.At, nil)
+	out, why, part := t.expandPartial(s, vars, tmpl.At)
 	if why != "" {
-		return t.unknown(at, "%s", why)
+		n := t.unknown(at, "%s", why)
+		n.Part = string(part)
+		return n
 	}
 	if !t.budget(len(out)) {
 		return t.tooBig(at)
@@ -469,23 +473,48 @@ func (t *template) sub(arg *tree.Node, at model.Loc) *tree.Node {
 // making the whole string unknown. why is the reason the result is
 // unknown, or "".
 func (t *template) expand(s string, vars *tree.Node, at model.Loc, keep func(name string) bool) (out, why string) {
+	out, why, _ = t.expandInto(s, vars, at, keep, nil)
+	return out, why
+}
+
+// expandPartial is expand that, when some variables are unknown, also
+// returns the string known in part: the text with a hole for each.
+func (t *template) expandPartial(s string, vars *tree.Node, at model.Loc) (out, why string, part model.Partial) {
+	var pb model.PartialBuilder
+	out, why, ok := t.expandInto(s, vars, at, nil, &pb)
+	if why != "" && ok && pb.Holes() > 0 {
+		part = pb.Partial()
+	}
+	return out, why, part
+}
+
+// expandInto is expand, writing the text and holes into pb as well when
+// it is not nil; partial is false when the unknown is an error, not a
+// hole.
+func (t *template) expandInto(s string, vars *tree.Node, at model.Loc, keep func(name string) bool, pb *model.PartialBuilder) (out, why string, partial bool) {
 	var b strings.Builder
+	lit := func(s string) {
+		b.WriteString(s)
+		if pb != nil {
+			pb.Lit(s)
+		}
+	}
 	for {
 		i := strings.Index(s, "${")
 		if i < 0 {
-			b.WriteString(s)
+			lit(s)
 			break
 		}
-		b.WriteString(s[:i])
+		lit(s[:i])
 		j := strings.IndexByte(s[i:], '}')
 		if j < 0 {
-			b.WriteString(s[i:])
+			lit(s[i:])
 			break
 		}
 		name := s[i+2 : i+j]
 		s = s[i+j+1:]
 		if strings.HasPrefix(name, "!") {
-			b.WriteString("${" + name[1:] + "}")
+			lit("${" + name[1:] + "}")
 			continue
 		}
 		name = strings.TrimSpace(name)
@@ -497,39 +526,42 @@ func (t *template) expand(s string, vars *tree.Node, at model.Loc, keep func(nam
 			res, attr, _ := strings.Cut(name, ".")
 			if _, ok := t.resources[res]; !ok {
 				t.errorf(at, "Fn::Sub names ${%s}, but %s is not a resource of the template", name, res)
-				return "", fmt.Sprintf("Fn::Sub names ${%s}, but %s is not a resource of the template", name, res)
+				return "", fmt.Sprintf("Fn::Sub names ${%s}, but %s is not a resource of the template", name, res), false
 			}
 			v = t.getAtt(t.node(tree.Node{Kind: tree.Array, Items: []*tree.Node{{Kind: tree.String, Text: res}, {Kind: tree.String, Text: attr}}, At: at}), at)
 		case name == "AWS::NoValue" || pseudo[name] || t.params[name] != nil || t.resources[name] != nil:
 			v = t.ref(name, at)
 		default:
 			t.errorf(at, "Fn::Sub names ${%s}, which is no parameter, resource or variable", name)
-			return "", fmt.Sprintf("Fn::Sub names ${%s}, which is no parameter, resource or variable", name)
+			return "", fmt.Sprintf("Fn::Sub names ${%s}, which is no parameter, resource or variable", name), false
 		}
 		if v == noValue {
 			v = t.node(tree.Node{Kind: tree.String})
 		}
 		if v.Kind == tree.Unknown {
 			if keep != nil && keep(name) {
-				b.WriteString("${" + name + "}")
+				lit("${" + name + "}")
 				continue
 			}
 			if why == "" {
 				why = v.Text
+			}
+			if pb != nil {
+				t.appendHole(pb, v, name)
 			}
 			continue
 		}
 		txt, ok := t.text(v)
 		if !ok {
 			t.errorf(at, "Fn::Sub variable ${%s} is a %s, want a string", name, v.Kind)
-			return "", fmt.Sprintf("Fn::Sub variable ${%s} is a %s, want a string", name, v.Kind)
+			return "", fmt.Sprintf("Fn::Sub variable ${%s} is a %s, want a string", name, v.Kind), false
 		}
-		b.WriteString(txt)
-		if b.Len()+t.bytes > maxBytes {
-			return "", "template builds too much text to resolve"
+		lit(txt)
+		if b.Len()+t.bytes > maxBytes || pb != nil && pb.Len()+t.bytes > maxBytes {
+			return "", "template builds too much text to resolve", false
 		}
 	}
-	return b.String(), why
+	return b.String(), why, true
 }
 
 func (t *template) list(arg *tree.Node, fn string, n int) ([]*tree.Node, bool) {
@@ -560,7 +592,7 @@ func (t *template) join(arg *tree.Node, at model.Loc) *tree.Node {
 	parts := make([]string, 0, len(l.Items))
 	for _, it := range l.Items {
 		if it.Kind == tree.Unknown {
-			return t.unknown(at, "%s", it.Text)
+			return t.partialJoin(l.Items, delim, at)
 		}
 		s, ok := t.text(it)
 		if !ok {
@@ -626,6 +658,11 @@ func (t *template) split(arg *tree.Node, at model.Loc) *tree.Node {
 	delim, ok1 := t.text(t.resolve(items[0]))
 	src := t.resolve(items[1])
 	if src.Kind == tree.Unknown {
+		if src.Part != "" && ok1 {
+			if n, ok := t.partialSplit(model.Partial(src.Part), delim, at); ok {
+				return n
+			}
+		}
 		return t.unknown(at, "%s", src.Text)
 	}
 	s, ok2 := t.text(src)

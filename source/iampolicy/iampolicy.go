@@ -23,6 +23,7 @@ func Decode(n *tree.Node) (*model.PolicyDocument, source.Diagnostics) {
 	if n == nil {
 		return &model.PolicyDocument{Unknown: "policy document is missing"}, diags
 	}
+	n = tree.Unhole(n)
 	if n.Kind == tree.String {
 		inner, err := tree.ParseEmbedded(n.Text, n.At)
 		if err != nil {
@@ -150,7 +151,7 @@ func statement(n *tree.Node, diags *source.Diagnostics) model.Statement {
 }
 
 // prefixes returns the known starts of the strings of n known only in
-// part (tree.Node.Prefix).
+// part (tree.Node.Part).
 func prefixes(n *tree.Node) []string {
 	var out []string
 	items := []*tree.Node{n}
@@ -158,8 +159,8 @@ func prefixes(n *tree.Node) []string {
 		items = n.Items
 	}
 	for _, it := range items {
-		if it.Kind == tree.Unknown && it.Prefix != "" {
-			out = append(out, it.Prefix)
+		if pre := it.KnownPrefix(); it.Kind == tree.Unknown && pre != "" {
+			out = append(out, pre)
 		}
 	}
 	return out

@@ -44,6 +44,7 @@ var TopLevelKeys = known[""]
 func Decode(n *tree.Node, ref model.Ref) (*model.SecurityConfiguration, source.Diagnostics) {
 	d := &decoder{}
 	sc := &model.SecurityConfiguration{Ref: ref}
+	n = tree.Unhole(n)
 	if n != nil && n.Kind == tree.String {
 		inner, err := tree.ParseEmbedded(n.Text, n.At)
 		if err != nil {
@@ -202,6 +203,9 @@ func (d *decoder) integer(parent *tree.Node, key string) model.Field[int] {
 }
 
 func (d *decoder) str(parent *tree.Node, key string) model.Field[string] {
+	if n := parent.Get(key); n != nil && n.Kind == tree.Unknown {
+		return tree.UnknownString(n, n.At) // known in part, maybe
+	}
 	return scalar(d, parent, key, "a string", (*tree.Node).Str)
 }
 

@@ -44,10 +44,10 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 			// The document is the file's text (rendered, for a template,
 			// or with placeholders replaced), and starts on the file's
 			// first line.
-			return strNode(m.eval(expr, in), model.Loc{File: f, Line: 1})
+			return m.templatePart(e, in, strNode(m.eval(expr, in), model.Loc{File: f, Line: 1}))
 		}
 		if isFileCall(e) {
-			return strNode(m.eval(expr, in), at)
+			return m.templatePart(e, in, strNode(m.eval(expr, in), at))
 		}
 	case *hclsyntax.ObjectConsExpr:
 		n := &tree.Node{Kind: tree.Object, At: loc(e.Range())}
@@ -91,11 +91,20 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 		}
 	case *hclsyntax.TemplateExpr:
 		v := m.eval(expr, in)
+		at := loc(e.Range())
 		if len(e.Parts) > 0 && e.Parts[0].Range().Start.Line > e.Range().Start.Line {
 			// A heredoc: its text starts on the next line.
-			return strNode(v, model.Loc{File: at.File, Line: e.Parts[0].Range().Start.Line})
+			at = model.Loc{File: at.File, Line: e.Parts[0].Range().Start.Line}
 		}
-		return strNode(v, loc(e.Range()))
+		n := strNode(v, at)
+		if n.Kind == tree.Unknown {
+			// A document with holes: every part but the unknown ones is
+			// read (secconf and iampolicy parse it with tree.ParseHoled).
+			if p, ok := templatePartial(e.Parts, func(x hcl.Expression) cty.Value { return m.eval(x, in) }); ok {
+				n.Part = string(p)
+			}
+		}
+		return n
 	}
 	return ctyTree(m.eval(expr, in), loc(expr.Range()), depth)
 }
@@ -164,7 +173,18 @@ func ctyTree(v cty.Value, at model.Loc, depth int) *tree.Node {
 func unknownNode(v cty.Value, at model.Loc) *tree.Node {
 	n := tree.UnknownNode(reasonOf(v), at)
 	if u, _ := v.Unmark(); !u.IsKnown() && u.Type() == cty.String {
-		n.Prefix = u.Range().StringPrefix()
+		n.Part = string(prefixed(u.Range().StringPrefix(), n.Text))
+	}
+	return n
+}
+
+// templatePart gives an unknown templatefile() document the parts of its
+// text that are known (a document with holes).
+func (m *module) templatePart(e *hclsyntax.FunctionCallExpr, in *instance, n *tree.Node) *tree.Node {
+	if n.Kind == tree.Unknown && e.Name == "templatefile" {
+		if p, ok := m.templatefilePartial(e, in); ok {
+			n.Part = string(p)
+		}
 	}
 	return n
 }

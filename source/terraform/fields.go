@@ -71,7 +71,11 @@ func (r *rd) str(x val) model.Field[string] {
 	case x.absent():
 		return model.Field[string]{}
 	case !x.v.IsWhollyKnown():
-		return model.Unresolved[string](reasonOf(x.v), x.at)
+		why := reasonOf(x.v)
+		if p := partialOf(x.v, why); p != "" {
+			return model.PartlyKnown(p, why, x.at) // "s3://${module.logs.bucket}/"
+		}
+		return model.Unresolved[string](why, x.at)
 	}
 	s, ok := scalar(x.v)
 	if !ok {

@@ -44,9 +44,10 @@ type Node struct {
 	// for JSON and for YAML's implicit tags. CloudFormation's short
 	// intrinsic forms are read from it.
 	Tag string
-	// Prefix is, for an Unknown string, its known start: a template
-	// whose later part is known only at apply ("system:…:emr-${x}").
-	Prefix string
+	// Part is, for an Unknown string known in part, that part: a
+	// model.Partial encoding ("system:…:emr-${x}", whose later part is
+	// known only at apply); "" otherwise.
+	Part string
 }
 
 // Member is one key of an object.
@@ -68,6 +69,9 @@ func UnknownKey(why string) string { return unknownKey + why }
 
 // KeyUnknown returns why key is unknown, or ok false for a known key.
 func KeyUnknown(key string) (why string, ok bool) { return strings.CutPrefix(key, unknownKey) }
+
+// KnownPrefix returns the known start of an Unknown string known in part.
+func (n *Node) KnownPrefix() string { return model.Partial(n.Part).Prefix() }
 
 // UnknownNode returns a node for a value that could not be resolved.
 func UnknownNode(why string, at model.Loc) *Node { return &Node{Kind: Unknown, Text: why, At: at} }
