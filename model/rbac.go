@@ -17,9 +17,11 @@ const (
 
 // RBACRole is a Role (namespaced) or a ClusterRole.
 type RBACRole struct {
-	Ref       Ref
-	Cluster   bool   // a ClusterRole
-	Namespace string // Role only
+	Ref     Ref
+	Cluster bool // a ClusterRole
+	// Namespace of a Role; Unknown when the manifest leaves it to
+	// kubectl's context (kubectl apply -n), Absent for a ClusterRole.
+	Namespace Field[string]
 	Name      string
 	Labels    map[string]string
 	Rules     []RBACRule

@@ -13,10 +13,9 @@ import (
 func (l *loader) role(n *tree.Node, m meta, cluster bool) {
 	r := &model.RBACRole{Ref: m.ref, Cluster: cluster, Name: m.name, Labels: m.labels}
 	if !cluster {
-		r.Namespace = m.ns.Get("")
-		if !m.ns.IsSet() {
-			l.errorf(n.At, "Role %s has no metadata.namespace; roles are matched to bindings by namespace", m.name)
-		}
+		// Without metadata.namespace the namespace is given when the
+		// manifest is applied (kubectl apply -n): unknown, not an error.
+		r.Namespace = m.ns
 	}
 	rules := n.Get("rules")
 	switch {
