@@ -133,10 +133,12 @@ type RoleRef struct {
 
 // Subject is one subject of a binding.
 type Subject struct {
-	At        Loc
-	Kind      string // User, Group or ServiceAccount
-	Name      string
-	Namespace string // ServiceAccount only
+	At   Loc
+	Kind string // User, Group or ServiceAccount
+	Name string
+	// Namespace of a ServiceAccount; empty when the subject names none and
+	// its RoleBinding's namespace is set at apply time (it is that one).
+	Namespace string
 }
 
 // Key returns the subject as "Kind:name", with a service account as

@@ -224,7 +224,7 @@ rules: [{apiGroups: [""], resources: [configmaps], verbs: [patch]}]
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: b}
-subjects: [{kind: User, name: alice}]
+subjects: [{kind: User, name: alice}, {kind: ServiceAccount, name: ci}]
 roleRef: {kind: Role, name: r}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
@@ -243,8 +243,8 @@ rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
 	if !r.Namespace.IsUnknown() || r.Namespace.Why != why || len(r.Rules) != 1 {
 		t.Errorf("Role: namespace %+v, %d rules; want unknown (%s), 1 rule", r.Namespace, len(r.Rules), why)
 	}
-	if !b.Namespace.IsUnknown() || b.Namespace.Why != why {
-		t.Errorf("RoleBinding namespace %+v, want unknown", b.Namespace)
+	if !b.Namespace.IsUnknown() || b.Namespace.Why != why || len(b.Subjects) != 2 || b.Subjects[1].Namespace != "" {
+		t.Errorf("RoleBinding namespace %+v, subjects %+v; want unknown, and a service account of the binding's namespace", b.Namespace, b.Subjects)
 	}
 	if !c.Namespace.IsAbsent() {
 		t.Errorf("ClusterRole namespace %+v, want absent", c.Namespace)
