@@ -32,6 +32,7 @@ var terraformFuncs = map[string]function.Function{
 	"base64sha256": base64Hash(func(b []byte) []byte { s := sha256.Sum256(b); return s[:] }),
 	"base64sha512": base64Hash(func(b []byte) []byte { s := sha512.Sum512(b); return s[:] }),
 	"base64gzip":   base64GzipFunc, "timecmp": timecmpFunc, "ephemeralasnull": ephemeralAsNullFunc,
+	"yamldecode": yamlDecodeFunc,
 	// Known only when Terraform applies (or plans): never by a static scan.
 	"timestamp":     afterApply("timestamp() is the time of the apply", cty.String),
 	"plantimestamp": afterApply("plantimestamp() is the time of the plan", cty.String),

@@ -130,6 +130,13 @@ func TestTerraformOnlyFunctions(t *testing.T) {
 		{call: `uuid()`, why: "uuid() is a random UUID chosen at apply"},
 		{call: `bcrypt("secret")`, why: "bcrypt() uses a random salt chosen at apply"},
 		{call: `ephemeralasnull("x")`, want: `"x"`},
+		// yamldecode: mappings are objects, sequences tuples, scalars by tag.
+		{call: `yamldecode("hello: world")`, want: `{hello = "world"}`},
+		{call: `yamldecode("true")`, want: `true`},
+		{call: `yamldecode("{a: &foo [1, 2, 3], b: *foo}")`, want: `{a = [1, 2, 3], b = [1, 2, 3]}`},
+		{call: `yamldecode("{a: &foo [1, *foo, 3]}")`, err: "alias cycle"}, // Terraform: "unknown anchor",
+		{call: `yamldecode("- Release: emr-7.1.0\n  Encrypt: yes\n  Port: 8443\n  Nothing: ~")`, want: `[{Release = "emr-7.1.0", Encrypt = "yes", Port = 8443, Nothing = null}]`},
+		{call: `yamldecode("a: 1\n---\nb: 2")`, err: "unexpected extra content"},
 	})
 }
 
