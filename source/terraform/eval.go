@@ -297,14 +297,15 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 				nd.attrs[a] = true
 			} else {
 				nd.attrs["id"], nd.attrs["arn"], nd.attrs["name"] = true, true, true
-				// The legacy splat (data.x.y.*.arn) and its newer form
-				// (data.x.y[*].arn) read attributes past the splat, which
-				// Variables does not name.
+				// The legacy splat (data.x.y.*.arn), its newer form
+				// (data.x.y[*].arn) and a for expression over the
+				// resource read attributes past it, which Variables does
+				// not name.
 				if len(tr) == restAt {
 					if splats == nil {
 						splats = splatReads(expr)
 					}
-					for _, each := range splats[key+"."+name] {
+					for _, each := range append(splats[key+"."+name], splats[""]...) {
 						if a, ok := firstAttr(each); ok {
 							nd.attrs[a] = true
 						}
@@ -356,33 +357,55 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 // source of a splat in expr ("aws_x.y" in aws_x.y.*.arn, "data.aws_x.y"
 // in data.aws_x.y[*].arn), the traversals the splat reads from each of
 // its elements. A resource without count or for_each is one object, and
-// a splat makes it a list of one, as in Terraform.
+// a splat makes it a list of one, as in Terraform. Under the key "" are
+// the traversals that may read an element of any whole resource the
+// expression names: those of a for expression's iterators
+// ([for b in aws_s3_bucket.x : b.bucket]) and those past a splat or an
+// index of another value (values(aws_s3_bucket.x)[*].bucket).
 func splatReads(expr hcl.Expression) map[string][]hcl.Traversal {
 	e, ok := unwrapBound(expr).(hclsyntax.Expression)
 	if !ok {
 		return map[string][]hcl.Traversal{}
 	}
 	out := map[string][]hcl.Traversal{}
+	iters := map[string]bool{}
 	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
-		s, ok := n.(*hclsyntax.SplatExpr)
-		if !ok {
-			return nil
+		if f, ok := n.(*hclsyntax.ForExpr); ok {
+			iters[f.KeyVar], iters[f.ValVar] = true, true
 		}
-		src, ok1 := s.Source.(*hclsyntax.ScopeTraversalExpr)
-		each, ok2 := s.Each.(*hclsyntax.RelativeTraversalExpr)
-		if !ok1 || !ok2 {
-			return nil
-		}
-		names := []string{src.Traversal.RootName()}
-		for _, st := range src.Traversal[1:] {
-			a, ok := st.(hcl.TraverseAttr)
-			if !ok {
+		return nil
+	})
+	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch x := n.(type) {
+		case *hclsyntax.SplatExpr:
+			src, ok1 := x.Source.(*hclsyntax.ScopeTraversalExpr)
+			each, ok2 := x.Each.(*hclsyntax.RelativeTraversalExpr)
+			if !ok2 {
 				return nil
 			}
-			names = append(names, a.Name)
+			if !ok1 {
+				out[""] = append(out[""], each.Traversal)
+				return nil
+			}
+			names := []string{src.Traversal.RootName()}
+			for _, st := range src.Traversal[1:] {
+				a, ok := st.(hcl.TraverseAttr)
+				if !ok {
+					return nil
+				}
+				names = append(names, a.Name)
+			}
+			k := strings.Join(names, ".")
+			out[k] = append(out[k], each.Traversal)
+		case *hclsyntax.RelativeTraversalExpr:
+			if _, anon := x.Source.(*hclsyntax.AnonSymbolExpr); !anon {
+				out[""] = append(out[""], x.Traversal)
+			}
+		case *hclsyntax.ScopeTraversalExpr:
+			if iters[x.Traversal.RootName()] {
+				out[""] = append(out[""], x.Traversal[1:])
+			}
 		}
-		k := strings.Join(names, ".")
-		out[k] = append(out[k], each.Traversal)
 		return nil
 	})
 	return out

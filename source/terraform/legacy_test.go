@@ -54,16 +54,21 @@ resource "aws_emr_cluster" "c" {
 
 // Ensure the legacy splat (data.x.y.*.attr) and the full splat
 // (data.x.y[*].attr) on a resource or data source without count give a
-// list of one, as in Terraform, whatever attribute they read; they failed
-// with "Unsupported attribute" for one not named elsewhere.
+// list of one, as in Terraform, whatever attribute they read, and that a
+// for expression or splat over a whole resource (count, for_each) reads
+// any attribute; they failed with "Unsupported attribute" for one other
+// than id, arn and name.
 func TestSplatWithoutCount(t *testing.T) {
 	for expr, want := range map[string]string{
-		`"${element(aws_s3_bucket.logs.*.bucket, 0)}"`:          "s3://example-logs/",
-		`"${one(aws_s3_bucket.logs[*].bucket)}"`:                "s3://example-logs/",
-		`"${length(data.aws_caller_identity.me.*.account_id)}"`: "s3://1/",
-		`"${join("-", aws_s3_bucket.logs.*.tags.team)}"`:        "s3://data/",
-		`"${data.aws_caller_identity.me.*.account_id[0]}"`:      "unknown: data.aws_caller_identity.me.account_id is read from AWS when planning, not by a static scan",
-		`"${element(aws_s3_bucket.many.*.bucket, 1)}"`:          "s3://b1/",
+		`"${element(aws_s3_bucket.logs.*.bucket, 0)}"`:                             "s3://example-logs/",
+		`"${one(aws_s3_bucket.logs[*].bucket)}"`:                                   "s3://example-logs/",
+		`"${length(data.aws_caller_identity.me.*.account_id)}"`:                    "s3://1/",
+		`"${join("-", aws_s3_bucket.logs.*.tags.team)}"`:                           "s3://data/",
+		`"${data.aws_caller_identity.me.*.account_id[0]}"`:                         "unknown: data.aws_caller_identity.me.account_id is read from AWS when planning, not by a static scan",
+		`"${join("+", [for b in aws_s3_bucket.many : b.bucket])}"`:                 "s3://b0+b1/",
+		`"${join("+", values(aws_s3_bucket.each)[*].bucket)}"`:                     "s3://e-a+e-b/",
+		`"${join("+", [for k, b in aws_s3_bucket.each : "${k}=${b.tags.team}"])}"`: "s3://a=t-a+b=t-b/",
+		`"${element(aws_s3_bucket.many.*.bucket, 1)}"`:                             "s3://b1/",
 	} {
 		t.Run(expr, func(t *testing.T) {
 			ev, diags := load(t, map[string]string{"main.tf": `
@@ -77,6 +82,12 @@ resource "aws_s3_bucket" "logs" {
 resource "aws_s3_bucket" "many" {
   count  = 2
   bucket = "b${count.index}"
+}
+
+resource "aws_s3_bucket" "each" {
+  for_each = toset(["a", "b"])
+  bucket   = "e-${each.key}"
+  tags     = { team = "t-${each.key}" }
 }
 
 resource "aws_emr_cluster" "c" {
