@@ -68,9 +68,26 @@ var EMR202 = &control.Control{
 Every permitted range is a port that may be opened to the internet on any
 cluster of the region. A range wider than one port, or any port but 22,
 fails; one result per block public access setting, at the first range
-that fails.`,
+that fails.
+
+The permitted ranges are exceptions to block public access, so they mean
+something only while it is on. When it is off every port may be public:
+EMR201, which judges the setting itself, fails, and this control is n/a
+(never a pass). When whether it is on is unknown, so is this control.`,
 	Run: func(p *control.Pass) {
 		for _, b := range p.Evidence.BlockPublicAccess {
+			at := b.Block.At.Or(b.Ref.Loc)
+			switch {
+			case b.Block.IsUnknown():
+				p.Unknownf(b.Ref, at, "whether block public access is on, and so whether its permitted ranges apply, is unknown: %s", b.Block.Why)
+				continue
+			case b.Block.IsAbsent():
+				p.Unknownf(b.Ref, at, "the setting does not say whether public security group rules are blocked, so whether its permitted ranges apply is unknown")
+				continue
+			case !b.Block.Val:
+				p.NAf(b.Ref, at, "block public access is off, so no permitted range applies: every port may be opened to the internet (EMR201)")
+				continue
+			}
 			var bad []string
 			var badAt model.Loc
 			unknown := ""

@@ -137,6 +137,10 @@ type subjectState struct {
 	via      *model.RBACBinding // first binding seen
 }
 
+// unknownNS stands for the namespace of a RoleBinding that leaves it to
+// kubectl apply -n.
+const unknownNS = "(unknown namespace)"
+
 // rbacControl runs one of EKS601–605: one result per (subject, namespace)
 // for each subject bound in an EMR namespace, naming the binding and the
 // rule that grants p. It walks bindings once and each role's rules once
@@ -197,11 +201,25 @@ func rbacControl(p *control.Pass, perm permission) {
 		case b.Cluster:
 			nss = emrNS
 		case !b.Namespace.IsSet():
+			// Whether the namespace is EMR's is unknown; the rules still
+			// decide when the role (of the same file, applied with it)
+			// grants nothing of perm: then no namespace changes that.
+			role, _ := x.Role(b)
+			var rule *model.RBACRule
+			if role != nil && !perm.clusterScoped {
+				rule = firstOf(role)
+			}
+			judged := role != nil && role.Incomplete == "" && rule == nil
 			for _, s := range b.Subjects {
-				st := state(b, s, "(unknown namespace)")
-				if len(emrNS) == 0 {
+				st := state(b, s, unknownNS)
+				switch {
+				case len(emrNS) == 0:
 					st.na = "the RoleBinding names no namespace" + noEMR(emrNS)
-				} else if st.grant == nil && st.unknown == "" {
+				case judged || st.grant != nil || st.unknown != "":
+				case rule != nil:
+					st.unknown, st.unknowAt = fmt.Sprintf("the RoleBinding's namespace is not known (%s); in an EMR namespace, %s's rule at %s allows %q on %s",
+						b.Namespace.Why, rbacRoleName(role), rule.At, perm.grants(rule), strings.Join(rule.Resources, ",")), rule.At
+				default:
 					st.unknown, st.unknowAt = "the RoleBinding's namespace is not known: "+b.Namespace.Why, b.Ref.Loc
 				}
 			}
@@ -246,8 +264,11 @@ func rbacControl(p *control.Pass, perm permission) {
 	}
 	for _, st := range order {
 		where := "in namespace " + st.ns
-		if st.ns == "" {
+		switch st.ns {
+		case "":
 			where = "cluster-wide"
+		case unknownNS:
+			where = "in whatever namespace the RoleBinding is applied to"
 		}
 		switch {
 		case st.na != "":

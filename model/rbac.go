@@ -17,9 +17,11 @@ const (
 
 // RBACRole is a Role (namespaced) or a ClusterRole.
 type RBACRole struct {
-	Ref       Ref
-	Cluster   bool   // a ClusterRole
-	Namespace string // Role only
+	Ref     Ref
+	Cluster bool // a ClusterRole
+	// Namespace of a Role; Unknown when the manifest leaves it to
+	// kubectl's context (kubectl apply -n), Absent for a ClusterRole.
+	Namespace Field[string]
 	Name      string
 	Labels    map[string]string
 	Rules     []RBACRule
@@ -131,10 +133,12 @@ type RoleRef struct {
 
 // Subject is one subject of a binding.
 type Subject struct {
-	At        Loc
-	Kind      string // User, Group or ServiceAccount
-	Name      string
-	Namespace string // ServiceAccount only
+	At   Loc
+	Kind string // User, Group or ServiceAccount
+	Name string
+	// Namespace of a ServiceAccount; empty when the subject names none and
+	// its RoleBinding's namespace is set at apply time (it is that one).
+	Namespace string
 }
 
 // Key returns the subject as "Kind:name", with a service account as

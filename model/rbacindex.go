@@ -21,11 +21,13 @@ const EMRServiceLinkedRole = "AWSServiceRoleForAmazonEMRContainers"
 // linear in roles and bindings (aggregation adds aggregating roles × cluster
 // roles), so controls that walk bindings × rules stay linear too.
 type RBACIndex struct {
-	roles        map[string]*RBACRole // "namespace/name"
-	clusterRoles map[string]*RBACRole
-	rules        map[*RBACRole][]*RBACRule
-	emrNS        map[string]string // namespace → why it is EMR's
-	emrUsers     map[string]string // username → why it is EMR's
+	roles          map[string]*RBACRole // "namespace/name"
+	unplaced       map[string]*RBACRole // "file\x00name": Roles whose namespace is given at apply time
+	unplacedByName map[string]*RBACRole // the first of those by name
+	clusterRoles   map[string]*RBACRole
+	rules          map[*RBACRole][]*RBACRule
+	emrNS          map[string]string // namespace → why it is EMR's
+	emrUsers       map[string]string // username → why it is EMR's
 }
 
 // RBAC returns the index of e's Kubernetes evidence. Add resources (Merge)
@@ -37,7 +39,7 @@ func (e *Evidence) RBAC() *RBACIndex {
 
 func buildRBAC(e *Evidence) *RBACIndex {
 	x := &RBACIndex{
-		roles: map[string]*RBACRole{}, clusterRoles: map[string]*RBACRole{},
+		roles: map[string]*RBACRole{}, unplaced: map[string]*RBACRole{}, unplacedByName: map[string]*RBACRole{}, clusterRoles: map[string]*RBACRole{},
 		rules: map[*RBACRole][]*RBACRule{}, emrNS: map[string]string{},
 		emrUsers: map[string]string{EMRUser: "EMR on EKS's documented user"},
 	}
@@ -54,7 +56,17 @@ func buildRBAC(e *Evidence) *RBACIndex {
 			}
 			continue
 		}
-		key := r.Namespace + "/" + r.Name
+		if !r.Namespace.IsSet() {
+			key := r.Ref.Loc.File + "\x00" + r.Name
+			if _, dup := x.unplaced[key]; !dup {
+				x.unplaced[key] = r
+			}
+			if _, dup := x.unplacedByName[r.Name]; !dup {
+				x.unplacedByName[r.Name] = r
+			}
+			continue
+		}
+		key := r.Namespace.Val + "/" + r.Name
 		if _, dup := x.roles[key]; !dup {
 			x.roles[key] = r
 		}
@@ -177,11 +189,21 @@ func (x *RBACIndex) Role(b *RBACBinding) (*RBACRole, string) {
 		if b.Cluster {
 			return nil, fmt.Sprintf("a ClusterRoleBinding cannot grant Role %q", ref.Name)
 		}
+		// A Role and a RoleBinding of one file that both leave their
+		// namespace to kubectl apply -n are applied together, into the
+		// same namespace, whichever it is.
+		u := x.unplaced[b.Ref.Loc.File+"\x00"+ref.Name]
 		if !b.Namespace.IsSet() {
+			if u != nil {
+				return u, ""
+			}
 			return nil, fmt.Sprintf("the binding's namespace is not known (%s), so Role %q cannot be found", b.Namespace.Why, ref.Name)
 		}
 		if r := x.roles[b.Namespace.Val+"/"+ref.Name]; r != nil {
 			return r, ""
+		}
+		if r := x.unplacedByName[ref.Name]; r != nil {
+			return nil, fmt.Sprintf("Role %q in namespace %q is not among the inputs; Role %q (%s) may be it, but its namespace is not known: %s", ref.Name, b.Namespace.Val, ref.Name, r.Ref.Loc, r.Namespace.Why)
 		}
 		return nil, fmt.Sprintf("Role %q in namespace %q is not among the inputs", ref.Name, b.Namespace.Val)
 	}

@@ -211,3 +211,46 @@ func FuzzLoad(f *testing.F) {
 		ev.RBAC()
 	})
 }
+
+// Ensure a Role and a RoleBinding without metadata.namespace (given at
+// kubectl apply -n) are read with the namespace unknown, saying why, and
+// their rules and subjects read; a ClusterRole has no namespace at all.
+func TestNamespaceSetAtApplyTime(t *testing.T) {
+	ev, msgs := load(t, `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: r}
+rules: [{apiGroups: [""], resources: [configmaps], verbs: [patch]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b}
+subjects: [{kind: User, name: alice}, {kind: ServiceAccount, name: ci}]
+roleRef: {kind: Role, name: r}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: c}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+`)
+	if len(msgs) != 0 {
+		t.Fatalf("want no message, got %v", msgs)
+	}
+	if len(ev.RBACRoles) != 2 || len(ev.RBACBindings) != 1 {
+		t.Fatalf("read %d roles and %d bindings, want 2 and 1", len(ev.RBACRoles), len(ev.RBACBindings))
+	}
+	r, c, b := ev.RBACRoles[0], ev.RBACRoles[1], ev.RBACBindings[0]
+	const why = "metadata.namespace is not set: the namespace is set at apply time (kubectl apply -n, or the context's namespace)"
+	if !r.Namespace.IsUnknown() || r.Namespace.Why != why || len(r.Rules) != 1 {
+		t.Errorf("Role: namespace %+v, %d rules; want unknown (%s), 1 rule", r.Namespace, len(r.Rules), why)
+	}
+	if !b.Namespace.IsUnknown() || b.Namespace.Why != why || len(b.Subjects) != 2 || b.Subjects[1].Namespace != "" {
+		t.Errorf("RoleBinding namespace %+v, subjects %+v; want unknown, and a service account of the binding's namespace", b.Namespace, b.Subjects)
+	}
+	if !c.Namespace.IsAbsent() {
+		t.Errorf("ClusterRole namespace %+v, want absent", c.Namespace)
+	}
+	// Applied together, the binding grants the Role of its file.
+	if got, why := ev.RBAC().Role(b); got != r {
+		t.Errorf("Role(b) = %v (%s), want the Role of the same file", got, why)
+	}
+}

@@ -135,7 +135,7 @@ func (l *loader) meta(n *tree.Node, kind string) meta {
 		if ns, ok := md.Get("namespace").Str(); ok && ns != "" {
 			m.ns = model.Known(ns, md.Get("namespace").At)
 		} else {
-			m.ns = model.Unresolved[string]("metadata.namespace is not set (kubectl applies the object to its context's namespace)", n.At)
+			m.ns = model.Unresolved[string]("metadata.namespace is not set: the namespace is set at apply time (kubectl apply -n, or the context's namespace)", n.At)
 		}
 	}
 	m.labels = l.stringMap(md.Get("labels"), "labels")

@@ -13,10 +13,9 @@ import (
 func (l *loader) role(n *tree.Node, m meta, cluster bool) {
 	r := &model.RBACRole{Ref: m.ref, Cluster: cluster, Name: m.name, Labels: m.labels}
 	if !cluster {
-		r.Namespace = m.ns.Get("")
-		if !m.ns.IsSet() {
-			l.errorf(n.At, "Role %s has no metadata.namespace; roles are matched to bindings by namespace", m.name)
-		}
+		// Without metadata.namespace the namespace is given when the
+		// manifest is applied (kubectl apply -n): unknown, not an error.
+		r.Namespace = m.ns
 	}
 	rules := n.Get("rules")
 	switch {
@@ -194,11 +193,15 @@ func (l *loader) subject(n *tree.Node, b *model.RBACBinding) (model.Subject, boo
 	case s.Kind == rbacv1.ServiceAccountKind && s.Namespace == "":
 		// The authorizer takes the RoleBinding's namespace for it
 		// (appliesToUser); a ClusterRoleBinding must name one.
-		if b.Cluster || !b.Namespace.IsSet() {
+		// A RoleBinding whose own namespace is set at apply time puts
+		// it there too: left empty, as unknown as the binding's.
+		switch {
+		case b.Cluster:
 			l.errorf(n.At, "ServiceAccount subject %s has no namespace", s.Name)
 			return s, false
+		case b.Namespace.IsSet():
+			s.Namespace = b.Namespace.Val
 		}
-		s.Namespace = b.Namespace.Val
 	}
 	return s, true
 }

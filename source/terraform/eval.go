@@ -70,9 +70,39 @@ func fromOf(v cty.Value) (string, bool) {
 }
 
 // typeOf reads a type constraint as Terraform 1.3+ does: object
-// attributes may be optional(type) or optional(type, default).
+// attributes may be optional(type) or optional(type, default). Terraform
+// 1.x also reads the bare keywords list and map, as list(any) and
+// map(any); the quoted forms of Terraform 0.11 ("string", "list", "map")
+// are read as Terraform 0.12 to 0.14 read them (string, list(any),
+// map(any)), with a warning: Terraform 0.15 and later refuse them, but
+// what they mean is certain, and refusing them would leave every value
+// of the module that depends on the variable unknown.
 func typeOf(expr hcl.Expression) (cty.Type, *typeexpr.Defaults, hcl.Diagnostics) {
-	return typeexpr.TypeConstraintWithDefaults(unwrap(expr))
+	e := unwrap(expr)
+	if t, ok := e.(*hclsyntax.TemplateExpr); ok && t.IsStringLiteral() {
+		v, _ := t.Value(nil)
+		if ty, ok := legacyTypes[v.AsString()]; ok {
+			return ty, nil, hcl.Diagnostics{{
+				Severity: hcl.DiagWarning,
+				Summary:  "Quoted type constraint",
+				Detail: fmt.Sprintf("type = %q is Terraform 0.11's form, read as %s as Terraform 0.12 to 0.14 did (Terraform 0.15 and later refuse it: remove the quotes)",
+					v.AsString(), typeexpr.TypeString(ty)),
+				Subject: e.Range().Ptr(),
+			}}
+		}
+	}
+	switch hcl.ExprAsKeyword(e) {
+	case "list", "map":
+		return legacyTypes[hcl.ExprAsKeyword(e)], nil, nil
+	}
+	return typeexpr.TypeConstraintWithDefaults(e)
+}
+
+// legacyTypes are the type keywords of Terraform 0.11.
+var legacyTypes = map[string]cty.Type{
+	"string": cty.String,
+	"list":   cty.List(cty.DynamicPseudoType),
+	"map":    cty.Map(cty.DynamicPseudoType),
 }
 
 // eval evaluates expr in m, for the resource instance in (nil outside a
@@ -184,6 +214,7 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 		sub   map[string]bool // read past the first attribute: laterAttrs
 	}
 	var needs map[string]map[string]*need // root ("aws_x" or "data.aws_x") → name → need
+	var splats map[string][]hcl.Traversal // splatReads(expr), when needed
 	for _, tr := range trs {
 		root := tr.RootName()
 		switch root {
@@ -266,6 +297,21 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 				nd.attrs[a] = true
 			} else {
 				nd.attrs["id"], nd.attrs["arn"], nd.attrs["name"] = true, true, true
+				// The legacy splat (data.x.y.*.arn), its newer form
+				// (data.x.y[*].arn) and a for expression over the
+				// resource read attributes past it, which Variables does
+				// not name.
+				if len(tr) == restAt {
+					if splats == nil {
+						splats = splatReads(expr)
+					}
+					for _, each := range append(splats[key+"."+name], splats[""]...) {
+						if a, ok := firstAttr(each); ok {
+							nd.attrs[a] = true
+						}
+						nd.sub = laterAttrs(each, nd.sub)
+					}
+				}
 			}
 		}
 	}
@@ -305,6 +351,64 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 		vars["data"] = cty.ObjectVal(data)
 	}
 	return vars
+}
+
+// splatReads returns, for each reference to a whole resource that is the
+// source of a splat in expr ("aws_x.y" in aws_x.y.*.arn, "data.aws_x.y"
+// in data.aws_x.y[*].arn), the traversals the splat reads from each of
+// its elements. A resource without count or for_each is one object, and
+// a splat makes it a list of one, as in Terraform. Under the key "" are
+// the traversals that may read an element of any whole resource the
+// expression names: those of a for expression's iterators
+// ([for b in aws_s3_bucket.x : b.bucket]) and those past a splat or an
+// index of another value (values(aws_s3_bucket.x)[*].bucket).
+func splatReads(expr hcl.Expression) map[string][]hcl.Traversal {
+	e, ok := unwrapBound(expr).(hclsyntax.Expression)
+	if !ok {
+		return map[string][]hcl.Traversal{}
+	}
+	out := map[string][]hcl.Traversal{}
+	iters := map[string]bool{}
+	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		if f, ok := n.(*hclsyntax.ForExpr); ok {
+			iters[f.KeyVar], iters[f.ValVar] = true, true
+		}
+		return nil
+	})
+	hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch x := n.(type) {
+		case *hclsyntax.SplatExpr:
+			src, ok1 := x.Source.(*hclsyntax.ScopeTraversalExpr)
+			each, ok2 := x.Each.(*hclsyntax.RelativeTraversalExpr)
+			if !ok2 {
+				return nil
+			}
+			if !ok1 {
+				out[""] = append(out[""], each.Traversal)
+				return nil
+			}
+			names := []string{src.Traversal.RootName()}
+			for _, st := range src.Traversal[1:] {
+				a, ok := st.(hcl.TraverseAttr)
+				if !ok {
+					return nil
+				}
+				names = append(names, a.Name)
+			}
+			k := strings.Join(names, ".")
+			out[k] = append(out[k], each.Traversal)
+		case *hclsyntax.RelativeTraversalExpr:
+			if _, anon := x.Source.(*hclsyntax.AnonSymbolExpr); !anon {
+				out[""] = append(out[""], x.Traversal)
+			}
+		case *hclsyntax.ScopeTraversalExpr:
+			if iters[x.Traversal.RootName()] {
+				out[""] = append(out[""], x.Traversal[1:])
+			}
+		}
+		return nil
+	})
+	return out
 }
 
 // attrStep returns the attribute name at step i of a traversal.

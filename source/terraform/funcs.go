@@ -21,8 +21,8 @@ import (
 
 // baseFuncs are the Terraform functions that do not depend on the module:
 // taken from cty's stdlib, go-cty-funcs and hcl's tryfunc; written here
-// only where Terraform's differ (length, replace) or where the reason a value is
-// unknown would be lost (try, can, keepReasons).
+// only where Terraform's differ (length, replace, and terraformFuncs) or
+// where the reason a value is unknown would be lost (try, can, keepReasons).
 var baseFuncs = map[string]function.Function{
 	"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc, "log": stdlib.LogFunc,
 	"max": stdlib.MaxFunc, "min": stdlib.MinFunc, "parseint": stdlib.ParseIntFunc, "pow": stdlib.PowFunc,
@@ -35,8 +35,8 @@ var baseFuncs = map[string]function.Function{
 	"trimsuffix": stdlib.TrimSuffixFunc, "trimspace": stdlib.TrimSpaceFunc,
 	"chunklist": stdlib.ChunklistFunc, "coalescelist": stdlib.CoalesceListFunc, "compact": stdlib.CompactFunc,
 	"concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc, "distinct": stdlib.DistinctFunc,
-	"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc, "index": stdlib.IndexFunc,
-	"keys": stdlib.KeysFunc, "length": lengthFunc, "lookup": stdlib.LookupFunc, "merge": stdlib.MergeFunc,
+	"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc,
+	"keys": stdlib.KeysFunc, "length": lengthFunc, "merge": stdlib.MergeFunc,
 	"range": stdlib.RangeFunc, "reverse": stdlib.ReverseListFunc, "setintersection": stdlib.SetIntersectionFunc,
 	"setproduct": stdlib.SetProductFunc, "setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc,
 	"slice": stdlib.SliceFunc, "sort": stdlib.SortFunc, "values": stdlib.ValuesFunc, "zipmap": stdlib.ZipmapFunc,
@@ -74,6 +74,9 @@ var nonsensitiveFunc = function.New(&function.Spec{
 })
 
 func init() {
+	for name, f := range terraformFuncs {
+		baseFuncs[name] = f
+	}
 	for name, f := range baseFuncs {
 		if dropsReasons(f) {
 			baseFuncs[name] = keepReasons(f)
