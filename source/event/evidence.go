@@ -3,6 +3,7 @@ package event
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/emrguard/emrguard/model"
@@ -19,6 +20,7 @@ const (
 	KindVirtualCluster    = "emr-containers:virtual-cluster"
 	KindManagedEndpoint   = "emr-containers:managed-endpoint"
 	KindJobRun            = "emr-containers:job-run"
+	KindJobTemplate       = "emr-containers:job-template"
 )
 
 // readers are the calls whose records become evidence, by eventSource and
@@ -31,6 +33,7 @@ var readers = map[string]func(*reader, *Record){
 	SourceEKS + " CreateVirtualCluster":              (*reader).virtualCluster,
 	SourceEKS + " CreateManagedEndpoint":             (*reader).managedEndpoint,
 	SourceEKS + " StartJobRun":                       (*reader).jobRun,
+	SourceEKS + " CreateJobTemplate":                 (*reader).jobTemplate,
 }
 
 // Handled reports whether the record's call is one this package reads.
@@ -178,6 +181,7 @@ func (r *reader) managedEndpoint(rec *Record) {
 	me.ReleaseLabel = r.str(rec.Params, "releaseLabel")
 	me.ExecutionRole = r.str(rec.Params, "executionRoleArn")
 	r.ev.ManagedEndpoints = append(r.ev.ManagedEndpoints, me)
+	r.ev.JobRoles = append(r.ev.JobRoles, &model.JobRole{Ref: me.Ref, RoleARN: me.ExecutionRole})
 }
 
 func (r *reader) jobRun(rec *Record) {
@@ -188,6 +192,34 @@ func (r *reader) jobRun(rec *Record) {
 	jr.ReleaseLabel = r.str(rec.Params, "releaseLabel")
 	jr.ExecutionRole = r.str(rec.Params, "executionRoleArn")
 	r.ev.JobRuns = append(r.ev.JobRuns, jr)
+	r.ev.JobRoles = append(r.ev.JobRoles, &model.JobRole{Ref: jr.Ref, RoleARN: jr.ExecutionRole})
+}
+
+// jobTemplate reads CreateJobTemplate: the execution role its job runs
+// will use (jobTemplateData.executionRoleArn), the evidence of EKS101 and
+// EKS102 once the monitor has read the role.
+func (r *reader) jobTemplate(rec *Record) {
+	name := r.str(rec.Params, "name")
+	id, _ := rec.Response.Fold("id").Str()
+	data := rec.Params.Fold("jobTemplateData")
+	if data == nil || data.Kind != tree.Object {
+		r.err = &InputError{At: rec.Params.At, ID: rec.Key(), Msg: "CreateJobTemplate record has no jobTemplateData object"}
+		return
+	}
+	ref := ref(rec, KindJobTemplate, firstOf(id, name.Val, rec.Key()), name.Val)
+	r.ev.JobRoles = append(r.ev.JobRoles, &model.JobRole{Ref: ref, RoleARN: r.str(data, "executionRoleArn")})
+}
+
+// ExecutionRoles returns the execution role ARNs the record's job run,
+// job template or managed endpoint names, for the monitor to read.
+func ExecutionRoles(ev *model.Evidence) []string {
+	var out []string
+	for _, j := range ev.JobRoles {
+		if j.RoleARN.IsSet() && !slices.Contains(out, j.RoleARN.Val) {
+			out = append(out, j.RoleARN.Val)
+		}
+	}
+	return out
 }
 
 func (r *reader) str(n *tree.Node, key string) model.Field[string] {
