@@ -40,11 +40,11 @@ type Config struct {
 	// (the configuration could not be read): an unverified launch is not
 	// a compliant one.
 	AlertOnUnknown bool
-	Fetcher        Fetcher     // nil: NoFetcher
+	Fetcher        Fetcher // nil: NoFetcher
 	// Reader reads the execution roles, managed endpoints and clusters
 	// events only name; nil: they are unknown, for want of credentials.
 	Reader Reader
-	Sink           notify.Sink // nil: results only, no alerts
+	Sink   notify.Sink // nil: results only, no alerts
 	// RaisedBy names this host in alerts; in Lambda the invoked function's
 	// ARN is used instead.
 	RaisedBy string
