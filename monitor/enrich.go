@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
@@ -92,6 +93,11 @@ func (m *Monitor) enrich(ctx context.Context, rec *event.Record, ev *model.Evide
 			}
 		}
 	}
+	for _, arn := range q.Roles {
+		if !slices.ContainsFunc(live.Roles, func(r *model.Role) bool { return r.ARN.Val == arn }) {
+			unread(live, Query{Account: q.Account, Roles: []string{arn}}, failureWhy(acct, "GetRole"))
+		}
+	}
 	// The event's own resources stay the judged ones; the live part adds
 	// only what they refer to.
 	live.ManagedEndpoints, live.JobRoles, live.JobRuns, live.VirtualClusters = nil, nil, nil, nil
@@ -119,11 +125,13 @@ func noNetwork(me *model.ManagedEndpoint, why string) {
 
 // failureWhy quotes the first failure of op the account recorded.
 func failureWhy(a *snapshot.Account, op string) string {
+	all := slices.Clone(a.Failures)
 	for _, r := range a.Regions {
-		for _, f := range r.Failures {
-			if f.Operation == op {
-				return fmt.Sprintf("%s %s failed: %s: %s", f.Service, f.Operation, f.Code, f.Message)
-			}
+		all = append(all, r.Failures...)
+	}
+	for _, f := range all {
+		if f.Operation == op {
+			return fmt.Sprintf("%s %s failed: %s: %s", f.Service, f.Operation, f.Code, f.Message)
 		}
 	}
 	return "no reply"
