@@ -64,7 +64,7 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 	f.out.register(fs)
 	fs.StringVar(&f.events, "events", "", "replay events from `FILE` ('-' for stdin, or a folder of .json/.jsonl files): JSON lines, a JSON array, or one event")
 	fs.StringVar(&f.queue, "sqs-queue", "", "run as a daemon reading events from the SQS queue `URL`")
-	fs.Var(&f.notify, "notify", "send alerts to `TARGET`: stdout, sns:TOPIC-ARN or https://URL (repeatable)")
+	fs.Var(&f.notify, "notify", "send alerts to `TARGET`: stdout, sns:TOPIC-ARN, slack:URL, teams:URL, eventbridge:BUS, securityhub[:REGION] or https://URL (repeatable)")
 	fs.StringVar(&f.alertOn, "alert-on", strings.Join(monitor.DefaultAlertOn, ","), "control `IDs` whose failure raises an alert")
 	fs.BoolVar(&f.alertOnUnknown, "alert-on-unknown", true, "also alert when an alerting control is unknown (the configuration could not be read)")
 	fs.StringVar(&f.region, "region", "", "AWS `REGION` of the queue (default: from the queue URL or the environment)")
@@ -143,7 +143,7 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 	}
 	var sinks notify.Multi
 	if len(targets) > 0 {
-		if sinks, err = notify.Open(ctx, targets, notify.Env{Stdout: e.stdout, AWS: cfgFor, Policy: policy}); err != nil {
+		if sinks, err = notify.Open(ctx, targets, notify.Env{Stdout: e.stdout, AWS: cfgFor, Version: version(), Policy: policy}); err != nil {
 			return 0, err
 		}
 		mcfg.Sink = sinks
@@ -432,7 +432,7 @@ func runLambda(ctx context.Context, e env) int {
 	if len(targets) == 0 {
 		return fail(errors.New("EMRGUARD_NOTIFY is empty: no alert target"))
 	}
-	sinks, err := notify.Open(ctx, targets, notify.Env{Stdout: e.stdout, AWS: cfgFor, Policy: notify.Policy{Log: log, Attempts: 3}})
+	sinks, err := notify.Open(ctx, targets, notify.Env{Stdout: e.stdout, AWS: cfgFor, Version: version(), Policy: notify.Policy{Log: log, Attempts: 3}})
 	if err != nil {
 		return fail(err)
 	}
