@@ -59,6 +59,18 @@ func (s *sleeps) sleep(_ context.Context, d time.Duration) error {
 	return nil
 }
 
+// deliver opens target and sends a through it.
+func deliver(t *testing.T, target string, env notify.Env, a notify.Alert) {
+	t.Helper()
+	sinks, err := notify.Open(context.Background(), []string{target}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sinks.Send(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func at(v any, path ...any) any {
 	for _, p := range path {
 		switch k := p.(type) {
@@ -85,13 +97,7 @@ func TestSlackSink(t *testing.T) {
 	sl := &sleeps{}
 	a := sample()
 	a.Findings[1].Message = "no LogUri <set one> & keep it"
-	sinks, err := notify.Open(context.Background(), []string{"slack:" + srv.URL + "/services/T0/B0/secret"}, notify.Env{Policy: notify.Policy{Attempts: 3, Sleep: sl.sleep}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sinks.Send(context.Background(), a); err != nil {
-		t.Fatal(err)
-	}
+	deliver(t, "slack:"+srv.URL+"/services/T0/B0/secret", notify.Env{Policy: notify.Policy{Attempts: 3, Sleep: sl.sleep}}, a)
 	if len(h.bodies) != 2 || len(sl.d) != 1 || sl.d[0] != 7*time.Second {
 		t.Fatalf("%d posts, waits %v: want 2 posts and one 7s wait", len(h.bodies), sl.d)
 	}
@@ -121,14 +127,7 @@ func TestTeamsSink(t *testing.T) {
 	h := &chatHook{throttle: 1, after: "2"}
 	srv := h.serve(t)
 	sl := &sleeps{}
-	sinks, err := notify.Open(context.Background(), []string{"teams:" + srv.URL + "/workflows/abc/triggers/manual/paths/invoke?sig=secret"},
-		notify.Env{Policy: notify.Policy{Attempts: 2, Sleep: sl.sleep}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sinks.Send(context.Background(), sample()); err != nil {
-		t.Fatal(err)
-	}
+	deliver(t, "teams:"+srv.URL+"/workflows/abc/triggers/manual/paths/invoke?sig=secret", notify.Env{Policy: notify.Policy{Attempts: 2, Sleep: sl.sleep}}, sample())
 	b := h.bodies[1]
 	if b["type"] != "message" || at(b, "attachments", 0, "contentType") != "application/vnd.microsoft.card.adaptive" {
 		t.Fatalf("message %v", b)
@@ -157,13 +156,7 @@ func TestTeamsSink(t *testing.T) {
 	srv2 := h2.serve(t)
 	dir := t.TempDir()
 	sl2 := &sleeps{}
-	sinks, err = notify.Open(context.Background(), []string{"teams:" + srv2.URL + "/hook"}, notify.Env{Policy: notify.Policy{Attempts: 4, Sleep: sl2.sleep, SpoolDir: dir}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sinks.Send(context.Background(), sample()); err != nil {
-		t.Fatal(err)
-	}
+	deliver(t, "teams:"+srv2.URL+"/hook", notify.Env{Policy: notify.Policy{Attempts: 4, Sleep: sl2.sleep, SpoolDir: dir}}, sample())
 	spooled, _ := filepath.Glob(filepath.Join(dir, "*", "*.json"))
 	if len(h2.bodies) != 1 || len(sl2.d) != 0 || len(spooled) != 1 {
 		t.Errorf("%d posts, waits %v, spooled %v", len(h2.bodies), sl2.d, spooled)
@@ -199,13 +192,7 @@ func TestEventBridgeSink(t *testing.T) {
 	defer s.Close()
 	s.Inject(awstest.Fault{Op: "events.PutEvents", Times: 1, Status: 400, Code: "ThrottlingException", Message: "Rate exceeded"})
 	bus := "arn:aws:events:eu-central-1:210987654321:event-bus/security"
-	sinks, err := notify.Open(context.Background(), []string{"eventbridge:" + bus}, snsEnv(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sinks.Send(context.Background(), sample()); err != nil {
-		t.Fatal(err)
-	}
+	deliver(t, "eventbridge:"+bus, snsEnv(s), sample())
 	evs := s.PutEvents()
 	if len(evs) != 1 || s.Calls("events.PutEvents") != 2 {
 		t.Fatalf("%d events in %d calls", len(evs), s.Calls("events.PutEvents"))
@@ -234,15 +221,9 @@ func TestEventBridgeSink(t *testing.T) {
 func TestSecurityHubSink(t *testing.T) {
 	s := awstest.New()
 	defer s.Close()
-	sinks, err := notify.Open(context.Background(), []string{"securityhub:eu-west-1"}, snsEnv(s))
-	if err != nil {
-		t.Fatal(err)
-	}
 	a := sample()
 	a.Resource.Account = "444455556666"
-	if err := sinks.Send(context.Background(), a); err != nil {
-		t.Fatal(err)
-	}
+	deliver(t, "securityhub:eu-west-1", snsEnv(s), a)
 	fs := s.ImportedFindings()
 	if len(fs) != 2 {
 		t.Fatalf("%d findings", len(fs))
@@ -262,13 +243,7 @@ func TestSecurityHubSink(t *testing.T) {
 func TestSNSAttributes(t *testing.T) {
 	s := awstest.New()
 	defer s.Close()
-	sinks, err := notify.Open(context.Background(), []string{"sns:arn:aws:sns:eu-west-1:210987654321:emr-alerts"}, snsEnv(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sinks.Send(context.Background(), sample()); err != nil {
-		t.Fatal(err)
-	}
+	deliver(t, "sns:arn:aws:sns:eu-west-1:210987654321:emr-alerts", snsEnv(s), sample())
 	p := s.Published()[0]
 	for name, want := range map[string]string{"control": `["EMR101","EMR704"]`, "severity": "high", "account": "210987654321", "region": "eu-west-1"} {
 		if p.Attributes[name] != want {
