@@ -100,7 +100,7 @@ among the inputs makes the verdict unknown.`,
 var EKS301 = &control.Control{
 	Run: runEKS301,
 	ID:  "EKS301", Title: "Custom image's EMR base release is not the newest in its series", Severity: control.Medium,
-	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
+	BestPractice: "EKS", Sources: control.IaC | control.Live | control.Event, URL: urlEKS,
 	Remediation: control.Remediation{
 		Text:           "Rebuild custom images on the newest EMR on EKS base image of the series and use the matching release label.",
 		CLI:            "aws emr-containers start-job-run ... --release-label emr-7.14.0-latest",

@@ -180,6 +180,7 @@ func (r *reader) managedEndpoint(rec *Record) {
 	me.VirtualClusterID = r.str(rec.Params, "virtualClusterId")
 	me.ReleaseLabel = r.str(rec.Params, "releaseLabel")
 	me.ExecutionRole = r.str(rec.Params, "executionRoleArn")
+	me.Image = r.image(rec.Params)
 	r.ev.ManagedEndpoints = append(r.ev.ManagedEndpoints, me)
 	r.ev.JobRoles = append(r.ev.JobRoles, &model.JobRole{Ref: me.Ref, RoleARN: me.ExecutionRole})
 }
@@ -191,6 +192,7 @@ func (r *reader) jobRun(rec *Record) {
 	jr.VirtualClusterID = r.str(rec.Params, "virtualClusterId")
 	jr.ReleaseLabel = r.str(rec.Params, "releaseLabel")
 	jr.ExecutionRole = r.str(rec.Params, "executionRoleArn")
+	jr.Image = r.image(rec.Params)
 	r.ev.JobRuns = append(r.ev.JobRuns, jr)
 	r.ev.JobRoles = append(r.ev.JobRoles, &model.JobRole{Ref: jr.Ref, RoleARN: jr.ExecutionRole})
 }
@@ -220,6 +222,31 @@ func ExecutionRoles(ev *model.Evidence) []string {
 		}
 	}
 	return out
+}
+
+// imageProperty is the Spark property that names a custom image.
+const imageProperty = "spark.kubernetes.container.image"
+
+// image returns the custom image a job run's or endpoint's
+// configurationOverrides name (spark.kubernetes.container.image in any
+// classification, nested ones included); Absent when EMR's own is used.
+func (r *reader) image(params *tree.Node) model.Field[string] {
+	var find func(cs *tree.Node) model.Field[string]
+	find = func(cs *tree.Node) model.Field[string] {
+		if cs == nil || cs.Kind != tree.Array {
+			return model.Field[string]{}
+		}
+		for _, c := range cs.Items {
+			if v := c.Fold("properties").Get(imageProperty); v != nil {
+				return r.str(c.Fold("properties"), imageProperty)
+			}
+			if f := find(c.Fold("configurations")); !f.IsAbsent() {
+				return f
+			}
+		}
+		return model.Field[string]{}
+	}
+	return find(params.Fold("configurationOverrides").Fold("applicationConfiguration"))
 }
 
 func (r *reader) str(n *tree.Node, key string) model.Field[string] {
