@@ -40,6 +40,7 @@ type Accounts struct {
 }
 
 type member struct {
+	ready chan struct{} // closed once cfg or err is set
 	cfg   aws.Config
 	err   error
 	until time.Time // for a refusal: when to ask again
@@ -94,28 +95,45 @@ func (a *Accounts) Config(ctx context.Context, account string) (aws.Config, erro
 		return aws.Config{}, &AssumeError{Account: account, Err: fmt.Errorf("this monitor's credentials read account %s only, and no --assume-role-name is set", own)}
 	}
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	if m := a.members[account]; m != nil && (m.err == nil || a.now().Before(m.until)) {
-		return m.cfg, m.err
+	m := a.members[account]
+	if m != nil {
+		a.mu.Unlock()
+		<-m.ready
+		if m.err == nil || a.now().Before(m.until) {
+			return m.cfg, m.err
+		}
+		a.mu.Lock()
+		if a.members[account] == m { // expired refusal: ask again
+			delete(a.members, account)
+		}
+		a.mu.Unlock()
+		return a.Config(ctx, account)
 	}
+	// One AssumeRole per account at a time, outside the lock: the other
+	// accounts' events go on meanwhile, this account's wait for it.
+	m = &member{ready: make(chan struct{})}
+	if a.members == nil {
+		a.members = map[string]*member{}
+	}
+	a.members[account] = m
+	a.mu.Unlock()
+	defer close(m.ready)
 	arn := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition(a.Base.Region), account, a.RoleName)
 	creds := aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(a.Base), arn, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = "emrguard-monitor"
 	}))
-	m := &member{}
 	// Asked now, not at the first call that needs it: a refusal is then
 	// one clear reason, not an error inside every EMR and IAM call.
 	if _, err := creds.Retrieve(ctx); err != nil {
 		m.err = &AssumeError{Account: account, RoleARN: arn, Err: err}
 		m.until = a.now().Add(cmpOr(a.NegativeTTL, time.Minute))
+		if ctx.Err() != nil {
+			m.until = time.Time{} // this caller gave up; the next asks again
+		}
 	} else {
 		m.cfg = a.Base.Copy()
 		m.cfg.Credentials = creds
 	}
-	if a.members == nil {
-		a.members = map[string]*member{}
-	}
-	a.members[account] = m
 	return m.cfg, m.err
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/emrguard/emrguard/internal/awstest"
 	"github.com/emrguard/emrguard/monitor"
@@ -101,5 +103,41 @@ func TestCentralAccountDenied(t *testing.T) {
 	}
 	if cfg, err := own.Config(context.Background(), estate); err != nil || cfg.Credentials == nil {
 		t.Errorf("own account: %v", err)
+	}
+}
+
+// Ensure concurrent events of one member account assume its role once,
+// and a refusal is remembered for NegativeTTL, then asked again.
+func TestAssumeRoleOncePerAccount(t *testing.T) {
+	s := centralEstate(hardened)
+	defer s.Close()
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	acc := &monitor.Accounts{Base: s.Config("eu-west-1"), Own: estate, RoleName: "emrguard-read", Now: func() time.Time { return now }}
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			if _, err := acc.Config(context.Background(), member); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := s.Calls("sts.AssumeRole"); n != 1 {
+		t.Errorf("%d AssumeRole calls for 16 concurrent events, want 1", n)
+	}
+
+	s.DenyAssumeRole("arn:aws:iam::" + member + ":role/locked")
+	locked := &monitor.Accounts{Base: s.Config("eu-west-1"), Own: estate, RoleName: "locked", Now: func() time.Time { return now }}
+	for _, step := range []struct {
+		advance time.Duration
+		calls   int
+	}{{0, 2}, {30 * time.Second, 2}, {2 * time.Minute, 3}} {
+		now = now.Add(step.advance)
+		if _, err := locked.Config(context.Background(), member); err == nil {
+			t.Fatal("locked role assumed")
+		}
+		if n := s.Calls("sts.AssumeRole"); n != step.calls {
+			t.Errorf("after %s: %d AssumeRole calls, want %d", step.advance, n, step.calls)
+		}
 	}
 }
