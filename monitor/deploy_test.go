@@ -151,13 +151,22 @@ func TestDeployRoleLeastPrivilege(t *testing.T) {
 	}
 }
 
-// Ensure both templates pass cfn-lint (required in CI).
+// Ensure every template passes cfn-lint (required in CI): the monitor's,
+// single and multi-region, the organization's and the member template
+// its StackSet carries.
 func TestDeployCfnLint(t *testing.T) {
 	lint := testtool.Require(t, "cfn-lint", "pip install cfn-lint==1.51")
 	dir := t.TempDir()
 	var files []string
-	for name, opt := range map[string]monitor.DeployOptions{"single.json": {}, "multi.json": {MultiRegion: true}} {
-		data, _ := monitor.Template(opt)
+	for name, f := range map[string]func() ([]byte, error){
+		"single.json": func() ([]byte, error) { return monitor.Template(monitor.DeployOptions{}) },
+		"multi.json":  func() ([]byte, error) { return monitor.Template(monitor.DeployOptions{MultiRegion: true}) },
+		"org.json":    monitor.OrgTemplate, "member.json": monitor.MemberTemplate,
+	} {
+		data, err := f()
+		if err != nil {
+			t.Fatal(err)
+		}
 		file := filepath.Join(dir, name)
 		os.WriteFile(file, data, 0o600)
 		files = append(files, file)

@@ -2,38 +2,13 @@ package monitor_test
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/emrguard/emrguard/internal/testtool"
 	"github.com/emrguard/emrguard/monitor"
 )
-
-// Ensure the organization template and the member template it carries
-// pass cfn-lint (required in CI).
-func TestOrgTemplateCfnLint(t *testing.T) {
-	lint := testtool.Require(t, "cfn-lint", "pip install cfn-lint==1.51")
-	dir := t.TempDir()
-	var files []string
-	for name, f := range map[string]func() ([]byte, error){"org.json": monitor.OrgTemplate, "member.json": monitor.MemberTemplate} {
-		data, err := f()
-		if err != nil {
-			t.Fatal(err)
-		}
-		file := filepath.Join(dir, name)
-		os.WriteFile(file, data, 0o600)
-		files = append(files, file)
-	}
-	out, err := exec.Command(lint, append([]string{"--"}, files...)...).CombinedOutput()
-	if err != nil {
-		t.Errorf("cfn-lint: %v\n%s", err, out)
-	}
-}
 
 // Ensure the StackSet carries the member template, deployed automatically
 // to the OUs, and that the member's read role is read-only: only the
