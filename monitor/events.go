@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/emrguard/emrguard/notify"
+	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/event"
 	"github.com/emrguard/emrguard/source/secconf"
 )
@@ -56,11 +57,6 @@ var titleOf = map[string]string{
 	"iam:role":                  "execution role",
 }
 
-// raiser is who raises alerts: the invoked Lambda function, else RaisedBy.
-func (m *Monitor) raiser(ctx context.Context) string {
-	return raisedBy(ctx, m.cfg.RaisedBy)
-}
-
 // InUse is the Control of the finding raised when a security
 // configuration is deleted while clusters use it (not a catalogue
 // control: no scan can see a deletion).
@@ -86,6 +82,7 @@ func (m *Monitor) deleted(ctx context.Context, rec *event.Record, out Outcome) (
 	var verdict string
 	switch {
 	case err != nil:
+		out.Diags = append(out.Diags, source.Diagnostic{Call: "clusters using security configuration " + name, Level: source.Error, Msg: err.Error()})
 		if !m.cfg.AlertOnUnknown {
 			return out, nil
 		}

@@ -306,12 +306,12 @@ func (m *Monitor) alertFor(ctx context.Context, rec *event.Record, rs []control.
 	return a
 }
 
-// raisedBy is the invoked Lambda function's ARN, else host.
-func raisedBy(ctx context.Context, host string) string {
+// raiser is who raises alerts: the invoked Lambda function, else RaisedBy.
+func (m *Monitor) raiser(ctx context.Context) string {
 	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.InvokedFunctionArn != "" {
 		return lc.InvokedFunctionArn
 	}
-	return host
+	return m.cfg.RaisedBy
 }
 
 func shortPrincipal(p string) string {
