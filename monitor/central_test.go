@@ -1,12 +1,16 @@
 package monitor_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/emrguard/emrguard/internal/awstest"
 	"github.com/emrguard/emrguard/monitor"
@@ -139,5 +143,21 @@ func TestAssumeRoleOncePerAccount(t *testing.T) {
 		if n := s.Calls("sts.AssumeRole"); n != step.calls {
 			t.Errorf("after %s: %d AssumeRole calls, want %d", step.advance, n, step.calls)
 		}
+	}
+}
+
+// Ensure the Lambda front door logs why a member account could not be
+// read, so the reason is in the function's logs as well as the alert.
+func TestLambdaLogsRefusedAccount(t *testing.T) {
+	s := centralEstate(hardened)
+	defer s.Close()
+	s.DenyAssumeRole("arn:aws:iam::" + member + ":role/emrguard-read")
+	var logs bytes.Buffer
+	m := newMonitor(t, nil, &recorder{}, withAWS(s, "emrguard-read"), func(c *monitor.Config) { c.Log = slog.New(slog.NewJSONHandler(&logs, nil)) })
+	if _, err := lambda.NewHandler(m.Lambda()).Invoke(lambdaCtx(), eventFile(t, "member-launch.json")); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), `"account":"444455556666"`) || !strings.Contains(logs.String(), "sts AssumeRole arn:aws:iam::444455556666:role/emrguard-read") {
+		t.Errorf("logs %s", logs.String())
 	}
 }

@@ -113,3 +113,13 @@ func (m *Monitor) deleted(ctx context.Context, rec *event.Record, out Outcome) (
 	out.Alert = a
 	return out, nil
 }
+
+// logDiags logs, for the front doors that have no report, what an event's
+// evaluation could not read (a member account whose role was refused, a
+// denied call): the alert quotes it too, but a change raising no alert
+// would otherwise leave no line.
+func (m *Monitor) logDiags(out Outcome) {
+	for _, d := range out.Diags {
+		m.log.Warn("event evaluated with missing evidence", "event", out.Event.ID, "account", out.Event.Account, "call", d.Call, "err", d.Msg)
+	}
+}
