@@ -9,70 +9,27 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	emrtypes "github.com/aws/aws-sdk-go-v2/service/emr/types"
-	ectypes "github.com/aws/aws-sdk-go-v2/service/emrcontainers/types"
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
-
 	"github.com/emrguard/emrguard/internal/awstest"
 	"github.com/emrguard/emrguard/monitor"
 	"github.com/emrguard/emrguard/notify"
-	"github.com/emrguard/emrguard/source/snapshot"
 )
 
-const (
-	estate   = "111122223333"
-	provider = "oidc.eks.eu-west-1.amazonaws.com/id/5C2B7A1E9D8F4A3B6C0D1E2F3A4B5C6D"
-	wideDoc  = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}`
-	narrow   = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::example-jobs-111122223333/*"}]}`
-)
+const estate = "111122223333"
 
-// trust is an IRSA trust policy whose sub condition is sub.
-func trust(sub string) string {
-	return fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::%s:oidc-provider/%s"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"%s:sub":"%s"}}}]}`, estate, provider, provider, sub)
-}
-
-func role(name, trustDoc, inline string) *snapshot.Role {
-	return &snapshot.Role{
-		Role:         iamtypes.Role{RoleName: aws.String(name), Arn: aws.String("arn:aws:iam::" + estate + ":role/" + name), RoleId: aws.String("AROA" + strings.ToUpper(name)), Path: aws.String("/"), AssumeRolePolicyDocument: aws.String(trustDoc)},
-		AttachedRead: true, InlineRead: true,
-		InlinePolicies: []snapshot.InlinePolicy{{Name: "jobs", Document: inline}},
+// eventsAWS serves the account the replayed event files act in
+// (testdata/events-estate.json): execution roles emr-eks-wide (s3:* on *,
+// trusting any service account) and emr-eks-scoped, the endpoint the
+// CreateManagedEndpoint created, in a public subnet behind a group open to
+// the internet, and two active clusters, one using the configuration that
+// is deleted.
+func eventsAWS(t testing.TB) *awstest.Server {
+	t.Helper()
+	s := awstest.New()
+	t.Cleanup(s.Close)
+	if err := s.LoadFile(filepath.Join("testdata", "events-estate.json")); err != nil {
+		t.Fatal(err)
 	}
-}
-
-// eventEstate is the account the replayed event files act in: execution
-// roles wide (s3:* on *, any service account) and scoped, the endpoint
-// the CreateManagedEndpoint created, in a public subnet behind a group
-// open to the internet, and two active clusters, one using the
-// configuration that is deleted.
-func eventEstate() *snapshot.Account {
-	scoped := trust("system:serviceaccount:spark-jobs:emr-containers-sa-*-*-" + estate + "-1x2y3z")
-	cluster := func(id, sc string) *snapshot.Cluster {
-		return &snapshot.Cluster{Cluster: emrtypes.Cluster{Id: aws.String(id), Name: aws.String(id), SecurityConfiguration: aws.String(sc),
-			Status: &emrtypes.ClusterStatus{State: emrtypes.ClusterStateWaiting}}}
-	}
-	return &snapshot.Account{ID: estate,
-		IAM: &snapshot.IAM{Roles: []*snapshot.Role{
-			role("emr-eks-wide", trust("system:serviceaccount:*"), wideDoc),
-			role("emr-eks-scoped", scoped, narrow),
-			role("emr-eks-notebooks", scoped, narrow),
-		}},
-		Regions: []*snapshot.Region{{Name: "eu-west-1",
-			VirtualClusters: []*snapshot.VirtualCluster{{ID: "a1b2c3d4e5f6g7h8i9j0klmno", Name: "analytics", State: "RUNNING", EKSCluster: "data-eks", ProviderType: "EKS", Namespace: "spark-jobs"}},
-			Clusters:        []*snapshot.Cluster{cluster("j-USESTLS", "tls-at-rest"), cluster("j-OTHERCONF", "kerberos-only")},
-			ManagedEndpoints: []ectypes.Endpoint{{Id: aws.String("8e2f4a6c1b3d5e7f9"), Name: aws.String("studio-notebooks"), VirtualClusterId: aws.String("a1b2c3d4e5f6g7h8i9j0klmno"),
-				State: ectypes.EndpointStateActive, ExecutionRoleArn: aws.String("arn:aws:iam::" + estate + ":role/emr-eks-notebooks"),
-				SecurityGroup: aws.String("sg-0a1b2c3d4e5f60718"), SubnetIds: []string{"subnet-0f1e2d3c4b5a69788"}}},
-			SecurityGroups: []ec2types.SecurityGroup{{GroupId: aws.String("sg-0a1b2c3d4e5f60718"), GroupName: aws.String("jeg-lb"), VpcId: aws.String("vpc-0123abcd"),
-				IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(18888), ToPort: aws.Int32(18888),
-					IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}}}}},
-			Subnets: []ec2types.Subnet{{SubnetId: aws.String("subnet-0f1e2d3c4b5a69788"), VpcId: aws.String("vpc-0123abcd"), MapPublicIpOnLaunch: aws.Bool(true)}},
-			RouteTables: []ec2types.RouteTable{{RouteTableId: aws.String("rtb-0aa1"), VpcId: aws.String("vpc-0123abcd"),
-				Associations: []ec2types.RouteTableAssociation{{Main: aws.Bool(true)}},
-				Routes:       []ec2types.Route{{DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: aws.String("igw-0abc")}}}},
-		}},
-	}
+	return s
 }
 
 func eventFile(t *testing.T, name string) []byte {
@@ -96,9 +53,7 @@ func withAWS(s *awstest.Server, roleName string) func(*monitor.Config) {
 // Ensure a replayed event file of each new event type alerts, or not, as
 // its evidence (the event and what the monitor reads for it) says.
 func TestEveryEMRChange(t *testing.T) {
-	s := awstest.New()
-	defer s.Close()
-	s.LoadAccounts(eventEstate())
+	s := eventsAWS(t)
 	for _, tc := range []struct {
 		file    string
 		alert   []string // "CONTROL:verdict" of the alerting findings; nil: no alert
@@ -164,9 +119,7 @@ func TestEveryEMRChange(t *testing.T) {
 // Ensure execution roles are read once while cached, however many job
 // runs name them, with the four IAM calls the role needs.
 func TestRoleCache(t *testing.T) {
-	s := awstest.New()
-	defer s.Close()
-	s.LoadAccounts(eventEstate())
+	s := eventsAWS(t)
 	m := newMonitor(t, nil, &recorder{}, withAWS(s, ""))
 	base := string(eventFile(t, "start-job-run.json"))
 	for i := range 3 {
@@ -186,9 +139,7 @@ func TestRoleCache(t *testing.T) {
 // reason, never pass: a denied GetRole, a denied DescribeManagedEndpoint,
 // and clusters that cannot be listed for a deleted configuration.
 func TestEventReadsDenied(t *testing.T) {
-	s := awstest.New()
-	defer s.Close()
-	s.LoadAccounts(eventEstate())
+	s := eventsAWS(t)
 	s.Inject(awstest.Fault{Op: "iam.GetRole", Status: 403, Code: "AccessDenied", Message: "not authorized to perform: iam:GetRole"})
 	s.Inject(awstest.Fault{Op: "emr-containers.DescribeManagedEndpoint", Status: 403, Code: "AccessDeniedException", Message: "not authorized"})
 	s.Inject(awstest.Fault{Op: "emr.ListClusters", Status: 400, Code: "AccessDeniedException", Message: "not authorized to perform: elasticmapreduce:ListClusters"})
