@@ -195,8 +195,12 @@ func Parse(name string, data []byte) (*File, error) {
 		return nil, fmt.Errorf("config %s: shared-role-limit must be positive, got %d", name, f.SharedRoleLimit)
 	}
 	for _, t := range f.Notify {
-		if !strings.HasPrefix(t, "arn:") && !strings.HasPrefix(t, "https://") && !strings.HasPrefix(t, "http://") && t != "stdout" {
-			return nil, fmt.Errorf("config %s: notify target %q is not an SNS topic ARN, an http(s) URL or stdout", name, t)
+		known := t == "stdout" || t == "securityhub"
+		for _, p := range []string{"arn:", "https://", "http://", "sns:", "slack:", "teams:", "eventbridge:", "securityhub:"} {
+			known = known || strings.HasPrefix(t, p)
+		}
+		if !known {
+			return nil, fmt.Errorf("config %s: notify target %q is not stdout, an SNS topic (sns:ARN), slack:URL, teams:URL, eventbridge:BUS, securityhub[:REGION] or an http(s) URL", name, t)
 		}
 	}
 	return f, nil

@@ -20,7 +20,7 @@ var remRBAC = control.Remediation{
 var EKS101 = &control.Control{
 	Run: runEKS101,
 	ID:  "EKS101", Title: "Job execution role allows wildcard actions on all resources", Severity: control.High,
-	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKSRole,
+	BestPractice: "EKS", Sources: control.IaC | control.Live | control.Event, URL: urlEKSRole,
 	Remediation: control.Remediation{
 		Text:           "Scope the execution role to the buckets, keys, tables and log groups its jobs use (`emrguard harden iam --for eks`).",
 		CLI:            "aws iam put-role-policy --role-name JOBROLE --policy-name scoped --policy-document file://scoped.json",
@@ -41,7 +41,7 @@ the trust is written.`,
 var EKS102 = &control.Control{
 	Run: runEKS102,
 	ID:  "EKS102", Title: "Job execution role trust is not scoped to EMR service accounts of one namespace", Severity: control.High,
-	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKSTrust,
+	BestPractice: "EKS", Sources: control.IaC | control.Live | control.Event, URL: urlEKSTrust,
 	Remediation: control.Remediation{
 		Text:           "Trust only the cluster's OIDC provider with a `StringLike` `sub` of `system:serviceaccount:<namespace>:emr-containers-sa-*-*-<account>-<base36 role name>`; `emrguard harden iam --eks-oidc-provider ARN --eks-namespace NAMESPACE` writes such a role.",
 		CLI:            "aws emr-containers update-role-trust-policy --cluster-name CLUSTER --namespace NAMESPACE --role-name JOBROLE",
@@ -78,7 +78,7 @@ whose sub meets the condition get in, whichever provider issued them.`,
 var EKS201 = &control.Control{
 	Run: runEKS201,
 	ID:  "EKS201", Title: "Managed endpoint is exposed to the internet", Severity: control.High,
-	BestPractice: "EKS", Sources: control.Live, URL: urlEKS,
+	BestPractice: "EKS", Sources: control.Live | control.Event, URL: urlEKS,
 	Remediation: control.Remediation{
 		Text:           "Recreate the endpoint with an internal load balancer in private subnets.",
 		CLI:            "aws emr-containers create-managed-endpoint ... --configuration-overrides '{\"applicationConfiguration\":[...]}'",
@@ -104,7 +104,7 @@ A subnet or route table not among the evidence makes the verdict unknown.`,
 var EKS202 = &control.Control{
 	Run: runEKS202,
 	ID:  "EKS202", Title: "Managed endpoint security group allows ingress from the internet", Severity: control.High,
-	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
+	BestPractice: "EKS", Sources: control.IaC | control.Live | control.Event, URL: urlEKS,
 	Remediation: control.Remediation{
 		Text:           "Restrict the endpoint's security group to the CIDRs of EMR Studio or your clients.",
 		CLI:            "aws ec2 revoke-security-group-ingress --group-id sg-... --protocol tcp --port 18888 --cidr 0.0.0.0/0",
@@ -123,7 +123,7 @@ among the inputs makes the verdict unknown.`,
 var EKS301 = &control.Control{
 	Run: runEKS301,
 	ID:  "EKS301", Title: "Custom image's EMR base release is not the newest in its series", Severity: control.Medium,
-	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
+	BestPractice: "EKS", Sources: control.IaC | control.Live | control.Event, URL: urlEKS,
 	Remediation: control.Remediation{
 		Text:           "Rebuild custom images on the newest EMR on EKS base image of the series and use the matching release label.",
 		CLI:            "aws emr-containers start-job-run ... --release-label emr-7.14.0-latest",

@@ -20,7 +20,7 @@ const (
 // EMR201 fails when EMR block public access is disabled.
 var EMR201 = &control.Control{
 	ID: "EMR201", Title: "EMR block public access is disabled", Severity: control.High,
-	BestPractice: "BP 3.2", Sources: control.IaC | control.Live, URL: urlBPA,
+	BestPractice: "BP 3.2", Sources: control.IaC | control.Live | control.Event, URL: urlBPA,
 	Remediation: control.Remediation{
 		Text:           "Turn block public access on in every region, allowing at most port 22 as an exception (`emrguard harden environment --as terraform` includes it; `emrguard harden fix` turns a Terraform setting on).",
 		CLI:            `aws emr put-block-public-access-configuration --block-public-access-configuration '{"BlockPublicSecurityGroupRules":true,"PermittedPublicSecurityGroupRuleRanges":[{"MinRange":22,"MaxRange":22}]}'`,
@@ -34,8 +34,9 @@ public ingress on ports that are not permitted exceptions. Accounts that used
 EMR before July 2019 have it off by default.
 
 Judged per block public access setting the inputs hold (Terraform's
-aws_emr_block_public_access_configuration, or the live account and
-region); CloudFormation has no resource for it.`,
+aws_emr_block_public_access_configuration, the live account and region,
+or a PutBlockPublicAccessConfiguration event's request); CloudFormation
+has no resource for it.`,
 	Run: func(p *control.Pass) {
 		for _, b := range p.Evidence.BlockPublicAccess {
 			at := b.Block.At.Or(b.Ref.Loc)
@@ -56,7 +57,7 @@ region); CloudFormation has no resource for it.`,
 // EMR202 fails when block public access permits more than port 22.
 var EMR202 = &control.Control{
 	ID: "EMR202", Title: "Block public access permits public ports other than 22", Severity: control.Medium,
-	BestPractice: "BP 3.2", Sources: control.IaC | control.Live, URL: urlBPA,
+	BestPractice: "BP 3.2", Sources: control.IaC | control.Live | control.Event, URL: urlBPA,
 	Remediation: control.Remediation{
 		Text:           "Keep `PermittedPublicSecurityGroupRuleRanges` to single ports you need, ideally none or only 22.",
 		CLI:            `aws emr put-block-public-access-configuration --block-public-access-configuration '{"BlockPublicSecurityGroupRules":true,"PermittedPublicSecurityGroupRuleRanges":[]}'`,

@@ -178,6 +178,7 @@ func (d *Daemon) process(ctx context.Context, m types.Message, vis time.Duration
 		}
 	}()
 	out, err := d.Monitor.Handle(ctx, "", []byte(aws.ToString(m.Body)))
+	d.Monitor.logDiags(out)
 	id := aws.ToString(m.MessageId)
 	var ie *event.InputError
 	switch {

@@ -15,7 +15,8 @@ func EventPattern() map[string]any {
 		"detail": map[string]any{
 			"eventSource": []string{"elasticmapreduce.amazonaws.com", "emr-containers.amazonaws.com"},
 			"eventName": []string{"RunJobFlow", "CreateSecurityConfiguration", "DeleteSecurityConfiguration",
-				"PutBlockPublicAccessConfiguration", "ModifyCluster", "CreateVirtualCluster", "StartJobRun", "CreateManagedEndpoint"},
+				"PutBlockPublicAccessConfiguration", "ModifyCluster", "CreateVirtualCluster", "StartJobRun", "CreateManagedEndpoint",
+				"CreateJobTemplate"},
 		},
 	}
 }
@@ -41,8 +42,10 @@ func condition(name string, r obj) obj { r["Condition"] = name; return r }
 // Template returns the CloudFormation template (JSON) that deploys the
 // monitor: the EventBridge rule with EventPattern, the Lambda function
 // (provided.al2023, arm64, handler bootstrap) and its log group, a
-// least-privilege role (DescribeSecurityConfiguration, sns:Publish to its
-// own topic, writing its own logs, sending to its own dead-letter queue),
+// least-privilege role (DescribeSecurityConfiguration and the read-only
+// calls of ReadActions, sns:Publish to its own topic, writing its own
+// logs, sending to its own dead-letter queue, and with AssumeRoleName
+// assuming that role in member accounts),
 // the SNS topic with an optional e-mail subscription, a dead-letter queue
 // for the rule's target and the function, and outputs.
 func Template(opt DeployOptions) ([]byte, error) {
@@ -58,7 +61,9 @@ func Template(opt DeployOptions) ([]byte, error) {
 		"LogRetentionDays": obj{"Type": "Number", "Default": 90, "AllowedValues": []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653},
 			"Description": "Days to keep the function's logs"},
 	}
-	conds := obj{"HasEmail": obj{"Fn::Not": []any{obj{"Fn::Equals": []any{ref("AlertEmail"), ""}}}}}
+	params["AssumeRoleName"] = obj{"Type": "String", "Default": "", "Description": "Read-only role assumed in member accounts whose events reach this monitor (monitor deploy --org creates it); empty: this account only"}
+	conds := obj{"HasEmail": obj{"Fn::Not": []any{obj{"Fn::Equals": []any{ref("AlertEmail"), ""}}}},
+		"HasAssumeRole": obj{"Fn::Not": []any{obj{"Fn::Equals": []any{ref("AssumeRoleName"), ""}}}}}
 	central := func(r obj) obj { return r }
 	if opt.MultiRegion {
 		params["CentralRegion"] = obj{"Type": "String", "Description": "Region whose stack instance runs the monitor; the others forward their events to it"}
@@ -95,6 +100,12 @@ func Template(opt DeployOptions) ([]byte, error) {
 				// DescribeSecurityConfiguration has no resource-level
 				// permissions: "*" is the only resource it takes.
 				obj{"Sid": "ReadSecurityConfigurations", "Effect": "Allow", "Action": "elasticmapreduce:DescribeSecurityConfiguration", "Resource": "*"},
+				// What the other events name (orgdeploy.go's ReadActions).
+				obj{"Sid": "ReadWhatEventsName", "Effect": "Allow", "Action": ReadActions[1:7], "Resource": "*"},
+				obj{"Sid": "ReadExecutionRoles", "Effect": "Allow", "Action": ReadActions[7:11], "Resource": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*")},
+				obj{"Sid": "ReadRolePolicies", "Effect": "Allow", "Action": ReadActions[11:], "Resource": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/*")},
+				obj{"Fn::If": []any{"HasAssumeRole", obj{"Sid": "ReadMemberAccounts", "Effect": "Allow", "Action": "sts:AssumeRole",
+					"Resource": sub("arn:${AWS::Partition}:iam::*:role/${AssumeRoleName}")}, ref("AWS::NoValue")}},
 				obj{"Sid": "PublishAlerts", "Effect": "Allow", "Action": "sns:Publish", "Resource": ref("AlertTopic")},
 				obj{"Sid": "WriteOwnLogs", "Effect": "Allow", "Action": []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 					"Resource": sub("${FunctionLogGroup.Arn}")},
@@ -113,9 +124,10 @@ func Template(opt DeployOptions) ([]byte, error) {
 			"LoggingConfig":    obj{"LogGroup": ref("FunctionLogGroup"), "LogFormat": "JSON"},
 			"DeadLetterConfig": obj{"TargetArn": getAtt("DeadLetterQueue", "Arn")},
 			"Environment": obj{"Variables": obj{
-				"EMRGUARD_NOTIFY":   sub("sns:${AlertTopic}"),
-				"EMRGUARD_ALERT_ON": ref("AlertOn"),
-				"EMRGUARD_ACCOUNT":  ref("AWS::AccountId"),
+				"EMRGUARD_NOTIFY":           sub("sns:${AlertTopic}"),
+				"EMRGUARD_ALERT_ON":         ref("AlertOn"),
+				"EMRGUARD_ACCOUNT":          ref("AWS::AccountId"),
+				"EMRGUARD_ASSUME_ROLE_NAME": ref("AssumeRoleName"),
 			}},
 		}}),
 		"LaunchRule": central(obj{"Type": "AWS::Events::Rule", "Properties": obj{

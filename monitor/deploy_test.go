@@ -66,6 +66,8 @@ func TestDeployPatternMatchesSamples(t *testing.T) {
 	tpl := template(t, monitor.DeployOptions{})
 	pattern := resource(tpl, "LaunchRule")["EventPattern"].(map[string]any)
 	files, _ := filepath.Glob("../examples/events/*.json")
+	more, _ := filepath.Glob("testdata/events/*.json")
+	files = append(files, more...)
 	if len(files) < 4 {
 		t.Fatalf("only %d sample events", len(files))
 	}
@@ -90,8 +92,10 @@ func TestDeployPatternMatchesSamples(t *testing.T) {
 }
 
 // Ensure the function's role grants exactly what the monitor calls: EMR
-// DescribeSecurityConfiguration, sns:Publish to its own topic, its own
-// logs and its own dead-letter queue — and nothing else.
+// DescribeSecurityConfiguration and the read-only calls of what other
+// events name, sns:Publish to its own topic, its own logs, its own
+// dead-letter queue and, with AssumeRoleName, that role in member
+// accounts — and nothing else.
 func TestDeployRoleLeastPrivilege(t *testing.T) {
 	for _, opt := range []monitor.DeployOptions{{}, {MultiRegion: true}} {
 		tpl := template(t, opt)
@@ -100,6 +104,9 @@ func TestDeployRoleLeastPrivilege(t *testing.T) {
 		for _, p := range role["Policies"].([]any) {
 			for _, st := range p.(map[string]any)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
 				s := st.(map[string]any)
+				if c, ok := s["Fn::If"].([]any); ok {
+					s = c[1].(map[string]any) // the grant made when AssumeRoleName is set
+				}
 				if s["Effect"] != "Allow" {
 					t.Errorf("unexpected effect %v", s["Effect"])
 				}
@@ -115,11 +122,21 @@ func TestDeployRoleLeastPrivilege(t *testing.T) {
 		}
 		sort.Strings(got)
 		want := []string{
-			`elasticmapreduce:DescribeSecurityConfiguration "*"`,
+			`ec2:DescribeRouteTables "*"`, `ec2:DescribeSecurityGroups "*"`, `ec2:DescribeSubnets "*"`,
+			`elasticmapreduce:DescribeCluster "*"`,
+			`elasticmapreduce:DescribeSecurityConfiguration "*"`, `elasticmapreduce:ListClusters "*"`,
+			`emr-containers:DescribeManagedEndpoint "*"`,
+			`iam:GetPolicy {"Fn::Sub":"arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/*"}`,
+			`iam:GetPolicyVersion {"Fn::Sub":"arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/*"}`,
+			`iam:GetRole {"Fn::Sub":"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"}`,
+			`iam:GetRolePolicy {"Fn::Sub":"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"}`,
+			`iam:ListAttachedRolePolicies {"Fn::Sub":"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"}`,
+			`iam:ListRolePolicies {"Fn::Sub":"arn:${AWS::Partition}:iam::${AWS::AccountId}:role/*"}`,
 			`logs:CreateLogStream {"Fn::Sub":"${FunctionLogGroup.Arn}"}`,
 			`logs:PutLogEvents {"Fn::Sub":"${FunctionLogGroup.Arn}"}`,
 			`sns:Publish {"Ref":"AlertTopic"}`,
 			`sqs:SendMessage {"Fn::GetAtt":["DeadLetterQueue","Arn"]}`,
+			`sts:AssumeRole {"Fn::Sub":"arn:${AWS::Partition}:iam::*:role/${AssumeRoleName}"}`,
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("role grants\n%q\nwant\n%q", got, want)
@@ -134,13 +151,22 @@ func TestDeployRoleLeastPrivilege(t *testing.T) {
 	}
 }
 
-// Ensure both templates pass cfn-lint (required in CI).
+// Ensure every template passes cfn-lint (required in CI): the monitor's,
+// single and multi-region, the organization's and the member template
+// its StackSet carries.
 func TestDeployCfnLint(t *testing.T) {
 	lint := testtool.Require(t, "cfn-lint", "pip install cfn-lint==1.51")
 	dir := t.TempDir()
 	var files []string
-	for name, opt := range map[string]monitor.DeployOptions{"single.json": {}, "multi.json": {MultiRegion: true}} {
-		data, _ := monitor.Template(opt)
+	for name, f := range map[string]func() ([]byte, error){
+		"single.json": func() ([]byte, error) { return monitor.Template(monitor.DeployOptions{}) },
+		"multi.json":  func() ([]byte, error) { return monitor.Template(monitor.DeployOptions{MultiRegion: true}) },
+		"org.json":    monitor.OrgTemplate, "member.json": monitor.MemberTemplate,
+	} {
+		data, err := f()
+		if err != nil {
+			t.Fatal(err)
+		}
 		file := filepath.Join(dir, name)
 		os.WriteFile(file, data, 0o600)
 		files = append(files, file)

@@ -9,7 +9,15 @@
 // once its alert is delivered or spooled), and the replay of event files.
 // The security configuration a launch only names is fetched with EMR
 // DescribeSecurityConfiguration in the event's region and cached; when it
-// cannot be, the controls that need it say unknown with the reason.
+// cannot be, the controls that need it say unknown with the reason. The
+// other events are judged the same way (events.go's AlertOnByEvent): block
+// public access from the request; an EMR on EKS job run's, job template's
+// or endpoint's execution role read from IAM, and a created endpoint's
+// network from EMR on EKS and EC2 (Reader, enrich.go); a deleted
+// configuration against the active clusters still using it. A central
+// monitor reads member accounts through a role it assumes in each
+// (Accounts, AccountFetcher); the organization template (orgdeploy.go)
+// deploys that role and the forwarding rule through a StackSet.
 // Deliveries are deduplicated by CloudTrail event ID, since EventBridge and
 // SQS deliver at least once; a copy arriving while the first is still in
 // hand is not a duplicate yet (ErrInFlight): it stays on the queue until

@@ -39,9 +39,11 @@ func (m *Monitor) Lambda() func(ctx context.Context, raw json.RawMessage) (any, 
 			}
 			resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
 			for _, msg := range batch.Records {
-				if _, err := m.Handle(ctx, "", []byte(msg.Body)); err != nil {
+				if out, err := m.Handle(ctx, "", []byte(msg.Body)); err != nil {
 					m.logFailure(msg.MessageId, err)
 					resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: msg.MessageId})
+				} else {
+					m.logDiags(out)
 				}
 			}
 			return resp, nil
@@ -51,6 +53,7 @@ func (m *Monitor) Lambda() func(ctx context.Context, raw json.RawMessage) (any, 
 			m.logFailure("", err)
 			return nil, err
 		}
+		m.logDiags(out)
 		res := LambdaResult{Outcome: out.Kind.String(), EventID: out.Event.ID, Alerted: out.Alert != nil}
 		if out.Alert != nil {
 			for _, f := range out.Alert.Findings {

@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,8 +24,10 @@ const MaxEventSize = 256 << 10
 
 // DefaultAlertOn are the controls that raise an alert by default: a
 // cluster without a security configuration, and the AWS pattern's check,
-// in-transit encryption.
-var DefaultAlertOn = []string{"EMR101", "EMR102"}
+// in-transit encryption; block public access turned off or opened; an
+// EMR on EKS execution role with wildcard grants or loose trust, and a
+// managed endpoint open to the internet (AlertOnByEvent, per event).
+var DefaultAlertOn = []string{"EMR101", "EMR102", "EMR201", "EMR202", "EKS101", "EKS102", "EKS201", "EKS202"}
 
 // Config configures a Monitor.
 type Config struct {
@@ -37,8 +40,11 @@ type Config struct {
 	// (the configuration could not be read): an unverified launch is not
 	// a compliant one.
 	AlertOnUnknown bool
-	Fetcher        Fetcher     // nil: NoFetcher
-	Sink           notify.Sink // nil: results only, no alerts
+	Fetcher        Fetcher // nil: NoFetcher
+	// Reader reads the execution roles, managed endpoints and clusters
+	// events only name; nil: they are unknown, for want of credentials.
+	Reader Reader
+	Sink   notify.Sink // nil: results only, no alerts
 	// RaisedBy names this host in alerts; in Lambda the invoked function's
 	// ARN is used instead.
 	RaisedBy string
@@ -65,7 +71,7 @@ func New(cfg Config) (*Monitor, error) {
 		m.cfg.Fetcher = NoFetcher{}
 	}
 	ids := cfg.AlertOn
-	if ids == nil {
+	if len(ids) == 0 {
 		ids = DefaultAlertOn
 	}
 	for _, id := range ids {
@@ -187,6 +193,8 @@ func (m *Monitor) handle(ctx context.Context, rec *event.Record, out Outcome, re
 	case !rec.Handled():
 		out.Kind = Ignored
 		return out, nil
+	case rec.Event.Source == event.SourceEMR && rec.Event.Name == "DeleteSecurityConfiguration":
+		return m.deleted(ctx, rec, out)
 	}
 	ev, diags, err := event.Evidence(rec)
 	if err != nil {
@@ -211,6 +219,7 @@ func (m *Monitor) handle(ctx context.Context, rec *event.Record, out Outcome, re
 		}
 		ev.SecurityConfigurations = append(ev.SecurityConfigurations, sc)
 	}
+	out.Diags = append(out.Diags, m.enrich(ctx, rec, ev)...)
 	out.Kind = Evaluated
 	out.Results = control.Evaluate(m.cfg.Controls, ev, control.Event, m.cfg.Control)
 	return m.raise(ctx, rec, out)
@@ -266,18 +275,11 @@ func (m *Monitor) alertFor(ctx context.Context, rec *event.Record, rs []control.
 	a := &notify.Alert{
 		ID:       rec.Key(),
 		Resource: notify.Resource{Kind: subject.Kind, ID: subject.ID, Name: subject.Name, Account: subject.Account, Region: subject.Region},
-		Event:    notify.Event{ID: e.ID, Time: e.Time, Name: e.Name, Source: e.Source, Principal: e.Principal, Who: e.Who()},
+		Event:    alertEvent(e),
 		Findings: findings,
-		RaisedBy: m.cfg.RaisedBy,
+		RaisedBy: m.raiser(ctx),
 	}
-	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.InvokedFunctionArn != "" {
-		a.RaisedBy = lc.InvokedFunctionArn
-	}
-	what := "EMR cluster"
-	switch subject.Kind {
-	case "emr:security-configuration":
-		what = "EMR security configuration"
-	}
+	what := cmp.Or(titleOf[subject.Kind], "EMR cluster")
 	name := subject.Name
 	if name == "" {
 		name = subject.ID
@@ -302,6 +304,19 @@ func (m *Monitor) alertFor(ctx context.Context, rec *event.Record, rs []control.
 	}
 	a.Title = fmt.Sprintf("%s %s: %s by %s in %s %s", what, name, e.Name, shortPrincipal(e.Who()), subject.Account+"/"+subject.Region, strings.Join(verdict, " and "))
 	return a
+}
+
+// raiser is who raises alerts: the invoked Lambda function, else RaisedBy.
+func (m *Monitor) raiser(ctx context.Context) string {
+	if lc, ok := lambdacontext.FromContext(ctx); ok && lc.InvokedFunctionArn != "" {
+		return lc.InvokedFunctionArn
+	}
+	return m.cfg.RaisedBy
+}
+
+// alertEvent is the event an alert names.
+func alertEvent(e model.Event) notify.Event {
+	return notify.Event{ID: e.ID, Time: e.Time, Name: e.Name, Source: e.Source, Principal: e.Principal, Who: e.Who()}
 }
 
 func shortPrincipal(p string) string {

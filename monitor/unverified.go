@@ -25,7 +25,7 @@ func (m *Monitor) unverified(ctx context.Context, rec *event.Record, out Outcome
 	out.Kind = Unverified
 	out.Diags = append(out.Diags, source.Diagnostic{At: ie.At, Level: source.Error, Msg: "event " + rec.Key() + ": " + ie.Msg})
 	for _, c := range m.cfg.Controls {
-		if m.alert[c.ID] {
+		if m.alert[c.ID] && !judgesOtherEvents(c.ID) {
 			out.Results = append(out.Results, control.Result{Control: c, Resource: ref, Verdict: control.Unknown, Message: why, At: ie.At})
 		}
 	}

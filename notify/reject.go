@@ -2,7 +2,9 @@ package notify
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/aws/smithy-go"
 )
@@ -45,3 +47,17 @@ func snsRejects(err error) bool {
 	}
 	return false
 }
+
+// RetryAfterError is a sink's answer that it is throttled and says how
+// long to wait (HTTP 429 or 503 with Retry-After): Retrying waits that
+// long, within Policy.MaxRetryAfter, before the next try.
+type RetryAfterError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("%v (retry after %s)", e.Err, e.After)
+}
+
+func (e *RetryAfterError) Unwrap() error { return e.Err }

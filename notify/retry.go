@@ -22,6 +22,9 @@ type Policy struct {
 	Attempts int           // tries per Send; default 4
 	Base     time.Duration // first backoff; default 200ms, doubled each try
 	Max      time.Duration // backoff cap; default 5s
+	// MaxRetryAfter bounds how long a sink's Retry-After is honoured
+	// before the next try; default 60s (a longer wait spools instead).
+	MaxRetryAfter time.Duration
 	// SpoolDir keeps alerts that could not be delivered; empty means no
 	// spool: Send returns the last error (the Lambda front door relies on
 	// its own retries and dead-letter queue instead).
@@ -56,6 +59,9 @@ func Retrying(s Sink, p Policy) Sink {
 	if p.Max <= 0 {
 		p.Max = 5 * time.Second
 	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = time.Minute
+	}
 	if p.Sleep == nil {
 		p.Sleep = sleep
 	}
@@ -87,6 +93,13 @@ func (r *Retrier) Send(ctx context.Context, a Alert) error {
 		if try > 0 {
 			d := min(r.p.Max, r.p.Base<<(try-1))
 			d = d/2 + rand.N(d/2+1) // jitter: many monitors must not retry in step
+			var ra *RetryAfterError
+			if errors.As(err, &ra) {
+				if ra.After > r.p.MaxRetryAfter {
+					break // throttled for longer than a send may wait: spool
+				}
+				d = max(d, ra.After) // the sink said when; sooner is refused again
+			}
 			if serr := r.p.Sleep(ctx, d); serr != nil {
 				break
 			}

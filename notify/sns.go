@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -17,8 +18,10 @@ type SNSAPI interface {
 
 // SNS publishes each alert to a topic: the rendered text as the message
 // (what e-mail subscribers read), the summary as the subject, and the
-// event ID, controls, account, region and severity as message attributes
-// that subscription filter policies can match.
+// event ID and name, controls, account, region and severity as message
+// attributes that subscription filter policies can match: "control" is a
+// String.Array of every finding's control (a policy {"control": ["EMR102"]}
+// matches any alert naming it), "controls" the same comma-separated.
 type SNS struct {
 	TopicARN string
 	Client   SNSAPI
@@ -40,6 +43,7 @@ func (s *SNS) Send(ctx context.Context, a Alert) error {
 			"event_id": attr(a.Event.ID), "event_name": attr(a.Event.Name),
 			"controls": attr(a.Controls()), "account": attr(a.Resource.Account),
 			"region": attr(a.Resource.Region), "severity": attr(topSeverity(a)),
+			"control": controlArray(a),
 		},
 	})
 	if err != nil {
@@ -62,4 +66,15 @@ func topSeverity(a Alert) string {
 		}
 	}
 	return top
+}
+
+// controlArray is the String.Array attribute of a's controls, JSON as SNS
+// reads it.
+func controlArray(a Alert) types.MessageAttributeValue {
+	ids := make([]string, 0, len(a.Findings))
+	for _, f := range a.Findings {
+		ids = append(ids, f.Control)
+	}
+	v, _ := json.Marshal(ids)
+	return types.MessageAttributeValue{DataType: aws.String("String.Array"), StringValue: aws.String(string(v))}
 }

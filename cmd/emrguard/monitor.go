@@ -43,6 +43,7 @@ type monitorFlags struct {
 	events, queue, alertOn  string
 	region, endpoint, spool string
 	raisedBy, account       string
+	assumeRole              string
 	notify                  multiFlag
 	alertOnUnknown, noAWS   bool
 	workers                 int
@@ -63,19 +64,20 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 	f.out.register(fs)
 	fs.StringVar(&f.events, "events", "", "replay events from `FILE` ('-' for stdin, or a folder of .json/.jsonl files): JSON lines, a JSON array, or one event")
 	fs.StringVar(&f.queue, "sqs-queue", "", "run as a daemon reading events from the SQS queue `URL`")
-	fs.Var(&f.notify, "notify", "send alerts to `TARGET`: stdout, sns:TOPIC-ARN or https://URL (repeatable)")
+	fs.Var(&f.notify, "notify", "send alerts to `TARGET`: stdout, sns:TOPIC-ARN, slack:URL, teams:URL, eventbridge:BUS, securityhub[:REGION] or https://URL (repeatable)")
 	fs.StringVar(&f.alertOn, "alert-on", strings.Join(monitor.DefaultAlertOn, ","), "control `IDs` whose failure raises an alert")
 	fs.BoolVar(&f.alertOnUnknown, "alert-on-unknown", true, "also alert when an alerting control is unknown (the configuration could not be read)")
 	fs.StringVar(&f.region, "region", "", "AWS `REGION` of the queue (default: from the queue URL or the environment)")
 	fs.StringVar(&f.endpoint, "endpoint-url", "", "AWS endpoint override `URL` (tests, private endpoints)")
 	fs.StringVar(&f.spool, "spool", "", "keep undeliverable alerts in `DIR` and resend them (default: the user cache folder; 'none' to disable)")
 	fs.StringVar(&f.raisedBy, "raised-by", "", "how alerts name this host (default host/HOSTNAME)")
-	fs.StringVar(&f.account, "account", "", "the `ACCOUNT` the credentials belong to; configurations of other accounts are not looked up")
+	fs.StringVar(&f.account, "account", "", "the `ACCOUNT` the credentials belong to; configurations of other accounts are not looked up (without --assume-role-name)")
+	fs.StringVar(&f.assumeRole, "assume-role-name", "", "read a member account's objects through its role `NAME` (STS AssumeRole into arn:aws:iam::ACCOUNT:role/NAME; monitor deploy --org creates it)")
 	fs.BoolVar(&f.noAWS, "no-aws", false, "do not call AWS to read security configurations (they are reported unknown)")
 	fs.IntVar(&f.workers, "workers", 32, "events handled in parallel by the daemon")
 	fs.DurationVar(&f.visibility, "visibility", 60*time.Second, "SQS visibility timeout asked for and renewed while an event is handled (1s to 12h, whole seconds)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: emrguard monitor --events FILE|- | --sqs-queue URL [flags]\n       emrguard monitor deploy [--multi-region]\n\n"+
+		fmt.Fprintf(fs.Output(), "Usage: emrguard monitor --events FILE|- | --sqs-queue URL [flags]\n       emrguard monitor deploy [--multi-region | --org]\n\n"+
 			"Evaluates CloudTrail events of EMR calls (EventBridge \"AWS API Call via CloudTrail\") and alerts.\n"+
 			"Started by the Lambda runtime (AWS_LAMBDA_RUNTIME_API set), it runs as the Lambda handler.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -110,7 +112,7 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 	if f.noAWS {
 		mcfg.Fetcher = monitor.NoFetcher{Why: "--no-aws"}
 	} else if c, err := cfgFor(""); err == nil {
-		mcfg.Fetcher = monitor.NewEMRFetcher(c, f.account)
+		mcfg.Fetcher, mcfg.Reader = readers(c, f.account, f.assumeRole)
 	} else {
 		mcfg.Fetcher = monitor.NoFetcher{Why: "no AWS configuration: " + err.Error()}
 	}
@@ -141,7 +143,7 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 	}
 	var sinks notify.Multi
 	if len(targets) > 0 {
-		if sinks, err = notify.Open(ctx, targets, notify.Env{Stdout: e.stdout, AWS: cfgFor, Policy: policy}); err != nil {
+		if sinks, err = notify.Open(ctx, targets, notify.Env{Stdout: e.stdout, AWS: cfgFor, Version: version(), Policy: policy}); err != nil {
 			return 0, err
 		}
 		mcfg.Sink = sinks
@@ -154,6 +156,13 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 		return runDaemon(ctx, e, f, m, sinks, cfgFor, log)
 	}
 	return replay(ctx, e, f, s, m)
+}
+
+// readers returns the monitor's fetcher and reader for the credentials of
+// cfg, reading member accounts through roleName when it is set.
+func readers(cfg aws.Config, account, roleName string) (monitor.Fetcher, monitor.Reader) {
+	acc := &monitor.Accounts{Base: cfg, Own: account, RoleName: roleName}
+	return &monitor.AccountFetcher{Accounts: acc}, &monitor.AWSReader{Accounts: acc}
 }
 
 // awsConfigs loads the SDK configuration once and returns it per region.
@@ -363,9 +372,10 @@ func runDeploy(e env, args []string) (int, error) {
 	fs := flag.NewFlagSet("emrguard monitor deploy", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	multi := fs.Bool("multi-region", false, "one template for a StackSet: the monitor in CentralRegion, rules forwarding events from every other region and account")
+	org := fs.Bool("org", false, "the organization template instead: a service-managed StackSet putting the forwarding rule and the monitor's read-only role into every member account and region")
 	alertOn := fs.String("alert-on", strings.Join(monitor.DefaultAlertOn, ","), "default of the AlertOn parameter")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: emrguard monitor deploy [--multi-region] > monitor.json\n\nPrints the CloudFormation template that deploys the launch monitor.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: emrguard monitor deploy [--multi-region | --org] > monitor.json\n\nPrints the CloudFormation template that deploys the launch monitor.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	if rest, err := parseFlags(fs, args); err != nil {
@@ -373,7 +383,16 @@ func runDeploy(e env, args []string) (int, error) {
 	} else if len(rest) > 0 {
 		return 0, usagef("monitor deploy: unexpected argument %q", rest[0])
 	}
-	t, err := monitor.Template(monitor.DeployOptions{MultiRegion: *multi, AlertOn: list(*alertOn)})
+	var t []byte
+	var err error
+	switch {
+	case *org && *multi:
+		return 0, usagef("monitor deploy: give at most one of --org and --multi-region")
+	case *org:
+		t, err = monitor.OrgTemplate()
+	default:
+		t, err = monitor.Template(monitor.DeployOptions{MultiRegion: *multi, AlertOn: list(*alertOn)})
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -388,7 +407,7 @@ func lambdaMode(args []string) bool {
 
 // runLambda serves the Lambda runtime; configured by the environment the
 // deploy template sets (EMRGUARD_NOTIFY, EMRGUARD_ALERT_ON,
-// EMRGUARD_ACCOUNT). Undeliverable alerts are not spooled: the invocation
+// EMRGUARD_ACCOUNT, EMRGUARD_ASSUME_ROLE_NAME). Undeliverable alerts are not spooled: the invocation
 // fails, Lambda retries it and then sends it to the dead-letter queue.
 func runLambda(ctx context.Context, e env) int {
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
@@ -413,7 +432,7 @@ func runLambda(ctx context.Context, e env) int {
 	if len(targets) == 0 {
 		return fail(errors.New("EMRGUARD_NOTIFY is empty: no alert target"))
 	}
-	sinks, err := notify.Open(ctx, targets, notify.Env{Stdout: e.stdout, AWS: cfgFor, Policy: notify.Policy{Log: log, Attempts: 3}})
+	sinks, err := notify.Open(ctx, targets, notify.Env{Stdout: e.stdout, AWS: cfgFor, Version: version(), Policy: notify.Policy{Log: log, Attempts: 3}})
 	if err != nil {
 		return fail(err)
 	}
@@ -421,8 +440,9 @@ func runLambda(ctx context.Context, e env) int {
 	if v := os.Getenv("EMRGUARD_ALERT_ON"); v != "" {
 		alertOn = list(v)
 	}
+	fetcher, reader := readers(c, os.Getenv("EMRGUARD_ACCOUNT"), os.Getenv("EMRGUARD_ASSUME_ROLE_NAME"))
 	m, err := monitor.New(monitor.Config{Controls: s.controls, Control: s.cfg, AlertOn: alertOn, AlertOnUnknown: true,
-		Fetcher: monitor.NewEMRFetcher(c, os.Getenv("EMRGUARD_ACCOUNT")), Sink: sinks, Log: log})
+		Fetcher: fetcher, Reader: reader, Sink: sinks, Log: log})
 	if err != nil {
 		return fail(err)
 	}

@@ -27,6 +27,8 @@
 //	                           ListManagedEndpoints, DescribeManagedEndpoint, ListJobRuns
 //	EKS            restJson1   ListNodegroups, DescribeNodegroup
 //	SNS            awsQuery    Publish
+//	EventBridge    awsJson1_1  PutEvents
+//	Security Hub   restJson1   BatchImportFindings
 //	SQS            awsJson1_0  SendMessage, ReceiveMessage, DeleteMessage,
 //	                           DeleteMessageBatch, ChangeMessageVisibility
 //

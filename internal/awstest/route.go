@@ -40,6 +40,8 @@ func init() {
 		"s3":               {name: "s3", proto: restXML, global: true, op: s3Op, serve: (*Server).s3},
 		"emr-containers":   {name: "emr-containers", proto: restJSON, op: emrContainersOp, serve: (*Server).emrContainers},
 		"eks":              {name: "eks", proto: restJSON, op: eksOp, serve: (*Server).eks},
+		"events":           {name: "events", proto: awsJSON11, op: targetOp, serve: (*Server).eventBridge},
+		"securityhub":      {name: "securityhub", proto: restJSON, op: securityHubOp, serve: (*Server).securityHub},
 	}
 }
 

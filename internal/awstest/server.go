@@ -39,6 +39,8 @@ type Server struct {
 	latency  time.Duration
 	queues   map[string]*queue // by URL path's last element (queue name)
 	sent     []Published
+	events   []PutEvent
+	findings []map[string]any
 	faults   []*Fault
 	calls    map[string]int
 	clock    func() time.Time
@@ -59,6 +61,7 @@ type session struct {
 type Published struct {
 	TopicARN, Subject, Message string
 	Attributes                 map[string]string
+	AttributeTypes             map[string]string // DataType by attribute name
 	Region                     string
 }
 

@@ -31,7 +31,7 @@ func (s *Server) sns(w http.ResponseWriter, region, op string, form url.Values) 
 		queryError(w, 400, "InvalidAction", "awstest: SNS "+op+" is not served")
 		return
 	}
-	p := Published{TopicARN: form.Get("TopicArn"), Subject: form.Get("Subject"), Message: form.Get("Message"), Region: region, Attributes: map[string]string{}}
+	p := Published{TopicARN: form.Get("TopicArn"), Subject: form.Get("Subject"), Message: form.Get("Message"), Region: region, Attributes: map[string]string{}, AttributeTypes: map[string]string{}}
 	switch {
 	case p.TopicARN == "":
 		queryError(w, 400, "InvalidParameter", "Invalid parameter: TopicArn")
@@ -54,6 +54,7 @@ func (s *Server) sns(w http.ResponseWriter, region, op string, form url.Values) 
 			return
 		}
 		p.Attributes[name] = form.Get(k + "Value.StringValue")
+		p.AttributeTypes[name] = form.Get(k + "Value.DataType")
 	}
 	s.mu.Lock()
 	s.sent = append(s.sent, p)

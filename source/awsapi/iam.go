@@ -47,6 +47,21 @@ const fullAccessV1 = "AmazonElasticMapReduceFullAccess"
 // nothing is returned for a role or policy whose Get failed, and a list
 // cut short has its Read flag false. Documents are stored decoded.
 func collectIAM(ctx context.Context, api iamAPI, partition string, need iamNeeds, fs *failures) *snapshot.IAM {
+	out := readIAM(ctx, api, partition, need, fs)
+	out.Holders = []*snapshot.PolicyHolders{iamHolders(ctx, api, "arn:"+cmpOr(partition, "aws")+":iam::aws:policy/"+fullAccessV1, fs)}
+	return out
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// readIAM is collectIAM without the policy holders: the roles and
+// instance profiles need names, with their policies.
+func readIAM(ctx context.Context, api iamAPI, partition string, need iamNeeds, fs *failures) *snapshot.IAM {
 	if partition == "" {
 		partition = "aws"
 	}
@@ -103,7 +118,6 @@ func collectIAM(ctx context.Context, api iamAPI, partition string, need iamNeeds
 		}
 	}
 
-	out.Holders = []*snapshot.PolicyHolders{iamHolders(ctx, api, awsPrefix+fullAccessV1, fs)}
 	return out
 }
 

@@ -6,8 +6,9 @@
 // request source, CreateSecurityConfiguration a security configuration
 // decoded by source/secconf, PutBlockPublicAccessConfiguration the
 // account's block-public-access setting, and the EMR on EKS calls
-// (CreateVirtualCluster, CreateManagedEndpoint, StartJobRun) their
-// resources. Every resource's Ref carries the record as a model.Event. A
+// (CreateVirtualCluster, CreateManagedEndpoint, StartJobRun,
+// CreateJobTemplate) their resources, each job run, template and endpoint
+// also a model.JobRole naming its execution role. Every resource's Ref carries the record as a model.Event. A
 // failed call (errorCode set) created nothing: it yields no evidence and
 // Record.Failed says so. The package never fetches anything and never
 // judges: the monitor looks up what the record only names.

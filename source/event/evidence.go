@@ -3,6 +3,7 @@ package event
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/emrguard/emrguard/model"
@@ -19,6 +20,7 @@ const (
 	KindVirtualCluster    = "emr-containers:virtual-cluster"
 	KindManagedEndpoint   = "emr-containers:managed-endpoint"
 	KindJobRun            = "emr-containers:job-run"
+	KindJobTemplate       = "emr-containers:job-template"
 )
 
 // readers are the calls whose records become evidence, by eventSource and
@@ -31,6 +33,7 @@ var readers = map[string]func(*reader, *Record){
 	SourceEKS + " CreateVirtualCluster":              (*reader).virtualCluster,
 	SourceEKS + " CreateManagedEndpoint":             (*reader).managedEndpoint,
 	SourceEKS + " StartJobRun":                       (*reader).jobRun,
+	SourceEKS + " CreateJobTemplate":                 (*reader).jobTemplate,
 }
 
 // Handled reports whether the record's call is one this package reads.
@@ -177,7 +180,9 @@ func (r *reader) managedEndpoint(rec *Record) {
 	me.VirtualClusterID = r.str(rec.Params, "virtualClusterId")
 	me.ReleaseLabel = r.str(rec.Params, "releaseLabel")
 	me.ExecutionRole = r.str(rec.Params, "executionRoleArn")
+	me.Image = r.image(rec.Params)
 	r.ev.ManagedEndpoints = append(r.ev.ManagedEndpoints, me)
+	r.ev.JobRoles = append(r.ev.JobRoles, &model.JobRole{Ref: me.Ref, RoleARN: me.ExecutionRole})
 }
 
 func (r *reader) jobRun(rec *Record) {
@@ -187,7 +192,61 @@ func (r *reader) jobRun(rec *Record) {
 	jr.VirtualClusterID = r.str(rec.Params, "virtualClusterId")
 	jr.ReleaseLabel = r.str(rec.Params, "releaseLabel")
 	jr.ExecutionRole = r.str(rec.Params, "executionRoleArn")
+	jr.Image = r.image(rec.Params)
 	r.ev.JobRuns = append(r.ev.JobRuns, jr)
+	r.ev.JobRoles = append(r.ev.JobRoles, &model.JobRole{Ref: jr.Ref, RoleARN: jr.ExecutionRole})
+}
+
+// jobTemplate reads CreateJobTemplate: the execution role its job runs
+// will use (jobTemplateData.executionRoleArn), the evidence of EKS101 and
+// EKS102 once the monitor has read the role.
+func (r *reader) jobTemplate(rec *Record) {
+	name := r.str(rec.Params, "name")
+	id, _ := rec.Response.Fold("id").Str()
+	data := rec.Params.Fold("jobTemplateData")
+	if data == nil || data.Kind != tree.Object {
+		r.err = &InputError{At: rec.Params.At, ID: rec.Key(), Msg: "CreateJobTemplate record has no jobTemplateData object"}
+		return
+	}
+	ref := ref(rec, KindJobTemplate, firstOf(id, name.Val, rec.Key()), name.Val)
+	r.ev.JobRoles = append(r.ev.JobRoles, &model.JobRole{Ref: ref, RoleARN: r.str(data, "executionRoleArn")})
+}
+
+// ExecutionRoles returns the execution role ARNs the record's job run,
+// job template or managed endpoint names, for the monitor to read.
+func ExecutionRoles(ev *model.Evidence) []string {
+	var out []string
+	for _, j := range ev.JobRoles {
+		if j.RoleARN.IsSet() && !slices.Contains(out, j.RoleARN.Val) {
+			out = append(out, j.RoleARN.Val)
+		}
+	}
+	return out
+}
+
+// imageProperty is the Spark property that names a custom image.
+const imageProperty = "spark.kubernetes.container.image"
+
+// image returns the custom image a job run's or endpoint's
+// configurationOverrides name (spark.kubernetes.container.image in any
+// classification, nested ones included); Absent when EMR's own is used.
+func (r *reader) image(params *tree.Node) model.Field[string] {
+	var find func(cs *tree.Node) model.Field[string]
+	find = func(cs *tree.Node) model.Field[string] {
+		if cs == nil || cs.Kind != tree.Array {
+			return model.Field[string]{}
+		}
+		for _, c := range cs.Items {
+			if v := c.Fold("properties").Get(imageProperty); v != nil {
+				return r.str(c.Fold("properties"), imageProperty)
+			}
+			if f := find(c.Fold("configurations")); !f.IsAbsent() {
+				return f
+			}
+		}
+		return model.Field[string]{}
+	}
+	return find(params.Fold("configurationOverrides").Fold("applicationConfiguration"))
 }
 
 func (r *reader) str(n *tree.Node, key string) model.Field[string] {
