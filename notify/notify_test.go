@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -212,6 +213,40 @@ func TestStdoutAndTargets(t *testing.T) {
 	for _, bad := range []string{"sns:arn:aws:sqs:eu-west-1:1:q", "sns:nope", "http://example.com/x", "ftp://x", "email:a@b"} {
 		if _, err := notify.Open(context.Background(), []string{bad}, notify.Env{AWS: func(string) (aws.Config, error) { return aws.Config{}, nil }}); err == nil || !strings.Contains(err.Error(), bad) {
 			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}
+
+// Ensure a spool file that is not an alert of ours, too big (a sparse
+// file: its size is refused before a byte is read) or a named pipe (its
+// open would wait for a writer), is set aside as .bad and the spooled
+// alert still goes.
+func TestSpoolFileBounded(t *testing.T) {
+	dir := t.TempDir()
+	big, err := os.Create(filepath.Join(dir, "1-big.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := big.Truncate(64 << 20); err != nil {
+		t.Fatal(err)
+	}
+	big.Close()
+	if err := syscall.Mkfifo(filepath.Join(dir, "2-pipe.json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := fast
+	p.SpoolDir = dir
+	down := &flaky{fail: true}
+	r := notify.Retrying(down, p).(*notify.Retrier)
+	r.Send(context.Background(), sample())
+	down.fail = false
+	n, err := r.Flush(context.Background())
+	if n != 1 || err == nil || !strings.Contains(err.Error(), "1-big.json") || !strings.Contains(err.Error(), "2-pipe.json") {
+		t.Errorf("flush: sent %d, %v", n, err)
+	}
+	for _, name := range []string{"1-big.bad", "2-pipe.bad"} {
+		if _, err := os.Lstat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s not set aside: %v", name, err)
 		}
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/emrguard/emrguard/internal/rawopen"
 )
 
 // Policy says how hard Retrying tries before it spools.
@@ -210,6 +212,10 @@ func (r *Retrier) Pending() int {
 // to be down and Flush stops. An unreadable file is renamed *.bad and
 // reported. It returns how many were sent; its error names every alert
 // not sent.
+// maxSpoolFile bounds a spooled alert read back: alerts are kilobytes, so
+// a larger file is not one of ours (renamed .bad like any unreadable one).
+const maxSpoolFile = 16 << 20
+
 func (r *Retrier) Flush(ctx context.Context) (int, error) {
 	if r.p.SpoolDir == "" {
 		return 0, nil
@@ -222,7 +228,7 @@ func (r *Retrier) Flush(ctx context.Context) (int, error) {
 	sent, failed := 0, 0
 	var bad []error
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := rawopen.ReadRegular(f, maxSpoolFile)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}

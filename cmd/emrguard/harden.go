@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -274,7 +273,7 @@ func hardenCerts(e env, args []string) (int, error) {
 		if f.path == "" {
 			continue
 		}
-		if *f.dst, err = os.ReadFile(f.path); err != nil {
+		if *f.dst, err = readInput(f.path, 1<<20); err != nil { // PEM: kilobytes
 			return 0, fmt.Errorf("harden certs: %w", err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -163,5 +164,19 @@ func TestUnreviewedSuppressionsIgnored(t *testing.T) {
 	run(context.Background(), []string{"scan", "-", "--format", "table", "--fail-on", "none"}, strings.NewReader(req), &stdout, &stderr)
 	if s := stdout.String(); strings.Contains(s, "suppressed") || !strings.Contains(s, "fail") {
 		t.Errorf("stdin results suppressed by a file in the working folder, or none failing:\n%s\n%s", s, stderr.String())
+	}
+}
+
+// Ensure monitor --events takes a folder holding a named pipe without
+// blocking on it: the pipe is named as not read, and exit is 2.
+func TestEventsNamedPipe(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "e.json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"monitor", "--events", dir, "--no-aws", "--notify", "stdout"}, nil, &stdout, &stderr)
+	if code != exitError || !strings.Contains(stderr.String(), "e.json is a named pipe (FIFO), not a regular file") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
 	}
 }

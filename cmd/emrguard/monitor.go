@@ -282,11 +282,18 @@ type eventInput struct {
 	data []byte
 }
 
+// maxEventInput bounds one --events input: a replay of a day of an
+// organisation's launches is megabytes; a gigabyte is not an event file.
+const maxEventInput = 1 << 30
+
 // eventInputs reads --events: a file, '-' for stdin, or a folder whose
 // *.json and *.jsonl files are read in name order.
 func eventInputs(e env, path string) ([]eventInput, error) {
 	if path == "-" {
-		data, err := io.ReadAll(io.LimitReader(e.stdin, 1<<30))
+		data, err := io.ReadAll(io.LimitReader(e.stdin, maxEventInput+1))
+		if err == nil && len(data) > maxEventInput {
+			err = fmt.Errorf("<stdin>: more than %d bytes of events", maxEventInput)
+		}
 		return []eventInput{{"<stdin>", data}}, err
 	}
 	st, err := os.Stat(path)
@@ -302,7 +309,7 @@ func eventInputs(e env, path string) ([]eventInput, error) {
 	}
 	var out []eventInput
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		data, err := readInput(f, maxEventInput) // not a FIFO, not /dev/zero
 		if err != nil {
 			return nil, err
 		}

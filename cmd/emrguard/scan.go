@@ -17,7 +17,6 @@ import (
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/internal/memlimit"
 	"github.com/emrguard/emrguard/internal/outfile"
-	"github.com/emrguard/emrguard/internal/rawopen"
 	"github.com/emrguard/emrguard/release"
 	"github.com/emrguard/emrguard/report"
 	"github.com/emrguard/emrguard/scan"
@@ -352,7 +351,7 @@ func parseSize(s string) (int64, error) {
 // readParams is cfn.ReadParams reading as inputs are read: a regular file
 // (a FIFO would block, a device never end), within the size bound.
 func readParams(path string, limit int64) (cfn.Params, error) {
-	data, err := rawopen.ReadRegular(path, limit)
+	data, err := readInput(path, limit)
 	if err != nil {
 		return cfn.Params{}, fmt.Errorf("cfn parameters: %w", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -82,7 +83,7 @@ func (w *workflowFlags) loadConfig(paths []string) (*config.File, error) {
 	}
 	// Read as inputs are: a regular file, within the size bound (a
 	// .emrguard.yaml linked to /dev/zero would never end, a FIFO block).
-	data, err := rawopen.ReadRegular(path, w.limit())
+	data, err := readInput(path, w.limit())
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -94,6 +95,18 @@ func (w *workflowFlags) loadConfig(paths []string) (*config.File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// readInput reads a file named on the command line as inputs are read: a
+// regular file (a FIFO would block, a device never end), within limit
+// bytes; every error names the file.
+func readInput(path string, limit int64) ([]byte, error) {
+	data, err := rawopen.ReadRegular(path, limit)
+	var big *rawopen.TooBigError
+	if errors.As(err, &big) {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return data, err
 }
 
 // applyConfig puts the config file's settings under the command line's:
