@@ -176,6 +176,12 @@ func TestFixExamples(t *testing.T) {
 			touched := map[string]bool{}
 			for _, id := range p.Controls() {
 				touched[id] = true
+				// A control that starts from the state another judges
+				// is n/a until that state holds (CONTROLS.md): turning
+				// block public access on lets EMR202 judge its ports.
+				if id == "EMR201" {
+					touched["EMR202"] = true
+				}
 			}
 			count := func(rs []control.Result, keep func(control.Result) bool) map[string]int {
 				m := map[string]int{}
