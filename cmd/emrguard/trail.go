@@ -13,6 +13,7 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/emrguard/emrguard/config"
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/internal/awshttp"
 	"github.com/emrguard/emrguard/model"
@@ -27,6 +28,8 @@ type trailFlags struct {
 	accounts, regions     multiFlag
 	summary               bool
 	workers               int
+	shard, partOut        string
+	merge                 bool
 }
 
 func runTrail(ctx context.Context, e env, args []string) (int, error) {
@@ -44,6 +47,9 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 	fs.IntVar(&f.workers, "workers", 0, "log files decompressed at once (default: one per core; 16 for s3://)")
 	fs.StringVar(&f.wf.endpointURL, "endpoint-url", "", "send S3 calls to `URL` (tests, private endpoints)")
 	fs.StringVar(&f.wf.profile, "profile", "", "AWS shared config `PROFILE` for s3://")
+	fs.StringVar(&f.shard, "shard", "", "read only part `I/N` of the archive's files, for --part-out")
+	fs.StringVar(&f.partOut, "part-out", "", "write the EMR records read (and the files that could not be) to `FILE` (.gz: compressed) for --merge, instead of a report")
+	fs.BoolVar(&f.merge, "merge", false, "judge the parts given as arguments (written by --part-out) as one archive: the report of the whole run")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: emrguard trail PATH|s3://BUCKET/PREFIX [flags]\n\n"+
 			"Audits a CloudTrail archive in the S3 layout (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz,\n"+
@@ -55,8 +61,21 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if len(paths) != 1 {
+	if f.merge {
+		if len(paths) == 0 || f.shard != "" || f.partOut != "" || f.since != "" || f.until != "" || len(f.accounts) > 0 || len(f.regions) > 0 {
+			return 0, usagef("trail --merge: give the parts' files, without --shard, --part-out or filters (the parts were filtered when read)")
+		}
+	} else if len(paths) != 1 {
 		return 0, usagef("trail: give one archive PATH")
+	}
+	var shard cloudtrail.Shard
+	if f.shard != "" {
+		if shard, err = cloudtrail.ParseShard(f.shard); err != nil {
+			return 0, usagef("--shard: %v", err)
+		}
+		if f.partOut == "" {
+			return 0, usagef("--shard needs --part-out: a shard's records are judged with the others' by --merge (a launch may name a configuration created in a file another shard read)")
+		}
 	}
 	s, cfg, err := configure(fs, &f.out, &f.wf, paths)
 	if err != nil {
@@ -75,6 +94,14 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 	}
 	prog := startProgress(e.stderr, isTerminal(e.stderr))
 	defer prog.Stop()
+	if f.merge {
+		prog.Stage("merging")
+		cands, readErrs, err := cloudtrail.Merge(paths, limit*int64(16))
+		if err != nil {
+			return 0, err
+		}
+		return judgeTrail(ctx, e, &f, s, cfg, prog, cands, readErrs)
+	}
 	prog.Stage("listing " + paths[0])
 	opt := cloudtrail.Options{Filter: flt, Workers: f.workers, MaxFileSize: limit}
 	var files []cloudtrail.File
@@ -95,11 +122,32 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 	} else if files, err = cloudtrail.List(paths[0], flt); err != nil {
 		return 0, err
 	}
+	if shard.N > 0 {
+		files = shard.Only(files)
+	}
 	var counters cloudtrail.Counters
 	opt.Counters = &counters
 	stop := trailProgress(prog, &counters, len(files))
 	cands, readErrs := cloudtrail.Read(files, opt)
 	stop()
+	if f.partOut != "" {
+		prog.Stop()
+		if shard.N == 0 {
+			shard = cloudtrail.Shard{I: 1, N: 1}
+		}
+		if err := cloudtrail.WritePart(f.partOut, shard, cands, readErrs); err != nil {
+			return 0, err
+		}
+		fmt.Fprintf(e.stderr, "emrguard: part %d/%d: %d files, %d EMR records, %d files not read in whole, written to %s\n",
+			shard.I, shard.N, len(files), len(cands), len(readErrs), f.partOut)
+		return exitOK, nil
+	}
+	return judgeTrail(ctx, e, &f, s, cfg, prog, cands, readErrs)
+}
+
+// judgeTrail judges an archive's EMR records (read, or merged from parts)
+// and delivers the report or the summary.
+func judgeTrail(ctx context.Context, e env, f *trailFlags, s *settings, cfg *config.File, prog *progress, cands []cloudtrail.Candidate, readErrs []error) (int, error) {
 	prog.Stage("evaluating")
 	a := newAudit(s)
 	for _, c := range cands {

@@ -145,15 +145,7 @@ func Read(files []File, opt Options) ([]Candidate, []error) {
 		cands = append(cands, o.cands...)
 		errs = append(errs, o.errs...)
 	}
-	slices.SortFunc(cands, func(a, b Candidate) int {
-		if c := strings.Compare(a.Event.Time, b.Event.Time); c != 0 {
-			return c
-		}
-		if a.File != b.File {
-			return a.File - b.File
-		}
-		return a.Index - b.Index
-	})
+	sortCandidates(cands)
 	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	return cands, errs
 }
@@ -361,4 +353,19 @@ func (r *fileReader) whole(f File, data []byte) error {
 	// starts with eventVersion in every CloudTrail file.
 	r.opt.Counters.Records.Add(int64(bytes.Count(data, []byte(`{"eventVersion"`))))
 	return nil
+}
+
+// sortCandidates puts records in time order, then file and record order
+// (files are numbered in path order), so every run, and every merge of
+// shards, gives the same output.
+func sortCandidates(cands []Candidate) {
+	slices.SortFunc(cands, func(a, b Candidate) int {
+		if c := strings.Compare(a.Event.Time, b.Event.Time); c != 0 {
+			return c
+		}
+		if a.File != b.File {
+			return a.File - b.File
+		}
+		return a.Index - b.Index
+	})
 }
