@@ -40,6 +40,7 @@ func init() {
 		"s3":               {name: "s3", proto: restXML, global: true, op: s3Op, serve: (*Server).s3},
 		"emr-containers":   {name: "emr-containers", proto: restJSON, op: emrContainersOp, serve: (*Server).emrContainers},
 		"eks":              {name: "eks", proto: restJSON, op: eksOp, serve: (*Server).eks},
+		"dynamodb":         {name: "dynamodb", proto: awsJSON10, op: targetOp, serve: (*Server).dynamodb},
 	}
 }
 
@@ -126,7 +127,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		authErr(c)
 		return
 	}
-	if c.svc.proto == awsJSON11 {
+	if c.svc.proto == awsJSON11 || c.svc.proto == awsJSON10 {
 		if err := json.Unmarshal(body, &c.in); err != nil {
 			c.fail(400, "SerializationException", "body is not JSON: "+err.Error())
 			return
