@@ -91,7 +91,8 @@ func TestDeployPatternMatchesSamples(t *testing.T) {
 
 // Ensure the function's role grants exactly what the monitor calls: EMR
 // DescribeSecurityConfiguration, sns:Publish to its own topic, its own
-// logs and its own dead-letter queue — and nothing else.
+// logs, its own dead-letter queue and (when created) the items of its own
+// deduplication table — and nothing else.
 func TestDeployRoleLeastPrivilege(t *testing.T) {
 	for _, opt := range []monitor.DeployOptions{{}, {MultiRegion: true}} {
 		tpl := template(t, opt)
@@ -100,6 +101,14 @@ func TestDeployRoleLeastPrivilege(t *testing.T) {
 		for _, p := range role["Policies"].([]any) {
 			for _, st := range p.(map[string]any)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
 				s := st.(map[string]any)
+				// A statement granted only with the ledger table is
+				// {"Fn::If": ["HasLedger", statement, NoValue]}.
+				if f, ok := s["Fn::If"].([]any); ok {
+					if f[0] != "HasLedger" || !reflect.DeepEqual(f[2], map[string]any{"Ref": "AWS::NoValue"}) {
+						t.Errorf("conditional statement %v", f)
+					}
+					s = f[1].(map[string]any)
+				}
 				if s["Effect"] != "Allow" {
 					t.Errorf("unexpected effect %v", s["Effect"])
 				}
@@ -115,6 +124,9 @@ func TestDeployRoleLeastPrivilege(t *testing.T) {
 		}
 		sort.Strings(got)
 		want := []string{
+			`dynamodb:DeleteItem {"Fn::GetAtt":["DeduplicationLedger","Arn"]}`,
+			`dynamodb:PutItem {"Fn::GetAtt":["DeduplicationLedger","Arn"]}`,
+			`dynamodb:UpdateItem {"Fn::GetAtt":["DeduplicationLedger","Arn"]}`,
 			`elasticmapreduce:DescribeSecurityConfiguration "*"`,
 			`logs:CreateLogStream {"Fn::Sub":"${FunctionLogGroup.Arn}"}`,
 			`logs:PutLogEvents {"Fn::Sub":"${FunctionLogGroup.Arn}"}`,

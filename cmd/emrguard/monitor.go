@@ -43,6 +43,7 @@ type monitorFlags struct {
 	events, queue, alertOn  string
 	region, endpoint, spool string
 	raisedBy, account       string
+	dedupTable              string
 	notify                  multiFlag
 	alertOnUnknown, noAWS   bool
 	workers                 int
@@ -71,6 +72,7 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 	fs.StringVar(&f.spool, "spool", "", "keep undeliverable alerts in `DIR` and resend them (default: the user cache folder; 'none' to disable)")
 	fs.StringVar(&f.raisedBy, "raised-by", "", "how alerts name this host (default host/HOSTNAME)")
 	fs.StringVar(&f.account, "account", "", "the `ACCOUNT` the credentials belong to; configurations of other accounts are not looked up")
+	fs.StringVar(&f.dedupTable, "dedup-table", "", "DynamoDB `TABLE` (key eventId, TTL on expiresAt) shared by every instance, so one alert goes out per event; without it, copies handled by different instances may each alert")
 	fs.BoolVar(&f.noAWS, "no-aws", false, "do not call AWS to read security configurations (they are reported unknown)")
 	fs.IntVar(&f.workers, "workers", 32, "events handled in parallel by the daemon")
 	fs.DurationVar(&f.visibility, "visibility", 60*time.Second, "SQS visibility timeout asked for and renewed while an event is handled (1s to 12h, whole seconds)")
@@ -113,6 +115,13 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 		mcfg.Fetcher = monitor.NewEMRFetcher(c, f.account)
 	} else {
 		mcfg.Fetcher = monitor.NoFetcher{Why: "no AWS configuration: " + err.Error()}
+	}
+	if f.dedupTable != "" {
+		c, err := cfgFor(f.region)
+		if err != nil {
+			return 0, fmt.Errorf("--dedup-table: AWS configuration: %w", err)
+		}
+		mcfg.Ledger = monitor.NewDynamoLedger(c, f.dedupTable)
 	}
 	policy := notify.Policy{Log: log}
 	if f.queue != "" && f.spool != "none" {
@@ -388,7 +397,7 @@ func lambdaMode(args []string) bool {
 
 // runLambda serves the Lambda runtime; configured by the environment the
 // deploy template sets (EMRGUARD_NOTIFY, EMRGUARD_ALERT_ON,
-// EMRGUARD_ACCOUNT). Undeliverable alerts are not spooled: the invocation
+// EMRGUARD_ACCOUNT, EMRGUARD_DEDUP_TABLE). Undeliverable alerts are not spooled: the invocation
 // fails, Lambda retries it and then sends it to the dead-letter queue.
 func runLambda(ctx context.Context, e env) int {
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
@@ -421,8 +430,12 @@ func runLambda(ctx context.Context, e env) int {
 	if v := os.Getenv("EMRGUARD_ALERT_ON"); v != "" {
 		alertOn = list(v)
 	}
-	m, err := monitor.New(monitor.Config{Controls: s.controls, Control: s.cfg, AlertOn: alertOn, AlertOnUnknown: true,
-		Fetcher: monitor.NewEMRFetcher(c, os.Getenv("EMRGUARD_ACCOUNT")), Sink: sinks, Log: log})
+	mcfg := monitor.Config{Controls: s.controls, Control: s.cfg, AlertOn: alertOn, AlertOnUnknown: true,
+		Fetcher: monitor.NewEMRFetcher(c, os.Getenv("EMRGUARD_ACCOUNT")), Sink: sinks, Log: log}
+	if t := os.Getenv("EMRGUARD_DEDUP_TABLE"); t != "" {
+		mcfg.Ledger = monitor.NewDynamoLedger(c, t)
+	}
+	m, err := monitor.New(mcfg)
 	if err != nil {
 		return fail(err)
 	}
