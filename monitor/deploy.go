@@ -44,7 +44,8 @@ func ifLedger(v any) obj { return obj{"Fn::If": []any{"HasLedger", v, ref("AWS::
 
 // Template returns the CloudFormation template (JSON) that deploys the
 // monitor: the EventBridge rule with EventPattern, the Lambda function
-// (provided.al2023, arm64, handler bootstrap) and its log group, a
+// (provided.al2023, arm64 by default, handler bootstrap, code from
+// lambdazip) and its log group, a
 // least-privilege role (DescribeSecurityConfiguration, sns:Publish to its
 // own topic, writing its own logs, sending to its own dead-letter queue,
 // writing items of its own deduplication table), the SNS topic with an
@@ -57,8 +58,10 @@ func Template(opt DeployOptions) ([]byte, error) {
 		alertOn = DefaultAlertOn
 	}
 	params := obj{
-		"CodeBucket": obj{"Type": "String", "Description": "S3 bucket holding the function zip (bootstrap = the emrguard linux/arm64 binary), in this region"},
-		"CodeKey":    obj{"Type": "String", "Default": "emrguard-lambda-arm64.zip", "Description": "S3 key of the function zip"},
+		"CodeBucket": obj{"Type": "String", "Description": "S3 bucket holding the function zip (emrguard monitor package), in this region"},
+		"CodeKey":    obj{"Type": "String", "Default": "emrguard-lambda-arm64.zip", "Description": "S3 key of the function zip (emrguard monitor package writes emrguard-lambda-ARCH.zip)"},
+		"Architecture": obj{"Type": "String", "Default": "arm64", "AllowedValues": []string{"arm64", "x86_64"},
+			"Description": "The function's architecture: the zip's --arch (arm64, or amd64 for x86_64)"},
 		"AlertEmail": obj{"Type": "String", "Default": "", "Description": "E-mail address subscribed to the alert topic (confirm the subscription mail); empty for none"},
 		"AlertOn":    obj{"Type": "String", "Default": strings.Join(alertOn, ","), "Description": "Control IDs whose failure raises an alert (comma-separated)"},
 		"LogRetentionDays": obj{"Type": "Number", "Default": 90, "AllowedValues": []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653},
@@ -116,7 +119,7 @@ func Template(opt DeployOptions) ([]byte, error) {
 		"Function": central(obj{"Type": "AWS::Lambda::Function", "Properties": obj{
 			"Description":      "emrguard launch monitor: evaluates EMR API calls and alerts",
 			"Runtime":          "provided.al2023",
-			"Architectures":    []string{"arm64"},
+			"Architectures":    []any{ref("Architecture")},
 			"Handler":          "bootstrap",
 			"Code":             obj{"S3Bucket": ref("CodeBucket"), "S3Key": ref("CodeKey")},
 			"Role":             getAtt("FunctionRole", "Arn"),

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/emrguard/emrguard/internal/testtool"
@@ -140,8 +141,39 @@ func TestDeployRoleLeastPrivilege(t *testing.T) {
 			t.Error("managed policies attached")
 		}
 		fn := resource(tpl, "Function")
-		if fn["Runtime"] != "provided.al2023" || fn["Handler"] != "bootstrap" || !reflect.DeepEqual(fn["Architectures"], []any{"arm64"}) {
+		if fn["Runtime"] != "provided.al2023" || fn["Handler"] != "bootstrap" || !reflect.DeepEqual(fn["Architectures"], []any{map[string]any{"Ref": "Architecture"}}) {
 			t.Errorf("function %v", fn)
+		}
+		arch := tpl["Parameters"].(map[string]any)["Architecture"].(map[string]any)
+		if arch["Default"] != "arm64" || !reflect.DeepEqual(arch["AllowedValues"], []any{"arm64", "x86_64"}) {
+			t.Errorf("Architecture parameter %v", arch)
+		}
+	}
+}
+
+// Ensure the ledger table is what DynamoLedger writes: keyed by the event
+// ID, TTL on its expiry attribute, on demand, encrypted; and that it is
+// made only with DeduplicationTable true (and, multi-region, centrally).
+func TestDeployLedgerTable(t *testing.T) {
+	for _, opt := range []monitor.DeployOptions{{}, {MultiRegion: true}} {
+		tpl := template(t, opt)
+		tbl := resource(tpl, "DeduplicationLedger")
+		want := map[string]any{
+			"BillingMode":             "PAY_PER_REQUEST",
+			"AttributeDefinitions":    []any{map[string]any{"AttributeName": monitor.LedgerKey, "AttributeType": "S"}},
+			"KeySchema":               []any{map[string]any{"AttributeName": monitor.LedgerKey, "KeyType": "HASH"}},
+			"TimeToLiveSpecification": map[string]any{"AttributeName": monitor.LedgerTTL, "Enabled": true},
+			"SSESpecification":        map[string]any{"SSEEnabled": true},
+		}
+		if !reflect.DeepEqual(tbl, want) {
+			t.Errorf("table %v", tbl)
+		}
+		if c := tpl["Resources"].(map[string]any)["DeduplicationLedger"].(map[string]any)["Condition"]; c != "HasLedger" {
+			t.Errorf("table condition %v", c)
+		}
+		cond, _ := json.Marshal(tpl["Conditions"].(map[string]any)["HasLedger"])
+		if !strings.Contains(string(cond), `{"Fn::Equals":[{"Ref":"DeduplicationTable"},"true"]}`) || opt.MultiRegion != strings.Contains(string(cond), "IsCentral") {
+			t.Errorf("HasLedger %s", cond)
 		}
 	}
 }

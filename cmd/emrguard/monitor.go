@@ -58,6 +58,9 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 	if len(args) > 0 && args[0] == "deploy" {
 		return runDeploy(e, args[1:])
 	}
+	if len(args) > 0 && args[0] == "package" {
+		return runPackage(ctx, e, args[1:])
+	}
 	fs := flag.NewFlagSet("emrguard monitor", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var f monitorFlags
@@ -77,7 +80,7 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 	fs.IntVar(&f.workers, "workers", 32, "events handled in parallel by the daemon")
 	fs.DurationVar(&f.visibility, "visibility", 60*time.Second, "SQS visibility timeout asked for and renewed while an event is handled (1s to 12h, whole seconds)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: emrguard monitor --events FILE|- | --sqs-queue URL [flags]\n       emrguard monitor deploy [--multi-region]\n\n"+
+		fmt.Fprintf(fs.Output(), "Usage: emrguard monitor --events FILE|- | --sqs-queue URL [flags]\n       emrguard monitor deploy [--multi-region]\n       emrguard monitor package [--arch arm64|amd64] [--output FILE]\n\n"+
 			"Evaluates CloudTrail events of EMR calls (EventBridge \"AWS API Call via CloudTrail\") and alerts.\n"+
 			"Started by the Lambda runtime (AWS_LAMBDA_RUNTIME_API set), it runs as the Lambda handler.\n\nFlags:\n")
 		fs.PrintDefaults()
