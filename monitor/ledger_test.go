@@ -77,6 +77,21 @@ func deliver(t *testing.T, ms []*monitor.Monitor, deliveries [][]byte) int {
 	return n
 }
 
+// ledgerServer returns a test AWS with the weak configuration and an
+// empty ledger table.
+func ledgerServer(t *testing.T) *awstest.Server {
+	s := awstest.New()
+	t.Cleanup(s.Close)
+	s.AddSecurityConfiguration("eu-west-1", "weak", noTransit)
+	s.CreateTable("eu-west-1", ledgerTable, monitor.LedgerKey)
+	return s
+}
+
+// dynamoLedger gives each instance its own ledger client on s's table.
+func dynamoLedger(s *awstest.Server) func(int) monitor.Ledger {
+	return func(int) monitor.Ledger { return monitor.NewDynamoLedger(s.Config("eu-west-1"), ledgerTable) }
+}
+
 // perEvent counts the sink's alerts by event ID.
 func perEvent(r *recorder) map[string]int {
 	out := map[string]int{}
@@ -115,12 +130,9 @@ func checkOnePerEvent(t *testing.T, sink *recorder, prefix string, n int) {
 // per event through the shared DynamoDB ledger, and the ledger says sent
 // for each.
 func TestLedgerEightInstances(t *testing.T) {
-	s := awstest.New()
-	defer s.Close()
-	s.AddSecurityConfiguration("eu-west-1", "weak", noTransit)
-	s.CreateTable("eu-west-1", ledgerTable, monitor.LedgerKey)
+	s := ledgerServer(t)
 	sink := &recorder{}
-	ms := instances(t, 8, s, sink, func(int) monitor.Ledger { return monitor.NewDynamoLedger(s.Config("eu-west-1"), ledgerTable) })
+	ms := instances(t, 8, s, sink, dynamoLedger(s))
 	deliver(t, ms, duplicated(t, "ev", 40))
 	checkOnePerEvent(t, sink, "ev", 40)
 	items := s.Items("eu-west-1", ledgerTable)
@@ -157,13 +169,10 @@ func TestNoLedgerDuplicatesAcrossInstances(t *testing.T) {
 // Ensure a throttled ledger (past the SDK's retries) does not stop the
 // alert: it is sent, and the outcome warns that duplicates are possible.
 func TestLedgerThrottledAlertsAnyway(t *testing.T) {
-	s := awstest.New()
-	defer s.Close()
-	s.AddSecurityConfiguration("eu-west-1", "weak", noTransit)
-	s.CreateTable("eu-west-1", ledgerTable, monitor.LedgerKey)
+	s := ledgerServer(t)
 	s.Inject(awstest.Fault{Op: "dynamodb.PutItem", Code: "ProvisionedThroughputExceededException", Message: "slow down"})
 	sink := &recorder{}
-	m := instances(t, 1, s, sink, func(int) monitor.Ledger { return monitor.NewDynamoLedger(s.Config("eu-west-1"), ledgerTable) })[0]
+	m := instances(t, 1, s, sink, dynamoLedger(s))[0]
 	out, err := m.Handle(context.Background(), "", withConfiguration(t, "weak", "throttled"))
 	if err != nil || out.Alert == nil {
 		t.Fatalf("throttled ledger: %v, alert %v", err, out.Alert)
@@ -191,13 +200,10 @@ func hasDiag(ds source.Diagnostics, sub string) bool {
 // Ensure a ConditionalCheckFailedException without the old item (another
 // instance wrote it) makes the copy a duplicate: no alert.
 func TestLedgerConditionalCheckFailedIsDuplicate(t *testing.T) {
-	s := awstest.New()
-	defer s.Close()
-	s.AddSecurityConfiguration("eu-west-1", "weak", noTransit)
-	s.CreateTable("eu-west-1", ledgerTable, monitor.LedgerKey)
+	s := ledgerServer(t)
 	s.Inject(awstest.Fault{Op: "dynamodb.PutItem", Code: "ConditionalCheckFailedException", Times: 1})
 	sink := &recorder{}
-	m := instances(t, 1, s, sink, func(int) monitor.Ledger { return monitor.NewDynamoLedger(s.Config("eu-west-1"), ledgerTable) })[0]
+	m := instances(t, 1, s, sink, dynamoLedger(s))[0]
 	out, err := m.Handle(context.Background(), "", withConfiguration(t, "weak", "dup"))
 	if err != nil || out.Kind != monitor.Duplicate || out.Alert != nil {
 		t.Fatalf("%v: %s, alert %v", err, out.Kind, out.Alert)
@@ -213,12 +219,9 @@ func TestLedgerConditionalCheckFailedIsDuplicate(t *testing.T) {
 // Ensure a claim whose alert could not be sent is released, so the
 // redelivery (on another instance) alerts: nothing is lost.
 func TestLedgerReleasesFailedSend(t *testing.T) {
-	s := awstest.New()
-	defer s.Close()
-	s.AddSecurityConfiguration("eu-west-1", "weak", noTransit)
-	s.CreateTable("eu-west-1", ledgerTable, monitor.LedgerKey)
+	s := ledgerServer(t)
 	sink := &recorder{fail: 1}
-	ms := instances(t, 2, s, sink, func(int) monitor.Ledger { return monitor.NewDynamoLedger(s.Config("eu-west-1"), ledgerTable) })
+	ms := instances(t, 2, s, sink, dynamoLedger(s))
 	ev := withConfiguration(t, "weak", "retry-me")
 	if _, err := ms[0].Handle(context.Background(), "", ev); err == nil {
 		t.Fatal("a failed send was not reported")
@@ -236,10 +239,7 @@ func TestLedgerReleasesFailedSend(t *testing.T) {
 // for redelivery, and once the claim's lease is over (its owner died) a
 // redelivery takes it over and alerts.
 func TestLedgerHeldClaim(t *testing.T) {
-	s := awstest.New()
-	defer s.Close()
-	s.AddSecurityConfiguration("eu-west-1", "weak", noTransit)
-	s.CreateTable("eu-west-1", ledgerTable, monitor.LedgerKey)
+	s := ledgerServer(t)
 	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
 	dead := &monitor.DynamoLedger{Client: dynamodb.NewFromConfig(s.Config("eu-west-1")), Table: ledgerTable, Owner: "dead", Now: func() time.Time { return now }}
 	if _, err := dead.Claim(context.Background(), "held"); err != nil {
