@@ -47,8 +47,18 @@ func checkBootstrap(t *testing.T, bin []byte, arch string, machine elf.Machine) 
 			t.Errorf("not static: program header %v", p.Type)
 		}
 	}
+	// -s -w: no symbol table, no DWARF. (A -trimpath build records
+	// neither -ldflags nor, when false, -buildvcs in its build info.)
+	for _, name := range []string{".symtab", ".debug_info"} {
+		if f.Section(name) != nil {
+			t.Errorf("section %s present: not linked with %s", name, lambdazip.LDFlags)
+		}
+	}
 	path, set := buildSettings(t, bin)
-	want := map[string]string{"GOOS": "linux", "GOARCH": arch, "CGO_ENABLED": "0", "-trimpath": "true", "-buildvcs": "false", "-ldflags": lambdazip.LDFlags}
+	if _, ok := set["vcs.revision"]; ok {
+		t.Error("VCS information stamped: not built with -buildvcs=false")
+	}
+	want := map[string]string{"GOOS": "linux", "GOARCH": arch, "CGO_ENABLED": "0", "-trimpath": "true"}
 	for k, v := range want {
 		if set[k] != v {
 			t.Errorf("build setting %s=%q, want %q", k, set[k], v)
