@@ -400,8 +400,9 @@ func lambdaMode(args []string) bool {
 
 // runLambda serves the Lambda runtime; configured by the environment the
 // deploy template sets (EMRGUARD_NOTIFY, EMRGUARD_ALERT_ON,
-// EMRGUARD_ACCOUNT, EMRGUARD_DEDUP_TABLE). Undeliverable alerts are not spooled: the invocation
-// fails, Lambda retries it and then sends it to the dead-letter queue.
+// EMRGUARD_ACCOUNT, EMRGUARD_DEDUP_TABLE). Undeliverable alerts are not
+// spooled: the invocation fails, Lambda retries it and then sends it to
+// the dead-letter queue.
 func runLambda(ctx context.Context, e env) int {
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	fail := func(err error) int {
