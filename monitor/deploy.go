@@ -39,31 +39,42 @@ func sub(s string) obj                 { return obj{"Fn::Sub": s} }
 func ifCentral(a, b any) obj           { return obj{"Fn::If": []any{"IsCentral", a, b}} }
 func condition(name string, r obj) obj { r["Condition"] = name; return r }
 
+// ifLedger is v when the template creates the deduplication table, and
+// nothing otherwise.
+func ifLedger(v any) obj { return obj{"Fn::If": []any{"HasLedger", v, ref("AWS::NoValue")}} }
+
 // Template returns the CloudFormation template (JSON) that deploys the
 // monitor: the EventBridge rule with EventPattern, the Lambda function
-// (provided.al2023, arm64, handler bootstrap) and its log group, a
-// least-privilege role (DescribeSecurityConfiguration and the read-only
-// calls of ReadActions, sns:Publish to its own topic, writing its own
-// logs, sending to its own dead-letter queue, and with AssumeRoleName
-// assuming that role in member accounts),
-// the SNS topic with an optional e-mail subscription, a dead-letter queue
-// for the rule's target and the function, and outputs.
+// (provided.al2023, arm64 by default, handler bootstrap, code from
+// lambdazip) and its log group, a least-privilege role
+// (DescribeSecurityConfiguration and the read-only calls of ReadActions,
+// sns:Publish to its own topic, writing its own logs, sending to its own
+// dead-letter queue, writing items of its own deduplication table, and
+// with AssumeRoleName assuming that role in member accounts), the SNS
+// topic with an optional e-mail subscription, a dead-letter queue for the
+// rule's target and the function, the optional DynamoDB deduplication
+// table (TTL on; see DynamoLedger), and outputs.
 func Template(opt DeployOptions) ([]byte, error) {
 	alertOn := opt.AlertOn
 	if len(alertOn) == 0 {
 		alertOn = DefaultAlertOn
 	}
 	params := obj{
-		"CodeBucket": obj{"Type": "String", "Description": "S3 bucket holding the function zip (bootstrap = the emrguard linux/arm64 binary), in this region"},
-		"CodeKey":    obj{"Type": "String", "Default": "emrguard-lambda-arm64.zip", "Description": "S3 key of the function zip"},
+		"CodeBucket": obj{"Type": "String", "Description": "S3 bucket holding the function zip (emrguard monitor package), in this region"},
+		"CodeKey":    obj{"Type": "String", "Default": "emrguard-lambda-arm64.zip", "Description": "S3 key of the function zip (emrguard monitor package writes emrguard-lambda-ARCH.zip)"},
+		"Architecture": obj{"Type": "String", "Default": "arm64", "AllowedValues": []string{"arm64", "x86_64"},
+			"Description": "The function's architecture: the zip's --arch (arm64, or amd64 for x86_64)"},
 		"AlertEmail": obj{"Type": "String", "Default": "", "Description": "E-mail address subscribed to the alert topic (confirm the subscription mail); empty for none"},
 		"AlertOn":    obj{"Type": "String", "Default": strings.Join(alertOn, ","), "Description": "Control IDs whose failure raises an alert (comma-separated)"},
 		"LogRetentionDays": obj{"Type": "Number", "Default": 90, "AllowedValues": []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653},
 			"Description": "Days to keep the function's logs"},
 	}
 	params["AssumeRoleName"] = obj{"Type": "String", "Default": "", "Description": "Read-only role assumed in member accounts whose events reach this monitor (monitor deploy --org creates it); empty: this account only"}
+	params["DeduplicationTable"] = obj{"Type": "String", "Default": "true", "AllowedValues": []string{"true", "false"},
+		"Description": "Create a DynamoDB table (TTL on) through which the function's instances send one alert per event; false: deduplication per instance only, so copies of an event handled by different instances may each alert"}
 	conds := obj{"HasEmail": obj{"Fn::Not": []any{obj{"Fn::Equals": []any{ref("AlertEmail"), ""}}}},
 		"HasAssumeRole": obj{"Fn::Not": []any{obj{"Fn::Equals": []any{ref("AssumeRoleName"), ""}}}}}
+	conds["HasLedger"] = obj{"Fn::Equals": []any{ref("DeduplicationTable"), "true"}}
 	central := func(r obj) obj { return r }
 	if opt.MultiRegion {
 		params["CentralRegion"] = obj{"Type": "String", "Description": "Region whose stack instance runs the monitor; the others forward their events to it"}
@@ -75,6 +86,7 @@ func Template(opt DeployOptions) ([]byte, error) {
 		conds["IsForwarder"] = obj{"Fn::Not": []any{obj{"Condition": "IsCentral"}}}
 		conds["HasOrganization"] = obj{"Fn::And": []any{obj{"Condition": "IsCentral"}, obj{"Fn::Not": []any{obj{"Fn::Equals": []any{ref("OrganizationId"), ""}}}}}}
 		conds["HasEmail"] = obj{"Fn::And": []any{obj{"Condition": "IsCentral"}, obj{"Fn::Not": []any{obj{"Fn::Equals": []any{ref("AlertEmail"), ""}}}}}}
+		conds["HasLedger"] = obj{"Fn::And": []any{obj{"Condition": "IsCentral"}, obj{"Fn::Equals": []any{ref("DeduplicationTable"), "true"}}}}
 		central = func(r obj) obj { return condition("IsCentral", r) }
 	}
 	res := obj{
@@ -110,12 +122,14 @@ func Template(opt DeployOptions) ([]byte, error) {
 				obj{"Sid": "WriteOwnLogs", "Effect": "Allow", "Action": []string{"logs:CreateLogStream", "logs:PutLogEvents"},
 					"Resource": sub("${FunctionLogGroup.Arn}")},
 				obj{"Sid": "DeadLetters", "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": getAtt("DeadLetterQueue", "Arn")},
+				ifLedger(obj{"Sid": "DeduplicationLedger", "Effect": "Allow", "Action": []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},
+					"Resource": getAtt("DeduplicationLedger", "Arn")}),
 			}}}},
 		}}),
 		"Function": central(obj{"Type": "AWS::Lambda::Function", "Properties": obj{
 			"Description":      "emrguard launch monitor: evaluates EMR API calls and alerts",
 			"Runtime":          "provided.al2023",
-			"Architectures":    []string{"arm64"},
+			"Architectures":    []any{ref("Architecture")},
 			"Handler":          "bootstrap",
 			"Code":             obj{"S3Bucket": ref("CodeBucket"), "S3Key": ref("CodeKey")},
 			"Role":             getAtt("FunctionRole", "Arn"),
@@ -128,7 +142,17 @@ func Template(opt DeployOptions) ([]byte, error) {
 				"EMRGUARD_ALERT_ON":         ref("AlertOn"),
 				"EMRGUARD_ACCOUNT":          ref("AWS::AccountId"),
 				"EMRGUARD_ASSUME_ROLE_NAME": ref("AssumeRoleName"),
+				"EMRGUARD_DEDUP_TABLE":      ifLedger(ref("DeduplicationLedger")),
 			}},
+		}}),
+		// One item per alerted event, deleted by TTL; on demand, since
+		// writes come only with alerts.
+		"DeduplicationLedger": condition("HasLedger", obj{"Type": "AWS::DynamoDB::Table", "Properties": obj{
+			"BillingMode":             "PAY_PER_REQUEST",
+			"AttributeDefinitions":    []any{obj{"AttributeName": LedgerKey, "AttributeType": "S"}},
+			"KeySchema":               []any{obj{"AttributeName": LedgerKey, "KeyType": "HASH"}},
+			"TimeToLiveSpecification": obj{"AttributeName": LedgerTTL, "Enabled": true},
+			"SSESpecification":        obj{"SSEEnabled": true},
 		}}),
 		"LaunchRule": central(obj{"Type": "AWS::Events::Rule", "Properties": obj{
 			"Description":  "EMR API calls judged by emrguard",
@@ -147,6 +171,7 @@ func Template(opt DeployOptions) ([]byte, error) {
 		"FunctionArn":        central(obj{"Description": "The monitor function (named in every alert)", "Value": getAtt("Function", "Arn")}),
 		"RuleArn":            central(obj{"Description": "EventBridge rule feeding the monitor", "Value": getAtt("LaunchRule", "Arn")}),
 		"DeadLetterQueueUrl": central(obj{"Description": "Events the monitor could not handle", "Value": ref("DeadLetterQueue")}),
+		"DeduplicationTable": condition("HasLedger", obj{"Description": "DynamoDB table deciding which instance sends an event's alert", "Value": ref("DeduplicationLedger")}),
 	}
 	desc := "emrguard launch monitor: evaluates every EMR launch and security change as it happens and alerts through SNS"
 	if opt.MultiRegion {

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/emrguard/emrguard/internal/testtool"
@@ -94,8 +95,9 @@ func TestDeployPatternMatchesSamples(t *testing.T) {
 // Ensure the function's role grants exactly what the monitor calls: EMR
 // DescribeSecurityConfiguration and the read-only calls of what other
 // events name, sns:Publish to its own topic, its own logs, its own
-// dead-letter queue and, with AssumeRoleName, that role in member
-// accounts — and nothing else.
+// dead-letter queue, (when created) the items of its own deduplication
+// table and, with AssumeRoleName, that role in member accounts — and
+// nothing else.
 func TestDeployRoleLeastPrivilege(t *testing.T) {
 	for _, opt := range []monitor.DeployOptions{{}, {MultiRegion: true}} {
 		tpl := template(t, opt)
@@ -104,8 +106,13 @@ func TestDeployRoleLeastPrivilege(t *testing.T) {
 		for _, p := range role["Policies"].([]any) {
 			for _, st := range p.(map[string]any)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
 				s := st.(map[string]any)
-				if c, ok := s["Fn::If"].([]any); ok {
-					s = c[1].(map[string]any) // the grant made when AssumeRoleName is set
+				// A statement granted only with the ledger table or
+				// AssumeRoleName is {"Fn::If": [COND, statement, NoValue]}.
+				if f, ok := s["Fn::If"].([]any); ok {
+					if f[0] != "HasLedger" && f[0] != "HasAssumeRole" || !reflect.DeepEqual(f[2], map[string]any{"Ref": "AWS::NoValue"}) {
+						t.Errorf("conditional statement %v", f)
+					}
+					s = f[1].(map[string]any)
 				}
 				if s["Effect"] != "Allow" {
 					t.Errorf("unexpected effect %v", s["Effect"])
@@ -122,6 +129,9 @@ func TestDeployRoleLeastPrivilege(t *testing.T) {
 		}
 		sort.Strings(got)
 		want := []string{
+			`dynamodb:DeleteItem {"Fn::GetAtt":["DeduplicationLedger","Arn"]}`,
+			`dynamodb:PutItem {"Fn::GetAtt":["DeduplicationLedger","Arn"]}`,
+			`dynamodb:UpdateItem {"Fn::GetAtt":["DeduplicationLedger","Arn"]}`,
 			`ec2:DescribeRouteTables "*"`, `ec2:DescribeSecurityGroups "*"`, `ec2:DescribeSubnets "*"`,
 			`elasticmapreduce:DescribeCluster "*"`,
 			`elasticmapreduce:DescribeSecurityConfiguration "*"`, `elasticmapreduce:ListClusters "*"`,
@@ -145,8 +155,39 @@ func TestDeployRoleLeastPrivilege(t *testing.T) {
 			t.Error("managed policies attached")
 		}
 		fn := resource(tpl, "Function")
-		if fn["Runtime"] != "provided.al2023" || fn["Handler"] != "bootstrap" || !reflect.DeepEqual(fn["Architectures"], []any{"arm64"}) {
+		if fn["Runtime"] != "provided.al2023" || fn["Handler"] != "bootstrap" || !reflect.DeepEqual(fn["Architectures"], []any{map[string]any{"Ref": "Architecture"}}) {
 			t.Errorf("function %v", fn)
+		}
+		arch := tpl["Parameters"].(map[string]any)["Architecture"].(map[string]any)
+		if arch["Default"] != "arm64" || !reflect.DeepEqual(arch["AllowedValues"], []any{"arm64", "x86_64"}) {
+			t.Errorf("Architecture parameter %v", arch)
+		}
+	}
+}
+
+// Ensure the ledger table is what DynamoLedger writes: keyed by the event
+// ID, TTL on its expiry attribute, on demand, encrypted; and that it is
+// made only with DeduplicationTable true (and, multi-region, centrally).
+func TestDeployLedgerTable(t *testing.T) {
+	for _, opt := range []monitor.DeployOptions{{}, {MultiRegion: true}} {
+		tpl := template(t, opt)
+		tbl := resource(tpl, "DeduplicationLedger")
+		want := map[string]any{
+			"BillingMode":             "PAY_PER_REQUEST",
+			"AttributeDefinitions":    []any{map[string]any{"AttributeName": monitor.LedgerKey, "AttributeType": "S"}},
+			"KeySchema":               []any{map[string]any{"AttributeName": monitor.LedgerKey, "KeyType": "HASH"}},
+			"TimeToLiveSpecification": map[string]any{"AttributeName": monitor.LedgerTTL, "Enabled": true},
+			"SSESpecification":        map[string]any{"SSEEnabled": true},
+		}
+		if !reflect.DeepEqual(tbl, want) {
+			t.Errorf("table %v", tbl)
+		}
+		if c := tpl["Resources"].(map[string]any)["DeduplicationLedger"].(map[string]any)["Condition"]; c != "HasLedger" {
+			t.Errorf("table condition %v", c)
+		}
+		cond, _ := json.Marshal(tpl["Conditions"].(map[string]any)["HasLedger"])
+		if !strings.Contains(string(cond), `{"Fn::Equals":[{"Ref":"DeduplicationTable"},"true"]}`) || opt.MultiRegion != strings.Contains(string(cond), "IsCentral") {
+			t.Errorf("HasLedger %s", cond)
 		}
 	}
 }

@@ -21,7 +21,12 @@
 // Deliveries are deduplicated by CloudTrail event ID, since EventBridge and
 // SQS deliver at least once; a copy arriving while the first is still in
 // hand is not a duplicate yet (ErrInFlight): it stays on the queue until
-// the first copy's fate is known. A successful launch whose parameters
+// the first copy's fate is known. Across instances (Lambda runs many),
+// an optional Ledger — DynamoLedger, a DynamoDB table with a conditional
+// write per event ID — decides which instance sends an alert; when it
+// cannot be asked, the alert goes out anyway (duplicates are possible,
+// a lost alert is worse). Concurrent lookups of one configuration share
+// one DescribeSecurityConfiguration. A successful launch whose parameters
 // cannot be read alerts as unverified (Kind Unverified), never skipped as
 // bad input.
 package monitor

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/emr"
 	"github.com/aws/smithy-go"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source/secconf"
@@ -36,7 +37,9 @@ type EMRAPI interface {
 // region and caches by account, region and name: found configurations for
 // TTL, answers that will not change soon (AccessDenied, does not exist)
 // for NegativeTTL; other errors (throttling past the SDK's retries, 5xx)
-// are not cached.
+// are not cached. Concurrent lookups of one configuration share one call
+// (single flight): a burst of launches naming it makes one
+// DescribeSecurityConfiguration, not one per worker.
 type EMRFetcher struct {
 	// Client returns the EMR client of a region.
 	Client func(region string) EMRAPI
@@ -45,10 +48,14 @@ type EMRFetcher struct {
 	// would look in the wrong account).
 	Account          string
 	TTL, NegativeTTL time.Duration
-	Now              func() time.Time
+	// CallTimeout bounds the shared call (default 30 s). It runs on its
+	// own context, so that one waiter giving up does not fail the others.
+	CallTimeout time.Duration
+	Now         func() time.Time
 
-	mu    sync.Mutex
-	cache map[string]cached
+	mu     sync.Mutex
+	cache  map[string]cached
+	flight singleflight.Group
 }
 
 type cached struct {
@@ -87,23 +94,61 @@ func (f *EMRFetcher) Forget(account, region, name string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.cache, cacheKey(account, region, name))
+	f.flight.Forget(cacheKey(account, region, name))
+}
+
+// lookup is the result of one shared call.
+type lookup struct {
+	sc  *model.SecurityConfiguration
+	err error
 }
 
 // SecurityConfiguration returns the named configuration, from the cache
-// when fresh.
+// when fresh; otherwise it joins the call in flight for the same account,
+// region and name, or makes it. A caller whose ctx ends first gets a
+// placeholder saying so; the call goes on for the others.
 func (f *EMRFetcher) SecurityConfiguration(ctx context.Context, account, region, name string) (*model.SecurityConfiguration, error) {
 	key := cacheKey(account, region, name)
-	f.mu.Lock()
-	if c, ok := f.cache[key]; ok && f.now().Before(c.expires) {
-		f.mu.Unlock()
+	if c, ok := f.cached(key); ok {
 		return c.sc, c.err
 	}
-	f.mu.Unlock()
 	ref := model.Ref{Kind: secconf.Kind, ID: name, Name: name, Account: account, Region: region}
 	if f.Account != "" && account != "" && account != f.Account {
 		why := fmt.Sprintf("security configuration %q is in account %s; this monitor's credentials read account %s only", name, account, f.Account)
 		return secconf.Placeholder(name, ref, why), nil
 	}
+	ch := f.flight.DoChan(key, func() (any, error) {
+		// A call that finished between our cache look and this one
+		// has stored its answer: do not ask again.
+		if c, ok := f.cached(key); ok {
+			return lookup{c.sc, c.err}, nil
+		}
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cmpOr(f.CallTimeout, 30*time.Second))
+		defer cancel()
+		sc, err := f.describe(cctx, key, ref)
+		return lookup{sc, err}, nil
+	})
+	select {
+	case r := <-ch:
+		l := r.Val.(lookup)
+		return l.sc, l.err
+	case <-ctx.Done():
+		call := fmt.Sprintf("emr DescribeSecurityConfiguration %q in %s", name, region)
+		return secconf.Placeholder(name, ref, call+" was cancelled"), ctx.Err()
+	}
+}
+
+// cached returns the fresh cache entry of key.
+func (f *EMRFetcher) cached(key string) (cached, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.cache[key]
+	return c, ok && f.now().Before(c.expires)
+}
+
+// describe makes the call and caches what it learned.
+func (f *EMRFetcher) describe(ctx context.Context, key string, ref model.Ref) (*model.SecurityConfiguration, error) {
+	name, region := ref.Name, ref.Region
 	call := fmt.Sprintf("emr DescribeSecurityConfiguration %q in %s", name, region)
 	out, err := f.Client(region).DescribeSecurityConfiguration(ctx, &emr.DescribeSecurityConfigurationInput{Name: aws.String(name)})
 	var sc *model.SecurityConfiguration

@@ -45,6 +45,10 @@ type Config struct {
 	// events only name; nil: they are unknown, for want of credentials.
 	Reader Reader
 	Sink   notify.Sink // nil: results only, no alerts
+	// Ledger, when set, decides across instances who sends an event's
+	// alert (see DynamoLedger); nil: deduplication is per process only,
+	// and copies handled by different instances may each alert.
+	Ledger Ledger
 	// RaisedBy names this host in alerts; in Lambda the invoked function's
 	// ARN is used instead.
 	RaisedBy string
@@ -231,8 +235,15 @@ func (m *Monitor) raise(ctx context.Context, rec *event.Record, out Outcome) (Ou
 	if a == nil || m.cfg.Sink == nil {
 		return out, nil
 	}
-	if err := m.cfg.Sink.Send(ctx, *a); err != nil {
+	dup, err := m.send(ctx, rec, *a, &out)
+	switch {
+	case errors.Is(err, ErrInFlight):
+		return out, err
+	case err != nil:
 		return out, fmt.Errorf("alert for event %s: %w", rec.Key(), err)
+	case dup:
+		out.Kind = Duplicate
+		return out, nil
 	}
 	out.Alert = a
 	return out, nil

@@ -44,6 +44,7 @@ type monitorFlags struct {
 	region, endpoint, spool string
 	raisedBy, account       string
 	assumeRole              string
+	dedupTable              string
 	notify                  multiFlag
 	alertOnUnknown, noAWS   bool
 	workers                 int
@@ -57,6 +58,9 @@ const maxWorkers = 1024
 func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 	if len(args) > 0 && args[0] == "deploy" {
 		return runDeploy(e, args[1:])
+	}
+	if len(args) > 0 && args[0] == "package" {
+		return runPackage(ctx, e, args[1:])
 	}
 	fs := flag.NewFlagSet("emrguard monitor", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -73,11 +77,12 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 	fs.StringVar(&f.raisedBy, "raised-by", "", "how alerts name this host (default host/HOSTNAME)")
 	fs.StringVar(&f.account, "account", "", "the `ACCOUNT` the credentials belong to; configurations of other accounts are not looked up (without --assume-role-name)")
 	fs.StringVar(&f.assumeRole, "assume-role-name", "", "read a member account's objects through its role `NAME` (STS AssumeRole into arn:aws:iam::ACCOUNT:role/NAME; monitor deploy --org creates it)")
+	fs.StringVar(&f.dedupTable, "dedup-table", "", "DynamoDB `TABLE` (key eventId, TTL on expiresAt) shared by every instance, so one alert goes out per event; without it, copies handled by different instances may each alert")
 	fs.BoolVar(&f.noAWS, "no-aws", false, "do not call AWS to read security configurations (they are reported unknown)")
 	fs.IntVar(&f.workers, "workers", 32, "events handled in parallel by the daemon")
 	fs.DurationVar(&f.visibility, "visibility", 60*time.Second, "SQS visibility timeout asked for and renewed while an event is handled (1s to 12h, whole seconds)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: emrguard monitor --events FILE|- | --sqs-queue URL [flags]\n       emrguard monitor deploy [--multi-region | --org]\n\n"+
+		fmt.Fprintf(fs.Output(), "Usage: emrguard monitor --events FILE|- | --sqs-queue URL [flags]\n       emrguard monitor deploy [--multi-region | --org]\n       emrguard monitor package [--arch arm64|amd64] [--output FILE]\n\n"+
 			"Evaluates CloudTrail events of EMR calls (EventBridge \"AWS API Call via CloudTrail\") and alerts.\n"+
 			"Started by the Lambda runtime (AWS_LAMBDA_RUNTIME_API set), it runs as the Lambda handler.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -115,6 +120,13 @@ func runMonitor(ctx context.Context, e env, args []string) (int, error) {
 		mcfg.Fetcher, mcfg.Reader = readers(c, f.account, f.assumeRole)
 	} else {
 		mcfg.Fetcher = monitor.NoFetcher{Why: "no AWS configuration: " + err.Error()}
+	}
+	if f.dedupTable != "" {
+		c, err := cfgFor(f.region)
+		if err != nil {
+			return 0, fmt.Errorf("--dedup-table: AWS configuration: %w", err)
+		}
+		mcfg.Ledger = monitor.NewDynamoLedger(c, f.dedupTable)
 	}
 	policy := notify.Policy{Log: log}
 	if f.queue != "" && f.spool != "none" {
@@ -414,8 +426,9 @@ func lambdaMode(args []string) bool {
 
 // runLambda serves the Lambda runtime; configured by the environment the
 // deploy template sets (EMRGUARD_NOTIFY, EMRGUARD_ALERT_ON,
-// EMRGUARD_ACCOUNT, EMRGUARD_ASSUME_ROLE_NAME). Undeliverable alerts are not spooled: the invocation
-// fails, Lambda retries it and then sends it to the dead-letter queue.
+// EMRGUARD_ACCOUNT, EMRGUARD_ASSUME_ROLE_NAME, EMRGUARD_DEDUP_TABLE).
+// Undeliverable alerts are not spooled: the invocation fails, Lambda
+// retries it and then sends it to the dead-letter queue.
 func runLambda(ctx context.Context, e env) int {
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	fail := func(err error) int {
@@ -448,8 +461,12 @@ func runLambda(ctx context.Context, e env) int {
 		alertOn = list(v)
 	}
 	fetcher, reader := readers(c, os.Getenv("EMRGUARD_ACCOUNT"), os.Getenv("EMRGUARD_ASSUME_ROLE_NAME"))
-	m, err := monitor.New(monitor.Config{Controls: s.controls, Control: s.cfg, AlertOn: alertOn, AlertOnUnknown: true,
-		Fetcher: fetcher, Reader: reader, Sink: sinks, Log: log})
+	mcfg := monitor.Config{Controls: s.controls, Control: s.cfg, AlertOn: alertOn, AlertOnUnknown: true,
+		Fetcher: fetcher, Reader: reader, Sink: sinks, Log: log}
+	if t := os.Getenv("EMRGUARD_DEDUP_TABLE"); t != "" {
+		mcfg.Ledger = monitor.NewDynamoLedger(c, t)
+	}
+	m, err := monitor.New(mcfg)
 	if err != nil {
 		return fail(err)
 	}

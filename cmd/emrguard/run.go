@@ -32,6 +32,7 @@ Usage:
   emrguard monitor --events FILE|-    evaluate CloudTrail events of EMR calls and alert
   emrguard monitor --sqs-queue URL    the same, as a daemon reading an SQS queue
   emrguard monitor deploy             print the CloudFormation that deploys the monitor
+  emrguard monitor package            write the monitor's Lambda zip (reproducible)
   emrguard harden secconf|certs|keys|iam|environment|fix [flags]
                                       generate a security configuration, PEM certificates,
                                       KMS keys or IAM roles that pass emrguard's scan

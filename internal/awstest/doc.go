@@ -31,6 +31,8 @@
 //	Security Hub   restJson1   BatchImportFindings
 //	SQS            awsJson1_0  SendMessage, ReceiveMessage, DeleteMessage,
 //	                           DeleteMessageBatch, ChangeMessageVisibility
+//	DynamoDB       awsJson1_0  PutItem, UpdateItem, DeleteItem (condition expressions;
+//	                           tables made with CreateTable)
 //
 // The estate is data: LoadAccounts takes snapshot.Account values (what a
 // live scan records), LoadFile a saved snapshot, GenerateAccount makes a

@@ -42,6 +42,7 @@ func init() {
 		"eks":              {name: "eks", proto: restJSON, op: eksOp, serve: (*Server).eks},
 		"events":           {name: "events", proto: awsJSON11, op: targetOp, serve: (*Server).eventBridge},
 		"securityhub":      {name: "securityhub", proto: restJSON, op: securityHubOp, serve: (*Server).securityHub},
+		"dynamodb":         {name: "dynamodb", proto: awsJSON10, op: targetOp, serve: (*Server).dynamodb},
 	}
 }
 
@@ -128,7 +129,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		authErr(c)
 		return
 	}
-	if c.svc.proto == awsJSON11 {
+	if c.svc.proto == awsJSON11 || c.svc.proto == awsJSON10 {
 		if err := json.Unmarshal(body, &c.in); err != nil {
 			c.fail(400, "SerializationException", "body is not JSON: "+err.Error())
 			return

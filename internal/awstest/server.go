@@ -38,6 +38,7 @@ type Server struct {
 	pageSize int
 	latency  time.Duration
 	queues   map[string]*queue // by URL path's last element (queue name)
+	tables   map[string]*table // DynamoDB: account/region/name
 	sent     []Published
 	events   []PutEvent
 	findings []map[string]any
