@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/emrguard/emrguard/config"
 	"github.com/emrguard/emrguard/control"
@@ -29,7 +30,8 @@ type trailFlags struct {
 	summary               bool
 	workers               int
 	shard, partOut        string
-	merge                 bool
+	merge, resolve        bool
+	assumeRole            string
 }
 
 func runTrail(ctx context.Context, e env, args []string) (int, error) {
@@ -49,6 +51,8 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 	fs.StringVar(&f.wf.profile, "profile", "", "AWS shared config `PROFILE` for s3://")
 	fs.StringVar(&f.shard, "shard", "", "read only part `I/N` of the archive's files, for --part-out")
 	fs.StringVar(&f.partOut, "part-out", "", "write the EMR records read (and the files that could not be) to `FILE` (.gz: compressed) for --merge, instead of a report")
+	fs.BoolVar(&f.resolve, "resolve", false, "read a security configuration the archive never created from AWS (DescribeSecurityConfiguration, once per name): judged as it is today, not as it was at the launch")
+	fs.StringVar(&f.assumeRole, "assume-role-name", "", "with --resolve, read other accounts' configurations through their role `NAME` (as monitor --assume-role-name)")
 	fs.BoolVar(&f.merge, "merge", false, "judge the parts given as arguments (written by --part-out) as one archive: the report of the whole run")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: emrguard trail PATH|s3://BUCKET/PREFIX [flags]\n\n"+
@@ -150,6 +154,28 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 func judgeTrail(ctx context.Context, e env, f *trailFlags, s *settings, cfg *config.File, prog *progress, cands []cloudtrail.Candidate, readErrs []error) (int, error) {
 	prog.Stage("evaluating")
 	a := newAudit(s)
+	if f.resolve {
+		c, err := loadAWSConfig(ctx, f.wf.profile, nil, f.wf.endpointURL)
+		if err != nil {
+			return 0, fmt.Errorf("trail --resolve: %w", err)
+		}
+		if c.Region == "" {
+			c.Region = "us-east-1" // STS; each configuration is read in its own region
+		}
+		// The credentials' own account, so that another account's
+		// configuration is never looked up with them (it would seem not
+		// to exist): unknown, unless --assume-role-name reads it.
+		id, err := sts.NewFromConfig(c).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if err != nil {
+			return 0, fmt.Errorf("trail --resolve: sts GetCallerIdentity: %w", err)
+		}
+		fetcher, _ := readers(c, aws.ToString(id.Account), f.assumeRole)
+		a.resolve = func(account, region, name string) (*model.SecurityConfiguration, error) {
+			return fetcher.SecurityConfiguration(ctx, account, region, name)
+		}
+	} else if f.assumeRole != "" {
+		return 0, usagef("--assume-role-name is for --resolve")
+	}
 	for _, c := range cands {
 		a.add(c)
 	}

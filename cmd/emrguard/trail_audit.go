@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+
+	"github.com/aws/smithy-go"
 
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/model"
@@ -25,6 +28,9 @@ type audit struct {
 	// For the summary.
 	launches []launch
 	changes  []change
+	// resolve, when set (--resolve), reads a configuration the archive
+	// never created from AWS.
+	resolve func(account, region, name string) (*model.SecurityConfiguration, error)
 }
 
 type configState struct {
@@ -136,5 +142,17 @@ func (a *audit) lookup(e model.Event, name string) *model.SecurityConfiguration 
 	case ok && st.deleted != nil:
 		return secconf.Placeholder(name, ref, fmt.Sprintf("security configuration %q was deleted at %s (event %s), before this launch", name, st.deleted.Time, st.deleted.ID))
 	}
-	return secconf.Placeholder(name, ref, fmt.Sprintf("security configuration %q was not created in the archive read (in %s/%s); its settings are not known", name, e.Account, e.Region))
+	if a.resolve != nil {
+		sc, err := a.resolve(e.Account, e.Region, name)
+		if err != nil {
+			why := err.Error()
+			var api smithy.APIError
+			if errors.As(err, &api) { // the reason, not the SDK's wrapping
+				why = "emr DescribeSecurityConfiguration: " + api.ErrorCode() + ": " + api.ErrorMessage()
+			}
+			return secconf.Placeholder(name, ref, fmt.Sprintf("security configuration %q was not created in the archive read, and reading it failed: %s", name, why))
+		}
+		return sc
+	}
+	return secconf.Placeholder(name, ref, fmt.Sprintf("security configuration %q was not created in the archive read (in %s/%s); its settings are not known (--resolve reads it from AWS)", name, e.Account, e.Region))
 }
