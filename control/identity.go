@@ -67,14 +67,22 @@ func dash(s string) string {
 }
 
 // identityOf returns r's identity without its ordinal.
-func identityOf(r *Result) Identity {
+// resourceKey is what a resource's hash is made of; a resource's results
+// come together, so the last one's hash is kept (a corpus's 280,000
+// results have 10,000 resources' worth of hashing to do).
+type resourceKey struct{ kind, id, file string }
+
+func identityOf(r *Result, last *resourceKey, lastHash *string) Identity {
 	ref := &r.Resource
 	id := Identity{Control: r.Control.ID, Account: ref.Account, Region: ref.Region}
 	if e := ref.Event; e != nil {
 		id.Account, id.Region = cmp.Or(id.Account, e.Account), cmp.Or(id.Region, e.Region)
 	}
-	h := sha256.Sum256([]byte(ref.Kind + "\x00" + ref.ID + "\x00" + strings.ReplaceAll(ref.Loc.File, "\\", "/")))
-	id.Resource = hex.EncodeToString(h[:16])
+	if k := (resourceKey{ref.Kind, ref.ID, ref.Loc.File}); k != *last || *lastHash == "" {
+		h := sha256.Sum256([]byte(ref.Kind + "\x00" + ref.ID + "\x00" + strings.ReplaceAll(ref.Loc.File, "\\", "/")))
+		*last, *lastHash = k, hex.EncodeToString(h[:16])
+	}
+	id.Resource = *lastHash
 	if r.Subject != "" {
 		h := sha256.Sum256([]byte(r.Subject))
 		id.Subject = hex.EncodeToString(h[:8])
@@ -97,23 +105,27 @@ func Identify(rs []Result) []Identity {
 		workers = 1
 	}
 	each((len(rs)+block-1)/block, workers, func(b int) {
+		var last resourceKey
+		var lastHash string
 		for i := b * block; i < min(len(rs), (b+1)*block); i++ {
-			ids[i] = identityOf(&rs[i])
+			ids[i] = identityOf(&rs[i], &last, &lastHash)
 		}
 	})
 	// Grouped by a digest of the identity: a table keyed by the Identity
 	// values themselves held 88-byte keys for each of 285,000 results.
-	first := make(map[[16]byte]int, len(rs))
-	var shared map[[16]byte][]int
+	// Identities without their ordinals are the keys: compared whole, as
+	// strings hash faster than a digest of them is made.
+	first := make(map[Identity]int, len(rs))
+	var shared map[Identity][]int
 	for i := range ids {
-		k := ids[i].digest()
+		k := ids[i]
 		j, dup := first[k]
 		if !dup {
 			first[k] = i
 			continue
 		}
 		if shared == nil {
-			shared = map[[16]byte][]int{}
+			shared = map[Identity][]int{}
 		}
 		if shared[k] == nil {
 			shared[k] = []int{j}
@@ -127,13 +139,6 @@ func Identify(rs []Result) []Identity {
 		}
 	}
 	return ids
-}
-
-// digest returns the first 16 bytes of SHA-256 over the parts of id
-// (the ordinal aside), NUL-separated.
-func (id *Identity) digest() [16]byte {
-	h := sha256.Sum256([]byte(id.Control + "\x00" + id.Account + "\x00" + id.Region + "\x00" + id.Resource + "\x00" + id.Subject))
-	return [16]byte(h[:16])
 }
 
 // compareTwins orders results of one identity by what they say, then,
