@@ -38,7 +38,8 @@ type Options struct {
 	// links resolved. Empty means each root module's own folder.
 	Roots []string
 
-	roots []rawopen.Root // Roots resolved, once per LoadFolders
+	roots    []rawopen.Root // Roots resolved, once per LoadFolders
+	modRoots moduleSandbox  // roots and their repositories: where module folders are read
 }
 
 // Folder is a folder's configuration files found by a walk (or named on
@@ -64,6 +65,7 @@ func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnos
 			opt.roots = append(opt.roots, root)
 		}
 	}
+	opt.modRoots = moduleRoots(opt.roots)
 	// Each folder is parsed, evaluated and read on its own, and its syntax
 	// trees dropped before the next: memory follows the largest module,
 	// not the whole walk. A folder another calls as a local module is read
@@ -169,6 +171,7 @@ type loader struct {
 	diags    *source.Diagnostics
 	rootDir  string
 	sandbox  sandbox                      // where file functions read (Options.Roots)
+	modBox   moduleSandbox                // where module folders are read without Options.Roots: moduleSandbox()
 	funcs    map[string]function.Function // made on first use: functions()
 	cwd      string                       // path.cwd, made when read: workDir (a flat module's readers each have their copy of the loader)
 	rootVals map[string]cty.Value
@@ -233,7 +236,13 @@ func (ld *loader) moduleFiles(dir string, at model.Loc, diags *source.Diagnostic
 	var paths []string
 	for _, e := range entries {
 		if !e.IsDir() && IsConfig(e.Name()) {
-			paths = append(paths, filepath.Join(dir, e.Name()))
+			p := filepath.Join(dir, e.Name())
+			if !ld.moduleSandbox().inside(p) {
+				// A link to another checkout's file: named as written.
+				diags.Warnf(model.Loc{File: p}, "module file links outside the scanned folders and their repository; not read")
+				continue
+			}
+			paths = append(paths, p)
 		}
 	}
 	sort.Strings(paths)
