@@ -100,18 +100,43 @@ func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnos
 	}
 	close(jobs)
 	wg.Wait()
-	called := map[string]bool{}
+	// A folder another calls is dropped as a root only when a folder no
+	// other calls reads it, through its calls: folders calling each other
+	// in a cycle, with no caller outside it, stay roots (each reports the
+	// cycle) rather than vanish with every resource they declare.
+	index := make(map[string]int, len(folders))
+	for i := range folders {
+		index[filepath.Clean(folders[i].Dir)] = i
+	}
+	called := make([]bool, len(folders))
 	for i, o := range outs {
 		for _, s := range o.sources {
-			if s != filepath.Clean(folders[i].Dir) {
-				called[s] = true
+			if j, ok := index[s]; ok && j != i {
+				called[j] = true
+			}
+		}
+	}
+	covered := make([]bool, len(folders))
+	var walk []int
+	for i := range folders {
+		if !called[i] {
+			walk = append(walk, i)
+		}
+	}
+	for len(walk) > 0 {
+		i := walk[len(walk)-1]
+		walk = walk[:len(walk)-1]
+		for _, s := range outs[i].sources {
+			if j, ok := index[s]; ok && !covered[j] && called[j] {
+				covered[j] = true
+				walk = append(walk, j)
 			}
 		}
 	}
 	ev := &model.Evidence{}
 	var diags source.Diagnostics
 	for i, o := range outs {
-		if called[filepath.Clean(folders[i].Dir)] {
+		if covered[i] {
 			continue
 		}
 		ev.Merge(o.ev)
