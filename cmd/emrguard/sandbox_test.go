@@ -232,3 +232,71 @@ func TestWorkflowFilesRegular(t *testing.T) {
 		t.Errorf(".emrguard.yaml linked to /dev/zero: exit %d, stderr %q; want 2 and the device named", code, errs)
 	}
 }
+
+// Ensure a module of another checkout on the runner, called by a relative
+// path or by a link inside the scanned tree, never reaches the JSON
+// report, while a module of the scanned folder's own repository is read;
+// the report says why the outside call's outputs are unknown.
+func TestHostileModuleSource(t *testing.T) {
+	const marker = "MODULE-MARKER-3e8a70"
+	base := t.TempDir()
+	outside := filepath.Join(base, "other-checkout", "secrets-module")
+	repo := filepath.Join(base, "repo")
+	scanned := filepath.Join(repo, "infra", "prod")
+	for _, d := range []string{outside, filepath.Join(repo, ".git"), filepath.Join(repo, "modules", "sc"), scanned} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string]string{
+		filepath.Join(outside, "main.tf"): `resource "aws_emr_security_configuration" "leak" {
+  name          = "` + marker + `"
+  configuration = "{}"
+}
+output "name" { value = "` + marker + `" }
+`,
+		filepath.Join(repo, "modules", "sc", "main.tf"): `output "name" { value = "repo-sc" }` + "\n",
+		filepath.Join(scanned, "main.tf"): `module "repo" { source = "../../modules/sc" }
+module "other" { source = "../../../other-checkout/secrets-module" }
+module "linked" { source = "./linked" }
+resource "aws_emr_cluster" "a" {
+  name                   = "a"
+  release_label          = "emr-7.2.0"
+  service_role           = "s"
+  security_configuration = module.repo.name
+}
+resource "aws_emr_cluster" "b" {
+  name                   = "b"
+  release_label          = "emr-7.2.0"
+  service_role           = "s"
+  security_configuration = module.other.name
+}
+resource "aws_emr_cluster" "c" {
+  name                   = "c"
+  release_label          = "emr-7.2.0"
+  service_role           = "s"
+  security_configuration = module.linked.name
+}
+`,
+	}
+	for p, text := range files {
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(outside, filepath.Join(scanned, "linked")); err != nil {
+		t.Fatal(err)
+	}
+	out, errs, code := emrguard(t, "", "scan", scanned, "--format", "json", "--fail-on", "none")
+	if strings.Contains(out, marker) || strings.Contains(errs, marker) {
+		t.Errorf("the report quotes the outside module:\n%s", out)
+	}
+	if code != exitOK {
+		t.Errorf("exit %d, want 0 (a module not read is no input error)\n%s", code, errs)
+	}
+	for _, want := range []string{`repo-sc`, `module source ../../../other-checkout/secrets-module is outside the scanned folders and their repository; not read`, `module source ./linked is outside the scanned folders and their repository; not read`} {
+		if !strings.Contains(out, want) && !strings.Contains(errs, want) {
+			t.Errorf("no %q in the report or the warnings\n%s\n%s", want, out, errs)
+		}
+	}
+}

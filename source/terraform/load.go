@@ -38,7 +38,8 @@ type Options struct {
 	// links resolved. Empty means each root module's own folder.
 	Roots []string
 
-	roots []rawopen.Root // Roots resolved, once per LoadFolders
+	roots    []rawopen.Root // Roots resolved, once per LoadFolders
+	modRoots moduleSandbox  // roots and their repositories: where module folders are read
 }
 
 // Folder is a folder's configuration files found by a walk (or named on
@@ -64,6 +65,7 @@ func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnos
 			opt.roots = append(opt.roots, root)
 		}
 	}
+	opt.modRoots = moduleRoots(opt.roots)
 	// Each folder is parsed, evaluated and read on its own, and its syntax
 	// trees dropped before the next: memory follows the largest module,
 	// not the whole walk. A folder another calls as a local module is read
@@ -98,18 +100,43 @@ func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnos
 	}
 	close(jobs)
 	wg.Wait()
-	called := map[string]bool{}
+	// A folder another calls is dropped as a root only when a folder no
+	// other calls reads it, through its calls: folders calling each other
+	// in a cycle, with no caller outside it, stay roots (each reports the
+	// cycle) rather than vanish with every resource they declare.
+	index := make(map[string]int, len(folders))
+	for i := range folders {
+		index[filepath.Clean(folders[i].Dir)] = i
+	}
+	called := make([]bool, len(folders))
 	for i, o := range outs {
 		for _, s := range o.sources {
-			if s != filepath.Clean(folders[i].Dir) {
-				called[s] = true
+			if j, ok := index[s]; ok && j != i {
+				called[j] = true
+			}
+		}
+	}
+	covered := make([]bool, len(folders))
+	var walk []int
+	for i := range folders {
+		if !called[i] {
+			walk = append(walk, i)
+		}
+	}
+	for len(walk) > 0 {
+		i := walk[len(walk)-1]
+		walk = walk[:len(walk)-1]
+		for _, s := range outs[i].sources {
+			if j, ok := index[s]; ok && !covered[j] && called[j] {
+				covered[j] = true
+				walk = append(walk, j)
 			}
 		}
 	}
 	ev := &model.Evidence{}
 	var diags source.Diagnostics
 	for i, o := range outs {
-		if called[filepath.Clean(folders[i].Dir)] {
+		if covered[i] {
 			continue
 		}
 		ev.Merge(o.ev)
@@ -169,6 +196,7 @@ type loader struct {
 	diags    *source.Diagnostics
 	rootDir  string
 	sandbox  sandbox                      // where file functions read (Options.Roots)
+	modBox   moduleSandbox                // where module folders are read without Options.Roots: moduleSandbox()
 	funcs    map[string]function.Function // made on first use: functions()
 	cwd      string                       // path.cwd, made when read: workDir (a flat module's readers each have their copy of the loader)
 	rootVals map[string]cty.Value
@@ -233,7 +261,13 @@ func (ld *loader) moduleFiles(dir string, at model.Loc, diags *source.Diagnostic
 	var paths []string
 	for _, e := range entries {
 		if !e.IsDir() && IsConfig(e.Name()) {
-			paths = append(paths, filepath.Join(dir, e.Name()))
+			p := filepath.Join(dir, e.Name())
+			if !ld.moduleSandbox().inside(p) {
+				// A link to another checkout's file: named as written.
+				diags.Warnf(model.Loc{File: p}, "module file links outside the scanned folders and their repository; not read")
+				continue
+			}
+			paths = append(paths, p)
 		}
 	}
 	sort.Strings(paths)

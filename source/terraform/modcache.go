@@ -95,7 +95,11 @@ func jsonLine(data []byte, err error) int {
 // init` installed under the root module, by the call's module path.
 func (m *module) sourceDir(n, src string) (dir, why string) {
 	if isLocalSource(src) {
-		return filepath.Join(m.dir, src), ""
+		d := filepath.Join(m.dir, src)
+		if !m.ld.moduleSandbox().inside(d) {
+			return "", outsideModule(n, src)
+		}
+		return d, ""
 	}
 	notFetched := fmt.Sprintf("module.%s comes from %q, which is not fetched: ", n, src)
 	const initHint = "run terraform init so that .terraform/modules holds it"
@@ -113,6 +117,9 @@ func (m *module) sourceDir(n, src string) (dir, why string) {
 	}
 	if !filepath.IsAbs(d) {
 		d = filepath.Join(m.ld.rootDir, d)
+	}
+	if !m.ld.moduleSandbox().inside(d) {
+		return "", fmt.Sprintf("module.%s: its folder %s, as %s lists it, is outside the scanned folders and their repository; not read", n, d, manifestPath)
 	}
 	if !holdsConfig(d) {
 		return "", fmt.Sprintf("%sits folder %s holds no configuration; %s", notFetched, d, initHint)

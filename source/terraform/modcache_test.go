@@ -93,10 +93,15 @@ func clusterByID(ev *model.Evidence, id string) *model.Cluster {
 // Ensure a module terraform init installed is read from .terraform/modules
 // as a local one is: its resources addressed under the call, its inputs
 // from the caller, its outputs known; a nested installed module is found
-// by its key (emr.inner, here at an absolute Dir), and a local source
+// by its key (emr.inner, here at an absolute Dir inside the scanned
+// tree: one outside is refused, TestModuleSandbox), and a local source
 // inside an installed module resolves from its folder.
 func TestInstalledModules(t *testing.T) {
-	inner := t.TempDir() // an absolute Dir in the manifest
+	dir := t.TempDir()
+	inner := filepath.Join(dir, "cache", "inner") // an absolute Dir in the manifest
+	if err := os.MkdirAll(inner, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(inner, "main.tf"), []byte(innerModule), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +109,7 @@ func TestInstalledModules(t *testing.T) {
 {"Key":"emr","Source":"registry.terraform.io/terraform-aws-modules/emr/aws","Version":"2.1.0","Dir":".terraform/modules/emr"},
 {"Key":"emr.inner","Source":"git::https://example.com/inner.git?ref=v1","Dir":` + jsonQuote(inner) + `},
 {"Key":"emr.sg","Source":"./modules/sg","Dir":".terraform/modules/emr/modules/sg"}]}`
-	ev, diags := load(t, map[string]string{
+	ev, diags := loadIn(t, dir, map[string]string{
 		"main.tf":                                   registryRoot,
 		".terraform/modules/modules.json":           manifest,
 		".terraform/modules/emr/main.tf":            registryModule,

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -328,6 +329,11 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 			}
 			continue
 		}
+		if up := m.ancestorAt(dir); up != nil {
+			diags.Errorf(loc(a.Range), fmt.Sprintf("module %q: source %s is the folder of %s, which calls it (a module cycle); not loaded", n, k.source, up.name()))
+			k.remote = fmt.Sprintf("module.%s is part of a module cycle", n)
+			continue
+		}
 		if depth >= maxModuleDepth {
 			diags.Errorf(loc(a.Range), fmt.Sprintf("module %q: modules nest deeper than %d; not loaded", n, maxModuleDepth))
 			k.remote = fmt.Sprintf("module.%s nests too deep", n)
@@ -356,6 +362,19 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 }
 
 const maxModuleDepth = 16
+
+// ancestorAt returns m or the module above it read from folder dir, nil
+// when none is: a call of that folder is a cycle, which would otherwise
+// nest to maxModuleDepth, each level a copy of the same resources.
+func (m *module) ancestorAt(dir string) *module {
+	dir = filepath.Clean(dir)
+	for c := m; c != nil; c = c.parent {
+		if filepath.Clean(c.dir) == dir {
+			return c
+		}
+	}
+	return nil
+}
 
 // maxModules bounds the module instances of one root: count and for_each
 // at each level of nesting multiply.

@@ -51,6 +51,9 @@ func loadIn(t testing.TB, dir string, files map[string]string, opt Options) (*mo
 			fs = append(fs, *f)
 		}
 	}
+	if opt.Roots == nil {
+		opt.Roots = []string{dir} // as the scan of dir: its folders are the scanned tree
+	}
 	ev, diags := LoadFolders(fs, opt)
 	ev.Link() // what the resources say of each other (rules, routes, policies)
 	return ev, diags
