@@ -191,3 +191,38 @@ func TestHTMLSelfContained(t *testing.T) {
 		t.Error("resource name not escaped")
 	}
 }
+
+var pdfPageRE = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// Ensure the page prints with every group and remediation open: printed to
+// PDF, it takes more pages than the same page without its print rules
+// (where the closed groups print as one line each).
+func TestHTMLPrintsOpen(t *testing.T) {
+	page := writePage(t)
+	data, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := bytes.Replace(data, []byte("details::details-content"), []byte("details::no-such-part"), 1)
+	closed = bytes.Replace(closed, []byte("all[i].open = true;"), nil, 1)
+	if bytes.Equal(closed, data) {
+		t.Fatal("the page has no print rule for details")
+	}
+	closedPage := filepath.Join(t.TempDir(), "closed.html")
+	if err := os.WriteFile(closedPage, closed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pages := func(html, name string) int {
+		pdf := filepath.Join(t.ArtifactDir(), name+".pdf")
+		chromium(t, "--print-to-pdf="+pdf, "--no-pdf-header-footer", "file://"+html)
+		out, err := os.ReadFile(pdf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(pdfPageRE.FindAll(out, -1))
+	}
+	open, shut := pages(page, "report"), pages(closedPage, "report-closed")
+	if shut == 0 || open <= shut {
+		t.Errorf("printed: %d pages, %d without the print rules; want more with them", open, shut)
+	}
+}
