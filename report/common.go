@@ -96,11 +96,8 @@ func where(res control.Result) string {
 	if loc := res.Location(); loc.File != "" {
 		return loc.String()
 	}
-	if e := res.Resource.Event; e != nil {
-		return fmt.Sprintf("%s event %s at %s", e.Name, e.ID, e.Time)
-	}
-	if a := strings.Trim(res.Resource.Account+"/"+res.Resource.Region, "/"); a != "" {
-		return a
+	if w := resourceWhere(res.Resource); w != "" {
+		return w
 	}
 	return "-"
 }

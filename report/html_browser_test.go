@@ -64,7 +64,45 @@ func writePage(t *testing.T) (path string) {
 	return path
 }
 
-var articleRE = regexp.MustCompile(`<article class="finding[^"]*" data-control="([^"]+)" data-verdict="([^"]+)"( hidden="")?>`)
+var articleRE = regexp.MustCompile(`<article class="finding[^"]*" data-control="([^"]+)" data-verdict="([^"]+)" data-bp="[^"]*"( hidden="")?>`)
+
+// groupRE matches a resource group's opening tag in a dumped DOM.
+var groupRE = regexp.MustCompile(`<details class="resource[^"]*" id="(r\d+)" data-worst="[^"]+"([^>]*)>`)
+
+// groups lists the resource groups' ids, with "+" after an open one and
+// "-" after a hidden one.
+func groups(dom []byte) string {
+	var out []string
+	for _, m := range groupRE.FindAllSubmatch(dom, -1) {
+		s := string(m[1])
+		if bytes.Contains(m[2], []byte(`open=""`)) {
+			s += "+"
+		}
+		if bytes.Contains(m[2], []byte(`hidden=""`)) {
+			s += "-"
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, " ")
+}
+
+// screenshot renders url in Chromium to name.png in the test's artifact
+// directory (kept with go test -artifacts) and in EMRGUARD_SCREENSHOT_DIR
+// when set, and checks it is not blank.
+func screenshot(t *testing.T, url, name string) {
+	t.Helper()
+	shot := filepath.Join(t.ArtifactDir(), name+".png")
+	chromium(t, "--screenshot="+shot, "--window-size=1280,1800", "--hide-scrollbars", url)
+	st, err := os.Stat(shot)
+	if err != nil || st.Size() < 10_000 {
+		t.Fatalf("screenshot %s: %v", shot, err)
+	}
+	t.Logf("screenshot %s", shot)
+	if dir := os.Getenv("EMRGUARD_SCREENSHOT_DIR"); dir != "" {
+		data, _ := os.ReadFile(shot)
+		os.WriteFile(filepath.Join(dir, name+".png"), data, 0o644)
+	}
+}
 
 // visible lists "CONTROL:verdict" of the findings the page shows.
 func visible(dom []byte) (shown []string, total int) {
@@ -84,26 +122,23 @@ func visible(dom []byte) (shown []string, total int) {
 // with a file: URL is enough.
 func TestHTMLInChromium(t *testing.T) {
 	page := writePage(t)
-	shot := filepath.Join(t.TempDir(), "report.png")
-	chromium(t, "--screenshot="+shot, "--window-size=1280,1800", "--hide-scrollbars", "file://"+page)
-	st, err := os.Stat(shot)
-	if err != nil || st.Size() < 10_000 {
-		t.Fatalf("screenshot %s: %v (size %d)", shot, err, st.Size())
-	}
-	if dir := os.Getenv("EMRGUARD_SCREENSHOT_DIR"); dir != "" {
-		data, _ := os.ReadFile(shot)
-		os.WriteFile(filepath.Join(dir, "report.png"), data, 0o644)
-	}
+	screenshot(t, "file://"+page, "report")
+	screenshot(t, "file://"+page+"?verdict=fail#r2", "report-filtered")
 
+	const all = "EMR102:fail EMR204:fail EMR111:unknown EMR802:fail EMR102:pass EMR111:n/a"
 	for _, tc := range []struct {
-		query string
-		want  string
-		count string
+		query  string
+		want   string
+		count  string
+		groups string
 	}{
-		{"", "EMR102:fail EMR204:fail EMR802:fail EMR111:unknown EMR102:pass EMR111:n/a", "6 of 6 shown"},
-		{"?control=EMR102&verdict=fail", "EMR102:fail", "1 of 6 shown"},
-		{"?verdict=fail", "EMR102:fail EMR204:fail EMR802:fail", "3 of 6 shown"},
-		{"?control=EMR999", "EMR102:fail EMR204:fail EMR802:fail EMR111:unknown EMR102:pass EMR111:n/a", "6 of 6 shown"}, // unknown values are ignored
+		{"", all, "6 of 6 shown", "r1 r2 r3 r4"},
+		{"?control=EMR102&verdict=fail", "EMR102:fail", "1 of 6 shown", "r1+ r2- r3- r4-"},
+		{"?verdict=fail", "EMR102:fail EMR204:fail EMR802:fail", "3 of 6 shown", "r1+ r2+ r3+ r4-"},
+		{"?bp=BP+3.4", "EMR111:unknown EMR111:n/a", "2 of 6 shown", "r1- r2+ r3- r4+"},
+		{"?control=EMR999", all, "6 of 6 shown", "r1 r2 r3 r4"}, // unknown values are ignored
+		// A matrix cell's link opens its resource's group.
+		{"#r3", all, "6 of 6 shown", "r1 r2 r3+ r4"},
 	} {
 		dom := chromium(t, "--dump-dom", "file://"+page+tc.query)
 		shown, total := visible(dom)
@@ -112,6 +147,30 @@ func TestHTMLInChromium(t *testing.T) {
 		}
 		if !bytes.Contains(dom, []byte(`<span id="shown">`+tc.count+`</span>`)) {
 			t.Errorf("%q: counter does not say %q", tc.query, tc.count)
+		}
+		if got := groups(dom); got != tc.groups {
+			t.Errorf("%q: groups %q, want %q", tc.query, got, tc.groups)
+		}
+	}
+
+	// Every link of the rendered matrix points at an element of the
+	// rendered page.
+	dom := chromium(t, "--dump-dom", "file://"+page)
+	ids := map[string]bool{}
+	for _, m := range regexp.MustCompile(` id="([^"]+)"`).FindAllSubmatch(dom, -1) {
+		ids[string(m[1])] = true
+	}
+	start, end := bytes.Index(dom, []byte(`<table class="matrix"`)), bytes.Index(dom, []byte(`<h2 id="chart"`))
+	if start < 0 || end < start {
+		t.Fatal("no matrix in the rendered page")
+	}
+	links := regexp.MustCompile(`href="#([^"]*)"`).FindAllSubmatch(dom[start:end], -1)
+	if len(links) != 4+6 { // a link per row and per judged cell
+		t.Errorf("matrix has %d links, want 10", len(links))
+	}
+	for _, m := range links {
+		if !ids[string(m[1])] {
+			t.Errorf("matrix links to #%s, which the page lacks", m[1])
 		}
 	}
 }
@@ -130,5 +189,40 @@ func TestHTMLSelfContained(t *testing.T) {
 	}
 	if !strings.Contains(page, "(prod &lt;b&gt;&#34;secure&#34;&lt;/b&gt; | `x`)") {
 		t.Error("resource name not escaped")
+	}
+}
+
+var pdfPageRE = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// Ensure the page prints with every group and remediation open: printed to
+// PDF, it takes more pages than the same page without its print rules
+// (where the closed groups print as one line each).
+func TestHTMLPrintsOpen(t *testing.T) {
+	page := writePage(t)
+	data, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := bytes.Replace(data, []byte("details::details-content"), []byte("details::no-such-part"), 1)
+	closed = bytes.Replace(closed, []byte("all[i].open = true;"), nil, 1)
+	if bytes.Equal(closed, data) {
+		t.Fatal("the page has no print rule for details")
+	}
+	closedPage := filepath.Join(t.TempDir(), "closed.html")
+	if err := os.WriteFile(closedPage, closed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pages := func(html, name string) int {
+		pdf := filepath.Join(t.ArtifactDir(), name+".pdf")
+		chromium(t, "--print-to-pdf="+pdf, "--no-pdf-header-footer", "file://"+html)
+		out, err := os.ReadFile(pdf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(pdfPageRE.FindAll(out, -1))
+	}
+	open, shut := pages(page, "report"), pages(closedPage, "report-closed")
+	if shut == 0 || open <= shut {
+		t.Errorf("printed: %d pages, %d without the print rules; want more with them", open, shut)
 	}
 }
