@@ -120,6 +120,7 @@ func (e *Evidence) Merge(o *Evidence) {
 // fields (TestMergeAndGrowCoverEveryField).
 func (e *Evidence) Grow(parts []*Evidence) {
 	e.Clusters = slices.Grow(e.Clusters, sum(parts, func(x *Evidence) int { return len(x.Clusters) }))
+	e.Alternatives = slices.Grow(e.Alternatives, sum(parts, func(x *Evidence) int { return len(x.Alternatives) }))
 	e.SecurityConfigurations = slices.Grow(e.SecurityConfigurations, sum(parts, func(x *Evidence) int { return len(x.SecurityConfigurations) }))
 	e.SecurityGroups = slices.Grow(e.SecurityGroups, sum(parts, func(x *Evidence) int { return len(x.SecurityGroups) }))
 	e.Roles = slices.Grow(e.Roles, sum(parts, func(x *Evidence) int { return len(x.Roles) }))

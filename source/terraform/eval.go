@@ -165,7 +165,37 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 		funcs = m.functions()
 	}
 	ctx := &hcl.EvalContext{Functions: funcs, Variables: m.scope(expr, in)}
-	return m.bounded(m.evaluated(expr.Value(ctx)), expr.Range())
+	v := m.bounded(m.evaluated(expr.Value(ctx)), expr.Range())
+	if !v.IsWhollyKnown() {
+		if same, ok := m.sameBranches(expr, in); ok {
+			return same
+		}
+	}
+	return v
+}
+
+// sameBranches is the value of cond ? a : b when a and b are known and
+// equal: HCL says unknown when cond is, though cond cannot change it
+// (map_public_ip_on_launch = var.public ? false : false).
+func (m *module) sameBranches(expr hcl.Expression, in *instance) (cty.Value, bool) {
+	x := unwrap(expr)
+	for p, ok := x.(*hclsyntax.ParenthesesExpr); ok; p, ok = x.(*hclsyntax.ParenthesesExpr) {
+		x = p.Expression
+	}
+	c, ok := x.(*hclsyntax.ConditionalExpr)
+	if !ok {
+		return cty.NilVal, false
+	}
+	a, b := m.eval(c.TrueResult, in), m.eval(c.FalseResult, in)
+	if !a.IsWhollyKnown() || !b.IsWhollyKnown() {
+		return cty.NilVal, false
+	}
+	ua, _ := a.UnmarkDeep()
+	ub, _ := b.UnmarkDeep()
+	if !ua.RawEquals(ub) {
+		return cty.NilVal, false
+	}
+	return a, true
 }
 
 // evalBound evaluates an expression with its iterators in scope.
