@@ -13,8 +13,9 @@ import (
 // agree on, per control and resource: among the worlds where the
 // resource has results, the same verdict, not unknown. Where they
 // disagree the result is unknown and says what each world gives. A
-// result the first reading decided is left as it is: the worlds only
-// decide what it could not. An unknown of the first reading that no world
+// result the first reading decided is left as it is (the worlds only
+// decide what it could not), but for a pass some world fails: that one
+// becomes unknown, saying where it fails. An unknown of the first reading that no world
 // repeats, about a resource the worlds judge, was settled by results
 // about other resources (a cluster's group, unknown until its count was)
 // that the worlds add.
@@ -61,7 +62,20 @@ func settle(base []Result, alts []*model.Alternatives, controls []*Control, sour
 		drop := map[int]bool{}
 		var add []Result
 		for _, k := range keys {
+			if !mine(k) {
+				continue
+			}
 			if !undecided(k) {
+				// A pass of the first reading must hold in every world:
+				// one where it fails makes it unknown.
+				if also := failsIn(k, alt, worlds); also != "" {
+					for _, i := range all[k] {
+						if base[i].Verdict == Passed {
+							base[i].Verdict = Unknown
+							base[i].Message += also
+						}
+					}
+				}
 				continue
 			}
 			rs, also, ok := decide(k, alt, worlds)
@@ -107,6 +121,23 @@ func settle(base []Result, alts []*model.Alternatives, controls []*Control, sour
 		SortResults(base)
 	}
 	return base
+}
+
+// failsIn says in which worlds control and resource k fail, "" in none.
+func failsIn(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Result) string {
+	var parts []string
+	for i, w := range worlds {
+		for _, r := range w[k] {
+			if r.Verdict == Failed {
+				parts = append(parts, fmt.Sprintf("when %s: fail, %s", worldText(alt.Unknowns, alt.Worlds[i].Values), r.Message))
+				break
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; but " + strings.Join(parts, "; ")
 }
 
 // withMessage is the first world's results for k, with also added.
