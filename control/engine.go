@@ -22,6 +22,10 @@ import (
 // not yet judged; the others still run. It links the evidence's facts
 // first (model.Evidence.Link).
 func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Config) []Result {
+	if alts := ev.Alternatives; len(alts) > 0 {
+		ev.Alternatives = nil // judged on their own, after (worlds.go)
+		return settle(Evaluate(controls, ev, source, cfg), alts, controls, source, cfg)
+	}
 	ev.Link() // every path to a verdict passes here; once per evidence
 	type job struct {
 		c     *Control

@@ -47,6 +47,10 @@ type Evidence struct {
 	JobRoles        []*JobRole
 	LaunchTemplates []*LaunchTemplate
 
+	// Alternatives are Terraform roots read once per way their unknown
+	// counts can go (model/alternatives.go).
+	Alternatives []*Alternatives
+
 	// Unlinked facts, joined by Link (model/link.go).
 	PolicyRefs        []PolicyRef
 	PolicyAttachments []PolicyAttachment
@@ -73,6 +77,7 @@ func (e *Evidence) Merge(o *Evidence) {
 		return
 	}
 	e.Clusters = append(e.Clusters, o.Clusters...)
+	e.Alternatives = append(e.Alternatives, o.Alternatives...)
 	e.SecurityConfigurations = append(e.SecurityConfigurations, o.SecurityConfigurations...)
 	e.SecurityGroups = append(e.SecurityGroups, o.SecurityGroups...)
 	e.Roles = append(e.Roles, o.Roles...)
@@ -115,6 +120,7 @@ func (e *Evidence) Merge(o *Evidence) {
 // fields (TestMergeAndGrowCoverEveryField).
 func (e *Evidence) Grow(parts []*Evidence) {
 	e.Clusters = slices.Grow(e.Clusters, sum(parts, func(x *Evidence) int { return len(x.Clusters) }))
+	e.Alternatives = slices.Grow(e.Alternatives, sum(parts, func(x *Evidence) int { return len(x.Alternatives) }))
 	e.SecurityConfigurations = slices.Grow(e.SecurityConfigurations, sum(parts, func(x *Evidence) int { return len(x.SecurityConfigurations) }))
 	e.SecurityGroups = slices.Grow(e.SecurityGroups, sum(parts, func(x *Evidence) int { return len(x.SecurityGroups) }))
 	e.Roles = slices.Grow(e.Roles, sum(parts, func(x *Evidence) int { return len(x.Roles) }))

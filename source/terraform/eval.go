@@ -165,7 +165,36 @@ func (m *module) eval(expr hcl.Expression, in *instance) cty.Value {
 		funcs = m.functions()
 	}
 	ctx := &hcl.EvalContext{Functions: funcs, Variables: m.scope(expr, in)}
-	return m.bounded(m.evaluated(expr.Value(ctx)), expr.Range())
+	v := m.bounded(m.evaluated(expr.Value(ctx)), expr.Range())
+	if !v.IsWhollyKnown() {
+		if same, ok := m.sameBranches(expr); ok {
+			return same
+		}
+	}
+	return v
+}
+
+// sameBranches is the value of cond ? a : b when a and b are the same
+// constant (nested conditionals of constants too): HCL says unknown when
+// cond is, though cond cannot change it (map_public_ip_on_launch =
+// var.public ? false : false). Only constants: evaluating a branch on its
+// own would report errors that the condition guards against
+// (x ? aws_iam_role.r[0].arn : "" with no instance of r).
+func (m *module) sameBranches(expr hcl.Expression) (cty.Value, bool) {
+	x := unwrap(expr)
+	for p, ok := x.(*hclsyntax.ParenthesesExpr); ok; p, ok = x.(*hclsyntax.ParenthesesExpr) {
+		x = p.Expression
+	}
+	c, ok := x.(*hclsyntax.ConditionalExpr)
+	if !ok {
+		return constant(x, 0)
+	}
+	a, okA := m.sameBranches(c.TrueResult)
+	b, okB := m.sameBranches(c.FalseResult)
+	if !okA || !okB || !a.RawEquals(b) {
+		return cty.NilVal, false
+	}
+	return a, true
 }
 
 // evalBound evaluates an expression with its iterators in scope.

@@ -47,7 +47,16 @@ func (m *module) instanceKeys(count, forEach *hcl.Attribute, base string) []inst
 	case count != nil:
 		v := m.eval(count.Expr, nil)
 		if !v.IsWhollyKnown() {
-			return one(fmt.Sprintf("count of %s is unknown: %s", base, reasonOf(v)))
+			n, ok := m.conditionalCount(count.Expr)
+			if !ok {
+				return one(fmt.Sprintf("count of %s is unknown: %s", base, reasonOf(v)))
+			}
+			if n == 1 && m.ld.conds.world != nil {
+				// One instance in this world: addressed as in the first
+				// reading, so that their results meet (control.Worlds).
+				return []instKey{{key: cty.NumberIntVal(0)}}
+			}
+			v = cty.NumberIntVal(int64(n))
 		}
 		v, _ = v.Unmark()
 		n, err := countOf(v)

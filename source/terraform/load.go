@@ -207,14 +207,45 @@ type loader struct {
 	warned   map[model.Loc]bool // module sources already warned of
 	manifest *manifest          // .terraform/modules/modules.json, read on first use: installed()
 	work     *budget            // the root's evaluation work, shared by the loader's copies
+	conds    *conditions        // the unknowns deciding counts, and the world read (conditional.go)
 }
 
 func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {
+	conds := &conditions{}
+	ev := loadWorld(f, files, opt, diags, conds)
+	n := len(conds.found)
+	if n == 0 || n > maxConditions {
+		return ev
+	}
+	// Some counts hang on at most maxConditions unknowns: read the root
+	// again under each combination of their values (the control engine
+	// keeps a verdict they all agree on). The input errors are the first
+	// reading's.
+	alt := &model.Alternatives{Unknowns: conds.found}
+	for combo := range 1 << n {
+		w := &conditions{world: map[string]bool{}}
+		vals := make([]bool, n)
+		for i, a := range conds.found {
+			vals[i] = combo&(1<<i) == 0 // true first
+			w.world[a] = vals[i]
+		}
+		var scratch source.Diagnostics
+		again := parseAll(f.Files, opt.reader(), &scratch)
+		alt.Worlds = append(alt.Worlds, model.World{Values: vals, Evidence: loadWorld(f, again, opt, &scratch, w)})
+	}
+	alt.Base = ev
+	out := &model.Evidence{Alternatives: []*model.Alternatives{alt}}
+	out.Merge(ev)
+	return out
+}
+
+// loadWorld reads a root once, in the world conds gives.
+func loadWorld(f Folder, files []parsed, opt Options, diags *source.Diagnostics, conds *conditions) *model.Evidence {
 	dir := filepath.Clean(f.Dir)
 	cache := &parseCache{rootDir: dir, rootFiles: files, read: opt.reader()}
 	// The maps of variable values and warnings are made when written:
 	// most roots have no variable files and call no module.
-	ld := &loader{opt: opt, diags: diags, rootDir: dir, cache: cache, work: &budget{}, sandbox: opt.roots}
+	ld := &loader{opt: opt, diags: diags, rootDir: dir, cache: cache, work: &budget{}, sandbox: opt.roots, conds: conds}
 	if len(opt.Roots) == 0 {
 		if root, err := rawopen.NewRoot(dir); err == nil {
 			ld.sandbox = sandbox{root}

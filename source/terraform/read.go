@@ -139,7 +139,12 @@ func (r *rd) cluster(in *instance) {
 	c := &model.Cluster{Ref: r.ref(in)}
 	r.named(&c.Ref, r.str(r.arg(in, "name")))
 	c.SecurityConfiguration = r.str(r.arg(in, "security_configuration"))
-	if x, _, ok := in.res.content().expr("security_configuration"); ok {
+	if f := c.SecurityConfiguration; f.IsSet() && f.Val == "" {
+		// The provider sends no configuration for "" (GetOk): a
+		// join("", aws_emr_security_configuration.sc[*].name) whose count
+		// is 0 names none, though it refers to the resource.
+		c.SecurityConfiguration = model.Field[string]{State: model.Absent, At: f.At}
+	} else if x, _, ok := in.res.content().expr("security_configuration"); ok {
 		c.SecurityConfigurationID = in.res.m.refersTo(x, "aws_emr_security_configuration", 0)
 	}
 	c.ReleaseLabel = r.str(r.arg(in, "release_label"))

@@ -1,0 +1,241 @@
+package control
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/emrguard/emrguard/model"
+)
+
+// settle judges each world of each alternative (a Terraform root read
+// once per way the unknowns deciding its counts can go) and replaces the
+// root's results that the first reading left unknown by what the worlds
+// agree on, per control and resource: among the worlds where the
+// resource has results, the same verdict, not unknown. Where they
+// disagree the result is unknown and says what each world gives. A
+// result the first reading decided is left as it is (the worlds only
+// decide what it could not), but for a pass some world fails: that one
+// becomes unknown, saying where it fails. An unknown of the first reading that no world
+// repeats, about a resource the worlds judge, was settled by results
+// about other resources (a cluster's group, unknown until its count was)
+// that the worlds add.
+func settle(base []Result, alts []*model.Alternatives, controls []*Control, source SourceKind, cfg Config) []Result {
+	for _, alt := range alts {
+		if alt.Base == nil {
+			continue
+		}
+		// Which results are this root's: a module two roots call gives
+		// both the same addresses and files; such results are left alone.
+		own := map[resultKey]int{}
+		for _, r := range Evaluate(controls, alt.Base, source, cfg) {
+			own[keyOf(r)]++
+		}
+		all := map[resultKey][]int{}
+		for i, r := range base {
+			all[keyOf(r)] = append(all[keyOf(r)], i)
+		}
+		worlds := make([]map[resultKey][]Result, len(alt.Worlds))
+		judged := map[[2]string]bool{} // resources with results in some world
+		var keys []resultKey           // the worlds' keys, in order
+		seen := map[resultKey]bool{}
+		for i, w := range alt.Worlds {
+			worlds[i] = map[resultKey][]Result{}
+			for _, r := range Evaluate(controls, w.Evidence, source, cfg) {
+				k := keyOf(r)
+				worlds[i][k] = append(worlds[i][k], r)
+				judged[[2]string{k.id, k.file}] = true
+				if !seen[k] {
+					seen[k] = true
+					keys = append(keys, k)
+				}
+			}
+		}
+		mine := func(k resultKey) bool { return own[k] == len(all[k]) }
+		undecided := func(k resultKey) bool {
+			for _, i := range all[k] {
+				if base[i].Verdict != Unknown {
+					return false
+				}
+			}
+			return mine(k)
+		}
+		drop := map[int]bool{}
+		var add []Result
+		for _, k := range keys {
+			if !mine(k) {
+				continue
+			}
+			if !undecided(k) {
+				// A pass of the first reading must hold in every world:
+				// one where it fails makes it unknown.
+				if also := failsIn(k, alt, worlds); also != "" {
+					for _, i := range all[k] {
+						if base[i].Verdict == Passed {
+							base[i].Verdict = Unknown
+							base[i].Message += also
+						}
+					}
+				}
+				continue
+			}
+			rs, also, ok := decide(k, alt, worlds)
+			switch {
+			case !ok && len(all[k]) == 0:
+				// New in the worlds and not decided by them (a group's
+				// own unknown, once its count is): keep it unknown.
+				add = append(add, withMessage(worlds, k, "")...)
+				continue
+			case !ok:
+				continue
+			case rs == nil: // the worlds disagree: say how
+				if len(all[k]) == 0 {
+					add = append(add, withMessage(worlds, k, also)...)
+				}
+				for _, i := range all[k] {
+					base[i].Message += also
+				}
+				continue
+			}
+			for _, i := range all[k] {
+				drop[i] = true
+			}
+			add = append(add, rs...)
+		}
+		for k, idx := range all {
+			if !seen[k] && len(idx) > 0 && undecided(k) && judged[[2]string{k.id, k.file}] {
+				for _, i := range idx {
+					drop[i] = true
+				}
+			}
+		}
+		if len(drop) == 0 && len(add) == 0 {
+			continue
+		}
+		kept := base[:0:0]
+		for i, r := range base {
+			if !drop[i] {
+				kept = append(kept, r)
+			}
+		}
+		base = append(kept, add...)
+		SortResults(base)
+	}
+	return base
+}
+
+// failsIn says in which worlds control and resource k fail, "" in none.
+func failsIn(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Result) string {
+	var parts []string
+	for i, w := range worlds {
+		for _, r := range w[k] {
+			if r.Verdict == Failed {
+				parts = append(parts, fmt.Sprintf("when %s: fail, %s", worldText(alt.Unknowns, alt.Worlds[i].Values), r.Message))
+				break
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; but " + strings.Join(parts, "; ")
+}
+
+// withMessage is the first world's results for k, with also added.
+func withMessage(worlds []map[resultKey][]Result, k resultKey, also string) []Result {
+	for _, w := range worlds {
+		if rs := w[k]; len(rs) > 0 {
+			out := make([]Result, len(rs))
+			for i, r := range rs {
+				r.Verdict = Unknown
+				r.Message += also
+				out[i] = r
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+// resultKey is what a result is about, the same in every world.
+type resultKey struct {
+	control, id, file, subject string
+}
+
+func keyOf(r Result) resultKey {
+	return resultKey{r.Control.ID, r.Resource.ID, r.Resource.Loc.File, r.Subject}
+}
+
+// decide judges control and resource k, unknown in the first reading,
+// across the worlds. When the worlds where the resource exists agree on
+// one verdict other than unknown it returns their results, saying so;
+// when they disagree it returns no result and what each world gives, to
+// add to the unknown's message; ok is false when they tell nothing new.
+func decide(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Result) (_ []Result, also string, ok bool) {
+	var got [][]Result
+	var in []model.World // the worlds where the resource exists
+	agree := true
+	for i, w := range worlds {
+		rs := w[k]
+		if len(rs) == 0 {
+			continue
+		}
+		for _, r := range rs[1:] {
+			if r.Verdict != rs[0].Verdict {
+				return nil, "", false // mixed within one world: left as it was
+			}
+		}
+		if len(got) > 0 && rs[0].Verdict != got[0][0].Verdict {
+			agree = false
+		}
+		got = append(got, rs)
+		in = append(in, alt.Worlds[i])
+	}
+	if len(got) == 0 {
+		return nil, "", false
+	}
+	if agree {
+		if got[0][0].Verdict == Unknown {
+			return nil, "", false
+		}
+		suffix := " (in every case where it exists: " + casesText(alt.Unknowns, in) + ")"
+		if len(in) == len(alt.Worlds) {
+			suffix = " (the same whether " + orText(alt.Unknowns) + ")"
+		}
+		out := make([]Result, len(got[0]))
+		for i, r := range got[0] {
+			r.Message += suffix
+			out[i] = r
+		}
+		return out, "", true
+	}
+	parts := make([]string, len(got))
+	for i, rs := range got {
+		parts[i] = fmt.Sprintf("when %s: %s, %s", worldText(alt.Unknowns, in[i].Values), rs[0].Verdict, rs[0].Message)
+	}
+	return nil, "; the verdict depends on " + strings.Join(alt.Unknowns, " and ") + ": " + strings.Join(parts, "; "), true
+}
+
+// orText says "X is true or false" for each unknown.
+func orText(unknowns []string) string {
+	if len(unknowns) == 1 {
+		return unknowns[0] + " is true or false"
+	}
+	return strings.Join(unknowns, " and ") + " are each true or false"
+}
+
+func casesText(unknowns []string, in []model.World) string {
+	cases := make([]string, len(in))
+	for i, w := range in {
+		cases[i] = "when " + worldText(unknowns, w.Values)
+	}
+	return strings.Join(cases, ", or ")
+}
+
+// worldText says the values of one world: "var.a is true and var.b is false".
+func worldText(unknowns []string, vals []bool) string {
+	parts := make([]string, len(unknowns))
+	for i, u := range unknowns {
+		parts[i] = fmt.Sprintf("%s is %t", u, vals[i])
+	}
+	return strings.Join(parts, " and ")
+}

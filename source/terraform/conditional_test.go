@@ -1,0 +1,137 @@
+package terraform
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
+
+// Ensure a count Terraform cannot know, cond ? A : B with A and B known,
+// gives alternatives: the root read again once per combination of the
+// unknown booleans cond depends on (at most maxConditions), each world
+// with the resources its combination creates; and that other counts give
+// none.
+func TestConditionalCount(t *testing.T) {
+	const label = `
+module "this" {
+  source = "cloudposse/label/null"
+}
+locals {
+  enabled = module.this.enabled
+}
+variable "create" {
+  type = bool
+}
+variable "other" {
+  type = bool
+}
+variable "third" {
+  type = bool
+}
+variable "n" {
+  type = number
+}
+variable "existing" {
+  default = false
+}
+`
+	cases := []struct {
+		name, count string
+		unknowns    []string
+		groups      []int // per world, the groups it holds
+		base        int   // groups in the first reading
+	}{
+		{"variable", `var.create ? 1 : 0`, []string{"var.create"}, []int{1, 0}, 1},
+		{"inverted", `!var.create ? 1 : 0`, []string{"var.create"}, []int{0, 1}, 1},
+		{"label module through a local", `local.enabled && var.existing == false ? 1 : 0`, []string{"module.this.enabled"}, []int{1, 0}, 1},
+		{"known operand decides", `var.existing && var.create ? 1 : 0`, nil, nil, 0},
+		{"two unknowns", `var.create || var.other ? 1 : 0`, []string{"var.create", "var.other"}, []int{1, 1, 1, 0}, 1},
+		{"over the bound", `var.create && var.other && var.third ? 1 : 0`, nil, nil, 1},
+		{"not a boolean position", `var.n > 0 ? 1 : 0`, nil, nil, 1},
+		{"branches not known", `var.create ? var.n : 0`, nil, nil, 1},
+		{"equal branches", `var.create ? 2 : 2`, nil, nil, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ev, _ := load(t, map[string]string{"main.tf": label + fmt.Sprintf(`
+resource "aws_security_group" "g" {
+  count = %s
+  name  = "g"
+}
+`, c.count)}, Options{})
+			if got := len(ev.SecurityGroups); got != c.base {
+				t.Errorf("first reading: %d groups, want %d", got, c.base)
+			}
+			if c.unknowns == nil {
+				if len(ev.Alternatives) != 0 {
+					t.Fatalf("alternatives %v, want none", ev.Alternatives[0].Unknowns)
+				}
+				return
+			}
+			if len(ev.Alternatives) != 1 {
+				t.Fatalf("%d alternatives, want 1", len(ev.Alternatives))
+			}
+			a := ev.Alternatives[0]
+			if !slices.Equal(a.Unknowns, c.unknowns) {
+				t.Errorf("unknowns %v, want %v", a.Unknowns, c.unknowns)
+			}
+			var groups []int
+			for _, w := range a.Worlds {
+				groups = append(groups, len(w.Evidence.SecurityGroups))
+				for _, g := range w.Evidence.SecurityGroups {
+					if g.Ref.ID != "aws_security_group.g" {
+						t.Errorf("world %v: group %s, want the first reading's address", w.Values, g.Ref.ID)
+					}
+				}
+			}
+			if !slices.Equal(groups, c.groups) {
+				t.Errorf("groups per world %v, want %v", groups, c.groups)
+			}
+			if a.Base == nil || len(a.Base.SecurityGroups) != c.base {
+				t.Errorf("Base is not the first reading")
+			}
+		})
+	}
+}
+
+// Ensure cond ? a : b with cond unknown is a's value when a and b are
+// known and equal, and stays unknown when they differ or one is unknown.
+func TestSameBranches(t *testing.T) {
+	cases := []struct {
+		expr, want string // want "" for unknown
+	}{
+		{`var.strict ? "hardened" : "hardened"`, "hardened"},
+		{`var.strict ? "hardened" : "plain"`, ""},
+		{`var.strict ? "hardened" : var.name`, ""},
+		{`var.strict ? (var.other ? "a" : "a") : "a"`, "a"},
+	}
+	for _, c := range cases {
+		t.Run(c.expr, func(t *testing.T) {
+			ev, _ := load(t, map[string]string{"main.tf": `
+variable "strict" {
+  type = bool
+}
+variable "other" {
+  type = bool
+}
+variable "name" {}
+resource "aws_emr_cluster" "c" {
+  name                   = "c"
+  release_label          = "emr-7.2.0"
+  service_role           = "r"
+  security_configuration = ` + c.expr + `
+}
+`}, Options{})
+			if len(ev.Clusters) != 1 {
+				t.Fatalf("%d clusters", len(ev.Clusters))
+			}
+			f := ev.Clusters[0].SecurityConfiguration
+			switch {
+			case c.want == "" && !f.IsUnknown():
+				t.Errorf("got %+v, want unknown", f)
+			case c.want != "" && (!f.IsSet() || f.Val != c.want):
+				t.Errorf("got %+v, want %q", f, c.want)
+			}
+		})
+	}
+}
