@@ -136,7 +136,7 @@ func TestSignalEndsBlockedScan(t *testing.T) {
 	}{
 		{"term", []syscall.Signal{syscall.SIGTERM}, 143},
 		{"int", []syscall.Signal{syscall.SIGINT}, 130},
-		{"twice", []syscall.Signal{syscall.SIGINT, syscall.SIGTERM}, 143},
+		{"twice", []syscall.Signal{syscall.SIGINT, syscall.SIGTERM}, 0}, // 130 or 143: see below
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cmd := exec.Command(bin, "scan", "-", "--format", "json")
@@ -167,7 +167,17 @@ func TestSignalEndsBlockedScan(t *testing.T) {
 				<-done
 				t.Fatalf("still running 20 s after %v", c.sigs)
 			}
-			if got := cmd.ProcessState.ExitCode(); got != c.code {
+			got := cmd.ProcessState.ExitCode()
+			if len(c.sigs) == 2 {
+				// Two signals sent back to back may reach the process in
+				// either order: the exit code is the later one's, and the
+				// second must have ended it at once (not the grace).
+				if got != 130 && got != 143 || !strings.Contains(stderr.String(), "again; exiting now") {
+					t.Errorf("exit %d, want 130 or 143 after a second signal; stderr:\n%s", got, stderr.String())
+				}
+				return
+			}
+			if got != c.code {
 				t.Errorf("exit %d, want %d; stderr:\n%s", got, c.code, stderr.String())
 			}
 		})
