@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/release"
 )
 
@@ -53,17 +54,6 @@ func (e *env) keyARN(id string) string {
 	return fmt.Sprintf("arn:%s:kms:%s:%s:key/%s", e.partition, e.Region, e.Account, id)
 }
 
-// partitionOf is the partition of a region.
-func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
-
 // newestRelease is the newest release of the table's series that still
 // receive fixes (EMR801, EMR802 pass on it).
 func newestRelease() string {
@@ -97,7 +87,7 @@ func (s EnvSpec) build() (*env, error) {
 	if err := checkRegion("--region", e.Region); err != nil {
 		return nil, err
 	}
-	e.partition = partitionOf(e.Region)
+	e.partition = model.PartitionOf(e.Region)
 	if e.CIDR == "" {
 		e.CIDR = "10.0.0.0/16"
 	}

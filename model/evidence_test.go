@@ -160,3 +160,12 @@ func TestEventWho(t *testing.T) {
 		}
 	}
 }
+
+// Ensure regions map to their ARN partitions.
+func TestPartitionOf(t *testing.T) {
+	for region, want := range map[string]string{"eu-west-1": "aws", "cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov", "": "aws"} {
+		if got := PartitionOf(region); got != want {
+			t.Errorf("PartitionOf(%q) = %q, want %q", region, got, want)
+		}
+	}
+}

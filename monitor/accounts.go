@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -12,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+
+	"github.com/emrguard/emrguard/model"
 )
 
 // Accounts gives the AWS configuration that reads an account's EMR
@@ -118,7 +119,7 @@ func (a *Accounts) Config(ctx context.Context, account string) (aws.Config, erro
 	a.members[account] = m
 	a.mu.Unlock()
 	defer close(m.ready)
-	arn := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition(a.Base.Region), account, a.RoleName)
+	arn := fmt.Sprintf("arn:%s:iam::%s:role/%s", model.PartitionOf(a.Base.Region), account, a.RoleName)
 	creds := aws.NewCredentialsCache(stscreds.NewAssumeRoleProvider(sts.NewFromConfig(a.Base), arn, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = "emrguard-monitor"
 	}))
@@ -152,15 +153,4 @@ func (a *Accounts) ownAccount(ctx context.Context) (string, error) {
 		a.own, a.ownDone = aws.ToString(out.Account), true
 	}
 	return a.own, nil
-}
-
-// partition is the partition of a region's ARNs.
-func partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source/awsapi"
 	"github.com/emrguard/emrguard/source/snapshot"
 )
@@ -64,7 +65,7 @@ func (r *AWSReader) Read(ctx context.Context, q Query) (*snapshot.Account, error
 	if err != nil {
 		return nil, err
 	}
-	a := &snapshot.Account{ID: q.Account, Partition: partition(q.Region)}
+	a := &snapshot.Account{ID: q.Account, Partition: model.PartitionOf(q.Region)}
 	if len(q.Roles) > 0 {
 		roles := slices.Clone(q.Roles)
 		slices.Sort(roles)
