@@ -55,7 +55,7 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 	fs.StringVar(&f.assumeRole, "assume-role-name", "", "with --resolve, read other accounts' configurations through their role `NAME` (as monitor --assume-role-name)")
 	fs.BoolVar(&f.merge, "merge", false, "judge the parts given as arguments (written by --part-out) as one archive: the report of the whole run")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: emrguard trail PATH|s3://BUCKET/PREFIX [flags]\n\n"+
+		fmt.Fprintf(fs.Output(), "Usage: emrguard trail PATH|s3://BUCKET/PREFIX [flags]\n       emrguard trail PATH|s3://BUCKET/PREFIX --shard I/N --part-out FILE   (one per machine)\n       emrguard trail --merge PART... [flags]\n\n"+
 			"Audits a CloudTrail archive in the S3 layout (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz,\n"+
 			"organization trails too): every EMR call is judged as the launch monitor judges it; a security\n"+
 			"configuration created in the archive judges the later launches naming it; failed calls are attempts.\n\nFlags:\n")
