@@ -229,9 +229,10 @@ func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) 
 			vals[i] = combo&(1<<i) == 0 // true first
 			w.world[a] = vals[i]
 		}
+		// The parsed files are read-only to a load: each world reuses
+		// them rather than reading and parsing the folder again.
 		var scratch source.Diagnostics
-		again := parseAll(f.Files, opt.reader(), &scratch)
-		alt.Worlds = append(alt.Worlds, model.World{Values: vals, Evidence: loadWorld(f, again, opt, &scratch, w)})
+		alt.Worlds = append(alt.Worlds, model.World{Values: vals, Evidence: loadWorld(f, files, opt, &scratch, w)})
 	}
 	alt.Base = ev
 	out := &model.Evidence{Alternatives: []*model.Alternatives{alt}}
