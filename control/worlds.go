@@ -66,11 +66,11 @@ func settle(base []Result, alts []*model.Alternatives, controls []*Control, sour
 				continue
 			}
 			if !undecided(k) {
-				// A pass of the first reading must hold in every world:
-				// one where it fails makes it unknown.
+				// A pass or an n/a of the first reading must hold in
+				// every world: one where it fails makes it unknown.
 				if also := failsIn(k, alt, worlds); also != "" {
 					for _, i := range all[k] {
-						if base[i].Verdict == Passed {
+						if v := base[i].Verdict; v == Passed || v == NotApplicable {
 							base[i].Verdict = Unknown
 							base[i].Message += also
 						}

@@ -27,6 +27,8 @@ func TestSettleWorlds(t *testing.T) {
 				p.Failf(c.Ref, model.Loc{}, "bad")
 			case "unknown":
 				p.Unknownf(c.Ref, model.Loc{}, "count is unknown")
+			case "na":
+				p.NAf(c.Ref, model.Loc{}, "does not apply")
 			}
 		}
 	}}
@@ -37,20 +39,20 @@ func TestSettleWorlds(t *testing.T) {
 	}}
 	ev := func(names map[string]string) *model.Evidence {
 		e := &model.Evidence{}
-		for _, id := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+		for _, id := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
 			if n, ok := names[id]; ok {
 				e.Clusters = append(e.Clusters, &model.Cluster{Ref: model.Ref{ID: id, Name: n, Loc: model.Loc{File: "main.tf", Line: 1}}})
 			}
 		}
 		return e
 	}
-	root := ev(map[string]string{"a": "unknown", "b": "unknown", "c": "pass", "e": "unknown", "g": "unknown"})
-	all := ev(map[string]string{"a": "unknown", "b": "unknown", "c": "pass", "d": "unknown", "e": "unknown", "g": "unknown"})
+	root := ev(map[string]string{"a": "unknown", "b": "unknown", "c": "pass", "e": "unknown", "g": "unknown", "h": "na"})
+	all := ev(map[string]string{"a": "unknown", "b": "unknown", "c": "pass", "d": "unknown", "e": "unknown", "g": "unknown", "h": "na"})
 	all.Alternatives = []*model.Alternatives{{
 		Unknowns: []string{"var.x"},
 		Base:     root,
 		Worlds: []model.World{
-			{Values: []bool{true}, Evidence: ev(map[string]string{"a": "pass", "b": "pass", "c": "fail", "d": "pass", "f": "fail", "g": "gone"})},
+			{Values: []bool{true}, Evidence: ev(map[string]string{"a": "pass", "b": "pass", "c": "fail", "d": "pass", "f": "fail", "g": "gone", "h": "fail"})},
 			{Values: []bool{false}, Evidence: ev(map[string]string{"a": "pass", "b": "fail", "c": "fail", "d": "pass", "g": "gone"})},
 		},
 	}}
@@ -73,6 +75,8 @@ func TestSettleWorlds(t *testing.T) {
 		"d": {Unknown, "count is unknown"},
 		"e": {Unknown, "count is unknown"},
 		"f": {Failed, "bad (in every case where it exists: when var.x is true)"},
+		// An n/a of the first reading that fails in a world is unknown too.
+		"h": {Unknown, "does not apply; but when var.x is true: fail, bad"},
 	}
 	for id, w := range want {
 		r, ok := got[id]
