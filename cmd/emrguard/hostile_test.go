@@ -180,3 +180,19 @@ func TestEventsNamedPipe(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s", code, stderr.String())
 	}
 }
+
+// Ensure --output into a folder that does not exist is one line naming
+// the folder (not the temporary file's name), exit 2, nothing written.
+func TestOutputFolderMissing(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "missing", "report.json")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"scan", "../../examples/cfn", "--format", "json", "--output", out}, nil, &stdout, &stderr)
+	want := "--output " + out + ": cannot write in " + filepath.Dir(out) + ": no such file or directory"
+	if code != exitError || !strings.Contains(stderr.String(), want) || strings.Count(strings.TrimSpace(stderr.String()), "\n") > 0 {
+		t.Errorf("exit %d, stderr %q, want one line with %q", code, stderr.String(), want)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("left %d entries in %s", len(entries), dir)
+	}
+}

@@ -3,9 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -306,6 +308,10 @@ func write(e env, path string, w report.Writer, run *report.Run) error {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) { // the temporary file's name means nothing to the user
+			err = fmt.Errorf("cannot write in %s: %w", filepath.Dir(path), pe.Err)
+		}
 		return fmt.Errorf("--output %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
