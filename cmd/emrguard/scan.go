@@ -3,13 +3,10 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -294,41 +291,14 @@ func exitCode(s *settings, r *report.Run) int {
 	return exitOK
 }
 
-// write renders run to stdout, or to path through a temporary file renamed
-// into place, so a failed write never leaves half a report.
+// write renders run to stdout, or to path whole or not at all (a report
+// is shared like any build output, e.g. read by the SARIF upload step:
+// 0644).
 func write(e env, path string, w report.Writer, run *report.Run) error {
 	if path == "" {
 		return w(e.stdout, run)
 	}
-	if outfile.Direct(path) { // /dev/null, /dev/stdout, a pipe, a link
-		if err := outfile.WriteDirect(path, func(f io.Writer) error { return w(f, run) }); err != nil {
-			return fmt.Errorf("--output %s: %w", path, err)
-		}
-		return nil
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) { // the temporary file's name means nothing to the user
-			err = fmt.Errorf("cannot write in %s: %w", filepath.Dir(path), pe.Err)
-		}
-		return fmt.Errorf("--output %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	// CreateTemp makes the file private (0600); a report is shared like any
-	// other build output, e.g. read by the SARIF upload step.
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("--output %s: %w", path, err)
-	}
-	if err := w(tmp, run); err != nil {
-		tmp.Close()
-		return fmt.Errorf("--output %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("--output %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := outfile.Write(path, 0o644, false, func(f io.Writer) error { return w(f, run) }); err != nil {
 		return fmt.Errorf("--output %s: %w", path, err)
 	}
 	return nil

@@ -10,8 +10,12 @@
 package outfile
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 )
 
 // Direct reports whether path must be written straight into rather than
@@ -34,4 +38,48 @@ func WriteDirect(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return f.Close()
+}
+
+// Write writes path whole or not at all: straight into a device, pipe or
+// link (Direct), else through a temporary file in the same folder, made
+// with perm, synced when sync is set, and renamed over path. Errors do
+// not name path (the caller does) and never the temporary file, whose
+// name means nothing to the user.
+func Write(path string, perm os.FileMode, sync bool, write func(io.Writer) error) (err error) {
+	if Direct(path) {
+		return WriteDirect(path, write)
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = fmt.Errorf("cannot write in %s: %w", dir, pe.Err)
+		}
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := tmp.Chmod(perm); err != nil { // CreateTemp makes 0600
+		return err
+	}
+	if err := write(tmp); err != nil {
+		return err
+	}
+	if sync {
+		if err := tmp.Sync(); err != nil {
+			return fmt.Errorf("syncing: %w", err)
+		}
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("renaming the temporary file into place: %w", err)
+	}
+	return nil
 }

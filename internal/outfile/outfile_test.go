@@ -1,6 +1,7 @@
 package outfile_test
 
 import (
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -53,5 +54,28 @@ func TestDirect(t *testing.T) {
 	}
 	if fi, _ := os.Lstat(fifo); fi.Mode()&os.ModeNamedPipe == 0 {
 		t.Errorf("the pipe was replaced: %v", fi.Mode())
+	}
+}
+
+// Ensure Write puts a new file in place with its mode, and a failed
+// write leaves the former file as it was and no temporary file behind.
+func TestWriteWholeOrNot(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.json")
+	if err := outfile.Write(path, 0o644, true, func(w io.Writer) error { _, err := io.WriteString(w, "first"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("mode %v, %v", fi.Mode(), err)
+	}
+	boom := errors.New("boom")
+	if err := outfile.Write(path, 0o644, false, func(w io.Writer) error { io.WriteString(w, "half"); return boom }); !errors.Is(err, boom) {
+		t.Fatalf("err %v, want boom", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "first" {
+		t.Errorf("former file now %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("%d entries left, want the report alone", len(entries))
 	}
 }

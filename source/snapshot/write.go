@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -32,7 +30,7 @@ func Write(w io.Writer, s *Snapshot) error {
 // The file is written whole or not at all: to a temporary file in the
 // same folder (mode 0600: a snapshot describes an account), synced, then
 // renamed over path.
-func WriteFile(path string, s *Snapshot) (err error) {
+func WriteFile(path string, s *Snapshot) error {
 	encode := func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<16)
 		var out io.Writer = bw
@@ -54,38 +52,9 @@ func WriteFile(path string, s *Snapshot) (err error) {
 		}
 		return nil
 	}
-	if outfile.Direct(path) { // /dev/stdout, a pipe, a link: a rename would replace it
-		if err := outfile.WriteDirect(path, encode); err != nil {
-			return fmt.Errorf("snapshot %s: %w", path, err)
-		}
-		return nil
-	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("snapshot %s: creating: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err := encode(f); err != nil {
+	// 0600: a snapshot describes an account.
+	if err := outfile.Write(path, 0o600, true, encode); err != nil {
 		return fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("snapshot %s: syncing: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("snapshot %s: closing: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("snapshot %s: renaming the temporary file into place: %w", path, err)
 	}
 	return nil
 }
