@@ -14,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/emrguard/emrguard/internal/outfile"
 )
 
 // Shard is the part i of n (1-based) of an archive that one machine
@@ -80,8 +82,8 @@ type partError struct {
 
 const partFormat = "1"
 
-// WritePart writes what Read returned for a shard to path, gzip-compressed
-// when path ends in ".gz".
+// WritePart writes what Read returned for a shard to path, whole or not at
+// all, gzip-compressed when path ends in ".gz".
 func WritePart(path string, s Shard, cands []Candidate, errs []error) error {
 	p := part{Format: partFormat, Shard: fmt.Sprintf("%d/%d", s.I, s.N), Records: []partRecord{}, Errors: []partError{}}
 	for _, c := range cands {
@@ -101,27 +103,24 @@ func WritePart(path string, s Shard, cands []Candidate, errs []error) error {
 			p.Errors = append(p.Errors, partError{Message: err.Error()})
 		}
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("trail part %s: %w", path, err)
-	}
-	var w io.Writer = f
-	var zw *gzip.Writer
-	if strings.HasSuffix(path, ".gz") {
-		zw = gzip.NewWriter(f)
-		w = zw
-	}
-	bw := bufio.NewWriter(w)
-	err = json.NewEncoder(bw).Encode(p)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil && zw != nil {
-		err = zw.Close()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	err := outfile.Write(path, 0o644, false, func(w io.Writer) error {
+		var zw *gzip.Writer
+		if strings.HasSuffix(path, ".gz") {
+			zw = gzip.NewWriter(w)
+			w = zw
+		}
+		bw := bufio.NewWriter(w)
+		if err := json.NewEncoder(bw).Encode(p); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		if zw != nil {
+			return zw.Close()
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("trail part %s: %w", path, err)
 	}
