@@ -310,7 +310,10 @@ func emrRoles(p *control.Pass) []*emrRole {
 			seen[r] = er
 			out = append(out, er)
 		}
-		er.uses = append(er.uses, use+" of "+c.Ref.ID)
+		// A module's cluster read in several roots (or worlds) is one use.
+		if u := use + " of " + c.Ref.ID; !slices.Contains(er.uses, u) {
+			er.uses = append(er.uses, u)
+		}
 	}
 	clusters(p, func(c *model.Cluster) {
 		f := roleField(c.ServiceRole)

@@ -98,6 +98,20 @@ func (r *rd) link(x val) model.Field[string] {
 	return r.str(x)
 }
 
+// linkTo returns the resource of type typ an unknown value is an
+// attribute of, wherever the reference was written: a module's
+// var.security_configuration given aws_emr_security_configuration.sc.name
+// by its caller, whose name is known only in part.
+func (r *rd) linkTo(x val, typ string) string {
+	if x.absent() || x.v.IsWhollyKnown() {
+		return ""
+	}
+	if addr, ok := fromOf(x.v); ok && localType(addr) == typ {
+		return addr
+	}
+	return ""
+}
+
 // linkFrom returns the resource an unknown value is an attribute of. Not
 // a data source: what it reads is not among the inputs, and the value is
 // unknown for that reason (data.aws_region.x.region in a role's ARN).

@@ -180,6 +180,22 @@ func fromSelf(v cty.Value, addr string) bool {
 	return ok && f == addr
 }
 
+// ownName marks a name known only in part (or not at all) as the name of
+// the resource at addr: whoever receives it, through any number of module
+// variables and locals, still knows which resource it names. Other
+// resources' addresses the name was built from are dropped: a name made
+// of an instance ID is this resource's name all the same.
+func ownName(v cty.Value, addr string) cty.Value {
+	u, marks := v.UnmarkDeep()
+	keep := cty.NewValueMarks(from(addr))
+	for m := range marks {
+		if _, ok := m.(from); !ok {
+			keep[m] = struct{}{}
+		}
+	}
+	return u.WithMarks(keep)
+}
+
 // idFrom names, per resource type, the argument its id equals.
 var idFrom = map[string]string{
 	"aws_s3_bucket": "bucket", "aws_iam_role": "name", "aws_iam_instance_profile": "name",
@@ -219,6 +235,9 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 			// A name set to null is left to AWS (name_prefix, or a
 			// random one), as when it is not set: known after apply.
 			v = unknown(fmt.Sprintf("%s.%s is known only after apply", in.addr, attr), in.addr)
+		}
+		if attr == idFrom[r.typ] && r.mode == "resource" && !v.IsWhollyKnown() {
+			v = ownName(v, in.addr)
 		}
 	case r.mode == "data" && r.typ == "aws_iam_policy_document" && (attr == "json" || attr == "minified_json"):
 		v = m.policyJSON(in)

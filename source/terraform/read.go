@@ -146,6 +146,9 @@ func (r *rd) cluster(in *instance) {
 		c.SecurityConfiguration = model.Field[string]{State: model.Absent, At: f.At}
 	} else if x, _, ok := in.res.content().expr("security_configuration"); ok {
 		c.SecurityConfigurationID = in.res.m.refersTo(x, "aws_emr_security_configuration", 0)
+		if c.SecurityConfigurationID == "" {
+			c.SecurityConfigurationID = r.linkTo(r.arg(in, "security_configuration"), "aws_emr_security_configuration")
+		}
 	}
 	c.ReleaseLabel = r.str(r.arg(in, "release_label"))
 	c.CustomAMI = r.str(r.arg(in, "custom_ami_id"))
