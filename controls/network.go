@@ -307,17 +307,23 @@ brute-forced continuously.`,
 
 func judgeSSH(p *control.Pass, c *model.Cluster) {
 	key := shown(c.KeyName) // "${Env}-emr" is a key pair all the same
-	switch {
-	case key.IsUnknown():
-		p.Unknownf(c.Ref, key.At, "EC2 key pair is unknown: %s", key.Why)
-		return
-	case key.IsAbsent():
+	if key.IsAbsent() {
 		p.Passf(c.Ref, c.Ref.Loc, "no EC2 key pair is set, so nobody can log in over SSH")
 		return
 	}
+	// An unknown key pair still passes when no master group lets port 22
+	// in from anywhere: the verdict is the same with or without a key.
+	lead := fmt.Sprintf("key pair %q is set", key.Val)
+	if key.IsUnknown() {
+		lead = "the EC2 key pair is unknown (" + key.Why + ")"
+	}
 	groups := c.MasterGroups()
 	if len(groups) == 0 {
-		p.Unknownf(c.Ref, key.At, "key pair %q is set and EMR creates the master security group (ElasticMapReduce-master); its rules are not in the inputs", key.Val)
+		if key.IsUnknown() {
+			p.Unknownf(c.Ref, key.At, "EC2 key pair is unknown: %s", key.Why)
+			return
+		}
+		p.Unknownf(c.Ref, key.At, "%s and EMR creates the master security group (ElasticMapReduce-master); its rules are not in the inputs", lead)
 		return
 	}
 	// An open rule fails the cluster whatever else is unknown; only
@@ -331,7 +337,7 @@ func judgeSSH(p *control.Pass, c *model.Cluster) {
 	}
 	for _, g := range groups {
 		if g.IsUnknown() {
-			unknown(g.At, "key pair %q is set and a master security group is unknown: %s", key.Val, g.Why)
+			unknown(g.At, "%s and a master security group is unknown: %s", lead, g.Why)
 			continue
 		}
 		sg := p.Evidence.SecurityGroup(g.Val, c.Ref.Loc)
@@ -342,27 +348,32 @@ func judgeSSH(p *control.Pass, c *model.Cluster) {
 		for _, r := range sg.Ingress {
 			open, ok := openTo(r, 22)
 			if !ok {
-				unknown(r.At, "key pair %q is set and a rule of %s cannot be read", key.Val, g.Val)
+				unknown(r.At, "%s and a rule of %s cannot be read", lead, g.Val)
 				continue
 			}
+			if open && key.IsUnknown() {
+				p.Unknownf(c.Ref, r.At, "%s allows SSH (port 22) from %s, and the EC2 key pair is unknown: %s", g.Val, r.CIDR.Val, key.Why)
+				return
+			}
 			if open {
-				p.Failf(c.Ref, r.At, "key pair %q is set and %s allows SSH (port 22) from %s", key.Val, g.Val, r.CIDR.Val)
+				p.Failf(c.Ref, r.At, "%s and %s allows SSH (port 22) from %s", lead, g.Val, r.CIDR.Val)
 				return
 			}
 		}
 		if sg.IngressComplete.IsUnknown() {
-			unknown(sg.IngressComplete.At, "key pair %q is set and some rules of %s cannot be read: %s", key.Val, g.Val, sg.IngressComplete.Why)
+			unknown(sg.IngressComplete.At, "%s and some rules of %s cannot be read: %s", lead, g.Val, sg.IngressComplete.Why)
 		}
 	}
 	switch {
 	case unknownWhy != "":
 		p.Unknownf(c.Ref, unknownAt, "%s", unknownWhy)
-		return
 	case len(missing) > 0:
-		p.Unknownf(c.Ref, key.At, "key pair %q is set and master security group %s is not in the scanned inputs", key.Val, joinQuoted(missing))
-		return
+		p.Unknownf(c.Ref, key.At, "%s and master security group %s is not in the scanned inputs", lead, joinQuoted(missing))
+	case key.IsUnknown():
+		p.Passf(c.Ref, c.Ref.Loc, "no master security group allows port 22 from any source, so SSH is closed whatever the key pair")
+	default:
+		p.Passf(c.Ref, key.At, "%s but no master security group allows port 22 from any source", lead)
 	}
-	p.Passf(c.Ref, key.At, "key pair %q is set but no master security group allows port 22 from any source", key.Val)
 }
 
 // openTo reports whether r admits the internet (0.0.0.0/0 or ::/0) on tcp

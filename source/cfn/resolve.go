@@ -272,6 +272,18 @@ func (t *template) listNode(s string, at model.Loc) *tree.Node {
 	return n
 }
 
+// nonEmptyParam are the parameter types whose value CloudFormation checks
+// names an existing resource before it deploys: never empty. A cluster's
+// Ec2KeyName of such a type certainly sets a key pair.
+var nonEmptyParam = map[string]bool{"AWS::EC2::KeyPair::KeyName": true}
+
+// wordOf is the value of such a parameter: one word, which one unknown.
+func wordOf(name, why string) model.Partial {
+	var pb model.PartialBuilder
+	pb.Hole(model.Hole{Kind: model.HoleToken, Label: name, Why: why})
+	return pb.Partial()
+}
+
 // param returns the value of a parameter: given, else its Default.
 //
 // A parameter with NoEcho, or whose name names a secret (source.SecretName:
@@ -290,7 +302,11 @@ func (t *template) param(name string, p *tree.Node, at model.Loc) *tree.Node {
 		}
 		d := p.Get("Default")
 		if d == nil {
-			return t.unknown(at, "parameter %s has no default and no value was given (--cfn-params)", name)
+			n := t.unknown(at, "parameter %s has no default and no value was given (--cfn-params)", name)
+			if nonEmptyParam[typ] {
+				n.Part = string(wordOf(name, n.Text))
+			}
+			return n
 		}
 		switch d.Kind {
 		case tree.String, tree.Number, tree.Bool:
