@@ -46,7 +46,7 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 			// first line.
 			return m.templatePart(e, in, strNode(m.eval(expr, in), model.Loc{File: f, Line: 1}))
 		}
-		if isFileCall(e) {
+		if isFileCall(e) || e.Name == "templatestring" && len(e.Args) == 2 {
 			return m.templatePart(e, in, strNode(m.eval(expr, in), at))
 		}
 	case *hclsyntax.ObjectConsExpr:
@@ -178,13 +178,22 @@ func unknownNode(v cty.Value, at model.Loc) *tree.Node {
 	return n
 }
 
-// templatePart gives an unknown templatefile() document the parts of its
-// text that are known (a document with holes).
+// templatePart gives an unknown templatefile() or templatestring()
+// document the parts of its text that are known (a document with holes).
 func (m *module) templatePart(e *hclsyntax.FunctionCallExpr, in *instance, n *tree.Node) *tree.Node {
-	if n.Kind == tree.Unknown && e.Name == "templatefile" {
-		if p, ok := m.templatefilePartial(e, in); ok {
-			n.Part = string(p)
-		}
+	if n.Kind != tree.Unknown || len(e.Args) != 2 {
+		return n
+	}
+	var p model.Partial
+	var ok bool
+	switch e.Name {
+	case "templatefile":
+		p, ok = m.templatefilePartial(e, in)
+	case "templatestring":
+		p, ok = m.templatestringPartial(e, in)
+	}
+	if ok {
+		n.Part = string(p)
 	}
 	return n
 }
