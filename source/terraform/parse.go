@@ -160,7 +160,7 @@ func addHCL(d *source.Diagnostics, hd hcl.Diagnostics) {
 // syntax, which hcl calls only "Argument names must not be quoted", a
 // reader then wondering why Terraform accepted the file (it did, before
 // 0.12).
-const quotedArgument = "Terraform 0.11 syntax: quoted argument name (\"name\" = value); Terraform ≥ 0.12 refuses it too: remove the quotes"
+const quotedArgument = "Terraform 0.11 syntax: quoted argument name (\"key\" = value; write key = value); Terraform ≥ 0.12 refuses it too"
 
 func loc(r hcl.Range) model.Loc {
 	return model.Loc{File: r.Filename, Line: r.Start.Line, Col: r.Start.Column}
