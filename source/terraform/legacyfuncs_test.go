@@ -140,3 +140,38 @@ resource "aws_emr_cluster" "c" {
 		}
 	}
 }
+
+// Ensure issensitive and templatestring, which take their first argument
+// as an expression, work in a module (through the budget and reason
+// wrappers of the function table): a sensitive variable is sensitive, a
+// plain one is not, and a template renders.
+func TestExpressionFunctionsInModule(t *testing.T) {
+	ev, diags := load(t, map[string]string{"main.tf": `
+variable "password" {
+  type      = string
+  sensitive = true
+  default   = "hunter2"
+}
+
+variable "region" {
+  default = "eu-west-1"
+}
+
+locals {
+  name = "emr-$${env}-$${region}"
+}
+
+resource "aws_emr_cluster" "c" {
+  name          = templatestring(local.name, { env = "prod", region = var.region })
+  release_label = issensitive(var.password) ? "emr-7.1.0" : "not sensitive"
+  service_role  = issensitive(var.region) ? "sensitive" : "plain"
+}
+`}, Options{})
+	if errs := diags.Errors(); len(errs) > 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	c := ev.Clusters[0]
+	if c.Ref.Name != "emr-prod-eu-west-1" || c.ReleaseLabel.Val != "emr-7.1.0" || c.ServiceRole.Val != "plain" {
+		t.Errorf("name %q, release %+v, role %+v", c.Ref.Name, c.ReleaseLabel, c.ServiceRole)
+	}
+}
