@@ -46,6 +46,9 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 			// first line.
 			return m.templatePart(e, in, strNode(m.eval(expr, in), model.Loc{File: f, Line: 1}))
 		}
+		if e.Name == "templatestring" && len(e.Args) == 2 {
+			return m.templatePart(e, in, strNode(m.eval(expr, in), m.stringTemplateAt(e, at)))
+		}
 		if isFileCall(e) {
 			return m.templatePart(e, in, strNode(m.eval(expr, in), at))
 		}
@@ -91,12 +94,7 @@ func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc
 		}
 	case *hclsyntax.TemplateExpr:
 		v := m.eval(expr, in)
-		at := loc(e.Range())
-		if len(e.Parts) > 0 && e.Parts[0].Range().Start.Line > e.Range().Start.Line {
-			// A heredoc: its text starts on the next line.
-			at = model.Loc{File: at.File, Line: e.Parts[0].Range().Start.Line}
-		}
-		n := strNode(v, at)
+		n := strNode(v, textAt(e))
 		if n.Kind == tree.Unknown {
 			// A document with holes: every part but the unknown ones is
 			// read (secconf and iampolicy parse it with tree.ParseHoled).
@@ -178,13 +176,48 @@ func unknownNode(v cty.Value, at model.Loc) *tree.Node {
 	return n
 }
 
-// templatePart gives an unknown templatefile() document the parts of its
-// text that are known (a document with holes).
-func (m *module) templatePart(e *hclsyntax.FunctionCallExpr, in *instance, n *tree.Node) *tree.Node {
-	if n.Kind == tree.Unknown && e.Name == "templatefile" {
-		if p, ok := m.templatefilePartial(e, in); ok {
-			n.Part = string(p)
+// textAt is where the text of a template starts: a heredoc's on the line
+// after its opening.
+func textAt(e *hclsyntax.TemplateExpr) model.Loc {
+	at := loc(e.Range())
+	if len(e.Parts) > 0 && e.Parts[0].Range().Start.Line > e.Range().Start.Line {
+		at = model.Loc{File: at.File, Line: e.Parts[0].Range().Start.Line}
+	}
+	return at
+}
+
+// stringTemplateAt is where the template of templatestring(local.x, …)
+// is written, the local's string or heredoc, so that a statement's line
+// is its own; at, the call's, for a template from elsewhere.
+func (m *module) stringTemplateAt(e *hclsyntax.FunctionCallExpr, at model.Loc) model.Loc {
+	t, ok := unwrap(e.Args[0]).(*hclsyntax.ScopeTraversalExpr)
+	if !ok || len(t.Traversal) != 2 || t.Traversal.RootName() != "local" {
+		return at
+	}
+	if n, ok := attrStep(t.Traversal, 1); ok && m.locals[n] != nil {
+		if x, ok := unwrap(m.locals[n].Expr).(*hclsyntax.TemplateExpr); ok {
+			return textAt(x)
 		}
+	}
+	return at
+}
+
+// templatePart gives an unknown templatefile() or templatestring()
+// document the parts of its text that are known (a document with holes).
+func (m *module) templatePart(e *hclsyntax.FunctionCallExpr, in *instance, n *tree.Node) *tree.Node {
+	if n.Kind != tree.Unknown || len(e.Args) != 2 {
+		return n
+	}
+	var p model.Partial
+	var ok bool
+	switch e.Name {
+	case "templatefile":
+		p, ok = m.templatefilePartial(e, in)
+	case "templatestring":
+		p, ok = m.templatestringPartial(e, in)
+	}
+	if ok {
+		n.Part = string(p)
 	}
 	return n
 }

@@ -291,6 +291,7 @@ func (ff fileFuncs) template(funcs map[string]function.Function) function.Functi
 					inner[k] = v
 				}
 				inner["templatefile"] = noRecursion
+				inner["templatestring"] = refusing("cannot recursively call templatestring from inside another template function")
 			})
 			v, hd := expr.Value(&hcl.EvalContext{Variables: scope, Functions: inner})
 			if hd.HasErrors() {
@@ -303,9 +304,4 @@ func (ff fileFuncs) template(funcs map[string]function.Function) function.Functi
 
 // noRecursion stands for templatefile inside a template, as Terraform
 // forbids it.
-var noRecursion = function.New(&function.Spec{
-	VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowMarked: true},
-	Type: func([]cty.Value) (cty.Type, error) {
-		return cty.NilType, fmt.Errorf("cannot recursively call templatefile from inside a template")
-	},
-})
+var noRecursion = refusing("cannot recursively call templatefile from inside a template")

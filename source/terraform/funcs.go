@@ -77,6 +77,9 @@ func init() {
 	for name, f := range terraformFuncs {
 		baseFuncs[name] = f
 	}
+	// Not in terraformFuncs: its templates call baseFuncs, which would be
+	// a cycle of initialisation.
+	baseFuncs["templatestring"] = templateStringFunc
 	for name, f := range baseFuncs {
 		if dropsReasons(f) {
 			baseFuncs[name] = keepReasons(f)

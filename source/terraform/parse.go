@@ -46,6 +46,7 @@ func parseTop(path string, data []byte, diags *source.Diagnostics) parsed {
 	p := parsed{path: path}
 	if !strings.HasSuffix(path, ".json") {
 		p.data = data
+		addHCL(diags, legacyCalls(path, data))
 		if tops, ok := scanTop(data); ok {
 			p.lazy = tops[:0] // kept in place: a block is read before its slot is written
 			for _, b := range tops {
@@ -140,6 +141,9 @@ func addHCL(d *source.Diagnostics, hd hcl.Diagnostics) {
 		if x.Detail != "" {
 			msg += ": " + x.Detail
 		}
+		if x.Summary == "Invalid argument name" && x.Detail == "Argument names must not be quoted." {
+			msg = quotedArgument
+		}
 		at := model.Loc{}
 		if x.Subject != nil {
 			at = loc(*x.Subject)
@@ -151,6 +155,12 @@ func addHCL(d *source.Diagnostics, hd hcl.Diagnostics) {
 		}
 	}
 }
+
+// quotedArgument is the message for `"key" = value` in a block: HCL1's
+// syntax, which hcl calls only "Argument names must not be quoted", a
+// reader then wondering why Terraform accepted the file (it did, before
+// 0.12).
+const quotedArgument = "Terraform 0.11 syntax: quoted argument name (\"key\" = value; write key = value); Terraform ≥ 0.12 refuses it too"
 
 func loc(r hcl.Range) model.Loc {
 	return model.Loc{File: r.Filename, Line: r.Start.Line, Col: r.Start.Column}

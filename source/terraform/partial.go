@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/emrguard/emrguard/model"
 )
@@ -90,10 +91,6 @@ func (m *module) templatefilePartial(e *hclsyntax.FunctionCallExpr, in *instance
 	if !plainString(pv) {
 		return "", false
 	}
-	vars, _ := m.eval(e.Args[1], in).Unmark()
-	if !vars.IsKnown() || vars.IsNull() || !(vars.Type().IsObjectType() || vars.Type().IsMapType()) {
-		return "", false
-	}
 	p := filePath(m.ld.rootDir, pv.AsString())
 	if !m.ld.sandbox.inside(p) {
 		return "", false
@@ -103,8 +100,38 @@ func (m *module) templatefilePartial(e *hclsyntax.FunctionCallExpr, in *instance
 		return "", false
 	}
 	expr, hd := hclsyntax.ParseTemplate(src, p, hcl.InitialPos)
+	if hd.HasErrors() {
+		return "", false
+	}
+	return m.renderPartial(expr, e.Args[1], in, m.functions())
+}
+
+// templatestringPartial is templatefilePartial for templatestring(ref,
+// vars): the template is the string ref refers to.
+func (m *module) templatestringPartial(e *hclsyntax.FunctionCallExpr, in *instance) (model.Partial, bool) {
+	if templateRef(e.Args[0]) != nil {
+		return "", false
+	}
+	tv := m.eval(e.Args[0], in)
+	if !plainString(tv) {
+		return "", false
+	}
+	expr, hd := parseStringTemplate(tv.AsString())
+	if hd.HasErrors() {
+		return "", false
+	}
+	return m.renderPartial(expr, e.Args[1], in, stringTemplateFuncs())
+}
+
+// renderPartial renders a parsed template part by part with the
+// variables varsExpr gives (an object or a map, known).
+func (m *module) renderPartial(expr hclsyntax.Expression, varsExpr hclsyntax.Expression, in *instance, funcs map[string]function.Function) (model.Partial, bool) {
 	tmpl, ok := expr.(*hclsyntax.TemplateExpr)
-	if hd.HasErrors() || !ok {
+	if !ok {
+		return "", false
+	}
+	vars, _ := m.eval(varsExpr, in).Unmark()
+	if !vars.IsKnown() || vars.IsNull() || !(vars.Type().IsObjectType() || vars.Type().IsMapType()) {
 		return "", false
 	}
 	scope := map[string]cty.Value{}
@@ -112,7 +139,7 @@ func (m *module) templatefilePartial(e *hclsyntax.FunctionCallExpr, in *instance
 		k, v := it.Element()
 		scope[k.AsString()] = v
 	}
-	ctx := &hcl.EvalContext{Variables: scope, Functions: m.functions()}
+	ctx := &hcl.EvalContext{Variables: scope, Functions: funcs}
 	return templatePartial(tmpl.Parts, func(x hcl.Expression) cty.Value {
 		v, _ := x.Value(ctx)
 		return v

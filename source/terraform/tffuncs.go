@@ -32,12 +32,18 @@ var terraformFuncs = map[string]function.Function{
 	"base64sha256": base64Hash(func(b []byte) []byte { s := sha256.Sum256(b); return s[:] }),
 	"base64sha512": base64Hash(func(b []byte) []byte { s := sha512.Sum512(b); return s[:] }),
 	"base64gzip":   base64GzipFunc, "timecmp": timecmpFunc, "ephemeralasnull": ephemeralAsNullFunc,
-	"yamldecode": yamlDecodeFunc,
+	"yamldecode": yamlDecodeFunc, "yamlencode": yamlEncodeFunc,
+	"textencodebase64": textEncodeBase64Func, "textdecodebase64": textDecodeBase64Func,
+	"issensitive": issensitiveFunc, "pathexpand": pathexpandFunc,
+	// Terraform 0.11's, removed in 0.15: read with a warning (legacyfuncs.go).
+	"list": listFunc, "map": mapFunc,
 	// Known only when Terraform applies (or plans): never by a static scan.
 	"timestamp":     afterApply("timestamp() is the time of the apply", cty.String),
 	"plantimestamp": afterApply("plantimestamp() is the time of the plan", cty.String),
 	"uuid":          afterApply("uuid() is a random UUID chosen at apply", cty.String),
 	"bcrypt":        afterApply("bcrypt() uses a random salt chosen at apply", cty.String),
+	// The machine's that runs Terraform, or a secret (machinefuncs.go).
+	"abspath": abspathFunc, "rsadecrypt": rsadecryptFunc,
 }
 
 // lookupFunc is Terraform's lookup(map, key, default): unlike go-cty's, the
@@ -399,7 +405,8 @@ var ephemeralAsNullFunc = function.New(&function.Spec{
 })
 
 // afterApply is a function whose result Terraform decides only when it
-// runs (a time, a random value): unknown, saying why.
+// runs (a time, a random value, the runner's folders, a decryption with a
+// key it is given): unknown, saying why.
 func afterApply(reason string, t cty.Type) function.Function {
 	return function.New(&function.Spec{
 		VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowNull: true, AllowMarked: true},

@@ -11,12 +11,36 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/emrguard/emrguard/source"
 )
 
 // fnCase is one call and what Terraform's documentation says it gives:
 // want, an HCL expression of the value (compared with cty's Equals), or
 // err, part of the error, or why, the reason of an unknown result.
 type fnCase struct{ call, want, err, why string }
+
+// fnScope is what the calls of runFnCases may refer to: templates
+// (templatestring), a known and a sensitive variable, a local and a
+// resource attribute (issensitive).
+var fnScope = map[string]cty.Value{
+	"local": cty.ObjectVal(map[string]cty.Value{
+		"greeting": cty.StringVal("Hello, ${name}!"),
+		"loop":     cty.StringVal("%{ for x in xs }${x};%{ endfor }"),
+		"reader":   cty.StringVal(`${file("/etc/passwd")}`),
+		"nested":   cty.StringVal(`${templatestring(t, {})}`),
+		"number":   cty.NumberIntVal(1),
+		"later":    unknown("local.later is known only after apply", ""),
+	}),
+	"var": cty.ObjectVal(map[string]cty.Value{
+		"region": cty.StringVal("eu-west-1"),
+		"secret": unknown("var.secret is "+source.Sensitive, ""),
+		"later":  unknown("var.later has no value", ""),
+	}),
+	"aws_db_instance": cty.ObjectVal(map[string]cty.Value{
+		"db": cty.ObjectVal(map[string]cty.Value{"password": cty.StringVal("in the configuration")}),
+	}),
+}
 
 // runFnCases evaluates each call with the module-independent functions.
 func runFnCases(t *testing.T, cases []fnCase) {
@@ -26,7 +50,7 @@ func runFnCases(t *testing.T, cases []fnCase) {
 		if d.HasErrors() {
 			t.Fatalf("%s: %v", src, d)
 		}
-		return e.Value(&hcl.EvalContext{Functions: baseFuncs})
+		return e.Value(&hcl.EvalContext{Functions: baseFuncs, Variables: fnScope})
 	}
 	for _, c := range cases {
 		got, d := eval(c.call)
@@ -181,4 +205,66 @@ func TestBase64Gzip(t *testing.T) {
 	if err != nil || string(got) != text {
 		t.Errorf("gunzipped %q (%v), want %q", got, err, text)
 	}
+}
+
+// Ensure the functions that were still a "call to unknown function"
+// input error behave as their pages in Terraform's documentation (and
+// Terraform's implementation, for the messages) say; those whose result
+// is the runner's or a secret are unknown, saying why.
+func TestTerraformFunctionsAdded(t *testing.T) {
+	runFnCases(t, []fnCase{
+		// yamlencode: the documented examples, byte for byte.
+		{call: `yamlencode({"a":"b", "c":"d"})`, want: `"\"a\": \"b\"\n\"c\": \"d\"\n"`},
+		{call: `yamlencode({"foo":[1, 2, 3], "bar": "baz"})`, want: `"\"bar\": \"baz\"\n\"foo\":\n- 1\n- 2\n- 3\n"`},
+		{call: `yamlencode({"foo":[1, {"a":"b","c":"d"}, 3], "bar": "baz"})`, want: `"\"bar\": \"baz\"\n\"foo\":\n- 1\n- \"a\": \"b\"\n  \"c\": \"d\"\n- 3\n"`},
+		{call: `yamlencode("true")`, want: `"\"true\"\n"`}, // go-cty-yaml's own test
+		{call: `yamlencode({a = [], b = {}, c = null, d = true, e = 1.5})`, want: `"\"a\": []\n\"b\": {}\n\"c\": null\n\"d\": true\n\"e\": 1.5\n"`},
+		{call: `yamlencode([[1, 2], {x = {y = "z"}}])`, want: `"- - 1\n  - 2\n- \"x\":\n    \"y\": \"z\"\n"`},
+		{call: `yamlencode({a = var.later})`, why: "var.later has no value"},
+		// textencodebase64 / textdecodebase64
+		{call: `textencodebase64("Hello World", "UTF-16LE")`, want: `"SABlAGwAbABvACAAVwBvAHIAbABkAA=="`},
+		{call: `textdecodebase64("SABlAGwAbABvACAAVwBvAHIAbABkAA==", "UTF-16LE")`, want: `"Hello World"`},
+		{call: `textencodebase64("é", "ISO-8859-1")`, want: `"6Q=="`},
+		{call: `textencodebase64("x", "no-such-encoding")`, err: `"no-such-encoding" is not a supported IANA encoding name or alias`},
+		{call: `textencodebase64("☃", "US-ASCII")`, err: "cannot be represented in US-ASCII"},
+		{call: `textdecodebase64("!!", "UTF-8")`, err: "invalid base64 symbol at offset 0"},
+		// pathexpand: a home folder is the runner's; any other path is as given.
+		{call: `pathexpand("/etc/resolv.conf")`, want: `"/etc/resolv.conf"`},
+		{call: `pathexpand("bootstrap/install.sh")`, want: `"bootstrap/install.sh"`},
+		{call: `pathexpand("~/.ssh/id_rsa")`, why: "pathexpand(): the home folder depends on the machine that runs terraform"},
+		{call: `pathexpand("~alice/x")`, err: "cannot expand user-specific home dir"},
+		{call: `abspath("/etc/hosts")`, why: "abspath(): depends on the machine that runs terraform (its folders)"},
+		{call: `abspath("scripts")`, why: "abspath(): depends on the machine that runs terraform (its folders)"},
+		{call: `rsadecrypt("ZW5jcnlwdGVk", "-----BEGIN RSA PRIVATE KEY-----")`, why: "rsadecrypt(): needs the private key; its result is " + source.Sensitive},
+		// issensitive: true for what Terraform marks sensitive, unknown where the mark is the provider's.
+		{call: `issensitive(var.secret)`, want: `true`},
+		{call: `issensitive(sensitive("x"))`, want: `true`},
+		{call: `issensitive(upper(var.secret))`, want: `true`},
+		{call: `issensitive("hello")`, want: `false`},
+		{call: `issensitive(var.region)`, want: `false`},
+		{call: `issensitive(var.later)`, why: "var.later has no value"},
+		{call: `issensitive(aws_db_instance.db.password)`, why: "issensitive(): the value comes from aws_db_instance, which a provider's schema may mark sensitive; a static scan does not read schemas"},
+		// templatestring: a reference to a template, rendered with vars.
+		{call: `templatestring(local.greeting, { name = "Alex" })`, want: `"Hello, Alex!"`},
+		{call: `templatestring(local.loop, { xs = ["a", "b"] })`, want: `"a;b;"`},
+		{call: `templatestring(local.greeting, { name = var.later })`, why: "var.later has no value"},
+		{call: `templatestring(local.later, {})`, why: "local.later is known only after apply"},
+		{call: `templatestring(local.greeting, {})`, err: `vars map does not contain key "name"`},
+		{call: `templatestring(local.number, {})`, err: "a string is required"},
+		{call: `templatestring("Hello, ${name}", { name = "x" })`, err: "to render an inline template, consider using a plain template string expression"},
+		{call: `templatestring("${local.greeting}", { name = "x" })`, err: "without any template interpolation syntax"},
+		{call: `templatestring(lower(local.greeting), { name = "x" })`, err: "must be a direct reference to a single string"},
+		{call: `templatestring(local.reader, {})`, err: "cannot use filesystem access functions like file in templatestring templates"},
+		{call: `templatestring(local.nested, { t = "x" })`, err: "cannot recursively call templatestring"},
+		{call: `templatestring(local.greeting, { "not valid" = 1, name = "x" })`, err: `invalid template variable name "not valid"`},
+		// Terraform 0.11's list() and map(), as Terraform 0.12 to 0.14 read them.
+		{call: `list("a", "b", "c")`, want: `tolist(["a", "b", "c"])`},
+		{call: `list("a", 1)`, want: `tolist(["a", "1"])`},
+		{call: `list()`, err: "at least one argument is required"},
+		{call: `map("a", "b", "c", "d")`, want: `tomap({a = "b", c = "d"})`},
+		{call: `map("a", list("b"))["a"][0]`, want: `"b"`},
+		{call: `map("a", "b", "c")`, err: "map requires an even number of two or more arguments, got 3"},
+		{call: `map("a", "b", "a", "c")`, err: `argument 3 is a duplicate key: "a"`},
+		{call: `map("a", var.later)`, why: "var.later has no value"},
+	})
 }

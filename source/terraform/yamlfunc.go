@@ -3,7 +3,6 @@ package terraform
 import (
 	"errors"
 	"fmt"
-	"math/big"
 	"strings"
 
 	"github.com/zclconf/go-cty/cty"
@@ -93,15 +92,17 @@ func yamlValue(n *yaml.Node, depth int) (cty.Value, error) {
 		}
 		return cty.BoolVal(b), nil
 	case "!!int", "!!float":
-		f, ok := new(big.Float).SetString(strings.ReplaceAll(n.Value, "_", ""))
-		if !ok {
+		// cty's precision (512 bits), as Terraform's: big.Float's default
+		// (64) rounds a 30-digit number.
+		f, err := cty.ParseNumberVal(strings.ReplaceAll(n.Value, "_", ""))
+		if err != nil {
 			var x float64 // 0x1F, 0o17, .inf: as yaml.v3 reads them
 			if err := n.Decode(&x); err != nil {
 				return cty.NilVal, fmt.Errorf("line %d: %q is not a number", n.Line, n.Value)
 			}
 			return cty.NumberFloatVal(x), nil
 		}
-		return cty.NumberVal(f), nil
+		return f, nil
 	}
 	return cty.StringVal(n.Value), nil
 }
