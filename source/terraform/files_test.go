@@ -77,11 +77,12 @@ func TestFilePaths(t *testing.T) {
 }
 
 // Ensure path.module and path.root are what Terraform gives, relative
-// to the root module's folder, and path.cwd is, as in Terraform, the
-// absolute path of the folder Terraform runs in, the root module's: the
-// examples of terraform-aws-modules name everything
+// to the root module's folder, and path.cwd names the folder Terraform
+// runs in, the root module's, without the runner's folders above it
+// (Terraform's is absolute; a report must not name the runner's folders):
+// the examples of terraform-aws-modules name everything
 // replace(basename(path.cwd), "-cluster", ""), which must give the
-// folder's name, not ".".
+// folder's name, not ".", also when the scan is of ".".
 func TestPathValues(t *testing.T) {
 	t.Chdir(t.TempDir())
 	ev, diags := loadIn(t, "public-cluster", map[string]string{
@@ -92,15 +93,20 @@ func TestPathValues(t *testing.T) {
 		t.Fatalf("diagnostics: %v", diags)
 	}
 	c := ev.Clusters[0]
-	cwd, err := filepath.Abs("public-cluster")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cwd := "public-cluster"
 	if c.Ref.Name != ".|.|public" || c.ReleaseLabel.Val != filepath.Join("modules", "m")+"|.|"+cwd {
 		t.Errorf("root sees %q, module sees %q", c.Ref.Name, c.ReleaseLabel.Val)
 	}
-	if !filepath.IsAbs(c.ServiceRole.Val) || c.ServiceRole.Val != cwd {
+	if c.ServiceRole.Val != cwd {
 		t.Errorf("path.cwd = %q, want %q", c.ServiceRole.Val, cwd)
+	}
+	for dir, want := range map[string]string{".": filepath.Join("..", "public-cluster"), "x/y": filepath.Join("x", "y"), "/": "/"} {
+		if dir == "." {
+			t.Chdir("public-cluster")
+		}
+		if got := cwdOf(dir); got != want {
+			t.Errorf("path.cwd of a scan of %q = %q, want %q", dir, got, want)
+		}
 	}
 }
 

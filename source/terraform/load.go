@@ -267,12 +267,27 @@ func loadWorld(f Folder, files []parsed, opt Options, diags *source.Diagnostics,
 // reads it, not per root).
 func (ld *loader) workDir() string {
 	if ld.cwd == "" {
-		ld.cwd = ld.rootDir
-		if abs, err := filepath.Abs(ld.rootDir); err == nil {
-			ld.cwd = abs
-		}
+		ld.cwd = cwdOf(ld.rootDir)
 	}
 	return ld.cwd
+}
+
+// cwdOf is path.cwd for a root module read from dir: Terraform gives the
+// absolute folder it runs in, but that names the runner's folders (a
+// report must not: issue 21), so it is dir as the scan was given it,
+// which file functions resolve the same way. "." becomes ../<its name>,
+// the same folder, because modules name things after basename(path.cwd)
+// (terraform-aws-modules' examples: replace(basename(path.cwd), …)).
+func cwdOf(dir string) string {
+	dir = filepath.Clean(dir)
+	if dir != "." {
+		return dir
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil || filepath.Dir(abs) == abs {
+		return dir
+	}
+	return filepath.Join("..", filepath.Base(abs))
 }
 
 // moduleFiles returns the parsed configuration of a module folder.
