@@ -1,4 +1,11 @@
-package control
+// Package engine runs controls (package control) over evidence: it
+// restricts the evidence to the kinds each control judges, runs the
+// controls in parallel, turns a panic into unknown results, collects and
+// interns their results, merges them in one stable order, and settles
+// Terraform roots read once per world (worlds.go). It knows nothing of
+// files, AWS or reports, and leaves the process's garbage collector to
+// its caller (Options.Room).
+package engine
 
 import (
 	"fmt"
@@ -6,10 +13,10 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"unsafe"
 
-	"github.com/emrguard/emrguard/internal/memlimit"
+	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/internal/parallel"
 	"github.com/emrguard/emrguard/model"
 )
 
@@ -20,20 +27,42 @@ import (
 // code never judges a cluster known only from a launch event. A control
 // that panics yields Unknown results naming it for every resource it had
 // not yet judged; the others still run. It links the evidence's facts
-// first (model.Evidence.Link).
-func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Config) []Result {
+// first (model.Evidence.Link). It is Options{}.Evaluate: it leaves the
+// process's garbage collector alone.
+func Evaluate(controls []*control.Control, ev *model.Evidence, source control.SourceKind, cfg control.Config) []control.Result {
+	return Options{}.Evaluate(controls, ev, source, cfg)
+}
+
+// Options tune an evaluation. The zero value suits every caller: the
+// monitor and its Lambda, a trail audit, a live scan.
+type Options struct {
+	// Room, when not nil, is called before the merged slice of a large
+	// run (bigRun results or more) is allocated, with its size in bytes,
+	// on a goroutine of its own while the controls' results are sorted;
+	// the engine calls what it returns once the merge is done. A corpus
+	// scan uses it to collect the evidence it no longer holds and to put
+	// the next collection past that slice (cmd/emrguard's scan): a choice
+	// about the whole process, so the engine never makes it itself.
+	Room func(bytes uint64) (resume func())
+	// Workers is how many goroutines run the controls, sort and merge:
+	// 0 for GOMAXPROCS, or 1 when the evidence is small (see Evaluate).
+	Workers int
+}
+
+// Evaluate is the package's Evaluate, tuned by o.
+func (o Options) Evaluate(controls []*control.Control, ev *model.Evidence, source control.SourceKind, cfg control.Config) []control.Result {
 	if alts := ev.Alternatives; len(alts) > 0 {
 		ev.Alternatives = nil // judged on their own, after (worlds.go)
-		return settle(Evaluate(controls, ev, source, cfg), alts, controls, source, cfg)
+		return o.settle(o.Evaluate(controls, ev, source, cfg), alts, controls, source, cfg)
 	}
 	ev.Link() // every path to a verdict passes here; once per evidence
 	type job struct {
-		c     *Control
+		c     *control.Control
 		view  *model.Evidence
-		kinds SourceKind
+		kinds control.SourceKind
 	}
 	var jobs []job
-	views := map[SourceKind]*model.Evidence{}
+	views := map[control.SourceKind]*model.Evidence{}
 	for _, c := range controls {
 		kinds := c.Sources & source
 		if !c.Implemented() || kinds == 0 {
@@ -57,11 +86,14 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 	judged := len(ev.Clusters) + len(ev.SecurityConfigurations) + len(ev.SecurityGroups) + len(ev.Roles) +
 		len(ev.BlockPublicAccess) + len(ev.VirtualClusters) + len(ev.RBACBindings) + len(ev.JobRoles)
 	shared := newRefs(judged)
-	workers := runtime.GOMAXPROCS(0)
-	if len(ev.Clusters)+len(ev.SecurityConfigurations)+len(ev.SecurityGroups)+len(ev.RBACBindings) < 64 {
-		workers = 1
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+		if len(ev.Clusters)+len(ev.SecurityConfigurations)+len(ev.SecurityGroups)+len(ev.RBACBindings) < 64 {
+			workers = 1
+		}
 	}
-	each(len(jobs), workers, func(i int) {
+	parallel.Each(len(jobs), workers, func(i int) {
 		cols[i].refs = shared
 		run(jobs[i].c, jobs[i].view, jobs[i].kinds, cfg, &cols[i])
 	})
@@ -73,23 +105,19 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 	for i := range cols {
 		total += cols[i].n
 	}
-	var out []Result
+	var out []control.Result
 	resume := func() {}
 	ready := make(chan struct{})
 	if total >= bigRun {
-		// Collect the evidence before the merged slice is allocated beside
-		// it (the runtime would start a cycle only after that allocation:
-		// on 10,000 templates the evidence is ~100 MB), and make the slice
-		// (zeroing 67 MB of fresh pages) while the controls' results are
-		// sorted on the other cores. Nothing becomes garbage from there
-		// to the end of the merge, yet the slice's allocation started a
-		// cycle that ran during the merge and put a write barrier on every
-		// pointer copied (0.3 s of CPU for 279,000 results): the next
-		// cycle is put past the slice until the merge is done.
+		// Make the merged slice (zeroing 67 MB of fresh pages on 10,000
+		// templates) while the controls' results are sorted on the other
+		// cores; first, the caller's Room may collect the evidence and put
+		// the next collection past the slice (Options.Room).
 		go func() {
-			runtime.GC()
-			resume = memlimit.Room(uint64(total) * uint64(unsafe.Sizeof(Result{})))
-			out = make([]Result, total)
+			if o.Room != nil {
+				resume = o.Room(uint64(total) * uint64(unsafe.Sizeof(control.Result{})))
+			}
+			out = make([]control.Result, total)
 			close(ready)
 		}()
 	} else {
@@ -100,55 +128,31 @@ func Evaluate(controls []*Control, ev *model.Evidence, source SourceKind, cfg Co
 	if total >= 4096 {
 		k = newKeyer(cols)
 	}
-	each(len(cols), workers, func(i int) { parts[i] = cols[i].sorted(k) })
+	parallel.Each(len(cols), workers, func(i int) { parts[i] = cols[i].sorted(k) })
 	<-ready
 	defer resume()
 	return merge(parts, workers, out)
 }
 
-// each calls f for 0..n-1 on workers goroutines, or on this one when
-// workers is 1.
-func each(n, workers int, f func(i int)) {
-	if workers == 1 {
-		for i := range n {
-			f(i)
-		}
-		return
-	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, n) {
-		wg.Go(func() {
-			for i := range next {
-				f(i)
-			}
-		})
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
-
-// bigRun is the number of results from which Evaluate collects garbage
-// before allocating their merged slice (about 24 MB of results).
+// bigRun is the number of results from which Evaluate allocates their
+// merged slice beside the sorts, after Options.Room (about 24 MB of
+// results).
 const bigRun = 100_000
 
 // kindOf maps a resource's origin to the source kind controls declare.
-func kindOf(o model.Origin) SourceKind {
+func kindOf(o model.Origin) control.SourceKind {
 	switch o {
 	case model.FromLive:
-		return Live
+		return control.Live
 	case model.FromEvent:
-		return Event
+		return control.Event
 	}
-	return IaC
+	return control.IaC
 }
 
 // run lets one control judge ev, its results going to results.
-func run(c *Control, ev *model.Evidence, source SourceKind, cfg Config, results *collector) {
-	p := &Pass{Control: c, Evidence: ev, Source: source, Config: cfg, report: results.add}
+func run(c *control.Control, ev *model.Evidence, source control.SourceKind, cfg control.Config, results *collector) {
+	p := control.NewPass(c, ev, source, cfg, results.add)
 	defer func() {
 		if v := recover(); v != nil {
 			for _, r := range panicked(c, ev, results.all(), v) {
@@ -161,7 +165,7 @@ func run(c *Control, ev *model.Evidence, source SourceKind, cfg Config, results 
 
 // panicked returns an Unknown result for each cluster and security
 // configuration that c did not judge before it panicked.
-func panicked(c *Control, ev *model.Evidence, done []Result, v any) []Result {
+func panicked(c *control.Control, ev *model.Evidence, done []control.Result, v any) []control.Result {
 	judged := map[string]bool{}
 	for _, r := range done {
 		judged[r.Resource.Kind+"\x00"+r.Resource.ID+"\x00"+r.Resource.Loc.File] = true
@@ -169,10 +173,10 @@ func panicked(c *Control, ev *model.Evidence, done []Result, v any) []Result {
 	stack := strings.SplitN(string(debug.Stack()), "\n", 12)
 	msg := fmt.Sprintf("internal error in control %s: %v; this is a bug in emrguard, please report it with the input (%s)",
 		c.ID, v, strings.TrimSpace(stack[len(stack)-2]))
-	var out []Result
+	var out []control.Result
 	add := func(ref model.Ref) {
 		if !judged[ref.Kind+"\x00"+ref.ID+"\x00"+ref.Loc.File] {
-			out = append(out, Result{Control: c, Resource: ref, Verdict: Unknown, Message: msg, At: ref.Loc})
+			out = append(out, control.Result{Control: c, Resource: ref, Verdict: control.Unknown, Message: msg, At: ref.Loc})
 		}
 	}
 	for _, cl := range ev.Clusters {
@@ -182,13 +186,13 @@ func panicked(c *Control, ev *model.Evidence, done []Result, v any) []Result {
 		add(sc.Ref)
 	}
 	if len(out) == 0 {
-		out = append(out, Result{Control: c, Resource: model.Ref{Kind: "control", ID: c.ID}, Verdict: Unknown, Message: msg})
+		out = append(out, control.Result{Control: c, Resource: model.Ref{Kind: "control", ID: c.ID}, Verdict: control.Unknown, Message: msg})
 	}
 	return out
 }
 
 // SortResults orders results by file, line, control ID, resource ID,
 // column, verdict and message, as Evaluate returns them.
-func SortResults(rs []Result) {
-	slices.SortFunc(rs, func(a, b Result) int { return compareResults(&a, &b) })
+func SortResults(rs []control.Result) {
+	slices.SortFunc(rs, func(a, b control.Result) int { return compareResults(&a, &b) })
 }

@@ -1,4 +1,4 @@
-package control
+package engine
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/model"
 )
 
@@ -24,17 +25,17 @@ const chunkSize = 128
 // 10,000 stacks (279,000 results) this keeps 22 MB of records instead of
 // 67 MB of results while the evidence is still in memory.
 type record struct {
-	ctl     *Control
+	ctl     *control.Control
 	res     *model.Ref
-	verdict Verdict
+	verdict control.Verdict
 	msg     string
 	subject string
 	at      model.Loc
 	key     uint64 // see keyer
 }
 
-func (r *record) result() Result {
-	return Result{Control: r.ctl, Resource: *r.res, Verdict: r.verdict, Message: r.msg, Subject: r.subject, At: r.at}
+func (r *record) result() control.Result {
+	return control.Result{Control: r.ctl, Resource: *r.res, Verdict: r.verdict, Message: r.msg, Subject: r.subject, At: r.at}
 }
 
 // refs interns resources for the collectors of one evaluation: every
@@ -100,7 +101,7 @@ type collector struct {
 
 // add keeps r. Evidence and Suppressed are not kept: emit and panicked,
 // the only producers, never set them (suppressions come after Evaluate).
-func (c *collector) add(r Result) {
+func (c *collector) add(r control.Result) {
 	if k := len(c.chunks); k == 0 || len(c.chunks[k-1]) == cap(c.chunks[k-1]) {
 		// Chunks double from 2 records: most controls judge a resource or
 		// two of a launch event, where a large first chunk was most of the
@@ -117,8 +118,8 @@ func (c *collector) add(r Result) {
 }
 
 // all returns the collected results (for a control that panicked).
-func (c *collector) all() []Result {
-	out := make([]Result, 0, c.n)
+func (c *collector) all() []control.Result {
+	out := make([]control.Result, 0, c.n)
 	for _, ch := range c.chunks {
 		for i := range ch {
 			out = append(out, ch[i].result())
@@ -225,7 +226,7 @@ func sameString(a, b string) bool {
 // of the output.
 //
 // out, when not nil, is the slice to fill, of the exact length.
-func merge(sortedRuns [][]*record, workers int, out []Result) []Result {
+func merge(sortedRuns [][]*record, workers int, out []control.Result) []control.Result {
 	total, longest := 0, 0
 	var runs [][]*record
 	for _, r := range sortedRuns {
@@ -238,7 +239,7 @@ func merge(sortedRuns [][]*record, workers int, out []Result) []Result {
 		}
 	}
 	if out == nil {
-		out = make([]Result, total)
+		out = make([]control.Result, total)
 	}
 	if total == 0 {
 		return out
@@ -280,7 +281,7 @@ func merge(sortedRuns [][]*record, workers int, out []Result) []Result {
 
 // mergeInto fills dst with the results of the sorted runs, in order,
 // through a binary heap of run indexes keyed by each run's head.
-func mergeInto(dst []Result, runs [][]*record) {
+func mergeInto(dst []control.Result, runs [][]*record) {
 	heads := make([]int, len(runs))
 	less := func(i, j int) bool {
 		if c := compareRecords(runs[i][heads[i]], runs[j][heads[j]]); c != 0 {
@@ -329,7 +330,7 @@ func mergeInto(dst []Result, runs [][]*record) {
 // compareResults orders results by file, line, control ID, resource ID,
 // column, verdict, message and subject: a total order, so the unstable sorts still
 // give one order for one input.
-func compareResults(a, b *Result) int {
+func compareResults(a, b *control.Result) int {
 	return compareKeys(a.Location(), b.Location(), a.Control, b.Control, a.Resource.ID, b.Resource.ID, a.Verdict, b.Verdict, a.Message, b.Message, a.Subject, b.Subject)
 }
 
@@ -341,7 +342,7 @@ func compareRecords(a, b *record) int {
 }
 
 // compareKeys returns early: cmp.Or would compute every key of every pair.
-func compareKeys(la, lb model.Loc, ca, cb *Control, ra, rb string, va, vb Verdict, ma, mb, sa, sb string) int {
+func compareKeys(la, lb model.Loc, ca, cb *control.Control, ra, rb string, va, vb control.Verdict, ma, mb, sa, sb string) int {
 	if c := strings.Compare(la.File, lb.File); c != 0 {
 		return c
 	}
