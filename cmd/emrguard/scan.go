@@ -218,12 +218,13 @@ func runScan(ctx context.Context, e env, args []string) (int, error) {
 // corpusRoom makes room for a corpus's merged results (engine.Options.Room),
 // which the process is about to allocate beside its evidence. It collects
 // the evidence first, as the scan holds it no more (the runtime would start
-// a cycle only after the allocation: on 10,000 templates the evidence is
-// ~100 MB). Nothing becomes garbage from there to the end of the merge, yet
-// a cycle started by the slice's allocation ran during the merge and put a
-// write barrier on every pointer copied (0.3 s of CPU for 279,000 results):
-// so the next cycle is put past the slice until the merge is done. The
-// monitor, its Lambda and trail audits never tune the process's collector.
+// a cycle only after the allocation, with the evidence, a third of the
+// heap, still counted). Nothing becomes garbage from there to the end of
+// the merge, yet a cycle started by the slice's allocation ran during the
+// merge and put a write barrier on every pointer copied: so the next cycle
+// is put past the slice until the merge is done (figures: bench/README.md,
+// "Figures behind code comments"). The monitor, its Lambda and trail audits
+// never tune the process's collector.
 func corpusRoom(bytes uint64) (resume func()) {
 	runtime.GC()
 	return memlimit.Room(bytes)

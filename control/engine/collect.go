@@ -21,9 +21,10 @@ const chunkSize = 128
 
 // record is a result as a collector keeps it until the merge: the
 // resource by pointer to one shared copy, since a Result holds its Ref by
-// value (136 bytes) and thirty controls judge the same resource. On
-// 10,000 stacks (279,000 results) this keeps 22 MB of records instead of
-// 67 MB of results while the evidence is still in memory.
+// value (136 bytes) and thirty controls judge the same resource: on a
+// corpus, records take a third of the memory of results, while the
+// evidence is still in memory (bench/README.md, "Figures behind code
+// comments").
 type record struct {
 	ctl     *control.Control
 	res     *model.Ref
@@ -43,11 +44,12 @@ func (r *record) result() control.Result {
 // keyed by where the Ref's kind, ID and file are in memory and its line
 // and column: the controls pass the Refs of the evidence, whose strings
 // are shared, so those identify a resource without hashing its strings
-// (a table keyed by the strings was 15 % of evaluating a corpus). Equal
+// (a table keyed by the strings was a large part of evaluating a corpus:
+// bench/README.md, "Figures behind code comments"). Equal
 // Refs with strings elsewhere only share less; a Ref that differs from
 // the interned one in any field gets a copy of its own. The table is
 // split in shards by ID, each with its own lock: with one, the workers
-// waited on each other for a third of the time spent interning.
+// waited on each other for much of the time spent interning.
 type refs struct {
 	shards [refShards]struct {
 		sync.Mutex

@@ -82,7 +82,8 @@ func (o Options) Evaluate(controls []*control.Control, ev *model.Evidence, sourc
 	// latency.
 	cols := make([]collector, len(jobs)) // one allocation for all
 	// Sized for the resources controls judge: growing it from empty made
-	// 25 MB of garbage on 10,000 stacks, while the evidence was live.
+	// garbage while the evidence was live (bench/README.md, "Figures
+	// behind code comments").
 	judged := len(ev.Clusters) + len(ev.SecurityConfigurations) + len(ev.SecurityGroups) + len(ev.Roles) +
 		len(ev.BlockPublicAccess) + len(ev.VirtualClusters) + len(ev.RBACBindings) + len(ev.JobRoles)
 	shared := newRefs(judged)
@@ -109,8 +110,8 @@ func (o Options) Evaluate(controls []*control.Control, ev *model.Evidence, sourc
 	resume := func() {}
 	ready := make(chan struct{})
 	if total >= bigRun {
-		// Make the merged slice (zeroing 67 MB of fresh pages on 10,000
-		// templates) while the controls' results are sorted on the other
+		// Make the merged slice (zeroing fresh pages, which shows on a
+		// corpus) while the controls' results are sorted on the other
 		// cores; first, the caller's Room may collect the evidence and put
 		// the next collection past the slice (Options.Room).
 		go func() {
