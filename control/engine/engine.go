@@ -44,8 +44,9 @@ type Options struct {
 	// the next collection past that slice (cmd/emrguard's scan): a choice
 	// about the whole process, so the engine never makes it itself.
 	Room func(bytes uint64) (resume func())
-	// Workers is how many goroutines run the controls, sort and merge:
-	// 0 for GOMAXPROCS, or 1 when the evidence is small (see Evaluate).
+	// Workers is how many goroutines run the controls, sort and merge;
+	// 0: GOMAXPROCS, or 1 when the evidence is small (see Evaluate). Tests
+	// set it to compare the sequential and parallel paths.
 	Workers int
 }
 
@@ -75,11 +76,12 @@ func (o Options) Evaluate(controls []*control.Control, ev *model.Evidence, sourc
 		}
 		jobs = append(jobs, job{c, view, kinds})
 	}
-	// Controls are pure functions of the evidence (whose indexes are built
-	// under sync.Once), so they run in parallel; then each one's results
-	// are sorted in parallel and the sorted runs merged. Small evidence (one launch event) runs on this goroutine:
-	// there, starting workers costs more than it saves, and shows in
-	// latency.
+	// Controls are pure functions of the evidence (whose indexes and
+	// shared views, model.View, are built once however many ask), so they
+	// run in parallel; then each one's results are sorted in parallel and
+	// the sorted runs merged. Small evidence (one launch event) runs on
+	// this goroutine: there, starting workers costs more than it saves,
+	// and shows in latency.
 	cols := make([]collector, len(jobs)) // one allocation for all
 	// Sized for the resources controls judge: growing it from empty made
 	// garbage while the evidence was live (bench/README.md, "Figures
