@@ -82,6 +82,12 @@ type Pass struct {
 	report   func(Result)
 }
 
+// NewPass returns what c sees of one evaluation, its results going to
+// report: how an engine (package control/engine) runs a control.
+func NewPass(c *Control, ev *model.Evidence, source SourceKind, cfg Config, report func(Result)) *Pass {
+	return &Pass{Control: c, Evidence: ev, Source: source, Config: cfg, report: report}
+}
+
 // Result is one verdict of one control on one resource.
 type Result struct {
 	Control  *Control

@@ -21,7 +21,8 @@ func TestResultsCutQuotes(t *testing.T) {
 			p.Failf(c.Ref, model.Loc{}, "cluster %q has roles %v", c.Ref.Name, []string{c.Ref.Name, "r"})
 		}
 	}}
-	rs := Evaluate([]*Control{ctl}, ev, IaC, Config{})
+	var rs []Result
+	ctl.Run(NewPass(ctl, ev, IaC, Config{}, func(r Result) { rs = append(rs, r) }))
 	if len(rs) != 2 {
 		t.Fatalf("%d results, want 2", len(rs))
 	}

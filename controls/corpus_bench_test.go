@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/scan"
 )
@@ -24,7 +25,7 @@ func BenchmarkEvaluateCorpus(b *testing.B) {
 	all := controls.All()
 	b.ResetTimer()
 	for b.Loop() {
-		if rs := control.Evaluate(all, res.Evidence, control.IaC|control.Event, control.Config{}); len(rs) == 0 {
+		if rs := engine.Evaluate(all, res.Evidence, control.IaC|control.Event, control.Config{}); len(rs) == 0 {
 			b.Fatal("no results")
 		}
 	}

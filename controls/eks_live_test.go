@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/release"
@@ -24,7 +25,7 @@ func known[T any](v T) model.Field[T] { return model.Known(v, model.Loc{}) }
 func verdicts(t *testing.T, c *control.Control, ev *model.Evidence) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, r := range control.Evaluate([]*control.Control{c}, ev, control.Live|control.IaC, control.Config{Releases: release.Default()}) {
+	for _, r := range engine.Evaluate([]*control.Control{c}, ev, control.Live|control.IaC, control.Config{Releases: release.Default()}) {
 		if prev, dup := out[r.Resource.ID]; dup {
 			t.Errorf("%s judged twice (%s, then %s: %s)", r.Resource.ID, prev, r.Verdict, r.Message)
 		}
@@ -211,7 +212,7 @@ func TestEKS701(t *testing.T) {
 	expect(t, got, map[string]string{
 		"min": "pass", "cn": "pass", "ssm": "fail", "wild": "fail", "fake": "fail", "denied": "unknown", "gone": "unknown", "no-role": "unknown",
 	})
-	for _, r := range control.Evaluate([]*control.Control{controls.EKS701}, ev, control.Live, control.Config{}) {
+	for _, r := range engine.Evaluate([]*control.Control{controls.EKS701}, ev, control.Live, control.Config{}) {
 		if r.Resource.ID == "wild" && !strings.Contains(r.Message, "allows s3:* on all resources") {
 			t.Errorf("wild: message does not name the wildcard grant: %s", r.Message)
 		}

@@ -8,6 +8,32 @@ import (
 	"github.com/emrguard/emrguard/model"
 )
 
+// EKS201 fails when a managed endpoint is public.
+var EKS201 = &control.Control{
+	Run: runEKS201,
+	ID:  "EKS201", Title: "Managed endpoint is exposed to the internet", Severity: control.High,
+	BestPractice: "EKS", Sources: control.Live | control.Event, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Recreate the endpoint with an internal load balancer in private subnets.",
+		CLI:            "aws emr-containers create-managed-endpoint ... --configuration-overrides '{\"applicationConfiguration\":[...]}'",
+		CloudFormation: "Recreate AWS::EMRContainers::Endpoint in private subnets.",
+		Terraform:      "Recreate the endpoint in private subnets.",
+	},
+	Doc: `Managed endpoint is exposed to the internet
+
+An interactive endpoint in a public subnet or behind an internet-facing load
+balancer lets anyone on the internet reach the Jupyter Enterprise Gateway.
+
+What is judged: the endpoint's subnets (subnetIds), each through its route
+table (or its VPC's main table), exactly as EMR301 judges a cluster's: one
+that sends 0.0.0.0/0 or ::/0 to an internet gateway fails the endpoint.
+What is not seen: the load balancer's scheme. The EMR on EKS API returns
+neither the load balancer nor its scheme (serverUrl is the endpoint's
+address, configurationOverrides the Spark and Jupyter settings), so an
+internet-facing balancer is seen only through the public subnet it needs.
+A subnet or route table not among the evidence makes the verdict unknown.`,
+}
+
 // runEKS201 judges each managed endpoint by the subnets it sits in: a
 // subnet that routes to an internet gateway fails it, whatever the other
 // subnets are; a subnet that cannot be followed makes it unknown.
@@ -47,6 +73,25 @@ func runEKS201(p *control.Pass) {
 			p.Passf(me.Ref, at, "managed endpoint %s is only in private subnets (%s): no route to an internet gateway", me.Ref.ID, strings.Join(ids.Val, ", "))
 		}
 	}
+}
+
+// EKS202 fails when a managed endpoint's security group allows ingress from anywhere.
+var EKS202 = &control.Control{
+	Run: runEKS202,
+	ID:  "EKS202", Title: "Managed endpoint security group allows ingress from the internet", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live | control.Event, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Restrict the endpoint's security group to the CIDRs of EMR Studio or your clients.",
+		CLI:            "aws ec2 revoke-security-group-ingress --group-id sg-... --protocol tcp --port 18888 --cidr 0.0.0.0/0",
+		CloudFormation: "Narrow the SecurityGroupIngress of the endpoint's group.",
+		Terraform:      "Narrow the ingress of the endpoint's group.",
+	},
+	Doc: `Managed endpoint security group allows ingress from the internet
+
+The endpoint's group guards an interactive Spark gateway; 0.0.0.0/0 lets anyone
+try it. The group is the endpoint's securityGroup (describe-managed-endpoint,
+or a live scan), judged as EMR203 judges a cluster's groups; a group not
+among the inputs makes the verdict unknown.`,
 }
 
 // runEKS202 judges each managed endpoint by the ingress rules of its

@@ -64,6 +64,27 @@ var wildcardManaged = map[string]string{
 	"AmazonS3FullAccess": "s3:*", "AmazonDynamoDBFullAccess": "dynamodb:*", "AmazonEC2FullAccess": "ec2:*",
 }
 
+// EKS101 fails when a job execution role's policies allow wildcard actions on all resources.
+var EKS101 = &control.Control{
+	Run: runEKS101,
+	ID:  "EKS101", Title: "Job execution role allows wildcard actions on all resources", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live | control.Event, URL: urlEKSRole,
+	Remediation: control.Remediation{
+		Text:           "Scope the execution role to the buckets, keys, tables and log groups its jobs use (`emrguard harden iam --for eks`).",
+		CLI:            "aws iam put-role-policy --role-name JOBROLE --policy-name scoped --policy-document file://scoped.json",
+		CloudFormation: "Narrow `Action` and `Resource` in the execution role's policies.",
+		Terraform:      "Narrow `actions` and `resources` in the execution role's policy documents.",
+	},
+	Doc: `Job execution role allows wildcard actions on all resources
+
+Every job submitted with the role, and every user who may submit with it, gets
+full control of the service across the account.
+
+Execution roles are those a job run, job template or managed endpoint names,
+and those whose trust lets EMR's job service accounts in (see EKS102), however
+the trust is written.`,
+}
+
 func runEKS101(p *control.Pass) {
 roles:
 	for _, er := range executionRoles(p.Evidence) {
@@ -96,6 +117,43 @@ roles:
 		}
 		p.Passf(r.Ref, r.Ref.Loc, "execution role %s allows no wildcard action on all resources", r.Ref.ID)
 	}
+}
+
+// EKS102 fails when an execution role's trust policy is not scoped to one namespace's EMR service accounts.
+var EKS102 = &control.Control{
+	Run: runEKS102,
+	ID:  "EKS102", Title: "Job execution role trust is not scoped to EMR service accounts of one namespace", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live | control.Event, URL: urlEKSTrust,
+	Remediation: control.Remediation{
+		Text:           "Trust only the cluster's OIDC provider with a `StringLike` `sub` of `system:serviceaccount:<namespace>:emr-containers-sa-*-*-<account>-<base36 role name>`; `emrguard harden iam --eks-oidc-provider ARN --eks-namespace NAMESPACE` writes such a role.",
+		CLI:            "aws emr-containers update-role-trust-policy --cluster-name CLUSTER --namespace NAMESPACE --role-name JOBROLE",
+		CloudFormation: "Write the `AssumeRolePolicyDocument` with the OIDC `sub` condition for one namespace.",
+		Terraform:      "Write the role's `assume_role_policy` with the OIDC `sub` condition for one namespace.",
+	},
+	Doc: `Job execution role trust is not scoped to EMR service accounts of one namespace
+
+A trust policy without a namespace-scoped sub condition lets any pod that can
+use a service account of the cluster (or any principal, with a wildcard) take
+the role.
+
+A role is judged as an execution role by what its trust lets in: web
+identities of an EKS OIDC provider (its ARN, one known only at deploy, one
+given by a variable, data source or module output, one still holding a
+${...} placeholder, or an empty one) whose :sub conditions can match an EMR
+job service account, system:serviceaccount:<namespace>:emr-containers-sa-*
+(a trust with no :sub condition matches every one). A role named by a job
+run, job template or managed endpoint is one too. The EKS service principals
+alone do not make one: the EKS cluster role and Pod Identity roles trust them.
+
+Fails: a :sub pattern wider than emr-containers-sa-* (emr-containers*), any
+namespace, several namespaces across the trust, no :sub condition, a :sub for
+another provider, an operator other than StringEquals or StringLike, an empty
+provider, and principals beside EMR's service accounts: the wildcard, AWS
+accounts or roles, eks.amazonaws.com, pods.eks.amazonaws.com (Pod Identity
+gives the role to any pod an association names), other identity providers.
+A service principal such as elasticmapreduce.amazonaws.com is not judged. A
+provider known only at deploy does not make the verdict unknown: only tokens
+whose sub meets the condition get in, whichever provider issued them.`,
 }
 
 // runEKS102 judges each execution role's trust statements: every
@@ -140,6 +198,23 @@ func runEKS102(p *control.Pass) {
 	}
 }
 
+// EKS401 fails when pods in EMR namespaces use another credential provider than IRSA.
+var EKS401 = &control.Control{
+	Run: runEKS401,
+	ID:  "EKS401", Title: "Pods in an EMR namespace use a credential provider other than IRSA", Severity: control.Medium,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Remove kube2iam/kiam annotations (`iam.amazonaws.com/role`) and grant access through IRSA service accounts only.",
+		CLI:            "kubectl -n NAMESPACE annotate pod POD iam.amazonaws.com/role-",
+		CloudFormation: "Not managed by CloudFormation: edit the pod template.",
+		Terraform:      "Remove the annotation from the pod template.",
+	},
+	Doc: `Pods in an EMR namespace use a credential provider other than IRSA
+
+kube2iam and kiam intercept IMDS for every pod on the node; EMR on EKS supports
+only IRSA, which scopes credentials to a service account.`,
+}
+
 func runEKS401(p *control.Pass) {
 	x := p.Evidence.RBAC()
 	judge := func(ref model.Ref, ns model.Field[string], ann map[string]model.Annotation, what string) {
@@ -176,6 +251,23 @@ func runEKS401(p *control.Pass) {
 // kube2iamAnnotations are the annotations kube2iam and kiam read: the
 // pod's role and external ID, and the namespace's permitted-roles pattern.
 var kube2iamAnnotations = []string{"iam.amazonaws.com/role", "iam.amazonaws.com/external-id", "iam.amazonaws.com/permitted", "iam.amazonaws.com/allowed-roles"}
+
+// EKS702 fails when the nodegroup launch template allows an IMDS hop limit above 1.
+var EKS702 = &control.Control{
+	Run: runEKS702,
+	ID:  "EKS702", Title: "Pods can reach the node's instance profile credentials", Severity: control.Medium,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Set the nodegroup launch template's `HttpPutResponseHopLimit` to 1 and `HttpTokens` to required.",
+		CLI:            "aws ec2 modify-instance-metadata-options --instance-id i-... --http-put-response-hop-limit 1 --http-tokens required",
+		CloudFormation: "Set `MetadataOptions.HttpPutResponseHopLimit: 1` in the AWS::EC2::LaunchTemplate.",
+		Terraform:      "Set `metadata_options { http_put_response_hop_limit = 1 }` in aws_launch_template.",
+	},
+	Doc: `Pods can reach the node's instance profile credentials
+
+With a hop limit above 1, pods not on the host network reach IMDS and the node
+role's credentials.`,
+}
 
 func runEKS702(p *control.Pass) {
 	for _, lt := range p.Evidence.LaunchTemplates {

@@ -6,6 +6,32 @@ import (
 	"github.com/emrguard/emrguard/release"
 )
 
+// EKS301 fails when a custom image is built on an outdated release.
+var EKS301 = &control.Control{
+	Run: runEKS301,
+	ID:  "EKS301", Title: "Custom image's EMR base release is not the newest in its series", Severity: control.Medium,
+	BestPractice: "EKS", Sources: control.IaC | control.Live | control.Event, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Rebuild custom images on the newest EMR on EKS base image of the series and use the matching release label.",
+		CLI:            "aws emr-containers start-job-run ... --release-label emr-7.14.0-latest",
+		CloudFormation: "Set `ReleaseLabel` on AWS::EMRContainers::Endpoint to the newest release.",
+		Terraform:      "Set the newest release label on the job template or endpoint.",
+	},
+	Doc: `Custom image's EMR base release is not the newest in its series
+
+A custom image freezes the base image's packages; older bases miss security
+fixes of newer ones.
+
+Judged: job runs and managed endpoints that set a custom image
+(spark.kubernetes.container.image), by their release label (the base the
+image must be built on), and Dockerfiles whose FROM names an EMR on EKS or
+EMR Serverless base image (…/spark/emr-7.1.0, …/notebook-spark/…,
+…/notebook-python/…, public.ecr.aws/emr-on-eks/…, …/emr-serverless/spark/…),
+by the release in the image path. The registry account is not checked: any
+ECR repository of that name and form is taken for the base. Other FROM
+images are n/a; a FROM whose build argument has no value is unknown.`,
+}
+
 // runEKS301 judges the EMR base release of custom images: job runs and
 // managed endpoints that set one (their release label names the base the
 // image must be built on), and the EMR base images build files start from.

@@ -9,6 +9,30 @@ import (
 	"github.com/emrguard/emrguard/model"
 )
 
+// EKS501 fails when one virtual cluster runs jobs under roles of different privilege.
+var EKS501 = &control.Control{
+	Run: runEKS501,
+	ID:  "EKS501", Title: "Virtual cluster mixes execution roles of different privilege", Severity: control.Medium,
+	BestPractice: "EKS", Sources: control.Live, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Run untrusted or differently privileged jobs in their own virtual cluster and namespace.",
+		CLI:            "aws emr-containers create-virtual-cluster --name untrusted --container-provider ...",
+		CloudFormation: "Add an AWS::EMRContainers::VirtualCluster per trust level.",
+		Terraform:      "Add an aws_emrcontainers_virtual_cluster per trust level.",
+	},
+	Doc: `Virtual cluster mixes execution roles of different privilege
+
+Jobs of one namespace share nodes, service accounts and secrets; a job under a
+weak role can reach the credentials of a privileged one.
+
+The roles compared are the execution roles of the virtual cluster's job runs
+and managed endpoints; their permissions are their managed policy ARNs
+(compared across partitions) and their policy documents (compared statement
+by statement, whatever the order or Sid). One role, or roles of equal
+permissions, pass; a role not among the evidence, or whose policies are not
+all known, makes the verdict unknown unless two known roles already differ.`,
+}
+
 // runEKS501 compares the permissions of the execution roles each virtual
 // cluster's job runs and managed endpoints use: two roles whose policies
 // differ fail the cluster, as a job under the weaker one can reach the
@@ -161,6 +185,31 @@ func awsManagedName(arn string) string {
 		return ""
 	}
 	return rest[strings.LastIndexByte(rest, '/')+1:]
+}
+
+// EKS701 fails when a nodegroup role has policies beyond the worker ones.
+var EKS701 = &control.Control{
+	Run: runEKS701,
+	ID:  "EKS701", Title: "Nodegroup role has policies beyond the worker, CNI and registry ones", Severity: control.Medium,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS,
+	Remediation: control.Remediation{
+		Text:           "Keep only AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy and AmazonEC2ContainerRegistryPullOnly (or ReadOnly) on node roles; give jobs their access through IRSA.",
+		CLI:            "aws iam detach-role-policy --role-name NODEROLE --policy-arn ARN",
+		CloudFormation: "Trim `ManagedPolicyArns` and `Policies` of the node role.",
+		Terraform:      "Remove extra aws_iam_role_policy_attachment resources of the node role.",
+	},
+	Doc: `Nodegroup role has policies beyond the worker, CNI and registry ones
+
+Any pod that reaches IMDS gets the node role; extra policies there are granted
+to every pod on the node.
+
+The node policies are the AWS-managed ones the EKS user guide names for node
+roles, matched by name in any partition: AmazonEKSWorkerNodePolicy (or
+AmazonEKSWorkerNodeMinimalPolicy of Auto Mode), AmazonEKS_CNI_Policy,
+AmazonEC2ContainerRegistryReadOnly and AmazonEC2ContainerRegistryPullOnly.
+Every other policy fails, its wildcard grant named when it has one;
+AmazonSSMManagedInstanceCore too: EKS does not need it, and it lets any pod
+read every SSM parameter as the node.`,
 }
 
 // runEKS701 judges each nodegroup's role: every policy beyond the node

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/release"
 	"github.com/emrguard/emrguard/scan"
@@ -47,7 +48,7 @@ func TestExamples(t *testing.T) {
 					got = append(got, fmt.Sprintf("%s:%d input:error", filepath.ToSlash(rel), d.At.Line))
 					t.Logf("%s", d.Error())
 				}
-				for _, r := range control.Evaluate(controls.All(), res.Evidence, control.IaC|control.Event|control.Live, cfg) {
+				for _, r := range engine.Evaluate(controls.All(), res.Evidence, control.IaC|control.Event|control.Live, cfg) {
 					if !checked[r.Control.ID] {
 						continue
 					}

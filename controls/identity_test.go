@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/release"
 	"github.com/emrguard/emrguard/report"
@@ -20,7 +21,7 @@ import (
 func evaluate(t *testing.T, paths ...string) []control.Result {
 	t.Helper()
 	res := scan.Paths(paths, scan.Options{})
-	return control.Evaluate(controls.All(), res.Evidence, control.IaC|control.Event|control.Live, control.Config{Releases: release.Default()})
+	return engine.Evaluate(controls.All(), res.Evidence, control.IaC|control.Event|control.Live, control.Config{Releases: release.Default()})
 }
 
 // twins returns a line for each result whose identity needed an ordinal:

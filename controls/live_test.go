@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/model"
 )
 
@@ -36,7 +37,7 @@ type expect struct{ id, verdict, msg string }
 // with wants, one for one.
 func check(t *testing.T, c *control.Control, ev *model.Evidence, cfg control.Config, wants ...expect) {
 	t.Helper()
-	got := control.Evaluate([]*control.Control{c}, ev, control.Live, cfg)
+	got := engine.Evaluate([]*control.Control{c}, ev, control.Live, cfg)
 	left := append([]control.Result(nil), got...)
 next:
 	for _, w := range wants {

@@ -197,13 +197,11 @@ type unfollowed struct {
 	group   string // the result's subject: the group that cannot be followed
 }
 
-type attachmentKey struct{}
-
 // clusterGroups returns the attachment of ev's groups; three controls ask
 // for it, so it is built once per evidence.
-func clusterGroups(ev *model.Evidence) *attachment {
-	return ev.Memo(attachmentKey{}, func() any { return buildAttachment(ev) }).(*attachment)
-}
+func clusterGroups(ev *model.Evidence) *attachment { return attachmentView.Of(ev) }
+
+var attachmentView = model.NewView(buildAttachment)
 
 func buildAttachment(ev *model.Evidence) *attachment {
 	a := &attachment{}

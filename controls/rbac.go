@@ -141,6 +141,67 @@ type subjectState struct {
 // kubectl apply -n.
 const unknownNS = "(unknown namespace)"
 
+// remRBAC is shared by the five forbidden RBAC permissions (EKS601–605).
+var remRBAC = control.Remediation{
+	Text:           "Remove the permission from roles bound to job submitters in EMR namespaces; only EMR's own `emr-containers` subject needs it.",
+	CLI:            "kubectl -n NAMESPACE edit role ROLE   # drop the rule; or kubectl delete rolebinding BINDING",
+	CloudFormation: "Not managed by CloudFormation: edit the Kubernetes Role/ClusterRole manifest.",
+	Terraform:      "Edit the kubernetes_role / kubernetes_cluster_role rules, or the manifest applied with kubernetes_manifest.",
+}
+
+// EKS601 fails when a subject other than EMR's can modify configmaps in an EMR namespace.
+var EKS601 = &control.Control{
+	Run: func(p *control.Pass) { rbacControl(p, permConfigmaps) },
+	ID:  "EKS601", Title: "A subject other than EMR can modify configmaps in an EMR namespace", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
+	Doc: `A subject other than EMR can modify configmaps in an EMR namespace
+
+EMR passes job configuration to pods through configmaps; whoever can edit them
+can change what a job runs and with which role.`,
+}
+
+// EKS602 fails when a subject other than EMR can exec into pods in an EMR namespace.
+var EKS602 = &control.Control{
+	Run: func(p *control.Pass) { rbacControl(p, permExec) },
+	ID:  "EKS602", Title: "A subject other than EMR can exec into pods in an EMR namespace", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
+	Doc: `A subject other than EMR can exec into pods in an EMR namespace
+
+Exec into a job pod yields its IRSA credentials and data. WebSocket exec is
+authorised as get on pods/exec before Kubernetes 1.35, so get counts too.`,
+}
+
+// EKS603 fails when a subject other than EMR can create pods in an EMR namespace.
+var EKS603 = &control.Control{
+	Run: func(p *control.Pass) { rbacControl(p, permCreatePods) },
+	ID:  "EKS603", Title: "A subject other than EMR can create pods in an EMR namespace", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
+	Doc: `A subject other than EMR can create pods in an EMR namespace
+
+A pod created with an EMR job service account gets that job's execution role.`,
+}
+
+// EKS604 fails when a subject other than EMR can modify mutating webhooks.
+var EKS604 = &control.Control{
+	Run: func(p *control.Pass) { rbacControl(p, permWebhooks) },
+	ID:  "EKS604", Title: "A subject other than EMR can modify mutating webhook configurations", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
+	Doc: `A subject other than EMR can modify mutating webhook configurations
+
+A mutating webhook rewrites every pod created in the cluster, EMR's included.`,
+}
+
+// EKS605 fails when a subject other than EMR can read secrets in an EMR namespace.
+var EKS605 = &control.Control{
+	Run: func(p *control.Pass) { rbacControl(p, permSecrets) },
+	ID:  "EKS605", Title: "A subject other than EMR can read secrets in an EMR namespace", Severity: control.High,
+	BestPractice: "EKS", Sources: control.IaC | control.Live, URL: urlEKS, Remediation: remRBAC,
+	Doc: `A subject other than EMR can read secrets in an EMR namespace
+
+EMR namespaces hold service-account tokens and TLS material of jobs and
+endpoints.`,
+}
+
 // rbacControl runs one of EKS601–605: one result per (subject, namespace)
 // for each subject bound in an EMR namespace, naming the binding and the
 // rule that grants p. It walks bindings once and each role's rules once

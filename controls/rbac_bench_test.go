@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source/k8s"
@@ -94,7 +95,7 @@ func BenchmarkEKS6xx(b *testing.B) {
 			for b.Loop() {
 				fresh := &model.Evidence{}
 				fresh.Merge(ev)
-				results = len(control.Evaluate(cs, fresh, control.IaC, control.Config{}))
+				results = len(engine.Evaluate(cs, fresh, control.IaC, control.Config{}))
 			}
 			b.ReportMetric(float64(results), "results/op")
 		})

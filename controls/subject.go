@@ -19,14 +19,11 @@ type subject struct {
 // unresolved.
 func (s subject) sc() *model.SecurityConfiguration { return s.link.SC }
 
-// subjectsKey keys the memoized subjects of an evidence.
-type subjectsKey struct{}
-
 // subjects returns what the configuration controls judge; ten controls
 // ask for the same list, so it is built once per evidence.
-func subjects(ev *model.Evidence) []subject {
-	return ev.Memo(subjectsKey{}, func() any { return buildSubjects(ev) }).([]subject)
-}
+func subjects(ev *model.Evidence) []subject { return subjectsView.Of(ev) }
+
+var subjectsView = model.NewView(buildSubjects)
 
 func buildSubjects(ev *model.Evidence) []subject {
 	out := make([]subject, 0, len(ev.Clusters)+len(ev.SecurityConfigurations))

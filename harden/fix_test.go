@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/harden"
 	"github.com/emrguard/emrguard/release"
@@ -52,7 +53,7 @@ func scanHere(t *testing.T) []control.Result {
 	for _, d := range res.Diags.Errors() {
 		t.Errorf("scan: %v", d)
 	}
-	return control.Evaluate(controls.All(), res.Evidence, control.IaC, control.Config{Releases: release.Default()})
+	return engine.Evaluate(controls.All(), res.Evidence, control.IaC, control.Config{Releases: release.Default()})
 }
 
 // outcome is a result's verdict on its resource: edits move lines, and

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/internal/testtool"
 	"github.com/emrguard/emrguard/model"
@@ -39,7 +40,7 @@ func scanEvidence(t *testing.T, files map[string][]byte) (map[string][]control.R
 	for _, d := range res.Diags {
 		t.Errorf("scan diagnostic: %v", d)
 	}
-	rs := control.Evaluate(controls.All(), res.Evidence, control.IaC, control.Config{Releases: release.Default()})
+	rs := engine.Evaluate(controls.All(), res.Evidence, control.IaC, control.Config{Releases: release.Default()})
 	by := map[string][]control.Result{}
 	for _, r := range rs {
 		by[r.Control.ID] = append(by[r.Control.ID], r)

@@ -4,7 +4,7 @@ package model
 // each combination of the few unknowns that decide whether some of its
 // resources exist (count = var.create ? 1 : 0): the control engine
 // judges each world and keeps a verdict they all agree on
-// (control.Evaluate), where the first reading, in the Evidence holding
+// (engine.Evaluate, package control/engine), where the first reading, in the Evidence holding
 // the Alternatives, could not decide.
 type Alternatives struct {
 	// Unknowns name the unknowns with the module's address

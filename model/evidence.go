@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Evidence is everything one run learned, from every input. Lookups build
@@ -56,13 +57,9 @@ type Evidence struct {
 	PolicyAttachments []PolicyAttachment
 	Joins             []Join
 
-	once     sync.Once
+	// linkOnce runs Link once: a change to the evidence, not a view of it.
 	linkOnce sync.Once
-	idx      *index
-	netOnce  netOnce
-	rbacOnce sync.Once
-	memo     sync.Map
-	rbac     *RBACIndex
+	views    atomic.Pointer[viewTable] // View.Of
 }
 
 type index struct {
@@ -167,25 +164,27 @@ func sum(parts []*Evidence, n func(*Evidence) int) int {
 	return t
 }
 
-func (e *Evidence) index() *index {
-	e.once.Do(func() {
-		x := &index{scByName: map[string][]*SecurityConfiguration{}, scByID: newKeyed[*SecurityConfiguration](len(e.SecurityConfigurations)),
-			sgByID: newKeyed[*SecurityGroup](len(e.SecurityGroups))}
-		for _, sc := range e.SecurityConfigurations {
-			if sc.Name.IsSet() {
-				x.scByName[sc.Name.Val] = append(x.scByName[sc.Name.Val], sc)
-			}
-			x.scByID.add(sc.Ref.ID, sc, sc.Ref.Loc.File)
+// indexView holds the lookups by name and ID of configurations and groups.
+var indexView = NewView(buildIndex)
+
+func (e *Evidence) index() *index { return indexView.Of(e) }
+
+func buildIndex(e *Evidence) *index {
+	x := &index{scByName: map[string][]*SecurityConfiguration{}, scByID: newKeyed[*SecurityConfiguration](len(e.SecurityConfigurations)),
+		sgByID: newKeyed[*SecurityGroup](len(e.SecurityGroups))}
+	for _, sc := range e.SecurityConfigurations {
+		if sc.Name.IsSet() {
+			x.scByName[sc.Name.Val] = append(x.scByName[sc.Name.Val], sc)
 		}
-		for _, g := range e.SecurityGroups {
-			x.sgByID.add(g.Ref.ID, g, g.Ref.Loc.File)
-			if g.GroupID.IsSet() && g.GroupID.Val != g.Ref.ID {
-				x.sgByID.add(g.GroupID.Val, g, g.Ref.Loc.File)
-			}
+		x.scByID.add(sc.Ref.ID, sc, sc.Ref.Loc.File)
+	}
+	for _, g := range e.SecurityGroups {
+		x.sgByID.add(g.Ref.ID, g, g.Ref.Loc.File)
+		if g.GroupID.IsSet() && g.GroupID.Val != g.Ref.ID {
+			x.sgByID.add(g.GroupID.Val, g, g.Ref.Loc.File)
 		}
-		e.idx = x
-	})
-	return e.idx
+	}
+	return x
 }
 
 // nearest keeps the candidates closest to from: those in the same file,

@@ -6,7 +6,7 @@ import (
 )
 
 // Sources emit what one resource says about another as unlinked facts;
-// Link, run once on the whole evidence (control.Evaluate), joins them.
+// Link, run once on the whole evidence (engine.Evaluate, package control/engine), joins them.
 // Identifiers a template or a Terraform root declares mean something only
 // there, so a fact with a Scope is resolved among the roles, policies,
 // groups, tables or buckets of that scope (Role.Scope, Policy.Scope,

@@ -2,7 +2,6 @@ package model
 
 import (
 	"strings"
-	"sync"
 )
 
 // netIndex indexes the network, IAM and storage resources; it is built once
@@ -42,72 +41,69 @@ func near[T any](x *netIndex, m keyed[T], key string, loc func(T) Loc, from Loc)
 	return m.near(key, loc, from)
 }
 
-type netOnce struct {
-	once sync.Once
-	idx  *netIndex
-}
+// netView holds the network, IAM and bucket lookups' index.
+var netView = NewView(buildNet)
 
-func (e *Evidence) net() *netIndex {
-	e.netOnce.once.Do(func() {
-		x := &netIndex{
-			subnets: newKeyed[*Subnet](len(e.Subnets)), tables: newKeyed[*RouteTable](len(e.RouteTables)),
-			bySubnet: newKeyed[*RouteTable](len(e.RouteTables)), mainByVPC: newKeyed[*RouteTable](len(e.RouteTables)),
-			endpoints: newKeyed[*VPCEndpoint](len(e.VPCEndpoints)), buckets: newKeyed[*Bucket](len(e.Buckets)),
-			roles: newKeyed[*Role](len(e.Roles)), profiles: newKeyed[*InstanceProfile](len(e.InstanceProfiles)),
-			vpcs: newKeyed[*VPC](len(e.VPCs)),
-			logical: make(map[fileKey]bool, len(e.Clusters)+len(e.SecurityGroups)+len(e.VPCs)+len(e.Subnets)+
-				len(e.RouteTables)+len(e.VPCEndpoints)+len(e.Buckets)+len(e.Roles)+len(e.InstanceProfiles)),
-		}
-		for _, c := range e.Clusters {
-			x.note(c.Ref)
-		}
-		for _, g := range e.SecurityGroups {
-			x.note(g.Ref)
-		}
-		for _, v := range e.VPCs {
-			x.note(v.Ref)
-			addKeys(x.vpcs, v, v.Ref, v.VPCID)
-		}
-		for _, s := range e.Subnets {
-			x.note(s.Ref)
-			addKeys(x.subnets, s, s.Ref, s.SubnetID)
-		}
-		for _, t := range e.RouteTables {
-			x.note(t.Ref)
-			addKeys(x.tables, t, t.Ref, t.RouteTableID)
-			for _, s := range t.Subnets {
-				if s.IsSet() {
-					x.bySubnet.add(s.Val, t, t.Ref.Loc.File)
-				}
-			}
-			if t.Main.Get(false) && t.VPCID.IsSet() {
-				x.mainByVPC.add(t.VPCID.Val, t, t.Ref.Loc.File)
+func (e *Evidence) net() *netIndex { return netView.Of(e) }
+
+func buildNet(e *Evidence) *netIndex {
+	x := &netIndex{
+		subnets: newKeyed[*Subnet](len(e.Subnets)), tables: newKeyed[*RouteTable](len(e.RouteTables)),
+		bySubnet: newKeyed[*RouteTable](len(e.RouteTables)), mainByVPC: newKeyed[*RouteTable](len(e.RouteTables)),
+		endpoints: newKeyed[*VPCEndpoint](len(e.VPCEndpoints)), buckets: newKeyed[*Bucket](len(e.Buckets)),
+		roles: newKeyed[*Role](len(e.Roles)), profiles: newKeyed[*InstanceProfile](len(e.InstanceProfiles)),
+		vpcs: newKeyed[*VPC](len(e.VPCs)),
+		logical: make(map[fileKey]bool, len(e.Clusters)+len(e.SecurityGroups)+len(e.VPCs)+len(e.Subnets)+
+			len(e.RouteTables)+len(e.VPCEndpoints)+len(e.Buckets)+len(e.Roles)+len(e.InstanceProfiles)),
+	}
+	for _, c := range e.Clusters {
+		x.note(c.Ref)
+	}
+	for _, g := range e.SecurityGroups {
+		x.note(g.Ref)
+	}
+	for _, v := range e.VPCs {
+		x.note(v.Ref)
+		addKeys(x.vpcs, v, v.Ref, v.VPCID)
+	}
+	for _, s := range e.Subnets {
+		x.note(s.Ref)
+		addKeys(x.subnets, s, s.Ref, s.SubnetID)
+	}
+	for _, t := range e.RouteTables {
+		x.note(t.Ref)
+		addKeys(x.tables, t, t.Ref, t.RouteTableID)
+		for _, s := range t.Subnets {
+			if s.IsSet() {
+				x.bySubnet.add(s.Val, t, t.Ref.Loc.File)
 			}
 		}
-		for _, ep := range e.VPCEndpoints {
-			x.note(ep.Ref)
-			if ep.VPCID.IsSet() {
-				x.endpoints.add(ep.VPCID.Val, ep, ep.Ref.Loc.File)
-			}
+		if t.Main.Get(false) && t.VPCID.IsSet() {
+			x.mainByVPC.add(t.VPCID.Val, t, t.Ref.Loc.File)
 		}
-		for _, b := range e.Buckets {
-			x.note(b.Ref)
-			addKeys(x.buckets, b, b.Ref, b.Name)
+	}
+	for _, ep := range e.VPCEndpoints {
+		x.note(ep.Ref)
+		if ep.VPCID.IsSet() {
+			x.endpoints.add(ep.VPCID.Val, ep, ep.Ref.Loc.File)
 		}
-		for _, r := range e.Roles {
-			x.note(r.Ref)
-			addKeys(x.roles, r, r.Ref, r.Name)
-			if r.ARN.IsSet() && r.ARN.Val != r.Ref.ID {
-				x.roles.add(r.ARN.Val, r, r.Ref.Loc.File)
-			}
+	}
+	for _, b := range e.Buckets {
+		x.note(b.Ref)
+		addKeys(x.buckets, b, b.Ref, b.Name)
+	}
+	for _, r := range e.Roles {
+		x.note(r.Ref)
+		addKeys(x.roles, r, r.Ref, r.Name)
+		if r.ARN.IsSet() && r.ARN.Val != r.Ref.ID {
+			x.roles.add(r.ARN.Val, r, r.Ref.Loc.File)
 		}
-		for _, p := range e.InstanceProfiles {
-			x.note(p.Ref)
-			addKeys(x.profiles, p, p.Ref, p.Name)
-		}
-		e.netOnce.idx = x
-	})
-	return e.netOnce.idx
+	}
+	for _, p := range e.InstanceProfiles {
+		x.note(p.Ref)
+		addKeys(x.profiles, p, p.Ref, p.Name)
+	}
+	return x
 }
 
 func addKeys[T any](m keyed[T], v T, ref Ref, alt Field[string]) {

@@ -32,10 +32,9 @@ type RBACIndex struct {
 
 // RBAC returns the index of e's Kubernetes evidence. Add resources (Merge)
 // before calling it.
-func (e *Evidence) RBAC() *RBACIndex {
-	e.rbacOnce.Do(func() { e.rbac = buildRBAC(e) })
-	return e.rbac
-}
+func (e *Evidence) RBAC() *RBACIndex { return rbacView.Of(e) }
+
+var rbacView = NewView(buildRBAC)
 
 func buildRBAC(e *Evidence) *RBACIndex {
 	x := &RBACIndex{

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/notify"
 	"github.com/emrguard/emrguard/source"
@@ -225,7 +226,7 @@ func (m *Monitor) handle(ctx context.Context, rec *event.Record, out Outcome, re
 	}
 	out.Diags = append(out.Diags, m.enrich(ctx, rec, ev)...)
 	out.Kind = Evaluated
-	out.Results = control.Evaluate(m.cfg.Controls, ev, control.Event, m.cfg.Control)
+	out.Results = engine.Evaluate(m.cfg.Controls, ev, control.Event, m.cfg.Control)
 	return m.raise(ctx, rec, out)
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/release"
 	"github.com/emrguard/emrguard/scan"
@@ -84,7 +85,7 @@ func BenchmarkScanPair(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		res := scan.Paths([]string{"testdata/pair"}, scan.Options{})
-		rs := control.Evaluate(all, res.Evidence, control.IaC, cfg)
+		rs := engine.Evaluate(all, res.Evidence, control.IaC, cfg)
 		if len(rs) < 17 || rs[0].Control == nil {
 			b.Fatalf("%d results", len(rs))
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/internal/testtool"
 	"github.com/emrguard/emrguard/release"
@@ -52,7 +53,7 @@ func TestMotoKeepsEveryExampleFinding(t *testing.T) {
 	ctx := context.Background()
 	tgt := motoTarget(t, ctx)
 	res := scan.Paths([]string{"../examples"}, scan.Options{})
-	results := control.Evaluate(controls.All(), res.Evidence, control.IaC|control.Event|control.Live, control.Config{Releases: release.Default()})
+	results := engine.Evaluate(controls.All(), res.Evidence, control.IaC|control.Event|control.Live, control.Config{Releases: release.Default()})
 	// Every finding in the target's account, as --security-hub imports.
 	for i := range results {
 		results[i].Resource.Account = ""

@@ -9,7 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/internal/awshttp"
 	"github.com/emrguard/emrguard/source/awsapi"
 	"github.com/emrguard/emrguard/source/snapshot"
@@ -110,7 +110,7 @@ func runAWS(ctx context.Context, e env, args []string) (int, error) {
 	}
 	prog.Stage("evaluating")
 	ev, diags := snapshot.Evidence(snap)
-	results := control.Evaluate(s.controls, ev, evaluated, s.cfg)
+	results := engine.Evaluate(s.controls, ev, evaluated, s.cfg)
 	return deliver(ctx, e, delivery{s: s, o: &o, wf: &wf, cfg: cfg, prog: prog, fws: fws}, results, diags)
 }
 

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/harden"
 	"github.com/emrguard/emrguard/release"
@@ -44,7 +45,7 @@ func hardenFix(e env, args []string) (int, error) {
 		return 0, fmt.Errorf("harden fix: no CloudFormation or Terraform file in %v", paths)
 	}
 	tbl := release.Default()
-	results := control.Evaluate(controls.All(), res.Evidence, control.IaC, control.Config{Releases: tbl})
+	results := engine.Evaluate(controls.All(), res.Evidence, control.IaC, control.Config{Releases: tbl})
 	patch, err := harden.Fix(results, os.ReadFile, tbl)
 	if err != nil {
 		return 0, fmt.Errorf("harden fix: %w", err)

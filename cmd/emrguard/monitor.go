@@ -21,7 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/emrguard/emrguard/config"
-	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/internal/awshttp"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/monitor"
@@ -282,7 +282,7 @@ func replay(ctx context.Context, e env, f monitorFlags, s *settings, m *monitor.
 			handle(out, err, ev.at)
 		}
 	}
-	control.SortResults(run.Results)
+	engine.SortResults(run.Results)
 	if err := write(e, f.out.output, s.writer, run); err != nil {
 		return 0, err
 	}

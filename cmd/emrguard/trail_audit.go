@@ -7,6 +7,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/cloudtrail"
@@ -107,7 +108,7 @@ func (a *audit) add(c cloudtrail.Candidate) {
 			ev.SecurityConfigurations = append(ev.SecurityConfigurations, a.lookup(e, cl.SecurityConfiguration.Val))
 		}
 	}
-	rs := control.Evaluate(a.s.controls, ev, control.Event, a.s.cfg)
+	rs := engine.Evaluate(a.s.controls, ev, control.Event, a.s.cfg)
 	if rec.Failed() {
 		note := fmt.Sprintf(" (an attempt: the call failed with %s; nothing was launched)", rec.ErrorCode)
 		for i := range rs {

@@ -2,21 +2,17 @@
 // its live data, for the commands that read a whole corpus, and puts the
 // next collection past a large allocation that makes no garbage (Room).
 //
-// Go's default (GOGC=100) lets the heap grow to twice the live data: a
-// scan whose evidence and results peak at 160 MB took 400 MiB. A fixed
-// soft limit (GOMEMLIMIT) bounds that, but makes the collector run
+// Go's default (GOGC=100) lets the heap grow to twice the live data. A
+// fixed soft limit (GOMEMLIMIT) bounds that, but makes the collector run
 // without pause once the live data nears the limit. So the limit here is
 // the larger of a floor and 1.6 times the largest live heap seen so far:
 // small and medium runs stay under the floor, large ones get a heap of
 // 1.6× their live data instead of 2×. The limit only rises: following the
-// live heap down made a Terraform run that hovers between 170 and 220 MB
-// collect twice as often (8.4 s instead of 6.5 s on tf-10000), and 1.5×
-// cost 7.3 s; 1.6× keeps cfn-10000 under 290 MiB and tf-10000 under
-// 380 MiB (bench/README.md). The floor, 288 MiB, is what a run under
-// 300 MiB can give the heap: 256 MiB made a Terraform run of 10,000
-// modules (live heap 140-220 MB) collect every 40-60 MB, 9 % slower
-// (tf-10000-dirs: 4.68 s and 8.55 s of CPU against 4.26 s and 7.77 s;
-// peaks 289-299 against 303-308 MiB; cfn-10000 253-265 against 262-276).
+// live heap down made a Terraform run whose live heap hovers collect
+// twice as often, and 1.5× was slower than 1.6×. The floor, 288 MiB, is
+// what a run under 300 MiB can give the heap: 256 MiB made a Terraform
+// run of 10,000 modules collect every 40-60 MB, and slower. The figures
+// behind each choice: bench/README.md, "Figures behind code comments".
 package memlimit
 
 import (

@@ -15,9 +15,9 @@ var room struct {
 // Room raises the GC percent so that the next collection comes only
 // after n more bytes are allocated beyond the live heap, until resume is
 // called. The goal is put 2n past the live heap: the runtime starts a
-// cycle before the heap reaches the goal (at 145 of 160 MB on
-// tf-10000-dirs, with n+n/4). It leaves a GOGC that is off, or already
-// high enough, alone, and so does a call before the first collection
+// cycle before the heap reaches the goal (well before it with n+n/4:
+// bench/README.md, "Figures behind code comments"). It leaves a GOGC
+// that is off, or already high enough, alone, and so does a call before the first collection
 // (the live heap is not known yet). Unlike turning the collector off, this keeps the
 // runtime returning memory beyond that goal to the OS. Overlapping calls
 // (evaluations in parallel) share one setting: the first raises it, the

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/internal/awstest"
 	"github.com/emrguard/emrguard/release"
@@ -24,7 +25,7 @@ func verdicts(t *testing.T, srv *awstest.Server, regions []string) (map[string]c
 	}
 	ev, diags := snapshot.Evidence(snap)
 	out := map[string]control.Result{}
-	for _, r := range control.Evaluate(controls.All(), ev, control.Live, control.Config{Releases: release.Default()}) {
+	for _, r := range engine.Evaluate(controls.All(), ev, control.Live, control.Config{Releases: release.Default()}) {
 		k := fmt.Sprintf("%s %s/%s %s %s", r.Control.ID, r.Resource.Account, r.Resource.Region, r.Resource.Kind, r.Resource.ID)
 		if _, dup := out[k]; dup {
 			k += " " + r.Message // a control judging one resource twice

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/release"
 	"github.com/emrguard/emrguard/source/cfn"
@@ -36,7 +37,7 @@ func BenchmarkScanCFN(b *testing.B) {
 					b.Fatal(err)
 				}
 				ev, _ := cfn.Load(file, docs)
-				if len(control.Evaluate(controls.All(), ev, control.IaC, cfg)) == 0 {
+				if len(engine.Evaluate(controls.All(), ev, control.IaC, cfg)) == 0 {
 					b.Fatal("no results")
 				}
 			}

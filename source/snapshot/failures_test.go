@@ -15,6 +15,7 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/model"
 )
@@ -84,7 +85,7 @@ func fail(service, op, resource, code string) Failure {
 
 // verdicts evaluates every control able to judge live evidence.
 func verdicts(ev *model.Evidence) []control.Result {
-	return control.Evaluate(controls.All(), ev, control.Live, control.Config{})
+	return engine.Evaluate(controls.All(), ev, control.Live, control.Config{})
 }
 
 // Ensure each kind of failed call becomes one error naming the call and,

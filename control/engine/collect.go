@@ -1,4 +1,4 @@
-package control
+package engine
 
 import (
 	"cmp"
@@ -8,6 +8,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/model"
 )
 
@@ -20,21 +21,22 @@ const chunkSize = 128
 
 // record is a result as a collector keeps it until the merge: the
 // resource by pointer to one shared copy, since a Result holds its Ref by
-// value (136 bytes) and thirty controls judge the same resource. On
-// 10,000 stacks (279,000 results) this keeps 22 MB of records instead of
-// 67 MB of results while the evidence is still in memory.
+// value (136 bytes) and thirty controls judge the same resource: on a
+// corpus, records take a third of the memory of results, while the
+// evidence is still in memory (bench/README.md, "Figures behind code
+// comments").
 type record struct {
-	ctl     *Control
+	ctl     *control.Control
 	res     *model.Ref
-	verdict Verdict
+	verdict control.Verdict
 	msg     string
 	subject string
 	at      model.Loc
 	key     uint64 // see keyer
 }
 
-func (r *record) result() Result {
-	return Result{Control: r.ctl, Resource: *r.res, Verdict: r.verdict, Message: r.msg, Subject: r.subject, At: r.at}
+func (r *record) result() control.Result {
+	return control.Result{Control: r.ctl, Resource: *r.res, Verdict: r.verdict, Message: r.msg, Subject: r.subject, At: r.at}
 }
 
 // refs interns resources for the collectors of one evaluation: every
@@ -42,11 +44,12 @@ func (r *record) result() Result {
 // keyed by where the Ref's kind, ID and file are in memory and its line
 // and column: the controls pass the Refs of the evidence, whose strings
 // are shared, so those identify a resource without hashing its strings
-// (a table keyed by the strings was 15 % of evaluating a corpus). Equal
+// (a table keyed by the strings was a large part of evaluating a corpus:
+// bench/README.md, "Figures behind code comments"). Equal
 // Refs with strings elsewhere only share less; a Ref that differs from
 // the interned one in any field gets a copy of its own. The table is
 // split in shards by ID, each with its own lock: with one, the workers
-// waited on each other for a third of the time spent interning.
+// waited on each other for much of the time spent interning.
 type refs struct {
 	shards [refShards]struct {
 		sync.Mutex
@@ -100,7 +103,7 @@ type collector struct {
 
 // add keeps r. Evidence and Suppressed are not kept: emit and panicked,
 // the only producers, never set them (suppressions come after Evaluate).
-func (c *collector) add(r Result) {
+func (c *collector) add(r control.Result) {
 	if k := len(c.chunks); k == 0 || len(c.chunks[k-1]) == cap(c.chunks[k-1]) {
 		// Chunks double from 2 records: most controls judge a resource or
 		// two of a launch event, where a large first chunk was most of the
@@ -117,8 +120,8 @@ func (c *collector) add(r Result) {
 }
 
 // all returns the collected results (for a control that panicked).
-func (c *collector) all() []Result {
-	out := make([]Result, 0, c.n)
+func (c *collector) all() []control.Result {
+	out := make([]control.Result, 0, c.n)
 	for _, ch := range c.chunks {
 		for i := range ch {
 			out = append(out, ch[i].result())
@@ -225,7 +228,7 @@ func sameString(a, b string) bool {
 // of the output.
 //
 // out, when not nil, is the slice to fill, of the exact length.
-func merge(sortedRuns [][]*record, workers int, out []Result) []Result {
+func merge(sortedRuns [][]*record, workers int, out []control.Result) []control.Result {
 	total, longest := 0, 0
 	var runs [][]*record
 	for _, r := range sortedRuns {
@@ -238,7 +241,7 @@ func merge(sortedRuns [][]*record, workers int, out []Result) []Result {
 		}
 	}
 	if out == nil {
-		out = make([]Result, total)
+		out = make([]control.Result, total)
 	}
 	if total == 0 {
 		return out
@@ -280,7 +283,7 @@ func merge(sortedRuns [][]*record, workers int, out []Result) []Result {
 
 // mergeInto fills dst with the results of the sorted runs, in order,
 // through a binary heap of run indexes keyed by each run's head.
-func mergeInto(dst []Result, runs [][]*record) {
+func mergeInto(dst []control.Result, runs [][]*record) {
 	heads := make([]int, len(runs))
 	less := func(i, j int) bool {
 		if c := compareRecords(runs[i][heads[i]], runs[j][heads[j]]); c != 0 {
@@ -329,7 +332,7 @@ func mergeInto(dst []Result, runs [][]*record) {
 // compareResults orders results by file, line, control ID, resource ID,
 // column, verdict, message and subject: a total order, so the unstable sorts still
 // give one order for one input.
-func compareResults(a, b *Result) int {
+func compareResults(a, b *control.Result) int {
 	return compareKeys(a.Location(), b.Location(), a.Control, b.Control, a.Resource.ID, b.Resource.ID, a.Verdict, b.Verdict, a.Message, b.Message, a.Subject, b.Subject)
 }
 
@@ -341,7 +344,7 @@ func compareRecords(a, b *record) int {
 }
 
 // compareKeys returns early: cmp.Or would compute every key of every pair.
-func compareKeys(la, lb model.Loc, ca, cb *Control, ra, rb string, va, vb Verdict, ma, mb, sa, sb string) int {
+func compareKeys(la, lb model.Loc, ca, cb *control.Control, ra, rb string, va, vb control.Verdict, ma, mb, sa, sb string) int {
 	if c := strings.Compare(la.File, lb.File); c != 0 {
 		return c
 	}

@@ -1,9 +1,10 @@
-package control
+package engine
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/model"
 )
 
@@ -19,7 +20,7 @@ import (
 // repeats, about a resource the worlds judge, was settled by results
 // about other resources (a cluster's group, unknown until its count was)
 // that the worlds add.
-func settle(base []Result, alts []*model.Alternatives, controls []*Control, source SourceKind, cfg Config) []Result {
+func (o Options) settle(base []control.Result, alts []*model.Alternatives, controls []*control.Control, source control.SourceKind, cfg control.Config) []control.Result {
 	for _, alt := range alts {
 		if alt.Base == nil {
 			continue
@@ -27,20 +28,20 @@ func settle(base []Result, alts []*model.Alternatives, controls []*Control, sour
 		// Which results are this root's: a module two roots call gives
 		// both the same addresses and files; such results are left alone.
 		own := map[resultKey]int{}
-		for _, r := range Evaluate(controls, alt.Base, source, cfg) {
+		for _, r := range o.Evaluate(controls, alt.Base, source, cfg) {
 			own[keyOf(r)]++
 		}
 		all := map[resultKey][]int{}
 		for i, r := range base {
 			all[keyOf(r)] = append(all[keyOf(r)], i)
 		}
-		worlds := make([]map[resultKey][]Result, len(alt.Worlds))
+		worlds := make([]map[resultKey][]control.Result, len(alt.Worlds))
 		judged := map[[2]string]bool{} // resources with results in some world
 		var keys []resultKey           // the worlds' keys, in order
 		seen := map[resultKey]bool{}
 		for i, w := range alt.Worlds {
-			worlds[i] = map[resultKey][]Result{}
-			for _, r := range Evaluate(controls, w.Evidence, source, cfg) {
+			worlds[i] = map[resultKey][]control.Result{}
+			for _, r := range o.Evaluate(controls, w.Evidence, source, cfg) {
 				k := keyOf(r)
 				worlds[i][k] = append(worlds[i][k], r)
 				judged[[2]string{k.id, k.file}] = true
@@ -53,14 +54,14 @@ func settle(base []Result, alts []*model.Alternatives, controls []*Control, sour
 		mine := func(k resultKey) bool { return own[k] == len(all[k]) }
 		undecided := func(k resultKey) bool {
 			for _, i := range all[k] {
-				if base[i].Verdict != Unknown {
+				if base[i].Verdict != control.Unknown {
 					return false
 				}
 			}
 			return mine(k)
 		}
 		drop := map[int]bool{}
-		var add []Result
+		var add []control.Result
 		for _, k := range keys {
 			if !mine(k) {
 				continue
@@ -70,8 +71,8 @@ func settle(base []Result, alts []*model.Alternatives, controls []*Control, sour
 				// every world: one where it fails makes it unknown.
 				if also := failsIn(k, alt, worlds); also != "" {
 					for _, i := range all[k] {
-						if v := base[i].Verdict; v == Passed || v == NotApplicable {
-							base[i].Verdict = Unknown
+						if v := base[i].Verdict; v == control.Passed || v == control.NotApplicable {
+							base[i].Verdict = control.Unknown
 							base[i].Message += also
 						}
 					}
@@ -124,11 +125,11 @@ func settle(base []Result, alts []*model.Alternatives, controls []*Control, sour
 }
 
 // failsIn says in which worlds control and resource k fail, "" in none.
-func failsIn(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Result) string {
+func failsIn(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]control.Result) string {
 	var parts []string
 	for i, w := range worlds {
 		for _, r := range w[k] {
-			if r.Verdict == Failed {
+			if r.Verdict == control.Failed {
 				parts = append(parts, fmt.Sprintf("when %s: fail, %s", worldText(alt.Unknowns, alt.Worlds[i].Values), r.Message))
 				break
 			}
@@ -141,12 +142,12 @@ func failsIn(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Resu
 }
 
 // withMessage is the first world's results for k, with also added.
-func withMessage(worlds []map[resultKey][]Result, k resultKey, also string) []Result {
+func withMessage(worlds []map[resultKey][]control.Result, k resultKey, also string) []control.Result {
 	for _, w := range worlds {
 		if rs := w[k]; len(rs) > 0 {
-			out := make([]Result, len(rs))
+			out := make([]control.Result, len(rs))
 			for i, r := range rs {
-				r.Verdict = Unknown
+				r.Verdict = control.Unknown
 				r.Message += also
 				out[i] = r
 			}
@@ -161,7 +162,7 @@ type resultKey struct {
 	control, id, file, subject string
 }
 
-func keyOf(r Result) resultKey {
+func keyOf(r control.Result) resultKey {
 	return resultKey{r.Control.ID, r.Resource.ID, r.Resource.Loc.File, r.Subject}
 }
 
@@ -170,8 +171,8 @@ func keyOf(r Result) resultKey {
 // one verdict other than unknown it returns their results, saying so;
 // when they disagree it returns no result and what each world gives, to
 // add to the unknown's message; ok is false when they tell nothing new.
-func decide(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Result) (_ []Result, also string, ok bool) {
-	var got [][]Result
+func decide(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]control.Result) (_ []control.Result, also string, ok bool) {
+	var got [][]control.Result
 	var in []model.World // the worlds where the resource exists
 	agree := true
 	for i, w := range worlds {
@@ -194,14 +195,14 @@ func decide(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Resul
 		return nil, "", false
 	}
 	if agree {
-		if got[0][0].Verdict == Unknown {
+		if got[0][0].Verdict == control.Unknown {
 			return nil, "", false
 		}
 		suffix := " (in every case where it exists: " + casesText(alt.Unknowns, in) + ")"
 		if len(in) == len(alt.Worlds) {
 			suffix = " (the same whether " + orText(alt.Unknowns) + ")"
 		}
-		out := make([]Result, len(got[0]))
+		out := make([]control.Result, len(got[0]))
 		for i, r := range got[0] {
 			r.Message += suffix
 			out[i] = r

@@ -1,9 +1,10 @@
-package control
+package engine
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/model"
 )
 
@@ -18,7 +19,7 @@ import (
 func TestSettleWorlds(t *testing.T) {
 	// EMR990 judges a cluster by its name; EMR991 passes every cluster, so
 	// that a cluster EMR990 is silent about is still judged.
-	byName := &Control{ID: "EMR990", Sources: IaC, Run: func(p *Pass) {
+	byName := &control.Control{ID: "EMR990", Sources: control.IaC, Run: func(p *control.Pass) {
 		for _, c := range p.Evidence.Clusters {
 			switch c.Ref.Name {
 			case "pass":
@@ -32,7 +33,7 @@ func TestSettleWorlds(t *testing.T) {
 			}
 		}
 	}}
-	every := &Control{ID: "EMR991", Sources: IaC, Run: func(p *Pass) {
+	every := &control.Control{ID: "EMR991", Sources: control.IaC, Run: func(p *control.Pass) {
 		for _, c := range p.Evidence.Clusters {
 			p.Passf(c.Ref, model.Loc{}, "fine")
 		}
@@ -56,8 +57,8 @@ func TestSettleWorlds(t *testing.T) {
 			{Values: []bool{false}, Evidence: ev(map[string]string{"a": "pass", "b": "fail", "c": "fail", "d": "pass", "g": "gone"})},
 		},
 	}}
-	got := map[string]Result{}
-	for _, r := range Evaluate([]*Control{byName, every}, all, IaC, Config{}) {
+	got := map[string]control.Result{}
+	for _, r := range Evaluate([]*control.Control{byName, every}, all, control.IaC, control.Config{}) {
 		if r.Control == byName {
 			if _, dup := got[r.Resource.ID]; dup {
 				t.Errorf("two results for %s", r.Resource.ID)
@@ -66,17 +67,17 @@ func TestSettleWorlds(t *testing.T) {
 		}
 	}
 	want := map[string]struct {
-		v   Verdict
+		v   control.Verdict
 		msg string
 	}{
-		"a": {Passed, "ok (the same whether var.x is true or false)"},
-		"b": {Unknown, "count is unknown; the verdict depends on var.x: when var.x is true: pass, ok; when var.x is false: fail, bad"},
-		"c": {Unknown, "ok; but when var.x is true: fail, bad; when var.x is false: fail, bad"},
-		"d": {Unknown, "count is unknown"},
-		"e": {Unknown, "count is unknown"},
-		"f": {Failed, "bad (in every case where it exists: when var.x is true)"},
+		"a": {control.Passed, "ok (the same whether var.x is true or false)"},
+		"b": {control.Unknown, "count is unknown; the verdict depends on var.x: when var.x is true: pass, ok; when var.x is false: fail, bad"},
+		"c": {control.Unknown, "ok; but when var.x is true: fail, bad; when var.x is false: fail, bad"},
+		"d": {control.Unknown, "count is unknown"},
+		"e": {control.Unknown, "count is unknown"},
+		"f": {control.Failed, "bad (in every case where it exists: when var.x is true)"},
 		// An n/a of the first reading that fails in a world is unknown too.
-		"h": {Unknown, "does not apply; but when var.x is true: fail, bad"},
+		"h": {control.Unknown, "does not apply; but when var.x is true: fail, bad"},
 	}
 	for id, w := range want {
 		r, ok := got[id]

@@ -1,4 +1,4 @@
-package control
+package engine
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/model"
 )
 
@@ -16,14 +17,14 @@ import (
 // keyed or compared in full.
 func TestMergeOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	ctls := []*Control{{ID: "EMR101"}, {ID: "EMR102"}, {ID: "EMR203"}, {ID: "EKS101"}}
+	ctls := []*control.Control{{ID: "EMR101"}, {ID: "EMR102"}, {ID: "EMR203"}, {ID: "EKS101"}}
 	for _, n := range []int{0, 1, 7, 500, 5000, 20000} {
 		var cols []collector
-		var all []Result
+		var all []control.Result
 		for _, c := range ctls {
 			col := collector{refs: newRefs(0)}
 			for range n / len(ctls) {
-				r := Result{Control: c, Verdict: Verdict(rng.IntN(4)),
+				r := control.Result{Control: c, Verdict: control.Verdict(rng.IntN(4)),
 					Resource: model.Ref{ID: fmt.Sprint("r", rng.IntN(50)), Loc: model.Loc{File: fmt.Sprint("f", rng.IntN(30)), Line: 1 + rng.IntN(40)}},
 					Message:  fmt.Sprint("m", rng.IntN(3))}
 				if rng.IntN(2) == 0 {
@@ -56,7 +57,7 @@ func TestMergeOrder(t *testing.T) {
 					t.Fatalf("n=%d workers=%d: result %d is %v, want %v", n, workers, i, got[i], all[i])
 				}
 			}
-			if !slices.IsSortedFunc(got, func(a, b Result) int { return compareResults(&a, &b) }) {
+			if !slices.IsSortedFunc(got, func(a, b control.Result) int { return compareResults(&a, &b) }) {
 				t.Fatalf("n=%d workers=%d: not sorted", n, workers)
 			}
 		}
