@@ -64,13 +64,7 @@ func (pr *planRes) value(o, x *tree.Node, key string) val {
 	if n == nil {
 		return val{key: key}
 	}
-	at := n.At
-	for _, f := range o.Fields {
-		if f.Key == key {
-			at = f.KeyAt // the line of the argument, as HCL gives it
-		}
-	}
-	return val{v: pr.ctyOf(n, x.Get(key), 0), at: at, ok: true, key: key}
+	return val{v: pr.ctyOf(n, x.Get(key), 0), at: n.At, ok: true, key: key}
 }
 
 // unknownVal is an unknown value saying why, from the resources its
