@@ -33,6 +33,17 @@
 // bucket-logging resources are emitted as facts (model.PolicyAttachment,
 // model.PolicyRef, model.Join) that model.Link resolves within that root.
 //
+// One AWS adapter. The readers and linkers (read.go, network.go, iam.go,
+// eks.go) read a resource through attrs (attrs.go), which an HCL instance
+// implements with the evaluator and a plan resource with the plan
+// (planres.go): planned values, with what after_unknown (or
+// after_sensitive) marks unknown saying why, and, for an unknown id,
+// the resource the configuration's expression references (through module
+// inputs and outputs) as the link, as an HCL unknown attribute carries
+// it. A plan thus reads every type HCL reads; testdata/plans holds the
+// plan of each Terraform example, and a test holds their verdicts to
+// their HCL's (planhcl_test.go).
+//
 // Speed and memory. A file is split into blocks and arguments by byte
 // scans, and an argument is parsed when evaluated: plain values,
 // references, one-line templates, jsonencode documents and heredocs are

@@ -8,6 +8,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/tree"
 )
 
 // Dynamic blocks are expanded as Terraform plans them: one block per
@@ -76,9 +77,10 @@ func bindContent(c content, iters map[string]cty.Value) content {
 // dynamic block. When why is set, the blocks a dynamic block builds are
 // unknown (its for_each is): c is empty and at is the dynamic block.
 type nested struct {
-	c   content
-	at  model.Loc
-	why string
+	c    content
+	v, x *tree.Node // a plan's: the block's planned values and configuration expressions
+	at   model.Loc
+	why  string
 }
 
 // blocks returns the nested blocks of type t in c, in the order written,

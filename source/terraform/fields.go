@@ -56,8 +56,8 @@ func (r *rd) sub(in *instance, c content, name string) val {
 // block returns the first nested block of type t, written or built by a
 // dynamic block, or ok false. A dynamic block whose for_each is unknown
 // gives a block with why set and no content.
-func (r *rd) block(in *instance, c content, t string, inner ...string) (nested, bool) {
-	bs := r.blocks(in, c, t, inner...)
+func (r *rd) block(in attrs, p *nested, t string, inner ...string) (nested, bool) {
+	bs := in.nestedIn(r, p, t, inner...)
 	if len(bs) == 0 {
 		return nested{}, false
 	}

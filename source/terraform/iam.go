@@ -15,33 +15,32 @@ func (r *rd) policyDoc(n *tree.Node) *model.PolicyDocument {
 	return doc
 }
 
-func (r *rd) role(in *instance) {
+func (r *rd) role(in attrs) {
 	ref := r.ref(in)
-	role := &model.Role{Ref: ref, Name: r.str(r.arg(in, "name")), PoliciesComplete: model.Known(true, ref.Loc), Scope: scopeOf(in)}
+	role := &model.Role{Ref: ref, Name: r.str(in.arg(r, "name")), PoliciesComplete: model.Known(true, ref.Loc), Scope: in.scope()}
 	r.named(&role.Ref, role.Name)
-	if a := in.res.content().attr("assume_role_policy"); a != nil {
-		role.Trust = r.policyDoc(r.document(in, a))
+	if d, ok := in.document(r, nil, "assume_role_policy"); ok {
+		role.Trust = r.policyDoc(d)
 	} else {
-		r.diags.Errorf(ref.Loc, fmt.Sprintf("%s has no assume_role_policy (a required argument)", in.addr))
+		r.diags.Errorf(ref.Loc, fmt.Sprintf("%s has no assume_role_policy (a required argument)", in.address()))
 	}
-	for _, b := range r.blocks(in, in.res.content(), "inline_policy") {
+	for _, b := range in.nestedIn(r, nil, "inline_policy") {
 		if b.why != "" {
 			role.PoliciesComplete = model.Unresolved[bool](b.why, b.at)
 			continue
 		}
-		c := b.c
-		pol := &model.Policy{Ref: model.Ref{Kind: "aws_iam_role.inline_policy", ID: in.addr, Loc: b.at}, Name: r.str(r.sub(in, c, "name"))}
+		pol := &model.Policy{Ref: model.Ref{Kind: "aws_iam_role.inline_policy", ID: in.address(), Loc: b.at}, Name: r.str(in.sub(r, b, "name"))}
 		if pol.Name.IsSet() {
-			pol.Ref.ID, pol.Ref.Name = in.addr+"/"+pol.Name.Val, pol.Name.Val
+			pol.Ref.ID, pol.Ref.Name = in.address()+"/"+pol.Name.Val, pol.Name.Val
 		}
-		if a := c.attr("policy"); a != nil {
-			pol.Document = r.policyDoc(r.document(in, a))
+		if d, ok := in.document(r, &b, "policy"); ok {
+			pol.Document = r.policyDoc(d)
 		} else {
 			continue // an empty inline_policy block removes inline policies
 		}
 		role.Policies = append(role.Policies, pol)
 	}
-	if x := r.arg(in, "managed_policy_arns"); !x.absent() {
+	if x := in.arg(r, "managed_policy_arns"); !x.absent() {
 		arns := r.links(x, false)
 		if arns.IsUnknown() {
 			role.PoliciesComplete = model.Unresolved[bool]("managed_policy_arns is unknown: "+arns.Why, arns.At)
@@ -59,11 +58,11 @@ func (r *rd) role(in *instance) {
 	r.ev.Roles = append(r.ev.Roles, role)
 }
 
-func (r *rd) policy(in *instance) {
-	pol := &model.Policy{Ref: r.ref(in), Name: r.str(r.arg(in, "name")), Scope: scopeOf(in)}
+func (r *rd) policy(in attrs) {
+	pol := &model.Policy{Ref: r.ref(in), Name: r.str(in.arg(r, "name")), Scope: in.scope()}
 	r.named(&pol.Ref, pol.Name)
-	if a := in.res.content().attr("policy"); a != nil {
-		pol.Document = r.policyDoc(r.document(in, a))
+	if d, ok := in.document(r, nil, "policy"); ok {
+		pol.Document = r.policyDoc(d)
 	} else {
 		pol.Document = &model.PolicyDocument{At: pol.Ref.Loc, Unknown: "policy has no policy document"}
 	}
@@ -71,19 +70,19 @@ func (r *rd) policy(in *instance) {
 }
 
 // rolePolicy adds an aws_iam_role_policy to its role.
-func (r *rd) rolePolicy(in *instance) {
-	pol := &model.Policy{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}
+func (r *rd) rolePolicy(in attrs) {
+	pol := &model.Policy{Ref: r.ref(in), Name: r.str(in.arg(r, "name"))}
 	r.named(&pol.Ref, pol.Name)
-	if a := in.res.content().attr("policy"); a != nil {
-		pol.Document = r.policyDoc(r.document(in, a))
+	if d, ok := in.document(r, nil, "policy"); ok {
+		pol.Document = r.policyDoc(d)
 	}
 	r.attach(in, pol, "")
 }
 
 // attachment attaches a managed policy (of the configuration, or an AWS
 // or customer ARN) to its role.
-func (r *rd) attachment(in *instance) {
-	arn := r.link(r.arg(in, "policy_arn"))
+func (r *rd) attachment(in attrs) {
+	arn := r.link(in.arg(r, "policy_arn"))
 	var pol *model.Policy
 	if arn.IsSet() {
 		pol = &model.Policy{Ref: model.Ref{Kind: "aws_iam_policy", ID: arn.Val, Loc: arn.At}, ARN: arn}
@@ -95,41 +94,38 @@ func (r *rd) attachment(in *instance) {
 
 // attach emits the attachment of pol (or of the configuration's policy
 // with address id) to the roles in's arguments name, for model.Link.
-func (r *rd) attach(in *instance, pol *model.Policy, id string) {
-	f := model.PolicyAttachment{Scope: scopeOf(in), Policy: pol, PolicyID: id}
+func (r *rd) attach(in attrs, pol *model.Policy, id string) {
+	f := model.PolicyAttachment{Scope: in.scope(), Policy: pol, PolicyID: id}
 	add := func(role model.Field[string], to string) {
 		f.Role, f.Says = role, ""
 		if role.IsUnknown() {
-			f.Says = fmt.Sprintf("%s attaches a policy to %s", in.addr, to)
+			f.Says = fmt.Sprintf("%s attaches a policy to %s", in.address(), to)
 		}
 		r.ev.PolicyAttachments = append(r.ev.PolicyAttachments, f)
 	}
-	if in.res.typ == "aws_iam_policy_attachment" {
-		x := r.arg(in, "roles")
+	if in.kind() == "aws_iam_policy_attachment" {
+		x := in.arg(r, "roles")
 		roles := r.links(x, false)
 		if roles.IsUnknown() {
 			add(model.Field[string]{State: model.Unknown, Why: roles.Why, At: roles.At}, "roles")
 		}
 		for _, n := range roles.Val {
-			add(model.Known(n, in.res.at), "roles")
+			add(model.Known(n, in.pos()), "roles")
 		}
 		return
 	}
-	if role := r.link(r.arg(in, "role")); !role.IsAbsent() {
+	if role := r.link(in.arg(r, "role")); !role.IsAbsent() {
 		if role.IsSet() {
-			role.At = in.res.at // where policy.Attached says it is attached
+			role.At = in.pos() // where policy.Attached says it is attached
 		}
 		add(role, "a role")
 	}
 }
 
-// scopeOf is the scope of in's IAM facts: its root module's evaluation.
-func scopeOf(in *instance) string { return in.res.m.ld.rootDir }
-
-func (r *rd) instanceProfile(in *instance) {
-	ip := &model.InstanceProfile{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}
+func (r *rd) instanceProfile(in attrs) {
+	ip := &model.InstanceProfile{Ref: r.ref(in), Name: r.str(in.arg(r, "name"))}
 	r.named(&ip.Ref, ip.Name)
-	if x := r.arg(in, "role"); !x.absent() {
+	if x := in.arg(r, "role"); !x.absent() {
 		ip.Roles = append(ip.Roles, r.roleLink(x))
 	}
 	r.ev.InstanceProfiles = append(r.ev.InstanceProfiles, ip)

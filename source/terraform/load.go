@@ -242,6 +242,16 @@ func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) 
 
 // loadWorld reads a root once, in the world conds gives.
 func loadWorld(f Folder, files []parsed, opt Options, diags *source.Diagnostics, conds *conditions) *model.Evidence {
+	root := evalRoot(f, files, opt, diags, conds)
+	if ev, ok := readFlat(root, files, diags); ok {
+		return ev
+	}
+	return readModules(root.modules(), diags)
+}
+
+// evalRoot declares a root module and the modules it calls, ready to
+// evaluate.
+func evalRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics, conds *conditions) *module {
 	dir := filepath.Clean(f.Dir)
 	cache := &parseCache{rootDir: dir, rootFiles: files, read: opt.reader()}
 	// The maps of variable values and warnings are made when written:
@@ -256,10 +266,7 @@ func loadWorld(f Folder, files []parsed, opt Options, diags *source.Diagnostics,
 	root.declare(files, diags)
 	ld.readVarFiles(f.VarFiles)
 	root.loadCalls(0, diags)
-	if ev, ok := readFlat(root, files, diags); ok {
-		return ev
-	}
-	return readModules(root.modules(), diags)
+	return root
 }
 
 // workDir is path.cwd: the root module's folder as an absolute path, where

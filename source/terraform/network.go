@@ -9,11 +9,11 @@ import (
 	"github.com/emrguard/emrguard/model"
 )
 
-func (r *rd) securityGroup(in *instance) {
+func (r *rd) securityGroup(in attrs) {
 	ref := r.ref(in)
-	g := &model.SecurityGroup{Ref: ref, VPCID: r.link(r.arg(in, "vpc_id")), IngressComplete: model.Known(true, ref.Loc), Scope: scopeOf(in)}
-	r.named(&g.Ref, r.str(r.arg(in, "name")))
-	blocks := r.blocks(in, in.res.content(), "ingress")
+	g := &model.SecurityGroup{Ref: ref, VPCID: r.link(in.arg(r, "vpc_id")), IngressComplete: model.Known(true, ref.Loc), Scope: in.scope()}
+	r.named(&g.Ref, r.str(in.arg(r, "name")))
+	blocks := in.nestedIn(r, nil, "ingress")
 	if len(blocks) > 0 {
 		g.Ingress = make([]model.Rule, 0, len(blocks)) // a rule a block, mostly
 	}
@@ -22,9 +22,9 @@ func (r *rd) securityGroup(in *instance) {
 			g.IngressComplete = model.Unresolved[bool](b.why, b.at)
 			continue
 		}
-		g.Ingress = r.rules(g.Ingress, g, in, func(k string) val { return r.sub(in, b.c, k) }, b.at, inlineKeys)
+		g.Ingress = r.rules(g.Ingress, g, in, func(k string) val { return in.sub(r, b, k) }, b.at, inlineKeys)
 	}
-	if x := r.arg(in, "ingress"); x.ok {
+	if x := in.arg(r, "ingress"); x.ok {
 		// ingress = [{...}]: the attributes-as-blocks form.
 		switch {
 		case x.absent():
@@ -77,7 +77,7 @@ var vpcRuleKeys = ruleKeys{protocol: "ip_protocol", from: "from_port", to: "to_p
 // Without its group g (a rule resource's, resolved by model.Link), Self
 // is left to Link, and self = true gives a rule with Self set and an
 // empty SourceGroup, which Link names.
-func (r *rd) rules(out []model.Rule, g *model.SecurityGroup, in *instance, get func(string) val, at model.Loc, k ruleKeys) []model.Rule {
+func (r *rd) rules(out []model.Rule, g *model.SecurityGroup, in attrs, get func(string) val, at model.Loc, k ruleKeys) []model.Rule {
 	base := model.Rule{At: at, Protocol: r.str(get(k.protocol)), FromPort: r.integer(get(k.from)), ToPort: r.integer(get(k.to))}
 	if base.Protocol.IsSet() {
 		base.Protocol.Val = strings.ToLower(base.Protocol.Val)
@@ -137,23 +137,23 @@ func (r *rd) rules(out []model.Rule, g *model.SecurityGroup, in *instance, get f
 // only, its other rules unknown). A rule whose group is unknown may be
 // any group's, so no group is complete any more. ok is false when the
 // resource names no group.
-func (r *rd) group(in *instance, key string) (j model.Join, ok bool) {
-	gid := r.link(r.arg(in, key))
+func (r *rd) group(in attrs, key string) (j model.Join, ok bool) {
+	gid := r.link(in.arg(r, key))
 	if gid.IsAbsent() {
-		r.diags.Errorf(in.res.at, fmt.Sprintf("%s names no %s", in.addr, key))
+		r.diags.Errorf(in.pos(), fmt.Sprintf("%s names no %s", in.address(), key))
 		return j, false
 	}
-	j = model.Join{To: model.JoinGroup, Scope: scopeOf(in), Kind: "aws_security_group", Target: gid, At: in.res.at}
+	j = model.Join{To: model.JoinGroup, Scope: in.scope(), Kind: "aws_security_group", Target: gid, At: in.pos()}
 	if gid.IsUnknown() {
-		j.Unknown = fmt.Sprintf("rule %s is added to a group that cannot be resolved: %s", in.addr, gid.Why)
+		j.Unknown = fmt.Sprintf("rule %s is added to a group that cannot be resolved: %s", in.address(), gid.Why)
 	} else {
 		j.Outside = "group %s is defined outside this configuration; only the rules it adds are known"
 	}
 	return j, true
 }
 
-func (r *rd) sgRule(in *instance) {
-	typ := r.str(r.arg(in, "type"))
+func (r *rd) sgRule(in attrs) {
+	typ := r.str(in.arg(r, "type"))
 	if typ.IsSet() && typ.Val != "ingress" {
 		return
 	}
@@ -164,33 +164,33 @@ func (r *rd) sgRule(in *instance) {
 	switch {
 	case j.Target.IsUnknown():
 	case typ.IsUnknown():
-		j.Gap, j.At = fmt.Sprintf("rule %s may be ingress or egress: %s", in.addr, typ.Why), typ.At
+		j.Gap, j.At = fmt.Sprintf("rule %s may be ingress or egress: %s", in.address(), typ.Why), typ.At
 	default:
-		j.Rules = r.rules(nil, nil, in, func(k string) val { return r.arg(in, k) }, in.res.at, ruleResourceKeys)
+		j.Rules = r.rules(nil, nil, in, func(k string) val { return in.arg(r, k) }, in.pos(), ruleResourceKeys)
 	}
 	r.ev.Joins = append(r.ev.Joins, j)
 }
 
-func (r *rd) vpcIngressRule(in *instance) {
+func (r *rd) vpcIngressRule(in attrs) {
 	j, ok := r.group(in, "security_group_id")
 	if !ok {
 		return
 	}
 	if !j.Target.IsUnknown() {
-		j.Rules = r.rules(nil, nil, in, func(k string) val { return r.arg(in, k) }, in.res.at, vpcRuleKeys)
+		j.Rules = r.rules(nil, nil, in, func(k string) val { return in.arg(r, k) }, in.pos(), vpcRuleKeys)
 	}
 	r.ev.Joins = append(r.ev.Joins, j)
 }
 
-func (r *rd) routeTable(in *instance) {
+func (r *rd) routeTable(in attrs) {
 	ref := r.ref(in)
-	t := &model.RouteTable{Ref: ref, VPCID: r.link(r.arg(in, "vpc_id")), Main: model.Known(false, ref.Loc), RoutesComplete: model.Known(true, ref.Loc), Scope: scopeOf(in)}
-	for _, b := range r.blocks(in, in.res.content(), "route") {
+	t := &model.RouteTable{Ref: ref, VPCID: r.link(in.arg(r, "vpc_id")), Main: model.Known(false, ref.Loc), RoutesComplete: model.Known(true, ref.Loc), Scope: in.scope()}
+	for _, b := range in.nestedIn(r, nil, "route") {
 		if b.why != "" {
 			t.RoutesComplete = model.Unresolved[bool](b.why, b.at)
 			continue
 		}
-		t.Routes = append(t.Routes, r.routeOf(in, func(k string) val { return r.sub(in, b.c, k) }, b.at, inlineRoute))
+		t.Routes = append(t.Routes, r.routeOf(in, func(k string) val { return in.sub(r, b, k) }, b.at, inlineRoute))
 	}
 	r.ev.RouteTables = append(r.ev.RouteTables, t)
 }
@@ -209,7 +209,7 @@ var routeTargets = []struct{ key, kind string }{
 	{"local_gateway_id", model.TargetLocalGateway}, {"core_network_arn", model.TargetCoreNetwork},
 }
 
-func (r *rd) routeOf(in *instance, get func(string) val, at model.Loc, k routeKeys) model.Route {
+func (r *rd) routeOf(in attrs, get func(string) val, at model.Loc, k routeKeys) model.Route {
 	rt := model.Route{At: at}
 	for _, d := range k.dests {
 		if f := r.str(get(d)); !f.IsAbsent() {
@@ -247,33 +247,33 @@ func gatewayKind(id string) string {
 // names: one of the configuration, or one defined outside it (its other
 // routes unknown). A route whose table is unknown may be any table's, so
 // no table is complete any more. ok is false when it names none.
-func (r *rd) table(in *instance) (j model.Join, ok bool) {
-	id := r.link(r.arg(in, "route_table_id"))
+func (r *rd) table(in attrs) (j model.Join, ok bool) {
+	id := r.link(in.arg(r, "route_table_id"))
 	if id.IsAbsent() {
 		return j, false
 	}
-	j = model.Join{To: model.JoinTable, Scope: scopeOf(in), Kind: "aws_route_table", Target: id, At: in.res.at}
+	j = model.Join{To: model.JoinTable, Scope: in.scope(), Kind: "aws_route_table", Target: id, At: in.pos()}
 	if id.IsUnknown() {
-		j.Unknown = fmt.Sprintf("%s adds to a route table that cannot be resolved: %s", in.addr, id.Why)
+		j.Unknown = fmt.Sprintf("%s adds to a route table that cannot be resolved: %s", in.address(), id.Why)
 	} else {
 		j.Outside = "route table %s is defined outside this configuration; only the routes it adds are known"
 	}
 	return j, true
 }
 
-func (r *rd) route(in *instance) {
+func (r *rd) route(in attrs) {
 	if j, ok := r.table(in); ok {
 		if !j.Target.IsUnknown() {
-			j.Routes = []model.Route{r.routeOf(in, func(k string) val { return r.arg(in, k) }, in.res.at, routeResource)}
+			j.Routes = []model.Route{r.routeOf(in, func(k string) val { return in.arg(r, k) }, in.pos(), routeResource)}
 		}
 		r.ev.Joins = append(r.ev.Joins, j)
 	}
 }
 
-func (r *rd) association(in *instance) {
+func (r *rd) association(in attrs) {
 	if j, ok := r.table(in); ok {
 		if !j.Target.IsUnknown() {
-			if s := r.link(r.arg(in, "subnet_id")); !s.IsAbsent() {
+			if s := r.link(in.arg(r, "subnet_id")); !s.IsAbsent() {
 				j.Subnets = []model.Field[string]{s}
 			}
 		}
@@ -283,13 +283,13 @@ func (r *rd) association(in *instance) {
 
 // mainAssociation makes a table the main one of its VPC, in place of the
 // VPC's own (the aws_vpc's main table).
-func (r *rd) mainAssociation(in *instance) {
+func (r *rd) mainAssociation(in attrs) {
 	j, ok := r.table(in)
 	if !ok {
 		return
 	}
 	if !j.Target.IsUnknown() {
-		j.Main = &model.MainOf{VPC: r.link(r.arg(in, "vpc_id")), Kind: "aws_vpc"}
+		j.Main = &model.MainOf{VPC: r.link(in.arg(r, "vpc_id")), Kind: "aws_vpc"}
 	}
 	r.ev.Joins = append(r.ev.Joins, j)
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
-	"github.com/emrguard/emrguard/source/secconf"
 	"github.com/emrguard/emrguard/source/tree"
 )
 
@@ -30,6 +29,8 @@ type plan struct {
 	unknown map[string]*tree.Node // address → after_unknown
 	secret  map[string]*tree.Node // address → after_sensitive
 	refs    map[string]*tree.Node // address → configuration expressions
+	mods    map[string]*tree.Node // module path (module.a.module.b., "" the root) → its configuration
+	res     []*planRes            // the resources read, in the plan's order
 }
 
 // LoadPlan reads the resources of a plan's planned values. Values known
@@ -37,7 +38,7 @@ type plan struct {
 // cluster whose security configuration or groups are unknown is linked to
 // the resources its configuration expressions reference.
 func LoadPlan(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
-	p := &plan{file: file, ev: &model.Evidence{}, unknown: map[string]*tree.Node{}, secret: map[string]*tree.Node{}, refs: map[string]*tree.Node{}}
+	p := &plan{file: file, ev: &model.Evidence{}, unknown: map[string]*tree.Node{}, secret: map[string]*tree.Node{}, refs: map[string]*tree.Node{}, mods: map[string]*tree.Node{}}
 	defer func() {
 		if r := recover(); r != nil {
 			p.diags.Errorf(model.Loc{File: file}, fmt.Sprintf("plan could not be read: internal error: %v", r))
@@ -55,6 +56,14 @@ func LoadPlan(file string, root *tree.Node) (*model.Evidence, source.Diagnostics
 	}
 	p.config(root.Get("configuration").Get("root_module"), "", 0)
 	p.module(root.Get("planned_values").Get("root_module"), 0)
+	r := &rd{ev: p.ev, diags: &p.diags}
+	for _, pass := range []map[string]readFn{readers, linkers} {
+		for _, res := range p.res {
+			if fn := pass[res.typ]; fn != nil {
+				r.safely(res, fn)
+			}
+		}
+	}
 	return p.ev, p.diags
 }
 
@@ -64,6 +73,7 @@ func (p *plan) config(m *tree.Node, prefix string, depth int) {
 	if m == nil || depth > maxModuleDepth {
 		return
 	}
+	p.mods[prefix] = m
 	for _, r := range items(m.Get("resources")) {
 		if a, ok := r.Get("address").Str(); ok {
 			p.refs[prefix+a] = r.Get("expressions")
@@ -76,6 +86,8 @@ func (p *plan) config(m *tree.Node, prefix string, depth int) {
 	}
 }
 
+// module collects the managed resources of a module of the planned
+// values and of its child modules, in the plan's order.
 func (p *plan) module(m *tree.Node, depth int) {
 	if m == nil || depth > maxModuleDepth {
 		return
@@ -86,22 +98,15 @@ func (p *plan) module(m *tree.Node, depth int) {
 		}
 		typ, _ := r.Get("type").Str()
 		addr, _ := r.Get("address").Str()
+		if readers[typ] == nil && linkers[typ] == nil {
+			continue
+		}
 		// Sensitive values are in the plan in clear; after_sensitive,
 		// shaped as after_unknown, marks them, and they are read as
 		// unknown so that no report quotes them.
 		vals := p.withUnknown(r.Get("values"), p.unknown[addr], addr, "is known only after apply")
 		vals = p.withUnknown(vals, p.secret[addr], addr, "is "+source.Sensitive)
-		ref := model.Ref{Kind: typ, ID: addr, Loc: r.At}
-		switch typ {
-		case "aws_emr_cluster":
-			p.cluster(ref, vals, p.refs[configAddr(addr)])
-		case "aws_emr_security_configuration":
-			p.secConf(ref, vals)
-		case "aws_security_group":
-			p.group(ref, vals)
-		case "aws_emr_block_public_access_configuration":
-			p.bpa(ref, vals)
-		}
+		p.res = append(p.res, &planRes{p: p, addr: addr, typ: typ, at: r.At, vals: vals, exprs: p.refs[configAddr(addr)], prefix: modulePath(addr, typ)})
 	}
 	for _, c := range items(m.Get("child_modules")) {
 		p.module(c, depth+1)
@@ -196,208 +201,6 @@ func anyTrue(n *tree.Node) bool {
 		}
 	}
 	return false
-}
-
-// str reads a planned value: null and missing are Absent.
-func pstr(o *tree.Node, key string) model.Field[string] {
-	v := o.Get(key)
-	if o != nil && o.Kind == tree.Unknown {
-		return model.Unresolved[string](o.Text, o.At)
-	}
-	switch {
-	case v == nil || v.Kind == tree.Null:
-		return model.Field[string]{}
-	case v.Kind == tree.Unknown:
-		return model.Unresolved[string](v.Text, v.At)
-	case v.Kind == tree.String || v.Kind == tree.Number || v.Kind == tree.Bool:
-		return model.Known(v.Text, v.At)
-	}
-	return model.Unresolved[string](key+" is a "+v.Kind.String(), v.At)
-}
-
-// first returns the first element of a nested block (a JSON array).
-func firstBlock(o *tree.Node, key string) *tree.Node {
-	v := o.Get(key)
-	if v != nil && v.Kind == tree.Array && len(v.Items) > 0 {
-		return v.Items[0]
-	}
-	if v != nil && v.Kind == tree.Unknown {
-		return v
-	}
-	return nil
-}
-
-// refTo returns the address an attribute's configuration expression
-// references, of the type given (the second reference is the resource
-// itself: ["aws_x.y.name", "aws_x.y"]).
-func refTo(exprs *tree.Node, attr, typ string, prefix string) string {
-	for _, r := range items(exprs.Get(attr).Get("references")) {
-		s, _ := r.Str()
-		if strings.HasPrefix(s, typ+".") && strings.Count(s, ".") == 1 {
-			return prefix + s
-		}
-	}
-	return ""
-}
-
-// link reads a planned id; unknown ones are linked through the
-// configuration's references.
-func link(o *tree.Node, key string, exprs *tree.Node, typ, prefix string) model.Field[string] {
-	f := pstr(o, key)
-	if f.IsUnknown() {
-		if a := refTo(exprs, key, typ, prefix); a != "" {
-			return model.Known(a, f.At)
-		}
-	}
-	return f
-}
-
-func modulePrefix(addr string) string {
-	i := strings.LastIndex(configAddr(addr), "module.")
-	if i < 0 {
-		return ""
-	}
-	rest := configAddr(addr)[i:]
-	parts := strings.SplitN(rest, ".", 3)
-	return configAddr(addr)[:i] + parts[0] + "." + parts[1] + "."
-}
-
-func (p *plan) cluster(ref model.Ref, v, exprs *tree.Node) {
-	c := &model.Cluster{Ref: ref}
-	if n := pstr(v, "name"); n.IsSet() {
-		c.Ref.Name = n.Val
-	}
-	prefix := modulePrefix(ref.ID)
-	c.SecurityConfiguration = pstr(v, "security_configuration")
-	c.SecurityConfigurationID = refTo(exprs, "security_configuration", "aws_emr_security_configuration", prefix)
-	c.ReleaseLabel = pstr(v, "release_label")
-	c.CustomAMI = pstr(v, "custom_ami_id")
-	c.LogURI = pstr(v, "log_uri")
-	c.LogKMSKey = pstr(v, "log_encryption_kms_key_id")
-	c.ServiceRole = pstr(v, "service_role")
-	c.AutoScalingRole = pstr(v, "autoscaling_role")
-	if ea := firstBlock(v, "ec2_attributes"); ea != nil {
-		eaExprs := firstBlock(exprs, "ec2_attributes")
-		c.InstanceProfile = pstr(ea, "instance_profile")
-		c.KeyName = pstr(ea, "key_name")
-		if f := link(ea, "subnet_id", eaExprs, "aws_subnet", prefix); !f.IsAbsent() {
-			c.SubnetIDs = model.Field[[]string]{Val: []string{f.Val}, State: f.State, At: f.At, Why: f.Why}
-		}
-		c.MasterSecurityGroup = link(ea, "emr_managed_master_security_group", eaExprs, "aws_security_group", prefix)
-		c.SlaveSecurityGroup = link(ea, "emr_managed_slave_security_group", eaExprs, "aws_security_group", prefix)
-		c.ServiceAccessSecurityGroup = link(ea, "service_access_security_group", eaExprs, "aws_security_group", prefix)
-		for _, x := range []struct {
-			key string
-			f   *model.Field[[]string]
-		}{{"additional_master_security_groups", &c.AdditionalMasterGroups}, {"additional_slave_security_groups", &c.AdditionalSlaveGroups}} {
-			s := pstr(ea, x.key)
-			switch {
-			case s.IsSet():
-				var ids []string
-				for _, id := range strings.Split(s.Val, ",") {
-					if id = strings.TrimSpace(id); id != "" {
-						ids = append(ids, id)
-					}
-				}
-				*x.f = model.Known(ids, s.At)
-			case s.IsUnknown():
-				*x.f = model.Unresolved[[]string](s.Why, s.At)
-			}
-		}
-	}
-	p.ev.Clusters = append(p.ev.Clusters, c)
-}
-
-func (p *plan) secConf(ref model.Ref, v *tree.Node) {
-	doc := v.Get("configuration")
-	if doc == nil || doc.Kind == tree.Null {
-		doc = nil
-	}
-	sc, diags := secconf.Decode(doc, ref)
-	p.diags = append(p.diags, diags...)
-	sc.Name = pstr(v, "name")
-	if sc.Name.IsSet() {
-		sc.Ref.Name = sc.Name.Val
-	}
-	p.ev.SecurityConfigurations = append(p.ev.SecurityConfigurations, sc)
-}
-
-func (p *plan) group(ref model.Ref, v *tree.Node) {
-	g := &model.SecurityGroup{Ref: ref, GroupID: pstr(v, "id"), IngressComplete: model.Known(true, ref.Loc)}
-	if n := pstr(v, "name"); n.IsSet() {
-		g.Ref.Name = n.Val
-	}
-	in := v.Get("ingress")
-	switch {
-	case in == nil || in.Kind == tree.Null:
-	case in.Kind == tree.Unknown:
-		g.IngressComplete = model.Unresolved[bool](in.Text, in.At)
-	case in.Kind == tree.Array:
-		for _, e := range items(in) {
-			base := model.Rule{At: e.At, Protocol: pstr(e, "protocol"), FromPort: pint(e, "from_port"), ToPort: pint(e, "to_port")}
-			n := 0
-			for _, k := range []string{"cidr_blocks", "ipv6_cidr_blocks"} {
-				for _, c := range items(e.Get(k)) {
-					r := base
-					if s, ok := c.Str(); ok {
-						r.CIDR, r.At = model.Known(s, c.At), c.At
-					} else {
-						r.CIDR = model.Unresolved[string](c.Text, c.At)
-					}
-					g.Ingress = append(g.Ingress, r)
-					n++
-				}
-			}
-			if self, ok := e.Get("self").Bool(); ok && self {
-				r := base
-				r.Self, r.SourceGroup = true, model.Known(ref.ID, e.At)
-				g.Ingress = append(g.Ingress, r)
-				n++
-			}
-			for _, s := range items(e.Get("security_groups")) {
-				r := base
-				r.SourceGroup = model.Known(s.Text, s.At)
-				g.Ingress = append(g.Ingress, r)
-				n++
-			}
-			if n == 0 {
-				g.Ingress = append(g.Ingress, base)
-			}
-		}
-	}
-	p.ev.SecurityGroups = append(p.ev.SecurityGroups, g)
-}
-
-func pint(o *tree.Node, key string) model.Field[int] {
-	v := o.Get(key)
-	switch {
-	case v == nil || v.Kind == tree.Null:
-		return model.Field[int]{}
-	case v.Kind == tree.Unknown:
-		return model.Unresolved[int](v.Text, v.At)
-	}
-	n, ok := v.Int()
-	if !ok {
-		return model.Unresolved[int](key+" is not a whole number", v.At)
-	}
-	return model.Known(n, v.At)
-}
-
-func (p *plan) bpa(ref model.Ref, v *tree.Node) {
-	b := &model.BlockPublicAccess{Ref: ref}
-	switch x := v.Get("block_public_security_group_rules"); {
-	case x == nil || x.Kind == tree.Null:
-	case x.Kind == tree.Unknown:
-		b.Block = model.Unresolved[bool](x.Text, x.At)
-	default:
-		if bv, ok := x.Bool(); ok {
-			b.Block = model.Known(bv, x.At)
-		}
-	}
-	for _, r := range items(v.Get("permitted_public_security_group_rule_range")) {
-		b.Permitted = append(b.Permitted, model.PortRange{At: r.At, Min: pint(r, "min_range"), Max: pint(r, "max_range")})
-	}
-	p.ev.BlockPublicAccess = append(p.ev.BlockPublicAccess, b)
 }
 
 // items returns an array's items; nil for anything else.

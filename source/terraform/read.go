@@ -40,7 +40,7 @@ var nestedBlocks = map[string][]string{
 	"aws_eks_node_group":                        {"launch_template"},
 }
 
-type readFn func(r *rd, in *instance)
+type readFn func(r *rd, in attrs)
 
 // readers fill evidence from one resource instance; linkers then emit
 // what a resource says about another (a rule of its group, a route of its
@@ -116,17 +116,17 @@ func (r *rd) run(steps []step) {
 
 // safely reads one instance; a panic (a bug, or a value shape cty refuses)
 // becomes a diagnostic on the resource, and the rest is still read.
-func (r *rd) safely(in *instance, fn readFn) {
+func (r *rd) safely(in attrs, fn readFn) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.diags.Errorf(in.res.at, fmt.Sprintf("%s could not be read: internal error: %v", in.addr, p))
+			r.diags.Errorf(in.pos(), fmt.Sprintf("%s could not be read: internal error: %v", in.address(), p))
 		}
 	}()
 	fn(r, in)
 }
 
-func (r *rd) ref(in *instance) model.Ref {
-	return model.Ref{Kind: in.res.typ, ID: in.addr, Loc: in.res.at}
+func (r *rd) ref(in attrs) model.Ref {
+	return model.Ref{Kind: in.kind(), ID: in.address(), Loc: in.pos()}
 }
 
 func (r *rd) named(ref *model.Ref, f model.Field[string]) {
@@ -135,41 +135,41 @@ func (r *rd) named(ref *model.Ref, f model.Field[string]) {
 	}
 }
 
-func (r *rd) cluster(in *instance) {
+func (r *rd) cluster(in attrs) {
 	c := &model.Cluster{Ref: r.ref(in)}
-	r.named(&c.Ref, r.str(r.arg(in, "name")))
-	c.SecurityConfiguration = r.str(r.arg(in, "security_configuration"))
+	r.named(&c.Ref, r.str(in.arg(r, "name")))
+	c.SecurityConfiguration = r.str(in.arg(r, "security_configuration"))
 	if f := c.SecurityConfiguration; f.IsSet() && f.Val == "" {
 		// The provider sends no configuration for "" (GetOk): a
 		// join("", aws_emr_security_configuration.sc[*].name) whose count
 		// is 0 names none, though it refers to the resource.
 		c.SecurityConfiguration = model.Field[string]{State: model.Absent, At: f.At}
-	} else if x, _, ok := in.res.content().expr("security_configuration"); ok {
-		c.SecurityConfigurationID = in.res.m.refersTo(x, "aws_emr_security_configuration", 0)
+	} else {
+		c.SecurityConfigurationID = in.refersTo("security_configuration", "aws_emr_security_configuration")
 		if c.SecurityConfigurationID == "" {
-			c.SecurityConfigurationID = r.linkTo(r.arg(in, "security_configuration"), "aws_emr_security_configuration")
+			c.SecurityConfigurationID = r.linkTo(in.arg(r, "security_configuration"), "aws_emr_security_configuration")
 		}
 	}
-	c.ReleaseLabel = r.str(r.arg(in, "release_label"))
-	c.CustomAMI = r.str(r.arg(in, "custom_ami_id"))
-	c.LogURI = r.str(r.arg(in, "log_uri"))
-	c.LogKMSKey = r.kmsKey(r.arg(in, "log_encryption_kms_key_id"))
-	c.ServiceRole = r.link(r.arg(in, "service_role"))
-	c.AutoScalingRole = r.link(r.arg(in, "autoscaling_role"))
-	if b, ok := r.block(in, in.res.content(), "ec2_attributes"); ok && b.why == "" {
-		ea := b.c
-		c.InstanceProfile = r.link(r.sub(in, ea, "instance_profile"))
-		c.KeyName = r.str(r.sub(in, ea, "key_name"))
-		if f := r.link(r.sub(in, ea, "subnet_id")); !f.IsAbsent() {
+	c.ReleaseLabel = r.str(in.arg(r, "release_label"))
+	c.CustomAMI = r.str(in.arg(r, "custom_ami_id"))
+	c.LogURI = r.str(in.arg(r, "log_uri"))
+	c.LogKMSKey = r.kmsKey(in.arg(r, "log_encryption_kms_key_id"))
+	c.ServiceRole = r.link(in.arg(r, "service_role"))
+	c.AutoScalingRole = r.link(in.arg(r, "autoscaling_role"))
+	if b, ok := r.block(in, nil, "ec2_attributes"); ok && b.why == "" {
+		ea := b
+		c.InstanceProfile = r.link(in.sub(r, ea, "instance_profile"))
+		c.KeyName = r.str(in.sub(r, ea, "key_name"))
+		if f := r.link(in.sub(r, ea, "subnet_id")); !f.IsAbsent() {
 			c.SubnetIDs = model.Field[[]string]{Val: []string{f.Val}, State: f.State, At: f.At, Why: f.Why}
 		} else {
-			c.SubnetIDs = r.links(r.sub(in, ea, "subnet_ids"), false)
+			c.SubnetIDs = r.links(in.sub(r, ea, "subnet_ids"), false)
 		}
-		c.MasterSecurityGroup = r.link(r.sub(in, ea, "emr_managed_master_security_group"))
-		c.SlaveSecurityGroup = r.link(r.sub(in, ea, "emr_managed_slave_security_group"))
-		c.ServiceAccessSecurityGroup = r.link(r.sub(in, ea, "service_access_security_group"))
-		c.AdditionalMasterGroups = r.links(r.sub(in, ea, "additional_master_security_groups"), true)
-		c.AdditionalSlaveGroups = r.links(r.sub(in, ea, "additional_slave_security_groups"), true)
+		c.MasterSecurityGroup = r.link(in.sub(r, ea, "emr_managed_master_security_group"))
+		c.SlaveSecurityGroup = r.link(in.sub(r, ea, "emr_managed_slave_security_group"))
+		c.ServiceAccessSecurityGroup = r.link(in.sub(r, ea, "service_access_security_group"))
+		c.AdditionalMasterGroups = r.links(in.sub(r, ea, "additional_master_security_groups"), true)
+		c.AdditionalSlaveGroups = r.links(in.sub(r, ea, "additional_slave_security_groups"), true)
 	} else if ok {
 		c.InstanceProfile, c.KeyName = model.Unresolved[string](b.why, b.at), model.Unresolved[string](b.why, b.at)
 		c.SubnetIDs = model.Unresolved[[]string](b.why, b.at)
@@ -177,7 +177,7 @@ func (r *rd) cluster(in *instance) {
 		c.ServiceAccessSecurityGroup = model.Unresolved[string](b.why, b.at)
 		c.AdditionalMasterGroups, c.AdditionalSlaveGroups = model.Unresolved[[]string](b.why, b.at), model.Unresolved[[]string](b.why, b.at)
 	}
-	if t := r.arg(in, "tags"); !t.absent() && t.v.IsWhollyKnown() {
+	if t := in.arg(r, "tags"); !t.absent() && t.v.IsWhollyKnown() {
 		v, _ := t.v.UnmarkDeep()
 		if v.CanIterateElements() {
 			c.Tags = map[string]string{}
@@ -221,62 +221,62 @@ func (m *module) refersTo(expr hcl.Expression, typ string, depth int) string {
 	return found
 }
 
-func (r *rd) secConf(in *instance) {
+func (r *rd) secConf(in attrs) {
 	ref := r.ref(in)
-	doc := r.document(in, in.res.content().attr("configuration"))
+	doc, _ := in.document(r, nil, "configuration")
 	if doc == nil {
-		r.diags.Errorf(ref.Loc, fmt.Sprintf("%s has no configuration (a required argument)", in.addr))
+		r.diags.Errorf(ref.Loc, fmt.Sprintf("%s has no configuration (a required argument)", in.address()))
 	}
 	sc, diags := secconf.Decode(doc, ref)
 	*r.diags = append(*r.diags, diags...)
-	sc.Name = r.str(r.arg(in, "name"))
+	sc.Name = r.str(in.arg(r, "name"))
 	if sc.Name.IsAbsent() {
-		if p := r.str(r.arg(in, "name_prefix")); !p.IsAbsent() {
-			sc.Name = model.Unresolved[string](fmt.Sprintf("%s has a generated name (name_prefix)", in.addr), p.At)
+		if p := r.str(in.arg(r, "name_prefix")); !p.IsAbsent() {
+			sc.Name = model.Unresolved[string](fmt.Sprintf("%s has a generated name (name_prefix)", in.address()), p.At)
 		} else {
-			sc.Name = model.Unresolved[string](fmt.Sprintf("%s has a generated name (no name given)", in.addr), ref.Loc)
+			sc.Name = model.Unresolved[string](fmt.Sprintf("%s has a generated name (no name given)", in.address()), ref.Loc)
 		}
 	}
 	r.named(&sc.Ref, sc.Name)
 	r.ev.SecurityConfigurations = append(r.ev.SecurityConfigurations, sc)
 }
 
-func (r *rd) bpa(in *instance) {
-	b := &model.BlockPublicAccess{Ref: r.ref(in), Block: r.boolean(r.arg(in, "block_public_security_group_rules"))}
-	for _, blk := range r.blocks(in, in.res.content(), "permitted_public_security_group_rule_range") {
+func (r *rd) bpa(in attrs) {
+	b := &model.BlockPublicAccess{Ref: r.ref(in), Block: r.boolean(in.arg(r, "block_public_security_group_rules"))}
+	for _, blk := range in.nestedIn(r, nil, "permitted_public_security_group_rule_range") {
 		if blk.why != "" {
 			b.Permitted = append(b.Permitted, model.PortRange{At: blk.at, Min: model.Unresolved[int](blk.why, blk.at), Max: model.Unresolved[int](blk.why, blk.at)})
 			continue
 		}
-		b.Permitted = append(b.Permitted, model.PortRange{At: blk.at, Min: r.integer(r.sub(in, blk.c, "min_range")), Max: r.integer(r.sub(in, blk.c, "max_range"))})
+		b.Permitted = append(b.Permitted, model.PortRange{At: blk.at, Min: r.integer(in.sub(r, blk, "min_range")), Max: r.integer(in.sub(r, blk, "max_range"))})
 	}
 	r.ev.BlockPublicAccess = append(r.ev.BlockPublicAccess, b)
 }
 
-func (r *rd) subnet(in *instance) {
-	r.ev.Subnets = append(r.ev.Subnets, &model.Subnet{Ref: r.ref(in), VPCID: r.link(r.arg(in, "vpc_id")), MapPublicIP: r.boolean(r.arg(in, "map_public_ip_on_launch"))})
+func (r *rd) subnet(in attrs) {
+	r.ev.Subnets = append(r.ev.Subnets, &model.Subnet{Ref: r.ref(in), VPCID: r.link(in.arg(r, "vpc_id")), MapPublicIP: r.boolean(in.arg(r, "map_public_ip_on_launch"))})
 }
 
-func (r *rd) vpc(in *instance) {
+func (r *rd) vpc(in attrs) {
 	ref := r.ref(in)
 	r.ev.VPCs = append(r.ev.VPCs, &model.VPC{Ref: ref, EndpointsComplete: model.Known(true, ref.Loc)})
 	main := &model.RouteTable{Ref: model.Ref{Kind: ref.Kind, ID: ref.ID, Name: "main route table", Loc: ref.Loc},
-		VPCID: model.Known(ref.ID, ref.Loc), Main: model.Known(true, ref.Loc), RoutesComplete: model.Known(true, ref.Loc), Scope: scopeOf(in)}
+		VPCID: model.Known(ref.ID, ref.Loc), Main: model.Known(true, ref.Loc), RoutesComplete: model.Known(true, ref.Loc), Scope: in.scope()}
 	r.ev.RouteTables = append(r.ev.RouteTables, main)
 }
 
-func (r *rd) vpcEndpoint(in *instance) {
-	r.ev.VPCEndpoints = append(r.ev.VPCEndpoints, &model.VPCEndpoint{Ref: r.ref(in), VPCID: r.link(r.arg(in, "vpc_id")),
-		ServiceName: r.str(r.arg(in, "service_name")), Type: r.str(r.arg(in, "vpc_endpoint_type")),
-		RouteTables: r.links(r.arg(in, "route_table_ids"), false), Subnets: r.links(r.arg(in, "subnet_ids"), false)})
+func (r *rd) vpcEndpoint(in attrs) {
+	r.ev.VPCEndpoints = append(r.ev.VPCEndpoints, &model.VPCEndpoint{Ref: r.ref(in), VPCID: r.link(in.arg(r, "vpc_id")),
+		ServiceName: r.str(in.arg(r, "service_name")), Type: r.str(in.arg(r, "vpc_endpoint_type")),
+		RouteTables: r.links(in.arg(r, "route_table_ids"), false), Subnets: r.links(in.arg(r, "subnet_ids"), false)})
 }
 
-func (r *rd) bucket(in *instance) {
-	b := &model.Bucket{Ref: r.ref(in), Name: r.str(r.arg(in, "bucket")), Scope: scopeOf(in)}
+func (r *rd) bucket(in attrs) {
+	b := &model.Bucket{Ref: r.ref(in), Name: r.str(in.arg(r, "bucket")), Scope: in.scope()}
 	r.named(&b.Ref, b.Name)
-	if l, ok := r.block(in, in.res.content(), "logging"); ok && l.why == "" {
+	if l, ok := r.block(in, nil, "logging"); ok && l.why == "" {
 		b.AccessLogging = model.Known(true, l.at)
-		b.LogTarget = r.link(r.sub(in, l.c, "target_bucket"))
+		b.LogTarget = r.link(in.sub(r, l, "target_bucket"))
 	} else if ok {
 		b.AccessLogging, b.LogTarget = model.Unresolved[bool](l.why, l.at), model.Unresolved[string](l.why, l.at)
 	}
@@ -287,28 +287,28 @@ func (r *rd) bucket(in *instance) {
 // address or bucket name; a bucket outside the configuration is added):
 // a join model.Link resolves. Which bucket an unknown name is, is
 // unknown: every bucket is left as it is.
-func (r *rd) bucketLogging(in *instance) {
-	name := r.link(r.arg(in, "bucket"))
-	at := in.res.at
+func (r *rd) bucketLogging(in attrs) {
+	name := r.link(in.arg(r, "bucket"))
+	at := in.pos()
 	switch {
 	case name.IsUnknown():
 		return
 	case name.IsAbsent():
-		r.diags.Errorf(at, fmt.Sprintf("%s names no bucket", in.addr))
+		r.diags.Errorf(at, fmt.Sprintf("%s names no bucket", in.address()))
 		return
 	}
-	r.ev.Joins = append(r.ev.Joins, model.Join{To: model.JoinBucket, Scope: scopeOf(in), Kind: "aws_s3_bucket", Target: name, At: at,
-		LogTarget: ptr(r.link(r.arg(in, "target_bucket")))})
+	r.ev.Joins = append(r.ev.Joins, model.Join{To: model.JoinBucket, Scope: in.scope(), Kind: "aws_s3_bucket", Target: name, At: at,
+		LogTarget: ptr(r.link(in.arg(r, "target_bucket")))})
 }
 
-func (r *rd) virtualCluster(in *instance) {
-	vc := &model.VirtualCluster{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}
+func (r *rd) virtualCluster(in attrs) {
+	vc := &model.VirtualCluster{Ref: r.ref(in), Name: r.str(in.arg(r, "name"))}
 	r.named(&vc.Ref, vc.Name)
-	if cp, ok := r.block(in, in.res.content(), "container_provider", "info"); ok {
+	if cp, ok := r.block(in, nil, "container_provider", "info"); ok {
 		if cp.why != "" {
 			vc.EKSCluster = model.Unresolved[string](cp.why, cp.at)
 		} else {
-			vc.EKSCluster = r.link(r.sub(in, cp.c, "id"))
+			vc.EKSCluster = r.link(in.sub(r, cp, "id"))
 		}
 		// container_provider { info { eks_info { namespace } } }
 		b := cp
@@ -316,7 +316,7 @@ func (r *rd) virtualCluster(in *instance) {
 			if b.why != "" {
 				break
 			}
-			if b, ok = r.block(in, b.c, path[0], path[1:]...); !ok {
+			if b, ok = r.block(in, &b, path[0], path[1:]...); !ok {
 				break
 			}
 		}
@@ -324,7 +324,7 @@ func (r *rd) virtualCluster(in *instance) {
 		case ok && b.why != "":
 			vc.Namespace = model.Unresolved[string](b.why, b.at)
 		case ok:
-			vc.Namespace = r.str(r.sub(in, b.c, "namespace"))
+			vc.Namespace = r.str(in.sub(r, b, "namespace"))
 		}
 	}
 	r.ev.VirtualClusters = append(r.ev.VirtualClusters, vc)
@@ -332,25 +332,25 @@ func (r *rd) virtualCluster(in *instance) {
 
 // jobTemplate names the execution role EMR on EKS jobs started from it
 // run as.
-func (r *rd) jobTemplate(in *instance) {
+func (r *rd) jobTemplate(in attrs) {
 	j := &model.JobRole{Ref: r.ref(in)}
-	r.named(&j.Ref, r.str(r.arg(in, "name")))
-	switch d, ok := r.block(in, in.res.content(), "job_template_data"); {
+	r.named(&j.Ref, r.str(in.arg(r, "name")))
+	switch d, ok := r.block(in, nil, "job_template_data"); {
 	case ok && d.why != "":
 		j.RoleARN = model.Unresolved[string](d.why, d.at)
 	case ok:
-		j.RoleARN = r.link(r.sub(in, d.c, "execution_role_arn"))
+		j.RoleARN = r.link(in.sub(r, d, "execution_role_arn"))
 	}
 	r.ev.JobRoles = append(r.ev.JobRoles, j)
 }
 
-func (r *rd) launchTemplate(in *instance) {
-	lt := &model.LaunchTemplate{Ref: r.ref(in), Name: r.str(r.arg(in, "name"))}
+func (r *rd) launchTemplate(in attrs) {
+	lt := &model.LaunchTemplate{Ref: r.ref(in), Name: r.str(in.arg(r, "name"))}
 	r.named(&lt.Ref, lt.Name)
-	if md, ok := r.block(in, in.res.content(), "metadata_options"); ok && md.why == "" {
-		lt.HTTPTokens = r.str(r.sub(in, md.c, "http_tokens"))
-		lt.HopLimit = r.integer(r.sub(in, md.c, "http_put_response_hop_limit"))
-		lt.HTTPEndpoint = r.str(r.sub(in, md.c, "http_endpoint"))
+	if md, ok := r.block(in, nil, "metadata_options"); ok && md.why == "" {
+		lt.HTTPTokens = r.str(in.sub(r, md, "http_tokens"))
+		lt.HopLimit = r.integer(in.sub(r, md, "http_put_response_hop_limit"))
+		lt.HTTPEndpoint = r.str(in.sub(r, md, "http_endpoint"))
 	} else if ok {
 		lt.HTTPTokens, lt.HTTPEndpoint = model.Unresolved[string](md.why, md.at), model.Unresolved[string](md.why, md.at)
 		lt.HopLimit = model.Unresolved[int](md.why, md.at)

@@ -1,0 +1,245 @@
+package terraform
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
+	"github.com/emrguard/emrguard/controls"
+	"github.com/emrguard/emrguard/release"
+	"github.com/emrguard/emrguard/source/tree"
+)
+
+var updatePlans = flag.Bool("update", false, "rewrite testdata/plans/*.json from the HCL examples")
+
+// planCases are the Terraform examples whose plans (testdata/plans,
+// written by genPlan) must judge as their HCL does: every example under
+// examples/terraform, the Terraform examples of controls/testdata, and
+// testdata/plans/hcl, which covers the resource types those do not
+// (endpoints, routes, rule resources, policy attachments, bucket
+// logging, EMR on EKS).
+func planCases(t *testing.T) []string {
+	var cases []string
+	for _, pat := range []string{"../../examples/terraform/*", "../../controls/testdata/*/tf-*", "testdata/plans/hcl/*"} {
+		m, err := filepath.Glob(pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range m {
+			if st, err := os.Stat(p); err == nil && (st.IsDir() || strings.HasSuffix(p, ".tf")) {
+				cases = append(cases, p)
+			}
+		}
+	}
+	sort.Strings(cases)
+	return cases
+}
+
+// folderOf is the root a case is read as: a file alone, or a folder's
+// configuration and variable files.
+func folderOf(t *testing.T, p string) Folder {
+	if strings.HasSuffix(p, ".tf") {
+		return Folder{Dir: filepath.Dir(p), Files: []string{p}}
+	}
+	f := Folder{Dir: p}
+	ents, err := os.ReadDir(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		switch n := e.Name(); {
+		case e.IsDir():
+		case strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json"):
+			f.Files = append(f.Files, filepath.Join(p, n))
+		case n == "terraform.tfvars" || strings.HasSuffix(n, ".auto.tfvars"):
+			f.VarFiles = append(f.VarFiles, filepath.Join(p, n))
+		}
+	}
+	return f
+}
+
+// planFile names a case's plan: controls/testdata/EMR101/tf-count.tf →
+// testdata/plans/controls_EMR101_tf-count.json.
+func planFile(p string) string {
+	p = strings.TrimSuffix(filepath.ToSlash(p), ".tf")
+	p = strings.TrimPrefix(strings.TrimPrefix(p, "../../"), "testdata/plans/")
+	p = strings.Replace(p, "controls/testdata/", "controls/", 1)
+	return filepath.Join("testdata", "plans", strings.ReplaceAll(p, "/", "_")+".json")
+}
+
+// allowedWhy returns, for a (control, resource) key whose plan verdict
+// differs from the HCL's, why the difference is right, or "":
+//   - the plan is one world of the HCL's: a count that hangs on an
+//     unknown is read by HCL in each of its values (conditional.go), and
+//     a plan has decided it;
+//   - a value HCL knows in part (a security configuration naming a KMS
+//     key made in the same apply, a trust policy naming a data source's
+//     account, a log URI "s3://${aws_s3_bucket.b.bucket}/") is wholly
+//     unknown in a plan, as jsonencode or a template of an unknown is,
+//     where HCL reads its known parts: the plan says unknown naming that
+//     resource's value, or judges nothing where HCL judged the resource
+//     from it.
+//   - a plan's configuration has no expressions for dynamic blocks, so an
+//     id one references (a cluster's groups) is unknown in the plan and
+//     not linked: the plan says unknown, or judges nothing where HCL
+//     judged what it links.
+//
+// Apart from worlds, a plan may only be less sure: unknown or no result
+// where HCL decided, never pass or fail where HCL said otherwise.
+func allowedWhy(plan []control.Result, pv map[string]string, info genInfo, worlds bool) func(string) string {
+	partly := info.partly
+	msgs := map[string][]string{}
+	for _, r := range plan {
+		k := r.Control.ID + " " + r.Resource.ID
+		msgs[k] = append(msgs[k], r.Message)
+	}
+	return func(k string) string {
+		if worlds {
+			return "HCL count hangs on an unknown; a plan is one world"
+		}
+		if p := pv[k]; p != "" && strings.Trim(strings.ReplaceAll(p, "unknown", ""), ",") != "" {
+			return "" // the plan decided otherwise
+		}
+		if info.dynamic {
+			return "a dynamic block's references are not in a plan"
+		}
+		_, res, _ := strings.Cut(k, " ")
+		if len(msgs[k]) == 0 && partly[res] {
+			return "its value known in part is unknown in a plan"
+		}
+		for _, m := range msgs[k] {
+			for a := range partly {
+				if strings.Contains(m, a+".") {
+					return "a value of " + a + " known in part is unknown in a plan"
+				}
+			}
+		}
+		return ""
+	}
+}
+
+// Ensure each Terraform example's plan gives the verdicts its HCL gives,
+// control by control and resource by resource (except allowedDiff), and
+// that the committed plans are what genPlan writes (-update rewrites
+// them).
+func TestPlanVerdictsMatchHCL(t *testing.T) {
+	cfg := control.Config{Releases: release.Default()}
+	cases := planCases(t)
+	if len(cases) < 25 {
+		t.Fatalf("%d cases, want at least 25", len(cases))
+	}
+	var table bytes.Buffer
+	fmt.Fprintf(&table, "%-58s %-7s %-52s %-8s %s\n", "example", "control", "resource", "HCL", "plan")
+	agree, allowed, total := 0, 0, 0
+	types := map[string]bool{}
+	for _, c := range cases {
+		f := folderOf(t, c)
+		gen, info := genPlan(f)
+		pf := planFile(c)
+		if *updatePlans {
+			if err := os.WriteFile(pf, gen, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		committed, err := os.ReadFile(pf)
+		if err != nil {
+			t.Errorf("%s: %v (run go test -run TestPlanVerdictsMatchHCL -update)", c, err)
+			continue
+		}
+		if !bytes.Equal(committed, gen) {
+			t.Errorf("%s is not what genPlan writes for %s: run go test -run TestPlanVerdictsMatchHCL -update", pf, c)
+		}
+		hev, _ := LoadFolders([]Folder{f}, Options{})
+		root, err := tree.ParseJSON(pf, committed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pev, pdiags := LoadPlan(pf, root)
+		for _, d := range pdiags.Errors() {
+			t.Logf("%s: %s", pf, d.Error())
+		}
+		for _, rc := range items(root.Get("resource_changes")) {
+			typ, _ := rc.Get("type").Str()
+			types[typ] = true
+		}
+		worlds := len(hev.Alternatives) > 0
+		hres := engine.Evaluate(controls.All(), hev, control.IaC, cfg)
+		pres := engine.Evaluate(controls.All(), pev, control.IaC, cfg)
+		hv, pv := verdicts(hres), verdicts(pres)
+		why := allowedWhy(pres, pv, info, worlds)
+		keys := map[string]bool{}
+		for k := range hv {
+			keys[k] = true
+		}
+		for k := range pv {
+			keys[k] = true
+		}
+		name := strings.TrimPrefix(filepath.ToSlash(c), "../../")
+		for _, k := range slices.Sorted(func(yield func(string) bool) {
+			for k := range keys {
+				if !yield(k) {
+					return
+				}
+			}
+		}) {
+			total++
+			ctl, res, _ := strings.Cut(k, " ")
+			h, p := hv[k], pv[k]
+			mark := ""
+			switch {
+			case h == p:
+				agree++
+			case why(k) != "":
+				allowed++
+				mark = "  (allowed: " + why(k) + ")"
+			default:
+				mark = "  DIFFERS"
+				t.Errorf("%s: %s %s: HCL %s, plan %s", name, ctl, res, orNone(h), orNone(p))
+			}
+			fmt.Fprintf(&table, "%-58s %-7s %-52s %-8s %s%s\n", name, ctl, res, orNone(h), orNone(p), mark)
+		}
+	}
+	for typ := range readers {
+		if !types[typ] {
+			t.Errorf("no plan has a %s", typ)
+		}
+	}
+	for typ := range linkers {
+		if !types[typ] {
+			t.Errorf("no plan has a %s", typ)
+		}
+	}
+	t.Logf("plan vs HCL verdicts:\n%s", table.String())
+	t.Logf("%d cases, %d (control, resource) verdicts: %d agree, %d allowed differences", len(cases), total, agree, allowed)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// verdicts are the verdicts of results by control and resource address
+// (several, sorted, when a control judges several things there).
+func verdicts(rs []control.Result) map[string]string {
+	all := map[string][]string{}
+	for _, r := range rs {
+		k := r.Control.ID + " " + r.Resource.ID
+		all[k] = append(all[k], r.Verdict.String())
+	}
+	out := map[string]string{}
+	for k, vs := range all {
+		sort.Strings(vs)
+		out[k] = strings.Join(vs, ",")
+	}
+	return out
+}
