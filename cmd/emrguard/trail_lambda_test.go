@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/emrguard/emrguard/internal/awstest"
+	"github.com/emrguard/emrguard/trail/deploy"
 )
 
 // Ensure, against internal/awstest through the SDK (S3 listing a page of
@@ -103,5 +105,47 @@ func TestTrailLambdaDeniedObjectSecurityHub(t *testing.T) {
 	}
 	if !bytes.Contains(getObject(t, api, "s3://out/reports/clean/report.sarif"), []byte(`"version": "2.1.0"`)) {
 		t.Error("the sarif report is not SARIF")
+	}
+}
+
+// Ensure the payloads the state machine sends are the events the handlers
+// read: every field of the shard and merge payloads is a field of
+// shardEvent and mergeEvent (they refuse unknown fields), and the fields
+// they need are sent.
+func TestTrailLambdaEventsMatchDefinition(t *testing.T) {
+	def := deploy.Definition()
+	states := def["States"].(map[string]any)
+	shardTask := states["Shards"].(map[string]any)["ItemProcessor"].(map[string]any)["States"].(map[string]any)["ReadShard"].(map[string]any)
+	for _, tc := range []struct {
+		payload map[string]any
+		event   any
+		need    []string
+	}{
+		{shardTask["Parameters"].(map[string]any)["Payload"].(map[string]any), shardEvent{}, []string{"source", "shard", "of", "part", "filter"}},
+		{states["Merge"].(map[string]any)["Parameters"].(map[string]any)["Payload"].(map[string]any), mergeEvent{}, []string{"parts", "report"}},
+	} {
+		fields := map[string]bool{}
+		typ := reflect.TypeOf(tc.event)
+		for i := range typ.NumField() {
+			fields[strings.Split(typ.Field(i).Tag.Get("json"), ",")[0]] = true
+		}
+		sent := map[string]bool{}
+		for k := range tc.payload {
+			k = strings.TrimSuffix(k, ".$")
+			sent[k] = true
+			if !fields[k] {
+				t.Errorf("%s: the state machine sends %q, which the handler refuses", typ.Name(), k)
+			}
+		}
+		for _, k := range tc.need {
+			if !sent[k] {
+				t.Errorf("%s: the state machine does not send %q", typ.Name(), k)
+			}
+		}
+	}
+	// The execution's input is the filter: its fields are trail's flags.
+	var f trailFilter
+	if err := decodeEvent([]byte(`{"since":"2026-01-01","until":"2026-02-01","account":["111122223333"],"region":["eu-west-1"]}`), &f, "filter"); err != nil || f.Region[0] != "eu-west-1" {
+		t.Errorf("filter: %+v, %v", f, err)
 	}
 }

@@ -52,10 +52,19 @@ func retry() []any {
 //	Merge    Task    the merge function over parts/RUN/ → reports/RUN/report.EXT (and Security Hub)
 //	Verdict  Choice  exit code 2 (files not read in whole) → Failed, naming them; else Done
 func Definition() obj {
+	// The payload is built in the child execution's Task (Parameters take
+	// intrinsic functions); the Map passes each item its shard number
+	// and what the Plan state computed.
 	shard := obj{
-		"Type":           "Task",
-		"Resource":       "arn:aws:states:::lambda:invoke",
-		"Parameters":     obj{"FunctionName": "${ShardFunctionArn}", "Payload.$": "$"},
+		"Type":     "Task",
+		"Resource": "arn:aws:states:::lambda:invoke",
+		"Parameters": obj{"FunctionName": "${ShardFunctionArn}", "Payload": obj{
+			"source":   "s3://${ArchiveBucket}/${ArchivePrefix}",
+			"shard.$":  "$.shard",
+			"of.$":     "$.of",
+			"part.$":   "States.Format('s3://${OutputBucket}/${OutputPrefix}parts/{}/{}.json.gz', $.run, $.shard)",
+			"filter.$": "$.filter",
+		}},
 		"ResultSelector": obj{"part.$": "$.Payload.part", "files.$": "$.Payload.files", "events.$": "$.Payload.events"},
 		"Retry":          retry(),
 		"End":            true,
@@ -69,6 +78,7 @@ func Definition() obj {
 				"Parameters": obj{
 					"run.$":         "$$.Execution.Name",
 					"shards.$":      "States.ArrayRange(1, ${ShardCount}, 1)",
+					"of.$":          "States.StringToJson('${ShardCount}')",
 					"concurrency.$": "States.StringToJson('${MaxConcurrency}')",
 					"filter.$":      "$",
 				},

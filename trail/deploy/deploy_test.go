@@ -107,7 +107,7 @@ func TestDefinitionShape(t *testing.T) {
 	}
 	inner := checkStates(t, "ItemProcessor", proc)
 	task := inner["ReadShard"]
-	if task["Resource"] != "arn:aws:states:::lambda:invoke" || task["Parameters"].(map[string]any)["FunctionName"] != "${ShardFunctionArn}" {
+	if task["Resource"] != "arn:aws:states:::lambda:invoke" || task["Parameters"].(map[string]any)["FunctionName"] != "${ShardFunctionArn}" || task["End"] != true {
 		t.Errorf("ReadShard: %v", task)
 	}
 	for _, st := range []map[string]any{task, states["Merge"]} {
@@ -119,18 +119,31 @@ func TestDefinitionShape(t *testing.T) {
 	if states["Merge"]["Parameters"].(map[string]any)["FunctionName"] != "${MergeFunctionArn}" {
 		t.Errorf("Merge: %v", states["Merge"])
 	}
-	// The parts the shards write are under the prefix the merge lists.
+	// The shard event has the fields the handler reads; the parts the
+	// shards write are under the prefix the merge lists.
 	sel := m["ItemSelector"].(map[string]any)
-	part := sel["part.$"].(string)
+	if sel["shard.$"] != "$$.Map.Item.Value" {
+		t.Errorf("ItemSelector %v", sel)
+	}
+	payload := task["Parameters"].(map[string]any)["Payload"].(map[string]any)
+	for _, k := range []string{"source", "shard.$", "of.$", "part.$", "filter.$"} {
+		if payload[k] == nil {
+			t.Errorf("the shard payload has no %s: %v", k, payload)
+		}
+		if v, ok := payload[k].(string); ok && strings.HasPrefix(v, "$.") && sel[strings.TrimPrefix(v, "$.")+".$"] == nil {
+			t.Errorf("the shard payload's %s reads %s, which the ItemSelector does not pass", k, v)
+		}
+	}
+	part := payload["part.$"].(string)
 	parts := states["Merge"]["Parameters"].(map[string]any)["Payload"].(map[string]any)["parts.$"].(string)
 	format := regexp.MustCompile(`^States\.Format\('([^']*)'`)
 	pp, ps := format.FindStringSubmatch(part), format.FindStringSubmatch(parts)
 	if pp == nil || ps == nil || !strings.HasPrefix(pp[1], ps[1]) || !strings.HasSuffix(ps[1], "/") || !strings.HasSuffix(pp[1], ".json.gz") {
 		t.Errorf("part %q is not under parts %q", part, parts)
 	}
-	for _, k := range []string{"source", "shard.$", "of.$", "part.$", "filter.$"} {
-		if sel[k] == nil {
-			t.Errorf("ItemSelector has no %s (the shard event's field): %v", k, sel)
+	for _, k := range []string{"of.$", "run.$", "filter.$", "shards.$"} {
+		if states["Plan"]["Parameters"].(map[string]any)[k] == nil {
+			t.Errorf("Plan does not compute %s", k)
 		}
 	}
 	if c := states["Verdict"]["Choices"].([]any)[0].(map[string]any); c["Variable"] != "$.result.exit_code" || c["NumericEquals"] != 2.0 || states[c["Next"].(string)]["Type"] != "Fail" {
