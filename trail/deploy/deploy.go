@@ -2,6 +2,8 @@ package deploy
 
 import (
 	"encoding/json"
+
+	"github.com/emrguard/emrguard/monitor/lambdazip"
 )
 
 // The variable the template sets on each function, and its values: the
@@ -141,11 +143,8 @@ func Template() ([]byte, error) {
 		formats = append(formats, f)
 		mapping[f] = obj{"Ext": ReportExt[f]}
 	}
-	params := obj{
-		"CodeBucket": obj{"Type": "String", "Description": "S3 bucket holding the function zip (emrguard monitor package), in this region"},
-		"CodeKey":    obj{"Type": "String", "Default": "emrguard-lambda-arm64.zip", "Description": "S3 key of the function zip (emrguard monitor package writes emrguard-lambda-ARCH.zip)"},
-		"Architecture": obj{"Type": "String", "Default": "arm64", "AllowedValues": []string{"arm64", "x86_64"},
-			"Description": "The functions' architecture: the zip's --arch (arm64, or amd64 for x86_64)"},
+	params := lambdazip.Parameters()
+	for k, v := range map[string]any{
 		"ArchiveBucket": obj{"Type": "String", "AllowedPattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "Description": "S3 bucket of the CloudTrail archive"},
 		"ArchivePrefix": obj{"Type": "String", "Default": "AWSLogs/", "AllowedPattern": "^[^'{}\\\\*]*$",
 			"Description": "Key prefix of the archive in ArchiveBucket (the folder holding AWSLogs/, or AWSLogs/ itself); the shards read only under it"},
@@ -161,8 +160,8 @@ func Template() ([]byte, error) {
 			"Description": "Import the findings into Security Hub in this account and region (BatchImportFindings)"},
 		"ShardMemory": obj{"Type": "Number", "Default": 1769, "MinValue": 128, "MaxValue": 10240,
 			"Description": "MB of memory of the shard function (1769 MB: one full vCPU)"},
-		"LogRetentionDays": obj{"Type": "Number", "Default": 90, "AllowedValues": []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653},
-			"Description": "Days to keep the functions' logs"},
+	} {
+		params[k] = v
 	}
 	conds := obj{
 		"HasSecurityHub": obj{"Fn::Equals": []any{ref("SecurityHub"), "true"}},
