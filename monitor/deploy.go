@@ -3,6 +3,8 @@ package monitor
 import (
 	"encoding/json"
 	"strings"
+
+	"github.com/emrguard/emrguard/monitor/lambdazip"
 )
 
 // EventPattern is the EventBridge pattern of the calls the monitor judges
@@ -59,16 +61,9 @@ func Template(opt DeployOptions) ([]byte, error) {
 	if len(alertOn) == 0 {
 		alertOn = DefaultAlertOn
 	}
-	params := obj{
-		"CodeBucket": obj{"Type": "String", "Description": "S3 bucket holding the function zip (emrguard monitor package), in this region"},
-		"CodeKey":    obj{"Type": "String", "Default": "emrguard-lambda-arm64.zip", "Description": "S3 key of the function zip (emrguard monitor package writes emrguard-lambda-ARCH.zip)"},
-		"Architecture": obj{"Type": "String", "Default": "arm64", "AllowedValues": []string{"arm64", "x86_64"},
-			"Description": "The function's architecture: the zip's --arch (arm64, or amd64 for x86_64)"},
-		"AlertEmail": obj{"Type": "String", "Default": "", "Description": "E-mail address subscribed to the alert topic (confirm the subscription mail); empty for none"},
-		"AlertOn":    obj{"Type": "String", "Default": strings.Join(alertOn, ","), "Description": "Control IDs whose failure raises an alert (comma-separated)"},
-		"LogRetentionDays": obj{"Type": "Number", "Default": 90, "AllowedValues": []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653},
-			"Description": "Days to keep the function's logs"},
-	}
+	params := lambdazip.Parameters()
+	params["AlertEmail"] = obj{"Type": "String", "Default": "", "Description": "E-mail address subscribed to the alert topic (confirm the subscription mail); empty for none"}
+	params["AlertOn"] = obj{"Type": "String", "Default": strings.Join(alertOn, ","), "Description": "Control IDs whose failure raises an alert (comma-separated)"}
 	params["AssumeRoleName"] = obj{"Type": "String", "Default": "", "Description": "Read-only role assumed in member accounts whose events reach this monitor (monitor deploy --org creates it); empty: this account only"}
 	params["DeduplicationTable"] = obj{"Type": "String", "Default": "true", "AllowedValues": []string{"true", "false"},
 		"Description": "Create a DynamoDB table (TTL on) through which the function's instances send one alert per event; false: deduplication per instance only, so copies of an event handled by different instances may each alert"}

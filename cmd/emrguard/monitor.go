@@ -30,6 +30,7 @@ import (
 	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/event"
 	"github.com/emrguard/emrguard/source/tree"
+	"github.com/emrguard/emrguard/trail/deploy"
 )
 
 // multiFlag is a repeatable string flag.
@@ -430,6 +431,9 @@ func lambdaMode(args []string) bool {
 // Undeliverable alerts are not spooled: the invocation fails, Lambda
 // retries it and then sends it to the dead-letter queue.
 func runLambda(ctx context.Context, e env) int {
+	if mode := os.Getenv(deploy.ModeVar); mode != "" && mode != "monitor" {
+		return runTrailLambda(ctx, e, mode) // the trail template's functions
+	}
 	log := slog.New(slog.NewJSONHandler(e.stderr, nil))
 	fail := func(err error) int {
 		log.Error("emrguard monitor cannot start", "err", err)

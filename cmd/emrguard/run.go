@@ -37,6 +37,7 @@ Usage:
                                       generate a security configuration, PEM certificates,
                                       KMS keys or IAM roles that pass emrguard's scan
   emrguard trail PATH|s3://B/P        audit a CloudTrail archive's EMR calls (who launched what)
+  emrguard trail deploy               print the CloudFormation that runs trail in Lambda shards
   emrguard help                       this text
 
 Run 'emrguard scan -h' and 'emrguard aws -h' for their flags.

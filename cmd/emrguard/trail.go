@@ -32,12 +32,24 @@ type trailFlags struct {
 	shard, partOut        string
 	merge, resolve        bool
 	assumeRole            string
+	hooks                 trailHooks
 }
 
 func runTrail(ctx context.Context, e env, args []string) (int, error) {
+	if len(args) > 0 && args[0] == "deploy" {
+		return runTrailDeploy(e, args[1:])
+	}
+	return runTrailHooked(ctx, e, args, trailHooks{})
+}
+
+// runTrailHooked is runTrail telling hooks what the run did: the Lambda
+// handlers (trail_lambda.go) run the command line itself, so that a shard
+// in Lambda reads exactly the files --shard picks and the merge judges
+// exactly as --merge does.
+func runTrailHooked(ctx context.Context, e env, args []string, hooks trailHooks) (int, error) {
 	fs := flag.NewFlagSet("emrguard trail", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	var f trailFlags
+	f := trailFlags{hooks: hooks}
 	f.out.register(fs)
 	f.wf.registerSettings(fs)
 	fs.StringVar(&f.since, "since", "", "only events at or after `TIME` (RFC 3339, or a date YYYY-MM-DD in UTC)")
@@ -50,12 +62,12 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 	fs.StringVar(&f.wf.endpointURL, "endpoint-url", "", "send S3 calls to `URL` (tests, private endpoints)")
 	fs.StringVar(&f.wf.profile, "profile", "", "AWS shared config `PROFILE` for s3://")
 	fs.StringVar(&f.shard, "shard", "", "read only part `I/N` of the archive's files, for --part-out")
-	fs.StringVar(&f.partOut, "part-out", "", "write the EMR records read (and the files that could not be) to `FILE` (.gz: compressed) for --merge, instead of a report")
+	fs.StringVar(&f.partOut, "part-out", "", "write the EMR records read (and the files that could not be) to `FILE` or s3://BUCKET/KEY (.gz: compressed) for --merge, instead of a report")
 	fs.BoolVar(&f.resolve, "resolve", false, "read a security configuration the archive never created from AWS (DescribeSecurityConfiguration, once per name): judged as it is today, not as it was at the launch")
 	fs.StringVar(&f.assumeRole, "assume-role-name", "", "with --resolve, read other accounts' configurations through their role `NAME` (as monitor --assume-role-name)")
-	fs.BoolVar(&f.merge, "merge", false, "judge the parts given as arguments (written by --part-out) as one archive: the report of the whole run")
+	fs.BoolVar(&f.merge, "merge", false, "judge the parts given as arguments (files, s3://BUCKET/KEY, or every *.json[.gz] under s3://BUCKET/PREFIX/; written by --part-out) as one archive: the report of the whole run")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: emrguard trail PATH|s3://BUCKET/PREFIX [flags]\n       emrguard trail PATH|s3://BUCKET/PREFIX --shard I/N --part-out FILE   (one per machine)\n       emrguard trail --merge PART... [flags]\n\n"+
+		fmt.Fprintf(fs.Output(), "Usage: emrguard trail PATH|s3://BUCKET/PREFIX [flags]\n       emrguard trail PATH|s3://BUCKET/PREFIX --shard I/N --part-out FILE   (one per machine)\n       emrguard trail --merge PART... [flags]\n       emrguard trail deploy [flags]   (print the CloudFormation running shards in Lambda, merged by Step Functions)\n\n"+
 			"Audits a CloudTrail archive in the S3 layout (AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz,\n"+
 			"organization trails too): every EMR call is judged as the launch monitor judges it; a security\n"+
 			"configuration created in the archive judges the later launches naming it; failed calls are attempts.\n\nFlags:\n")
@@ -100,20 +112,22 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 	defer prog.Stop()
 	if f.merge {
 		prog.Stage("merging")
-		cands, readErrs, err := cloudtrail.Merge(paths, limit*int64(16))
+		cands, readErrs, err := mergeParts(ctx, &f, paths, limit*int64(16))
 		if err != nil {
 			return 0, err
 		}
 		return judgeTrail(ctx, e, &f, s, cfg, prog, cands, readErrs)
 	}
 	prog.Stage("listing " + paths[0])
+	var api *s3.Client
+	if strings.HasPrefix(paths[0], "s3://") || strings.HasPrefix(f.partOut, "s3://") {
+		if api, err = trailS3(ctx, &f.wf); err != nil {
+			return 0, err
+		}
+	}
 	opt := cloudtrail.Options{Filter: flt, Workers: f.workers, MaxFileSize: limit}
 	var files []cloudtrail.File
 	if bucket, prefix, ok := cloudtrail.ParseS3(paths[0]); ok {
-		api, err := trailS3(ctx, &f.wf)
-		if err != nil {
-			return 0, err
-		}
 		if files, err = cloudtrail.ListS3(ctx, api, bucket, prefix, flt); err != nil {
 			return 0, err
 		}
@@ -139,11 +153,15 @@ func runTrail(ctx context.Context, e env, args []string) (int, error) {
 		if shard.N == 0 {
 			shard = cloudtrail.Shard{I: 1, N: 1}
 		}
-		if err := cloudtrail.WritePart(f.partOut, shard, cands, readErrs); err != nil {
+		if err := writePart(ctx, api, f.partOut, shard, cands, readErrs); err != nil {
 			return 0, err
 		}
 		fmt.Fprintf(e.stderr, "emrguard: part %d/%d: %d files, %d EMR records, %d files not read in whole, written to %s\n",
 			shard.I, shard.N, len(files), len(cands), len(readErrs), f.partOut)
+		if f.hooks.part != nil {
+			f.hooks.part(partStats{Part: f.partOut, Files: len(files), Bytes: counters.Bytes.Load(), Records: counters.Records.Load(),
+				Events: len(cands), Errors: errorLines(readErrs)})
+		}
 		return exitOK, nil
 	}
 	return judgeTrail(ctx, e, &f, s, cfg, prog, cands, readErrs)
@@ -178,6 +196,9 @@ func judgeTrail(ctx context.Context, e env, f *trailFlags, s *settings, cfg *con
 	}
 	for _, c := range cands {
 		a.add(c)
+	}
+	if f.hooks.judged != nil {
+		f.hooks.judged(readErrs)
 	}
 	var diags source.Diagnostics
 	for _, err := range readErrs {

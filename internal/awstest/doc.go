@@ -22,7 +22,7 @@
 //	Organizations  awsJson1_1  ListAccounts
 //	CloudTrail     awsJson1_1  DescribeTrails, GetTrailStatus, GetEventSelectors
 //	KMS            awsJson1_1  DescribeKey, GetKeyRotationStatus
-//	S3             restXml     GetBucketLogging, GetObject (path style)
+//	S3             restXml     GetBucketLogging, GetObject, PutObject, ListObjectsV2 (path style)
 //	emr-containers restJson1   ListVirtualClusters, DescribeVirtualCluster,
 //	                           ListManagedEndpoints, DescribeManagedEndpoint, ListJobRuns
 //	EKS            restJson1   ListNodegroups, DescribeNodegroup

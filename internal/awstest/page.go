@@ -39,5 +39,5 @@ func (s *Server) page(c *call, n int, token string, max, apiMax int) (from, to i
 var invalidTokenCode = map[string]string{
 	"emr": "InvalidRequestException", "ec2": "InvalidNextToken", "iam": "InvalidInput",
 	"organizations": "InvalidInputException", "cloudtrail": "InvalidNextTokenException",
-	"emr-containers": "ValidationException", "eks": "InvalidParameterException",
+	"emr-containers": "ValidationException", "eks": "InvalidParameterException", "s3": "InvalidArgument",
 }

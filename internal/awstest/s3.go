@@ -15,14 +15,19 @@ func s3Op(c *call) string {
 	switch {
 	case c.r.Method == http.MethodGet && len(c.path) == 1 && c.r.URL.Query().Has("logging"):
 		return "GetBucketLogging"
+	case c.r.Method == http.MethodGet && len(c.path) == 1 && c.r.URL.Query().Get("list-type") == "2":
+		return "ListObjectsV2"
 	case c.r.Method == http.MethodGet && len(c.path) >= 2:
 		return "GetObject"
+	case c.r.Method == http.MethodPut && len(c.path) >= 2:
+		return "PutObject"
 	}
 	return c.r.Method + "Unknown"
 }
 
 // s3 serves GetBucketLogging from the accounts' Buckets (the requester's
-// first: bucket names are global) and GetObject from PutObject's objects.
+// first: bucket names are global), and GetObject, PutObject and
+// ListObjectsV2 from the objects put (by the Go method or the call).
 func (s *Server) s3(c *call) {
 	switch c.op {
 	case "GetBucketLogging":
@@ -54,6 +59,11 @@ func (s *Server) s3(c *call) {
 		h.Set("ETag", `"`+md5hex(string(body))+`"`)
 		h.Set("Last-Modified", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Format(http.TimeFormat))
 		c.w.Write(body)
+	case "PutObject":
+		s.PutObject(c.path[0], strings.Join(c.path[1:], "/"), c.body)
+		c.w.Header().Set("ETag", `"`+md5hex(string(c.body))+`"`)
+	case "ListObjectsV2":
+		s.listObjectsV2(c)
 	default:
 		c.fail(405, "MethodNotAllowed", "awstest: S3 "+c.r.Method+" "+c.r.URL.Path+" is not served")
 	}

@@ -1,6 +1,8 @@
-// Package lambdazip makes the launch monitor's Lambda deployment package:
-// a zip holding one file, bootstrap, the emrguard binary for linux and the
-// function's architecture, run by the provided.al2023 runtime.
+// Package lambdazip makes the launch monitor's Lambda deployment package
+// (which the trail template's functions run too, told apart by
+// EMRGUARD_LAMBDA): a zip holding one file, bootstrap, the emrguard binary
+// for linux and the function's architecture, run by the provided.al2023
+// runtime.
 //
 // The zip is reproducible: its one entry has a fixed time (1980-01-01, the
 // zip format's epoch), mode 0755 and Deflate at a fixed level, so equal

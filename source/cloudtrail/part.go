@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"strconv"
@@ -132,10 +133,16 @@ func WritePart(path string, s Shard, cands []Candidate, errs []error) error {
 // file path and record index; errors sorted. A part that cannot be read
 // is an error naming it; the other parts are still merged.
 func Merge(paths []string, maxSize int64) ([]Candidate, []error, error) {
+	return MergeFrom(paths, func(path string) (io.ReadCloser, error) { return os.Open(path) }, maxSize)
+}
+
+// MergeFrom is Merge reading the parts with open (S3Opener for s3://
+// parts, written there by shards on other machines).
+func MergeFrom(paths []string, open func(path string) (io.ReadCloser, error), maxSize int64) ([]Candidate, []error, error) {
 	var recs []partRecord
 	var errs []error
 	for _, path := range paths {
-		p, err := readPart(path, maxSize)
+		p, err := readPart(path, open, maxSize)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -175,10 +182,13 @@ func Merge(paths []string, maxSize int64) ([]Candidate, []error, error) {
 	return cands, errs, nil
 }
 
-func readPart(path string, maxSize int64) (*part, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("trail part: %w", err)
+func readPart(path string, open func(string) (io.ReadCloser, error), maxSize int64) (*part, error) {
+	f, err := open(path)
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("trail part: %w", err) // names the file
+	} else if err != nil {
+		return nil, fmt.Errorf("trail part %s: %w", path, err)
 	}
 	defer f.Close()
 	var r io.Reader = f
