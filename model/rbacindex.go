@@ -58,7 +58,7 @@ func buildRBAC(e *Evidence) *RBACIndex {
 		}
 		if !r.Namespace.IsSet() {
 			key := r.Ref.Loc.File + "\x00" + r.Name
-			if _, dup := x.unplaced[key]; !dup {
+			if _, dup := x.unplaced[key]; !dup && !r.OwnNamespace {
 				x.unplaced[key] = r
 			}
 			if _, dup := x.unplacedByName[r.Name]; !dup {
@@ -98,7 +98,7 @@ func buildRBAC(e *Evidence) *RBACIndex {
 			continue
 		}
 		for _, s := range b.Subjects {
-			if s.Kind == "User" && x.emrUsers[s.Name] != "" {
+			if s.Why == "" && s.Kind == "User" && x.emrUsers[s.Name] != "" {
 				x.addNS(b.Namespace.Val, fmt.Sprintf("RoleBinding %s binds EMR's user %s (%s)", b.Name, s.Name, s.At))
 			}
 		}
@@ -179,6 +179,9 @@ func (x *RBACIndex) Rules(r *RBACRole) []*RBACRule { return x.rules[r] }
 // hold it or the reference is invalid.
 func (x *RBACIndex) Role(b *RBACBinding) (*RBACRole, string) {
 	ref := b.RoleRef
+	if ref.Why != "" {
+		return nil, "the role's name is not known: " + ref.Why
+	}
 	switch ref.Kind {
 	case "ClusterRole":
 		if r := x.clusterRoles[ref.Name]; r != nil {
