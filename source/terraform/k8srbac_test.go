@@ -1,10 +1,17 @@
 package terraform
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source"
 )
 
 const kubeRBACRoot = `
@@ -315,5 +322,86 @@ func TestKubeRBACJSON(t *testing.T) {
 	if r.Aggregation == nil || len(r.Aggregation.Selectors) != 2 || r.Aggregation.Selectors[0].MatchLabels["a"] != "b" ||
 		len(r.Aggregation.Selectors[1].MatchExpressions) != 1 || r.Aggregation.Selectors[1].MatchExpressions[0].Values[0] != "ops" {
 		t.Errorf("aggregation: %+v", r.Aggregation)
+	}
+}
+
+// Ensure reading on all cores (flat.go) gives the RBAC sequential reading
+// gives, roles named at apply linked to their bindings across files.
+func TestKubeRBACFlat(t *testing.T) {
+	files := map[string]string{}
+	for i := range 150 {
+		files[fmt.Sprintf("r%03d.tf", i)] = fmt.Sprintf(`variable "name%[1]d" {
+  type = string
+}
+
+resource "kubernetes_role_v1" "r%[1]d" {
+  metadata {
+    name      = "${var.name%[1]d}-%[1]d"
+    namespace = "ns%[1]d"
+  }
+  rule {
+    api_groups = [""]
+    resources  = ["pods"]
+    verbs      = ["create"]
+  }
+}
+`, i)
+		files[fmt.Sprintf("s%03d.tf", i)] = fmt.Sprintf(`resource "kubernetes_role_binding_v1" "b%[1]d" {
+  metadata {
+    name      = "b%[1]d"
+    namespace = "ns%[1]d"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = kubernetes_role_v1.r%[1]d.metadata[0].name
+  }
+  subject {
+    kind = "User"
+    name = "u%[1]d"
+  }
+}
+`, i)
+	}
+	dir := t.TempDir()
+	f := Folder{Dir: dir}
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f.Files = append(f.Files, p)
+	}
+	sort.Strings(f.Files)
+	summary := func(ev *model.Evidence) string {
+		var b strings.Builder
+		for _, r := range ev.RBACRoles {
+			fmt.Fprintf(&b, "%s %s %s %d|", r.Ref.ID, r.Name, r.Namespace.Get("?"), len(r.Rules))
+		}
+		for _, x := range ev.RBACBindings {
+			fmt.Fprintf(&b, "%s %s %s %s|", x.Ref.ID, x.RoleRef.Name, x.RoleRef.Why, x.Subjects[0].Key())
+		}
+		return b.String()
+	}
+	var d source.Diagnostics
+	pf := parseAll(f.Files, osRead(1<<20), &d)
+	ld := &loader{diags: &d, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}}
+	root := newModule(ld, dir, "", nil, nil)
+	root.declare(pf, &d)
+	if _, ok := readFlat(root, pf, &d); !ok {
+		t.Fatal("readFlat did not read the module")
+	}
+	evFlat, dFlat := LoadFolders([]Folder{f}, Options{})
+	flatReading = false
+	evSeq, dSeq := LoadFolders([]Folder{f}, Options{})
+	flatReading = true
+	if len(dFlat) != 0 || len(dSeq) != 0 {
+		t.Fatalf("diagnostics: %v / %v", dFlat, dSeq)
+	}
+	if len(evFlat.RBACBindings) != 150 || evFlat.RBACBindings[7].RoleRef.Name != "kubernetes_role_v1.r7" {
+		t.Fatalf("flat reading: %d bindings, %+v", len(evFlat.RBACBindings), evFlat.RBACBindings[7].RoleRef)
+	}
+	if a, b := summary(evFlat), summary(evSeq); a != b {
+		t.Errorf("flat and sequential readings differ:\n%s\n%s", a, b)
 	}
 }
