@@ -37,6 +37,10 @@ type RBACRole struct {
 	// a whole manifest file at apply time (kubectl apply -n): no binding
 	// of the same file is taken to share it.
 	OwnNamespace bool
+	// LabelsWhy, when set, says why the labels are not known (a
+	// Terraform value known only after apply): whether an aggregating
+	// ClusterRole takes this role's rules in is then unknown.
+	LabelsWhy string
 }
 
 // RBACRule is one PolicyRule. Empty lists are empty; "*" is kept as

@@ -147,6 +147,14 @@ func (a *aggregator) rulesOf(r *RBACRole) []*RBACRule {
 		if c == r {
 			continue
 		}
+		if c.LabelsWhy != "" {
+			// No guess either way (NotIn matches no labels): unknown.
+			// Set while the index is built, under Evidence.rbacOnce.
+			if len(r.Aggregation.Selectors) > 0 && r.Incomplete == "" {
+				r.Incomplete = fmt.Sprintf("whether it aggregates ClusterRole %s is unknown: its %s", c.Name, c.LabelsWhy)
+			}
+			continue
+		}
 		for _, s := range r.Aggregation.Selectors {
 			if s.Matches(c.Labels) {
 				add(a.rulesOf(c))

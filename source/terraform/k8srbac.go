@@ -49,6 +49,8 @@ type kubeMeta struct {
 	name   string              // the name; the instance address when it is not known
 	ns     model.Field[string] // namespaced resources only
 	labels map[string]string
+	// labelsWhy says why the labels are not known.
+	labelsWhy string
 }
 
 // kubeMetadata reads the metadata block (required). A namespace left out
@@ -65,6 +67,7 @@ func (r *rd) kubeMetadata(in *instance, namespaced bool) (kubeMeta, bool) {
 		if namespaced {
 			m.ns = model.Unresolved[string](md.why, md.at)
 		}
+		m.labelsWhy = md.why
 		return m, true
 	}
 	// Left out (generate_name) or known only after apply, the name is
@@ -78,12 +81,15 @@ func (r *rd) kubeMetadata(in *instance, namespaced bool) (kubeMeta, bool) {
 			m.ns = model.Known("default", md.at)
 		}
 	}
-	m.labels = r.kubeLabels(r.sub(in, md.c, "labels"))
+	lx := r.sub(in, md.c, "labels")
+	if m.labels = r.kubeLabels(lx); !lx.absent() && !lx.v.IsWhollyKnown() {
+		m.labelsWhy = "labels are unknown: " + reasonOf(lx.v)
+	}
 	return m, true
 }
 
-// kubeLabels reads a map of strings; an unknown map reads as none (labels
-// only decide which ClusterRoles an aggregation takes in).
+// kubeLabels reads a map of strings; an unknown map reads as none (the
+// caller records why).
 func (r *rd) kubeLabels(x val) map[string]string {
 	if x.absent() || !x.v.IsWhollyKnown() {
 		return nil
@@ -138,7 +144,7 @@ func (r *rd) kubeRoleOf(in *instance, cluster bool) {
 	if !ok {
 		return
 	}
-	role := &model.RBACRole{Ref: m.ref, Cluster: cluster, Name: m.name, Labels: m.labels, Namespace: m.ns, OwnNamespace: true}
+	role := &model.RBACRole{Ref: m.ref, Cluster: cluster, Name: m.name, Labels: m.labels, LabelsWhy: m.labelsWhy, Namespace: m.ns, OwnNamespace: true}
 	for _, b := range r.blocks(in, in.res.content(), "rule") {
 		if b.why != "" {
 			role.Incomplete = b.why

@@ -405,3 +405,55 @@ resource "kubernetes_role_v1" "r%[1]d" {
 		t.Errorf("flat and sequential readings differ:\n%s\n%s", a, b)
 	}
 }
+
+// Ensure a ClusterRole whose labels are known only at apply leaves every
+// aggregating ClusterRole incomplete, its rules neither taken in nor left
+// out on a guess.
+func TestKubeRBACUnknownLabels(t *testing.T) {
+	const src = `
+variable "labels" {
+  type = map(string)
+}
+
+resource "kubernetes_cluster_role_v1" "agg" {
+  metadata {
+    name = "agg"
+  }
+  aggregation_rule {
+    cluster_role_selectors {
+      match_expressions {
+        key      = "team"
+        operator = "NotIn"
+        values   = ["web"]
+      }
+    }
+  }
+}
+
+resource "kubernetes_cluster_role_v1" "part" {
+  metadata {
+    name   = "part"
+    labels = var.labels
+  }
+  rule {
+    api_groups = [""]
+    resources  = ["secrets"]
+    verbs      = ["get"]
+  }
+}
+`
+	ev, diags := load(t, map[string]string{"main.tf": src}, Options{})
+	if err := diags.Err(); err != nil {
+		t.Fatal(err)
+	}
+	x := ev.RBAC()
+	var agg *model.RBACRole
+	for _, r := range ev.RBACRoles {
+		if r.Name == "agg" {
+			agg = r
+		}
+	}
+	if agg == nil || len(x.Rules(agg)) != 0 || !strings.Contains(agg.Incomplete, "var.labels") {
+		t.Errorf("aggregating role: %d rules, incomplete %q", len(x.Rules(agg)), agg.Incomplete)
+	}
+}
