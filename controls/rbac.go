@@ -234,8 +234,26 @@ func rbacControl(p *control.Pass, perm permission) {
 		default:
 			ns := b.Namespace.Val
 			if _, ok := x.EMRNamespace(ns); !ok {
+				// A namespace that may be EMR's (its RoleBinding binds a
+				// user not known) is undecided where the binding grants
+				// perm, or may.
+				maybe, may := x.MaybeEMRNamespace(ns)
+				role, why := x.Role(b)
+				var rule *model.RBACRule
+				if may && role != nil && !perm.clusterScoped {
+					rule = firstOf(role)
+				}
+				undecided := may && !perm.clusterScoped && (role == nil || role.Incomplete != "" || rule != nil)
 				for _, s := range b.Subjects {
-					if st := state(b, s, ns); st.na == "" {
+					st := state(b, s, ns)
+					switch {
+					case undecided && (s.Why != "" || excluded(x, b, s) == ""):
+						st.na = ""
+						if st.unknown == "" {
+							st.unknown, st.unknowAt = fmt.Sprintf("whether namespace %q is EMR's is unknown: %s; %s %s grants %s %q: %s",
+								ns, maybe, kindName(b), b.Name, b.RoleRef.Kind, b.RoleRef.Name, grantText(role, rule, why, perm)), b.RoleRef.At
+						}
+					case st.na == "" && st.unknown == "":
 						st.na = fmt.Sprintf("namespace %q is not an EMR namespace%s", ns, noEMR(emrNS))
 					}
 				}
@@ -323,6 +341,17 @@ func unknownSubject(st *subjectState, b *model.RBACBinding, role *model.RBACRole
 	default:
 		st.na = "whoever it is (" + st.subject.Why + "), " + rbacRoleName(role) + " grants no way to " + perm.what
 	}
+}
+
+// grantText says what a bound role grants of perm, or why that is not known.
+func grantText(role *model.RBACRole, rule *model.RBACRule, why string, perm permission) string {
+	switch {
+	case rule != nil:
+		return fmt.Sprintf("its rule at %s allows %q on %s", rule.At, perm.grants(rule), strings.Join(rule.Resources, ","))
+	case role == nil:
+		return "it cannot be judged: " + why
+	}
+	return "it is not fully known: " + role.Incomplete
 }
 
 // subjectName names a subject in messages.

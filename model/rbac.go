@@ -153,7 +153,8 @@ type Subject struct {
 	Namespace string
 	// Why, when set, says why the subject's kind, name or namespace is
 	// not known (a Terraform value known only after apply, a dynamic
-	// block over an unknown collection); Kind and Name are then empty.
+	// block over an unknown collection); Name is then empty, and Kind
+	// too unless it is known.
 	// Who it is being unknown, no control passes or fails it.
 	Why string
 }

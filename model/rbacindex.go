@@ -27,6 +27,7 @@ type RBACIndex struct {
 	clusterRoles   map[string]*RBACRole
 	rules          map[*RBACRole][]*RBACRule
 	emrNS          map[string]string // namespace → why it is EMR's
+	maybeNS        map[string]string // namespace → why it may be EMR's (a RoleBinding there binds a user not known)
 	emrUsers       map[string]string // username → why it is EMR's
 }
 
@@ -40,7 +41,7 @@ func (e *Evidence) RBAC() *RBACIndex {
 func buildRBAC(e *Evidence) *RBACIndex {
 	x := &RBACIndex{
 		roles: map[string]*RBACRole{}, unplaced: map[string]*RBACRole{}, unplacedByName: map[string]*RBACRole{}, clusterRoles: map[string]*RBACRole{},
-		rules: map[*RBACRole][]*RBACRule{}, emrNS: map[string]string{},
+		rules: map[*RBACRole][]*RBACRule{}, emrNS: map[string]string{}, maybeNS: map[string]string{},
 		emrUsers: map[string]string{EMRUser: "EMR on EKS's documented user"},
 	}
 	var aggregating []*RBACRole
@@ -98,10 +99,18 @@ func buildRBAC(e *Evidence) *RBACIndex {
 			continue
 		}
 		for _, s := range b.Subjects {
-			if s.Why == "" && s.Kind == "User" && x.emrUsers[s.Name] != "" {
+			switch {
+			case s.Why == "" && s.Kind == "User" && x.emrUsers[s.Name] != "":
 				x.addNS(b.Namespace.Val, fmt.Sprintf("RoleBinding %s binds EMR's user %s (%s)", b.Name, s.Name, s.At))
+			case s.Why != "" && (s.Kind == "" || s.Kind == "User"):
+				if _, dup := x.maybeNS[b.Namespace.Val]; !dup {
+					x.maybeNS[b.Namespace.Val] = fmt.Sprintf("RoleBinding %s binds a subject that may be EMR's user: %s (%s)", b.Name, s.Why, s.At)
+				}
 			}
 		}
+	}
+	for ns := range x.emrNS {
+		delete(x.maybeNS, ns)
 	}
 	return x
 }
@@ -224,6 +233,13 @@ func (x *RBACIndex) Role(b *RBACBinding) (*RBACRole, string) {
 // EMRNamespace reports whether ns is one EMR on EKS runs jobs in, and why.
 func (x *RBACIndex) EMRNamespace(ns string) (string, bool) {
 	why, ok := x.emrNS[ns]
+	return why, ok
+}
+
+// MaybeEMRNamespace reports whether ns, not known to be EMR's, may be:
+// a RoleBinding there binds a user whose name is not known.
+func (x *RBACIndex) MaybeEMRNamespace(ns string) (string, bool) {
+	why, ok := x.maybeNS[ns]
 	return why, ok
 }
 

@@ -328,6 +328,7 @@ func (r *rd) kubeSubject(in *instance, sb nested, b *model.RBACBinding) (model.S
 		s.Why = "its namespace is unknown: " + ns.Why
 	}
 	if s.Why != "" {
+		s.Kind = kind.Get("") // when known: a Group is not EMR's user
 		return s, true
 	}
 	s.Kind, s.Name = kind.Val, name.Val

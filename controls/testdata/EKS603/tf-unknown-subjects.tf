@@ -122,3 +122,44 @@ resource "kubernetes_role_binding_v1" "helper" {
     api_group = "rbac.authorization.k8s.io"
   }
 }
+
+# In "sandbox", a RoleBinding binds a user whose name is a variable without
+# value: if it is EMR's user (emr-containers), sandbox is an EMR namespace,
+# and carol's right to create pods there a failure. Unknown, not n/a.
+variable "runner_user" {
+  type = string
+}
+
+resource "kubernetes_role_v1" "sandbox" {
+  metadata {
+    name      = "runner"
+    namespace = "sandbox"
+  }
+  rule {
+    api_groups = [""]
+    resources  = ["pods"]
+    verbs      = ["create"]
+  }
+}
+
+resource "kubernetes_role_binding_v1" "sandbox" {
+  metadata {
+    name      = "runners"
+    namespace = "sandbox"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = kubernetes_role_v1.sandbox.metadata[0].name # want EKS603:unknown EKS603:unknown
+  }
+  subject {
+    kind      = "User"
+    name      = var.runner_user
+    api_group = "rbac.authorization.k8s.io"
+  }
+  subject {
+    kind      = "User"
+    name      = "carol"
+    api_group = "rbac.authorization.k8s.io"
+  }
+}
