@@ -237,13 +237,16 @@ func rbacControl(p *control.Pass, perm permission) {
 				// A namespace that may be EMR's (its RoleBinding binds a
 				// user not known) is undecided where the binding grants
 				// perm, or may.
-				maybe, may := x.MaybeEMRNamespace(ns)
-				role, why := x.Role(b)
+				maybe, undecided := x.MaybeEMRNamespace(ns)
+				var role *model.RBACRole
 				var rule *model.RBACRule
-				if may && role != nil && !perm.clusterScoped {
-					rule = firstOf(role)
+				var why string
+				if undecided = undecided && !perm.clusterScoped; undecided {
+					if role, why = x.Role(b); role != nil {
+						rule = firstOf(role)
+					}
+					undecided = role == nil || role.Incomplete != "" || rule != nil
 				}
-				undecided := may && !perm.clusterScoped && (role == nil || role.Incomplete != "" || rule != nil)
 				for _, s := range b.Subjects {
 					st := state(b, s, ns)
 					switch {
