@@ -180,18 +180,18 @@ func rbacControl(p *control.Pass, perm permission) {
 	states := make(map[string]*subjectState, size)
 	order := make([]*subjectState, 0, size)
 	state := func(b *model.RBACBinding, s model.Subject, ns string) *subjectState {
-		id := s.Key()
+		key := s.Key() + "@" + ns
 		if s.Why != "" {
 			// Who it is is unknown: a result of its own, never merged
 			// with a known subject's.
-			id = fmt.Sprintf("%s subject at line %d (unknown)", b.Ref.ID, s.At.Line)
+			key = fmt.Sprintf("%s subject at line %d (unknown)@%s", b.Ref.ID, s.At.Line, ns)
 		}
-		key := id + "@" + ns
 		if st := states[key]; st != nil {
 			return st
 		}
-		if ns != "" {
-			id += "@" + ns
+		id := key
+		if ns == "" {
+			id = key[:len(key)-1] // cluster-wide: no "@"
 		}
 		st := &subjectState{ref: model.Ref{Kind: model.KindK8sSubject, ID: id, Name: s.Name, Loc: s.At}, subject: s, ns: ns, via: b}
 		states[key] = st
