@@ -242,12 +242,17 @@ func rbacControl(p *control.Pass, perm permission) {
 	order := make([]*subjectState, 0, size)
 	state := func(b *model.RBACBinding, s model.Subject, ns string) *subjectState {
 		key := s.Key() + "@" + ns
+		if s.Why != "" {
+			// Who it is is unknown: a result of its own, never merged
+			// with a known subject's.
+			key = fmt.Sprintf("%s subject at line %d (unknown)@%s", b.Ref.ID, s.At.Line, ns)
+		}
 		if st := states[key]; st != nil {
 			return st
 		}
-		id := s.Key()
-		if ns != "" {
-			id += "@" + ns
+		id := key
+		if ns == "" {
+			id = key[:len(key)-1] // cluster-wide: no "@"
 		}
 		st := &subjectState{ref: model.Ref{Kind: model.KindK8sSubject, ID: id, Name: s.Name, Loc: s.At}, subject: s, ns: ns, via: b}
 		states[key] = st
@@ -276,6 +281,8 @@ func rbacControl(p *control.Pass, perm permission) {
 				switch {
 				case len(emrNS) == 0:
 					st.na = "the RoleBinding names no namespace" + noEMR(emrNS)
+				case judged && s.Why != "":
+					st.na = "whoever it is (" + s.Why + "), " + rbacRoleName(role) + " grants no way to " + perm.what
 				case judged || st.grant != nil || st.unknown != "":
 				case rule != nil:
 					st.unknown, st.unknowAt = fmt.Sprintf("the RoleBinding's namespace is not known (%s); in an EMR namespace, %s's rule at %s allows %q on %s",
@@ -288,8 +295,29 @@ func rbacControl(p *control.Pass, perm permission) {
 		default:
 			ns := b.Namespace.Val
 			if _, ok := x.EMRNamespace(ns); !ok {
+				// A namespace that may be EMR's (its RoleBinding binds a
+				// user not known) is undecided where the binding grants
+				// perm, or may.
+				maybe, undecided := x.MaybeEMRNamespace(ns)
+				var role *model.RBACRole
+				var rule *model.RBACRule
+				var why string
+				if undecided = undecided && !perm.clusterScoped; undecided {
+					if role, why = x.Role(b); role != nil {
+						rule = firstOf(role)
+					}
+					undecided = role == nil || role.Incomplete != "" || rule != nil
+				}
 				for _, s := range b.Subjects {
-					if st := state(b, s, ns); st.na == "" {
+					st := state(b, s, ns)
+					switch {
+					case undecided && (s.Why != "" || excluded(x, b, s) == ""):
+						st.na = ""
+						if st.unknown == "" {
+							st.unknown, st.unknowAt = fmt.Sprintf("whether namespace %q is EMR's is unknown: %s; %s %s grants %s %q: %s",
+								ns, maybe, kindName(b), b.Name, b.RoleRef.Kind, b.RoleRef.Name, grantText(role, rule, why, perm)), b.RoleRef.At
+						}
+					case st.na == "" && st.unknown == "":
 						st.na = fmt.Sprintf("namespace %q is not an EMR namespace%s", ns, noEMR(emrNS))
 					}
 				}
@@ -306,12 +334,17 @@ func rbacControl(p *control.Pass, perm permission) {
 			rule = firstOf(role)
 		}
 		for _, s := range b.Subjects {
-			ex := excluded(x, b, s)
+			ex := ""
+			if s.Why == "" {
+				ex = excluded(x, b, s)
+			}
 			for _, ns := range nss {
 				st := state(b, s, ns)
 				switch {
 				case ex != "":
 					st.na = ex
+				case s.Why != "":
+					unknownSubject(st, b, role, rule, why, perm)
 				case st.grant != nil:
 				case rule != nil:
 					st.grant = &grant{binding: b, bound: role, rule: rule, verb: perm.grants(rule)}
@@ -333,7 +366,7 @@ func rbacControl(p *control.Pass, perm permission) {
 		}
 		switch {
 		case st.na != "":
-			p.NAf(st.ref, st.subject.At, "%s %s: %s", st.subject.Kind, st.subject.Name, st.na)
+			p.NAf(st.ref, st.subject.At, "%s: %s", subjectName(st.subject), st.na)
 		case st.grant != nil:
 			g := st.grant
 			names := ""
@@ -348,11 +381,49 @@ func rbacControl(p *control.Pass, perm permission) {
 				st.subject.Kind, st.subject.Name, perm.what, where, kindName(g.binding), g.binding.Name,
 				rbacRoleName(g.bound), g.rule.At, from, g.verb, strings.Join(g.rule.Resources, ","), names)
 		case st.unknown != "":
-			p.Unknownf(st.ref, st.unknowAt, "whether %s %s can %s %s is unknown: %s", st.subject.Kind, st.subject.Name, perm.what, where, st.unknown)
+			p.Unknownf(st.ref, st.unknowAt, "whether %s can %s %s is unknown: %s", subjectName(st.subject), perm.what, where, st.unknown)
 		default:
 			p.Passf(st.ref, st.subject.At, "%s %s cannot %s %s through the bindings among the inputs", st.subject.Kind, st.subject.Name, perm.what, where)
 		}
 	}
+}
+
+// unknownSubject judges a subject whose kind or name is not known: never
+// a pass or a failure on a guess. The binding grants perm (or may: its
+// role is missing or not fully known): unknown; it grants nothing of
+// perm: n/a, whoever the subject is.
+func unknownSubject(st *subjectState, b *model.RBACBinding, role *model.RBACRole, rule *model.RBACRule, why string, perm permission) {
+	switch {
+	case rule != nil:
+		st.unknown, st.unknowAt = fmt.Sprintf("the subject is not known (%s); %s %s binds %s, whose rule at %s allows %q on %s",
+			st.subject.Why, kindName(b), b.Name, rbacRoleName(role), rule.At, perm.grants(rule), strings.Join(rule.Resources, ",")), st.subject.At
+	case role == nil:
+		st.unknown, st.unknowAt = fmt.Sprintf("the subject is not known (%s), and %s %s grants %s %q, which cannot be judged: %s",
+			st.subject.Why, kindName(b), b.Name, b.RoleRef.Kind, b.RoleRef.Name, why), st.subject.At
+	case role.Incomplete != "":
+		st.unknown, st.unknowAt = fmt.Sprintf("the subject is not known (%s), and %s is not fully known: %s", st.subject.Why, role.Ref.ID, role.Incomplete), st.subject.At
+	default:
+		st.na = "whoever it is (" + st.subject.Why + "), " + rbacRoleName(role) + " grants no way to " + perm.what
+	}
+}
+
+// grantText says what a bound role grants of perm, or why that is not known.
+func grantText(role *model.RBACRole, rule *model.RBACRule, why string, perm permission) string {
+	switch {
+	case rule != nil:
+		return fmt.Sprintf("its rule at %s allows %q on %s", rule.At, perm.grants(rule), strings.Join(rule.Resources, ","))
+	case role == nil:
+		return "it cannot be judged: " + why
+	}
+	return "it is not fully known: " + role.Incomplete
+}
+
+// subjectName names a subject in messages.
+func subjectName(s model.Subject) string {
+	if s.Why != "" {
+		return "an unknown subject"
+	}
+	return s.Kind + " " + s.Name
 }
 
 func noEMR(emrNS []string) string {

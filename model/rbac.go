@@ -32,6 +32,15 @@ type RBACRole struct {
 	// Incomplete says why some rules or selectors could not be read; a
 	// subject bound to the role is then never passed.
 	Incomplete string
+	// OwnNamespace: an unknown Namespace is unknown for a reason of the
+	// role's own (a Terraform value known only after apply), not set for
+	// a whole manifest file at apply time (kubectl apply -n): no binding
+	// of the same file is taken to share it.
+	OwnNamespace bool
+	// LabelsWhy, when set, says why the labels are not known (a
+	// Terraform value known only after apply): whether an aggregating
+	// ClusterRole takes this role's rules in is then unknown.
+	LabelsWhy string
 }
 
 // RBACRule is one PolicyRule. Empty lists are empty; "*" is kept as
@@ -129,6 +138,9 @@ type RoleRef struct {
 	At   Loc
 	Kind string // Role or ClusterRole
 	Name string
+	// Why, when set, says why the role's name is not known (a Terraform
+	// value known only after apply): the role granted cannot be judged.
+	Why string
 }
 
 // Subject is one subject of a binding.
@@ -139,6 +151,12 @@ type Subject struct {
 	// Namespace of a ServiceAccount; empty when the subject names none and
 	// its RoleBinding's namespace is set at apply time (it is that one).
 	Namespace string
+	// Why, when set, says why the subject's kind, name or namespace is
+	// not known (a Terraform value known only after apply, a dynamic
+	// block over an unknown collection); Name is then empty, and Kind
+	// too unless it is known.
+	// Who it is being unknown, no control passes or fails it.
+	Why string
 }
 
 // Key returns the subject as "Kind:name", with a service account as

@@ -27,6 +27,7 @@ type RBACIndex struct {
 	clusterRoles   map[string]*RBACRole
 	rules          map[*RBACRole][]*RBACRule
 	emrNS          map[string]string // namespace → why it is EMR's
+	maybeNS        map[string]string // namespace → why it may be EMR's (a RoleBinding there binds a user not known)
 	emrUsers       map[string]string // username → why it is EMR's
 }
 
@@ -39,7 +40,7 @@ var rbacView = NewView(buildRBAC)
 func buildRBAC(e *Evidence) *RBACIndex {
 	x := &RBACIndex{
 		roles: map[string]*RBACRole{}, unplaced: map[string]*RBACRole{}, unplacedByName: map[string]*RBACRole{}, clusterRoles: map[string]*RBACRole{},
-		rules: map[*RBACRole][]*RBACRule{}, emrNS: map[string]string{},
+		rules: map[*RBACRole][]*RBACRule{}, emrNS: map[string]string{}, maybeNS: map[string]string{},
 		emrUsers: map[string]string{EMRUser: "EMR on EKS's documented user"},
 	}
 	var aggregating []*RBACRole
@@ -57,7 +58,7 @@ func buildRBAC(e *Evidence) *RBACIndex {
 		}
 		if !r.Namespace.IsSet() {
 			key := r.Ref.Loc.File + "\x00" + r.Name
-			if _, dup := x.unplaced[key]; !dup {
+			if _, dup := x.unplaced[key]; !dup && !r.OwnNamespace {
 				x.unplaced[key] = r
 			}
 			if _, dup := x.unplacedByName[r.Name]; !dup {
@@ -97,10 +98,18 @@ func buildRBAC(e *Evidence) *RBACIndex {
 			continue
 		}
 		for _, s := range b.Subjects {
-			if s.Kind == "User" && x.emrUsers[s.Name] != "" {
+			switch {
+			case s.Why == "" && s.Kind == "User" && x.emrUsers[s.Name] != "":
 				x.addNS(b.Namespace.Val, fmt.Sprintf("RoleBinding %s binds EMR's user %s (%s)", b.Name, s.Name, s.At))
+			case s.Why != "" && (s.Kind == "" || s.Kind == "User"):
+				if _, dup := x.maybeNS[b.Namespace.Val]; !dup {
+					x.maybeNS[b.Namespace.Val] = fmt.Sprintf("RoleBinding %s binds a subject that may be EMR's user: %s (%s)", b.Name, s.Why, s.At)
+				}
 			}
 		}
+	}
+	for ns := range x.emrNS {
+		delete(x.maybeNS, ns)
 	}
 	return x
 }
@@ -146,6 +155,14 @@ func (a *aggregator) rulesOf(r *RBACRole) []*RBACRule {
 		if c == r {
 			continue
 		}
+		if c.LabelsWhy != "" {
+			// No guess either way (NotIn matches no labels): unknown.
+			// Set while the index is built, under Evidence.rbacOnce.
+			if len(r.Aggregation.Selectors) > 0 && r.Incomplete == "" {
+				r.Incomplete = fmt.Sprintf("whether it aggregates ClusterRole %s is unknown: its %s", c.Name, c.LabelsWhy)
+			}
+			continue
+		}
 		for _, s := range r.Aggregation.Selectors {
 			if s.Matches(c.Labels) {
 				add(a.rulesOf(c))
@@ -178,6 +195,9 @@ func (x *RBACIndex) Rules(r *RBACRole) []*RBACRule { return x.rules[r] }
 // hold it or the reference is invalid.
 func (x *RBACIndex) Role(b *RBACBinding) (*RBACRole, string) {
 	ref := b.RoleRef
+	if ref.Why != "" {
+		return nil, "the role's name is not known: " + ref.Why
+	}
 	switch ref.Kind {
 	case "ClusterRole":
 		if r := x.clusterRoles[ref.Name]; r != nil {
@@ -212,6 +232,13 @@ func (x *RBACIndex) Role(b *RBACBinding) (*RBACRole, string) {
 // EMRNamespace reports whether ns is one EMR on EKS runs jobs in, and why.
 func (x *RBACIndex) EMRNamespace(ns string) (string, bool) {
 	why, ok := x.emrNS[ns]
+	return why, ok
+}
+
+// MaybeEMRNamespace reports whether ns, not known to be EMR's, may be:
+// a RoleBinding there binds a user whose name is not known.
+func (x *RBACIndex) MaybeEMRNamespace(ns string) (string, bool) {
+	why, ok := x.maybeNS[ns]
 	return why, ok
 }
 

@@ -365,6 +365,9 @@ func (m *module) blocksValue(in *instance, c content, t, path string, sub map[st
 		for name := range bc.all() {
 			x, _, _ := bc.expr(name)
 			obj[name] = m.eval(x, in)
+			if name == "name" && t == "metadata" && kubeNamed[in.res.typ] && !obj[name].IsWhollyKnown() {
+				obj[name] = ownName(obj[name], in.addr) // k8srbac.go
+			}
 		}
 		for _, nb := range bc.blocks {
 			if _, done := obj[nb.Type]; done || nb.Type == "dynamic" {

@@ -38,6 +38,14 @@ var nestedBlocks = map[string][]string{
 	"aws_emrcontainers_job_template":            {"job_template_data"},
 	"aws_launch_template":                       {"metadata_options"},
 	"aws_eks_node_group":                        {"launch_template"},
+	"kubernetes_role":                           {"metadata", "rule"},
+	"kubernetes_role_v1":                        {"metadata", "rule"},
+	"kubernetes_cluster_role":                   {"metadata", "rule", "aggregation_rule"},
+	"kubernetes_cluster_role_v1":                {"metadata", "rule", "aggregation_rule"},
+	"kubernetes_role_binding":                   {"metadata", "role_ref", "subject"},
+	"kubernetes_role_binding_v1":                {"metadata", "role_ref", "subject"},
+	"kubernetes_cluster_role_binding":           {"metadata", "role_ref", "subject"},
+	"kubernetes_cluster_role_binding_v1":        {"metadata", "role_ref", "subject"},
 }
 
 type readFn func(r *rd, in attrs)
@@ -63,6 +71,14 @@ var readers = map[string]readFn{
 	"aws_emrcontainers_job_template":            (*rd).jobTemplate,
 	"aws_launch_template":                       (*rd).launchTemplate,
 	"aws_eks_node_group":                        (*rd).nodegroup,
+	"kubernetes_role":                           (*rd).kubeRole,
+	"kubernetes_role_v1":                        (*rd).kubeRole,
+	"kubernetes_cluster_role":                   (*rd).kubeClusterRole,
+	"kubernetes_cluster_role_v1":                (*rd).kubeClusterRole,
+	"kubernetes_role_binding":                   (*rd).kubeRoleBinding,
+	"kubernetes_role_binding_v1":                (*rd).kubeRoleBinding,
+	"kubernetes_cluster_role_binding":           (*rd).kubeClusterRoleBinding,
+	"kubernetes_cluster_role_binding_v1":        (*rd).kubeClusterRoleBinding,
 }
 
 var linkers = map[string]readFn{

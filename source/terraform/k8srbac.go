@@ -1,0 +1,354 @@
+package terraform
+
+import (
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/emrguard/emrguard/model"
+)
+
+// Kubernetes RBAC written with the hashicorp/kubernetes provider
+// (kubernetes_role, kubernetes_cluster_role, kubernetes_role_binding,
+// kubernetes_cluster_role_binding and their _v1 names) is read into the
+// model source/k8s builds from manifests, with the same checks the API
+// server applies, so that EKS601–605 judge it alike. What only apply
+// tells stays unknown: a role's namespace from a variable without value,
+// a subject whose kind or name is unknown (model.Subject.Why), a role
+// named by an unknown value (model.RoleRef.Why). A name known only after
+// apply is the resource's address on both sides: blocksValue marks a
+// reference to metadata[0].name as this resource's (kubeNamed), and the
+// role takes its address for name.
+
+// kubeRoleKinds maps the provider's role resource types to the roleRef
+// kind that names them.
+var kubeRoleKinds = map[string]string{
+	"kubernetes_role": "Role", "kubernetes_role_v1": "Role",
+	"kubernetes_cluster_role": "ClusterRole", "kubernetes_cluster_role_v1": "ClusterRole",
+}
+
+// kubeNamed are the resource types whose metadata[0].name, when not
+// known, stands for the resource itself (ownName).
+var kubeNamed = map[string]bool{
+	"kubernetes_role": true, "kubernetes_role_v1": true, "kubernetes_cluster_role": true, "kubernetes_cluster_role_v1": true,
+}
+
+// The subject kinds the API server accepts.
+var kubeSubjectKinds = map[string]bool{"User": true, "Group": true, "ServiceAccount": true}
+
+const rbacGroup = "rbac.authorization.k8s.io"
+
+func (r *rd) kubeRole(in *instance)               { r.kubeRoleOf(in, false) }
+func (r *rd) kubeClusterRole(in *instance)        { r.kubeRoleOf(in, true) }
+func (r *rd) kubeRoleBinding(in *instance)        { r.kubeBinding(in, false) }
+func (r *rd) kubeClusterRoleBinding(in *instance) { r.kubeBinding(in, true) }
+
+// kubeMeta is what a resource's metadata block says.
+type kubeMeta struct {
+	ref    model.Ref
+	name   string              // the name; the instance address when it is not known
+	ns     model.Field[string] // namespaced resources only
+	labels map[string]string
+	// labelsWhy says why the labels are not known.
+	labelsWhy string
+}
+
+// kubeMetadata reads the metadata block (required). A namespace left out
+// is the provider's default, "default"; one known only after apply is
+// unknown.
+func (r *rd) kubeMetadata(in *instance, namespaced bool) (kubeMeta, bool) {
+	m := kubeMeta{ref: r.ref(in), name: in.addr}
+	md, ok := r.block(in, in.res.content(), "metadata")
+	switch {
+	case !ok:
+		r.diags.Errorf(in.res.at, fmt.Sprintf("%s has no metadata block (a required block)", in.addr))
+		return m, false
+	case md.why != "":
+		if namespaced {
+			m.ns = model.Unresolved[string](md.why, md.at)
+		}
+		m.labelsWhy = md.why
+		return m, true
+	}
+	// Left out (generate_name) or known only after apply, the name is
+	// the address, which references to it evaluate to as well.
+	if n := r.str(r.sub(in, md.c, "name")); n.IsSet() && n.Val != "" {
+		m.name, m.ref.Name = n.Val, n.Val
+	}
+	if namespaced {
+		m.ns = r.str(r.sub(in, md.c, "namespace"))
+		if m.ns.IsAbsent() || (m.ns.IsSet() && m.ns.Val == "") {
+			m.ns = model.Known("default", md.at)
+		}
+	}
+	lx := r.sub(in, md.c, "labels")
+	if m.labels = r.kubeLabels(lx); !lx.absent() && !lx.v.IsWhollyKnown() {
+		m.labelsWhy = "labels are unknown: " + reasonOf(lx.v)
+	}
+	return m, true
+}
+
+// kubeLabels reads a map of strings; an unknown map reads as none (the
+// caller records why).
+func (r *rd) kubeLabels(x val) map[string]string {
+	if x.absent() || !x.v.IsWhollyKnown() {
+		return nil
+	}
+	v, _ := x.v.UnmarkDeep()
+	if !v.CanIterateElements() || v.Type().IsListType() || v.Type().IsSetType() || v.Type().IsTupleType() {
+		r.diags.Errorf(x.at, fmt.Sprintf("%s is a %s, want a map of strings", x.key, v.Type().FriendlyName()))
+		return nil
+	}
+	out := make(map[string]string, v.LengthInt())
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		ks, _ := scalar(k)
+		if es, ok := scalar(e); ok && !e.IsNull() {
+			out[ks] = es
+		}
+	}
+	return out
+}
+
+// kubeStrings reads a list (or set) of strings, or says why it cannot.
+func (r *rd) kubeStrings(x val) ([]string, string) {
+	if x.absent() {
+		return nil, ""
+	}
+	if !x.v.IsWhollyKnown() {
+		return nil, x.key + " is unknown: " + reasonOf(x.v)
+	}
+	v, _ := x.v.UnmarkDeep()
+	if t := v.Type(); !(t.IsListType() || t.IsSetType() || t.IsTupleType()) {
+		r.diags.Errorf(x.at, fmt.Sprintf("%s is a %s, want a list of strings", x.key, t.FriendlyName()))
+		return nil, x.key + " is not a list"
+	}
+	out := make([]string, 0, v.LengthInt())
+	for it := v.ElementIterator(); it.Next(); {
+		_, e := it.Element()
+		s, ok := scalar(e)
+		if !ok || e.IsNull() {
+			r.diags.Errorf(x.at, fmt.Sprintf("%s holds a %s, want strings", x.key, e.Type().FriendlyName()))
+			return nil, x.key + " is not a list of strings"
+		}
+		out = append(out, s)
+	}
+	return out, ""
+}
+
+// kubeRoleOf reads a Role or ClusterRole. A rule that cannot be read or
+// is not known leaves the role Incomplete: no subject bound to it passes
+// on the rules that are left.
+func (r *rd) kubeRoleOf(in *instance, cluster bool) {
+	m, ok := r.kubeMetadata(in, !cluster)
+	if !ok {
+		return
+	}
+	role := &model.RBACRole{Ref: m.ref, Cluster: cluster, Name: m.name, Labels: m.labels, LabelsWhy: m.labelsWhy, Namespace: m.ns, OwnNamespace: true}
+	for _, b := range r.blocks(in, in.res.content(), "rule") {
+		if b.why != "" {
+			role.Incomplete = b.why
+			continue
+		}
+		if rule, ok := r.kubeRule(in, b, role); ok {
+			role.Rules = append(role.Rules, rule)
+		}
+	}
+	if cluster {
+		if a, ok := r.block(in, in.res.content(), "aggregation_rule", "cluster_role_selectors"); ok {
+			role.Aggregation = r.kubeAggregation(in, a, role)
+		}
+	}
+	r.ev.RBACRoles = append(r.ev.RBACRoles, role)
+}
+
+func (r *rd) kubeRule(in *instance, b nested, role *model.RBACRole) (model.RBACRule, bool) {
+	rule := model.RBACRule{At: b.at, Role: role}
+	why := ""
+	read := func(key string) []string {
+		v, w := r.kubeStrings(r.sub(in, b.c, key))
+		if why == "" {
+			why = w
+		}
+		return v
+	}
+	rule.Verbs = read("verbs")
+	rule.APIGroups = read("api_groups")
+	rule.Resources = read("resources")
+	rule.ResourceNames = read("resource_names")
+	rule.NonResourceURLs = read("non_resource_urls")
+	switch {
+	case why != "":
+		role.Incomplete = fmt.Sprintf("the rule at %s is not known: %s", b.at, why)
+		return rule, false
+	case len(rule.Verbs) == 0:
+		r.diags.Errorf(b.at, fmt.Sprintf("%s: a rule has no verbs (the API server refuses it)", in.addr))
+	case len(rule.Resources) > 0 && len(rule.APIGroups) == 0:
+		r.diags.Errorf(b.at, fmt.Sprintf("%s: a rule names resources but no api_groups (the API server refuses it; use [\"\"] for the core group)", in.addr))
+	default:
+		return rule, true
+	}
+	role.Incomplete = "a rule could not be read (" + b.at.String() + ")"
+	return rule, false
+}
+
+// kubeAggregation reads aggregation_rule, validating each selector with
+// apimachinery as the API server does on admission.
+func (r *rd) kubeAggregation(in *instance, a nested, role *model.RBACRole) *model.AggregationRule {
+	agg := &model.AggregationRule{At: a.at}
+	if a.why != "" {
+		role.Incomplete = "its aggregation_rule is not known: " + a.why
+		return agg
+	}
+	for _, s := range r.blocks(in, a.c, "cluster_role_selectors", "match_expressions") {
+		if s.why != "" {
+			role.Incomplete = "its aggregation selectors are not known: " + s.why
+			continue
+		}
+		sel := model.LabelSelector{At: s.at, MatchLabels: r.kubeLabels(r.sub(in, s.c, "match_labels"))}
+		if x := r.sub(in, s.c, "match_labels"); !x.absent() && !x.v.IsWhollyKnown() {
+			role.Incomplete = fmt.Sprintf("the aggregation selector at %s is not known: match_labels is unknown: %s", s.at, reasonOf(x.v))
+			continue
+		}
+		api := metav1.LabelSelector{MatchLabels: sel.MatchLabels}
+		why := ""
+		for _, e := range r.blocks(in, s.c, "match_expressions") {
+			key, op := r.str(r.sub(in, e.c, "key")), r.str(r.sub(in, e.c, "operator"))
+			vals, w := r.kubeStrings(r.sub(in, e.c, "values"))
+			switch {
+			case e.why != "":
+				why = e.why
+			case key.IsUnknown():
+				why = "key is unknown: " + key.Why
+			case op.IsUnknown():
+				why = "operator is unknown: " + op.Why
+			case w != "":
+				why = w
+			}
+			sel.MatchExpressions = append(sel.MatchExpressions, model.LabelRequirement{Key: key.Val, Operator: op.Val, Values: vals})
+			api.MatchExpressions = append(api.MatchExpressions, metav1.LabelSelectorRequirement{Key: key.Val, Operator: metav1.LabelSelectorOperator(op.Val), Values: vals})
+		}
+		if why != "" {
+			role.Incomplete = fmt.Sprintf("the aggregation selector at %s is not known: %s", s.at, why)
+			continue
+		}
+		if _, err := metav1.LabelSelectorAsSelector(&api); err != nil {
+			r.diags.Errorf(s.at, fmt.Sprintf("%s: invalid cluster_role_selectors: %v", in.addr, err))
+			role.Incomplete = "an aggregation selector could not be read (" + s.at.String() + ")"
+			continue
+		}
+		agg.Selectors = append(agg.Selectors, sel)
+	}
+	return agg
+}
+
+// kubeBinding reads a RoleBinding or ClusterRoleBinding. A role_ref the
+// API server refuses is an error and the binding is left out, as
+// source/k8s does.
+func (r *rd) kubeBinding(in *instance, cluster bool) {
+	m, ok := r.kubeMetadata(in, !cluster)
+	if !ok {
+		return
+	}
+	b := &model.RBACBinding{Ref: m.ref, Cluster: cluster, Name: m.name, Namespace: m.ns}
+	rr, ok := r.block(in, in.res.content(), "role_ref")
+	switch {
+	case !ok:
+		r.diags.Errorf(in.res.at, fmt.Sprintf("%s has no role_ref block (a required block)", in.addr))
+		return
+	case rr.why != "":
+		b.RoleRef = model.RoleRef{At: rr.at, Why: "role_ref " + rr.why}
+	default:
+		if b.RoleRef, ok = r.kubeRoleRef(in, rr, cluster); !ok {
+			return
+		}
+	}
+	for _, s := range r.blocks(in, in.res.content(), "subject") {
+		if s.why != "" {
+			b.Subjects = append(b.Subjects, model.Subject{At: s.at, Why: s.why})
+			continue
+		}
+		if sub, ok := r.kubeSubject(in, s, b); ok {
+			b.Subjects = append(b.Subjects, sub)
+		}
+	}
+	r.ev.RBACBindings = append(r.ev.RBACBindings, b)
+}
+
+func (r *rd) kubeRoleRef(in *instance, rr nested, cluster bool) (model.RoleRef, bool) {
+	ref := model.RoleRef{At: rr.at}
+	kind := r.str(r.sub(in, rr.c, "kind"))
+	nx := r.sub(in, rr.c, "name")
+	name := r.str(nx)
+	ref.At = name.At.Or(rr.at) // the name is what a reader checks
+	if g := r.str(r.sub(in, rr.c, "api_group")); g.IsSet() && g.Val != rbacGroup {
+		r.diags.Errorf(g.At, fmt.Sprintf("%s: role_ref api_group is %q, want %s", in.addr, g.Val, rbacGroup))
+		return ref, false
+	}
+	switch {
+	case kind.IsUnknown():
+		ref.Why = "role_ref.kind is unknown: " + kind.Why
+		return ref, true
+	case kind.Val != "Role" && kind.Val != "ClusterRole":
+		r.diags.Errorf(kind.At.Or(rr.at), fmt.Sprintf("%s: role_ref kind %q is neither Role nor ClusterRole", in.addr, kind.Val))
+		return ref, false
+	case name.IsAbsent() || (name.IsSet() && name.Val == ""):
+		r.diags.Errorf(rr.at, fmt.Sprintf("%s: role_ref has no name", in.addr))
+		return ref, false
+	case cluster && kind.Val == "Role":
+		r.diags.Errorf(ref.At, fmt.Sprintf("%s: a ClusterRoleBinding can only reference a ClusterRole, not Role %q", in.addr, name.Val))
+		return ref, false
+	}
+	ref.Kind, ref.Name = kind.Val, name.Val
+	if name.IsUnknown() {
+		// A role whose name is known only after apply is named by its
+		// address, which its metadata[0].name is marked with.
+		if addr, ok := fromOf(nx.v); ok && kubeRoleKinds[localType(addr)] == kind.Val {
+			ref.Name = addr
+		} else {
+			ref.Name, ref.Why = "", "role_ref.name is unknown: "+name.Why
+		}
+	}
+	return ref, true
+}
+
+// kubeSubject reads one subject block. A ServiceAccount without namespace
+// is in "default", the provider's default (not the binding's namespace,
+// as in a manifest).
+func (r *rd) kubeSubject(in *instance, sb nested, b *model.RBACBinding) (model.Subject, bool) {
+	s := model.Subject{At: sb.at}
+	kind, name := r.str(r.sub(in, sb.c, "kind")), r.str(r.sub(in, sb.c, "name"))
+	ns := r.str(r.sub(in, sb.c, "namespace"))
+	switch {
+	case kind.IsUnknown():
+		s.Why = "its kind is unknown: " + kind.Why
+	case name.IsUnknown():
+		s.Why = "its name is unknown: " + name.Why
+	case kind.Val == "ServiceAccount" && ns.IsUnknown():
+		s.Why = "its namespace is unknown: " + ns.Why
+	}
+	if s.Why != "" {
+		s.Kind = kind.Get("") // when known: a Group is not EMR's user
+		return s, true
+	}
+	s.Kind, s.Name = kind.Val, name.Val
+	switch {
+	case !kubeSubjectKinds[s.Kind]:
+		r.diags.Errorf(sb.at, fmt.Sprintf("%s: subject kind %q is not User, Group or ServiceAccount", in.addr, s.Kind))
+		return s, false
+	case s.Name == "":
+		r.diags.Errorf(sb.at, fmt.Sprintf("%s: a %s subject has no name", in.addr, s.Kind))
+		return s, false
+	case s.Kind != "ServiceAccount":
+	case ns.IsAbsent():
+		s.Namespace = "default"
+	case ns.Val != "":
+		s.Namespace = ns.Val
+	case b.Cluster:
+		r.diags.Errorf(sb.at, fmt.Sprintf("%s: ServiceAccount subject %s has no namespace", in.addr, s.Name))
+		return s, false
+	case b.Namespace.IsSet():
+		s.Namespace = b.Namespace.Val // the authorizer takes the RoleBinding's
+	}
+	return s, true
+}
