@@ -2,6 +2,7 @@ package controls
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/emrguard/emrguard/control"
@@ -244,8 +245,9 @@ func rbacControl(p *control.Pass, perm permission) {
 		key := s.Key() + "@" + ns
 		if s.Why != "" {
 			// Who it is is unknown: a result of its own, never merged
-			// with a known subject's.
-			key = fmt.Sprintf("%s subject at line %d (unknown)@%s", b.Ref.ID, s.At.Line, ns)
+			// with a known subject's, named by its place in the binding
+			// (not its line: an ID must not move when lines above do).
+			key = fmt.Sprintf("%s subject %d (unknown)@%s", b.Ref.ID, slices.Index(b.Subjects, s)+1, ns)
 		}
 		if st := states[key]; st != nil {
 			return st

@@ -38,10 +38,10 @@ var kubeSubjectKinds = map[string]bool{"User": true, "Group": true, "ServiceAcco
 
 const rbacGroup = "rbac.authorization.k8s.io"
 
-func (r *rd) kubeRole(in *instance)               { r.kubeRoleOf(in, false) }
-func (r *rd) kubeClusterRole(in *instance)        { r.kubeRoleOf(in, true) }
-func (r *rd) kubeRoleBinding(in *instance)        { r.kubeBinding(in, false) }
-func (r *rd) kubeClusterRoleBinding(in *instance) { r.kubeBinding(in, true) }
+func (r *rd) kubeRole(in attrs)               { r.kubeRoleOf(in, false) }
+func (r *rd) kubeClusterRole(in attrs)        { r.kubeRoleOf(in, true) }
+func (r *rd) kubeRoleBinding(in attrs)        { r.kubeBinding(in, false) }
+func (r *rd) kubeClusterRoleBinding(in attrs) { r.kubeBinding(in, true) }
 
 // kubeMeta is what a resource's metadata block says.
 type kubeMeta struct {
@@ -56,12 +56,12 @@ type kubeMeta struct {
 // kubeMetadata reads the metadata block (required). A namespace left out
 // is the provider's default, "default"; one known only after apply is
 // unknown.
-func (r *rd) kubeMetadata(in *instance, namespaced bool) (kubeMeta, bool) {
-	m := kubeMeta{ref: r.ref(in), name: in.addr}
-	md, ok := r.block(in, in.res.content(), "metadata")
+func (r *rd) kubeMetadata(in attrs, namespaced bool) (kubeMeta, bool) {
+	m := kubeMeta{ref: r.ref(in), name: in.address()}
+	md, ok := r.block(in, nil, "metadata")
 	switch {
 	case !ok:
-		r.diags.Errorf(in.res.at, fmt.Sprintf("%s has no metadata block (a required block)", in.addr))
+		r.diags.Errorf(in.pos(), fmt.Sprintf("%s has no metadata block (a required block)", in.address()))
 		return m, false
 	case md.why != "":
 		if namespaced {
@@ -72,16 +72,16 @@ func (r *rd) kubeMetadata(in *instance, namespaced bool) (kubeMeta, bool) {
 	}
 	// Left out (generate_name) or known only after apply, the name is
 	// the address, which references to it evaluate to as well.
-	if n := r.str(r.sub(in, md.c, "name")); n.IsSet() && n.Val != "" {
+	if n := r.str(in.sub(r, md, "name")); n.IsSet() && n.Val != "" {
 		m.name, m.ref.Name = n.Val, n.Val
 	}
 	if namespaced {
-		m.ns = r.str(r.sub(in, md.c, "namespace"))
+		m.ns = r.str(in.sub(r, md, "namespace"))
 		if m.ns.IsAbsent() || (m.ns.IsSet() && m.ns.Val == "") {
 			m.ns = model.Known("default", md.at)
 		}
 	}
-	lx := r.sub(in, md.c, "labels")
+	lx := in.sub(r, md, "labels")
 	if m.labels = r.kubeLabels(lx); !lx.absent() && !lx.v.IsWhollyKnown() {
 		m.labelsWhy = "labels are unknown: " + reasonOf(lx.v)
 	}
@@ -139,13 +139,13 @@ func (r *rd) kubeStrings(x val) ([]string, string) {
 // kubeRoleOf reads a Role or ClusterRole. A rule that cannot be read or
 // is not known leaves the role Incomplete: no subject bound to it passes
 // on the rules that are left.
-func (r *rd) kubeRoleOf(in *instance, cluster bool) {
+func (r *rd) kubeRoleOf(in attrs, cluster bool) {
 	m, ok := r.kubeMetadata(in, !cluster)
 	if !ok {
 		return
 	}
 	role := &model.RBACRole{Ref: m.ref, Cluster: cluster, Name: m.name, Labels: m.labels, LabelsWhy: m.labelsWhy, Namespace: m.ns, OwnNamespace: true}
-	for _, b := range r.blocks(in, in.res.content(), "rule") {
+	for _, b := range in.nestedIn(r, nil, "rule") {
 		if b.why != "" {
 			role.Incomplete = b.why
 			continue
@@ -155,18 +155,18 @@ func (r *rd) kubeRoleOf(in *instance, cluster bool) {
 		}
 	}
 	if cluster {
-		if a, ok := r.block(in, in.res.content(), "aggregation_rule", "cluster_role_selectors"); ok {
+		if a, ok := r.block(in, nil, "aggregation_rule", "cluster_role_selectors"); ok {
 			role.Aggregation = r.kubeAggregation(in, a, role)
 		}
 	}
 	r.ev.RBACRoles = append(r.ev.RBACRoles, role)
 }
 
-func (r *rd) kubeRule(in *instance, b nested, role *model.RBACRole) (model.RBACRule, bool) {
+func (r *rd) kubeRule(in attrs, b nested, role *model.RBACRole) (model.RBACRule, bool) {
 	rule := model.RBACRule{At: b.at, Role: role}
 	why := ""
 	read := func(key string) []string {
-		v, w := r.kubeStrings(r.sub(in, b.c, key))
+		v, w := r.kubeStrings(in.sub(r, b, key))
 		if why == "" {
 			why = w
 		}
@@ -182,9 +182,9 @@ func (r *rd) kubeRule(in *instance, b nested, role *model.RBACRole) (model.RBACR
 		role.Incomplete = fmt.Sprintf("the rule at %s is not known: %s", b.at, why)
 		return rule, false
 	case len(rule.Verbs) == 0:
-		r.diags.Errorf(b.at, fmt.Sprintf("%s: a rule has no verbs (the API server refuses it)", in.addr))
+		r.diags.Errorf(b.at, fmt.Sprintf("%s: a rule has no verbs (the API server refuses it)", in.address()))
 	case len(rule.Resources) > 0 && len(rule.APIGroups) == 0:
-		r.diags.Errorf(b.at, fmt.Sprintf("%s: a rule names resources but no api_groups (the API server refuses it; use [\"\"] for the core group)", in.addr))
+		r.diags.Errorf(b.at, fmt.Sprintf("%s: a rule names resources but no api_groups (the API server refuses it; use [\"\"] for the core group)", in.address()))
 	default:
 		return rule, true
 	}
@@ -194,27 +194,27 @@ func (r *rd) kubeRule(in *instance, b nested, role *model.RBACRole) (model.RBACR
 
 // kubeAggregation reads aggregation_rule, validating each selector with
 // apimachinery as the API server does on admission.
-func (r *rd) kubeAggregation(in *instance, a nested, role *model.RBACRole) *model.AggregationRule {
+func (r *rd) kubeAggregation(in attrs, a nested, role *model.RBACRole) *model.AggregationRule {
 	agg := &model.AggregationRule{At: a.at}
 	if a.why != "" {
 		role.Incomplete = "its aggregation_rule is not known: " + a.why
 		return agg
 	}
-	for _, s := range r.blocks(in, a.c, "cluster_role_selectors", "match_expressions") {
+	for _, s := range in.nestedIn(r, &a, "cluster_role_selectors", "match_expressions") {
 		if s.why != "" {
 			role.Incomplete = "its aggregation selectors are not known: " + s.why
 			continue
 		}
-		sel := model.LabelSelector{At: s.at, MatchLabels: r.kubeLabels(r.sub(in, s.c, "match_labels"))}
-		if x := r.sub(in, s.c, "match_labels"); !x.absent() && !x.v.IsWhollyKnown() {
+		sel := model.LabelSelector{At: s.at, MatchLabels: r.kubeLabels(in.sub(r, s, "match_labels"))}
+		if x := in.sub(r, s, "match_labels"); !x.absent() && !x.v.IsWhollyKnown() {
 			role.Incomplete = fmt.Sprintf("the aggregation selector at %s is not known: match_labels is unknown: %s", s.at, reasonOf(x.v))
 			continue
 		}
 		api := metav1.LabelSelector{MatchLabels: sel.MatchLabels}
 		why := ""
-		for _, e := range r.blocks(in, s.c, "match_expressions") {
-			key, op := r.str(r.sub(in, e.c, "key")), r.str(r.sub(in, e.c, "operator"))
-			vals, w := r.kubeStrings(r.sub(in, e.c, "values"))
+		for _, e := range in.nestedIn(r, &s, "match_expressions") {
+			key, op := r.str(in.sub(r, e, "key")), r.str(in.sub(r, e, "operator"))
+			vals, w := r.kubeStrings(in.sub(r, e, "values"))
 			switch {
 			case e.why != "":
 				why = e.why
@@ -233,7 +233,7 @@ func (r *rd) kubeAggregation(in *instance, a nested, role *model.RBACRole) *mode
 			continue
 		}
 		if _, err := metav1.LabelSelectorAsSelector(&api); err != nil {
-			r.diags.Errorf(s.at, fmt.Sprintf("%s: invalid cluster_role_selectors: %v", in.addr, err))
+			r.diags.Errorf(s.at, fmt.Sprintf("%s: invalid cluster_role_selectors: %v", in.address(), err))
 			role.Incomplete = "an aggregation selector could not be read (" + s.at.String() + ")"
 			continue
 		}
@@ -245,16 +245,16 @@ func (r *rd) kubeAggregation(in *instance, a nested, role *model.RBACRole) *mode
 // kubeBinding reads a RoleBinding or ClusterRoleBinding. A role_ref the
 // API server refuses is an error and the binding is left out, as
 // source/k8s does.
-func (r *rd) kubeBinding(in *instance, cluster bool) {
+func (r *rd) kubeBinding(in attrs, cluster bool) {
 	m, ok := r.kubeMetadata(in, !cluster)
 	if !ok {
 		return
 	}
 	b := &model.RBACBinding{Ref: m.ref, Cluster: cluster, Name: m.name, Namespace: m.ns}
-	rr, ok := r.block(in, in.res.content(), "role_ref")
+	rr, ok := r.block(in, nil, "role_ref")
 	switch {
 	case !ok:
-		r.diags.Errorf(in.res.at, fmt.Sprintf("%s has no role_ref block (a required block)", in.addr))
+		r.diags.Errorf(in.pos(), fmt.Sprintf("%s has no role_ref block (a required block)", in.address()))
 		return
 	case rr.why != "":
 		b.RoleRef = model.RoleRef{At: rr.at, Why: "role_ref " + rr.why}
@@ -263,7 +263,7 @@ func (r *rd) kubeBinding(in *instance, cluster bool) {
 			return
 		}
 	}
-	for _, s := range r.blocks(in, in.res.content(), "subject") {
+	for _, s := range in.nestedIn(r, nil, "subject") {
 		if s.why != "" {
 			b.Subjects = append(b.Subjects, model.Subject{At: s.at, Why: s.why})
 			continue
@@ -275,14 +275,14 @@ func (r *rd) kubeBinding(in *instance, cluster bool) {
 	r.ev.RBACBindings = append(r.ev.RBACBindings, b)
 }
 
-func (r *rd) kubeRoleRef(in *instance, rr nested, cluster bool) (model.RoleRef, bool) {
+func (r *rd) kubeRoleRef(in attrs, rr nested, cluster bool) (model.RoleRef, bool) {
 	ref := model.RoleRef{At: rr.at}
-	kind := r.str(r.sub(in, rr.c, "kind"))
-	nx := r.sub(in, rr.c, "name")
+	kind := r.str(in.sub(r, rr, "kind"))
+	nx := in.sub(r, rr, "name")
 	name := r.str(nx)
 	ref.At = name.At.Or(rr.at) // the name is what a reader checks
-	if g := r.str(r.sub(in, rr.c, "api_group")); g.IsSet() && g.Val != rbacGroup {
-		r.diags.Errorf(g.At, fmt.Sprintf("%s: role_ref api_group is %q, want %s", in.addr, g.Val, rbacGroup))
+	if g := r.str(in.sub(r, rr, "api_group")); g.IsSet() && g.Val != rbacGroup {
+		r.diags.Errorf(g.At, fmt.Sprintf("%s: role_ref api_group is %q, want %s", in.address(), g.Val, rbacGroup))
 		return ref, false
 	}
 	switch {
@@ -290,13 +290,13 @@ func (r *rd) kubeRoleRef(in *instance, rr nested, cluster bool) (model.RoleRef, 
 		ref.Why = "role_ref.kind is unknown: " + kind.Why
 		return ref, true
 	case kind.Val != "Role" && kind.Val != "ClusterRole":
-		r.diags.Errorf(kind.At.Or(rr.at), fmt.Sprintf("%s: role_ref kind %q is neither Role nor ClusterRole", in.addr, kind.Val))
+		r.diags.Errorf(kind.At.Or(rr.at), fmt.Sprintf("%s: role_ref kind %q is neither Role nor ClusterRole", in.address(), kind.Val))
 		return ref, false
 	case name.IsAbsent() || (name.IsSet() && name.Val == ""):
-		r.diags.Errorf(rr.at, fmt.Sprintf("%s: role_ref has no name", in.addr))
+		r.diags.Errorf(rr.at, fmt.Sprintf("%s: role_ref has no name", in.address()))
 		return ref, false
 	case cluster && kind.Val == "Role":
-		r.diags.Errorf(ref.At, fmt.Sprintf("%s: a ClusterRoleBinding can only reference a ClusterRole, not Role %q", in.addr, name.Val))
+		r.diags.Errorf(ref.At, fmt.Sprintf("%s: a ClusterRoleBinding can only reference a ClusterRole, not Role %q", in.address(), name.Val))
 		return ref, false
 	}
 	ref.Kind, ref.Name = kind.Val, name.Val
@@ -315,10 +315,10 @@ func (r *rd) kubeRoleRef(in *instance, rr nested, cluster bool) (model.RoleRef, 
 // kubeSubject reads one subject block. A ServiceAccount without namespace
 // is in "default", the provider's default (not the binding's namespace,
 // as in a manifest).
-func (r *rd) kubeSubject(in *instance, sb nested, b *model.RBACBinding) (model.Subject, bool) {
+func (r *rd) kubeSubject(in attrs, sb nested, b *model.RBACBinding) (model.Subject, bool) {
 	s := model.Subject{At: sb.at}
-	kind, name := r.str(r.sub(in, sb.c, "kind")), r.str(r.sub(in, sb.c, "name"))
-	ns := r.str(r.sub(in, sb.c, "namespace"))
+	kind, name := r.str(in.sub(r, sb, "kind")), r.str(in.sub(r, sb, "name"))
+	ns := r.str(in.sub(r, sb, "namespace"))
 	switch {
 	case kind.IsUnknown():
 		s.Why = "its kind is unknown: " + kind.Why
@@ -334,10 +334,10 @@ func (r *rd) kubeSubject(in *instance, sb nested, b *model.RBACBinding) (model.S
 	s.Kind, s.Name = kind.Val, name.Val
 	switch {
 	case !kubeSubjectKinds[s.Kind]:
-		r.diags.Errorf(sb.at, fmt.Sprintf("%s: subject kind %q is not User, Group or ServiceAccount", in.addr, s.Kind))
+		r.diags.Errorf(sb.at, fmt.Sprintf("%s: subject kind %q is not User, Group or ServiceAccount", in.address(), s.Kind))
 		return s, false
 	case s.Name == "":
-		r.diags.Errorf(sb.at, fmt.Sprintf("%s: a %s subject has no name", in.addr, s.Kind))
+		r.diags.Errorf(sb.at, fmt.Sprintf("%s: a %s subject has no name", in.address(), s.Kind))
 		return s, false
 	case s.Kind != "ServiceAccount":
 	case ns.IsAbsent():
@@ -345,7 +345,7 @@ func (r *rd) kubeSubject(in *instance, sb nested, b *model.RBACBinding) (model.S
 	case ns.Val != "":
 		s.Namespace = ns.Val
 	case b.Cluster:
-		r.diags.Errorf(sb.at, fmt.Sprintf("%s: ServiceAccount subject %s has no namespace", in.addr, s.Name))
+		r.diags.Errorf(sb.at, fmt.Sprintf("%s: ServiceAccount subject %s has no namespace", in.address(), s.Name))
 		return s, false
 	case b.Namespace.IsSet():
 		s.Namespace = b.Namespace.Val // the authorizer takes the RoleBinding's
