@@ -2,6 +2,7 @@ package control
 
 import (
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"strings"
@@ -98,6 +99,37 @@ func TestIdentifyTwins(t *testing.T) {
 	}
 	if again := byMessage(rev); !maps.Equal(again, got) {
 		t.Errorf("reordered results got other identities:\n got %v\nwant %v", again, got)
+	}
+}
+
+// Ensure keys whose hashes meet are told apart by the keys themselves:
+// with every hash equal, the twins still get #2 and #3 and no other
+// result gets an ordinal (Identify gives what it gives with a real hash).
+func TestOrdinalsHashesMeet(t *testing.T) {
+	ctl := &Control{ID: "EMR205"}
+	ref := model.Ref{Kind: "ec2:security-group", ID: "sg-1"}
+	other := ref
+	other.ID = "sg-2"
+	rs := []Result{
+		{Control: ctl, Resource: ref, Subject: "s", Message: "b"},
+		{Control: ctl, Resource: other, Subject: "s", Message: "z"},
+		{Control: ctl, Resource: ref, Subject: "t", Message: "a"},
+		{Control: ctl, Resource: other, Subject: "s", Message: "y"},
+		{Control: ctl, Resource: ref, Subject: "s", Message: "a"},
+		{Control: ctl, Resource: ref, Subject: "s", Message: "c"},
+	}
+	want := map[int]int{0: 2, 1: 2, 5: 3}
+	if got := Ordinals(rs); !maps.Equal(got, want) {
+		t.Fatalf("real hash: ordinals %v, want %v", got, want)
+	}
+	real := Identify(rs)
+	defer func(h func(maphash.Seed, twinKey) uint64) { twinHash = h }(twinHash)
+	twinHash = func(maphash.Seed, twinKey) uint64 { return 7 }
+	if got := Ordinals(rs); !maps.Equal(got, want) {
+		t.Errorf("every hash equal: ordinals %v, want %v", got, want)
+	}
+	if got := Identify(rs); !slices.Equal(got, real) {
+		t.Errorf("every hash equal: identities\n %v\nwant %v", got, real)
 	}
 }
 
