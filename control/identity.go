@@ -152,45 +152,48 @@ func twinKeyOf(r *Result) twinKey {
 // first get 2, 3, …: so no two results of one run share an identity, and
 // which one is first depends only on what they say.
 func Ordinals(rs []Result) map[int]int {
-	// Grouped by a 64-bit hash of each result's key, its first index in
-	// a small table (a table keyed by the identities themselves held
-	// 88-byte keys for each of 285,000 results, 40 MB, and made a quarter
-	// of the report's time); keys are compared only when hashes meet.
+	// Twins are found by sorting a 64-bit hash of each result's key and
+	// looking for equal neighbours; only results whose hashes meet have
+	// their keys compared. A table keyed by the identities held 88-byte
+	// keys for each of 285,000 results (40 MB), and even one keyed by the
+	// hashes spent most of its time waiting on memory (a cache miss per
+	// result): sorting reads it in order.
 	seed := maphash.MakeSeed()
-	first := make(map[uint64]int32, len(rs))
-	var other map[twinKey]int // keys whose hash another key took first
-	var shared map[int][]int  // first index → the indexes of its twins
+	hs := make([]uint64, len(rs))
 	for i := range rs {
-		k := twinKeyOf(&rs[i])
-		h := twinHash(seed, k)
-		j, seen := first[h]
-		if !seen {
-			first[h] = int32(i)
-			continue
-		}
-		f := int(j)
-		if twinKeyOf(&rs[f]) != k {
-			if other == nil {
-				other = map[twinKey]int{}
+		hs[i] = twinHash(seed, twinKeyOf(&rs[i]))
+	}
+	sorted := slices.Clone(hs)
+	slices.Sort(sorted)
+	var met map[uint64][]int // a hash several results have → those results
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] == sorted[i-1] {
+			if met == nil {
+				met = map[uint64][]int{}
 			}
-			if f, seen = other[k]; !seen {
-				other[k] = i
-				continue
-			}
+			met[sorted[i]] = nil
 		}
-		if shared == nil {
-			shared = map[int][]int{}
-		}
-		if shared[f] == nil {
-			shared[f] = []int{f}
-		}
-		shared[f] = append(shared[f], i)
 	}
 	ord := map[int]int{}
-	for _, group := range shared {
-		slices.SortFunc(group, func(a, b int) int { return compareTwins(&rs[a], &rs[b]) })
-		for n, i := range group[1:] {
-			ord[i] = n + 2
+	if met == nil {
+		return ord
+	}
+	for i, h := range hs {
+		if g, ok := met[h]; ok {
+			met[h] = append(g, i)
+		}
+	}
+	for _, meeting := range met {
+		twins := map[twinKey][]int{} // keys of different results may share a hash
+		for _, i := range meeting {
+			k := twinKeyOf(&rs[i])
+			twins[k] = append(twins[k], i)
+		}
+		for _, group := range twins {
+			slices.SortFunc(group, func(a, b int) int { return compareTwins(&rs[a], &rs[b]) })
+			for n, i := range group[1:] {
+				ord[i] = n + 2
+			}
 		}
 	}
 	return ord

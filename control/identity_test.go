@@ -167,3 +167,18 @@ func BenchmarkIdentify(b *testing.B) {
 		Identify(rs)
 	}
 }
+
+// BenchmarkOrdinals measures finding the twins of a corpus-sized run
+// (what a writer pays before its first identity).
+func BenchmarkOrdinals(b *testing.B) {
+	ctl := &Control{ID: "EMR102"}
+	rs := make([]Result, 280_000)
+	for i := range rs {
+		rs[i] = Result{Control: ctl, Resource: model.Ref{Kind: "AWS::EMR::Cluster", ID: "Cluster", Loc: model.Loc{File: fmt.Sprintf("cfn-10000/stack-%05d.yaml", i/10), Line: 3}},
+			Subject: fmt.Sprint(i % 10), Message: "m"}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Ordinals(rs)
+	}
+}
