@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"runtime"
+	"hash/maphash"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,23 +66,28 @@ func dash(s string) string {
 	return s
 }
 
-// identityOf returns r's identity without its ordinal.
-// resourceKey is what a resource's hash is made of; a resource's results
-// come together, so the last one's hash is kept (a corpus's 280,000
-// results have 10,000 resources' worth of hashing to do).
+// Identifier makes the identities of results in turn. A resource's
+// results come together, so it keeps the last resource's hash (a
+// corpus's 280,000 results have 10,000 resources' worth of hashing to
+// do). Its zero value is ready; one Identifier per goroutine.
+type Identifier struct {
+	last     resourceKey
+	lastHash string
+}
+
+// resourceKey is what a resource's hash is made of.
 type resourceKey struct{ kind, id, file string }
 
-func identityOf(r *Result, last *resourceKey, lastHash *string) Identity {
+// Of returns r's identity with the given ordinal (Ordinals).
+func (f *Identifier) Of(r *Result, ordinal int) Identity {
 	ref := &r.Resource
-	id := Identity{Control: r.Control.ID, Account: ref.Account, Region: ref.Region}
-	if e := ref.Event; e != nil {
-		id.Account, id.Region = cmp.Or(id.Account, e.Account), cmp.Or(id.Region, e.Region)
+	account, region := accountRegion(r)
+	id := Identity{Control: r.Control.ID, Account: account, Region: region, Ordinal: ordinal}
+	if k := (resourceKey{ref.Kind, ref.ID, ref.Loc.File}); k != f.last || f.lastHash == "" {
+		h := sha256.Sum256([]byte(ref.Kind + "\x00" + ref.ID + "\x00" + slashed(ref.Loc.File)))
+		f.last, f.lastHash = k, hex.EncodeToString(h[:16])
 	}
-	if k := (resourceKey{ref.Kind, ref.ID, ref.Loc.File}); k != *last || *lastHash == "" {
-		h := sha256.Sum256([]byte(ref.Kind + "\x00" + ref.ID + "\x00" + strings.ReplaceAll(ref.Loc.File, "\\", "/")))
-		*last, *lastHash = k, hex.EncodeToString(h[:16])
-	}
-	id.Resource = *lastHash
+	id.Resource = f.lastHash
 	if r.Subject != "" {
 		h := sha256.Sum256([]byte(r.Subject))
 		id.Subject = hex.EncodeToString(h[:8])
@@ -90,55 +95,108 @@ func identityOf(r *Result, last *resourceKey, lastHash *string) Identity {
 	return id
 }
 
-// Identify returns the identity of each result of rs, at the same index.
-// Results that share control, resource, account, region and subject (a
-// control that reports twice on one thing, or one resource read from two
-// snapshots of an account) are ordered by message, verdict, event ID and
-// location, and all but the first get an ordinal: so no two results of
-// one run share an identity, and which one is first depends only on what
-// they say.
+// accountRegion returns the account and region of r's identity: the
+// resource's, else its event's.
+func accountRegion(r *Result) (account, region string) {
+	account, region = r.Resource.Account, r.Resource.Region
+	if e := r.Resource.Event; e != nil {
+		account, region = cmp.Or(account, e.Account), cmp.Or(region, e.Region)
+	}
+	return account, region
+}
+
+// slashed returns the file with slashes for backslashes: Windows and
+// slash paths name one file.
+func slashed(file string) string {
+	if strings.IndexByte(file, '\\') < 0 {
+		return file
+	}
+	return strings.ReplaceAll(file, "\\", "/")
+}
+
+// Identify returns the identity of each result of rs, at the same index
+// (Ordinals, then an Identifier). Writers of many results use those two
+// instead and make each identity as they write it: a corpus's 285,000
+// identities held 25 MB.
 func Identify(rs []Result) []Identity {
+	ord := Ordinals(rs)
 	ids := make([]Identity, len(rs))
-	const block = 4096
-	workers := runtime.GOMAXPROCS(0)
-	if len(rs) < 2*block {
-		workers = 1
-	}
-	each((len(rs)+block-1)/block, workers, func(b int) {
-		var last resourceKey
-		var lastHash string
-		for i := b * block; i < min(len(rs), (b+1)*block); i++ {
-			ids[i] = identityOf(&rs[i], &last, &lastHash)
-		}
-	})
-	// Grouped by a digest of the identity: a table keyed by the Identity
-	// values themselves held 88-byte keys for each of 285,000 results.
-	// Identities without their ordinals are the keys: compared whole, as
-	// strings hash faster than a digest of them is made.
-	first := make(map[Identity]int, len(rs))
-	var shared map[Identity][]int
-	for i := range ids {
-		k := ids[i]
-		j, dup := first[k]
-		if !dup {
-			first[k] = i
-			continue
-		}
-		if shared == nil {
-			shared = map[Identity][]int{}
-		}
-		if shared[k] == nil {
-			shared[k] = []int{j}
-		}
-		shared[k] = append(shared[k], i)
-	}
-	for _, group := range shared {
-		slices.SortFunc(group, func(a, b int) int { return compareTwins(&rs[a], &rs[b]) })
-		for n, i := range group[1:] {
-			ids[i].Ordinal = n + 2
-		}
+	var f Identifier
+	for i := range rs {
+		ids[i] = f.Of(&rs[i], ord[i])
 	}
 	return ids
+}
+
+// twinKey is what an identity without its ordinal is made of, before
+// hashing: two results share an identity exactly when their keys are
+// equal (short of a SHA-256 collision of resource or subject).
+type twinKey struct {
+	control, account, region, kind, id, file, subject string
+}
+
+// twinHash hashes a key for Ordinals; a variable so that a test can
+// make every key collide.
+var twinHash = maphash.Comparable[twinKey]
+
+func twinKeyOf(r *Result) twinKey {
+	account, region := accountRegion(r)
+	return twinKey{r.Control.ID, account, region, r.Resource.Kind, r.Resource.ID, slashed(r.Resource.Loc.File), r.Subject}
+}
+
+// Ordinals returns the ordinal of each result of rs that needs one, by
+// index; every other result's is 0. Results that share control,
+// resource, account, region and subject (a control that reports twice on
+// one thing, or one resource read from two snapshots of an account) are
+// ordered by message, verdict, event ID and location, and all but the
+// first get 2, 3, …: so no two results of one run share an identity, and
+// which one is first depends only on what they say.
+func Ordinals(rs []Result) map[int]int {
+	// Twins are found by sorting a 64-bit hash of each result's key and
+	// looking for equal neighbours; only results whose hashes meet have
+	// their keys compared. A table keyed by the identities held 88-byte
+	// keys for each of 285,000 results (40 MB), and even one keyed by the
+	// hashes spent most of its time waiting on memory (a cache miss per
+	// result): sorting reads it in order.
+	seed := maphash.MakeSeed()
+	hs := make([]uint64, len(rs))
+	for i := range rs {
+		hs[i] = twinHash(seed, twinKeyOf(&rs[i]))
+	}
+	sorted := slices.Clone(hs)
+	slices.Sort(sorted)
+	var met map[uint64][]int // a hash several results have → those results
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] == sorted[i-1] {
+			if met == nil {
+				met = map[uint64][]int{}
+			}
+			met[sorted[i]] = nil
+		}
+	}
+	ord := map[int]int{}
+	if met == nil {
+		return ord
+	}
+	for i, h := range hs {
+		if g, ok := met[h]; ok {
+			met[h] = append(g, i)
+		}
+	}
+	for _, meeting := range met {
+		twins := map[twinKey][]int{} // keys of different results may share a hash
+		for _, i := range meeting {
+			k := twinKeyOf(&rs[i])
+			twins[k] = append(twins[k], i)
+		}
+		for _, group := range twins {
+			slices.SortFunc(group, func(a, b int) int { return compareTwins(&rs[a], &rs[b]) })
+			for n, i := range group[1:] {
+				ord[i] = n + 2
+			}
+		}
+	}
+	return ord
 }
 
 // compareTwins orders results of one identity by what they say, then,

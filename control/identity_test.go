@@ -2,6 +2,7 @@ package control
 
 import (
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"slices"
 	"strings"
@@ -101,6 +102,37 @@ func TestIdentifyTwins(t *testing.T) {
 	}
 }
 
+// Ensure keys whose hashes meet are told apart by the keys themselves:
+// with every hash equal, the twins still get #2 and #3 and no other
+// result gets an ordinal (Identify gives what it gives with a real hash).
+func TestOrdinalsHashesMeet(t *testing.T) {
+	ctl := &Control{ID: "EMR205"}
+	ref := model.Ref{Kind: "ec2:security-group", ID: "sg-1"}
+	other := ref
+	other.ID = "sg-2"
+	rs := []Result{
+		{Control: ctl, Resource: ref, Subject: "s", Message: "b"},
+		{Control: ctl, Resource: other, Subject: "s", Message: "z"},
+		{Control: ctl, Resource: ref, Subject: "t", Message: "a"},
+		{Control: ctl, Resource: other, Subject: "s", Message: "y"},
+		{Control: ctl, Resource: ref, Subject: "s", Message: "a"},
+		{Control: ctl, Resource: ref, Subject: "s", Message: "c"},
+	}
+	want := map[int]int{0: 2, 1: 2, 5: 3}
+	if got := Ordinals(rs); !maps.Equal(got, want) {
+		t.Fatalf("real hash: ordinals %v, want %v", got, want)
+	}
+	real := Identify(rs)
+	defer func(h func(maphash.Seed, twinKey) uint64) { twinHash = h }(twinHash)
+	twinHash = func(maphash.Seed, twinKey) uint64 { return 7 }
+	if got := Ordinals(rs); !maps.Equal(got, want) {
+		t.Errorf("every hash equal: ordinals %v, want %v", got, want)
+	}
+	if got := Identify(rs); !slices.Equal(got, real) {
+		t.Errorf("every hash equal: identities\n %v\nwant %v", got, real)
+	}
+}
+
 // Ensure Pass.On carries its subject into the result, cut like any
 // quoted value, and the plain helpers leave it empty.
 func TestPassOnSubject(t *testing.T) {
@@ -121,17 +153,33 @@ func TestPassOnSubject(t *testing.T) {
 	}
 }
 
-// BenchmarkIdentify measures the identities of a corpus-sized run
-// (280,000 results on 28,000 resources).
-func BenchmarkIdentify(b *testing.B) {
+// corpusResults is a corpus-sized run: 280,000 results on 28,000
+// resources, each resource's results with their own subjects.
+func corpusResults() []Result {
 	ctl := &Control{ID: "EMR102"}
 	rs := make([]Result, 280_000)
 	for i := range rs {
 		rs[i] = Result{Control: ctl, Resource: model.Ref{Kind: "AWS::EMR::Cluster", ID: "Cluster", Loc: model.Loc{File: fmt.Sprintf("cfn-10000/stack-%05d.yaml", i/10), Line: 3}},
 			Subject: fmt.Sprint(i % 10), Message: "m"}
 	}
+	return rs
+}
+
+// BenchmarkIdentify measures the identities of a corpus-sized run.
+func BenchmarkIdentify(b *testing.B) {
+	rs := corpusResults()
 	b.ReportAllocs()
 	for b.Loop() {
 		Identify(rs)
+	}
+}
+
+// BenchmarkOrdinals measures finding the twins of a corpus-sized run
+// (what a writer pays before its first identity).
+func BenchmarkOrdinals(b *testing.B) {
+	rs := corpusResults()
+	b.ReportAllocs()
+	for b.Loop() {
+		Ordinals(rs)
 	}
 }

@@ -115,7 +115,7 @@ func ASFFFindings(r *Run) ([]ASFFFinding, error) {
 	stamp := ts.UTC().Format("2006-01-02T15:04:05.000Z")
 	out := []ASFFFinding{}
 	related := memo(func(id string) []string { return relatedRequirements(r, id) })
-	ids := r.Identities()
+	identity := r.identities()
 	for i, res := range r.Results {
 		if res.Verdict == control.NotApplicable {
 			continue
@@ -124,10 +124,10 @@ func ASFFFindings(r *Run) ([]ASFFFinding, error) {
 		if account == "" || region == "" {
 			return nil, fmt.Errorf("asff: %s on %s: the AWS account and region are not known; pass --aws-account and --region (or use --security-hub)", res.Control.ID, res.Resource)
 		}
-		c := res.Control
+		c, id := res.Control, identity(i)
 		f := ASFFFinding{
 			SchemaVersion: ASFFSchemaVersion,
-			Id:            fmt.Sprintf("emrguard/v1/%s/%s/%s/%s%s", c.ID, account, region, ids[i].Resource, ids[i].Tail()),
+			Id:            fmt.Sprintf("emrguard/v1/%s/%s/%s/%s%s", c.ID, account, region, id.Resource, id.Tail()),
 			ProductArn:    fmt.Sprintf("arn:%s:securityhub:%s:%s:product/%s/default", partition, region, account, account),
 			ProductName:   "emrguard", CompanyName: "emrguard",
 			GeneratorId:  "emrguard-" + c.ID,

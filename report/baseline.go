@@ -211,11 +211,11 @@ func (r *Run) compare() {
 	if r.Baseline == nil || len(r.states) == len(r.Results) {
 		return
 	}
-	ids := r.Identities()
+	identity := r.identities()
 	r.states = make([]State, len(r.Results))
 	now := make(map[string]string, len(r.Results))
 	for i := range r.Results {
-		id, v := ids[i].String(), r.Results[i].Verdict.String()
+		id, v := identity(i).String(), r.Results[i].Verdict.String()
 		now[id] = v
 		r.states[i] = New
 		if old, ok := r.Baseline.verdicts[id]; ok && old == v {

@@ -16,15 +16,17 @@ const blockSize = 2048
 // results took a quarter of a second on one core. At most two blocks per
 // core are in flight, so memory stays bounded whatever the count.
 func writeResults(bw *bufio.Writer, r *Run) {
-	rs, ids := r.Results, r.Identities()
-	r.compare() // before the encoders share r
+	rs := r.Results
+	r.identities() // the ordinals, before the encoders share r
+	r.compare()
 	encode := func(buf []byte, from, to int) []byte {
+		id := r.identities()
 		for i := from; i < to; i++ {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
 			buf = append(buf, "\n    "...)
-			j := toJSON(rs[i], ids[i], r.stateOf(i))
+			j := toJSON(rs[i], id(i), r.stateOf(i))
 			buf = appendResult(buf, &j)
 		}
 		return buf

@@ -45,19 +45,24 @@ type Run struct {
 	// failing and unknown results that are gone are fixed (Fixed).
 	Baseline *Baseline
 
-	ids    []control.Identity // Identities, made once
-	states []State            // compare, made once
+	ords   map[int]int // control.Ordinals of Results, made once
+	nords  int         // the number of Results ords was made for
+	states []State     // compare, made once
 	fixed  []BaselineResult
 }
 
-// Identities returns the identity of each result (control.Identify), at
-// the same index. It is computed on the first call, so call it before
-// sharing r between goroutines, and do not change r.Results afterwards.
-func (r *Run) Identities() []control.Identity {
-	if len(r.ids) != len(r.Results) {
-		r.ids = control.Identify(r.Results)
+// identities returns a function giving the identity of result i
+// (control.Identify's, made as it is asked for rather than held: a
+// corpus's 285,000 identities took 25 MB). The ordinals are computed on
+// the first call, so make that call before sharing r between goroutines,
+// then one function per goroutine; do not change r.Results afterwards.
+func (r *Run) identities() func(i int) control.Identity {
+	if r.ords == nil || r.nords != len(r.Results) {
+		r.ords, r.nords = control.Ordinals(r.Results), len(r.Results)
 	}
-	return r.ids
+	ords := r.ords
+	var f control.Identifier
+	return func(i int) control.Identity { return f.Of(&r.Results[i], ords[i]) }
 }
 
 // Writer renders a run.

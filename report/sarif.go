@@ -204,14 +204,14 @@ func SARIF(w io.Writer, r *Run) error {
 	}
 	bw.WriteString(",\n      \"results\": [")
 	n := 0
-	ids := r.Identities()
+	id := r.identities()
 	r.compare()
 	for i := range r.Results {
 		res := &r.Results[i]
 		if !reported(res) {
 			continue
 		}
-		b, err := json.MarshalIndent(sarifResultOf(*res, index[res.Control.ID], ids[i], r.stateOf(i)), "        ", "  ")
+		b, err := json.MarshalIndent(sarifResultOf(*res, index[res.Control.ID], id(i), r.stateOf(i)), "        ", "  ")
 		if err != nil {
 			return err
 		}

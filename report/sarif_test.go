@@ -169,10 +169,10 @@ func TestSARIFStreamMatches(t *testing.T) {
 			index[c.ID] = i
 			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c, requirementsByFramework(r, c.ID)))
 		}
-		ids := r.Identities()
+		id := r.identities()
 		for i, res := range r.Results {
 			if res.Verdict == control.Failed || res.Verdict == control.Unknown {
-				run.Results = append(run.Results, sarifResultOf(res, index[res.Control.ID], ids[i], NoBaseline))
+				run.Results = append(run.Results, sarifResultOf(res, index[res.Control.ID], id(i), NoBaseline))
 			}
 		}
 		for _, d := range r.Errors {
