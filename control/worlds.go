@@ -34,6 +34,10 @@ func settle(base []Result, alts []*model.Alternatives, controls []*Control, sour
 		for i, r := range base {
 			all[keyOf(r)] = append(all[keyOf(r)], i)
 		}
+		if len(alt.Worlds) == 0 {
+			tooMany(base, alt, func(k resultKey) bool { return own[k] == len(all[k]) })
+			continue
+		}
 		worlds := make([]map[resultKey][]Result, len(alt.Worlds))
 		judged := map[[2]string]bool{} // resources with results in some world
 		var keys []resultKey           // the worlds' keys, in order
@@ -123,13 +127,27 @@ func settle(base []Result, alts []*model.Alternatives, controls []*Control, sour
 	return base
 }
 
+// tooMany says, on each unknown of a root that was not read per world
+// because its counts hang on too many unknowns, which are and what the
+// bound is. Only the unknowns an unknown count caused ("count of … is
+// unknown", instances.go) could have been decided by the worlds.
+func tooMany(base []Result, alt *model.Alternatives, mine func(resultKey) bool) {
+	why := fmt.Sprintf("; not judged per case: too many unknown conditions (%d: %s; at most %d are)",
+		len(alt.Unknowns), strings.Join(alt.Unknowns, ", "), alt.Bound)
+	for i, r := range base {
+		if r.Verdict == Unknown && strings.Contains(r.Message, "count of ") && mine(keyOf(r)) {
+			base[i].Message += why
+		}
+	}
+}
+
 // failsIn says in which worlds control and resource k fail, "" in none.
 func failsIn(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Result) string {
 	var parts []string
 	for i, w := range worlds {
 		for _, r := range w[k] {
 			if r.Verdict == Failed {
-				parts = append(parts, fmt.Sprintf("when %s: fail, %s", worldText(alt.Unknowns, alt.Worlds[i].Values), r.Message))
+				parts = append(parts, fmt.Sprintf("when %s: fail, %s", worldText(alt, alt.Worlds[i].Values), r.Message))
 				break
 			}
 		}
@@ -197,9 +215,9 @@ func decide(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Resul
 		if got[0][0].Verdict == Unknown {
 			return nil, "", false
 		}
-		suffix := " (in every case where it exists: " + casesText(alt.Unknowns, in) + ")"
+		suffix := " (in every case where it exists: " + casesText(alt, in) + ")"
 		if len(in) == len(alt.Worlds) {
-			suffix = " (the same whether " + orText(alt.Unknowns) + ")"
+			suffix = " (the same whether " + orText(alt) + ")"
 		}
 		out := make([]Result, len(got[0]))
 		for i, r := range got[0] {
@@ -210,32 +228,77 @@ func decide(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Resul
 	}
 	parts := make([]string, len(got))
 	for i, rs := range got {
-		parts[i] = fmt.Sprintf("when %s: %s, %s", worldText(alt.Unknowns, in[i].Values), rs[0].Verdict, rs[0].Message)
+		parts[i] = fmt.Sprintf("when %s: %s, %s", worldText(alt, in[i].Values), rs[0].Verdict, rs[0].Message)
 	}
 	return nil, "; the verdict depends on " + strings.Join(alt.Unknowns, " and ") + ": " + strings.Join(parts, "; "), true
 }
 
-// orText says "X is true or false" for each unknown.
-func orText(unknowns []string) string {
-	if len(unknowns) == 1 {
-		return unknowns[0] + " is true or false"
+// orText says "X is true or false" for each unknown, "N is 0 or more"
+// for a count.
+func orText(alt *model.Alternatives) string {
+	parts := make([]string, len(alt.Unknowns))
+	bools := 0
+	for i, u := range alt.Unknowns {
+		parts[i] = u + " is 0 or more"
+		if !isCount(alt, i) {
+			parts[i] = u + " is true or false"
+			bools++
+		}
 	}
-	return strings.Join(unknowns, " and ") + " are each true or false"
+	if bools == len(parts) && bools > 1 {
+		return strings.Join(alt.Unknowns, " and ") + " are each true or false"
+	}
+	return strings.Join(parts, " and ")
 }
 
-func casesText(unknowns []string, in []model.World) string {
+func isCount(alt *model.Alternatives, i int) bool {
+	return i < len(alt.Counts) && alt.Counts[i]
+}
+
+// casesText says in which worlds a resource exists: "when var.a is true,
+// or when var.b is true"; when those worlds are every combination of
+// some unknowns with the others fixed, only the fixed ones.
+func casesText(alt *model.Alternatives, in []model.World) string {
+	var fixed []int
+	for i := range alt.Unknowns {
+		same := true
+		for _, w := range in[1:] {
+			same = same && w.Values[i] == in[0].Values[i]
+		}
+		if same {
+			fixed = append(fixed, i)
+		}
+	}
+	if len(fixed) > 0 && len(in) == 1<<(len(alt.Unknowns)-len(fixed)) {
+		sub := &model.Alternatives{}
+		vals := make([]bool, len(fixed))
+		for j, i := range fixed {
+			sub.Unknowns = append(sub.Unknowns, alt.Unknowns[i])
+			sub.Counts = append(sub.Counts, isCount(alt, i))
+			vals[j] = in[0].Values[i]
+		}
+		return "when " + worldText(sub, vals)
+	}
 	cases := make([]string, len(in))
 	for i, w := range in {
-		cases[i] = "when " + worldText(unknowns, w.Values)
+		cases[i] = "when " + worldText(alt, w.Values)
 	}
 	return strings.Join(cases, ", or ")
 }
 
-// worldText says the values of one world: "var.a is true and var.b is false".
-func worldText(unknowns []string, vals []bool) string {
-	parts := make([]string, len(unknowns))
-	for i, u := range unknowns {
-		parts[i] = fmt.Sprintf("%s is %t", u, vals[i])
+// worldText says the values of one world: "var.a is true and var.b is
+// false", "var.n is at least 1".
+func worldText(alt *model.Alternatives, vals []bool) string {
+	parts := make([]string, len(alt.Unknowns))
+	for i, u := range alt.Unknowns {
+		switch {
+		case !isCount(alt, i):
+			parts[i] = fmt.Sprintf("%s is %t", u, vals[i])
+		case vals[i]:
+			parts[i] = u + " is at least 1"
+		default:
+			parts[i] = u + " is 0"
+		}
 	}
 	return strings.Join(parts, " and ")
 }

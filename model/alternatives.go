@@ -10,11 +10,18 @@ type Alternatives struct {
 	// Unknowns name the unknowns with the module's address
 	// (module.emr.module.this.enabled, var.create).
 	Unknowns []string
+	// Counts marks the unknowns that are whole counts (var.n,
+	// length(var.list)), whose false is 0 and true at least 1 instance,
+	// all alike; the others are booleans.
+	Counts []bool
 	// Base is the root's first reading, its resources among the
 	// evidence's: which results are this root's.
 	Base *Evidence
-	// Worlds are every combination: Values[i] is Unknowns[i]'s.
+	// Worlds are every combination: Values[i] is Unknowns[i]'s. None
+	// when the unknowns are more than Bound, the most a root is read
+	// again for.
 	Worlds []World
+	Bound  int
 }
 
 // World is the evidence of a root when its unknowns hold Values.

@@ -31,6 +31,9 @@ variable "third" {
 variable "n" {
   type = number
 }
+variable "list" {
+  type = list(string)
+}
 variable "existing" {
   default = false
 }
@@ -38,18 +41,24 @@ variable "existing" {
 	cases := []struct {
 		name, count string
 		unknowns    []string
-		groups      []int // per world, the groups it holds
-		base        int   // groups in the first reading
+		counts      []bool // which unknowns are whole counts; nil for none
+		groups      []int  // per world, the groups it holds
+		base        int    // groups in the first reading
 	}{
-		{"variable", `var.create ? 1 : 0`, []string{"var.create"}, []int{1, 0}, 1},
-		{"inverted", `!var.create ? 1 : 0`, []string{"var.create"}, []int{0, 1}, 1},
-		{"label module through a local", `local.enabled && var.existing == false ? 1 : 0`, []string{"module.this.enabled"}, []int{1, 0}, 1},
-		{"known operand decides", `var.existing && var.create ? 1 : 0`, nil, nil, 0},
-		{"two unknowns", `var.create || var.other ? 1 : 0`, []string{"var.create", "var.other"}, []int{1, 1, 1, 0}, 1},
-		{"over the bound", `var.create && var.other && var.third ? 1 : 0`, nil, nil, 1},
-		{"not a boolean position", `var.n > 0 ? 1 : 0`, nil, nil, 1},
-		{"branches not known", `var.create ? var.n : 0`, nil, nil, 1},
-		{"equal branches", `var.create ? 2 : 2`, nil, nil, 2},
+		{"variable", `var.create ? 1 : 0`, []string{"var.create"}, nil, []int{1, 0}, 1},
+		{"inverted", `!var.create ? 1 : 0`, []string{"var.create"}, nil, []int{0, 1}, 1},
+		{"label module through a local", `local.enabled && var.existing == false ? 1 : 0`, []string{"module.this.enabled"}, nil, []int{1, 0}, 1},
+		{"known operand decides", `var.existing && var.create ? 1 : 0`, nil, nil, nil, 0},
+		{"two unknowns", `var.create || var.other ? 1 : 0`, []string{"var.create", "var.other"}, nil, []int{1, 1, 1, 0}, 1},
+		{"three unknowns", `var.create && var.other && var.third ? 1 : 0`, []string{"var.create", "var.other", "var.third"}, nil, []int{1, 0, 0, 0, 0, 0, 0, 0}, 1},
+		{"over the bound", `var.create && var.other && var.third && var.n > 0 ? 1 : 0`, []string{"var.create", "var.other", "var.third", "var.n > 0"}, nil, nil, 1},
+		{"a comparison", `var.n > 0 ? 1 : 0`, []string{"var.n > 0"}, nil, []int{1, 0}, 1},
+		{"a branch not known", `var.create ? var.n : 0`, []string{"var.create", "var.n"}, []bool{false, true}, []int{1, 0, 0, 0}, 1},
+		{"a whole count", `var.n`, []string{"var.n"}, []bool{true}, []int{1, 0}, 1},
+		{"a length", `length(var.list)`, []string{"length(var.list)"}, []bool{true}, []int{1, 0}, 1},
+		{"a known count", `length(["a", "b"])`, nil, nil, nil, 2},
+		{"not a number", `var.create ? "x" : 0`, nil, nil, nil, 1},
+		{"equal branches", `var.create ? 2 : 2`, nil, nil, nil, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -72,8 +81,14 @@ resource "aws_security_group" "g" {
 				t.Fatalf("%d alternatives, want 1", len(ev.Alternatives))
 			}
 			a := ev.Alternatives[0]
+			if c.groups == nil && (len(a.Worlds) != 0 || a.Bound != maxConditions || a.Base == nil) {
+				t.Errorf("over the bound: %d worlds, bound %d, want none and %d", len(a.Worlds), a.Bound, maxConditions)
+			}
 			if !slices.Equal(a.Unknowns, c.unknowns) {
 				t.Errorf("unknowns %v, want %v", a.Unknowns, c.unknowns)
+			}
+			if want := c.counts; !slices.Equal(a.Counts, want) && !(want == nil && !slices.Contains(a.Counts, true)) {
+				t.Errorf("counts %v, want %v", a.Counts, want)
 			}
 			var groups []int
 			for _, w := range a.Worlds {
