@@ -240,7 +240,7 @@ func orText(alt *model.Alternatives) string {
 	bools := 0
 	for i, u := range alt.Unknowns {
 		parts[i] = u + " is 0 or more"
-		if !isCount(alt, i) {
+		if alt.Kind(i) == model.Boolean {
 			parts[i] = u + " is true or false"
 			bools++
 		}
@@ -249,10 +249,6 @@ func orText(alt *model.Alternatives) string {
 		return strings.Join(alt.Unknowns, " and ") + " are each true or false"
 	}
 	return strings.Join(parts, " and ")
-}
-
-func isCount(alt *model.Alternatives, i int) bool {
-	return i < len(alt.Counts) && alt.Counts[i]
 }
 
 // casesText says in which worlds a resource exists: "when var.a is true,
@@ -274,7 +270,7 @@ func casesText(alt *model.Alternatives, in []model.World) string {
 		vals := make([]bool, len(fixed))
 		for j, i := range fixed {
 			sub.Unknowns = append(sub.Unknowns, alt.Unknowns[i])
-			sub.Counts = append(sub.Counts, isCount(alt, i))
+			sub.Kinds = append(sub.Kinds, alt.Kind(i))
 			vals[j] = in[0].Values[i]
 		}
 		return "when " + worldText(sub, vals)
@@ -292,7 +288,7 @@ func worldText(alt *model.Alternatives, vals []bool) string {
 	parts := make([]string, len(alt.Unknowns))
 	for i, u := range alt.Unknowns {
 		switch {
-		case !isCount(alt, i):
+		case alt.Kind(i) == model.Boolean:
 			parts[i] = fmt.Sprintf("%s is %t", u, vals[i])
 		case vals[i]:
 			parts[i] = u + " is at least 1"

@@ -100,7 +100,7 @@ func TestSettleWorlds(t *testing.T) {
 // when the others take every value, and that a root over the bound keeps
 // its count unknowns unknown, saying why, and nothing else changes.
 func TestWorldTexts(t *testing.T) {
-	alt := &model.Alternatives{Unknowns: []string{"var.on", "length(var.l)", "var.n > 0"}, Counts: []bool{false, true, false}}
+	alt := &model.Alternatives{Unknowns: []string{"var.on", "length(var.l)", "var.n > 0"}, Kinds: []model.UnknownKind{model.Boolean, model.Count, model.Boolean}}
 	w := func(v ...bool) model.World { return model.World{Values: v} }
 	if got, want := worldText(alt, []bool{true, false, true}), "var.on is true and length(var.l) is 0 and var.n > 0 is true"; got != want {
 		t.Errorf("worldText %q, want %q", got, want)

@@ -10,10 +10,8 @@ type Alternatives struct {
 	// Unknowns name the unknowns with the module's address
 	// (module.emr.module.this.enabled, var.create).
 	Unknowns []string
-	// Counts marks the unknowns that are whole counts (var.n,
-	// length(var.list)), whose false is 0 and true at least 1 instance,
-	// all alike; the others are booleans.
-	Counts []bool
+	// Kinds say what each unknown is (none: every one a Boolean).
+	Kinds []UnknownKind
 	// Base is the root's first reading, its resources among the
 	// evidence's: which results are this root's.
 	Base *Evidence
@@ -28,4 +26,28 @@ type Alternatives struct {
 type World struct {
 	Values   []bool
 	Evidence *Evidence
+}
+
+// UnknownKind is what an unknown deciding a count is, and so what its
+// true and false mean.
+type UnknownKind uint8
+
+const (
+	// Boolean is a condition (var.create): true or false.
+	Boolean UnknownKind = iota
+	// Count is a whole count (var.n, length(var.list)): false is 0, true
+	// at least 1 instance, all alike (one standing for each).
+	Count
+	// Each is the collection of a for_each (var.names): false is empty,
+	// true at least one element, the instances all built from the same
+	// block (one standing for each, each.key and each.value unknown).
+	Each
+)
+
+// Kind is unknown i's kind.
+func (a *Alternatives) Kind(i int) UnknownKind {
+	if i < len(a.Kinds) {
+		return a.Kinds[i]
+	}
+	return Boolean
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/emrguard/emrguard/model"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -16,26 +17,26 @@ import (
 const maxConditions = 3
 
 // conditions are the unknowns deciding a count of a root: what the
-// first reading found (found, and which of them are counts), and the
+// first reading found (found, and what kind each is), and the
 // values a world gives them (world; nil in the first reading). Shared by
 // the copies of a root's loader.
 type conditions struct {
 	mu     sync.Mutex
 	world  map[string]bool
 	found  []string
-	counts map[string]bool // found atoms that are whole counts, not booleans
+	kinds  map[string]model.UnknownKind // of the found atoms not Boolean
 }
 
-func (c *conditions) note(atom string, count bool) {
+func (c *conditions) note(atom string, kind model.UnknownKind) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !slices.Contains(c.found, atom) {
 		c.found = append(c.found, atom)
-		if count {
-			if c.counts == nil {
-				c.counts = map[string]bool{}
+		if kind != model.Boolean {
+			if c.kinds == nil {
+				c.kinds = map[string]model.UnknownKind{}
 			}
-			c.counts[atom] = true
+			c.kinds[atom] = kind
 		}
 	}
 }
@@ -117,7 +118,7 @@ func (m *module) countAtom(x hcl.Expression) (n int, rep, ok bool) {
 	name := m.prefix + text
 	cs := m.ld.conds
 	if cs.world == nil {
-		cs.note(name, true)
+		cs.note(name, model.Count)
 		return 0, false, false
 	}
 	exists, ok := cs.world[name]
@@ -243,7 +244,7 @@ func (m *module) atom(e *hclsyntax.ScopeTraversalExpr, depth int) (bool, bool) {
 func (m *module) worldValue(name string) (bool, bool) {
 	cs := m.ld.conds
 	if cs.world == nil {
-		cs.note(name, false)
+		cs.note(name, model.Boolean)
 		return false, false
 	}
 	v, ok := cs.world[name]

@@ -228,9 +228,9 @@ func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) 
 	// again under each combination of their values (the control engine
 	// keeps a verdict they all agree on). The input errors are the first
 	// reading's.
-	alt := &model.Alternatives{Unknowns: conds.found, Counts: make([]bool, n)}
+	alt := &model.Alternatives{Unknowns: conds.found, Kinds: make([]model.UnknownKind, n)}
 	for i, a := range conds.found {
-		alt.Counts[i] = conds.counts[a]
+		alt.Kinds[i] = conds.kinds[a]
 	}
 	for combo := range 1 << n {
 		w := &conditions{world: map[string]bool{}}
