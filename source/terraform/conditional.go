@@ -21,10 +21,10 @@ const maxConditions = 3
 // values a world gives them (world; nil in the first reading). Shared by
 // the copies of a root's loader.
 type conditions struct {
-	mu     sync.Mutex
-	world  map[string]bool
-	found  []string
-	kinds  map[string]model.UnknownKind // of the found atoms not Boolean
+	mu    sync.Mutex
+	world map[string]bool
+	found []string
+	kinds map[string]model.UnknownKind // of the found atoms not Boolean
 }
 
 func (c *conditions) note(atom string, kind model.UnknownKind) {

@@ -2,10 +2,10 @@ package terraform
 
 import (
 	"fmt"
-
-	"github.com/emrguard/emrguard/model"
 	"slices"
 	"testing"
+
+	"github.com/emrguard/emrguard/model"
 )
 
 // Ensure a count Terraform cannot know, cond ? A : B with A and B known,
