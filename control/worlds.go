@@ -72,12 +72,17 @@ func settle(base []Result, alts []*model.Alternatives, controls []*Control, sour
 			if !undecided(k) {
 				// A pass or an n/a of the first reading must hold in
 				// every world: one where it fails makes it unknown.
-				if also := failsIn(k, alt, worlds); also != "" {
+				also, made := failsIn(k, alt, worlds), false
+				for _, i := range all[k] {
+					if v := base[i].Verdict; also != "" && (v == Passed || v == NotApplicable) {
+						base[i].Verdict = Unknown
+						base[i].Message += also
+						made = true
+					}
+				}
+				if each := forEvery(k, alt, worlds, base, all[k]); each != "" && !made {
 					for _, i := range all[k] {
-						if v := base[i].Verdict; v == Passed || v == NotApplicable {
-							base[i].Verdict = Unknown
-							base[i].Message += also
-						}
+						base[i].Message += each
 					}
 				}
 				continue
@@ -139,6 +144,35 @@ func tooMany(base []Result, alt *model.Alternatives, mine func(resultKey) bool) 
 			base[i].Message += why
 		}
 	}
+}
+
+// forEvery says " (for every element of var.x)" for a result the first
+// reading decided on one instance standing for each of a for_each over an
+// unknown collection: the worlds where it exists are those where the
+// collection has elements, and each gives the first reading's verdict.
+func forEvery(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Result, base []Result, idx []int) string {
+	var in []model.World
+	for i, w := range worlds {
+		rs := w[k]
+		if len(rs) == 0 {
+			continue
+		}
+		for _, r := range rs {
+			for _, j := range idx {
+				if r.Verdict != base[j].Verdict {
+					return ""
+				}
+			}
+		}
+		in = append(in, alt.Worlds[i])
+	}
+	if len(in) == 0 {
+		return ""
+	}
+	if text := existsText(alt, in); strings.HasPrefix(text, "for every element of ") {
+		return " (" + text + ")"
+	}
+	return ""
 }
 
 // failsIn says in which worlds control and resource k fail, "" in none.
@@ -215,7 +249,7 @@ func decide(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Resul
 		if got[0][0].Verdict == Unknown {
 			return nil, "", false
 		}
-		suffix := " (in every case where it exists: " + casesText(alt, in) + ")"
+		suffix := " (" + existsText(alt, in) + ")"
 		if len(in) == len(alt.Worlds) {
 			suffix = " (the same whether " + orText(alt) + ")"
 		}
@@ -240,6 +274,9 @@ func orText(alt *model.Alternatives) string {
 	bools := 0
 	for i, u := range alt.Unknowns {
 		parts[i] = u + " is 0 or more"
+		if alt.Kind(i) == model.Each {
+			parts[i] = u + " is empty or not"
+		}
 		if alt.Kind(i) == model.Boolean {
 			parts[i] = u + " is true or false"
 			bools++
@@ -251,10 +288,12 @@ func orText(alt *model.Alternatives) string {
 	return strings.Join(parts, " and ")
 }
 
-// casesText says in which worlds a resource exists: "when var.a is true,
-// or when var.b is true"; when those worlds are every combination of
-// some unknowns with the others fixed, only the fixed ones.
-func casesText(alt *model.Alternatives, in []model.World) string {
+// existsText says in which worlds a resource exists: "in every case where
+// it exists: when var.a is true, or when var.b is true"; when those
+// worlds are every combination of some unknowns with the others fixed,
+// only the fixed ones, and a for_each's collection not empty as "for
+// every element of var.names".
+func existsText(alt *model.Alternatives, in []model.World) string {
 	var fixed []int
 	for i := range alt.Unknowns {
 		same := true
@@ -267,19 +306,30 @@ func casesText(alt *model.Alternatives, in []model.World) string {
 	}
 	if len(fixed) > 0 && len(in) == 1<<(len(alt.Unknowns)-len(fixed)) {
 		sub := &model.Alternatives{}
-		vals := make([]bool, len(fixed))
-		for j, i := range fixed {
+		var vals []bool
+		var each []string
+		for _, i := range fixed {
+			if alt.Kind(i) == model.Each && in[0].Values[i] {
+				each = append(each, "for every element of "+alt.Unknowns[i])
+				continue
+			}
 			sub.Unknowns = append(sub.Unknowns, alt.Unknowns[i])
 			sub.Kinds = append(sub.Kinds, alt.Kind(i))
-			vals[j] = in[0].Values[i]
+			vals = append(vals, in[0].Values[i])
 		}
-		return "when " + worldText(sub, vals)
+		switch {
+		case len(sub.Unknowns) == 0:
+			return strings.Join(each, " and ")
+		case len(each) > 0:
+			return "in every case where it exists: when " + worldText(sub, vals) + ", " + strings.Join(each, " and ")
+		}
+		return "in every case where it exists: when " + worldText(sub, vals)
 	}
 	cases := make([]string, len(in))
 	for i, w := range in {
 		cases[i] = "when " + worldText(alt, w.Values)
 	}
-	return strings.Join(cases, ", or ")
+	return "in every case where it exists: " + strings.Join(cases, ", or ")
 }
 
 // worldText says the values of one world: "var.a is true and var.b is
@@ -290,6 +340,10 @@ func worldText(alt *model.Alternatives, vals []bool) string {
 		switch {
 		case alt.Kind(i) == model.Boolean:
 			parts[i] = fmt.Sprintf("%s is %t", u, vals[i])
+		case alt.Kind(i) == model.Each && vals[i]:
+			parts[i] = u + " is not empty"
+		case alt.Kind(i) == model.Each:
+			parts[i] = u + " is empty"
 		case vals[i]:
 			parts[i] = u + " is at least 1"
 		default:

@@ -117,8 +117,8 @@ func TestWorldTexts(t *testing.T) {
 		// Not every combination of the others: each world is named.
 		{[]model.World{w(true, true, true), w(false, false, true)}, "when var.on is true and length(var.l) is at least 1 and var.n > 0 is true, or when var.on is false and length(var.l) is 0 and var.n > 0 is true"},
 	} {
-		if got := casesText(alt, c.in); got != c.want {
-			t.Errorf("casesText %q, want %q", got, c.want)
+		if got := existsText(alt, c.in); got != "in every case where it exists: "+c.want {
+			t.Errorf("existsText %q, want %q", got, c.want)
 		}
 	}
 
@@ -143,5 +143,54 @@ func TestWorldTexts(t *testing.T) {
 	}
 	if want := "role is not in the inputs"; got["b"] != want {
 		t.Errorf("b: %q, want %q", got["b"], want)
+	}
+}
+
+// Ensure a result the first reading decided on a for_each's one instance
+// standing for each says it holds for every element, when the worlds
+// where it exists are those where the collection has elements and they
+// give the same verdict; a resource in every world says nothing more,
+// and one that fails in a world is unknown as before.
+func TestForEveryElement(t *testing.T) {
+	byName := &Control{ID: "EMR993", Sources: IaC, Run: func(p *Pass) {
+		for _, c := range p.Evidence.Clusters {
+			if c.Ref.Name == "pass" {
+				p.Passf(c.Ref, model.Loc{}, "ok")
+			} else {
+				p.Failf(c.Ref, model.Loc{}, "bad")
+			}
+		}
+	}}
+	ev := func(names map[string]string) *model.Evidence {
+		e := &model.Evidence{}
+		for _, id := range []string{"a", "b", "c", "d"} {
+			if n, ok := names[id]; ok {
+				e.Clusters = append(e.Clusters, &model.Cluster{Ref: model.Ref{ID: id, Name: n, Loc: model.Loc{File: "main.tf", Line: 1}}})
+			}
+		}
+		return e
+	}
+	first := map[string]string{"a": "fail", "b": "pass", "c": "pass", "d": "pass"}
+	root := ev(first)
+	all := ev(first)
+	all.Alternatives = []*model.Alternatives{{Unknowns: []string{"var.names"}, Kinds: []model.UnknownKind{model.Each}, Base: root,
+		Worlds: []model.World{
+			{Values: []bool{true}, Evidence: ev(map[string]string{"a": "fail", "b": "pass", "c": "pass", "d": "fail"})},
+			{Values: []bool{false}, Evidence: ev(map[string]string{"c": "pass"})},
+		}}}
+	got := map[string]string{}
+	for _, r := range Evaluate([]*Control{byName}, all, IaC, Config{}) {
+		got[r.Resource.ID] = r.Verdict.String() + " " + r.Message
+	}
+	want := map[string]string{
+		"a": "fail bad (for every element of var.names)",
+		"b": "pass ok (for every element of var.names)",
+		"c": "pass ok",
+		"d": "unknown ok; but when var.names is not empty: fail, bad",
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: %q, want %q", id, got[id], w)
+		}
 	}
 }

@@ -92,6 +92,30 @@ func (m *module) worldCount(expr hcl.Expression) (n int, rep, ok bool) {
 	return branch(c.FalseResult, b, errB)
 }
 
+// worldEach reads a for_each over a collection Terraform cannot know (a
+// variable without a value, a list read at apply) in the world the loader
+// reads: an Each atom named by its text, whose worlds are "empty" and "at
+// least one element", the latter read as one representative instance
+// whose each.key and each.value are unknown (instKey.rep), so that a
+// verdict not depending on them holds for every element.
+func (m *module) worldEach(x hcl.Expression) (exists, ok bool) {
+	cs := m.ld.conds
+	if cs == nil {
+		return false, false
+	}
+	text, ok := atomText(x)
+	if !ok {
+		return false, false
+	}
+	name := m.prefix + text
+	if cs.world == nil {
+		cs.note(name, model.Each)
+		return false, false
+	}
+	exists, ok = cs.world[name]
+	return exists, ok
+}
+
 // countable tells whether a branch of a conditional count is a count a
 // world can give: a known one (err nil), or an unknown one with a name.
 func (m *module) countable(x hcl.Expression, err error) bool {
@@ -101,7 +125,7 @@ func (m *module) countable(x hcl.Expression, err error) bool {
 	if m.eval(x, nil).IsWhollyKnown() {
 		return false // known, and not a count
 	}
-	_, ok := exprText(x)
+	_, ok := atomText(x)
 	return ok
 }
 
@@ -111,7 +135,7 @@ func (m *module) countAtom(x hcl.Expression) (n int, rep, ok bool) {
 	if v := m.eval(x, nil); v.IsWhollyKnown() {
 		return 0, false, false // known but not a count: an input error, reported by the caller
 	}
-	text, ok := exprText(x)
+	text, ok := atomText(x)
 	if !ok {
 		return 0, false, false
 	}
@@ -189,7 +213,7 @@ func (m *module) textAtom(x hcl.Expression) (bool, bool) {
 	if v, _ := m.eval(x, nil).Unmark(); v.IsWhollyKnown() || !v.Type().Equals(cty.Bool) && v.Type() != cty.DynamicPseudoType {
 		return false, false
 	}
-	text, ok := exprText(x)
+	text, ok := atomText(x)
 	if !ok {
 		return false, false
 	}

@@ -3,6 +3,7 @@ package terraform
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/emrguard/emrguard/model"
@@ -154,5 +155,56 @@ resource "aws_emr_cluster" "c" {
 				t.Errorf("got %+v, want %q", f, c.want)
 			}
 		})
+	}
+}
+
+// Ensure a for_each over a collection without a value gives worlds: none
+// of its instances, or one standing for each (the first reading's
+// address, each.key and each.value unknown), and a for_each over such a
+// resource stands for each of its elements too; a known for_each gives
+// none.
+func TestForEachWorlds(t *testing.T) {
+	ev, _ := load(t, map[string]string{"main.tf": `
+variable "names" {
+  type = set(string)
+}
+resource "aws_security_group" "g" {
+  for_each = var.names
+  vpc_id   = each.value
+}
+resource "aws_security_group" "h" {
+  for_each = aws_security_group.g
+  vpc_id   = each.value.vpc_id
+}
+resource "aws_security_group" "k" {
+  for_each = toset(["a", "b"])
+  vpc_id   = "vpc-1"
+}
+`}, Options{})
+	if len(ev.Alternatives) != 1 {
+		t.Fatalf("%d alternatives, want 1", len(ev.Alternatives))
+	}
+	a := ev.Alternatives[0]
+	if !slices.Equal(a.Unknowns, []string{"var.names"}) || a.Kind(0) != model.Each {
+		t.Fatalf("unknowns %v kinds %v, want var.names, Each", a.Unknowns, a.Kinds)
+	}
+	var got [][]string
+	for _, w := range a.Worlds {
+		var ids []string
+		for _, g := range w.Evidence.SecurityGroups {
+			ids = append(ids, g.Ref.ID)
+			if unk := !strings.HasPrefix(g.Ref.ID, "aws_security_group.k"); g.VPCID.IsUnknown() != unk {
+				t.Errorf("world %v: %s is in VPC %+v, want it unknown: %t (each.value)", w.Values, g.Ref.ID, g.VPCID, unk)
+			}
+		}
+		slices.Sort(ids)
+		got = append(got, ids)
+	}
+	want := [][]string{
+		{"aws_security_group.g", "aws_security_group.h", `aws_security_group.k["a"]`, `aws_security_group.k["b"]`},
+		{`aws_security_group.k["a"]`, `aws_security_group.k["b"]`},
+	}
+	if len(got) != 2 || !slices.Equal(got[0], want[0]) || !slices.Equal(got[1], want[1]) {
+		t.Errorf("groups per world %v, want %v", got, want)
 	}
 }

@@ -30,6 +30,21 @@ func exprText(x hcl.Expression) (string, bool) {
 	return b.String(), ok && b.Len() <= 200
 }
 
+// atomText is exprText for an unknown a world may assume: not one that
+// reads a managed resource (aws_x.y), whose count or for_each is what
+// makes it unknown in the first reading, and which the world's own
+// reading of that resource decides.
+func atomText(x hcl.Expression) (string, bool) {
+	for _, tr := range x.Variables() {
+		switch tr.RootName() {
+		case "var", "local", "module", "data", "path", "terraform":
+		default:
+			return "", false
+		}
+	}
+	return exprText(x)
+}
+
 func writeExpr(b *strings.Builder, x hcl.Expression, depth int) bool {
 	if depth > 16 {
 		return false
