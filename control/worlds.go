@@ -134,13 +134,14 @@ func settle(base []Result, alts []*model.Alternatives, controls []*Control, sour
 
 // tooMany says, on each unknown of a root that was not read per world
 // because its counts hang on too many unknowns, which are and what the
-// bound is. Only the unknowns an unknown count caused ("count of … is
-// unknown", instances.go) could have been decided by the worlds.
+// bound is. Only the unknowns an unknown count or condition caused
+// ("count of … is unknown", Terraform's instances.go; "condition … is
+// unknown", CloudFormation's) could have been decided by the worlds.
 func tooMany(base []Result, alt *model.Alternatives, mine func(resultKey) bool) {
 	why := fmt.Sprintf("; not judged per case: too many unknown conditions (%d: %s; at most %d are)",
 		len(alt.Unknowns), strings.Join(alt.Unknowns, ", "), alt.Bound)
 	for i, r := range base {
-		if r.Verdict == Unknown && strings.Contains(r.Message, "count of ") && mine(keyOf(r)) {
+		if r.Verdict == Unknown && (strings.Contains(r.Message, "count of ") || strings.Contains(r.Message, "condition ")) && mine(keyOf(r)) {
 			base[i].Message += why
 		}
 	}
