@@ -137,8 +137,8 @@ type template struct {
 	// which notes them in atoms.
 	world map[string]bool
 	atoms []string
-	steps    int
-	bytes    int // text built by Fn::Sub, Fn::Join, Fn::Base64 (maxBytes)
+	steps int
+	bytes int // text built by Fn::Sub, Fn::Join, Fn::Base64 (maxBytes)
 	// exhausted is set once a budget is spent: everything after resolves
 	// to Unknown at once, and the error is reported once.
 	exhausted bool
