@@ -2,6 +2,7 @@ package control
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/emrguard/emrguard/model"
@@ -135,13 +136,14 @@ func settle(base []Result, alts []*model.Alternatives, controls []*Control, sour
 // tooMany says, on each unknown of a root that was not read per world
 // because its counts hang on too many unknowns, which are and what the
 // bound is. Only the unknowns an unknown count or condition caused
-// ("count of … is unknown", Terraform's instances.go; "condition … is
-// unknown", CloudFormation's) could have been decided by the worlds.
+// ("count of … is unknown", Terraform's instances.go; "condition IsX is
+// unknown", CloudFormation's cond.go) could have been decided by the
+// worlds.
 func tooMany(base []Result, alt *model.Alternatives, mine func(resultKey) bool) {
 	why := fmt.Sprintf("; not judged per case: too many unknown conditions (%d: %s; at most %d are)",
 		len(alt.Unknowns), strings.Join(alt.Unknowns, ", "), alt.Bound)
 	for i, r := range base {
-		if r.Verdict == Unknown && (strings.Contains(r.Message, "count of ") || strings.Contains(r.Message, "condition ")) && mine(keyOf(r)) {
+		if r.Verdict == Unknown && caused(r.Message, alt) && mine(keyOf(r)) {
 			base[i].Message += why
 		}
 	}
@@ -175,6 +177,24 @@ func forEvery(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Res
 	}
 	return ""
 }
+
+// caused tells whether an unknown's message names an unknown count
+// ("count of aws_x.y is unknown", Terraform's instances.go), an unknown
+// condition ("condition IsX is unknown", CloudFormation's) or one of
+// alt's unknowns.
+func caused(msg string, alt *model.Alternatives) bool {
+	if strings.Contains(msg, "count of ") || unknownCondition.MatchString(msg) {
+		return true
+	}
+	for _, u := range alt.Unknowns {
+		if strings.Contains(msg, u) {
+			return true
+		}
+	}
+	return false
+}
+
+var unknownCondition = regexp.MustCompile(`\bcondition [A-Za-z0-9]+ is unknown`)
 
 // failsIn says in which worlds control and resource k fail, "" in none.
 func failsIn(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]Result) string {
