@@ -51,3 +51,18 @@ func (a *Alternatives) Kind(i int) UnknownKind {
 	}
 	return Boolean
 }
+
+// Combinations are the 2^n ways n unknowns can go, true first, in the
+// order Worlds lists them: unknown i is bit i of the world's number,
+// clear for true.
+func Combinations(n int) [][]bool {
+	out := make([][]bool, 1<<n)
+	for combo := range out {
+		vals := make([]bool, n)
+		for i := range vals {
+			vals[i] = combo&(1<<i) == 0
+		}
+		out[combo] = vals
+	}
+	return out
+}

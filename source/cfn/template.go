@@ -90,11 +90,9 @@ func worlds(base *model.Evidence, atoms []string, read func(map[string]bool) *te
 	}
 	alt := &model.Alternatives{Unknowns: names, Base: base, Bound: maxConditions}
 	if n <= maxConditions {
-		for combo := range 1 << n {
+		for _, vals := range model.Combinations(n) {
 			w := map[string]bool{}
-			vals := make([]bool, n)
 			for i, a := range atoms {
-				vals[i] = combo&(1<<i) == 0 // true first
 				w[a] = vals[i]
 			}
 			alt.Worlds = append(alt.Worlds, model.World{Values: vals, Evidence: read(w).read()})

@@ -232,11 +232,9 @@ func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) 
 	for i, a := range conds.found {
 		alt.Kinds[i] = conds.kinds[a]
 	}
-	for combo := range 1 << n {
+	for _, vals := range model.Combinations(n) {
 		w := &conditions{world: map[string]bool{}}
-		vals := make([]bool, n)
 		for i, a := range conds.found {
-			vals[i] = combo&(1<<i) == 0 // true first
 			w.world[a] = vals[i]
 		}
 		// The parsed files are read-only to a load: each world reuses
