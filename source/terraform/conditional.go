@@ -58,7 +58,11 @@ func (m *module) worldCount(expr hcl.Expression) (n int, rep, ok bool) {
 	if cs == nil {
 		return 0, false, false
 	}
-	c, isCond := unwrap(expr).(*hclsyntax.ConditionalExpr)
+	x := unwrap(expr)
+	for p, ok := x.(*hclsyntax.ParenthesesExpr); ok; p, ok = x.(*hclsyntax.ParenthesesExpr) {
+		x = p.Expression // (cond ? 1 : 0) is the conditional
+	}
+	c, isCond := x.(*hclsyntax.ConditionalExpr)
 	if !isCond {
 		return m.countAtom(expr)
 	}

@@ -49,6 +49,7 @@ variable "existing" {
 		base        int    // groups in the first reading
 	}{
 		{"variable", `var.create ? 1 : 0`, []string{"var.create"}, nil, []int{1, 0}, 1},
+		{"in parentheses", `(var.create ? 1 : 0)`, []string{"var.create"}, nil, []int{1, 0}, 1},
 		{"inverted", `!var.create ? 1 : 0`, []string{"var.create"}, nil, []int{0, 1}, 1},
 		{"label module through a local", `local.enabled && var.existing == false ? 1 : 0`, []string{"module.this.enabled"}, nil, []int{1, 0}, 1},
 		{"known operand decides", `var.existing && var.create ? 1 : 0`, nil, nil, nil, 0},
