@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/emrguard/emrguard/control"
@@ -34,6 +35,10 @@ func (o Options) settle(base []control.Result, alts []*model.Alternatives, contr
 		all := map[resultKey][]int{}
 		for i, r := range base {
 			all[keyOf(r)] = append(all[keyOf(r)], i)
+		}
+		if len(alt.Worlds) == 0 {
+			tooMany(base, alt, func(k resultKey) bool { return own[k] == len(all[k]) })
+			continue
 		}
 		worlds := make([]map[resultKey][]control.Result, len(alt.Worlds))
 		judged := map[[2]string]bool{} // resources with results in some world
@@ -69,12 +74,17 @@ func (o Options) settle(base []control.Result, alts []*model.Alternatives, contr
 			if !undecided(k) {
 				// A pass or an n/a of the first reading must hold in
 				// every world: one where it fails makes it unknown.
-				if also := failsIn(k, alt, worlds); also != "" {
+				also, made := failsIn(k, alt, worlds), false
+				for _, i := range all[k] {
+					if v := base[i].Verdict; also != "" && (v == control.Passed || v == control.NotApplicable) {
+						base[i].Verdict = control.Unknown
+						base[i].Message += also
+						made = true
+					}
+				}
+				if each := forEvery(k, alt, worlds, base, all[k]); each != "" && !made {
 					for _, i := range all[k] {
-						if v := base[i].Verdict; v == control.Passed || v == control.NotApplicable {
-							base[i].Verdict = control.Unknown
-							base[i].Message += also
-						}
+						base[i].Message += each
 					}
 				}
 				continue
@@ -124,13 +134,76 @@ func (o Options) settle(base []control.Result, alts []*model.Alternatives, contr
 	return base
 }
 
+// tooMany says, on each unknown of a root that was not read per world
+// because its counts hang on too many unknowns, which are and what the
+// bound is. Only the unknowns an unknown count or condition caused
+// ("count of … is unknown", Terraform's instances.go; "condition IsX is
+// unknown", CloudFormation's cond.go) could have been decided by the
+// worlds.
+func tooMany(base []control.Result, alt *model.Alternatives, mine func(resultKey) bool) {
+	why := fmt.Sprintf("; not judged per case: too many unknown conditions (%d: %s; at most %d are)",
+		len(alt.Unknowns), strings.Join(alt.Unknowns, ", "), alt.Bound)
+	for i, r := range base {
+		if r.Verdict == control.Unknown && caused(r.Message, alt) && mine(keyOf(r)) {
+			base[i].Message += why
+		}
+	}
+}
+
+// forEvery says " (for every element of var.x)" for a result the first
+// reading decided on one instance standing for each of a for_each over an
+// unknown collection: the worlds where it exists are those where the
+// collection has elements, and each gives the first reading's verdict.
+func forEvery(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]control.Result, base []control.Result, idx []int) string {
+	var in []model.World
+	for i, w := range worlds {
+		rs := w[k]
+		if len(rs) == 0 {
+			continue
+		}
+		for _, r := range rs {
+			for _, j := range idx {
+				if r.Verdict != base[j].Verdict {
+					return ""
+				}
+			}
+		}
+		in = append(in, alt.Worlds[i])
+	}
+	if len(in) == 0 {
+		return ""
+	}
+	if text := existsText(alt, in); strings.HasPrefix(text, "for every element of ") {
+		return " (" + text + ")"
+	}
+	return ""
+}
+
+// caused tells whether an unknown's message names an unknown count
+// ("count of aws_x.y is unknown", Terraform's instances.go), an unknown
+// condition ("condition IsX is unknown", CloudFormation's) or one of
+// alt's unknowns.
+func caused(msg string, alt *model.Alternatives) bool {
+	if strings.Contains(msg, "count of ") || unknownCondition.MatchString(msg) {
+		return true
+	}
+	for _, u := range alt.Unknowns {
+		if strings.Contains(msg, u) {
+			return true
+		}
+	}
+	return false
+}
+
+var unknownCondition = regexp.MustCompile(`\bcondition [A-Za-z0-9]+ is unknown`)
+
 // failsIn says in which worlds control and resource k fail, "" in none.
 func failsIn(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]control.Result) string {
 	var parts []string
 	for i, w := range worlds {
 		for _, r := range w[k] {
 			if r.Verdict == control.Failed {
-				parts = append(parts, fmt.Sprintf("when %s: fail, %s", worldText(alt.Unknowns, alt.Worlds[i].Values), r.Message))
+				parts = append(parts, fmt.Sprintf("when %s: fail, %s", worldText(alt, alt.Worlds[i].Values), r.Message))
 				break
 			}
 		}
@@ -198,9 +271,9 @@ func decide(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]contr
 		if got[0][0].Verdict == control.Unknown {
 			return nil, "", false
 		}
-		suffix := " (in every case where it exists: " + casesText(alt.Unknowns, in) + ")"
+		suffix := " (" + existsText(alt, in) + ")"
 		if len(in) == len(alt.Worlds) {
-			suffix = " (the same whether " + orText(alt.Unknowns) + ")"
+			suffix = " (the same whether " + orText(alt) + ")"
 		}
 		out := make([]control.Result, len(got[0]))
 		for i, r := range got[0] {
@@ -211,32 +284,93 @@ func decide(k resultKey, alt *model.Alternatives, worlds []map[resultKey][]contr
 	}
 	parts := make([]string, len(got))
 	for i, rs := range got {
-		parts[i] = fmt.Sprintf("when %s: %s, %s", worldText(alt.Unknowns, in[i].Values), rs[0].Verdict, rs[0].Message)
+		parts[i] = fmt.Sprintf("when %s: %s, %s", worldText(alt, in[i].Values), rs[0].Verdict, rs[0].Message)
 	}
 	return nil, "; the verdict depends on " + strings.Join(alt.Unknowns, " and ") + ": " + strings.Join(parts, "; "), true
 }
 
-// orText says "X is true or false" for each unknown.
-func orText(unknowns []string) string {
-	if len(unknowns) == 1 {
-		return unknowns[0] + " is true or false"
+// orText says "X is true or false" for each unknown, "N is 0 or more"
+// for a count.
+func orText(alt *model.Alternatives) string {
+	parts := make([]string, len(alt.Unknowns))
+	bools := 0
+	for i, u := range alt.Unknowns {
+		parts[i] = u + " is 0 or more"
+		if alt.Kind(i) == model.Each {
+			parts[i] = u + " is empty or not"
+		}
+		if alt.Kind(i) == model.Boolean {
+			parts[i] = u + " is true or false"
+			bools++
+		}
 	}
-	return strings.Join(unknowns, " and ") + " are each true or false"
+	if bools == len(parts) && bools > 1 {
+		return strings.Join(alt.Unknowns, " and ") + " are each true or false"
+	}
+	return strings.Join(parts, " and ")
 }
 
-func casesText(unknowns []string, in []model.World) string {
+// existsText says in which worlds a resource exists: "in every case where
+// it exists: when var.a is true, or when var.b is true"; when those
+// worlds are every combination of some unknowns with the others fixed,
+// only the fixed ones, and a for_each's collection not empty as "for
+// every element of var.names".
+func existsText(alt *model.Alternatives, in []model.World) string {
+	var fixed []int
+	for i := range alt.Unknowns {
+		same := true
+		for _, w := range in[1:] {
+			same = same && w.Values[i] == in[0].Values[i]
+		}
+		if same {
+			fixed = append(fixed, i)
+		}
+	}
+	if len(fixed) > 0 && len(in) == 1<<(len(alt.Unknowns)-len(fixed)) {
+		sub := &model.Alternatives{}
+		var vals []bool
+		var each []string
+		for _, i := range fixed {
+			if alt.Kind(i) == model.Each && in[0].Values[i] {
+				each = append(each, "for every element of "+alt.Unknowns[i])
+				continue
+			}
+			sub.Unknowns = append(sub.Unknowns, alt.Unknowns[i])
+			sub.Kinds = append(sub.Kinds, alt.Kind(i))
+			vals = append(vals, in[0].Values[i])
+		}
+		switch {
+		case len(sub.Unknowns) == 0:
+			return strings.Join(each, " and ")
+		case len(each) > 0:
+			return "in every case where it exists: when " + worldText(sub, vals) + ", " + strings.Join(each, " and ")
+		}
+		return "in every case where it exists: when " + worldText(sub, vals)
+	}
 	cases := make([]string, len(in))
 	for i, w := range in {
-		cases[i] = "when " + worldText(unknowns, w.Values)
+		cases[i] = "when " + worldText(alt, w.Values)
 	}
-	return strings.Join(cases, ", or ")
+	return "in every case where it exists: " + strings.Join(cases, ", or ")
 }
 
-// worldText says the values of one world: "var.a is true and var.b is false".
-func worldText(unknowns []string, vals []bool) string {
-	parts := make([]string, len(unknowns))
-	for i, u := range unknowns {
-		parts[i] = fmt.Sprintf("%s is %t", u, vals[i])
+// worldText says the values of one world: "var.a is true and var.b is
+// false", "var.n is at least 1".
+func worldText(alt *model.Alternatives, vals []bool) string {
+	parts := make([]string, len(alt.Unknowns))
+	for i, u := range alt.Unknowns {
+		switch {
+		case alt.Kind(i) == model.Boolean:
+			parts[i] = fmt.Sprintf("%s is %t", u, vals[i])
+		case alt.Kind(i) == model.Each && vals[i]:
+			parts[i] = u + " is not empty"
+		case alt.Kind(i) == model.Each:
+			parts[i] = u + " is empty"
+		case vals[i]:
+			parts[i] = u + " is at least 1"
+		default:
+			parts[i] = u + " is 0"
+		}
 	}
 	return strings.Join(parts, " and ")
 }

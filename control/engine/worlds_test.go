@@ -95,3 +95,103 @@ func TestSettleWorlds(t *testing.T) {
 		t.Errorf("alternatives left in the evidence, or a not settled")
 	}
 }
+
+// Ensure worlds of count unknowns say "is 0" and "is at least 1", that
+// the cases a resource exists in name only the unknowns fixed in them
+// when the others take every value, and that a root over the bound keeps
+// its count unknowns unknown, saying why, and nothing else changes.
+func TestWorldTexts(t *testing.T) {
+	alt := &model.Alternatives{Unknowns: []string{"var.on", "length(var.l)", "var.n > 0"}, Kinds: []model.UnknownKind{model.Boolean, model.Count, model.Boolean}}
+	w := func(v ...bool) model.World { return model.World{Values: v} }
+	if got, want := worldText(alt, []bool{true, false, true}), "var.on is true and length(var.l) is 0 and var.n > 0 is true"; got != want {
+		t.Errorf("worldText %q, want %q", got, want)
+	}
+	if got, want := orText(alt), "var.on is true or false and length(var.l) is 0 or more and var.n > 0 is true or false"; got != want {
+		t.Errorf("orText %q, want %q", got, want)
+	}
+	for _, c := range []struct {
+		in   []model.World
+		want string
+	}{
+		{[]model.World{w(true, true, true), w(true, true, false)}, "when var.on is true and length(var.l) is at least 1"},
+		{[]model.World{w(true, true, true), w(false, true, true), w(true, true, false), w(false, true, false)}, "when length(var.l) is at least 1"},
+		// Not every combination of the others: each world is named.
+		{[]model.World{w(true, true, true), w(false, false, true)}, "when var.on is true and length(var.l) is at least 1 and var.n > 0 is true, or when var.on is false and length(var.l) is 0 and var.n > 0 is true"},
+	} {
+		if got := existsText(alt, c.in); got != "in every case where it exists: "+c.want {
+			t.Errorf("existsText %q, want %q", got, c.want)
+		}
+	}
+
+	say := &control.Control{ID: "EMR992", Sources: control.IaC, Run: func(p *control.Pass) {
+		for _, c := range p.Evidence.Clusters {
+			p.Unknownf(c.Ref, model.Loc{}, "%s", c.Ref.Name)
+		}
+	}}
+	root := &model.Evidence{Clusters: []*model.Cluster{
+		{Ref: model.Ref{ID: "a", Name: "count of aws_x.a is unknown", Loc: model.Loc{File: "main.tf", Line: 1}}},
+		{Ref: model.Ref{ID: "b", Name: "role is not in the inputs", Loc: model.Loc{File: "main.tf", Line: 2}}},
+	}}
+	all := &model.Evidence{}
+	all.Merge(root)
+	all.Alternatives = []*model.Alternatives{{Unknowns: []string{"var.a", "var.b", "var.c", "var.d"}, Base: root, Bound: 3}}
+	got := map[string]string{}
+	for _, r := range Evaluate([]*control.Control{say}, all, control.IaC, control.Config{}) {
+		got[r.Resource.ID] = r.Message
+	}
+	if want := "count of aws_x.a is unknown; not judged per case: too many unknown conditions (4: var.a, var.b, var.c, var.d; at most 3 are)"; got["a"] != want {
+		t.Errorf("a: %q, want %q", got["a"], want)
+	}
+	if want := "role is not in the inputs"; got["b"] != want {
+		t.Errorf("b: %q, want %q", got["b"], want)
+	}
+}
+
+// Ensure a result the first reading decided on a for_each's one instance
+// standing for each says it holds for every element, when the worlds
+// where it exists are those where the collection has elements and they
+// give the same verdict; a resource in every world says nothing more,
+// and one that fails in a world is unknown as before.
+func TestForEveryElement(t *testing.T) {
+	byName := &control.Control{ID: "EMR993", Sources: control.IaC, Run: func(p *control.Pass) {
+		for _, c := range p.Evidence.Clusters {
+			if c.Ref.Name == "pass" {
+				p.Passf(c.Ref, model.Loc{}, "ok")
+			} else {
+				p.Failf(c.Ref, model.Loc{}, "bad")
+			}
+		}
+	}}
+	ev := func(names map[string]string) *model.Evidence {
+		e := &model.Evidence{}
+		for _, id := range []string{"a", "b", "c", "d"} {
+			if n, ok := names[id]; ok {
+				e.Clusters = append(e.Clusters, &model.Cluster{Ref: model.Ref{ID: id, Name: n, Loc: model.Loc{File: "main.tf", Line: 1}}})
+			}
+		}
+		return e
+	}
+	first := map[string]string{"a": "fail", "b": "pass", "c": "pass", "d": "pass"}
+	root := ev(first)
+	all := ev(first)
+	all.Alternatives = []*model.Alternatives{{Unknowns: []string{"var.names"}, Kinds: []model.UnknownKind{model.Each}, Base: root,
+		Worlds: []model.World{
+			{Values: []bool{true}, Evidence: ev(map[string]string{"a": "fail", "b": "pass", "c": "pass", "d": "fail"})},
+			{Values: []bool{false}, Evidence: ev(map[string]string{"c": "pass"})},
+		}}}
+	got := map[string]string{}
+	for _, r := range Evaluate([]*control.Control{byName}, all, control.IaC, control.Config{}) {
+		got[r.Resource.ID] = r.Verdict.String() + " " + r.Message
+	}
+	want := map[string]string{
+		"a": "fail bad (for every element of var.names)",
+		"b": "pass ok (for every element of var.names)",
+		"c": "pass ok",
+		"d": "unknown ok; but when var.names is not empty: fail, bad",
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: %q, want %q", id, got[id], w)
+		}
+	}
+}

@@ -27,9 +27,19 @@ func (t *template) condition(name string, at model.Loc) cond {
 		t.errorf(at, "condition %s is not defined in Conditions", name)
 		return unknownCond("condition " + name + " is not defined")
 	}
+	if v, ok := t.world[name]; ok {
+		t.conds[name] = cond{val: v, known: true}
+		return t.conds[name]
+	}
 	t.condBusy[name] = true
+	n := len(t.atoms)
 	c := t.evalCond(def)
 	delete(t.condBusy, name)
+	if !c.known && t.world == nil && len(t.atoms) == n && !t.exhausted {
+		// Unknown of itself, not through another condition: an atom the
+		// worlds give each value.
+		t.atoms = append(t.atoms, name)
+	}
 	t.conds[name] = c
 	return c
 }

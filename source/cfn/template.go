@@ -51,16 +51,56 @@ func Read(file string, docs []*tree.Node, p Params, alloc *tree.Alloc) (*model.E
 		if !Detect(d) {
 			continue
 		}
-		t := newTemplate(file, d, p)
-		t.alloc = alloc
-		t.scope = file
+		scope := file
 		if i > 0 {
-			t.scope = fmt.Sprintf("%s#%d", file, i) // a later document of the file
+			scope = fmt.Sprintf("%s#%d", file, i) // a later document of the file
 		}
-		ev.Merge(t.read())
+		read := func(world map[string]bool) *template {
+			t := newTemplate(file, d, p)
+			t.alloc, t.scope, t.world = alloc, scope, world
+			return t
+		}
+		t := read(nil)
+		base := t.read()
 		diags = append(diags, t.diags...)
+		ev.Merge(worlds(base, t.atoms, read))
 	}
 	return ev, diags
+}
+
+// maxConditions bounds the unknown conditions a template is read again
+// for, once per combination of their values (a world): at most
+// 2^maxConditions = 8 more readings, as a Terraform root's counts
+// (source/terraform).
+const maxConditions = 3
+
+// worlds is a template's first reading, base, with the template read
+// again under each combination of atoms, the unknown conditions (a
+// resource's Condition, an Fn::If) its first reading met; the control
+// engine keeps a verdict they all agree on. Over the bound, none: the
+// engine says why. The input errors are the first reading's.
+func worlds(base *model.Evidence, atoms []string, read func(map[string]bool) *template) *model.Evidence {
+	n := len(atoms)
+	if n == 0 {
+		return base
+	}
+	names := make([]string, n)
+	for i, a := range atoms {
+		names[i] = "condition " + a
+	}
+	alt := &model.Alternatives{Unknowns: names, Base: base, Bound: maxConditions}
+	if n <= maxConditions {
+		for _, vals := range model.Combinations(n) {
+			w := map[string]bool{}
+			for i, a := range atoms {
+				w[a] = vals[i]
+			}
+			alt.Worlds = append(alt.Worlds, model.World{Values: vals, Evidence: read(w).read()})
+		}
+	}
+	out := &model.Evidence{Alternatives: []*model.Alternatives{alt}}
+	out.Merge(base)
+	return out
 }
 
 // resource is one entry of Resources.
@@ -90,8 +130,13 @@ type template struct {
 
 	conds    map[string]cond
 	condBusy map[string]bool
-	steps    int
-	bytes    int // text built by Fn::Sub, Fn::Join, Fn::Base64 (maxBytes)
+	// world gives the unknown conditions a value when the template is
+	// read once per way they can go (worlds); nil in the first reading,
+	// which notes them in atoms.
+	world map[string]bool
+	atoms []string
+	steps int
+	bytes int // text built by Fn::Sub, Fn::Join, Fn::Base64 (maxBytes)
 	// exhausted is set once a budget is spent: everything after resolves
 	// to Unknown at once, and the error is reported once.
 	exhausted bool

@@ -3,7 +3,10 @@ package terraform
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/emrguard/emrguard/model"
 )
 
 // Ensure a count Terraform cannot know, cond ? A : B with A and B known,
@@ -31,6 +34,9 @@ variable "third" {
 variable "n" {
   type = number
 }
+variable "list" {
+  type = list(string)
+}
 variable "existing" {
   default = false
 }
@@ -38,18 +44,25 @@ variable "existing" {
 	cases := []struct {
 		name, count string
 		unknowns    []string
-		groups      []int // per world, the groups it holds
-		base        int   // groups in the first reading
+		counts      []bool // which unknowns are whole counts; nil for none
+		groups      []int  // per world, the groups it holds
+		base        int    // groups in the first reading
 	}{
-		{"variable", `var.create ? 1 : 0`, []string{"var.create"}, []int{1, 0}, 1},
-		{"inverted", `!var.create ? 1 : 0`, []string{"var.create"}, []int{0, 1}, 1},
-		{"label module through a local", `local.enabled && var.existing == false ? 1 : 0`, []string{"module.this.enabled"}, []int{1, 0}, 1},
-		{"known operand decides", `var.existing && var.create ? 1 : 0`, nil, nil, 0},
-		{"two unknowns", `var.create || var.other ? 1 : 0`, []string{"var.create", "var.other"}, []int{1, 1, 1, 0}, 1},
-		{"over the bound", `var.create && var.other && var.third ? 1 : 0`, nil, nil, 1},
-		{"not a boolean position", `var.n > 0 ? 1 : 0`, nil, nil, 1},
-		{"branches not known", `var.create ? var.n : 0`, nil, nil, 1},
-		{"equal branches", `var.create ? 2 : 2`, nil, nil, 2},
+		{"variable", `var.create ? 1 : 0`, []string{"var.create"}, nil, []int{1, 0}, 1},
+		{"in parentheses", `(var.create ? 1 : 0)`, []string{"var.create"}, nil, []int{1, 0}, 1},
+		{"inverted", `!var.create ? 1 : 0`, []string{"var.create"}, nil, []int{0, 1}, 1},
+		{"label module through a local", `local.enabled && var.existing == false ? 1 : 0`, []string{"module.this.enabled"}, nil, []int{1, 0}, 1},
+		{"known operand decides", `var.existing && var.create ? 1 : 0`, nil, nil, nil, 0},
+		{"two unknowns", `var.create || var.other ? 1 : 0`, []string{"var.create", "var.other"}, nil, []int{1, 1, 1, 0}, 1},
+		{"three unknowns", `var.create && var.other && var.third ? 1 : 0`, []string{"var.create", "var.other", "var.third"}, nil, []int{1, 0, 0, 0, 0, 0, 0, 0}, 1},
+		{"over the bound", `var.create && var.other && var.third && var.n > 0 ? 1 : 0`, []string{"var.create", "var.other", "var.third", "var.n > 0"}, nil, nil, 1},
+		{"a comparison", `var.n > 0 ? 1 : 0`, []string{"var.n > 0"}, nil, []int{1, 0}, 1},
+		{"a branch not known", `var.create ? var.n : 0`, []string{"var.create", "var.n"}, []bool{false, true}, []int{1, 0, 0, 0}, 1},
+		{"a whole count", `var.n`, []string{"var.n"}, []bool{true}, []int{1, 0}, 1},
+		{"a length", `length(var.list)`, []string{"length(var.list)"}, []bool{true}, []int{1, 0}, 1},
+		{"a known count", `length(["a", "b"])`, nil, nil, nil, 2},
+		{"not a number", `var.create ? "x" : 0`, nil, nil, nil, 1},
+		{"equal branches", `var.create ? 2 : 2`, nil, nil, nil, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -72,8 +85,18 @@ resource "aws_security_group" "g" {
 				t.Fatalf("%d alternatives, want 1", len(ev.Alternatives))
 			}
 			a := ev.Alternatives[0]
+			if c.groups == nil && (len(a.Worlds) != 0 || a.Bound != maxConditions || a.Base == nil) {
+				t.Errorf("over the bound: %d worlds, bound %d, want none and %d", len(a.Worlds), a.Bound, maxConditions)
+			}
 			if !slices.Equal(a.Unknowns, c.unknowns) {
 				t.Errorf("unknowns %v, want %v", a.Unknowns, c.unknowns)
+			}
+			var counts []bool
+			for i := range a.Unknowns {
+				counts = append(counts, a.Kind(i) == model.Count)
+			}
+			if want := c.counts; !slices.Equal(counts, want) && !(want == nil && !slices.Contains(counts, true)) {
+				t.Errorf("counts %v, want %v", counts, want)
 			}
 			var groups []int
 			for _, w := range a.Worlds {
@@ -133,5 +156,56 @@ resource "aws_emr_cluster" "c" {
 				t.Errorf("got %+v, want %q", f, c.want)
 			}
 		})
+	}
+}
+
+// Ensure a for_each over a collection without a value gives worlds: none
+// of its instances, or one standing for each (the first reading's
+// address, each.key and each.value unknown), and a for_each over such a
+// resource stands for each of its elements too; a known for_each gives
+// none.
+func TestForEachWorlds(t *testing.T) {
+	ev, _ := load(t, map[string]string{"main.tf": `
+variable "names" {
+  type = set(string)
+}
+resource "aws_security_group" "g" {
+  for_each = var.names
+  vpc_id   = each.value
+}
+resource "aws_security_group" "h" {
+  for_each = aws_security_group.g
+  vpc_id   = each.value.vpc_id
+}
+resource "aws_security_group" "k" {
+  for_each = toset(["a", "b"])
+  vpc_id   = "vpc-1"
+}
+`}, Options{})
+	if len(ev.Alternatives) != 1 {
+		t.Fatalf("%d alternatives, want 1", len(ev.Alternatives))
+	}
+	a := ev.Alternatives[0]
+	if !slices.Equal(a.Unknowns, []string{"var.names"}) || a.Kind(0) != model.Each {
+		t.Fatalf("unknowns %v kinds %v, want var.names, Each", a.Unknowns, a.Kinds)
+	}
+	var got [][]string
+	for _, w := range a.Worlds {
+		var ids []string
+		for _, g := range w.Evidence.SecurityGroups {
+			ids = append(ids, g.Ref.ID)
+			if unk := !strings.HasPrefix(g.Ref.ID, "aws_security_group.k"); g.VPCID.IsUnknown() != unk {
+				t.Errorf("world %v: %s is in VPC %+v, want it unknown: %t (each.value)", w.Values, g.Ref.ID, g.VPCID, unk)
+			}
+		}
+		slices.Sort(ids)
+		got = append(got, ids)
+	}
+	want := [][]string{
+		{"aws_security_group.g", "aws_security_group.h", `aws_security_group.k["a"]`, `aws_security_group.k["b"]`},
+		{`aws_security_group.k["a"]`, `aws_security_group.k["b"]`},
+	}
+	if len(got) != 2 || !slices.Equal(got[0], want[0]) || !slices.Equal(got[1], want[1]) {
+		t.Errorf("groups per world %v, want %v", got, want)
 	}
 }

@@ -563,6 +563,8 @@ func (m *module) moduleValue(name string, outs map[string]bool, rng hcl.Range) c
 		return unknown(fmt.Sprintf("module.%s is not declared", name), "")
 	case !c.loaded:
 		return unknown(fmt.Sprintf("the outputs of module.%s are unknown: %s", name, c.remote), "")
+	case len(c.children) == 1 && c.children[0].rep:
+		// One module instance stands for each of an unknown count's.
 	case len(c.children) == 1 && c.children[0].key != cty.NilVal && !c.children[0].key.IsKnown():
 		return c.children[0].key // count or for_each unknown: the whole module is
 	}

@@ -23,16 +23,20 @@ func (r *resource) instances() []*instance {
 	r.countAttr() // parses the source, if not yet
 	base := r.m.prefix + r.key()
 	for _, k := range r.m.instanceKeys(r.count, r.forEach, base) {
-		r.insts = append(r.insts, &instance{res: r, addr: base + k.suffix, key: k.key, eachVal: k.each})
+		r.insts = append(r.insts, &instance{res: r, addr: base + k.suffix, key: k.key, eachVal: k.each, rep: k.rep})
 	}
 	return r.insts
 }
 
 // instKey is one instance of count or for_each: its address suffix, and
-// count.index or each.key and each.value (NilVal without either).
+// count.index or each.key and each.value (NilVal without either). rep
+// marks the one instance standing for the at least one, all alike, that
+// a world of an unknown count makes (conditional.go): its count.index is
+// unknown, but it exists.
 type instKey struct {
 	suffix    string
 	key, each cty.Value
+	rep       bool
 }
 
 // instanceKeys evaluates the count or for_each of what base addresses (a
@@ -47,9 +51,16 @@ func (m *module) instanceKeys(count, forEach *hcl.Attribute, base string) []inst
 	case count != nil:
 		v := m.eval(count.Expr, nil)
 		if !v.IsWhollyKnown() {
-			n, ok := m.conditionalCount(count.Expr)
+			n, rep, ok := m.worldCount(count.Expr)
 			if !ok {
 				return one(fmt.Sprintf("count of %s is unknown: %s", base, reasonOf(v)))
+			}
+			if rep {
+				// Addressed as in the first reading, so that their
+				// results meet; count.index stays unknown.
+				k := one(fmt.Sprintf("count.index of %s is unknown (its count: %s)", base, reasonOf(v)))
+				k[0].rep = true
+				return k
 			}
 			if n == 1 && m.ld.conds.world != nil {
 				// One instance in this world: addressed as in the first
@@ -72,9 +83,27 @@ func (m *module) instanceKeys(count, forEach *hcl.Attribute, base string) []inst
 	case forEach != nil:
 		v := m.eval(forEach.Expr, nil)
 		if !v.IsKnown() {
-			return one(fmt.Sprintf("for_each of %s is unknown: %s", base, reasonOf(v)))
+			exists, ok := m.worldEach(forEach.Expr)
+			switch {
+			case !ok:
+				return one(fmt.Sprintf("for_each of %s is unknown: %s", base, reasonOf(v)))
+			case !exists:
+				return nil
+			}
+			// Addressed as in the first reading, so that their results
+			// meet; each.key and each.value stay unknown.
+			k := one(fmt.Sprintf("each.key and each.value of %s are unknown (its for_each: %s)", base, reasonOf(v)))
+			k[0].rep = true
+			return k
 		}
 		v, _ = v.Unmark()
+		if isRepObject(v) {
+			// A for_each over a resource standing for each of its
+			// elements stands for each of them too.
+			k := one(fmt.Sprintf("each.key and each.value of %s are unknown (its for_each: one standing for each element of an unknown collection)", base))
+			k[0].rep = true
+			return k
+		}
 		t := v.Type()
 		if v.IsNull() || !(t.IsMapType() || t.IsObjectType() || t.IsSetType()) {
 			m.ld.diags.Errorf(loc(forEach.Range), fmt.Sprintf("for_each of %s must be a map or a set of strings", base))
@@ -97,6 +126,20 @@ func (m *module) instanceKeys(count, forEach *hcl.Attribute, base string) []inst
 		return out
 	}
 	return []instKey{{}}
+}
+
+// repKey is the key of the one instance a world's for_each over an
+// unknown collection makes (conditional.go): [for g in aws_x.y : g.id]
+// sees it; aws_x.y["name"] does not, and stays unknown.
+const repKey = "*"
+
+// isRepObject tells whether v is a resource standing for each of an
+// unknown for_each's instances.
+func isRepObject(v cty.Value) bool {
+	if v.IsNull() || !v.Type().IsObjectType() || len(v.Type().AttributeTypes()) != 1 {
+		return false
+	}
+	return v.Type().HasAttribute(repKey)
 }
 
 func countOf(v cty.Value) (int, error) {
@@ -149,6 +192,10 @@ func (m *module) resourceValue(r *resource, attrs, sub map[string]bool) cty.Valu
 		return cty.ObjectVal(vals)
 	}
 	switch {
+	case len(insts) == 1 && insts[0].rep && r.forEach != nil:
+		return cty.ObjectVal(map[string]cty.Value{repKey: obj(insts[0])}) // stands for each instance
+	case len(insts) == 1 && insts[0].rep:
+		return cty.TupleVal([]cty.Value{obj(insts[0])}) // stands for each instance
 	case len(insts) == 1 && insts[0].key != cty.NilVal && !insts[0].key.IsKnown():
 		return insts[0].key // count or for_each unknown: the whole resource is
 	case r.count != nil:

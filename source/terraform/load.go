@@ -214,19 +214,27 @@ func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) 
 	conds := &conditions{}
 	ev := loadWorld(f, files, opt, diags, conds)
 	n := len(conds.found)
-	if n == 0 || n > maxConditions {
+	switch {
+	case n == 0:
 		return ev
+	case n > maxConditions:
+		// Not read again: the worlds would be 2^n. The engine says why
+		// the counts' unknowns stay.
+		out := &model.Evidence{Alternatives: []*model.Alternatives{{Unknowns: conds.found, Base: ev, Bound: maxConditions}}}
+		out.Merge(ev)
+		return out
 	}
 	// Some counts hang on at most maxConditions unknowns: read the root
 	// again under each combination of their values (the control engine
 	// keeps a verdict they all agree on). The input errors are the first
 	// reading's.
-	alt := &model.Alternatives{Unknowns: conds.found}
-	for combo := range 1 << n {
+	alt := &model.Alternatives{Unknowns: conds.found, Kinds: make([]model.UnknownKind, n)}
+	for i, a := range conds.found {
+		alt.Kinds[i] = conds.kinds[a]
+	}
+	for _, vals := range model.Combinations(n) {
 		w := &conditions{world: map[string]bool{}}
-		vals := make([]bool, n)
 		for i, a := range conds.found {
-			vals[i] = combo&(1<<i) == 0 // true first
 			w.world[a] = vals[i]
 		}
 		// The parsed files are read-only to a load: each world reuses

@@ -41,6 +41,7 @@ type module struct {
 	// key and eachVal are this instance's count.index, or each.key and
 	// each.value, when its call has count or for_each.
 	key, eachVal cty.Value
+	rep          bool // stands for each of an unknown count's instances (instKey)
 
 	localVal map[string]cty.Value
 	visiting map[string]bool // locals, outputs and documents being evaluated: cycles
@@ -95,6 +96,7 @@ type instance struct {
 	addr    string
 	key     cty.Value // NilVal when neither count nor for_each
 	eachVal cty.Value
+	rep     bool           // stands for each of an unknown count's instances (instKey)
 	memo    memo           // attributes evaluated (instAttr)
 	replay  map[string]val // arguments a linker read, recorded ahead (flat.go)
 	doc     *tree.Node     // a policy-document data source's rendering (policydoc.go)
@@ -352,7 +354,7 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 			}
 			m.ld.modules++
 			child := newModule(m.ld, dir, base+key.suffix+".", m, k)
-			child.key, child.eachVal = key.key, key.each
+			child.key, child.eachVal, child.rep = key.key, key.each, key.rep
 			child.declare(files, diags)
 			k.children = append(k.children, child)
 			child.loadCalls(depth+1, diags)
