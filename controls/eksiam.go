@@ -10,28 +10,46 @@ import (
 	"github.com/emrguard/emrguard/model"
 )
 
-// execRole is a job execution role and why it is one.
+// execRole is a job execution role and why it is one; assoc is the EMR
+// Pod Identity association that gives it, if any (EKS102 then judges the
+// trust of Pod Identity as the mechanism, not as an extra principal).
 type execRole struct {
-	role *model.Role
-	why  string
+	role  *model.Role
+	why   string
+	assoc *emrAssoc
 }
 
 // executionRoles returns the roles EMR on EKS jobs run as: those whose
 // trust policy names an EKS OIDC provider with EMR's service accounts
-// (emr-containers-sa-…), and those a job run, job template or managed
-// endpoint among the inputs names as its execution role.
+// (emr-containers-sa-…), those a job run, job template or managed
+// endpoint among the inputs names as its execution role, and those a Pod
+// Identity association gives to EMR's service accounts or to a service
+// account of an EMR namespace.
 func executionRoles(ev *model.Evidence) []execRole {
+	assocs := emrAssociations(ev)
 	var out []execRole
 	for _, r := range ev.Roles {
+		er := execRole{role: r, assoc: associationOf(assocs, r)}
 		if why := trustsEMRServiceAccounts(r.Trust); why != "" {
-			out = append(out, execRole{r, why})
-			continue
+			er.why = why
 		}
 		for _, j := range ev.JobRoles {
-			if j.RoleARN.IsSet() && namesRole(j.RoleARN.Val, r) {
-				out = append(out, execRole{r, fmt.Sprintf("%s names it as its execution role (%s)", j.Ref, j.RoleARN.At.Or(j.Ref.Loc))})
+			if er.why != "" {
 				break
 			}
+			if j.RoleARN.IsSet() && namesRole(j.RoleARN.Val, r) {
+				er.why = fmt.Sprintf("%s names it as its execution role (%s)", j.Ref, j.RoleARN.At.Or(j.Ref.Loc))
+			}
+		}
+		switch {
+		case er.assoc == nil:
+		case er.why == "":
+			er.why = er.assoc.why
+		default:
+			er.why += "; " + er.assoc.why
+		}
+		if er.why != "" {
+			out = append(out, er)
 		}
 	}
 	return out
@@ -117,7 +135,7 @@ func runEKS102(p *control.Pass) {
 		fault, at, unknown := "", model.Loc{}, ""
 		namespaces := map[string]bool{}
 		for _, s := range doc.Statements {
-			f, u := judgeTrust(s, namespaces)
+			f, u := judgeTrust(s, namespaces, er.assoc)
 			if f != "" {
 				fault, at = f, s.At
 				break

@@ -63,6 +63,7 @@ var readers = map[string]readFn{
 	"aws_emrcontainers_job_template":            (*rd).jobTemplate,
 	"aws_launch_template":                       (*rd).launchTemplate,
 	"aws_eks_node_group":                        (*rd).nodegroup,
+	"aws_eks_pod_identity_association":          (*rd).podIdentity,
 }
 
 var linkers = map[string]readFn{
