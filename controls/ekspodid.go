@@ -54,21 +54,22 @@ func emrAssociations(ev *model.Evidence) []emrAssoc {
 		sa := a.ServiceAccount
 		at := a.RoleARN.At.Or(a.Ref.Loc)
 		switch nsWhy, inEMR := x.EMRNamespace(a.Namespace.Get("")); {
-		case sa.IsSet() && emrPodSA.MatchString(sa.Val):
-			out = append(out, emrAssoc{a, fmt.Sprintf("Pod Identity association %s gives it to EMR's service account %s (%s)", a.Ref.ID, sa.Val, at)})
-		case emrPrefix(sa):
-			p, _ := model.PartOf(sa)
-			out = append(out, emrAssoc{a, fmt.Sprintf("Pod Identity association %s gives it to EMR's service account %s (%s)", a.Ref.ID, p, at)})
+		case isEMRServiceAccount(sa):
+			out = append(out, emrAssoc{a, fmt.Sprintf("Pod Identity association %s (%s) gives it to EMR's service account %s", a.Ref.ID, at, saName(sa))})
 		case a.Namespace.IsSet() && inEMR:
-			out = append(out, emrAssoc{a, fmt.Sprintf("Pod Identity association %s gives it to service account %s in EMR namespace %s, where %s (%s)", a.Ref.ID, saName(sa), a.Namespace.Val, nsWhy, at)})
+			out = append(out, emrAssoc{a, fmt.Sprintf("Pod Identity association %s (%s) gives it to service account %s of namespace %s, EMR's: %s", a.Ref.ID, at, saName(sa), a.Namespace.Val, nsWhy)})
 		}
 	}
 	return out
 }
 
-// emrPrefix reports whether a service account known only in part starts
-// as EMR's do ("emr-containers-sa-spark-driver-${account}-…").
-func emrPrefix(sa model.Field[string]) bool {
+// isEMRServiceAccount reports whether a service account is EMR's, or,
+// known only in part, starts as EMR's do
+// ("emr-containers-sa-spark-driver-${account}-…").
+func isEMRServiceAccount(sa model.Field[string]) bool {
+	if sa.IsSet() {
+		return emrPodSA.MatchString(sa.Val)
+	}
 	p, ok := model.PartOf(sa)
 	return ok && emrPodSA.MatchString(p.Prefix())
 }
