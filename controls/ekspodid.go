@@ -52,12 +52,15 @@ func emrAssociations(ev *model.Evidence) []emrAssoc {
 			continue
 		}
 		sa := a.ServiceAccount
-		at := a.RoleARN.At.Or(a.Ref.Loc)
+		name := a.Ref.ID // and where, for associations read from files
+		if at := a.RoleARN.At.Or(a.Ref.Loc); at.IsValid() {
+			name += " (" + at.String() + ")"
+		}
 		switch nsWhy, inEMR := x.EMRNamespace(a.Namespace.Get("")); {
 		case isEMRServiceAccount(sa):
-			out = append(out, emrAssoc{a, fmt.Sprintf("Pod Identity association %s (%s) gives it to EMR's service account %s", a.Ref.ID, at, saName(sa))})
+			out = append(out, emrAssoc{a, fmt.Sprintf("Pod Identity association %s gives it to EMR's service account %s", name, saName(sa))})
 		case a.Namespace.IsSet() && inEMR:
-			out = append(out, emrAssoc{a, fmt.Sprintf("Pod Identity association %s (%s) gives it to service account %s of namespace %s, EMR's: %s", a.Ref.ID, at, saName(sa), a.Namespace.Val, nsWhy)})
+			out = append(out, emrAssoc{a, fmt.Sprintf("Pod Identity association %s gives it to service account %s of namespace %s, EMR's: %s", name, saName(sa), a.Namespace.Val, nsWhy)})
 		}
 	}
 	return out
