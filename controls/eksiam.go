@@ -10,28 +10,46 @@ import (
 	"github.com/emrguard/emrguard/model"
 )
 
-// execRole is a job execution role and why it is one.
+// execRole is a job execution role and why it is one; assoc is the EMR
+// Pod Identity association that gives it, if any (EKS102 then judges the
+// trust of Pod Identity as the mechanism, not as an extra principal).
 type execRole struct {
-	role *model.Role
-	why  string
+	role  *model.Role
+	why   string
+	assoc *emrAssoc
 }
 
 // executionRoles returns the roles EMR on EKS jobs run as: those whose
 // trust policy names an EKS OIDC provider with EMR's service accounts
-// (emr-containers-sa-…), and those a job run, job template or managed
-// endpoint among the inputs names as its execution role.
+// (emr-containers-sa-…), those a job run, job template or managed
+// endpoint among the inputs names as its execution role, and those a Pod
+// Identity association gives to EMR's service accounts or to a service
+// account of an EMR namespace.
 func executionRoles(ev *model.Evidence) []execRole {
+	assocs := emrAssociations(ev)
 	var out []execRole
 	for _, r := range ev.Roles {
+		er := execRole{role: r, assoc: associationOf(assocs, r)}
 		if why := trustsEMRServiceAccounts(r.Trust); why != "" {
-			out = append(out, execRole{r, why})
-			continue
+			er.why = why
 		}
 		for _, j := range ev.JobRoles {
-			if j.RoleARN.IsSet() && namesRole(j.RoleARN.Val, r) {
-				out = append(out, execRole{r, fmt.Sprintf("%s names it as its execution role (%s)", j.Ref, j.RoleARN.At.Or(j.Ref.Loc))})
+			if er.why != "" {
 				break
 			}
+			if j.RoleARN.IsSet() && namesRole(j.RoleARN.Val, r) {
+				er.why = fmt.Sprintf("%s names it as its execution role (%s)", j.Ref, j.RoleARN.At.Or(j.Ref.Loc))
+			}
+		}
+		switch {
+		case er.assoc == nil:
+		case er.why == "":
+			er.why = er.assoc.why
+		default:
+			er.why += "; " + er.assoc.why
+		}
+		if er.why != "" {
+			out = append(out, er)
 		}
 	}
 	return out
@@ -81,8 +99,11 @@ Every job submitted with the role, and every user who may submit with it, gets
 full control of the service across the account.
 
 Execution roles are those a job run, job template or managed endpoint names,
-and those whose trust lets EMR's job service accounts in (see EKS102), however
-the trust is written.`,
+those whose trust lets EMR's job service accounts in (see EKS102), however
+the trust is written, and those an EKS Pod Identity association gives to
+EMR's service accounts (emr-containers-sa-..., as aws emr-containers
+create-role-associations names them) or to a service account of an EMR
+namespace (a virtual cluster's, or one given with --emr-namespace).`,
 }
 
 func runEKS101(p *control.Pass) {
@@ -125,7 +146,7 @@ var EKS102 = &control.Control{
 	ID:  "EKS102", Title: "Job execution role trust is not scoped to EMR service accounts of one namespace", Severity: control.High,
 	BestPractice: "EKS", Sources: control.IaC | control.Live | control.Event, URL: urlEKSTrust,
 	Remediation: control.Remediation{
-		Text:           "Trust only the cluster's OIDC provider with a `StringLike` `sub` of `system:serviceaccount:<namespace>:emr-containers-sa-*-*-<account>-<base36 role name>`; `emrguard harden iam --eks-oidc-provider ARN --eks-namespace NAMESPACE` writes such a role.",
+		Text:           "Trust only the cluster's OIDC provider with a `StringLike` `sub` of `system:serviceaccount:<namespace>:emr-containers-sa-*-*-<account>-<base36 role name>`; `emrguard harden iam --eks-oidc-provider ARN --eks-namespace NAMESPACE` writes such a role. For a role given by EKS Pod Identity, add to the `pods.eks.amazonaws.com` statement `StringEquals` `aws:RequestTag/kubernetes-namespace` = the job namespace and `StringLike` `aws:RequestTag/kubernetes-service-account` = `emr-containers-sa-*`.",
 		CLI:            "aws emr-containers update-role-trust-policy --cluster-name CLUSTER --namespace NAMESPACE --role-name JOBROLE",
 		CloudFormation: "Write the `AssumeRolePolicyDocument` with the OIDC `sub` condition for one namespace.",
 		Terraform:      "Write the role's `assume_role_policy` with the OIDC `sub` condition for one namespace.",
@@ -142,15 +163,27 @@ given by a variable, data source or module output, one still holding a
 ${...} placeholder, or an empty one) whose :sub conditions can match an EMR
 job service account, system:serviceaccount:<namespace>:emr-containers-sa-*
 (a trust with no :sub condition matches every one). A role named by a job
-run, job template or managed endpoint is one too. The EKS service principals
+run, job template or managed endpoint is one too, and so is one an EKS Pod
+Identity association gives to EMR's service accounts (emr-containers-sa-...)
+or to a service account of an EMR namespace. The EKS service principals
 alone do not make one: the EKS cluster role and Pod Identity roles trust them.
+
+For a role a Pod Identity association gives to EMR, the trust of
+pods.eks.amazonaws.com is how the role reaches the job: it is scoped when its
+conditions keep the session tags EKS Pod Identity sets to one namespace
+(aws:RequestTag/kubernetes-namespace) and to EMR's service accounts, or the
+association's own (aws:RequestTag/kubernetes-service-account). Without them
+any Pod Identity association, in any namespace or cluster, can give the role:
+it fails, as does a wildcard namespace, a service account not EMR's, or an
+operator other than StringEquals or StringLike.
 
 Fails: a :sub pattern wider than emr-containers-sa-* (emr-containers*), any
 namespace, several namespaces across the trust, no :sub condition, a :sub for
 another provider, an operator other than StringEquals or StringLike, an empty
 provider, and principals beside EMR's service accounts: the wildcard, AWS
-accounts or roles, eks.amazonaws.com, pods.eks.amazonaws.com (Pod Identity
-gives the role to any pod an association names), other identity providers.
+accounts or roles, eks.amazonaws.com, pods.eks.amazonaws.com on a role no
+EMR association gives (Pod Identity gives the role to any pod an association
+names), other identity providers.
 A service principal such as elasticmapreduce.amazonaws.com is not judged. A
 provider known only at deploy does not make the verdict unknown: only tokens
 whose sub meets the condition get in, whichever provider issued them.`,
@@ -175,7 +208,7 @@ func runEKS102(p *control.Pass) {
 		fault, at, unknown := "", model.Loc{}, ""
 		namespaces := map[string]bool{}
 		for _, s := range doc.Statements {
-			f, u := judgeTrust(s, namespaces)
+			f, u := judgeTrust(s, namespaces, er.assoc)
 			if f != "" {
 				fault, at = f, s.At
 				break

@@ -306,14 +306,21 @@ var emrSubRe = regexp.MustCompile(`^system:serviceaccount:([^:*?]+):emr-containe
 // policy is not scoped to EMR's service accounts of one namespace, or why
 // that cannot be told; namespaces gathers the namespaces its :sub
 // conditions name, which the role's statements together must keep to one.
-func judgeTrust(s model.Statement, namespaces map[string]bool) (fault, unknown string) {
+// For a role a Pod Identity association gives to EMR (assoc), the trust
+// of EKS Pod Identity is judged by its session-tag conditions.
+func judgeTrust(s model.Statement, namespaces map[string]bool, assoc *emrAssoc) (fault, unknown string) {
 	switch {
 	case s.Effect.IsUnknown():
 		return "", "a statement's Effect is unknown: " + s.Effect.Why
 	case !strings.EqualFold(s.Effect.Get(""), "Allow"):
 		return "", ""
 	}
-	if f, u := judgePrincipals(s); f != "" || u != "" {
+	if assoc != nil && trustsPodIdentity(s) {
+		if f, u := judgePodIdentity(s, namespaces, assoc); f != "" || u != "" {
+			return f, u
+		}
+	}
+	if f, u := judgePrincipals(s, assoc != nil); f != "" || u != "" {
 		return f, u
 	}
 	fed, present := s.Principals["Federated"]
@@ -374,8 +381,10 @@ func judgeTrust(s model.Statement, namespaces map[string]bool) (fault, unknown s
 
 // judgePrincipals returns why a statement's principals let in more than
 // web identities: the wildcard, AWS accounts and roles, EKS's service
-// principals, an empty or a non-EKS identity provider.
-func judgePrincipals(s model.Statement) (fault, unknown string) {
+// principals, an empty or a non-EKS identity provider. Pod Identity's is
+// left to judgePodIdentity when podIdentity (an association gives the
+// role to EMR).
+func judgePrincipals(s model.Statement, podIdentity bool) (fault, unknown string) {
 	for _, typ := range slices.Sorted(func(yield func(string) bool) {
 		for k := range s.Principals {
 			if !yield(k) {
@@ -400,6 +409,7 @@ func judgePrincipals(s model.Statement) (fault, unknown string) {
 				return fmt.Sprintf("the trust policy allows any principal (Principal %s: *)", typ), ""
 			case typ == "AWS":
 				return fmt.Sprintf("the trust also lets AWS principal %s assume the role, beside EMR's service accounts", v), ""
+			case typ == "Service" && v == podIdentityService && podIdentity:
 			case typ == "Service" && slices.Contains(eksServices, v):
 				return fmt.Sprintf("the trust also lets service principal %s assume the role: %s", v, eksServiceWhy(v)), ""
 			case typ == "Federated" && v == "":

@@ -56,3 +56,18 @@ type JobRun struct {
 	// the configuration overrides); Absent when EMR's own is used.
 	Image Field[string]
 }
+
+// PodIdentityAssociation is an EKS Pod Identity association: EKS gives
+// the credentials of RoleARN to the pods of one service account of one
+// namespace of a cluster. An association for one of EMR's service
+// accounts, or in a namespace EMR runs jobs in, makes the role a job
+// execution role (EKS101, EKS102).
+type PodIdentityAssociation struct {
+	Ref            Ref
+	ClusterName    Field[string]
+	Namespace      Field[string]
+	ServiceAccount Field[string]
+	// RoleARN is the role's ARN, or the address or logical ID of a role
+	// among the inputs (aws_iam_role.job.arn is known only after apply).
+	RoleARN Field[string]
+}

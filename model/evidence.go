@@ -37,16 +37,17 @@ type Evidence struct {
 
 	// EMR on EKS: Kubernetes objects (model/rbac.go) and the EMR and EC2
 	// objects around them (model/eks.go).
-	RBACRoles       []*RBACRole
-	RBACBindings    []*RBACBinding
-	ServiceAccounts []*ServiceAccount
-	Workloads       []*Workload
-	Namespaces      []*Namespace
-	AuthMappings    []*AuthMapping
-	EMRNamespaces   []*EMRNamespace
-	VirtualClusters []*VirtualCluster
-	JobRoles        []*JobRole
-	LaunchTemplates []*LaunchTemplate
+	RBACRoles               []*RBACRole
+	RBACBindings            []*RBACBinding
+	ServiceAccounts         []*ServiceAccount
+	Workloads               []*Workload
+	Namespaces              []*Namespace
+	AuthMappings            []*AuthMapping
+	EMRNamespaces           []*EMRNamespace
+	VirtualClusters         []*VirtualCluster
+	JobRoles                []*JobRole
+	PodIdentityAssociations []*PodIdentityAssociation
+	LaunchTemplates         []*LaunchTemplate
 
 	// Alternatives are Terraform roots read once per way their unknown
 	// counts can go (model/alternatives.go).
@@ -93,6 +94,7 @@ func (e *Evidence) Merge(o *Evidence) {
 	e.AuthMappings = append(e.AuthMappings, o.AuthMappings...)
 	e.EMRNamespaces = append(e.EMRNamespaces, o.EMRNamespaces...)
 	e.JobRoles = append(e.JobRoles, o.JobRoles...)
+	e.PodIdentityAssociations = append(e.PodIdentityAssociations, o.PodIdentityAssociations...)
 	e.LaunchTemplates = append(e.LaunchTemplates, o.LaunchTemplates...)
 	e.BlockPublicAccess = append(e.BlockPublicAccess, o.BlockPublicAccess...)
 	e.VirtualClusters = append(e.VirtualClusters, o.VirtualClusters...)
@@ -136,6 +138,7 @@ func (e *Evidence) Grow(parts []*Evidence) {
 	e.AuthMappings = slices.Grow(e.AuthMappings, sum(parts, func(x *Evidence) int { return len(x.AuthMappings) }))
 	e.EMRNamespaces = slices.Grow(e.EMRNamespaces, sum(parts, func(x *Evidence) int { return len(x.EMRNamespaces) }))
 	e.JobRoles = slices.Grow(e.JobRoles, sum(parts, func(x *Evidence) int { return len(x.JobRoles) }))
+	e.PodIdentityAssociations = slices.Grow(e.PodIdentityAssociations, sum(parts, func(x *Evidence) int { return len(x.PodIdentityAssociations) }))
 	e.LaunchTemplates = slices.Grow(e.LaunchTemplates, sum(parts, func(x *Evidence) int { return len(x.LaunchTemplates) }))
 	e.BlockPublicAccess = slices.Grow(e.BlockPublicAccess, sum(parts, func(x *Evidence) int { return len(x.BlockPublicAccess) }))
 	e.VirtualClusters = slices.Grow(e.VirtualClusters, sum(parts, func(x *Evidence) int { return len(x.VirtualClusters) }))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -193,12 +194,19 @@ func TestAWSMoto(t *testing.T) {
 	}
 
 	// Where moto differs from AWS, the documented behaviour wins: moto
-	// 5.2.1 does not serve ListManagedEndpoints (an HTML 404), so that call
-	// is reported as an error and the exit code is 2 — what a denied call
-	// gives on AWS. Any other error fails the test; nothing else goes to
-	// stderr (the SDK's own logging included).
-	if len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Call, "emr-containers ListManagedEndpoints") {
-		t.Errorf("errors: %+v, want only moto's missing ListManagedEndpoints", rep.Errors)
+	// 5.2.1 does not serve ListManagedEndpoints nor eks
+	// ListPodIdentityAssociations (HTML 404s), so those calls are reported
+	// as errors and the exit code is 2 — what a denied call gives on AWS.
+	// Any other error fails the test; nothing else goes to stderr (the
+	// SDK's own logging included).
+	var calls []string
+	for _, e := range rep.Errors {
+		f := append(strings.Fields(e.Call), "", "")
+		calls = append(calls, f[0]+" "+f[1])
+	}
+	slices.Sort(calls)
+	if want := []string{"eks ListPodIdentityAssociations", "emr-containers ListManagedEndpoints"}; !slices.Equal(calls, want) {
+		t.Errorf("errors: %+v, want only moto's missing ListManagedEndpoints and ListPodIdentityAssociations", rep.Errors)
 	}
 	if code != exitError || stderr != "" {
 		t.Errorf("exit %d, stderr %q; want 2 and nothing", code, stderr)

@@ -25,7 +25,8 @@
 //	S3             restXml     GetBucketLogging, GetObject, PutObject, ListObjectsV2 (path style)
 //	emr-containers restJson1   ListVirtualClusters, DescribeVirtualCluster,
 //	                           ListManagedEndpoints, DescribeManagedEndpoint, ListJobRuns
-//	EKS            restJson1   ListNodegroups, DescribeNodegroup
+//	EKS            restJson1   ListNodegroups, DescribeNodegroup, ListPodIdentityAssociations,
+//	                           DescribePodIdentityAssociation
 //	SNS            awsQuery    Publish
 //	EventBridge    awsJson1_1  PutEvents
 //	Security Hub   restJson1   BatchImportFindings

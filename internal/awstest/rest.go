@@ -133,24 +133,34 @@ func (s *Server) restPage(c *call, name string, items []any, apiMax int) {
 	}
 }
 
-// eksOp names an EKS request: GET /clusters/{name}/node-groups[/{ng}].
+// eksOp names an EKS request: GET /clusters/{name}/node-groups[/{ng}],
+// GET /clusters/{name}/pod-identity-associations[/{id}].
 func eksOp(c *call) string {
 	p := c.path
-	if c.r.Method == http.MethodGet && len(p) >= 3 && p[0] == "clusters" && p[2] == "node-groups" {
-		if len(p) == 3 {
+	if c.r.Method == http.MethodGet && len(p) >= 3 && p[0] == "clusters" {
+		switch {
+		case p[2] == "node-groups" && len(p) == 3:
 			return "ListNodegroups"
-		}
-		if len(p) == 4 {
+		case p[2] == "node-groups" && len(p) == 4:
 			return "DescribeNodegroup"
+		case p[2] == "pod-identity-associations" && len(p) == 3:
+			return "ListPodIdentityAssociations"
+		case p[2] == "pod-identity-associations" && len(p) == 4:
+			return "DescribePodIdentityAssociation"
 		}
 	}
 	return c.r.Method + "Unknown"
 }
 
 // eks serves ListNodegroups and DescribeNodegroup (restJson1, epoch-second
-// timestamps) from the region's nodegroups, by their ClusterName.
+// timestamps) from the region's nodegroups, by their ClusterName, and the
+// Pod Identity associations.
 func (s *Server) eks(c *call) {
 	r := s.region(c)
+	if c.op == "ListPodIdentityAssociations" || c.op == "DescribePodIdentityAssociation" {
+		s.podIdentity(c, r)
+		return
+	}
 	var ngs []ekstypes.Nodegroup
 	for _, ng := range r.Nodegroups {
 		if deref(ng.ClusterName) == c.path[1] {
@@ -175,4 +185,39 @@ func (s *Server) eks(c *call) {
 	default:
 		c.fail(404, "UnknownOperationException", "awstest: EKS "+c.r.Method+" "+c.r.URL.Path+" is not served")
 	}
+}
+
+// podIdentity serves ListPodIdentityAssociations (summaries without the
+// role, filtered by the namespace and serviceAccount query parameters) and
+// DescribePodIdentityAssociation, by the cluster's name.
+func (s *Server) podIdentity(c *call, r *snapshot.Region) {
+	q := c.r.URL.Query()
+	var in []ekstypes.PodIdentityAssociation
+	for _, a := range r.PodIdentityAssociations {
+		if deref(a.ClusterName) == c.path[1] {
+			in = append(in, a)
+		}
+	}
+	if c.op == "DescribePodIdentityAssociation" {
+		for _, a := range in {
+			if deref(a.AssociationId) == c.path[3] {
+				c.reply(map[string]any{"association": toJSON(a, eksJSON)})
+				return
+			}
+		}
+		c.fail(404, "ResourceNotFoundException", "No Pod Identity Association found for id: "+c.path[3]+".")
+		return
+	}
+	var items []any
+	for _, a := range in {
+		if ns := q.Get("namespace"); ns != "" && ns != deref(a.Namespace) {
+			continue
+		}
+		if sa := q.Get("serviceAccount"); sa != "" && sa != deref(a.ServiceAccount) {
+			continue
+		}
+		items = append(items, toJSON(ekstypes.PodIdentityAssociationSummary{ClusterName: a.ClusterName, Namespace: a.Namespace,
+			ServiceAccount: a.ServiceAccount, AssociationArn: a.AssociationArn, AssociationId: a.AssociationId, OwnerArn: a.OwnerArn}, eksJSON))
+	}
+	s.restPage(c, "associations", items, 100)
 }

@@ -27,6 +27,8 @@ type emrContainersAPI interface {
 type eksAPI interface {
 	ListNodegroups(ctx context.Context, params *eks.ListNodegroupsInput, optFns ...func(*eks.Options)) (*eks.ListNodegroupsOutput, error)
 	DescribeNodegroup(ctx context.Context, params *eks.DescribeNodegroupInput, optFns ...func(*eks.Options)) (*eks.DescribeNodegroupOutput, error)
+	ListPodIdentityAssociations(ctx context.Context, params *eks.ListPodIdentityAssociationsInput, optFns ...func(*eks.Options)) (*eks.ListPodIdentityAssociationsOutput, error)
+	DescribePodIdentityAssociation(ctx context.Context, params *eks.DescribePodIdentityAssociationInput, optFns ...func(*eks.Options)) (*eks.DescribePodIdentityAssociationOutput, error)
 }
 
 // ecParallel is how many virtual clusters or nodegroups are read at once.
@@ -181,4 +183,57 @@ func eksNodegroups(ctx context.Context, ek eksAPI, region, cluster string, fs *f
 		}
 	}
 	return ngs
+}
+
+// collectPodIdentities reads the EKS Pod Identity associations in the
+// namespaces the virtual clusters run in (ListPodIdentityAssociations
+// with the namespace filter, then DescribePodIdentityAssociation each, as
+// the list leaves out the role): those give roles to EMR's jobs, while
+// the associations of other namespaces belong to other applications. A
+// list that failed part way keeps what it read; an association whose
+// Describe failed is left out; each failure is in fs.
+func collectPodIdentities(ctx context.Context, ek eksAPI, region string, vcs []*snapshot.VirtualCluster, fs *failures) []ekstypes.PodIdentityAssociation {
+	type place struct{ cluster, namespace string }
+	var places []place
+	seen := map[place]bool{}
+	for _, vc := range vcs {
+		p := place{vc.EKSCluster, vc.Namespace}
+		if vc.ProviderType == string(ectypes.ContainerProviderTypeEks) && p.cluster != "" && p.namespace != "" && !seen[p] {
+			seen[p] = true
+			places = append(places, p)
+		}
+	}
+	per := make([][]ekstypes.PodIdentityAssociation, len(places))
+	boundedEach(len(places), ecParallel, func(i int) {
+		p := places[i]
+		var ids []string
+		pages := eks.NewListPodIdentityAssociationsPaginator(ek, &eks.ListPodIdentityAssociationsInput{ClusterName: aws.String(p.cluster), Namespace: aws.String(p.namespace)})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				fs.add("eks", "ListPodIdentityAssociations", region, p.cluster+"/"+p.namespace, fmt.Errorf("eks ListPodIdentityAssociations %s namespace %s in %s: %w", p.cluster, p.namespace, region, err))
+				break
+			}
+			for _, a := range page.Associations {
+				ids = append(ids, aws.ToString(a.AssociationId))
+			}
+		}
+		for _, id := range ids {
+			res := p.cluster + "/" + id
+			out, err := ek.DescribePodIdentityAssociation(ctx, &eks.DescribePodIdentityAssociationInput{ClusterName: aws.String(p.cluster), AssociationId: aws.String(id)})
+			switch {
+			case err != nil:
+				fs.add("eks", "DescribePodIdentityAssociation", region, res, fmt.Errorf("eks DescribePodIdentityAssociation %s in %s: %w", res, region, err))
+			case out.Association == nil:
+				fs.add("eks", "DescribePodIdentityAssociation", region, res, fmt.Errorf("eks DescribePodIdentityAssociation %s in %s: no association in the reply", res, region))
+			default:
+				per[i] = append(per[i], *out.Association)
+			}
+		}
+	})
+	var out []ekstypes.PodIdentityAssociation
+	for _, as := range per {
+		out = append(out, as...)
+	}
+	return out
 }

@@ -129,6 +129,9 @@ func estateRegion(id, name string) *snapshot.Region {
 			ExecutionRoleArn: aws.String("arn:aws:iam::" + id + ":role/emr-eks-job"), ReleaseLabel: aws.String("emr-7.14.0-latest"), CreatedAt: aws.Time(created.AddDate(0, 11, 0))}},
 		Nodegroups: []ekstypes.Nodegroup{{NodegroupName: aws.String("ng-1"), ClusterName: aws.String("eks-1"), NodeRole: aws.String("arn:aws:iam::" + id + ":role/eks-node"),
 			LaunchTemplate: &ekstypes.LaunchTemplateSpecification{Id: aws.String("lt-01"), Name: aws.String("nodes"), Version: aws.String("3")}, Status: ekstypes.NodegroupStatusActive}},
+		PodIdentityAssociations: []ekstypes.PodIdentityAssociation{{ClusterName: aws.String("eks-1"), Namespace: aws.String("spark"),
+			ServiceAccount: aws.String("emr-containers-sa-spark-driver-" + id + "-1a"), AssociationId: aws.String("a-01"),
+			AssociationArn: aws.String(arn("eks", "podidentityassociation/eks-1/a-01")), RoleArn: aws.String("arn:aws:iam::" + id + ":role/emr-eks-job")}},
 		Certificates: []*snapshot.CertificateZip{{Location: certs, Read: true, Files: map[string]string{"certificateChain.pem": estateCert, "trustedCertificates.pem": estateCert}}},
 	}
 }

@@ -28,7 +28,7 @@ var actions = []string{
 	"s3:GetBucketLogging", "s3:GetObject",
 	// eks.go
 	"emr-containers:ListVirtualClusters", "emr-containers:ListManagedEndpoints", "emr-containers:ListJobRuns",
-	"eks:ListNodegroups", "eks:DescribeNodegroup",
+	"eks:ListNodegroups", "eks:DescribeNodegroup", "eks:ListPodIdentityAssociations", "eks:DescribePodIdentityAssociation",
 }
 
 // Policy returns the IAM policy a scan needs, as indented JSON: one

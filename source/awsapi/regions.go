@@ -101,6 +101,7 @@ func (s *scanner) region(ctx context.Context, cfg aws.Config, name string, trail
 	ec2Wait.Go(func() { clusters = collectEMR(ctx, c.emr, name, s.opt.Concurrency, s.cnt, fs) })
 	ec2Wait.Go(func() {
 		r.VirtualClusters, r.ManagedEndpoints, r.JobRuns, r.Nodegroups = collectEMROnEKS(ctx, c.ec, c.eks, name, s.since, fs)
+		r.PodIdentityAssociations = collectPodIdentities(ctx, c.eks, name, r.VirtualClusters, fs)
 	})
 	all.Go(func() { r.Trails = collectTrails(ctx, c.ct, name, trails, fs) })
 	ec2Wait.Wait()
@@ -152,6 +153,9 @@ func (s *scanner) region(ctx context.Context, cfg aws.Config, name string, trail
 	}
 	for _, n := range r.Nodegroups {
 		res.roles.addp(n.NodeRole)
+	}
+	for _, a := range r.PodIdentityAssociations {
+		res.roles.addp(a.RoleArn)
 	}
 	return res
 }

@@ -31,6 +31,7 @@ var readers = map[string]func(r *reader, res *resource, p *tree.Node){
 	"AWS::IAM::InstanceProfile":          (*reader).instanceProfile,
 	"AWS::S3::Bucket":                    (*reader).bucket,
 	"AWS::EKS::Nodegroup":                (*reader).nodegroup,
+	"AWS::EKS::PodIdentityAssociation":   (*reader).podIdentity,
 	"AWS::EC2::LaunchTemplate":           (*reader).launchTemplate,
 	"AWS::EMRContainers::VirtualCluster": (*reader).virtualCluster,
 }

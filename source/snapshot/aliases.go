@@ -19,4 +19,5 @@ type (
 	managedEndpoint       = ectypes.Endpoint
 	jobRun                = ectypes.JobRun
 	nodegroup             = ekstypes.Nodegroup
+	podIdentity           = ekstypes.PodIdentityAssociation
 )

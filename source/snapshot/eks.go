@@ -14,6 +14,9 @@ import (
 // NodegroupKind is the Ref.Kind of live EKS nodegroups.
 const NodegroupKind = "eks:nodegroup"
 
+// PodIdentityKind is the Ref.Kind of live EKS Pod Identity associations.
+const PodIdentityKind = "eks:podidentityassociation"
+
 // imageProperty is the Spark property that names a custom image.
 const imageProperty = "spark.kubernetes.container.image"
 
@@ -98,6 +101,15 @@ func (m *mapper) emrOnEKS(r *Region) {
 			}
 		}
 		m.ev.Nodegroups = append(m.ev.Nodegroups, ng)
+	}
+	for _, a := range r.PodIdentityAssociations {
+		id := deref(a.AssociationArn)
+		if id == "" {
+			id = deref(a.ClusterName) + "/" + deref(a.AssociationId)
+		}
+		m.ev.PodIdentityAssociations = append(m.ev.PodIdentityAssociations, &model.PodIdentityAssociation{
+			Ref:         m.ref(PodIdentityKind, id, deref(a.Namespace)+"/"+deref(a.ServiceAccount), r.Name),
+			ClusterName: str(a.ClusterName), Namespace: str(a.Namespace), ServiceAccount: str(a.ServiceAccount), RoleARN: m.roleRef(a.RoleArn)})
 	}
 }
 

@@ -81,6 +81,9 @@ type Region struct {
 	JobRuns          []ectypes.JobRun   `json:"jobRuns,omitempty"`
 
 	Nodegroups []ekstypes.Nodegroup `json:"nodegroups,omitempty"`
+	// PodIdentityAssociations are the EKS Pod Identity associations in the
+	// namespaces of the virtual clusters (DescribePodIdentityAssociation).
+	PodIdentityAssociations []ekstypes.PodIdentityAssociation `json:"podIdentityAssociations,omitempty"`
 
 	// Certificates are the in-transit PEM zips the region's security
 	// configurations name, as far as they were read.

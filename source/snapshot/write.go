@@ -107,6 +107,7 @@ func canonicalRegion(r *Region) *Region {
 	c.ManagedEndpoints = sorted(r.ManagedEndpoints, func(x managedEndpoint) string { return deref(x.Id) })
 	c.JobRuns = sorted(r.JobRuns, func(x jobRun) string { return deref(x.VirtualClusterId) + "\x00" + deref(x.Id) })
 	c.Nodegroups = sorted(r.Nodegroups, func(x nodegroup) string { return deref(x.ClusterName) + "\x00" + deref(x.NodegroupName) })
+	c.PodIdentityAssociations = sorted(r.PodIdentityAssociations, func(x podIdentity) string { return deref(x.ClusterName) + "\x00" + deref(x.AssociationId) })
 	c.Certificates = sorted(r.Certificates, func(x *CertificateZip) string { return x.Location })
 	c.Failures = sortFailures(r.Failures)
 	return &c

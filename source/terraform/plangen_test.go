@@ -61,6 +61,7 @@ func genPlan(f Folder) ([]byte, genInfo) {
 type genInfo struct {
 	partly  map[string]bool // resources with a value HCL knows in part
 	dynamic bool            // references in dynamic blocks
+	eachRef bool            // references through each.key or each.value
 }
 
 type planGen struct {

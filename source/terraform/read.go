@@ -79,6 +79,7 @@ var readers = map[string]readFn{
 	"kubernetes_role_binding_v1":                (*rd).kubeRoleBinding,
 	"kubernetes_cluster_role_binding":           (*rd).kubeClusterRoleBinding,
 	"kubernetes_cluster_role_binding_v1":        (*rd).kubeClusterRoleBinding,
+	"aws_eks_pod_identity_association":          (*rd).podIdentity,
 }
 
 var linkers = map[string]readFn{
