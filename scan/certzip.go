@@ -66,7 +66,7 @@ func linkCertificates(ev *model.Evidence, zips []input, opt Options, diags *sour
 			}
 			if err != nil {
 				r.why = fmt.Sprintf("the PEM zip %s cannot be read: %v", p, err)
-				diags.Errorf(model.Loc{File: p}, fmt.Sprintf("certificate zip named by %s: %v", sc.Ref.ID, err))
+				diags.Errorf(model.Loc{File: p}, "certificate zip named by %s: %v", sc.Ref.ID, err)
 			} else {
 				r.bundle = &model.CertificateBundle{At: model.Loc{File: p}, Source: p, Certs: certs, AsOf: now}
 			}

@@ -190,7 +190,7 @@ type walker struct {
 }
 
 func (w *walker) errorf(path, format string, args ...any) {
-	w.diags.Errorf(model.Loc{File: path}, fmt.Sprintf(format, args...))
+	w.diags.Errorf(model.Loc{File: path}, format, args...)
 }
 
 // walk returns the files under path, depth first in name order.
@@ -290,7 +290,7 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 	}
 	data, err := readLimited(in, opt, buf)
 	if err != nil {
-		out.diags.Errorf(model.Loc{File: in.path}, err.Error())
+		out.diags.Errorf(model.Loc{File: in.path}, "%s", err.Error())
 		return out
 	}
 	// The parsers copy what they keep (TestParsersOwnTheirStrings), so
@@ -306,7 +306,7 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 	if snapshot.Detect(data) {
 		s, err := snapshot.Read(bytes.NewReader(data), "") // the diagnostic names the file
 		if err != nil {
-			out.diags.Errorf(model.Loc{File: in.path}, err.Error())
+			out.diags.Errorf(model.Loc{File: in.path}, "%s", err.Error())
 			return out
 		}
 		out.ev, out.diags = snapshot.Evidence(s)
@@ -330,9 +330,9 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 	case err != nil:
 		var pe *tree.ParseError
 		if errors.As(err, &pe) {
-			out.diags.Errorf(pe.At, pe.Msg)
+			out.diags.Errorf(pe.At, "%s", pe.Msg)
 		} else {
-			out.diags.Errorf(model.Loc{File: in.path}, err.Error())
+			out.diags.Errorf(model.Loc{File: in.path}, "%s", err.Error())
 		}
 		return out
 	case format == "":
@@ -350,7 +350,7 @@ func readOne(in input, opt Options, arena *tree.Arena, buf *[]byte) (out fileRes
 		}
 	}
 	if in.explicit {
-		out.diags.Warnf(model.Loc{File: in.path}, "a "+format+" document of no kind emrguard reads; skipped")
+		out.diags.Warnf(model.Loc{File: in.path}, "%s", "a "+format+" document of no kind emrguard reads; skipped")
 	}
 	return out
 }

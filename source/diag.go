@@ -2,6 +2,7 @@ package source
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/emrguard/emrguard/model"
@@ -42,13 +43,13 @@ func (d Diagnostic) Error() string {
 type Diagnostics []Diagnostic
 
 // Errorf appends an Error-level diagnostic.
-func (d *Diagnostics) Errorf(at model.Loc, msg string) {
-	*d = append(*d, Diagnostic{At: at, Level: Error, Msg: msg})
+func (d *Diagnostics) Errorf(at model.Loc, format string, args ...any) {
+	*d = append(*d, Diagnostic{At: at, Level: Error, Msg: fmt.Sprintf(format, args...)})
 }
 
 // Warnf appends a Warning-level diagnostic.
-func (d *Diagnostics) Warnf(at model.Loc, msg string) {
-	*d = append(*d, Diagnostic{At: at, Level: Warning, Msg: msg})
+func (d *Diagnostics) Warnf(at model.Loc, format string, args ...any) {
+	*d = append(*d, Diagnostic{At: at, Level: Warning, Msg: fmt.Sprintf(format, args...)})
 }
 
 // Errors returns the Error-level diagnostics only.

@@ -20,7 +20,7 @@ func String(v *tree.Node, key string, diags *Diagnostics) model.Field[string] {
 		return tree.UnknownString(v, v.At)
 	case v.Kind != tree.String:
 		why := fmt.Sprintf("%s is a %s, want a string", key, v.Kind)
-		diags.Errorf(v.At, why)
+		diags.Errorf(v.At, "%s", why)
 		return model.Unresolved[string](why, v.At)
 	case v.Text == "":
 		return model.Field[string]{}
@@ -41,6 +41,6 @@ func Int(v *tree.Node, key string, diags *Diagnostics) model.Field[int] {
 		return model.Known(x, v.At)
 	}
 	why := fmt.Sprintf("%s is %s %q, want an integer", key, v.Kind, v.Text)
-	diags.Errorf(v.At, why)
+	diags.Errorf(v.At, "%s", why)
 	return model.Unresolved[int](why, v.At)
 }

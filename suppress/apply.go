@@ -3,7 +3,6 @@ package suppress
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -100,8 +99,8 @@ func (a *applier) expired(r Rule, res *control.Result) {
 		return
 	}
 	a.warned[key] = true
-	a.diags.Warnf(r.Origin, fmt.Sprintf("suppression of %s expired on %s: %s on %s is reported again (reason was %q)",
-		res.Control.ID, r.Until.Format(time.DateOnly), res.Control.ID, res.Resource, r.Reason))
+	a.diags.Warnf(r.Origin, "suppression of %s expired on %s: %s on %s is reported again (reason was %q)",
+		res.Control.ID, r.Until.Format(time.DateOnly), res.Control.ID, res.Resource, r.Reason)
 }
 
 // ignored warns, once per directive and control, that a suppression in
@@ -112,8 +111,8 @@ func (a *applier) ignored(r Rule, res *control.Result) {
 		return
 	}
 	a.warned[key] = true
-	a.diags.Warnf(r.Origin, fmt.Sprintf("%s %s in vendored code is ignored: %s on %s is reported (a suppression under %s is not the project's; write it in the config file)",
-		Marker, strings.Join(r.Controls, ","), res.Control.ID, res.Resource, strings.Join(VendoredDirs, ", ")))
+	a.diags.Warnf(r.Origin, "%s %s in vendored code is ignored: %s on %s is reported (a suppression under %s is not the project's; write it in the config file)",
+		Marker, strings.Join(r.Controls, ","), res.Control.ID, res.Resource, strings.Join(VendoredDirs, ", "))
 }
 
 // load reads the inline and sidecar suppressions of name once. Standard
@@ -200,7 +199,7 @@ func (a *applier) sidecar(name, side string, data []byte, fr *fileRules) {
 		target, rest, _ := strings.Cut(line, " ")
 		rest = strings.TrimSpace(rest)
 		if !strings.HasPrefix(rest, Marker) {
-			a.diags.Errorf(at, fmt.Sprintf("want \"LINE %s ID reason=…\" or \"* %s ID reason=…\"", Marker, Marker))
+			a.diags.Errorf(at, "want \"LINE %s ID reason=…\" or \"* %s ID reason=…\"", Marker, Marker)
 			continue
 		}
 		r, ok := a.rule(rest[len(Marker):], at, true)
@@ -213,7 +212,7 @@ func (a *applier) sidecar(name, side string, data []byte, fr *fileRules) {
 		}
 		ln, err := strconv.Atoi(target)
 		if err != nil || ln < 1 {
-			a.diags.Errorf(at, fmt.Sprintf("%q is not a line number of %s (or * for every line)", target, name))
+			a.diags.Errorf(at, "%q is not a line number of %s (or * for every line)", target, name)
 			continue
 		}
 		fr.byLine[ln] = append(fr.byLine[ln], r)
@@ -227,7 +226,7 @@ func (a *applier) rule(text string, at model.Loc, external bool) (Rule, bool) {
 		err = r.Validate(a.opt.Known)
 	}
 	if err != nil {
-		a.diags.Errorf(at, err.Error()+" (suppression refused)")
+		a.diags.Errorf(at, "%s", err.Error()+" (suppression refused)")
 		return r, false
 	}
 	r.Origin, r.External = at, external

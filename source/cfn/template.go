@@ -195,7 +195,7 @@ func (t *template) errorf(at model.Loc, format string, args ...any) {
 		return
 	}
 	t.reported[key] = true
-	t.diags.Errorf(at, msg)
+	t.diags.Errorf(at, "%s", msg)
 }
 
 func (t *template) warnf(at model.Loc, format string, args ...any) {
@@ -205,5 +205,5 @@ func (t *template) warnf(at model.Loc, format string, args ...any) {
 		return
 	}
 	t.reported[key] = true
-	t.diags.Warnf(at, msg)
+	t.diags.Warnf(at, "%s", msg)
 }

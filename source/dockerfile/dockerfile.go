@@ -67,7 +67,7 @@ func Parse(file string, data []byte) ([]Stage, source.Diagnostics) {
 		case "FROM":
 			st, err := from(in.rest, args, stages)
 			if err != "" {
-				diags.Errorf(at, "FROM: "+err)
+				diags.Errorf(at, "%s", "FROM: "+err)
 				continue
 			}
 			st.Line = in.line

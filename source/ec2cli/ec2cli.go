@@ -26,7 +26,7 @@ func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
 	var diags source.Diagnostics
 	for _, v := range root.Get("LaunchTemplateVersions").Items {
 		if v.Kind != tree.Object {
-			diags.Errorf(v.At, "a launch template version is a "+v.Kind.String()+", want an object")
+			diags.Errorf(v.At, "%s", "a launch template version is a "+v.Kind.String()+", want an object")
 			continue
 		}
 		lt := &model.LaunchTemplate{Ref: model.Ref{Kind: LaunchTemplateKind, Loc: v.At}}

@@ -46,7 +46,7 @@ func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
 		case n.Kind == tree.Array:
 			for _, it := range n.Items {
 				if it.Kind != tree.Object {
-					diags.Errorf(it.At, "an item of "+key+" is a "+it.Kind.String()+", want an object")
+					diags.Errorf(it.At, "%s", "an item of "+key+" is a "+it.Kind.String()+", want an object")
 					continue
 				}
 				fn(it)
@@ -59,7 +59,7 @@ func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
 		v.EKSCluster = str(cp, "id")
 		v.Namespace = str(cp.Get("info").Get("eksInfo"), "namespace")
 		if t, ok := cp.Get("type").Str(); ok && t != "EKS" {
-			diags.Warnf(cp.At, "container provider type "+t+" is not EKS; its namespace is not read")
+			diags.Warnf(cp.At, "%s", "container provider type "+t+" is not EKS; its namespace is not read")
 			v.Namespace = model.Field[string]{}
 		}
 		ev.VirtualClusters = append(ev.VirtualClusters, v)

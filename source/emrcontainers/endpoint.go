@@ -60,7 +60,7 @@ func stringList(v *tree.Node, key string, diags *source.Diagnostics) model.Field
 		return model.Field[[]string]{}
 	case v.Kind != tree.Array:
 		why := key + " is a " + v.Kind.String() + ", want a list of strings"
-		diags.Errorf(v.At, why)
+		diags.Errorf(v.At, "%s", why)
 		return model.Unresolved[[]string](why, v.At)
 	}
 	out := make([]string, 0, len(v.Items))
@@ -68,7 +68,7 @@ func stringList(v *tree.Node, key string, diags *source.Diagnostics) model.Field
 		s, ok := it.Str()
 		if !ok {
 			why := "an item of " + key + " is a " + it.Kind.String() + ", want a string"
-			diags.Errorf(it.At, why)
+			diags.Errorf(it.At, "%s", why)
 			return model.Unresolved[[]string](why, v.At)
 		}
 		out = append(out, s)

@@ -146,7 +146,7 @@ func (r *reader) blockPublicAccess(rec *Record) {
 			b.Block = model.Known(x, v.At)
 		} else {
 			why := fmt.Sprintf("blockPublicSecurityGroupRules is a %s, want a boolean", v.Kind)
-			r.diags.Errorf(v.At, why)
+			r.diags.Errorf(v.At, "%s", why)
 			b.Block = model.Unresolved[bool](why, v.At)
 		}
 	}
@@ -266,18 +266,18 @@ func Load(file string, root *tree.Node) (*model.Evidence, source.Diagnostics) {
 	rec, err := Read(file, root)
 	if err != nil {
 		ie := err.(*InputError)
-		diags.Errorf(ie.At, ie.Msg)
+		diags.Errorf(ie.At, "%s", ie.Msg)
 		return &model.Evidence{}, diags
 	}
 	if rec.Failed() {
-		diags.Warnf(rec.At, fmt.Sprintf("%s %s failed (%s: %s); it created nothing", filepath.Base(file), rec.Event.Name, rec.ErrorCode, rec.ErrorMessage))
+		diags.Warnf(rec.At, "%s %s failed (%s: %s); it created nothing", filepath.Base(file), rec.Event.Name, rec.ErrorCode, rec.ErrorMessage)
 		return &model.Evidence{}, diags
 	}
 	ev, d, err := Evidence(rec)
 	diags = append(diags, d...)
 	if err != nil {
 		ie := err.(*InputError)
-		diags.Errorf(ie.At, ie.Msg)
+		diags.Errorf(ie.At, "%s", ie.Msg)
 		return &model.Evidence{}, diags
 	}
 	return ev, diags

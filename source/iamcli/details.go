@@ -38,7 +38,7 @@ func loadDetails(file string, root *tree.Node) (*model.Evidence, source.Diagnost
 	}
 	for _, r := range items(root.Get("RoleDetailList")) {
 		if r.Kind != tree.Object {
-			diags.Errorf(r.At, "a RoleDetailList item is a "+r.Kind.String()+", want an object")
+			diags.Errorf(r.At, "%s", "a RoleDetailList item is a "+r.Kind.String()+", want an object")
 			continue
 		}
 		role := &model.Role{Ref: model.Ref{Kind: RoleKind, Loc: r.At}, Name: str(r.Get("RoleName")), ARN: str(r.Get("Arn")),

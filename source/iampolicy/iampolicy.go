@@ -28,7 +28,7 @@ func Decode(n *tree.Node) (*model.PolicyDocument, source.Diagnostics) {
 		inner, err := tree.ParseEmbedded(n.Text, n.At)
 		if err != nil {
 			why := "policy document is not valid JSON: " + err.Error()
-			diags.Errorf(n.At, why)
+			diags.Errorf(n.At, "%s", why)
 			return &model.PolicyDocument{At: n.At, Unknown: why}, diags
 		}
 		n = inner
@@ -39,7 +39,7 @@ func Decode(n *tree.Node) (*model.PolicyDocument, source.Diagnostics) {
 	case tree.Object:
 	default:
 		why := fmt.Sprintf("policy document is a %s, want an object", n.Kind)
-		diags.Errorf(n.At, why)
+		diags.Errorf(n.At, "%s", why)
 		return &model.PolicyDocument{At: n.At, Unknown: why}, diags
 	}
 	doc := &model.PolicyDocument{At: n.At}
@@ -57,7 +57,7 @@ func Decode(n *tree.Node) (*model.PolicyDocument, source.Diagnostics) {
 				if it.Kind == tree.Unknown {
 					why = it.Text
 				} else {
-					diags.Errorf(it.At, why)
+					diags.Errorf(it.At, "%s", why)
 				}
 				doc.Statements = append(doc.Statements, unknownStatement(why, it.At))
 				continue
@@ -65,7 +65,7 @@ func Decode(n *tree.Node) (*model.PolicyDocument, source.Diagnostics) {
 			doc.Statements = append(doc.Statements, statement(it, &diags))
 		}
 	default:
-		diags.Errorf(st.At, fmt.Sprintf("Statement is a %s, want a list", st.Kind))
+		diags.Errorf(st.At, "Statement is a %s, want a list", st.Kind)
 		doc.Unknown = "Statement is not a list"
 	}
 	return doc, diags
@@ -78,7 +78,7 @@ func DecodeURLEncoded(s string, at model.Loc) (*model.PolicyDocument, source.Dia
 	if err != nil {
 		var d source.Diagnostics
 		why := "policy document is not percent-encoded JSON: " + err.Error()
-		d.Errorf(at, why)
+		d.Errorf(at, "%s", why)
 		return &model.PolicyDocument{At: at, Unknown: why}, d
 	}
 	return Decode(&tree.Node{Kind: tree.String, Text: plain, At: at})
@@ -187,13 +187,13 @@ func strs(n *tree.Node, what string, diags *source.Diagnostics) model.Field[[]st
 				out = append(out, it.Text)
 			default:
 				why := fmt.Sprintf("%s holds a %s, want strings", what, it.Kind)
-				diags.Errorf(it.At, why)
+				diags.Errorf(it.At, "%s", why)
 				return model.Unresolved[[]string](why, it.At)
 			}
 		}
 		return model.Known(out, n.At)
 	}
 	why := fmt.Sprintf("%s is a %s, want a string or a list", what, n.Kind)
-	diags.Errorf(n.At, why)
+	diags.Errorf(n.At, "%s", why)
 	return model.Unresolved[[]string](why, n.At)
 }

@@ -1,7 +1,6 @@
 package k8s
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -41,7 +40,7 @@ type loader struct {
 }
 
 func (l *loader) errorf(at model.Loc, format string, args ...any) {
-	l.diags.Errorf(at, fmt.Sprintf(format, args...))
+	l.diags.Errorf(at, format, args...)
 }
 
 // object reads one document or List item.
@@ -63,9 +62,9 @@ func (l *loader) object(n *tree.Node, depth int) {
 		switch {
 		case items == nil || items.Kind == tree.Null:
 		case items.Kind != tree.Array:
-			l.errorf(items.At, "%s items is a %s, want a list", kind, items.Kind)
+			l.diags.Errorf(items.At, "%s items is a %s, want a list", kind, items.Kind)
 		case depth > 0:
-			l.errorf(n.At, "a %s inside a List; not read", kind)
+			l.diags.Errorf(n.At, "a %s inside a List; not read", kind)
 		default:
 			for _, it := range items.Items {
 				l.object(it, depth+1)
@@ -76,11 +75,11 @@ func (l *loader) object(n *tree.Node, depth int) {
 	isRBACKind := kind == "Role" || kind == "ClusterRole" || kind == "RoleBinding" || kind == "ClusterRoleBinding"
 	if group == rbacv1.GroupName {
 		if !isRBACKind {
-			l.errorf(n.At, "unknown RBAC kind %q (want Role, ClusterRole, RoleBinding or ClusterRoleBinding)", kind)
+			l.diags.Errorf(n.At, "unknown RBAC kind %q (want Role, ClusterRole, RoleBinding or ClusterRoleBinding)", kind)
 			return
 		}
 	} else if isRBACKind {
-		l.errorf(n.Get("apiVersion").At, "%s has apiVersion %q, want %s/v1", kind, av, rbacv1.GroupName)
+		l.diags.Errorf(n.Get("apiVersion").At, "%s has apiVersion %q, want %s/v1", kind, av, rbacv1.GroupName)
 		return
 	}
 	m := l.meta(n, kind)
@@ -122,7 +121,7 @@ func (l *loader) meta(n *tree.Node, kind string) meta {
 	md := n.Get("metadata")
 	m := meta{ref: model.Ref{Kind: "k8s:" + kind, Loc: n.At}}
 	if md != nil && md.Kind != tree.Object {
-		l.errorf(md.At, "%s metadata is a %s, want an object", kind, md.Kind)
+		l.diags.Errorf(md.At, "%s metadata is a %s, want an object", kind, md.Kind)
 		md = nil
 	}
 	m.name, _ = md.Get("name").Str()
@@ -146,7 +145,7 @@ func (l *loader) meta(n *tree.Node, kind string) meta {
 		m.ref.ID = kind + " " + m.ns.Val + "/" + m.name
 	}
 	if m.name == "" && (clusterScoped[kind] || kind == "Role" || kind == "RoleBinding") {
-		l.errorf(n.At, "%s has no metadata.name", kind)
+		l.diags.Errorf(n.At, "%s has no metadata.name", kind)
 	}
 	return m
 }
@@ -156,13 +155,13 @@ func (l *loader) stringMap(n *tree.Node, what string) map[string]string {
 		return nil
 	}
 	if n.Kind != tree.Object {
-		l.errorf(n.At, "%s is a %s, want a map of strings", what, n.Kind)
+		l.diags.Errorf(n.At, "%s is a %s, want a map of strings", what, n.Kind)
 		return nil
 	}
 	out := make(map[string]string, len(n.Fields))
 	for _, f := range n.Fields {
 		if f.Val.Kind == tree.Object || f.Val.Kind == tree.Array {
-			l.errorf(f.Val.At, "%s %q is a %s, want a string", what, f.Key, f.Val.Kind)
+			l.diags.Errorf(f.Val.At, "%s %q is a %s, want a string", what, f.Key, f.Val.Kind)
 			continue
 		}
 		out[f.Key] = f.Val.Text
@@ -189,13 +188,13 @@ func (l *loader) strings(n *tree.Node, what string) ([]string, bool) {
 		return nil, true
 	}
 	if n.Kind != tree.Array {
-		l.errorf(n.At, "%s is a %s, want a list of strings", what, n.Kind)
+		l.diags.Errorf(n.At, "%s is a %s, want a list of strings", what, n.Kind)
 		return nil, false
 	}
 	out := make([]string, 0, len(n.Items))
 	for _, it := range n.Items {
 		if it.Kind == tree.Object || it.Kind == tree.Array || it.Kind == tree.Null {
-			l.errorf(it.At, "an item of %s is a %s, want a string", what, it.Kind)
+			l.diags.Errorf(it.At, "an item of %s is a %s, want a string", what, it.Kind)
 			return nil, false
 		}
 		out = append(out, it.Text)

@@ -21,7 +21,7 @@ func (l *loader) role(n *tree.Node, m meta, cluster bool) {
 	switch {
 	case rules == nil || rules.Kind == tree.Null:
 	case rules.Kind != tree.Array:
-		l.errorf(rules.At, "rules is a %s, want a list", rules.Kind)
+		l.diags.Errorf(rules.At, "rules is a %s, want a list", rules.Kind)
 		r.Incomplete = "its rules could not be read (" + rules.At.String() + ")"
 	default:
 		for _, it := range rules.Items {
@@ -36,7 +36,7 @@ func (l *loader) role(n *tree.Node, m meta, cluster bool) {
 	}
 	if agg := n.Get("aggregationRule"); agg != nil && agg.Kind != tree.Null {
 		if !cluster {
-			l.errorf(agg.At, "aggregationRule is only valid on a ClusterRole")
+			l.diags.Errorf(agg.At, "aggregationRule is only valid on a ClusterRole")
 		} else {
 			r.Aggregation = l.aggregation(agg, r)
 		}
@@ -47,7 +47,7 @@ func (l *loader) role(n *tree.Node, m meta, cluster bool) {
 func (l *loader) rule(n *tree.Node) (model.RBACRule, bool) {
 	rule := model.RBACRule{At: n.At}
 	if n.Kind != tree.Object {
-		l.errorf(n.At, "a rule is a %s, want an object", n.Kind)
+		l.diags.Errorf(n.At, "a rule is a %s, want an object", n.Kind)
 		return rule, false
 	}
 	ok := true
@@ -62,11 +62,11 @@ func (l *loader) rule(n *tree.Node) (model.RBACRule, bool) {
 	rule.ResourceNames = read("resourceNames")
 	rule.NonResourceURLs = read("nonResourceURLs")
 	if ok && len(rule.Verbs) == 0 {
-		l.errorf(n.At, "a rule has no verbs (the API server refuses it)")
+		l.diags.Errorf(n.At, "a rule has no verbs (the API server refuses it)")
 		return rule, false
 	}
 	if ok && len(rule.Resources) > 0 && n.Get("apiGroups") == nil {
-		l.errorf(n.At, "a rule names resources but no apiGroups (the API server refuses it; use [\"\"] for the core group)")
+		l.diags.Errorf(n.At, "a rule names resources but no apiGroups (the API server refuses it; use [\"\"] for the core group)")
 		return rule, false
 	}
 	return rule, ok
@@ -78,7 +78,7 @@ func (l *loader) aggregation(n *tree.Node, r *model.RBACRole) *model.Aggregation
 	agg := &model.AggregationRule{At: n.At}
 	sels := n.Get("clusterRoleSelectors")
 	if n.Kind != tree.Object || (sels != nil && sels.Kind != tree.Array && sels.Kind != tree.Null) {
-		l.errorf(n.At, "aggregationRule must be an object with a clusterRoleSelectors list")
+		l.diags.Errorf(n.At, "aggregationRule must be an object with a clusterRoleSelectors list")
 		r.Incomplete = "its aggregationRule could not be read"
 		return agg
 	}
@@ -99,7 +99,7 @@ func (l *loader) aggregation(n *tree.Node, r *model.RBACRole) *model.Aggregation
 func (l *loader) selector(n *tree.Node) (model.LabelSelector, bool) {
 	sel := model.LabelSelector{At: n.At}
 	if n.Kind != tree.Object {
-		l.errorf(n.At, "a clusterRoleSelector is a %s, want an object", n.Kind)
+		l.diags.Errorf(n.At, "a clusterRoleSelector is a %s, want an object", n.Kind)
 		return sel, false
 	}
 	sel.MatchLabels = l.stringMap(n.Get("matchLabels"), "matchLabels")
@@ -107,7 +107,7 @@ func (l *loader) selector(n *tree.Node) (model.LabelSelector, bool) {
 	api.MatchLabels = sel.MatchLabels
 	if ex := n.Get("matchExpressions"); ex != nil && ex.Kind != tree.Null {
 		if ex.Kind != tree.Array {
-			l.errorf(ex.At, "matchExpressions is a %s, want a list", ex.Kind)
+			l.diags.Errorf(ex.At, "matchExpressions is a %s, want a list", ex.Kind)
 			return sel, false
 		}
 		for _, it := range ex.Items {
@@ -122,7 +122,7 @@ func (l *loader) selector(n *tree.Node) (model.LabelSelector, bool) {
 		}
 	}
 	if _, err := metav1.LabelSelectorAsSelector(&api); err != nil {
-		l.errorf(n.At, "invalid clusterRoleSelector: %v", err)
+		l.diags.Errorf(n.At, "invalid clusterRoleSelector: %v", err)
 		return sel, false
 	}
 	return sel, true
@@ -135,7 +135,7 @@ func (l *loader) binding(n *tree.Node, m meta, cluster bool) {
 	b := &model.RBACBinding{Ref: m.ref, Cluster: cluster, Name: m.name, Namespace: m.ns}
 	rr := n.Get("roleRef")
 	if rr == nil || rr.Kind != tree.Object {
-		l.errorf(n.At, "%s %s has no roleRef object", kindOf(cluster), m.name)
+		l.diags.Errorf(n.At, "%s %s has no roleRef object", kindOf(cluster), m.name)
 		return
 	}
 	b.RoleRef.At = rr.At
@@ -146,22 +146,22 @@ func (l *loader) binding(n *tree.Node, m meta, cluster bool) {
 	}
 	switch {
 	case b.RoleRef.Name == "":
-		l.errorf(rr.At, "roleRef has no name")
+		l.diags.Errorf(rr.At, "roleRef has no name")
 		return
 	case b.RoleRef.Kind != "Role" && b.RoleRef.Kind != "ClusterRole":
-		l.errorf(rr.At, "roleRef kind %q is neither Role nor ClusterRole", b.RoleRef.Kind)
+		l.diags.Errorf(rr.At, "roleRef kind %q is neither Role nor ClusterRole", b.RoleRef.Kind)
 		return
 	case cluster && b.RoleRef.Kind == "Role":
-		l.errorf(rr.At, "a ClusterRoleBinding can only reference a ClusterRole, not Role %q", b.RoleRef.Name)
+		l.diags.Errorf(rr.At, "a ClusterRoleBinding can only reference a ClusterRole, not Role %q", b.RoleRef.Name)
 		return
 	}
 	if g, ok := rr.Get("apiGroup").Str(); ok && g != rbacv1.GroupName {
-		l.errorf(rr.Get("apiGroup").At, "roleRef apiGroup is %q, want %s", g, rbacv1.GroupName)
+		l.diags.Errorf(rr.Get("apiGroup").At, "roleRef apiGroup is %q, want %s", g, rbacv1.GroupName)
 		return
 	}
 	subs := n.Get("subjects")
 	if subs != nil && subs.Kind != tree.Array && subs.Kind != tree.Null {
-		l.errorf(subs.At, "subjects is a %s, want a list", subs.Kind)
+		l.diags.Errorf(subs.At, "subjects is a %s, want a list", subs.Kind)
 		return
 	}
 	if subs != nil {
@@ -177,7 +177,7 @@ func (l *loader) binding(n *tree.Node, m meta, cluster bool) {
 func (l *loader) subject(n *tree.Node, b *model.RBACBinding) (model.Subject, bool) {
 	s := model.Subject{At: n.At}
 	if n.Kind != tree.Object {
-		l.errorf(n.At, "a subject is a %s, want an object", n.Kind)
+		l.diags.Errorf(n.At, "a subject is a %s, want an object", n.Kind)
 		return s, false
 	}
 	s.Kind, _ = n.Get("kind").Str()
@@ -185,10 +185,10 @@ func (l *loader) subject(n *tree.Node, b *model.RBACBinding) (model.Subject, boo
 	s.Namespace, _ = n.Get("namespace").Str()
 	switch {
 	case !subjectKinds[s.Kind]:
-		l.errorf(n.At, "subject kind %q is not User, Group or ServiceAccount", s.Kind)
+		l.diags.Errorf(n.At, "subject kind %q is not User, Group or ServiceAccount", s.Kind)
 		return s, false
 	case s.Name == "":
-		l.errorf(n.At, "a %s subject has no name", s.Kind)
+		l.diags.Errorf(n.At, "a %s subject has no name", s.Kind)
 		return s, false
 	case s.Kind == rbacv1.ServiceAccountKind && s.Namespace == "":
 		// The authorizer takes the RoleBinding's namespace for it
@@ -197,7 +197,7 @@ func (l *loader) subject(n *tree.Node, b *model.RBACBinding) (model.Subject, boo
 		// it there too: left empty, as unknown as the binding's.
 		switch {
 		case b.Cluster:
-			l.errorf(n.At, "ServiceAccount subject %s has no namespace", s.Name)
+			l.diags.Errorf(n.At, "ServiceAccount subject %s has no namespace", s.Name)
 			return s, false
 		case b.Namespace.IsSet():
 			s.Namespace = b.Namespace.Val

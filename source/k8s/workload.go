@@ -46,12 +46,12 @@ func (l *loader) awsAuth(n *tree.Node, m meta) {
 		}
 		text, ok := v.Str()
 		if !ok {
-			l.errorf(v.At, "aws-auth %s is a %s, want a YAML string", key, v.Kind)
+			l.diags.Errorf(v.At, "aws-auth %s is a %s, want a YAML string", key, v.Kind)
 			continue
 		}
 		docs, err := tree.ParseYAML(l.file, []byte(text))
 		if err != nil {
-			l.errorf(v.At, "aws-auth %s: %v", key, strings.TrimPrefix(err.Error(), l.file+":"))
+			l.diags.Errorf(v.At, "aws-auth %s: %v", key, strings.TrimPrefix(err.Error(), l.file+":"))
 			continue
 		}
 		if len(docs) == 0 {
@@ -60,7 +60,7 @@ func (l *loader) awsAuth(n *tree.Node, m meta) {
 		list := docs[0]
 		l.shift(list, v.At)
 		if list.Kind != tree.Array {
-			l.errorf(list.At, "aws-auth %s is a %s, want a list", key, list.Kind)
+			l.diags.Errorf(list.At, "aws-auth %s is a %s, want a list", key, list.Kind)
 			continue
 		}
 		arnKey := "rolearn"
@@ -72,7 +72,7 @@ func (l *loader) awsAuth(n *tree.Node, m meta) {
 			user, _ := it.Get("username").Str()
 			groups, ok := l.strings(it.Get("groups"), "groups")
 			if arn == "" || !ok {
-				l.errorf(it.At, "an aws-auth %s entry needs %s and a list of groups", key, arnKey)
+				l.diags.Errorf(it.At, "an aws-auth %s entry needs %s and a list of groups", key, arnKey)
 				continue
 			}
 			ref := m.ref

@@ -166,14 +166,14 @@ func (r *reader) list(n *tree.Node, keys ...string) model.Field[[]string] {
 				items = append(items, it.Text)
 			default:
 				why := fmt.Sprintf("%s holds a %s, want strings", key, it.Kind)
-				r.diags.Errorf(it.At, why)
+				r.diags.Errorf(it.At, "%s", why)
 				return model.Unresolved[[]string](why, it.At)
 			}
 		}
 		return known(items, v.At)
 	}
 	why := fmt.Sprintf("%s is a %s, want a list of strings", key, v.Kind)
-	r.diags.Errorf(v.At, why)
+	r.diags.Errorf(v.At, "%s", why)
 	return model.Unresolved[[]string](why, v.At)
 }
 
@@ -199,7 +199,7 @@ func (r *reader) object(n *tree.Node, keys ...string) *tree.Node {
 		return v
 	}
 	why := fmt.Sprintf("%s is a %s, want an object", key, v.Kind)
-	r.diags.Errorf(v.At, why)
+	r.diags.Errorf(v.At, "%s", why)
 	return tree.UnknownNode(why, v.At)
 }
 

@@ -25,7 +25,7 @@ func LoadGroups(file string, root *tree.Node) (*model.Evidence, source.Diagnosti
 	ev := &model.Evidence{}
 	for _, it := range root.Get("SecurityGroups").Items {
 		if it.Kind != tree.Object {
-			r.diags.Errorf(it.At, fmt.Sprintf("a security group is a %s, want an object", it.Kind))
+			r.diags.Errorf(it.At, "a security group is a %s, want an object", it.Kind)
 			continue
 		}
 		id := r.str(it, "GroupId")
@@ -38,7 +38,7 @@ func LoadGroups(file string, root *tree.Node) (*model.Evidence, source.Diagnosti
 		perms := it.Get("IpPermissions")
 		if perms != nil && perms.Kind != tree.Array {
 			why := fmt.Sprintf("IpPermissions is a %s, want a list", perms.Kind)
-			r.diags.Errorf(perms.At, why)
+			r.diags.Errorf(perms.At, "%s", why)
 			g.IngressComplete = model.Unresolved[bool](why, perms.At)
 			perms = nil
 		}

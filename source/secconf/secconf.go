@@ -52,7 +52,7 @@ func Decode(n *tree.Node, ref model.Ref) (*model.SecurityConfiguration, source.D
 			if pe, ok := err.(*tree.ParseError); ok {
 				why = fmt.Sprintf("security configuration string is not valid JSON (line %d, column %d of the string): %s", pe.At.Line, pe.At.Col, strings.TrimPrefix(pe.Msg, "invalid JSON: "))
 			}
-			d.diags.Errorf(n.At, why)
+			d.diags.Errorf(n.At, "%s", why)
 			fillUnknown(sc, why, n.At)
 			return sc, d.diags
 		}
@@ -61,7 +61,7 @@ func Decode(n *tree.Node, ref model.Ref) (*model.SecurityConfiguration, source.D
 	switch {
 	case n == nil:
 		why := "security configuration document is missing"
-		d.diags.Errorf(ref.Loc, why)
+		d.diags.Errorf(ref.Loc, "%s", why)
 		fillUnknown(sc, why, ref.Loc)
 		return sc, d.diags
 	case n.Kind == tree.Unknown:
@@ -69,7 +69,7 @@ func Decode(n *tree.Node, ref model.Ref) (*model.SecurityConfiguration, source.D
 		return sc, d.diags
 	case n.Kind != tree.Object:
 		why := fmt.Sprintf("security configuration is a %s, want a JSON object", n.Kind)
-		d.diags.Errorf(n.At, why)
+		d.diags.Errorf(n.At, "%s", why)
 		fillUnknown(sc, why, n.At)
 		return sc, d.diags
 	}
@@ -145,7 +145,7 @@ func (d *decoder) object(parent *tree.Node, key string) *tree.Node {
 		return nil
 	}
 	why := fmt.Sprintf("%s is a %s, want an object", key, n.Kind)
-	d.diags.Errorf(n.At, why)
+	d.diags.Errorf(n.At, "%s", why)
 	return tree.UnknownNode(why, n.At)
 }
 
@@ -181,7 +181,7 @@ func scalar[T any](d *decoder, parent *tree.Node, key, want string, conv func(*t
 	v, ok := conv(n)
 	if !ok {
 		why := fmt.Sprintf("%s is %s %q, want %s", key, article(n.Kind), n.Text, want)
-		d.diags.Errorf(n.At, why)
+		d.diags.Errorf(n.At, "%s", why)
 		return model.Unresolved[T](why, n.At)
 	}
 	return model.Known(v, n.At)
@@ -222,7 +222,7 @@ func (d *decoder) overrides(s3 *tree.Node) []model.S3Override {
 		return []model.S3Override{{Bucket: u, Mode: u, At: list.At}}
 	case list.Kind != tree.Array:
 		why := fmt.Sprintf("Overrides is %s, want a list", article(list.Kind))
-		d.diags.Errorf(list.At, why)
+		d.diags.Errorf(list.At, "%s", why)
 		u := model.Unresolved[string](why, list.At)
 		return []model.S3Override{{Bucket: u, Mode: u, At: list.At}}
 	}
@@ -230,7 +230,7 @@ func (d *decoder) overrides(s3 *tree.Node) []model.S3Override {
 	for _, it := range list.Items {
 		if it.Kind != tree.Object && it.Kind != tree.Unknown {
 			why := fmt.Sprintf("an override is %s, want an object", article(it.Kind))
-			d.diags.Errorf(it.At, why)
+			d.diags.Errorf(it.At, "%s", why)
 			it = tree.UnknownNode(why, it.At)
 		}
 		d.checkKeys(it, "Overrides")
@@ -254,7 +254,7 @@ func (d *decoder) checkKeys(n *tree.Node, key string) {
 		if s := suggest(keys, m.Key); s != "" {
 			msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
-		d.diags.Warnf(m.KeyAt, msg)
+		d.diags.Warnf(m.KeyAt, "%s", msg)
 	}
 }
 

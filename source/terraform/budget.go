@@ -107,7 +107,7 @@ func (m *module) bounded(v cty.Value, rng hcl.Range) cty.Value {
 // tooLarge reports at rng that a value is over the bounds, and gives the
 // unknown value that stands for it.
 func (m *module) tooLarge(msg string, rng hcl.Range) cty.Value {
-	m.ld.diags.Errorf(loc(rng), "the expression's value is too large: "+msg)
+	m.ld.diags.Errorf(loc(rng), "%s", "the expression's value is too large: "+msg)
 	return unknown("the value is too large: "+msg, "")
 }
 

@@ -114,7 +114,7 @@ func (r *rd) expand(out []nested, in *instance, d *hcl.Block, inner []string) []
 		return append(out, nested{at: at, why: fmt.Sprintf("%s blocks are built by a dynamic block whose %s", t, why)})
 	}
 	invalid := func(at model.Loc, msg string) []nested {
-		r.diags.Errorf(at, fmt.Sprintf("dynamic %q block: %s", t, msg))
+		r.diags.Errorf(at, "dynamic %q block: %s", t, msg)
 		return fail("arguments are invalid: " + msg)
 	}
 	dc, hd := contentOf(d.Body, []string{"content"})

@@ -315,7 +315,7 @@ func (m *module) scope(expr hcl.Expression, in *instance) map[string]cty.Value {
 			if nd == nil {
 				r := m.resources[key+"."+name]
 				if r == nil {
-					m.ld.diags.Errorf(loc(tr.SourceRange()), fmt.Sprintf("reference to undeclared resource %s.%s in module %s", key, name, m.name()))
+					m.ld.diags.Errorf(loc(tr.SourceRange()), "reference to undeclared resource %s.%s in module %s", key, name, m.name())
 				}
 				nd = &need{r: r, attrs: map[string]bool{}}
 				needs[key][name] = nd
@@ -472,7 +472,7 @@ func firstAttr(tr hcl.Traversal) (string, bool) {
 func (m *module) variable(name string, rng hcl.Range) cty.Value {
 	v := m.vars[name]
 	if v == nil {
-		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("reference to undeclared input variable var.%s in module %s", name, m.name()))
+		m.ld.diags.Errorf(loc(rng), "reference to undeclared input variable var.%s in module %s", name, m.name())
 		return unknown(fmt.Sprintf("var.%s is not declared", name), "")
 	}
 	if v.done {
@@ -512,7 +512,7 @@ func (m *module) variable(name string, rng hcl.Range) cty.Value {
 		}
 		conv, err := convert.Convert(val, v.typ)
 		if err != nil {
-			m.ld.diags.Errorf(v.at, fmt.Sprintf("var.%s: %s", name, err))
+			m.ld.diags.Errorf(v.at, "var.%s: %s", name, err)
 			v.val = unknown(fmt.Sprintf("var.%s has a value of the wrong type: %s", name, err), "")
 			return v.val
 		}
@@ -530,7 +530,7 @@ func (m *module) local(name string, rng hcl.Range) cty.Value {
 	}
 	a := m.locals[name]
 	if a == nil {
-		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("reference to undeclared local value local.%s in module %s", name, m.name()))
+		m.ld.diags.Errorf(loc(rng), "reference to undeclared local value local.%s in module %s", name, m.name())
 		return unknown(fmt.Sprintf("local.%s is not declared", name), "")
 	}
 	if source.SecretName(name) {
@@ -541,7 +541,7 @@ func (m *module) local(name string, rng hcl.Range) cty.Value {
 	}
 	k := "local." + name
 	if m.visiting[k] {
-		m.ld.diags.Errorf(loc(a.Range), fmt.Sprintf("local.%s refers to itself (a reference cycle)", name))
+		m.ld.diags.Errorf(loc(a.Range), "local.%s refers to itself (a reference cycle)", name)
 		return unknown(fmt.Sprintf("local.%s is part of a reference cycle", name), "")
 	}
 	m.visiting[k] = true
@@ -559,7 +559,7 @@ func (m *module) moduleValue(name string, outs map[string]bool, rng hcl.Range) c
 	c := m.calls[name]
 	switch {
 	case c == nil:
-		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("reference to undeclared module.%s in module %s", name, m.name()))
+		m.ld.diags.Errorf(loc(rng), "reference to undeclared module.%s in module %s", name, m.name())
 		return unknown(fmt.Sprintf("module.%s is not declared", name), "")
 	case !c.loaded:
 		return unknown(fmt.Sprintf("the outputs of module.%s are unknown: %s", name, c.remote), "")
@@ -609,7 +609,7 @@ func (m *module) moduleValue(name string, outs map[string]bool, rng hcl.Range) c
 func (m *module) outputOf(ch *module, name, out string, rng hcl.Range) cty.Value {
 	a := ch.outputs[out]
 	if a == nil {
-		m.ld.diags.Errorf(loc(rng), fmt.Sprintf("module.%s has no output %q", name, out))
+		m.ld.diags.Errorf(loc(rng), "module.%s has no output %q", name, out)
 		return unknown(fmt.Sprintf("module.%s has no output %s", name, out), "")
 	}
 	if ch.secretOuts[out] || source.SecretName(out) {
@@ -620,7 +620,7 @@ func (m *module) outputOf(ch *module, name, out string, rng hcl.Range) cty.Value
 		return v
 	}
 	if ch.visiting[k] {
-		m.ld.diags.Errorf(loc(a.Range), fmt.Sprintf("output %s of module.%s refers to itself (a reference cycle)", out, name))
+		m.ld.diags.Errorf(loc(a.Range), "output %s of module.%s refers to itself (a reference cycle)", out, name)
 		return unknown(fmt.Sprintf("module.%s.%s is part of a reference cycle", name, out), "")
 	}
 	ch.visiting[k] = true

@@ -1,7 +1,6 @@
 package terraform
 
 import (
-	"fmt"
 	"math/big"
 	"strconv"
 	"strings"
@@ -79,7 +78,7 @@ func (r *rd) str(x val) model.Field[string] {
 	}
 	s, ok := scalar(x.v)
 	if !ok {
-		r.diags.Errorf(x.at, fmt.Sprintf("%s is a %s, want a string", x.key, x.v.Type().FriendlyName()))
+		r.diags.Errorf(x.at, "%s is a %s, want a string", x.key, x.v.Type().FriendlyName())
 		return model.Unresolved[string](x.key+" is not a string", x.at)
 	}
 	return model.Known(s, x.at)
@@ -166,7 +165,7 @@ func (r *rd) links(x val, comma bool) model.Field[[]string] {
 		return model.Known(out, x.at)
 	}
 	if !(t.IsListType() || t.IsSetType() || t.IsTupleType()) {
-		r.diags.Errorf(x.at, fmt.Sprintf("%s is a %s, want a list", x.key, t.FriendlyName()))
+		r.diags.Errorf(x.at, "%s is a %s, want a list", x.key, t.FriendlyName())
 		return model.Unresolved[[]string](x.key+" is not a list", x.at)
 	}
 	out := []string{}
@@ -193,7 +192,7 @@ func (r *rd) integer(x val) model.Field[int] {
 	v, _ := x.v.Unmark()
 	n, err := convertNumber(v)
 	if err != nil {
-		r.diags.Errorf(x.at, fmt.Sprintf("%s %s", x.key, err))
+		r.diags.Errorf(x.at, "%s %s", x.key, err)
 		return model.Unresolved[int](x.key+" is not a whole number", x.at)
 	}
 	return model.Known(n, x.at)
@@ -213,7 +212,7 @@ func (r *rd) boolean(x val) model.Field[bool] {
 	case v.Type() == cty.String && (v.AsString() == "true" || v.AsString() == "false"):
 		return model.Known(v.AsString() == "true", x.at)
 	}
-	r.diags.Errorf(x.at, fmt.Sprintf("%s is a %s, want true or false", x.key, v.Type().FriendlyName()))
+	r.diags.Errorf(x.at, "%s is a %s, want true or false", x.key, v.Type().FriendlyName())
 	return model.Unresolved[bool](x.key+" is not a boolean", x.at)
 }
 

@@ -1,7 +1,6 @@
 package terraform
 
 import (
-	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -210,7 +209,7 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 		r.diags, s.res.m.ld.diags = diags, diags
 		*diags = append(*diags, *ahead[i]...)
 		for _, a := range r.missed {
-			diags.Errorf(s.res.at, fmt.Sprintf("%s could not be read: internal error: %s was not read ahead", s.res.key(), a))
+			diags.Errorf(s.res.at, "%s could not be read: internal error: %s was not read ahead", s.res.key(), a)
 		}
 		r.missed = r.missed[:0]
 		discard = discard[:0]

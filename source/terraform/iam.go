@@ -22,7 +22,7 @@ func (r *rd) role(in attrs) {
 	if d, ok := in.document(r, nil, "assume_role_policy"); ok {
 		role.Trust = r.policyDoc(d)
 	} else {
-		r.diags.Errorf(ref.Loc, fmt.Sprintf("%s has no assume_role_policy (a required argument)", in.address()))
+		r.diags.Errorf(ref.Loc, "%s has no assume_role_policy (a required argument)", in.address())
 	}
 	for _, b := range in.nestedIn(r, nil, "inline_policy") {
 		if b.why != "" {

@@ -72,7 +72,7 @@ func (m *module) instanceKeys(count, forEach *hcl.Attribute, base string) []inst
 		v, _ = v.Unmark()
 		n, err := countOf(v)
 		if err != nil {
-			m.ld.diags.Errorf(loc(count.Range), fmt.Sprintf("count of %s: %s", base, err))
+			m.ld.diags.Errorf(loc(count.Range), "count of %s: %s", base, err)
 			return one("count of " + base + " is invalid")
 		}
 		out := make([]instKey, n)
@@ -106,11 +106,11 @@ func (m *module) instanceKeys(count, forEach *hcl.Attribute, base string) []inst
 		}
 		t := v.Type()
 		if v.IsNull() || !(t.IsMapType() || t.IsObjectType() || t.IsSetType()) {
-			m.ld.diags.Errorf(loc(forEach.Range), fmt.Sprintf("for_each of %s must be a map or a set of strings", base))
+			m.ld.diags.Errorf(loc(forEach.Range), "for_each of %s must be a map or a set of strings", base)
 			return one("for_each of " + base + " is invalid")
 		}
 		if v.LengthInt() > maxInstances {
-			m.ld.diags.Errorf(loc(forEach.Range), fmt.Sprintf("for_each of %s has over %d elements; not expanded", base, maxInstances))
+			m.ld.diags.Errorf(loc(forEach.Range), "for_each of %s has over %d elements; not expanded", base, maxInstances)
 			return one("for_each of " + base + " is too large")
 		}
 		var out []instKey
@@ -118,7 +118,7 @@ func (m *module) instanceKeys(count, forEach *hcl.Attribute, base string) []inst
 			k, val := it.Element() // a set's key is its element
 			k, _ = k.Unmark()
 			if !k.IsKnown() || k.IsNull() || k.Type() != cty.String {
-				m.ld.diags.Errorf(loc(forEach.Range), fmt.Sprintf("for_each of %s has a key that is not a known string", base))
+				m.ld.diags.Errorf(loc(forEach.Range), "for_each of %s has a key that is not a known string", base)
 				continue
 			}
 			out = append(out, instKey{suffix: "[" + strconv.Quote(k.AsString()) + "]", key: k, each: val})
@@ -263,7 +263,7 @@ func (m *module) instAttr(in *instance, attr string) cty.Value {
 	case ok:
 		ck := attrVisit{in, attr} // not a string: one made per attribute read added up
 		if m.attrVisiting[ck] {
-			m.ld.diags.Errorf(loc(rng), fmt.Sprintf("%s.%s refers to itself (a reference cycle)", in.addr, attr))
+			m.ld.diags.Errorf(loc(rng), "%s.%s refers to itself (a reference cycle)", in.addr, attr)
 			return unknown(fmt.Sprintf("%s.%s is part of a reference cycle", in.addr, attr), "")
 		}
 		if m.attrVisiting == nil {
@@ -387,7 +387,7 @@ func (m *module) blockAttr(in *instance, attr string, sub map[string]bool) (cty.
 	}
 	ck := attrVisit{in, attr}
 	if m.attrVisiting[ck] {
-		m.ld.diags.Errorf(r.at, fmt.Sprintf("%s.%s refers to itself (a reference cycle)", in.addr, attr))
+		m.ld.diags.Errorf(r.at, "%s.%s refers to itself (a reference cycle)", in.addr, attr)
 		return unknown(fmt.Sprintf("%s.%s is part of a reference cycle", in.addr, attr), ""), true
 	}
 	if m.attrVisiting == nil {

@@ -61,7 +61,7 @@ func (r *rd) kubeMetadata(in attrs, namespaced bool) (kubeMeta, bool) {
 	md, ok := r.block(in, nil, "metadata")
 	switch {
 	case !ok:
-		r.diags.Errorf(in.pos(), fmt.Sprintf("%s has no metadata block (a required block)", in.address()))
+		r.diags.Errorf(in.pos(), "%s has no metadata block (a required block)", in.address())
 		return m, false
 	case md.why != "":
 		if namespaced {
@@ -96,7 +96,7 @@ func (r *rd) kubeLabels(x val) map[string]string {
 	}
 	v, _ := x.v.UnmarkDeep()
 	if !v.CanIterateElements() || v.Type().IsListType() || v.Type().IsSetType() || v.Type().IsTupleType() {
-		r.diags.Errorf(x.at, fmt.Sprintf("%s is a %s, want a map of strings", x.key, v.Type().FriendlyName()))
+		r.diags.Errorf(x.at, "%s is a %s, want a map of strings", x.key, v.Type().FriendlyName())
 		return nil
 	}
 	out := make(map[string]string, v.LengthInt())
@@ -120,7 +120,7 @@ func (r *rd) kubeStrings(x val) ([]string, string) {
 	}
 	v, _ := x.v.UnmarkDeep()
 	if t := v.Type(); !(t.IsListType() || t.IsSetType() || t.IsTupleType()) {
-		r.diags.Errorf(x.at, fmt.Sprintf("%s is a %s, want a list of strings", x.key, t.FriendlyName()))
+		r.diags.Errorf(x.at, "%s is a %s, want a list of strings", x.key, t.FriendlyName())
 		return nil, x.key + " is not a list"
 	}
 	out := make([]string, 0, v.LengthInt())
@@ -128,7 +128,7 @@ func (r *rd) kubeStrings(x val) ([]string, string) {
 		_, e := it.Element()
 		s, ok := scalar(e)
 		if !ok || e.IsNull() {
-			r.diags.Errorf(x.at, fmt.Sprintf("%s holds a %s, want strings", x.key, e.Type().FriendlyName()))
+			r.diags.Errorf(x.at, "%s holds a %s, want strings", x.key, e.Type().FriendlyName())
 			return nil, x.key + " is not a list of strings"
 		}
 		out = append(out, s)
@@ -182,9 +182,9 @@ func (r *rd) kubeRule(in attrs, b nested, role *model.RBACRole) (model.RBACRule,
 		role.Incomplete = fmt.Sprintf("the rule at %s is not known: %s", b.at, why)
 		return rule, false
 	case len(rule.Verbs) == 0:
-		r.diags.Errorf(b.at, fmt.Sprintf("%s: a rule has no verbs (the API server refuses it)", in.address()))
+		r.diags.Errorf(b.at, "%s: a rule has no verbs (the API server refuses it)", in.address())
 	case len(rule.Resources) > 0 && len(rule.APIGroups) == 0:
-		r.diags.Errorf(b.at, fmt.Sprintf("%s: a rule names resources but no api_groups (the API server refuses it; use [\"\"] for the core group)", in.address()))
+		r.diags.Errorf(b.at, "%s: a rule names resources but no api_groups (the API server refuses it; use [\"\"] for the core group)", in.address())
 	default:
 		return rule, true
 	}
@@ -233,7 +233,7 @@ func (r *rd) kubeAggregation(in attrs, a nested, role *model.RBACRole) *model.Ag
 			continue
 		}
 		if _, err := metav1.LabelSelectorAsSelector(&api); err != nil {
-			r.diags.Errorf(s.at, fmt.Sprintf("%s: invalid cluster_role_selectors: %v", in.address(), err))
+			r.diags.Errorf(s.at, "%s: invalid cluster_role_selectors: %v", in.address(), err)
 			role.Incomplete = "an aggregation selector could not be read (" + s.at.String() + ")"
 			continue
 		}
@@ -254,7 +254,7 @@ func (r *rd) kubeBinding(in attrs, cluster bool) {
 	rr, ok := r.block(in, nil, "role_ref")
 	switch {
 	case !ok:
-		r.diags.Errorf(in.pos(), fmt.Sprintf("%s has no role_ref block (a required block)", in.address()))
+		r.diags.Errorf(in.pos(), "%s has no role_ref block (a required block)", in.address())
 		return
 	case rr.why != "":
 		b.RoleRef = model.RoleRef{At: rr.at, Why: "role_ref " + rr.why}
@@ -282,7 +282,7 @@ func (r *rd) kubeRoleRef(in attrs, rr nested, cluster bool) (model.RoleRef, bool
 	name := r.str(nx)
 	ref.At = name.At.Or(rr.at) // the name is what a reader checks
 	if g := r.str(in.sub(r, rr, "api_group")); g.IsSet() && g.Val != rbacGroup {
-		r.diags.Errorf(g.At, fmt.Sprintf("%s: role_ref api_group is %q, want %s", in.address(), g.Val, rbacGroup))
+		r.diags.Errorf(g.At, "%s: role_ref api_group is %q, want %s", in.address(), g.Val, rbacGroup)
 		return ref, false
 	}
 	switch {
@@ -290,13 +290,13 @@ func (r *rd) kubeRoleRef(in attrs, rr nested, cluster bool) (model.RoleRef, bool
 		ref.Why = "role_ref.kind is unknown: " + kind.Why
 		return ref, true
 	case kind.Val != "Role" && kind.Val != "ClusterRole":
-		r.diags.Errorf(kind.At.Or(rr.at), fmt.Sprintf("%s: role_ref kind %q is neither Role nor ClusterRole", in.address(), kind.Val))
+		r.diags.Errorf(kind.At.Or(rr.at), "%s: role_ref kind %q is neither Role nor ClusterRole", in.address(), kind.Val)
 		return ref, false
 	case name.IsAbsent() || (name.IsSet() && name.Val == ""):
-		r.diags.Errorf(rr.at, fmt.Sprintf("%s: role_ref has no name", in.address()))
+		r.diags.Errorf(rr.at, "%s: role_ref has no name", in.address())
 		return ref, false
 	case cluster && kind.Val == "Role":
-		r.diags.Errorf(ref.At, fmt.Sprintf("%s: a ClusterRoleBinding can only reference a ClusterRole, not Role %q", in.address(), name.Val))
+		r.diags.Errorf(ref.At, "%s: a ClusterRoleBinding can only reference a ClusterRole, not Role %q", in.address(), name.Val)
 		return ref, false
 	}
 	ref.Kind, ref.Name = kind.Val, name.Val
@@ -334,10 +334,10 @@ func (r *rd) kubeSubject(in attrs, sb nested, b *model.RBACBinding) (model.Subje
 	s.Kind, s.Name = kind.Val, name.Val
 	switch {
 	case !kubeSubjectKinds[s.Kind]:
-		r.diags.Errorf(sb.at, fmt.Sprintf("%s: subject kind %q is not User, Group or ServiceAccount", in.address(), s.Kind))
+		r.diags.Errorf(sb.at, "%s: subject kind %q is not User, Group or ServiceAccount", in.address(), s.Kind)
 		return s, false
 	case s.Name == "":
-		r.diags.Errorf(sb.at, fmt.Sprintf("%s: a %s subject has no name", in.address(), s.Kind))
+		r.diags.Errorf(sb.at, "%s: a %s subject has no name", in.address(), s.Kind)
 		return s, false
 	case s.Kind != "ServiceAccount":
 	case ns.IsAbsent():
@@ -345,7 +345,7 @@ func (r *rd) kubeSubject(in attrs, sb nested, b *model.RBACBinding) (model.Subje
 	case ns.Val != "":
 		s.Namespace = ns.Val
 	case b.Cluster:
-		r.diags.Errorf(sb.at, fmt.Sprintf("%s: ServiceAccount subject %s has no namespace", in.address(), s.Name))
+		r.diags.Errorf(sb.at, "%s: ServiceAccount subject %s has no namespace", in.address(), s.Name)
 		return s, false
 	case b.Namespace.IsSet():
 		s.Namespace = b.Namespace.Val // the authorizer takes the RoleBinding's

@@ -317,7 +317,7 @@ func (ld *loader) moduleFiles(dir string, at model.Loc, diags *source.Diagnostic
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		diags.Errorf(at, fmt.Sprintf("module folder %s: %s", dir, describe(err)))
+		diags.Errorf(at, "module folder %s: %s", dir, describe(err))
 		return nil
 	}
 	var paths []string
@@ -369,7 +369,7 @@ func (ld *loader) readVarFiles(found []string) {
 	for _, p := range order {
 		data, err := ld.opt.reader()(p)
 		if err != nil {
-			ld.diags.Errorf(model.Loc{File: p}, "variable file: "+describe(err))
+			ld.diags.Errorf(model.Loc{File: p}, "%s", "variable file: "+describe(err))
 			continue
 		}
 		body, hd := parseFile(p, data)

@@ -50,20 +50,20 @@ func (ld *loader) installed() *manifest {
 	case errors.Is(err, fs.ErrNotExist):
 		return mf
 	case err != nil:
-		ld.diags.Errorf(model.Loc{File: p}, "module manifest: "+describe(err))
+		ld.diags.Errorf(model.Loc{File: p}, "%s", "module manifest: "+describe(err))
 		mf.err = "it cannot be read"
 		return mf
 	}
 	var f manifestFile
 	if err := json.Unmarshal(data, &f); err != nil {
-		ld.diags.Errorf(model.Loc{File: p, Line: jsonLine(data, err)}, "module manifest: "+err.Error())
+		ld.diags.Errorf(model.Loc{File: p, Line: jsonLine(data, err)}, "%s", "module manifest: "+err.Error())
 		mf.err = "it is not valid JSON"
 		return mf
 	}
 	mf.dirs = make(map[string]string, len(f.Modules))
 	for _, r := range f.Modules {
 		if _, dup := mf.dirs[r.Key]; dup {
-			ld.diags.Errorf(model.Loc{File: p}, fmt.Sprintf("module manifest: two entries for module key %q", r.Key))
+			ld.diags.Errorf(model.Loc{File: p}, "module manifest: two entries for module key %q", r.Key)
 			mf.dirs, mf.err = nil, "it lists a module twice"
 			return mf
 		}

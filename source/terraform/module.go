@@ -125,7 +125,7 @@ func (m *module) declare(files []parsed, diags *source.Diagnostics) {
 			b := &f.lazy[i]
 			if b.typ == "variable" && len(b.labels) == 1 {
 				if _, ok := m.vars[b.labels[0]]; ok {
-					diags.Errorf(model.Loc{File: f.path, Line: b.pos.Line, Col: b.pos.Column}, fmt.Sprintf("variable %s is declared twice in module %s", b.labels[0], m.name()))
+					diags.Errorf(model.Loc{File: f.path, Line: b.pos.Line, Col: b.pos.Column}, "variable %s is declared twice in module %s", b.labels[0], m.name())
 					continue
 				}
 				m.vars[b.labels[0]] = &variable{name: b.labels[0], src: b, at: model.Loc{File: f.path, Line: b.pos.Line, Col: b.pos.Column}}
@@ -190,7 +190,7 @@ func (m *module) loadVar(v *variable) {
 func (m *module) declareResource(r *resource, diags *source.Diagnostics) {
 	key := r.key()
 	if _, ok := m.resources[key]; ok {
-		diags.Errorf(r.at, fmt.Sprintf("%s is declared twice in module %s", key, m.name()))
+		diags.Errorf(r.at, "%s is declared twice in module %s", key, m.name())
 		return
 	}
 	r.k = key
@@ -204,7 +204,7 @@ func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
 	}
 	at := loc(b.DefRange)
 	dup := func(what string) {
-		diags.Errorf(at, fmt.Sprintf("%s is declared twice in module %s", what, m.name()))
+		diags.Errorf(at, "%s is declared twice in module %s", what, m.name())
 	}
 	switch b.Type {
 	case "variable":
@@ -306,13 +306,13 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 		k := m.calls[n]
 		a := k.body.attr("source")
 		if a == nil {
-			diags.Errorf(loc(k.block.DefRange), fmt.Sprintf("module %q has no source", n))
+			diags.Errorf(loc(k.block.DefRange), "module %q has no source", n)
 			k.remote = fmt.Sprintf("module.%s has no source", n)
 			continue
 		}
 		v, hd := a.Expr.Value(nil)
 		if hd.HasErrors() || v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
-			diags.Errorf(loc(a.Range), fmt.Sprintf("module %q: source must be a literal string", n))
+			diags.Errorf(loc(a.Range), "module %q: source must be a literal string", n)
 			k.remote = fmt.Sprintf("module.%s has no literal source", n)
 			continue
 		}
@@ -327,17 +327,17 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 					m.ld.warned = map[model.Loc]bool{}
 				}
 				m.ld.warned[at] = true
-				diags.Warnf(at, why+"; its resources are not scanned")
+				diags.Warnf(at, "%s", why+"; its resources are not scanned")
 			}
 			continue
 		}
 		if up := m.ancestorAt(dir); up != nil {
-			diags.Errorf(loc(a.Range), fmt.Sprintf("module %q: source %s is the folder of %s, which calls it (a module cycle); not loaded", n, k.source, up.name()))
+			diags.Errorf(loc(a.Range), "module %q: source %s is the folder of %s, which calls it (a module cycle); not loaded", n, k.source, up.name())
 			k.remote = fmt.Sprintf("module.%s is part of a module cycle", n)
 			continue
 		}
 		if depth >= maxModuleDepth {
-			diags.Errorf(loc(a.Range), fmt.Sprintf("module %q: modules nest deeper than %d; not loaded", n, maxModuleDepth))
+			diags.Errorf(loc(a.Range), "module %q: modules nest deeper than %d; not loaded", n, maxModuleDepth)
 			k.remote = fmt.Sprintf("module.%s nests too deep", n)
 			continue
 		}
@@ -349,7 +349,7 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 		base := m.prefix + "module." + n
 		for _, key := range m.instanceKeys(k.count, k.forEach, base) {
 			if m.ld.modules >= maxModules {
-				diags.Errorf(loc(k.block.DefRange), fmt.Sprintf("%s: over %d module instances in one root; the rest are not loaded", base, maxModules))
+				diags.Errorf(loc(k.block.DefRange), "%s: over %d module instances in one root; the rest are not loaded", base, maxModules)
 				break
 			}
 			m.ld.modules++

@@ -140,7 +140,7 @@ func (r *rd) rules(out []model.Rule, g *model.SecurityGroup, in attrs, get func(
 func (r *rd) group(in attrs, key string) (j model.Join, ok bool) {
 	gid := r.link(in.arg(r, key))
 	if gid.IsAbsent() {
-		r.diags.Errorf(in.pos(), fmt.Sprintf("%s names no %s", in.address(), key))
+		r.diags.Errorf(in.pos(), "%s names no %s", in.address(), key)
 		return j, false
 	}
 	j = model.Join{To: model.JoinGroup, Scope: in.scope(), Kind: "aws_security_group", Target: gid, At: in.pos()}

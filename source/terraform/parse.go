@@ -116,7 +116,7 @@ func parseAll(paths []string, read reader, diags *source.Diagnostics) []parsed {
 			for i := take(); i < len(paths); i = take() {
 				data, err := read(paths[i])
 				if err != nil {
-					ds[i].Errorf(model.Loc{File: paths[i]}, err.Error())
+					ds[i].Errorf(model.Loc{File: paths[i]}, "%s", err.Error())
 					continue
 				}
 				out[i] = parseTop(paths[i], data, &ds[i])
@@ -149,9 +149,9 @@ func addHCL(d *source.Diagnostics, hd hcl.Diagnostics) {
 			at = loc(*x.Subject)
 		}
 		if x.Severity == hcl.DiagError {
-			d.Errorf(at, msg)
+			d.Errorf(at, "%s", msg)
 		} else {
-			d.Warnf(at, msg)
+			d.Warnf(at, "%s", msg)
 		}
 	}
 }

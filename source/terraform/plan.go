@@ -41,11 +41,11 @@ func LoadPlan(file string, root *tree.Node) (*model.Evidence, source.Diagnostics
 	p := &plan{file: file, ev: &model.Evidence{}, unknown: map[string]*tree.Node{}, secret: map[string]*tree.Node{}, refs: map[string]*tree.Node{}, mods: map[string]*tree.Node{}}
 	defer func() {
 		if r := recover(); r != nil {
-			p.diags.Errorf(model.Loc{File: file}, fmt.Sprintf("plan could not be read: internal error: %v", r))
+			p.diags.Errorf(model.Loc{File: file}, "plan could not be read: internal error: %v", r)
 		}
 	}()
 	if fv, ok := root.Get("format_version").Str(); !ok || !strings.HasPrefix(fv, "1.") {
-		p.diags.Errorf(root.Get("format_version").At, fmt.Sprintf("plan format_version %q is not 1.x; not read", root.Get("format_version").Text))
+		p.diags.Errorf(root.Get("format_version").At, "plan format_version %q is not 1.x; not read", root.Get("format_version").Text)
 		return p.ev, p.diags
 	}
 	for _, rc := range items(root.Get("resource_changes")) {

@@ -85,7 +85,7 @@ func (r *rd) embedded(stmts *tree.Node, x val) {
 	}
 	v, _ := x.v.Unmark()
 	if !v.CanIterateElements() {
-		r.diags.Errorf(x.at, fmt.Sprintf("%s is a %s, want a list of JSON documents", x.key, v.Type().FriendlyName()))
+		r.diags.Errorf(x.at, "%s is a %s, want a list of JSON documents", x.key, v.Type().FriendlyName())
 		stmts.Items = append(stmts.Items, tree.UnknownNode(x.key+" is not a list", x.at))
 		return
 	}
@@ -97,7 +97,7 @@ func (r *rd) embedded(stmts *tree.Node, x val) {
 		}
 		n, err := tree.ParseEmbedded(s, x.at)
 		if err != nil {
-			r.diags.Errorf(x.at, fmt.Sprintf("%s holds a document that is not JSON: %s", x.key, err))
+			r.diags.Errorf(x.at, "%s holds a document that is not JSON: %s", x.key, err)
 			stmts.Items = append(stmts.Items, tree.UnknownNode(x.key+" holds a document that is not JSON", x.at))
 			continue
 		}
@@ -162,12 +162,12 @@ func (r *rd) principals(in *instance, c content, block string) *tree.Node {
 		t, ok := scalar(typ.v)
 		switch {
 		case typ.absent():
-			r.diags.Errorf(b.at, block+" block has no type")
+			r.diags.Errorf(b.at, "%s", block+" block has no type")
 			return tree.UnknownNode(block+" has no type", b.at)
 		case !typ.v.IsWhollyKnown():
 			return tree.UnknownNode("the type of "+block+" is unknown: "+reasonOf(typ.v), typ.at)
 		case !ok:
-			r.diags.Errorf(typ.at, "the type of "+block+" must be a string")
+			r.diags.Errorf(typ.at, "%s", "the type of "+block+" must be a string")
 			return tree.UnknownNode("the type of "+block+" is not a string", typ.at)
 		}
 		idn := ctyTree(ids.v, ids.at, 0)
@@ -231,7 +231,7 @@ func (r *rd) conditions(in *instance, c content) *tree.Node {
 		test, variable := r.sub(in, b.c, "test"), r.sub(in, b.c, "variable")
 		for _, x := range [...]val{test, variable} {
 			if x.absent() {
-				r.diags.Errorf(b.at, "a condition block has no "+x.key)
+				r.diags.Errorf(b.at, "%s", "a condition block has no "+x.key)
 				return tree.UnknownNode("a condition has no "+x.key, b.at)
 			}
 		}

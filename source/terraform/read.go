@@ -136,7 +136,7 @@ func (r *rd) run(steps []step) {
 func (r *rd) safely(in attrs, fn readFn) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.diags.Errorf(in.pos(), fmt.Sprintf("%s could not be read: internal error: %v", in.address(), p))
+			r.diags.Errorf(in.pos(), "%s could not be read: internal error: %v", in.address(), p)
 		}
 	}()
 	fn(r, in)
@@ -242,7 +242,7 @@ func (r *rd) secConf(in attrs) {
 	ref := r.ref(in)
 	doc, _ := in.document(r, nil, "configuration")
 	if doc == nil {
-		r.diags.Errorf(ref.Loc, fmt.Sprintf("%s has no configuration (a required argument)", in.address()))
+		r.diags.Errorf(ref.Loc, "%s has no configuration (a required argument)", in.address())
 	}
 	sc, diags := secconf.Decode(doc, ref)
 	*r.diags = append(*r.diags, diags...)
@@ -311,7 +311,7 @@ func (r *rd) bucketLogging(in attrs) {
 	case name.IsUnknown():
 		return
 	case name.IsAbsent():
-		r.diags.Errorf(at, fmt.Sprintf("%s names no bucket", in.address()))
+		r.diags.Errorf(at, "%s names no bucket", in.address())
 		return
 	}
 	r.ev.Joins = append(r.ev.Joins, model.Join{To: model.JoinBucket, Scope: in.scope(), Kind: "aws_s3_bucket", Target: name, At: at,
