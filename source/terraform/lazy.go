@@ -148,8 +148,8 @@ const (
 // behind thus trails the reader rather than racing to catch up. That is
 // on purpose: a parser parses every argument, the reader only those it
 // evaluates, and parsers kept level with the reader (a window on the
-// reader's position) measured slower on tf-10000 (12.7 s against 10 s:
-// more parsing, more live trees, more GC).
+// reader's position) measured slower: more parsing, more live trees, more
+// GC (bench/README.md, "Figures behind code comments").
 const prefetchWindow = 256
 
 // prefetcher parses, on other cores, the sources of the resources the

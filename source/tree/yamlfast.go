@@ -45,8 +45,8 @@ type yparser struct {
 
 // keep returns s, a slice of the file's text, as a string of its own. The
 // tree's strings outlive it in the evidence and the results: a slice would
-// keep the whole file alive (on 10,000 templates that was 50 MB more live
-// heap, and a peak over 300 MiB). Strings that recur in every template
+// keep the whole file alive (more live heap and a higher peak on a corpus:
+// bench/README.md, "Figures behind code comments"). Strings that recur in every template
 // are shared instead of copied (a map per file to share all repeats cost
 // more than the copies it saved).
 func (p *yparser) keep(s string) string {
