@@ -57,6 +57,20 @@ type RBACRule struct {
 	Role *RBACRole
 }
 
+// Invalid says why the API server refuses the rule (rbac validation's
+// ValidatePolicyRule: verbs are required, and resources need at least one
+// API group), "" when it does not; groups is how the source spells the
+// API-group key (apiGroups, api_groups).
+func (r RBACRule) Invalid(groups string) string {
+	switch {
+	case len(r.Verbs) == 0:
+		return "a rule has no verbs (the API server refuses it)"
+	case len(r.Resources) > 0 && len(r.APIGroups) == 0:
+		return "a rule names resources but no " + groups + " (the API server refuses it; use [\"\"] for the core group)"
+	}
+	return ""
+}
+
 // AggregationRule is a ClusterRole's aggregationRule.
 type AggregationRule struct {
 	At        Loc

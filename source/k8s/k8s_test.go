@@ -62,6 +62,7 @@ metadata: {name: r, namespace: a}
 rules:
   - {apiGroups: [""], resources: [pods], verbs: create}
   - {apiGroups: [""], resources: [secrets], verbs: [get]}
+  - {apiGroups: [], resources: [configmaps], verbs: [get]}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -86,10 +87,11 @@ aggregationRule:
 	want := []string{
 		"m.yaml:4:12: subject kind \"Robot\"",
 		"m.yaml:11:49: verbs is a string",
-		"m.yaml:17:10: a ClusterRoleBinding can only reference a ClusterRole",
-		"m.yaml:19:1: unknown RBAC kind \"RoleBindingg\"",
-		"m.yaml:23:13: Role has apiVersion \"v1\"",
-		"m.yaml:32:7: invalid clusterRoleSelector",
+		"m.yaml:13:5: a rule names resources but no apiGroups",
+		"m.yaml:18:10: a ClusterRoleBinding can only reference a ClusterRole",
+		"m.yaml:20:1: unknown RBAC kind \"RoleBindingg\"",
+		"m.yaml:24:13: Role has apiVersion \"v1\"",
+		"m.yaml:33:7: invalid clusterRoleSelector",
 	}
 	if len(msgs) != len(want) {
 		t.Errorf("got %d messages, want %d:\n%s", len(msgs), len(want), strings.Join(msgs, "\n"))

@@ -61,12 +61,8 @@ func (l *loader) rule(n *tree.Node) (model.RBACRule, bool) {
 	rule.Resources = read("resources")
 	rule.ResourceNames = read("resourceNames")
 	rule.NonResourceURLs = read("nonResourceURLs")
-	if ok && len(rule.Verbs) == 0 {
-		l.diags.Errorf(n.At, "a rule has no verbs (the API server refuses it)")
-		return rule, false
-	}
-	if ok && len(rule.Resources) > 0 && n.Get("apiGroups") == nil {
-		l.diags.Errorf(n.At, "a rule names resources but no apiGroups (the API server refuses it; use [\"\"] for the core group)")
+	if why := rule.Invalid("apiGroups"); ok && why != "" {
+		l.diags.Errorf(n.At, "%s", why)
 		return rule, false
 	}
 	return rule, ok

@@ -181,10 +181,8 @@ func (r *rd) kubeRule(in attrs, b nested, role *model.RBACRole) (model.RBACRule,
 	case why != "":
 		role.Incomplete = fmt.Sprintf("the rule at %s is not known: %s", b.at, why)
 		return rule, false
-	case len(rule.Verbs) == 0:
-		r.diags.Errorf(b.at, "%s: a rule has no verbs (the API server refuses it)", in.address())
-	case len(rule.Resources) > 0 && len(rule.APIGroups) == 0:
-		r.diags.Errorf(b.at, "%s: a rule names resources but no api_groups (the API server refuses it; use [\"\"] for the core group)", in.address())
+	case rule.Invalid("api_groups") != "":
+		r.diags.Errorf(b.at, "%s: %s", in.address(), rule.Invalid("api_groups"))
 	default:
 		return rule, true
 	}
