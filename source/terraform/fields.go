@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/emrguard/emrguard/model"
@@ -16,6 +18,10 @@ type val struct {
 	at  model.Loc
 	ok  bool // the argument is written
 	key string
+	// part is an unknown template's text known in part, every literal
+	// kept ("arn:aws:iam::${…}:role/EMR_DefaultRole"); cty's refinement
+	// keeps only the known start.
+	part model.Partial
 }
 
 // arg evaluates a top-level argument of an instance (memoised, as other
@@ -31,8 +37,9 @@ func (r *rd) arg(in *instance, name string) val {
 		return x
 	}
 	x := val{key: name}
-	if _, rng, ok := in.res.content().expr(name); ok {
+	if e, rng, ok := in.res.content().expr(name); ok {
 		x = val{v: in.res.m.instAttr(in, name), at: loc(rng), ok: true, key: name}
+		x.part = in.res.m.partOf(e, x.v, in)
 	}
 	if r.record {
 		if in.replay == nil {
@@ -49,7 +56,25 @@ func (r *rd) sub(in *instance, c content, name string) val {
 	if !ok {
 		return val{key: name}
 	}
-	return val{v: in.res.m.eval(x, in), at: loc(rng), ok: true, key: name}
+	v := in.res.m.eval(x, in)
+	return val{v: v, at: loc(rng), ok: true, key: name, part: in.res.m.partOf(x, v, in)}
+}
+
+// partOf renders an unknown template argument part by part (see
+// val.part), "" when v is known or e is not a template.
+func (m *module) partOf(e hcl.Expression, v cty.Value, in *instance) model.Partial {
+	if v.IsWhollyKnown() {
+		return ""
+	}
+	t, ok := unwrap(e).(*hclsyntax.TemplateExpr)
+	if !ok || t.IsStringLiteral() {
+		return ""
+	}
+	p, ok := templatePartial(t.Parts, func(x hcl.Expression) cty.Value { return m.eval(x, in) })
+	if !ok {
+		return ""
+	}
+	return p
 }
 
 // block returns the first nested block of type t, written or built by a
@@ -71,6 +96,9 @@ func (r *rd) str(x val) model.Field[string] {
 		return model.Field[string]{}
 	case !x.v.IsWhollyKnown():
 		why := reasonOf(x.v)
+		if x.part != "" {
+			return model.PartlyKnown(x.part, why, x.at)
+		}
 		if p := partialOf(x.v, why); p != "" {
 			return model.PartlyKnown(p, why, x.at) // "s3://${module.logs.bucket}/"
 		}
