@@ -163,8 +163,12 @@ func judgePodIdentity(s model.Statement, namespaces map[string]bool, by *emrAsso
 // tagCondition returns the operator of a session-tag condition, or why
 // it does not scope the role, or why that cannot be told.
 func tagCondition(c model.Condition, how string) (op, fault, unknown string) {
-	op = strings.TrimPrefix(strings.TrimPrefix(c.Operator, "ForAnyValue:"), "ForAllValues:")
+	op = strings.TrimPrefix(c.Operator, "ForAnyValue:")
 	switch {
+	case strings.HasPrefix(op, "ForAllValues:"):
+		// ForAllValues holds when the key is absent, and an association
+		// with session tags disabled sends none: then anyone gets in.
+		return "", fmt.Sprintf("%s: the condition on %s uses %s, which holds when the tag is absent (an association with session tags disabled)", how, c.Key, c.Operator), ""
 	case op != "StringEquals" && op != "StringLike":
 		return "", fmt.Sprintf("%s: the condition on %s uses %s, which does not keep the role to named values", how, c.Key, c.Operator), ""
 	case c.Values.IsUnknown():

@@ -104,6 +104,21 @@ resource "aws_iam_role" "other_sa" {
   })
 }
 
+# ForAllValues holds when the tag is absent: an association with session
+# tags disabled then gives the role to any pod.
+resource "aws_iam_role" "all_values" {
+  name = "emr-spark-all-values"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [merge(local.pods, { # want EKS102:fail
+      Condition = {
+        "ForAllValues:StringEquals" = { "aws:RequestTag/kubernetes-namespace" = "spark" }
+        StringLike                  = { "aws:RequestTag/kubernetes-service-account" = "emr-containers-sa-*" }
+      }
+    })]
+  })
+}
+
 # Beside Pod Identity, the trust lets an AWS account in: still a fault.
 resource "aws_iam_role" "also_account" {
   name = "emr-spark-also-account"
@@ -122,7 +137,7 @@ resource "aws_iam_role" "also_account" {
 }
 
 resource "aws_eks_pod_identity_association" "bad" {
-  for_each        = { namespace_only = aws_iam_role.namespace_only, any_namespace = aws_iam_role.any_namespace, other_sa = aws_iam_role.other_sa, also_account = aws_iam_role.also_account }
+  for_each        = { namespace_only = aws_iam_role.namespace_only, any_namespace = aws_iam_role.any_namespace, other_sa = aws_iam_role.other_sa, also_account = aws_iam_role.also_account, all_values = aws_iam_role.all_values }
   cluster_name    = "data-platform"
   namespace       = "spark"
   service_account = "emr-containers-sa-spark-client-111122223333-${each.key}"
