@@ -13,8 +13,9 @@ import (
 )
 
 // minFlatSteps is the size from which a module without calls is read on
-// all cores: below it, the grouping costs more than it saves.
-const minFlatSteps = 256
+// all cores: below it, the grouping costs more than it saves. A variable
+// so that a test can run the parallel reading on every example.
+var minFlatSteps = 256
 
 // flatReading switches readFlat on; tests compare it with the sequential
 // reading.
@@ -129,6 +130,7 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 	if len(groups) < 2 {
 		return nil, false
 	}
+	parallelRuns.flat.Add(1)
 
 	ahead := make([]*source.Diagnostics, len(links)) // diagnostics of a linker read ahead
 	forks := make([]*module, min(workers, len(groups)))

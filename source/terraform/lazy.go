@@ -150,7 +150,14 @@ const (
 // evaluates, and parsers kept level with the reader (a window on the
 // reader's position) measured slower: more parsing, more live trees, more
 // GC (bench/README.md, "Figures behind code comments").
-const prefetchWindow = 256
+//
+// A variable, with prefetchMin (from which prefetch starts), so that a
+// test can run prefetch on every example.
+var prefetchWindow, prefetchMin = 256, 512
+
+// parallelRuns counts the readings that took the parallel paths, for the
+// test that forces them.
+var parallelRuns struct{ flat, prefetch atomic.Int64 }
 
 // prefetcher parses, on other cores, the sources of the resources the
 // reader will take next, in its order. Parsing is most of a module's
@@ -169,9 +176,10 @@ type prefetcher struct {
 // of a tree of small stacks).
 func prefetch(order []*resource) *prefetcher {
 	workers := runtime.GOMAXPROCS(0) - 1 // the reader has a core
-	if workers < 1 || len(order) < 2*prefetchWindow {
+	if workers < 1 || len(order) < prefetchMin || len(order) == 0 {
 		return nil
 	}
+	parallelRuns.prefetch.Add(1)
 	p := &prefetcher{slots: make(chan struct{}, prefetchWindow), quit: make(chan struct{})}
 	var next atomic.Int64
 	for range workers {

@@ -115,7 +115,7 @@ func readModules(mods []*module, diags *source.Diagnostics) *model.Evidence {
 // the next ones on the other cores.
 func (r *rd) run(steps []step) {
 	var toParse []*resource
-	if len(steps) >= 2*prefetchWindow {
+	if len(steps) >= prefetchMin {
 		toParse = make([]*resource, len(steps))
 		for i, s := range steps {
 			toParse[i] = s.res
