@@ -177,15 +177,15 @@ func (r *rd) kubeRule(in attrs, b nested, role *model.RBACRole) (model.RBACRule,
 	rule.Resources = read("resources")
 	rule.ResourceNames = read("resource_names")
 	rule.NonResourceURLs = read("non_resource_urls")
-	switch {
-	case why != "":
+	if why != "" {
 		role.Incomplete = fmt.Sprintf("the rule at %s is not known: %s", b.at, why)
 		return rule, false
-	case rule.Invalid("api_groups") != "":
-		r.diags.Errorf(b.at, "%s: %s", in.address(), rule.Invalid("api_groups"))
-	default:
+	}
+	bad := rule.Invalid("api_groups")
+	if bad == "" {
 		return rule, true
 	}
+	r.diags.Errorf(b.at, "%s: %s", in.address(), bad)
 	role.Incomplete = "a rule could not be read (" + b.at.String() + ")"
 	return rule, false
 }

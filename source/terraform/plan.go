@@ -101,6 +101,12 @@ func (p *plan) module(m *tree.Node, depth int) {
 		if readers[typ] == nil && linkers[typ] == nil {
 			continue
 		}
+		if v := r.Get("values"); v == nil || v.Kind != tree.Object {
+			// Read as absent, every argument would be "not set": verdicts
+			// on data the plan does not hold.
+			p.diags.Errorf(r.At, "plan resource %s has no values object; not read", addr)
+			continue
+		}
 		// Sensitive values are in the plan in clear; after_sensitive,
 		// shaped as after_unknown, marks them, and they are read as
 		// unknown so that no report quotes them.

@@ -65,3 +65,23 @@ func TestPlanLinksByReferences(t *testing.T) {
 		t.Errorf("ingress complete %+v, want unknown naming the ingress known after apply", g.IngressComplete)
 	}
 }
+
+// Ensure a plan resource whose values are not an object is an input error
+// and gives no result, rather than being read as a resource that sets
+// nothing (which would fail EMR101 and pass EMR204 on no data).
+func TestPlanValuesNotObject(t *testing.T) {
+	src := []byte(`{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+{"address":"aws_emr_cluster.c","type":"aws_emr_cluster","mode":"managed","values":"oops"},
+{"address":"aws_emr_cluster.d","type":"aws_emr_cluster","mode":"managed"}]}}}`)
+	root, err := tree.ParseJSON("plan.json", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, diags := LoadPlan("plan.json", root)
+	if n := len(diags.Errors()); n != 2 || !strings.Contains(diags.Errors()[0].Msg, "aws_emr_cluster.c has no values object") {
+		t.Errorf("diagnostics %v, want one per resource naming it", diags)
+	}
+	if len(ev.Clusters) != 0 {
+		t.Errorf("%d clusters read from values that are not there", len(ev.Clusters))
+	}
+}
