@@ -6,7 +6,7 @@ import (
 )
 
 // attrs is one resource instance as the AWS adapter reads it: an HCL
-// instance the evaluator evaluates (*instance), or a resource of a plan's
+// instance the evaluator evaluates (hclRes), or a resource of a plan's
 // planned values (*planRes). The readers and linkers of read.go read
 // through it only, so HCL and plans get the same mapping.
 type attrs interface {
@@ -31,41 +31,53 @@ type attrs interface {
 	refersTo(name, typ string) string
 }
 
-var _ attrs = (*instance)(nil)
-
-func (in *instance) address() string { return in.addr }
-func (in *instance) kind() string    { return in.res.typ }
-func (in *instance) pos() model.Loc  { return in.res.at }
-
-// scope is in's root module's evaluation.
-func (in *instance) scope() string { return in.res.m.ld.rootDir }
-
-func (in *instance) arg(r *rd, name string) val { return r.arg(in, name) }
-
-func (in *instance) nestedIn(r *rd, p *nested, t string, inner ...string) []nested {
-	if p == nil {
-		return r.blocks(in, in.res.content(), t, inner...)
-	}
-	return r.blocks(in, p.c, t, inner...)
+// nested is one nested block as the adapter reads it: an HCL instance's
+// (hcl), or a plan's (v, x: the block's planned values and configuration
+// expressions). When why is set, the blocks are unknown (a dynamic
+// block's for_each, a plan's after_unknown) and at is where that is said.
+type nested struct {
+	hcl  nestedBlock
+	v, x *tree.Node
+	at   model.Loc
+	why  string
 }
 
-func (in *instance) sub(r *rd, b nested, name string) val { return r.sub(in, b.c, name) }
+// hclRes is an instance of the HCL evaluator, read through its accessors.
+type hclRes struct{ in *instance }
 
-func (in *instance) document(r *rd, b *nested, name string) (*tree.Node, bool) {
-	c := in.res.content()
+var _ attrs = hclRes{}
+
+func (h hclRes) address() string { return h.in.address() }
+func (h hclRes) kind() string    { return h.in.kind() }
+func (h hclRes) pos() model.Loc  { return h.in.pos() }
+func (h hclRes) scope() string   { return h.in.scope() }
+
+func (h hclRes) arg(r *rd, name string) val { return h.in.arg(r.readCtx, name) }
+
+func (h hclRes) nestedIn(r *rd, p *nested, t string, inner ...string) []nested {
+	var parent *nestedBlock
+	if p != nil {
+		parent = &p.hcl
+	}
+	bs := h.in.blocks(r.readCtx, parent, t, inner...)
+	if len(bs) == 0 {
+		return nil
+	}
+	out := make([]nested, len(bs))
+	for i, b := range bs {
+		out[i] = nested{hcl: b, at: b.at, why: b.why}
+	}
+	return out
+}
+
+func (h hclRes) sub(r *rd, b nested, name string) val { return h.in.sub(r.readCtx, b.hcl, name) }
+
+func (h hclRes) document(r *rd, b *nested, name string) (*tree.Node, bool) {
+	var blk *nestedBlock
 	if b != nil {
-		c = b.c
+		blk = &b.hcl
 	}
-	a := c.attr(name)
-	if a == nil {
-		return nil, false
-	}
-	return r.document(in, a), true
+	return h.in.document(r.readCtx, blk, name)
 }
 
-func (in *instance) refersTo(name, typ string) string {
-	if x, _, ok := in.res.content().expr(name); ok {
-		return in.res.m.refersTo(x, typ, 0)
-	}
-	return ""
-}
+func (h hclRes) refersTo(name, typ string) string { return h.in.refersTo(name, typ) }

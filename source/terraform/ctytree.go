@@ -22,7 +22,7 @@ const maxDocDepth = 64
 // file(), templatefile(), templates) is handed over as a string, placed
 // where its text starts: a file's first line for file() and
 // templatefile().
-func (r *rd) document(in *instance, a *hcl.Attribute) *tree.Node {
+func (r *readCtx) document(in *instance, a *hcl.Attribute) *tree.Node {
 	if a == nil {
 		return nil
 	}
@@ -30,7 +30,7 @@ func (r *rd) document(in *instance, a *hcl.Attribute) *tree.Node {
 	return r.exprTree(m, in, a.Expr, loc(a.Range), 0)
 }
 
-func (r *rd) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc, depth int) *tree.Node {
+func (r *readCtx) exprTree(m *module, in *instance, expr hcl.Expression, at model.Loc, depth int) *tree.Node {
 	if depth > maxDocDepth {
 		return tree.UnknownNode("the document nests too deep", at)
 	}

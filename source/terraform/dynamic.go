@@ -8,7 +8,6 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/emrguard/emrguard/model"
-	"github.com/emrguard/emrguard/source/tree"
 )
 
 // Dynamic blocks are expanded as Terraform plans them: one block per
@@ -73,27 +72,26 @@ func bindContent(c content, iters map[string]cty.Value) content {
 	return out
 }
 
-// nested is one nested block of a resource, written or built by a
+// nestedBlock is one nested block of a resource, written or built by a
 // dynamic block. When why is set, the blocks a dynamic block builds are
 // unknown (its for_each is): c is empty and at is the dynamic block.
-type nested struct {
-	c    content
-	v, x *tree.Node // a plan's: the block's planned values and configuration expressions
-	at   model.Loc
-	why  string
+type nestedBlock struct {
+	c   content
+	at  model.Loc
+	why string
 }
 
 // blocks returns the nested blocks of type t in c, in the order written,
 // dynamic blocks expanded for the instance in. JSON bodies need the
 // nested block types of the blocks' own bodies (inner).
-func (r *rd) blocks(in *instance, c content, t string, inner ...string) []nested {
-	var out []nested
+func (r *readCtx) blocks(in *instance, c content, t string, inner ...string) []nestedBlock {
+	var out []nestedBlock
 	for _, b := range c.blocks {
 		switch {
 		case b.Type == t:
 			bc, hd := contentOf(b.Body, inner)
 			addHCL(r.diags, hd)
-			out = append(out, nested{c: bc, at: loc(b.DefRange)})
+			out = append(out, nestedBlock{c: bc, at: loc(b.DefRange)})
 		case isDynamic(b, t):
 			out = r.expand(out, in, b, inner)
 		}
@@ -107,13 +105,13 @@ func isDynamic(b *hcl.Block, t string) bool {
 }
 
 // expand appends the blocks dynamic block d builds.
-func (r *rd) expand(out []nested, in *instance, d *hcl.Block, inner []string) []nested {
+func (r *readCtx) expand(out []nestedBlock, in *instance, d *hcl.Block, inner []string) []nestedBlock {
 	at := loc(d.DefRange)
 	t := d.Labels[0]
-	fail := func(why string) []nested {
-		return append(out, nested{at: at, why: fmt.Sprintf("%s blocks are built by a dynamic block whose %s", t, why)})
+	fail := func(why string) []nestedBlock {
+		return append(out, nestedBlock{at: at, why: fmt.Sprintf("%s blocks are built by a dynamic block whose %s", t, why)})
 	}
-	invalid := func(at model.Loc, msg string) []nested {
+	invalid := func(at model.Loc, msg string) []nestedBlock {
 		r.diags.Errorf(at, "dynamic %q block: %s", t, msg)
 		return fail("arguments are invalid: " + msg)
 	}
@@ -155,7 +153,7 @@ func (r *rd) expand(out []nested, in *instance, d *hcl.Block, inner []string) []
 		bc, hd := contentOf(body, inner)
 		addHCL(r.diags, hd)
 		iters := map[string]cty.Value{name: cty.ObjectVal(map[string]cty.Value{"key": k, "value": e})}
-		out = append(out, nested{c: bindContent(bc, iters), at: cat})
+		out = append(out, nestedBlock{c: bindContent(bc, iters), at: cat})
 	}
 	return out
 }

@@ -1,81 +1,12 @@
 package terraform
 
 import (
-	"math/big"
-	"strconv"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/emrguard/emrguard/model"
 )
-
-// val is one evaluated argument and the line of its attribute.
-type val struct {
-	v   cty.Value
-	at  model.Loc
-	ok  bool // the argument is written
-	key string
-	// part is an unknown template's text known in part, every literal
-	// kept ("arn:aws:iam::${…}:role/EMR_DefaultRole"); cty's refinement
-	// keeps only the known start.
-	part model.Partial
-}
-
-// arg evaluates a top-level argument of an instance (memoised, as other
-// resources may refer to it too).
-func (r *rd) arg(in *instance, name string) val {
-	if in.replay != nil && !r.record {
-		x, ok := in.replay[name]
-		if !ok {
-			// A linker read an argument it did not read ahead: a bug,
-			// said so rather than read as absent.
-			r.missed = append(r.missed, in.addr+"."+name)
-		}
-		return x
-	}
-	x := val{key: name}
-	if e, rng, ok := in.res.content().expr(name); ok {
-		x = val{v: in.res.m.instAttr(in, name), at: loc(rng), ok: true, key: name}
-		x.part = in.res.m.partOf(e, x.v, in)
-	}
-	if r.record {
-		if in.replay == nil {
-			in.replay = map[string]val{}
-		}
-		in.replay[name] = x
-	}
-	return x
-}
-
-// sub evaluates an argument of a nested block.
-func (r *rd) sub(in *instance, c content, name string) val {
-	x, rng, ok := c.expr(name)
-	if !ok {
-		return val{key: name}
-	}
-	v := in.res.m.eval(x, in)
-	return val{v: v, at: loc(rng), ok: true, key: name, part: in.res.m.partOf(x, v, in)}
-}
-
-// partOf renders an unknown template argument part by part (see
-// val.part), "" when v is known or e is not a template.
-func (m *module) partOf(e hcl.Expression, v cty.Value, in *instance) model.Partial {
-	if v.IsWhollyKnown() {
-		return ""
-	}
-	t, ok := unwrap(e).(*hclsyntax.TemplateExpr)
-	if !ok || t.IsStringLiteral() {
-		return ""
-	}
-	p, ok := templatePartial(t.Parts, func(x hcl.Expression) cty.Value { return m.eval(x, in) })
-	if !ok {
-		return ""
-	}
-	return p
-}
 
 // block returns the first nested block of type t, written or built by a
 // dynamic block, or ok false. A dynamic block whose for_each is unknown
@@ -87,8 +18,6 @@ func (r *rd) block(in attrs, p *nested, t string, inner ...string) (nested, bool
 	}
 	return bs[0], true
 }
-
-func (x val) absent() bool { return !x.ok || (x.v.IsKnown() && x.v.IsNull()) }
 
 func (r *rd) str(x val) model.Field[string] {
 	switch {
@@ -242,36 +171,4 @@ func (r *rd) boolean(x val) model.Field[bool] {
 	}
 	r.diags.Errorf(x.at, "%s is a %s, want true or false", x.key, v.Type().FriendlyName())
 	return model.Unresolved[bool](x.key+" is not a boolean", x.at)
-}
-
-// scalar renders a known primitive as Terraform would convert it to a
-// string.
-func scalar(v cty.Value) (string, bool) {
-	if v.IsMarked() { // marks sit on a primitive itself: no deep walk
-		v, _ = v.Unmark()
-	}
-	switch v.Type() {
-	case cty.String:
-		return v.AsString(), true
-	case cty.Bool:
-		if v.True() {
-			return "true", true
-		}
-		return "false", true
-	case cty.Number:
-		return numberText(v.AsBigFloat()), true
-	}
-	return "", false
-}
-
-// numberText formats f as Terraform does (no exponent, no trailing
-// zeros), whole numbers without big.Float's decimal conversion: that
-// conversion was 7 % of reading a corpus's modules, all ports and counts.
-func numberText(f *big.Float) string {
-	if f.IsInt() {
-		if n, acc := f.Int64(); acc == big.Exact {
-			return strconv.FormatInt(n, 10)
-		}
-	}
-	return f.Text('f', -1)
 }

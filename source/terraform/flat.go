@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
 )
 
@@ -26,28 +25,18 @@ var flatReading = true
 // until every group is read and then
 // put together in step order, so the evidence and diagnostics come out
 // in the order a sequential reading gives.
-type flatRun struct {
+type flatRun[S any] struct {
 	from, to int // steps[from:to]
-	ev       *model.Evidence
+	out      S
 	diags    source.Diagnostics
 }
 
 // flatGroup is files that may refer to each other (refs.go), the runs
 // of reader steps of their resources, and their linker steps.
-type flatGroup struct {
+type flatGroup[S any] struct {
 	files []int
-	runs  []*flatRun
+	runs  []*flatRun[S]
 	links []int // indexes in links
-}
-
-// replayable are the linkers that read nothing but their own arguments
-// (rd.arg) to emit their facts: a group's reader reads
-// them ahead, recording the arguments, and the group's declarations can
-// be dropped before the sequential linker pass, which replays them.
-var replayable = map[string]bool{
-	"aws_security_group_rule": true, "aws_vpc_security_group_ingress_rule": true,
-	"aws_route": true, "aws_route_table_association": true, "aws_main_route_table_association": true,
-	"aws_iam_role_policy_attachment": true, "aws_iam_policy_attachment": true, "aws_s3_bucket_logging": true,
 }
 
 // readFlat reads a root module without module calls with one reader per
@@ -58,36 +47,38 @@ var replayable = map[string]bool{
 // handed to the copy that reads it, so nothing a reader evaluates is
 // touched by another.
 //
-// Linkers (rules, routes, attachments) emit facts model.Link joins; they
-// run after the readers, sequentially, as in readModules, so facts and
-// diagnostics come out in the order a sequential reading gives. Those that
-// only read their own arguments are read ahead by their group's reader
-// (into a scratch rd, keeping the arguments and the diagnostics), and
-// replayed in the linker pass; a group with no other linker then drops
+// Link steps (the adapter's rules, routes, attachments) run after the
+// read steps, sequentially, as in readModules, so what they make and
+// their diagnostics come out in the order a sequential reading gives.
+// Those that only read their own arguments (ownLinkStep) are read ahead
+// by their group's reader (into a scratch sink, keeping the arguments
+// and the diagnostics), and replayed in the link pass; a group with no other linker then drops
 // its source, bodies and memo as soon as it is read, so memory follows
 // the groups being read, not the module.
-func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evidence, bool) {
+func readFlat[S any](m *module, files []parsed, diags *source.Diagnostics, a reading[S]) (S, bool) {
 	workers := runtime.GOMAXPROCS(0)
+	var none S
 	if !flatReading || workers < 2 || m.parent != nil || len(m.calls) > 0 {
-		return nil, false
+		return none, false
 	}
-	var steps, links []step
+	var steps, links []*resource
 	for _, res := range m.order {
 		if res.mode != "resource" {
 			continue
 		}
-		if fn := readers[res.typ]; fn != nil {
-			steps = append(steps, step{res, fn})
-		} else if fn := linkers[res.typ]; fn != nil {
-			links = append(links, step{res, fn})
+		switch a.kind(res.typ) {
+		case readStep:
+			steps = append(steps, res)
+		case linkStep, ownLinkStep:
+			links = append(links, res)
 		}
 	}
 	if len(steps) < minFlatSteps {
-		return nil, false
+		return none, false
 	}
 	fileOf, root, ok := groupFiles(m, files)
 	if !ok {
-		return nil, false
+		return none, false
 	}
 	for i := range files {
 		files[i].data = nil // scanned
@@ -95,31 +86,31 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 	d := declsByFile(m, fileOf, len(files))
 
 	// The groups in the order of their first step.
-	byRoot := map[int]*flatGroup{}
-	var groups []*flatGroup
-	groupOf := func(res *resource) *flatGroup {
+	byRoot := map[int]*flatGroup[S]{}
+	var groups []*flatGroup[S]
+	groupOf := func(res *resource) *flatGroup[S] {
 		rt := root[fileOf[res.at.File]]
 		g := byRoot[rt]
 		if g == nil {
-			g = &flatGroup{}
+			g = &flatGroup[S]{}
 			byRoot[rt] = g
 			groups = append(groups, g)
 		}
 		return g
 	}
-	var runs []*flatRun
-	for i, s := range steps {
-		g := groupOf(s.res)
+	var runs []*flatRun[S]
+	for i, res := range steps {
+		g := groupOf(res)
 		if n := len(g.runs); n > 0 && g.runs[n-1].to == i {
 			g.runs[n-1].to++
 			continue
 		}
-		run := &flatRun{from: i, to: i + 1}
+		run := &flatRun[S]{from: i, to: i + 1}
 		g.runs = append(g.runs, run)
 		runs = append(runs, run)
 	}
-	for i, s := range links {
-		g := groupOf(s.res)
+	for i, res := range links {
+		g := groupOf(res)
 		g.links = append(g.links, i)
 	}
 	for fi := range files {
@@ -128,7 +119,7 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 		}
 	}
 	if len(groups) < 2 {
-		return nil, false
+		return none, false
 	}
 	parallelRuns.flat.Add(1)
 
@@ -140,44 +131,46 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 		w := m.fork()
 		forks[k] = w
 		wg.Go(func() {
-			r := &rd{}
-			scratch := &rd{record: true}
+			r := &readCtx{}
+			scratch := &readCtx{record: true}
 			for gi := int(next.Add(1) - 1); gi < len(groups); gi = int(next.Add(1) - 1) {
 				g := groups[gi]
 				d.claim(g.files, w)
 				for _, run := range g.runs {
-					run.ev = &model.Evidence{}
-					r.ev, r.diags, w.ld.diags = run.ev, &run.diags, &run.diags
-					for _, s := range steps[run.from:run.to] {
-						for _, in := range s.res.instances() {
-							r.safely(in, s.fn)
+					run.out = a.fresh()
+					r.diags, w.ld.diags = &run.diags, &run.diags
+					for _, res := range steps[run.from:run.to] {
+						for _, in := range res.instances() {
+							a.read(r, run.out, in)
 						}
 					}
 				}
 				all := true
 				for _, li := range g.links {
-					s := links[li]
-					if !replayable[s.res.typ] {
+					res := links[li]
+					if a.kind(res.typ) != ownLinkStep {
 						all = false
 						continue
 					}
 					ahead[li] = &source.Diagnostics{}
-					scratch.ev, scratch.diags, w.ld.diags = &model.Evidence{}, ahead[li], ahead[li]
-					for _, in := range s.res.instances() {
-						scratch.safely(in, s.fn)
+					scratch.diags, w.ld.diags = ahead[li], ahead[li]
+					sink := a.fresh()
+					for _, in := range res.instances() {
+						a.read(scratch, sink, in)
 					}
 				}
 				if all {
-					d.release(g.files, w, files)
+					d.release(g.files, w, files, a.kind)
 				}
 			}
 		})
 	}
 	wg.Wait()
 
-	r := &rd{ev: &model.Evidence{}, diags: diags}
+	out := a.fresh()
+	r := &readCtx{diags: diags}
 	for _, run := range runs {
-		r.ev.Merge(run.ev)
+		a.merge(out, run.out)
 		*diags = append(*diags, run.diags...)
 	}
 	for _, w := range forks {
@@ -185,38 +178,38 @@ func readFlat(m *module, files []parsed, diags *source.Diagnostics) (*model.Evid
 	}
 	// The linker pass: replayed steps report what they reported when read
 	// ahead (the same, as they read the same arguments), in step order.
-	var rest []step
-	for i, s := range links {
+	var rest []*resource
+	for i, res := range links {
 		if ahead[i] == nil {
-			rest = append(rest, s)
+			rest = append(rest, res)
 		}
 	}
-	pf := prefetch(resourcesOf(rest))
+	pf := prefetch(rest)
 	defer pf.stop()
 	var discard source.Diagnostics
 	n := 0
-	for i, s := range links {
+	for i, res := range links {
 		if ahead[i] == nil {
-			for _, in := range s.res.instances() {
-				r.safely(in, s.fn)
+			for _, in := range res.instances() {
+				a.read(r, out, in)
 			}
 			pf.done(n)
 			n++
 			continue
 		}
-		r.diags, s.res.m.ld.diags = &discard, &discard
-		for _, in := range s.res.instances() {
-			r.safely(in, s.fn)
+		r.diags, res.m.ld.diags = &discard, &discard
+		for _, in := range res.instances() {
+			a.read(r, out, in)
 		}
-		r.diags, s.res.m.ld.diags = diags, diags
+		r.diags, res.m.ld.diags = diags, diags
 		*diags = append(*diags, *ahead[i]...)
-		for _, a := range r.missed {
-			diags.Errorf(s.res.at, "%s could not be read: internal error: %s was not read ahead", s.res.key(), a)
+		for _, arg := range r.missed {
+			diags.Errorf(res.at, "%s could not be read: internal error: %s was not read ahead", res.key(), arg)
 		}
 		r.missed = r.missed[:0]
 		discard = discard[:0]
 	}
-	return r.ev, true
+	return out, true
 }
 
 // decls are a module's declarations by file, to hand a group's to the
@@ -267,12 +260,12 @@ func (d *decls) claim(files []int, w *module) {
 // release drops what a read group holds: source, bodies, memos, local
 // values. Nothing reads them again: no other group refers to them, and
 // its linkers replay what they read ahead.
-func (d *decls) release(fis []int, w *module, files []parsed) {
+func (d *decls) release(fis []int, w *module, files []parsed, kind func(string) stepKind) {
 	for _, fi := range fis {
 		for _, res := range d.res[fi] {
 			res.src, res.body, res.count, res.forEach = nil, content{}, nil, nil
 			res.pre.Store(nil)
-			if !replayable[res.typ] {
+			if kind(res.typ) != ownLinkStep {
 				res.insts = nil
 			}
 			for _, in := range res.insts {
@@ -302,14 +295,6 @@ func forgetSource(e hcl.Expression) {
 		// (a file's locals and outputs go together).
 		l.sc.src, l.parsed = nil, nil
 	}
-}
-
-func resourcesOf(steps []step) []*resource {
-	out := make([]*resource, len(steps))
-	for i, s := range steps {
-		out[i] = s.res
-	}
-	return out
 }
 
 // fork returns a copy of a module for one reader of readFlat: the same

@@ -151,7 +151,7 @@ func TestFlatReadingMatchesSequential(t *testing.T) {
 	ld := &loader{diags: &d, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}}
 	root := newModule(ld, dir, "", nil, nil)
 	root.declare(files, &d)
-	if _, ok := readFlat(root, files, &d); !ok {
+	if _, ok := readFlat(root, files, &d, hclReading); !ok {
 		t.Fatal("readFlat did not read the module")
 	}
 

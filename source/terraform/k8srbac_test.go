@@ -388,7 +388,7 @@ resource "kubernetes_role_v1" "r%[1]d" {
 	ld := &loader{diags: &d, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}}
 	root := newModule(ld, dir, "", nil, nil)
 	root.declare(pf, &d)
-	if _, ok := readFlat(root, pf, &d); !ok {
+	if _, ok := readFlat(root, pf, &d, hclReading); !ok {
 		t.Fatal("readFlat did not read the module")
 	}
 	evFlat, dFlat := LoadFolders([]Folder{f}, Options{})

@@ -50,12 +50,13 @@ type Folder struct {
 	VarFiles []string // terraform.tfvars, *.auto.tfvars
 }
 
-// LoadFolders reads each folder as a root module, except folders another
+// loadFolders reads each folder as a root module, except folders another
 // of them calls as a local module: those are read as that module, with
-// its inputs. Files are parsed in parallel, then root modules evaluated
-// in parallel. Diagnostics carry file:line:col; an error in one file
-// leaves the rest read.
-func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnostics) {
+// its inputs. Files are parsed in parallel, then root modules read in
+// parallel by root, and what each gives is merged in folder order.
+// Diagnostics carry file:line:col; an error in one file leaves the rest
+// read.
+func loadFolders[S any](folders []Folder, opt Options, root func(Folder, []parsed, Options, *source.Diagnostics) S, fresh func() S, merge func(dst, src S)) (S, source.Diagnostics) {
 	if opt.MaxFileSize <= 0 {
 		opt.MaxFileSize = 20 << 20
 	}
@@ -71,7 +72,7 @@ func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnos
 	// not the whole walk. A folder another calls as a local module is read
 	// again as that module; its reading as a root is dropped at the end.
 	type result struct {
-		ev      *model.Evidence
+		out     S
 		diags   source.Diagnostics
 		sources []string // local module folders it calls
 	}
@@ -91,7 +92,7 @@ func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnos
 						}
 					}
 				}
-				o.ev = loadRoot(folders[i], files, opt, &o.diags)
+				o.out = root(folders[i], files, opt, &o.diags)
 			}
 		})
 	}
@@ -133,16 +134,16 @@ func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnos
 			}
 		}
 	}
-	ev := &model.Evidence{}
+	out := fresh()
 	var diags source.Diagnostics
 	for i, o := range outs {
 		if covered[i] {
 			continue
 		}
-		ev.Merge(o.ev)
+		merge(out, o.out)
 		diags = append(diags, o.diags...)
 	}
-	return ev, diags
+	return out, diags
 }
 
 // calledDirs returns the folders among dirs that another of them calls
@@ -210,51 +211,13 @@ type loader struct {
 	conds    *conditions        // the unknowns deciding counts, and the world read (conditional.go)
 }
 
-func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {
-	conds := &conditions{}
-	ev := loadWorld(f, files, opt, diags, conds)
-	n := len(conds.found)
-	switch {
-	case n == 0:
-		return ev
-	case n > maxConditions:
-		// Not read again: the worlds would be 2^n. The engine says why
-		// the counts' unknowns stay.
-		out := &model.Evidence{Alternatives: []*model.Alternatives{{Unknowns: conds.found, Base: ev, Bound: maxConditions}}}
-		out.Merge(ev)
+// loadWorld reads a root once, in the world conds gives.
+func loadWorld[S any](f Folder, files []parsed, opt Options, diags *source.Diagnostics, conds *conditions, a reading[S]) S {
+	root := evalRoot(f, files, opt, diags, conds)
+	if out, ok := readFlat(root, files, diags, a); ok {
 		return out
 	}
-	// Some counts hang on at most maxConditions unknowns: read the root
-	// again under each combination of their values (the control engine
-	// keeps a verdict they all agree on). The input errors are the first
-	// reading's.
-	alt := &model.Alternatives{Unknowns: conds.found, Kinds: make([]model.UnknownKind, n)}
-	for i, a := range conds.found {
-		alt.Kinds[i] = conds.kinds[a]
-	}
-	for _, vals := range model.Combinations(n) {
-		w := &conditions{world: map[string]bool{}}
-		for i, a := range conds.found {
-			w.world[a] = vals[i]
-		}
-		// The parsed files are read-only to a load: each world reuses
-		// them rather than reading and parsing the folder again.
-		var scratch source.Diagnostics
-		alt.Worlds = append(alt.Worlds, model.World{Values: vals, Evidence: loadWorld(f, files, opt, &scratch, w)})
-	}
-	alt.Base = ev
-	out := &model.Evidence{Alternatives: []*model.Alternatives{alt}}
-	out.Merge(ev)
-	return out
-}
-
-// loadWorld reads a root once, in the world conds gives.
-func loadWorld(f Folder, files []parsed, opt Options, diags *source.Diagnostics, conds *conditions) *model.Evidence {
-	root := evalRoot(f, files, opt, diags, conds)
-	if ev, ok := readFlat(root, files, diags); ok {
-		return ev
-	}
-	return readModules(root.modules(), diags)
+	return readModules(root.modules(), diags, a)
 }
 
 // evalRoot declares a root module and the modules it calls, ready to

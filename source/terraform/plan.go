@@ -56,7 +56,7 @@ func LoadPlan(file string, root *tree.Node) (*model.Evidence, source.Diagnostics
 	}
 	p.config(root.Get("configuration").Get("root_module"), "", 0)
 	p.module(root.Get("planned_values").Get("root_module"), 0)
-	r := &rd{ev: p.ev, diags: &p.diags}
+	r := &rd{readCtx: &readCtx{diags: &p.diags}, ev: p.ev}
 	for _, pass := range []map[string]readFn{readers, linkers} {
 		for _, res := range p.res {
 			if fn := pass[res.typ]; fn != nil {

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/tree"
 )
@@ -32,7 +31,7 @@ func genPlan(f Folder) ([]byte, genInfo) {
 	var diags source.Diagnostics
 	files := parseAll(f.Files, opt.reader(), &diags)
 	root := evalRoot(f, files, opt, &diags, &conditions{})
-	g := &planGen{r: &rd{ev: &model.Evidence{}, diags: &diags}, partly: map[string]bool{}, ids: map[string]bool{}}
+	g := &planGen{r: &readCtx{diags: &diags}, partly: map[string]bool{}, ids: map[string]bool{}}
 	for _, m := range root.modules() {
 		for _, r := range m.order {
 			if r.mode == "resource" {
@@ -65,7 +64,7 @@ type genInfo struct {
 }
 
 type planGen struct {
-	r       *rd
+	r       *readCtx
 	changes []any
 	partly  map[string]bool
 	// ids are the resource addresses, which the evaluator gives as their
@@ -123,7 +122,7 @@ var meta = map[string]bool{"count": true, "for_each": true, "provider": true, "d
 
 // body returns the values of a resource's (top) or a block's arguments
 // and nested blocks, and what of them is unknown (nil: nothing).
-func (g *planGen) body(in *instance, c content, parent *nested, typ string, top bool) (map[string]any, map[string]any) {
+func (g *planGen) body(in *instance, c content, parent *nestedBlock, typ string, top bool) (map[string]any, map[string]any) {
 	vals, unk := map[string]any{}, map[string]any{}
 	for name := range c.all() {
 		if meta[name] {
@@ -159,11 +158,11 @@ func (g *planGen) body(in *instance, c content, parent *nested, typ string, top 
 		}
 	}
 	for _, t := range slices.Sorted(maps.Keys(types)) {
-		var p *nested
+		var p *nestedBlock
 		if !top {
 			p = parent
 		}
-		bs := in.nestedIn(g.r, p, t)
+		bs := in.blocks(g.r, p, t)
 		list, masks, any := []any{}, []any{}, false
 		for _, b := range bs {
 			if b.why != "" {
@@ -202,7 +201,7 @@ func isDocArg(typ, name string) bool {
 
 // document writes a JSON document as the provider gets it: a string, or
 // unknown when any part of it is (jsonencode of an unknown is unknown).
-func (g *planGen) document(in *instance, b *nested, name string) (any, any) {
+func (g *planGen) document(in *instance, b *nestedBlock, name string) (any, any) {
 	n, ok := in.document(g.r, b, name)
 	if !ok || n == nil {
 		return nil, nil

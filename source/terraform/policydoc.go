@@ -24,14 +24,14 @@ import (
 
 // policyDocument returns the document a policy-document data source
 // instance renders, made once per instance.
-func (r *rd) policyDocument(in *instance) *tree.Node {
+func (r *readCtx) policyDocument(in *instance) *tree.Node {
 	if in.doc == nil {
 		in.doc = r.renderPolicy(in)
 	}
 	return in.doc
 }
 
-func (r *rd) renderPolicy(in *instance) *tree.Node {
+func (r *readCtx) renderPolicy(in *instance) *tree.Node {
 	c := in.res.content()
 	doc := &tree.Node{Kind: tree.Object, At: in.res.at}
 	version := &tree.Node{Kind: tree.String, Text: "2012-10-17", At: in.res.at}
@@ -75,7 +75,7 @@ func bySid(stmts *tree.Node, st *tree.Node) {
 
 // embedded merges the statements of a list of JSON documents
 // (source_policy_documents, override_policy_documents) into stmts.
-func (r *rd) embedded(stmts *tree.Node, x val) {
+func (r *readCtx) embedded(stmts *tree.Node, x val) {
 	switch {
 	case x.absent():
 		return
@@ -119,7 +119,7 @@ var statementKeys = [...]struct{ arg, key string }{
 	{"actions", "Action"}, {"not_actions", "NotAction"}, {"resources", "Resource"}, {"not_resources", "NotResource"},
 }
 
-func (r *rd) statement(in *instance, b nested) *tree.Node {
+func (r *readCtx) statement(in *instance, b nestedBlock) *tree.Node {
 	st := &tree.Node{Kind: tree.Object, At: b.at}
 	if x := r.sub(in, b.c, "sid"); !x.absent() {
 		add(st, "Sid", ctyTree(x.v, x.at, 0))
@@ -148,7 +148,7 @@ func (r *rd) statement(in *instance, b nested) *tree.Node {
 // principals groups a statement's principals blocks by type: {"AWS":
 // [...], "Service": [...]}, or "*" for the one block of type and
 // identifier "*"; nil without blocks.
-func (r *rd) principals(in *instance, c content, block string) *tree.Node {
+func (r *readCtx) principals(in *instance, c content, block string) *tree.Node {
 	bs := r.blocks(in, c, block)
 	if len(bs) == 0 {
 		return nil
@@ -218,7 +218,7 @@ func appendItems(a, b *tree.Node) *tree.Node {
 
 // conditions groups condition blocks as {"test": {"variable": [values]}};
 // nil without blocks.
-func (r *rd) conditions(in *instance, c content) *tree.Node {
+func (r *readCtx) conditions(in *instance, c content) *tree.Node {
 	bs := r.blocks(in, c, "condition")
 	if len(bs) == 0 {
 		return nil
@@ -303,7 +303,7 @@ func (m *module) policyData(tr hcl.Traversal) (*instance, bool) {
 // policyJSON is the json attribute of a policy-document instance: the
 // rendered document, or unknown with the reasons of its unknown parts.
 func (m *module) policyJSON(in *instance) cty.Value {
-	doc := (&rd{diags: m.ld.diags}).policyDocument(in)
+	doc := (&readCtx{diags: m.ld.diags}).policyDocument(in)
 	var b strings.Builder
 	if why := writeJSON(&b, doc); why != "" {
 		return unknown(fmt.Sprintf("%s.json is unknown: %s", in.addr, why), "")

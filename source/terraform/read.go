@@ -7,22 +7,13 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/emrguard/emrguard/model"
-	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/secconf"
 )
 
 // rd reads the resources of a root module and its children into evidence.
 type rd struct {
-	ev     *model.Evidence
-	diags  *source.Diagnostics
-	record bool     // linkers read ahead: keep the arguments read (flat.go)
-	missed []string // arguments a replayed linker asked for and did not read ahead
-}
-
-// step reads one resource with its reader or linker.
-type step struct {
-	res *resource
-	fn  readFn
+	*readCtx
+	ev *model.Evidence
 }
 
 // nestedBlocks are the nested block types read per resource type (for the
@@ -94,41 +85,42 @@ var linkers = map[string]readFn{
 	"aws_s3_bucket_logging":               (*rd).bucketLogging,
 }
 
-// readModules reads the modules of one root.
-func readModules(mods []*module, diags *source.Diagnostics) *model.Evidence {
-	r := &rd{ev: &model.Evidence{}, diags: diags}
-	var steps []step
-	for _, pass := range []map[string]readFn{readers, linkers} {
-		for _, m := range mods {
-			for _, res := range m.order {
-				if fn := pass[res.typ]; fn != nil && res.mode == "resource" {
-					steps = append(steps, step{res, fn})
-				}
-			}
+// hclReading is how the adapter reads an HCL root: readers first,
+// then linkers; the linkers that read only their own arguments
+// (replayable) may be read ahead by a flat reading (flat.go).
+var hclReading = reading[*rd]{
+	kind: func(typ string) stepKind {
+		switch {
+		case readers[typ] != nil:
+			return readStep
+		case replayable[typ]:
+			return ownLinkStep
+		case linkers[typ] != nil:
+			return linkStep
 		}
-	}
-	r.run(steps)
-	return r.ev
+		return skipStep
+	},
+	fresh: func() *rd { return &rd{ev: &model.Evidence{}} },
+	merge: func(dst, src *rd) { dst.ev.Merge(src.ev) },
+	read: func(r *readCtx, out *rd, in *instance) {
+		out.readCtx = r
+		h := hclRes{in}
+		fn := readers[h.kind()]
+		if fn == nil {
+			fn = linkers[h.kind()]
+		}
+		out.safely(h, fn)
+	},
 }
 
-// run reads steps in order on this goroutine, while a prefetcher parses
-// the next ones on the other cores.
-func (r *rd) run(steps []step) {
-	var toParse []*resource
-	if len(steps) >= prefetchMin {
-		toParse = make([]*resource, len(steps))
-		for i, s := range steps {
-			toParse[i] = s.res
-		}
-	}
-	pf := prefetch(toParse)
-	defer pf.stop()
-	for i, s := range steps {
-		for _, in := range s.res.instances() {
-			r.safely(in, s.fn)
-		}
-		pf.done(i)
-	}
+// replayable are the linkers that read nothing but their own arguments
+// (rd.arg) to emit their facts: a flat reading's group reads them
+// ahead, recording the arguments, and the group's declarations can be
+// dropped before the sequential linker pass, which replays them.
+var replayable = map[string]bool{
+	"aws_security_group_rule": true, "aws_vpc_security_group_ingress_rule": true,
+	"aws_route": true, "aws_route_table_association": true, "aws_main_route_table_association": true,
+	"aws_iam_role_policy_attachment": true, "aws_iam_policy_attachment": true, "aws_s3_bucket_logging": true,
 }
 
 // safely reads one instance; a panic (a bug, or a value shape cty refuses)

@@ -1,0 +1,57 @@
+package terraform
+
+import (
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/tree"
+)
+
+// An instance is read through these: the layer above (the AWS adapter)
+// asks for arguments, nested blocks and documents by name, and gets
+// values with their locations, unknowns saying why.
+
+func (in *instance) address() string { return in.addr }
+func (in *instance) kind() string    { return in.res.typ }
+func (in *instance) pos() model.Loc  { return in.res.at }
+
+// scope is in's root module's evaluation.
+func (in *instance) scope() string { return in.res.m.ld.rootDir }
+
+// arg reads a top-level argument; ok false when it is not written.
+func (in *instance) arg(r *readCtx, name string) val { return r.arg(in, name) }
+
+// blocks returns the nested blocks of type t of the resource (p nil) or
+// of block p, dynamic blocks expanded; inner names the block types of
+// their own bodies (the JSON syntax needs them).
+func (in *instance) blocks(r *readCtx, p *nestedBlock, t string, inner ...string) []nestedBlock {
+	if p == nil {
+		return r.blocks(in, in.res.content(), t, inner...)
+	}
+	return r.blocks(in, p.c, t, inner...)
+}
+
+// sub reads an argument of a nested block.
+func (in *instance) sub(r *readCtx, b nestedBlock, name string) val { return r.sub(in, b.c, name) }
+
+// document reads a JSON-document argument (a policy, a security
+// configuration) of the resource (b nil) or of block b as a tree; ok
+// false when it is not written.
+func (in *instance) document(r *readCtx, b *nestedBlock, name string) (*tree.Node, bool) {
+	c := in.res.content()
+	if b != nil {
+		c = b.c
+	}
+	a := c.attr(name)
+	if a == nil {
+		return nil, false
+	}
+	return r.document(in, a), true
+}
+
+// refersTo returns the address of the single resource of type typ the
+// argument's expression names, or "".
+func (in *instance) refersTo(name, typ string) string {
+	if x, _, ok := in.res.content().expr(name); ok {
+		return in.res.m.refersTo(x, typ, 0)
+	}
+	return ""
+}
