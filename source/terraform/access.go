@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source/tree"
 )
@@ -54,4 +56,32 @@ func (in *instance) refersTo(name, typ string) string {
 		return in.res.m.refersTo(x, typ, 0)
 	}
 	return ""
+}
+
+// refersTo returns the address of the resource of type typ that expr
+// names (directly or through locals), or "" when it names none or that
+// resource has several instances.
+func (m *module) refersTo(expr hcl.Expression, typ string, depth int) string {
+	if depth > 8 {
+		return ""
+	}
+	found := ""
+	for _, tr := range expr.Variables() {
+		switch tr.RootName() {
+		case typ:
+			name, ok := attrStep(tr, 1)
+			res := m.resources[typ+"."+name]
+			if !ok || res == nil || res.countAttr() != nil || res.forEachAttr() != nil {
+				continue
+			}
+			found = m.prefix + typ + "." + name
+		case "local":
+			if n, ok := attrStep(tr, 1); ok && m.locals[n] != nil {
+				if f := m.refersTo(m.locals[n].Expr, typ, depth+1); f != "" {
+					found = f
+				}
+			}
+		}
+	}
+	return found
 }

@@ -27,12 +27,6 @@ var kubeRoleKinds = map[string]string{
 	"kubernetes_cluster_role": "ClusterRole", "kubernetes_cluster_role_v1": "ClusterRole",
 }
 
-// kubeNamed are the resource types whose metadata[0].name, when not
-// known, stands for the resource itself (ownName).
-var kubeNamed = map[string]bool{
-	"kubernetes_role": true, "kubernetes_role_v1": true, "kubernetes_cluster_role": true, "kubernetes_cluster_role_v1": true,
-}
-
 // The subject kinds the API server accepts.
 var kubeSubjectKinds = map[string]bool{"User": true, "Group": true, "ServiceAccount": true}
 

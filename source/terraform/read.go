@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
-
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source/secconf"
 )
@@ -14,29 +12,6 @@ import (
 type rd struct {
 	*readCtx
 	ev *model.Evidence
-}
-
-// nestedBlocks are the nested block types read per resource type (for the
-// JSON syntax, where blocks and attributes look alike).
-var nestedBlocks = map[string][]string{
-	"aws_emr_cluster": {"ec2_attributes", "master_instance_group", "core_instance_group", "master_instance_fleet", "core_instance_fleet", "kerberos_attributes", "bootstrap_action", "step", "auto_termination_policy"},
-	"aws_emr_block_public_access_configuration": {"permitted_public_security_group_rule_range"},
-	"aws_security_group":                        {"ingress", "egress"},
-	"aws_route_table":                           {"route"},
-	"aws_iam_role":                              {"inline_policy"},
-	"aws_s3_bucket":                             {"logging"},
-	"aws_emrcontainers_virtual_cluster":         {"container_provider"},
-	"aws_emrcontainers_job_template":            {"job_template_data"},
-	"aws_launch_template":                       {"metadata_options"},
-	"aws_eks_node_group":                        {"launch_template"},
-	"kubernetes_role":                           {"metadata", "rule"},
-	"kubernetes_role_v1":                        {"metadata", "rule"},
-	"kubernetes_cluster_role":                   {"metadata", "rule", "aggregation_rule"},
-	"kubernetes_cluster_role_v1":                {"metadata", "rule", "aggregation_rule"},
-	"kubernetes_role_binding":                   {"metadata", "role_ref", "subject"},
-	"kubernetes_role_binding_v1":                {"metadata", "role_ref", "subject"},
-	"kubernetes_cluster_role_binding":           {"metadata", "role_ref", "subject"},
-	"kubernetes_cluster_role_binding_v1":        {"metadata", "role_ref", "subject"},
 }
 
 type readFn func(r *rd, in attrs)
@@ -200,34 +175,6 @@ func (r *rd) cluster(in attrs) {
 		}
 	}
 	r.ev.Clusters = append(r.ev.Clusters, c)
-}
-
-// refersTo returns the address of the resource of type typ that expr
-// names (directly or through locals), or "" when it names none or that
-// resource has several instances.
-func (m *module) refersTo(expr hcl.Expression, typ string, depth int) string {
-	if depth > 8 {
-		return ""
-	}
-	found := ""
-	for _, tr := range expr.Variables() {
-		switch tr.RootName() {
-		case typ:
-			name, ok := attrStep(tr, 1)
-			res := m.resources[typ+"."+name]
-			if !ok || res == nil || res.countAttr() != nil || res.forEachAttr() != nil {
-				continue
-			}
-			found = m.prefix + typ + "." + name
-		case "local":
-			if n, ok := attrStep(tr, 1); ok && m.locals[n] != nil {
-				if f := m.refersTo(m.locals[n].Expr, typ, depth+1); f != "" {
-					found = f
-				}
-			}
-		}
-	}
-	return found
 }
 
 func (r *rd) secConf(in attrs) {
