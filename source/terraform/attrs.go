@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 	"github.com/emrguard/emrguard/source/tree"
 )
 
@@ -15,13 +16,13 @@ type attrs interface {
 	pos() model.Loc  // where the resource is declared
 	scope() string   // the evaluation of a root: what model.Link resolves within
 	// arg reads a top-level argument; ok false when it is not written.
-	arg(r *rd, name string) val
+	arg(r *rd, name string) tfeval.Value
 	// nestedIn returns the nested blocks of type t of the resource (p
 	// nil) or of block p; inner names the block types of their own
 	// bodies (the JSON syntax needs them).
 	nestedIn(r *rd, p *nested, t string, inner ...string) []nested
 	// sub reads an argument of a nested block.
-	sub(r *rd, b nested, name string) val
+	sub(r *rd, b nested, name string) tfeval.Value
 	// document reads a JSON-document argument (a policy, a security
 	// configuration) of the resource (b nil) or of block b as a tree;
 	// ok false when it is not written.
@@ -36,48 +37,50 @@ type attrs interface {
 // expressions). When why is set, the blocks are unknown (a dynamic
 // block's for_each, a plan's after_unknown) and at is where that is said.
 type nested struct {
-	hcl  nestedBlock
+	hcl  tfeval.Block
 	v, x *tree.Node
 	at   model.Loc
 	why  string
 }
 
 // hclRes is an instance of the HCL evaluator, read through its accessors.
-type hclRes struct{ in *instance }
+type hclRes struct{ in *tfeval.Instance }
 
 var _ attrs = hclRes{}
 
-func (h hclRes) address() string { return h.in.address() }
-func (h hclRes) kind() string    { return h.in.kind() }
-func (h hclRes) pos() model.Loc  { return h.in.pos() }
-func (h hclRes) scope() string   { return h.in.scope() }
+func (h hclRes) address() string { return h.in.Address() }
+func (h hclRes) kind() string    { return h.in.Type() }
+func (h hclRes) pos() model.Loc  { return h.in.Loc() }
+func (h hclRes) scope() string   { return h.in.Scope() }
 
-func (h hclRes) arg(r *rd, name string) val { return h.in.arg(r.readCtx, name) }
+func (h hclRes) arg(r *rd, name string) tfeval.Value { return h.in.Arg(r.Reader, name) }
 
 func (h hclRes) nestedIn(r *rd, p *nested, t string, inner ...string) []nested {
-	var parent *nestedBlock
+	var parent *tfeval.Block
 	if p != nil {
 		parent = &p.hcl
 	}
-	bs := h.in.blocks(r.readCtx, parent, t, inner...)
+	bs := h.in.Blocks(r.Reader, parent, t, inner...)
 	if len(bs) == 0 {
 		return nil
 	}
 	out := make([]nested, len(bs))
 	for i, b := range bs {
-		out[i] = nested{hcl: b, at: b.at, why: b.why}
+		out[i] = nested{hcl: b, at: b.At, why: b.Why}
 	}
 	return out
 }
 
-func (h hclRes) sub(r *rd, b nested, name string) val { return h.in.sub(r.readCtx, b.hcl, name) }
+func (h hclRes) sub(r *rd, b nested, name string) tfeval.Value {
+	return h.in.Sub(r.Reader, b.hcl, name)
+}
 
 func (h hclRes) document(r *rd, b *nested, name string) (*tree.Node, bool) {
-	var blk *nestedBlock
+	var blk *tfeval.Block
 	if b != nil {
 		blk = &b.hcl
 	}
-	return h.in.document(r.readCtx, blk, name)
+	return h.in.Document(r.Reader, blk, name)
 }
 
-func (h hclRes) refersTo(name, typ string) string { return h.in.refersTo(name, typ) }
+func (h hclRes) refersTo(name, typ string) string { return h.in.RefersTo(name, typ) }

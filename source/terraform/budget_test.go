@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
+
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
 )
@@ -74,8 +76,8 @@ func TestBudgetDoubling(t *testing.T) {
 func TestBudgetLoops(t *testing.T) {
 	// The default budget is a few seconds of work: a smaller one is
 	// spent the same way.
-	defer func(n int64) { maxWork = n }(maxWork)
-	maxWork = 50_000
+	defer func(n int64) { tfeval.Tune.MaxWork = n }(tfeval.Tune.MaxWork)
+	tfeval.Tune.MaxWork = 50_000
 	ev, diags := load(t, map[string]string{"main.tf": hostileLoops}, Options{})
 	if !hasDiag(diags, "main.tf", 2, "budget") || countDiags(diags, "budget") != 1 {
 		t.Errorf("diagnostics: %v", diags)
@@ -133,8 +135,8 @@ resource "aws_emr_cluster" "c" {
 // Ensure a template joining many large strings is charged part by part,
 // and a template for over large strings is checked before it is joined.
 func TestBudgetTemplates(t *testing.T) {
-	defer func(n int64) { maxWork = n }(maxWork)
-	maxWork = 20_000 // five 1 MiB parts
+	defer func(n int64) { tfeval.Tune.MaxWork = n }(tfeval.Tune.MaxWork)
+	tfeval.Tune.MaxWork = 20_000 // five 1 MiB parts
 	parts := strings.Repeat("${local.big}", 30)
 	src := `locals {
   big  = format("%1040000s", "")
@@ -154,7 +156,7 @@ resource "aws_emr_cluster" "c" {
 		t.Errorf("no budget error on line 3: %v", diags)
 	}
 	oneCluster(t, ev, diags)
-	maxWork = 500_000
+	tfeval.Tune.MaxWork = 500_000
 	src = strings.Replace(src, "many = \"${upper(\"a\")}"+parts+"\"", `many = "%{for i in range(100)}${local.big}%{endfor}"`, 1)
 	ev, diags = load(t, map[string]string{"main.tf": src}, Options{})
 	if !hasDiag(diags, "main.tf", 3, "strings add up to more than") {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
+
 	"github.com/emrguard/emrguard/model"
 )
 
@@ -85,8 +87,8 @@ resource "aws_security_group" "g" {
 				t.Fatalf("%d alternatives, want 1", len(ev.Alternatives))
 			}
 			a := ev.Alternatives[0]
-			if c.groups == nil && (len(a.Worlds) != 0 || a.Bound != maxConditions || a.Base == nil) {
-				t.Errorf("over the bound: %d worlds, bound %d, want none and %d", len(a.Worlds), a.Bound, maxConditions)
+			if c.groups == nil && (len(a.Worlds) != 0 || a.Bound != tfeval.MaxConditions || a.Base == nil) {
+				t.Errorf("over the bound: %d worlds, bound %d, want none and %d", len(a.Worlds), a.Bound, tfeval.MaxConditions)
 			}
 			if !slices.Equal(a.Unknowns, c.unknowns) {
 				t.Errorf("unknowns %v, want %v", a.Unknowns, c.unknowns)

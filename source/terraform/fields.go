@@ -3,6 +3,8 @@ package terraform
 import (
 	"strings"
 
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
+
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/emrguard/emrguard/model"
@@ -19,36 +21,36 @@ func (r *rd) block(in attrs, p *nested, t string, inner ...string) (nested, bool
 	return bs[0], true
 }
 
-func (r *rd) str(x val) model.Field[string] {
+func (r *rd) str(x tfeval.Value) model.Field[string] {
 	switch {
-	case x.absent():
+	case x.Absent():
 		return model.Field[string]{}
-	case !x.v.IsWhollyKnown():
-		why := reasonOf(x.v)
-		if x.part != "" {
-			return model.PartlyKnown(x.part, why, x.at)
+	case !x.V.IsWhollyKnown():
+		why := tfeval.ReasonOf(x.V)
+		if x.Part != "" {
+			return model.PartlyKnown(x.Part, why, x.At)
 		}
-		if p := partialOf(x.v, why); p != "" {
-			return model.PartlyKnown(p, why, x.at) // "s3://${module.logs.bucket}/"
+		if p := tfeval.PartialOf(x.V, why); p != "" {
+			return model.PartlyKnown(p, why, x.At) // "s3://${module.logs.bucket}/"
 		}
-		return model.Unresolved[string](why, x.at)
+		return model.Unresolved[string](why, x.At)
 	}
-	s, ok := scalar(x.v)
+	s, ok := tfeval.Scalar(x.V)
 	if !ok {
-		r.diags.Errorf(x.at, "%s is a %s, want a string", x.key, x.v.Type().FriendlyName())
-		return model.Unresolved[string](x.key+" is not a string", x.at)
+		r.Diags.Errorf(x.At, "%s is a %s, want a string", x.Key, x.V.Type().FriendlyName())
+		return model.Unresolved[string](x.Key+" is not a string", x.At)
 	}
-	return model.Known(s, x.at)
+	return model.Known(s, x.At)
 }
 
 // link reads an argument naming another resource: a known value as is
 // (an AWS ID, a name, or the address an id evaluates to), an unknown
 // attribute of one resource (aws_iam_role.r.arn) as that resource's
 // address.
-func (r *rd) link(x val) model.Field[string] {
-	if !x.absent() && !x.v.IsWhollyKnown() {
-		if addr, ok := linkFrom(x.v); ok {
-			return model.Known(addr, x.at)
+func (r *rd) link(x tfeval.Value) model.Field[string] {
+	if !x.Absent() && !x.V.IsWhollyKnown() {
+		if addr, ok := linkFrom(x.V); ok {
+			return model.Known(addr, x.At)
 		}
 	}
 	return r.str(x)
@@ -58,11 +60,11 @@ func (r *rd) link(x val) model.Field[string] {
 // attribute of, wherever the reference was written: a module's
 // var.security_configuration given aws_emr_security_configuration.sc.name
 // by its caller, whose name is known only in part.
-func (r *rd) linkTo(x val, typ string) string {
-	if x.absent() || x.v.IsWhollyKnown() {
+func (r *rd) linkTo(x tfeval.Value, typ string) string {
+	if x.Absent() || x.V.IsWhollyKnown() {
 		return ""
 	}
-	if addr, ok := fromOf(x.v); ok && localType(addr) == typ {
+	if addr, ok := tfeval.FromOf(x.V); ok && localType(addr) == typ {
 		return addr
 	}
 	return ""
@@ -72,7 +74,7 @@ func (r *rd) linkTo(x val, typ string) string {
 // a data source: what it reads is not among the inputs, and the value is
 // unknown for that reason (data.aws_region.x.region in a role's ARN).
 func linkFrom(v cty.Value) (string, bool) {
-	addr, ok := fromOf(v)
+	addr, ok := tfeval.FromOf(v)
 	if !ok || strings.HasPrefix(localType(addr), "data.") {
 		return "", false
 	}
@@ -82,10 +84,10 @@ func linkFrom(v cty.Value) (string, bool) {
 // kmsKey reads a KMS key argument. An ARN known only after apply is a
 // key all the same when it comes from a KMS key (or alias) of the inputs:
 // the field is that resource's address.
-func (r *rd) kmsKey(x val) model.Field[string] {
-	if !x.absent() && !x.v.IsWhollyKnown() {
-		if addr, ok := fromOf(x.v); ok && kmsTypes[localType(addr)] {
-			return model.Known(addr, x.at)
+func (r *rd) kmsKey(x tfeval.Value) model.Field[string] {
+	if !x.Absent() && !x.V.IsWhollyKnown() {
+		if addr, ok := tfeval.FromOf(x.V); ok && kmsTypes[localType(addr)] {
+			return model.Known(addr, x.At)
 		}
 	}
 	return r.str(x)
@@ -96,22 +98,22 @@ var kmsTypes = map[string]bool{"aws_kms_key": true, "aws_kms_replica_key": true,
 
 // links reads a list of links; a comma-separated string is split (the
 // additional_*_security_groups of aws_emr_cluster).
-func (r *rd) links(x val, comma bool) model.Field[[]string] {
-	if x.absent() {
+func (r *rd) links(x tfeval.Value, comma bool) model.Field[[]string] {
+	if x.Absent() {
 		return model.Field[[]string]{}
 	}
-	if !x.v.IsKnown() {
-		if addr, ok := linkFrom(x.v); ok {
-			return model.Known([]string{addr}, x.at)
+	if !x.V.IsKnown() {
+		if addr, ok := linkFrom(x.V); ok {
+			return model.Known([]string{addr}, x.At)
 		}
-		return model.Unresolved[[]string](reasonOf(x.v), x.at)
+		return model.Unresolved[[]string](tfeval.ReasonOf(x.V), x.At)
 	}
-	v, _ := x.v.Unmark()
+	v, _ := x.V.Unmark()
 	t := v.Type()
 	if t == cty.String {
 		s := v.AsString()
 		if !comma {
-			return model.Known([]string{s}, x.at)
+			return model.Known([]string{s}, x.At)
 		}
 		var out []string
 		for _, p := range strings.Split(s, ",") {
@@ -119,56 +121,56 @@ func (r *rd) links(x val, comma bool) model.Field[[]string] {
 				out = append(out, p)
 			}
 		}
-		return model.Known(out, x.at)
+		return model.Known(out, x.At)
 	}
 	if !(t.IsListType() || t.IsSetType() || t.IsTupleType()) {
-		r.diags.Errorf(x.at, "%s is a %s, want a list", x.key, t.FriendlyName())
-		return model.Unresolved[[]string](x.key+" is not a list", x.at)
+		r.Diags.Errorf(x.At, "%s is a %s, want a list", x.Key, t.FriendlyName())
+		return model.Unresolved[[]string](x.Key+" is not a list", x.At)
 	}
 	out := []string{}
 	for it := v.ElementIterator(); it.Next(); {
 		_, e := it.Element()
-		f := r.link(val{v: e, at: x.at, ok: true, key: x.key})
+		f := r.link(tfeval.Value{V: e, At: x.At, OK: true, Key: x.Key})
 		if f.IsUnknown() {
-			return model.Unresolved[[]string](f.Why, x.at)
+			return model.Unresolved[[]string](f.Why, x.At)
 		}
 		if f.IsSet() {
 			out = append(out, f.Val)
 		}
 	}
-	return model.Known(out, x.at)
+	return model.Known(out, x.At)
 }
 
-func (r *rd) integer(x val) model.Field[int] {
+func (r *rd) integer(x tfeval.Value) model.Field[int] {
 	switch {
-	case x.absent():
+	case x.Absent():
 		return model.Field[int]{}
-	case !x.v.IsWhollyKnown():
-		return model.Unresolved[int](reasonOf(x.v), x.at)
+	case !x.V.IsWhollyKnown():
+		return model.Unresolved[int](tfeval.ReasonOf(x.V), x.At)
 	}
-	v, _ := x.v.Unmark()
-	n, err := convertNumber(v)
+	v, _ := x.V.Unmark()
+	n, err := tfeval.ConvertNumber(v)
 	if err != nil {
-		r.diags.Errorf(x.at, "%s %s", x.key, err)
-		return model.Unresolved[int](x.key+" is not a whole number", x.at)
+		r.Diags.Errorf(x.At, "%s %s", x.Key, err)
+		return model.Unresolved[int](x.Key+" is not a whole number", x.At)
 	}
-	return model.Known(n, x.at)
+	return model.Known(n, x.At)
 }
 
-func (r *rd) boolean(x val) model.Field[bool] {
+func (r *rd) boolean(x tfeval.Value) model.Field[bool] {
 	switch {
-	case x.absent():
+	case x.Absent():
 		return model.Field[bool]{}
-	case !x.v.IsWhollyKnown():
-		return model.Unresolved[bool](reasonOf(x.v), x.at)
+	case !x.V.IsWhollyKnown():
+		return model.Unresolved[bool](tfeval.ReasonOf(x.V), x.At)
 	}
-	v, _ := x.v.Unmark()
+	v, _ := x.V.Unmark()
 	switch {
 	case v.Type() == cty.Bool:
-		return model.Known(v.True(), x.at)
+		return model.Known(v.True(), x.At)
 	case v.Type() == cty.String && (v.AsString() == "true" || v.AsString() == "false"):
-		return model.Known(v.AsString() == "true", x.at)
+		return model.Known(v.AsString() == "true", x.At)
 	}
-	r.diags.Errorf(x.at, "%s is a %s, want true or false", x.key, v.Type().FriendlyName())
-	return model.Unresolved[bool](x.key+" is not a boolean", x.at)
+	r.Diags.Errorf(x.At, "%s is a %s, want true or false", x.Key, v.Type().FriendlyName())
+	return model.Unresolved[bool](x.Key+" is not a boolean", x.At)
 }

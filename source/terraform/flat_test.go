@@ -9,7 +9,8 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/zclconf/go-cty/cty"
+	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 
 	"github.com/emrguard/emrguard/source"
 )
@@ -144,21 +145,10 @@ func TestFlatReadingMatchesSequential(t *testing.T) {
 		f.Files = append(f.Files, p)
 	}
 	sort.Strings(f.Files)
-	// The module is read on all cores, not sequentially for want of a
-	// grouping.
-	var d source.Diagnostics
-	files := parseAll(f.Files, osRead(1<<20), &d)
-	ld := &loader{diags: &d, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}}
-	root := newModule(ld, dir, "", nil, nil)
-	root.declare(files, &d)
-	if _, ok := readFlat(root, files, &d, hclReading); !ok {
-		t.Fatal("readFlat did not read the module")
-	}
-
-	evFlat, diagsFlat := LoadFolders([]Folder{f}, Options{})
-	flatReading = false
+	evFlat, diagsFlat := loadFlat(t, f)
+	tfeval.Tune.Flat = false
 	evSeq, diagsSeq := LoadFolders([]Folder{f}, Options{})
-	flatReading = true
+	tfeval.Tune.Flat = true
 	if len(evFlat.Clusters) != 123 {
 		t.Fatalf("%d clusters, want 123", len(evFlat.Clusters))
 	}
@@ -182,26 +172,14 @@ func TestFlatReadingMatchesSequential(t *testing.T) {
 	}
 }
 
-// TestGroupFiles checks which files are read together.
-func TestGroupFiles(t *testing.T) {
-	cases := []struct {
-		src  string
-		want bool // scanned
-	}{
-		{"local.a + var.b", true},
-		{"x = -local.a", true},
-		{"local .\n a", true},
-		{"local.caf\u00e9", false},
-		{"# caf\u00e9\nlocal.a", true},
+// loadFlat reads f, which must be read on all cores (flat.go), not
+// sequentially for want of a grouping.
+func loadFlat(t *testing.T, f Folder) (*model.Evidence, source.Diagnostics) {
+	t.Helper()
+	before, _ := tfeval.ParallelRuns()
+	ev, diags := LoadFolders([]Folder{f}, Options{})
+	if after, _ := tfeval.ParallelRuns(); after == before {
+		t.Fatal("the module was not read flat")
 	}
-	for _, c := range cases {
-		var got []string
-		ok := refScan([]byte(c.src), func(a, b, _ []byte) { got = append(got, string(a)+"."+string(b)) })
-		if ok != c.want {
-			t.Errorf("%q: scanned %v, want %v", c.src, ok, c.want)
-		}
-		if ok && len(got) == 0 {
-			t.Errorf("%q: no reference found", c.src)
-		}
-	}
+	return ev, diags
 }

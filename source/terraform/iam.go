@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
+
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source/iampolicy"
 	"github.com/emrguard/emrguard/source/tree"
@@ -11,7 +13,7 @@ import (
 
 func (r *rd) policyDoc(n *tree.Node) *model.PolicyDocument {
 	doc, diags := iampolicy.Decode(n)
-	*r.diags = append(*r.diags, diags...)
+	*r.Diags = append(*r.Diags, diags...)
 	return doc
 }
 
@@ -22,7 +24,7 @@ func (r *rd) role(in attrs) {
 	if d, ok := in.document(r, nil, "assume_role_policy"); ok {
 		role.Trust = r.policyDoc(d)
 	} else {
-		r.diags.Errorf(ref.Loc, "%s has no assume_role_policy (a required argument)", in.address())
+		r.Diags.Errorf(ref.Loc, "%s has no assume_role_policy (a required argument)", in.address())
 	}
 	for _, b := range in.nestedIn(r, nil, "inline_policy") {
 		if b.why != "" {
@@ -40,7 +42,7 @@ func (r *rd) role(in attrs) {
 		}
 		role.Policies = append(role.Policies, pol)
 	}
-	if x := in.arg(r, "managed_policy_arns"); !x.absent() {
+	if x := in.arg(r, "managed_policy_arns"); !x.Absent() {
 		arns := r.links(x, false)
 		if arns.IsUnknown() {
 			role.PoliciesComplete = model.Unresolved[bool]("managed_policy_arns is unknown: "+arns.Why, arns.At)
@@ -125,7 +127,7 @@ func (r *rd) attach(in attrs, pol *model.Policy, id string) {
 func (r *rd) instanceProfile(in attrs) {
 	ip := &model.InstanceProfile{Ref: r.ref(in), Name: r.str(in.arg(r, "name"))}
 	r.named(&ip.Ref, ip.Name)
-	if x := in.arg(r, "role"); !x.absent() {
+	if x := in.arg(r, "role"); !x.Absent() {
 		ip.Roles = append(ip.Roles, r.roleLink(x))
 	}
 	r.ev.InstanceProfiles = append(r.ev.InstanceProfiles, ip)
@@ -133,6 +135,6 @@ func (r *rd) instanceProfile(in attrs) {
 
 // roleLink reads a role given by name: aws_iam_role.r.name is the role's
 // name when it is set, else the role's address.
-func (r *rd) roleLink(x val) model.Field[string] {
+func (r *rd) roleLink(x tfeval.Value) model.Field[string] {
 	return r.link(x)
 }

@@ -3,6 +3,8 @@ package terraform
 import (
 	"fmt"
 
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/emrguard/emrguard/model"
@@ -55,7 +57,7 @@ func (r *rd) kubeMetadata(in attrs, namespaced bool) (kubeMeta, bool) {
 	md, ok := r.block(in, nil, "metadata")
 	switch {
 	case !ok:
-		r.diags.Errorf(in.pos(), "%s has no metadata block (a required block)", in.address())
+		r.Diags.Errorf(in.pos(), "%s has no metadata block (a required block)", in.address())
 		return m, false
 	case md.why != "":
 		if namespaced {
@@ -76,28 +78,28 @@ func (r *rd) kubeMetadata(in attrs, namespaced bool) (kubeMeta, bool) {
 		}
 	}
 	lx := in.sub(r, md, "labels")
-	if m.labels = r.kubeLabels(lx); !lx.absent() && !lx.v.IsWhollyKnown() {
-		m.labelsWhy = "labels are unknown: " + reasonOf(lx.v)
+	if m.labels = r.kubeLabels(lx); !lx.Absent() && !lx.V.IsWhollyKnown() {
+		m.labelsWhy = "labels are unknown: " + tfeval.ReasonOf(lx.V)
 	}
 	return m, true
 }
 
 // kubeLabels reads a map of strings; an unknown map reads as none (the
 // caller records why).
-func (r *rd) kubeLabels(x val) map[string]string {
-	if x.absent() || !x.v.IsWhollyKnown() {
+func (r *rd) kubeLabels(x tfeval.Value) map[string]string {
+	if x.Absent() || !x.V.IsWhollyKnown() {
 		return nil
 	}
-	v, _ := x.v.UnmarkDeep()
+	v, _ := x.V.UnmarkDeep()
 	if !v.CanIterateElements() || v.Type().IsListType() || v.Type().IsSetType() || v.Type().IsTupleType() {
-		r.diags.Errorf(x.at, "%s is a %s, want a map of strings", x.key, v.Type().FriendlyName())
+		r.Diags.Errorf(x.At, "%s is a %s, want a map of strings", x.Key, v.Type().FriendlyName())
 		return nil
 	}
 	out := make(map[string]string, v.LengthInt())
 	for it := v.ElementIterator(); it.Next(); {
 		k, e := it.Element()
-		ks, _ := scalar(k)
-		if es, ok := scalar(e); ok && !e.IsNull() {
+		ks, _ := tfeval.Scalar(k)
+		if es, ok := tfeval.Scalar(e); ok && !e.IsNull() {
 			out[ks] = es
 		}
 	}
@@ -105,25 +107,25 @@ func (r *rd) kubeLabels(x val) map[string]string {
 }
 
 // kubeStrings reads a list (or set) of strings, or says why it cannot.
-func (r *rd) kubeStrings(x val) ([]string, string) {
-	if x.absent() {
+func (r *rd) kubeStrings(x tfeval.Value) ([]string, string) {
+	if x.Absent() {
 		return nil, ""
 	}
-	if !x.v.IsWhollyKnown() {
-		return nil, x.key + " is unknown: " + reasonOf(x.v)
+	if !x.V.IsWhollyKnown() {
+		return nil, x.Key + " is unknown: " + tfeval.ReasonOf(x.V)
 	}
-	v, _ := x.v.UnmarkDeep()
+	v, _ := x.V.UnmarkDeep()
 	if t := v.Type(); !(t.IsListType() || t.IsSetType() || t.IsTupleType()) {
-		r.diags.Errorf(x.at, "%s is a %s, want a list of strings", x.key, t.FriendlyName())
-		return nil, x.key + " is not a list"
+		r.Diags.Errorf(x.At, "%s is a %s, want a list of strings", x.Key, t.FriendlyName())
+		return nil, x.Key + " is not a list"
 	}
 	out := make([]string, 0, v.LengthInt())
 	for it := v.ElementIterator(); it.Next(); {
 		_, e := it.Element()
-		s, ok := scalar(e)
+		s, ok := tfeval.Scalar(e)
 		if !ok || e.IsNull() {
-			r.diags.Errorf(x.at, "%s holds a %s, want strings", x.key, e.Type().FriendlyName())
-			return nil, x.key + " is not a list of strings"
+			r.Diags.Errorf(x.At, "%s holds a %s, want strings", x.Key, e.Type().FriendlyName())
+			return nil, x.Key + " is not a list of strings"
 		}
 		out = append(out, s)
 	}
@@ -179,7 +181,7 @@ func (r *rd) kubeRule(in attrs, b nested, role *model.RBACRole) (model.RBACRule,
 	if bad == "" {
 		return rule, true
 	}
-	r.diags.Errorf(b.at, "%s: %s", in.address(), bad)
+	r.Diags.Errorf(b.at, "%s: %s", in.address(), bad)
 	role.Incomplete = "a rule could not be read (" + b.at.String() + ")"
 	return rule, false
 }
@@ -198,8 +200,8 @@ func (r *rd) kubeAggregation(in attrs, a nested, role *model.RBACRole) *model.Ag
 			continue
 		}
 		sel := model.LabelSelector{At: s.at, MatchLabels: r.kubeLabels(in.sub(r, s, "match_labels"))}
-		if x := in.sub(r, s, "match_labels"); !x.absent() && !x.v.IsWhollyKnown() {
-			role.Incomplete = fmt.Sprintf("the aggregation selector at %s is not known: match_labels is unknown: %s", s.at, reasonOf(x.v))
+		if x := in.sub(r, s, "match_labels"); !x.Absent() && !x.V.IsWhollyKnown() {
+			role.Incomplete = fmt.Sprintf("the aggregation selector at %s is not known: match_labels is unknown: %s", s.at, tfeval.ReasonOf(x.V))
 			continue
 		}
 		api := metav1.LabelSelector{MatchLabels: sel.MatchLabels}
@@ -225,7 +227,7 @@ func (r *rd) kubeAggregation(in attrs, a nested, role *model.RBACRole) *model.Ag
 			continue
 		}
 		if _, err := metav1.LabelSelectorAsSelector(&api); err != nil {
-			r.diags.Errorf(s.at, "%s: invalid cluster_role_selectors: %v", in.address(), err)
+			r.Diags.Errorf(s.at, "%s: invalid cluster_role_selectors: %v", in.address(), err)
 			role.Incomplete = "an aggregation selector could not be read (" + s.at.String() + ")"
 			continue
 		}
@@ -246,7 +248,7 @@ func (r *rd) kubeBinding(in attrs, cluster bool) {
 	rr, ok := r.block(in, nil, "role_ref")
 	switch {
 	case !ok:
-		r.diags.Errorf(in.pos(), "%s has no role_ref block (a required block)", in.address())
+		r.Diags.Errorf(in.pos(), "%s has no role_ref block (a required block)", in.address())
 		return
 	case rr.why != "":
 		b.RoleRef = model.RoleRef{At: rr.at, Why: "role_ref " + rr.why}
@@ -274,7 +276,7 @@ func (r *rd) kubeRoleRef(in attrs, rr nested, cluster bool) (model.RoleRef, bool
 	name := r.str(nx)
 	ref.At = name.At.Or(rr.at) // the name is what a reader checks
 	if g := r.str(in.sub(r, rr, "api_group")); g.IsSet() && g.Val != rbacGroup {
-		r.diags.Errorf(g.At, "%s: role_ref api_group is %q, want %s", in.address(), g.Val, rbacGroup)
+		r.Diags.Errorf(g.At, "%s: role_ref api_group is %q, want %s", in.address(), g.Val, rbacGroup)
 		return ref, false
 	}
 	switch {
@@ -282,20 +284,20 @@ func (r *rd) kubeRoleRef(in attrs, rr nested, cluster bool) (model.RoleRef, bool
 		ref.Why = "role_ref.kind is unknown: " + kind.Why
 		return ref, true
 	case kind.Val != "Role" && kind.Val != "ClusterRole":
-		r.diags.Errorf(kind.At.Or(rr.at), "%s: role_ref kind %q is neither Role nor ClusterRole", in.address(), kind.Val)
+		r.Diags.Errorf(kind.At.Or(rr.at), "%s: role_ref kind %q is neither Role nor ClusterRole", in.address(), kind.Val)
 		return ref, false
 	case name.IsAbsent() || (name.IsSet() && name.Val == ""):
-		r.diags.Errorf(rr.at, "%s: role_ref has no name", in.address())
+		r.Diags.Errorf(rr.at, "%s: role_ref has no name", in.address())
 		return ref, false
 	case cluster && kind.Val == "Role":
-		r.diags.Errorf(ref.At, "%s: a ClusterRoleBinding can only reference a ClusterRole, not Role %q", in.address(), name.Val)
+		r.Diags.Errorf(ref.At, "%s: a ClusterRoleBinding can only reference a ClusterRole, not Role %q", in.address(), name.Val)
 		return ref, false
 	}
 	ref.Kind, ref.Name = kind.Val, name.Val
 	if name.IsUnknown() {
 		// A role whose name is known only after apply is named by its
 		// address, which its metadata[0].name is marked with.
-		if addr, ok := fromOf(nx.v); ok && kubeRoleKinds[localType(addr)] == kind.Val {
+		if addr, ok := tfeval.FromOf(nx.V); ok && kubeRoleKinds[localType(addr)] == kind.Val {
 			ref.Name = addr
 		} else {
 			ref.Name, ref.Why = "", "role_ref.name is unknown: "+name.Why
@@ -326,10 +328,10 @@ func (r *rd) kubeSubject(in attrs, sb nested, b *model.RBACBinding) (model.Subje
 	s.Kind, s.Name = kind.Val, name.Val
 	switch {
 	case !kubeSubjectKinds[s.Kind]:
-		r.diags.Errorf(sb.at, "%s: subject kind %q is not User, Group or ServiceAccount", in.address(), s.Kind)
+		r.Diags.Errorf(sb.at, "%s: subject kind %q is not User, Group or ServiceAccount", in.address(), s.Kind)
 		return s, false
 	case s.Name == "":
-		r.diags.Errorf(sb.at, "%s: a %s subject has no name", in.address(), s.Kind)
+		r.Diags.Errorf(sb.at, "%s: a %s subject has no name", in.address(), s.Kind)
 		return s, false
 	case s.Kind != "ServiceAccount":
 	case ns.IsAbsent():
@@ -337,7 +339,7 @@ func (r *rd) kubeSubject(in attrs, sb nested, b *model.RBACBinding) (model.Subje
 	case ns.Val != "":
 		s.Namespace = ns.Val
 	case b.Cluster:
-		r.diags.Errorf(sb.at, "%s: ServiceAccount subject %s has no namespace", in.address(), s.Name)
+		r.Diags.Errorf(sb.at, "%s: ServiceAccount subject %s has no namespace", in.address(), s.Name)
 		return s, false
 	case b.Namespace.IsSet():
 		s.Namespace = b.Namespace.Val // the authorizer takes the RoleBinding's

@@ -8,10 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zclconf/go-cty/cty"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 
 	"github.com/emrguard/emrguard/model"
-	"github.com/emrguard/emrguard/source"
 )
 
 const kubeRBACRoot = `
@@ -383,18 +382,10 @@ resource "kubernetes_role_v1" "r%[1]d" {
 		}
 		return b.String()
 	}
-	var d source.Diagnostics
-	pf := parseAll(f.Files, osRead(1<<20), &d)
-	ld := &loader{diags: &d, rootDir: dir, rootVals: map[string]cty.Value{}, rootRaw: map[string]string{}}
-	root := newModule(ld, dir, "", nil, nil)
-	root.declare(pf, &d)
-	if _, ok := readFlat(root, pf, &d, hclReading); !ok {
-		t.Fatal("readFlat did not read the module")
-	}
-	evFlat, dFlat := LoadFolders([]Folder{f}, Options{})
-	flatReading = false
+	evFlat, dFlat := loadFlat(t, f)
+	tfeval.Tune.Flat = false
 	evSeq, dSeq := LoadFolders([]Folder{f}, Options{})
-	flatReading = true
+	tfeval.Tune.Flat = true
 	if len(dFlat) != 0 || len(dSeq) != 0 {
 		t.Fatalf("diagnostics: %v / %v", dFlat, dSeq)
 	}

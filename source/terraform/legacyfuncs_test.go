@@ -3,6 +3,7 @@ package terraform
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -47,7 +48,7 @@ resource "aws_emr_cluster" "c" {
 	var warned []string
 	for _, d := range diags {
 		if d.Level == source.Warning && strings.Contains(d.Msg, "Terraform 0.11's, read as") {
-			warned = append(warned, filepath.Base(d.At.File)+":"+itoa(int64(d.At.Line))+" "+d.Msg[:strings.Index(d.Msg, ":")])
+			warned = append(warned, filepath.Base(d.At.File)+":"+strconv.Itoa(d.At.Line)+" "+d.Msg[:strings.Index(d.Msg, ":")])
 		}
 	}
 	if want := "main.tf:13 Removed function map(),main.tf:23 Removed function list()"; strings.Join(warned, ",") != want {
@@ -56,26 +57,6 @@ resource "aws_emr_cluster" "c" {
 	c := ev.Clusters[0]
 	if c.LogURI.Val != "s3://prod-logs/emr/" || len(c.SubnetIDs.Val) != 1 || c.SubnetIDs.Val[0] != "subnet-b" {
 		t.Errorf("log_uri %+v, subnet %+v", c.LogURI, c.SubnetIDs)
-	}
-}
-
-// Ensure mayCallLegacy, the byte search that spares lexing, lets through
-// every call and no type constraint.
-func TestMayCallLegacy(t *testing.T) {
-	for src, want := range map[string]bool{
-		`type = list(string)`:                    false,
-		`type = map( object({a = string}) )`:     false,
-		`x = tolist(["a"])`:                      false,
-		`x = tomap({a = 1})`:                     false,
-		`x = list("a")`:                          true,
-		`x = "${map("a", var.b)}"`:               true,
-		`x = list()`:                             true,
-		`x = merge(var.m, map("k", local.list))`: true,
-		`x = list(var.a, local.b)`:               true,
-	} {
-		if got := mayCallLegacy([]byte(src)); got != want {
-			t.Errorf("mayCallLegacy(%s) = %v, want %v", src, got, want)
-		}
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
+
 	"github.com/emrguard/emrguard/model"
 )
 
@@ -219,8 +221,8 @@ resource "aws_security_group" "sg" {}
 	if !hasDiag(diags, "a/main.tf", 2, "over 10000 module instances in one root") {
 		t.Errorf("no diagnostic on the bound: %v", diags[:min(3, len(diags))])
 	}
-	if n := len(ev.SecurityGroups); n == 0 || n > maxModules {
-		t.Errorf("%d groups read, want some and at most %d", n, maxModules)
+	if n := len(ev.SecurityGroups); n == 0 || n > tfeval.MaxModules {
+		t.Errorf("%d groups read, want some and at most %d", n, tfeval.MaxModules)
 	}
 }
 

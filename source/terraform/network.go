@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
+
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/emrguard/emrguard/model"
@@ -22,19 +24,19 @@ func (r *rd) securityGroup(in attrs) {
 			g.IngressComplete = model.Unresolved[bool](b.why, b.at)
 			continue
 		}
-		g.Ingress = r.rules(g.Ingress, g, in, func(k string) val { return in.sub(r, b, k) }, b.at, inlineKeys)
+		g.Ingress = r.rules(g.Ingress, g, in, func(k string) tfeval.Value { return in.sub(r, b, k) }, b.at, inlineKeys)
 	}
-	if x := in.arg(r, "ingress"); x.ok {
+	if x := in.arg(r, "ingress"); x.OK {
 		// ingress = [{...}]: the attributes-as-blocks form.
 		switch {
-		case x.absent():
-		case !x.v.IsKnown():
-			g.IngressComplete = model.Unresolved[bool]("ingress is unknown: "+reasonOf(x.v), x.at)
-		case x.v.CanIterateElements():
-			v, _ := x.v.Unmark()
+		case x.Absent():
+		case !x.V.IsKnown():
+			g.IngressComplete = model.Unresolved[bool]("ingress is unknown: "+tfeval.ReasonOf(x.V), x.At)
+		case x.V.CanIterateElements():
+			v, _ := x.V.Unmark()
 			for it := v.ElementIterator(); it.Next(); {
 				_, e := it.Element()
-				g.Ingress = r.rules(g.Ingress, g, in, objectGetter(e, x.at), x.at, inlineKeys)
+				g.Ingress = r.rules(g.Ingress, g, in, objectGetter(e, x.At), x.At, inlineKeys)
 			}
 		}
 	}
@@ -43,16 +45,16 @@ func (r *rd) securityGroup(in attrs) {
 
 // objectGetter reads keys of an evaluated object (an ingress entry given
 // as a value).
-func objectGetter(obj cty.Value, at model.Loc) func(string) val {
-	return func(k string) val {
+func objectGetter(obj cty.Value, at model.Loc) func(string) tfeval.Value {
+	return func(k string) tfeval.Value {
 		if !obj.IsKnown() {
-			return val{v: obj, at: at, ok: true, key: k}
+			return tfeval.Value{V: obj, At: at, OK: true, Key: k}
 		}
 		o, _ := obj.Unmark()
 		if o.IsNull() || !o.Type().IsObjectType() || !o.Type().HasAttribute(k) {
-			return val{key: k}
+			return tfeval.Value{Key: k}
 		}
-		return val{v: o.GetAttr(k), at: at, ok: true, key: k}
+		return tfeval.Value{V: o.GetAttr(k), At: at, OK: true, Key: k}
 	}
 }
 
@@ -77,7 +79,7 @@ var vpcRuleKeys = ruleKeys{protocol: "ip_protocol", from: "from_port", to: "to_p
 // Without its group g (a rule resource's, resolved by model.Link), Self
 // is left to Link, and self = true gives a rule with Self set and an
 // empty SourceGroup, which Link names.
-func (r *rd) rules(out []model.Rule, g *model.SecurityGroup, in attrs, get func(string) val, at model.Loc, k ruleKeys) []model.Rule {
+func (r *rd) rules(out []model.Rule, g *model.SecurityGroup, in attrs, get func(string) tfeval.Value, at model.Loc, k ruleKeys) []model.Rule {
 	base := model.Rule{At: at, Protocol: r.str(get(k.protocol)), FromPort: r.integer(get(k.from)), ToPort: r.integer(get(k.to))}
 	if base.Protocol.IsSet() {
 		base.Protocol.Val = strings.ToLower(base.Protocol.Val)
@@ -85,7 +87,7 @@ func (r *rd) rules(out []model.Rule, g *model.SecurityGroup, in attrs, get func(
 	start := len(out)
 	add := func(key string, set func(*model.Rule, model.Field[string])) {
 		x := get(key)
-		if x.absent() {
+		if x.Absent() {
 			return
 		}
 		f := r.links(x, false)
@@ -140,7 +142,7 @@ func (r *rd) rules(out []model.Rule, g *model.SecurityGroup, in attrs, get func(
 func (r *rd) group(in attrs, key string) (j model.Join, ok bool) {
 	gid := r.link(in.arg(r, key))
 	if gid.IsAbsent() {
-		r.diags.Errorf(in.pos(), "%s names no %s", in.address(), key)
+		r.Diags.Errorf(in.pos(), "%s names no %s", in.address(), key)
 		return j, false
 	}
 	j = model.Join{To: model.JoinGroup, Scope: in.scope(), Kind: "aws_security_group", Target: gid, At: in.pos()}
@@ -166,7 +168,7 @@ func (r *rd) sgRule(in attrs) {
 	case typ.IsUnknown():
 		j.Gap, j.At = fmt.Sprintf("rule %s may be ingress or egress: %s", in.address(), typ.Why), typ.At
 	default:
-		j.Rules = r.rules(nil, nil, in, func(k string) val { return in.arg(r, k) }, in.pos(), ruleResourceKeys)
+		j.Rules = r.rules(nil, nil, in, func(k string) tfeval.Value { return in.arg(r, k) }, in.pos(), ruleResourceKeys)
 	}
 	r.ev.Joins = append(r.ev.Joins, j)
 }
@@ -177,7 +179,7 @@ func (r *rd) vpcIngressRule(in attrs) {
 		return
 	}
 	if !j.Target.IsUnknown() {
-		j.Rules = r.rules(nil, nil, in, func(k string) val { return in.arg(r, k) }, in.pos(), vpcRuleKeys)
+		j.Rules = r.rules(nil, nil, in, func(k string) tfeval.Value { return in.arg(r, k) }, in.pos(), vpcRuleKeys)
 	}
 	r.ev.Joins = append(r.ev.Joins, j)
 }
@@ -190,7 +192,7 @@ func (r *rd) routeTable(in attrs) {
 			t.RoutesComplete = model.Unresolved[bool](b.why, b.at)
 			continue
 		}
-		t.Routes = append(t.Routes, r.routeOf(in, func(k string) val { return in.sub(r, b, k) }, b.at, inlineRoute))
+		t.Routes = append(t.Routes, r.routeOf(in, func(k string) tfeval.Value { return in.sub(r, b, k) }, b.at, inlineRoute))
 	}
 	r.ev.RouteTables = append(r.ev.RouteTables, t)
 }
@@ -209,7 +211,7 @@ var routeTargets = []struct{ key, kind string }{
 	{"local_gateway_id", model.TargetLocalGateway}, {"core_network_arn", model.TargetCoreNetwork},
 }
 
-func (r *rd) routeOf(in attrs, get func(string) val, at model.Loc, k routeKeys) model.Route {
+func (r *rd) routeOf(in attrs, get func(string) tfeval.Value, at model.Loc, k routeKeys) model.Route {
 	rt := model.Route{At: at}
 	for _, d := range k.dests {
 		if f := r.str(get(d)); !f.IsAbsent() {
@@ -264,7 +266,7 @@ func (r *rd) table(in attrs) (j model.Join, ok bool) {
 func (r *rd) route(in attrs) {
 	if j, ok := r.table(in); ok {
 		if !j.Target.IsUnknown() {
-			j.Routes = []model.Route{r.routeOf(in, func(k string) val { return in.arg(r, k) }, in.pos(), routeResource)}
+			j.Routes = []model.Route{r.routeOf(in, func(k string) tfeval.Value { return in.arg(r, k) }, in.pos(), routeResource)}
 		}
 		r.ev.Joins = append(r.ev.Joins, j)
 	}

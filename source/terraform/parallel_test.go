@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
+
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
@@ -31,10 +33,10 @@ func TestParallelPathsOnEveryExample(t *testing.T) {
 		}
 		return out
 	}
-	flat0, pre0 := parallelRuns.flat.Load(), parallelRuns.prefetch.Load()
-	cases := planCases(t)
+	flat0, pre0 := tfeval.ParallelRuns()
+	cases := planCases(t).Cases
 	for _, c := range cases {
-		f := folderOf(t, c)
+		f := caseFolder(c.Dir, c.Files, c.Vars)
 		want := judge(f)
 		restore := lowerParallelSizes()
 		got := judge(f)
@@ -49,13 +51,14 @@ func TestParallelPathsOnEveryExample(t *testing.T) {
 					w = want[i]
 				}
 				if g != w {
-					t.Errorf("%s: parallel paths give\n  %s\nwhere the sequential reading gives\n  %s", c, g, w)
+					t.Errorf("%s: parallel paths give\n  %s\nwhere the sequential reading gives\n  %s", c.Case, g, w)
 					break
 				}
 			}
 		}
 	}
-	flat, pre := parallelRuns.flat.Load()-flat0, parallelRuns.prefetch.Load()-pre0
+	flat1, pre1 := tfeval.ParallelRuns()
+	flat, pre := flat1-flat0, pre1-pre0
 	// The flat reading needs two groups of files that do not refer to
 	// each other in a module without calls, which no example has (each is
 	// one file, or files that refer to each other, or calls modules):
@@ -69,7 +72,7 @@ func TestParallelPathsOnEveryExample(t *testing.T) {
 // lowerParallelSizes makes every module take the parallel paths; the
 // returned function puts the sizes back.
 func lowerParallelSizes() func() {
-	flat, window, from := minFlatSteps, prefetchWindow, prefetchMin
-	minFlatSteps, prefetchWindow, prefetchMin = 1, 2, 1
-	return func() { minFlatSteps, prefetchWindow, prefetchMin = flat, window, from }
+	was := tfeval.Tune
+	tfeval.Tune.FlatMin, tfeval.Tune.PrefetchWindow, tfeval.Tune.PrefetchMin = 1, 2, 1
+	return func() { tfeval.Tune = was }
 }

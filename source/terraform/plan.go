@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
+
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
 	"github.com/emrguard/emrguard/source/tree"
@@ -56,7 +58,7 @@ func LoadPlan(file string, root *tree.Node) (*model.Evidence, source.Diagnostics
 	}
 	p.config(root.Get("configuration").Get("root_module"), "", 0)
 	p.module(root.Get("planned_values").Get("root_module"), 0)
-	r := &rd{readCtx: &readCtx{diags: &p.diags}, ev: p.ev}
+	r := &rd{Reader: &tfeval.Reader{Diags: &p.diags}, ev: p.ev}
 	for _, pass := range []map[string]readFn{readers, linkers} {
 		for _, res := range p.res {
 			if fn := pass[res.typ]; fn != nil {
@@ -70,7 +72,7 @@ func LoadPlan(file string, root *tree.Node) (*model.Evidence, source.Diagnostics
 // config indexes the expressions of configured resources by address
 // (without instance keys), through module calls.
 func (p *plan) config(m *tree.Node, prefix string, depth int) {
-	if m == nil || depth > maxModuleDepth {
+	if m == nil || depth > tfeval.MaxModuleDepth {
 		return
 	}
 	p.mods[prefix] = m
@@ -89,7 +91,7 @@ func (p *plan) config(m *tree.Node, prefix string, depth int) {
 // module collects the managed resources of a module of the planned
 // values and of its child modules, in the plan's order.
 func (p *plan) module(m *tree.Node, depth int) {
-	if m == nil || depth > maxModuleDepth {
+	if m == nil || depth > tfeval.MaxModuleDepth {
 		return
 	}
 	for _, r := range items(m.Get("resources")) {

@@ -2,7 +2,7 @@ package terraform
 
 import (
 	"bytes"
-	"flag"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,62 +18,37 @@ import (
 	"github.com/emrguard/emrguard/source/tree"
 )
 
-var updatePlans = flag.Bool("update", false, "rewrite testdata/plans/*.json from the HCL examples")
-
-// planCases are the Terraform examples whose plans (testdata/plans,
-// written by genPlan) must judge as their HCL does: every example under
-// examples/terraform, the Terraform examples of controls/testdata, and
-// testdata/plans/hcl, which covers the resource types those do not
-// (endpoints, routes, rule resources, policy attachments, bucket
-// logging, EMR on EKS).
-func planCases(t *testing.T) []string {
-	var cases []string
-	for _, pat := range []string{"../../examples/terraform/*", "../../controls/testdata/*/tf-*", "testdata/plans/hcl/*"} {
-		m, err := filepath.Glob(pat)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range m {
-			if st, err := os.Stat(p); err == nil && (st.IsDir() || strings.HasSuffix(p, ".tf")) {
-				cases = append(cases, p)
-			}
-		}
+// planIndex lists the plans of testdata/plans: the root each was
+// generated from and what the plan loses of its HCL evaluation
+// (tfeval's TestPlansOfExamples writes both).
+type planIndex struct {
+	Cases []struct {
+		Case    string   // the example, from the repository's root
+		Plan    string   // its plan, from the repository's root
+		Dir     string   // the root read: a folder ...
+		Files   []string // ... its configuration files
+		Vars    []string // ... and variable files
+		Partly  []string // resources with a value HCL knows in part
+		Dynamic bool     // references in dynamic blocks are left out
 	}
-	sort.Strings(cases)
-	return cases
 }
 
-// folderOf is the root a case is read as: a file alone, or a folder's
-// configuration and variable files.
-func folderOf(t *testing.T, p string) Folder {
-	if strings.HasSuffix(p, ".tf") {
-		return Folder{Dir: filepath.Dir(p), Files: []string{p}}
-	}
-	f := Folder{Dir: p}
-	ents, err := os.ReadDir(p)
+// planCases reads testdata/plans/index.json.
+func planCases(t *testing.T) planIndex {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "plans", "index.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range ents {
-		switch n := e.Name(); {
-		case e.IsDir():
-		case strings.HasSuffix(n, ".tf") || strings.HasSuffix(n, ".tf.json"):
-			f.Files = append(f.Files, filepath.Join(p, n))
-		case n == "terraform.tfvars" || strings.HasSuffix(n, ".auto.tfvars"):
-			f.VarFiles = append(f.VarFiles, filepath.Join(p, n))
-		}
+	var idx planIndex
+	if err := json.Unmarshal(b, &idx); err != nil {
+		t.Fatal(err)
 	}
-	return f
+	return idx
 }
 
-// planFile names a case's plan: controls/testdata/EMR101/tf-count.tf →
-// testdata/plans/controls_EMR101_tf-count.json.
-func planFile(p string) string {
-	p = strings.TrimSuffix(filepath.ToSlash(p), ".tf")
-	p = strings.TrimPrefix(strings.TrimPrefix(p, "../../"), "testdata/plans/")
-	p = strings.Replace(p, "controls/testdata/", "controls/", 1)
-	return filepath.Join("testdata", "plans", strings.ReplaceAll(p, "/", "_")+".json")
-}
+// fromRoot turns a path from the repository's root into one from here.
+func fromRoot(p string) string { return filepath.Join("..", "..", filepath.FromSlash(p)) }
 
 // allowedWhy returns, for a (control, resource) key whose plan verdict
 // differs from the HCL's, why the difference is right, or "":
@@ -133,11 +108,10 @@ func allowedWhy(plan []control.Result, pv map[string]string, info genInfo, world
 
 // Ensure each Terraform example's plan gives the verdicts its HCL gives,
 // control by control and resource by resource (except allowedDiff), and
-// that the committed plans are what genPlan writes (-update rewrites
-// them).
+// (the plans are tfeval's TestPlansOfExamples's).
 func TestPlanVerdictsMatchHCL(t *testing.T) {
 	cfg := control.Config{Releases: release.Default()}
-	cases := planCases(t)
+	cases := planCases(t).Cases
 	if len(cases) < 25 {
 		t.Fatalf("%d cases, want at least 25", len(cases))
 	}
@@ -146,22 +120,16 @@ func TestPlanVerdictsMatchHCL(t *testing.T) {
 	agree, allowed, total := 0, 0, 0
 	types := map[string]bool{}
 	for _, c := range cases {
-		f := folderOf(t, c)
-		gen, info := genPlan(f)
-		info.eachRef = bytes.Contains(gen, []byte(`"each.value"`)) || bytes.Contains(gen, []byte(`"each.key"`))
-		pf := planFile(c)
-		if *updatePlans {
-			if err := os.WriteFile(pf, gen, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+		f := caseFolder(c.Dir, c.Files, c.Vars)
+		pf := fromRoot(c.Plan)
 		committed, err := os.ReadFile(pf)
 		if err != nil {
-			t.Errorf("%s: %v (run go test -run TestPlanVerdictsMatchHCL -update)", c, err)
-			continue
+			t.Fatalf("%s: %v", c.Case, err)
 		}
-		if !bytes.Equal(committed, gen) {
-			t.Errorf("%s is not what genPlan writes for %s: run go test -run TestPlanVerdictsMatchHCL -update", pf, c)
+		info := genInfo{partly: map[string]bool{}, dynamic: c.Dynamic,
+			eachRef: bytes.Contains(committed, []byte(`"each.value"`)) || bytes.Contains(committed, []byte(`"each.key"`))}
+		for _, r := range c.Partly {
+			info.partly[r] = true
 		}
 		hev, _ := LoadFolders([]Folder{f}, Options{})
 		root, err := tree.ParseJSON(pf, committed)
@@ -188,7 +156,7 @@ func TestPlanVerdictsMatchHCL(t *testing.T) {
 		for k := range pv {
 			keys[k] = true
 		}
-		name := strings.TrimPrefix(filepath.ToSlash(c), "../../")
+		name := c.Case
 		for _, k := range slices.Sorted(func(yield func(string) bool) {
 			for k := range keys {
 				if !yield(k) {
@@ -225,6 +193,25 @@ func TestPlanVerdictsMatchHCL(t *testing.T) {
 	}
 	t.Logf("plan vs HCL verdicts:\n%s", table.String())
 	t.Logf("%d cases, %d (control, resource) verdicts: %d agree, %d allowed differences", len(cases), total, agree, allowed)
+}
+
+// genInfo is what a plan loses of the HCL's evaluation.
+type genInfo struct {
+	partly  map[string]bool // resources with a value HCL knows in part
+	dynamic bool            // references in dynamic blocks
+	eachRef bool            // references through each.key or each.value
+}
+
+// caseFolder is the root of a plan case, its paths from here.
+func caseFolder(dir string, files, vars []string) Folder {
+	f := Folder{Dir: fromRoot(dir)}
+	for _, p := range files {
+		f.Files = append(f.Files, fromRoot(p))
+	}
+	for _, p := range vars {
+		f.VarFiles = append(f.VarFiles, fromRoot(p))
+	}
+	return f
 }
 
 func orNone(s string) string {

@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"strings"
 
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
+
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/emrguard/emrguard/model"
@@ -36,9 +38,9 @@ func (pr *planRes) pos() model.Loc  { return pr.at }
 // scope is the plan: one root module's evaluation.
 func (pr *planRes) scope() string { return pr.p.file }
 
-func (pr *planRes) arg(r *rd, name string) val {
+func (pr *planRes) arg(r *rd, name string) tfeval.Value {
 	if isBlock(pr.typ, name) {
-		return val{key: name} // nested blocks are read as blocks (nestedIn)
+		return tfeval.Value{Key: name} // nested blocks are read as blocks (nestedIn)
 	}
 	return pr.value(pr.vals, pr.exprs, name)
 }
@@ -47,7 +49,7 @@ func (pr *planRes) arg(r *rd, name string) val {
 // type: a plan writes blocks as lists of objects, as it does list
 // attributes.
 func isBlock(typ, name string) bool {
-	for _, b := range nestedBlocks[typ] {
+	for _, b := range tfeval.NestedBlocks[typ] {
 		if b == name {
 			return true
 		}
@@ -56,23 +58,23 @@ func isBlock(typ, name string) bool {
 }
 
 // value reads key of the object o, with its configuration expressions x.
-func (pr *planRes) value(o, x *tree.Node, key string) val {
+func (pr *planRes) value(o, x *tree.Node, key string) tfeval.Value {
 	if o != nil && o.Kind == tree.Unknown {
-		return val{v: pr.unknownVal(o, x.Get(key)), at: o.At, ok: true, key: key}
+		return tfeval.Value{V: pr.unknownVal(o, x.Get(key)), At: o.At, OK: true, Key: key}
 	}
 	n := o.Get(key)
 	if n == nil {
-		return val{key: key}
+		return tfeval.Value{Key: key}
 	}
-	return val{v: pr.ctyOf(n, x.Get(key), 0), at: n.At, ok: true, key: key}
+	return tfeval.Value{V: pr.ctyOf(n, x.Get(key), 0), At: n.At, OK: true, Key: key}
 }
 
 // unknownVal is an unknown value saying why, from the resources its
 // expression references (when there is one, a link follows it).
 func (pr *planRes) unknownVal(n, x *tree.Node) cty.Value {
-	v := cty.DynamicVal.Mark(why(n.Text))
+	v := cty.DynamicVal.Mark(tfeval.Reason(n.Text))
 	for _, a := range pr.p.targets(x, pr.prefix, 0) {
-		v = v.Mark(from(a))
+		v = v.Mark(tfeval.From(a))
 	}
 	return v
 }
@@ -82,8 +84,8 @@ func (pr *planRes) unknownVal(n, x *tree.Node) cty.Value {
 // the list has elements (subnet_ids = [aws_subnet.a.id, aws_subnet.b.id]):
 // references are listed in the order written.
 func (pr *planRes) ctyOf(n, x *tree.Node, depth int) cty.Value {
-	if depth > maxDocDepth {
-		return cty.DynamicVal.Mark(why("the value nests too deep"))
+	if depth > tfeval.MaxDocDepth {
+		return cty.DynamicVal.Mark(tfeval.Reason("the value nests too deep"))
 	}
 	switch n.Kind {
 	case tree.Null:
@@ -98,7 +100,7 @@ func (pr *planRes) ctyOf(n, x *tree.Node, depth int) cty.Value {
 	case tree.Number:
 		f, _, err := big.ParseFloat(n.Text, 10, 512, big.ToNearestEven)
 		if err != nil {
-			return cty.DynamicVal.Mark(why(fmt.Sprintf("%s is not a number", n.Text)))
+			return cty.DynamicVal.Mark(tfeval.Reason(fmt.Sprintf("%s is not a number", n.Text)))
 		}
 		return cty.NumberVal(f)
 	case tree.Array:
@@ -112,7 +114,7 @@ func (pr *planRes) ctyOf(n, x *tree.Node, depth int) cty.Value {
 		vs := make([]cty.Value, len(n.Items))
 		for i, it := range n.Items {
 			if it.Kind == tree.Unknown && each != nil {
-				vs[i] = cty.DynamicVal.Mark(why(it.Text)).Mark(from(each[i]))
+				vs[i] = cty.DynamicVal.Mark(tfeval.Reason(it.Text)).Mark(tfeval.From(each[i]))
 				continue
 			}
 			vs[i] = pr.ctyOf(it, nil, depth+1)
@@ -128,7 +130,7 @@ func (pr *planRes) ctyOf(n, x *tree.Node, depth int) cty.Value {
 		}
 		return cty.ObjectVal(m)
 	}
-	return cty.DynamicVal.Mark(why("the value is a " + n.Kind.String()))
+	return cty.DynamicVal.Mark(tfeval.Reason("the value is a " + n.Kind.String()))
 }
 
 func (pr *planRes) nestedIn(r *rd, p *nested, t string, inner ...string) []nested {
@@ -173,7 +175,7 @@ func firstOf(x *tree.Node, i int) *tree.Node {
 	return nil
 }
 
-func (pr *planRes) sub(r *rd, b nested, name string) val { return pr.value(b.v, b.x, name) }
+func (pr *planRes) sub(r *rd, b nested, name string) tfeval.Value { return pr.value(b.v, b.x, name) }
 
 // document reads a policy or configuration: a JSON string in a plan.
 func (pr *planRes) document(r *rd, b *nested, name string) (*tree.Node, bool) {
@@ -212,7 +214,7 @@ func modulePath(addr, typ string) string {
 // inputs (var.x) to the calling module's argument and outputs
 // (module.m.out) to the output's expression.
 func (p *plan) targets(x *tree.Node, prefix string, depth int) []string {
-	if x == nil || depth > maxModuleDepth {
+	if x == nil || depth > tfeval.MaxModuleDepth {
 		return nil
 	}
 	var out []string

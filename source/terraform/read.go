@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
+
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source/secconf"
 )
 
 // rd reads the resources of a root module and its children into evidence.
 type rd struct {
-	*readCtx
+	*tfeval.Reader
 	ev *model.Evidence
 }
 
@@ -63,22 +65,22 @@ var linkers = map[string]readFn{
 // hclReading is how the adapter reads an HCL root: readers first,
 // then linkers; the linkers that read only their own arguments
 // (replayable) may be read ahead by a flat reading (flat.go).
-var hclReading = reading[*rd]{
-	kind: func(typ string) stepKind {
+var hclReading = tfeval.Reading[*rd]{
+	Kind: func(typ string) tfeval.StepKind {
 		switch {
 		case readers[typ] != nil:
-			return readStep
+			return tfeval.ReadStep
 		case replayable[typ]:
-			return ownLinkStep
+			return tfeval.OwnLinkStep
 		case linkers[typ] != nil:
-			return linkStep
+			return tfeval.LinkStep
 		}
-		return skipStep
+		return tfeval.SkipStep
 	},
-	fresh: func() *rd { return &rd{ev: &model.Evidence{}} },
-	merge: func(dst, src *rd) { dst.ev.Merge(src.ev) },
-	read: func(r *readCtx, out *rd, in *instance) {
-		out.readCtx = r
+	Fresh: func() *rd { return &rd{ev: &model.Evidence{}} },
+	Merge: func(dst, src *rd) { dst.ev.Merge(src.ev) },
+	Read: func(r *tfeval.Reader, out *rd, in *tfeval.Instance) {
+		out.Reader = r
 		h := hclRes{in}
 		fn := readers[h.kind()]
 		if fn == nil {
@@ -103,7 +105,7 @@ var replayable = map[string]bool{
 func (r *rd) safely(in attrs, fn readFn) {
 	defer func() {
 		if p := recover(); p != nil {
-			r.diags.Errorf(in.pos(), "%s could not be read: internal error: %v", in.address(), p)
+			r.Diags.Errorf(in.pos(), "%s could not be read: internal error: %v", in.address(), p)
 		}
 	}()
 	fn(r, in)
@@ -161,14 +163,14 @@ func (r *rd) cluster(in attrs) {
 		c.ServiceAccessSecurityGroup = model.Unresolved[string](b.why, b.at)
 		c.AdditionalMasterGroups, c.AdditionalSlaveGroups = model.Unresolved[[]string](b.why, b.at), model.Unresolved[[]string](b.why, b.at)
 	}
-	if t := in.arg(r, "tags"); !t.absent() && t.v.IsWhollyKnown() {
-		v, _ := t.v.UnmarkDeep()
+	if t := in.arg(r, "tags"); !t.Absent() && t.V.IsWhollyKnown() {
+		v, _ := t.V.UnmarkDeep()
 		if v.CanIterateElements() {
 			c.Tags = map[string]string{}
 			for it := v.ElementIterator(); it.Next(); {
 				k, e := it.Element()
-				ks, _ := scalar(k)
-				if es, ok := scalar(e); ok {
+				ks, _ := tfeval.Scalar(k)
+				if es, ok := tfeval.Scalar(e); ok {
 					c.Tags[ks] = es
 				}
 			}
@@ -181,10 +183,10 @@ func (r *rd) secConf(in attrs) {
 	ref := r.ref(in)
 	doc, _ := in.document(r, nil, "configuration")
 	if doc == nil {
-		r.diags.Errorf(ref.Loc, "%s has no configuration (a required argument)", in.address())
+		r.Diags.Errorf(ref.Loc, "%s has no configuration (a required argument)", in.address())
 	}
 	sc, diags := secconf.Decode(doc, ref)
-	*r.diags = append(*r.diags, diags...)
+	*r.Diags = append(*r.Diags, diags...)
 	sc.Name = r.str(in.arg(r, "name"))
 	if sc.Name.IsAbsent() {
 		if p := r.str(in.arg(r, "name_prefix")); !p.IsAbsent() {
@@ -250,7 +252,7 @@ func (r *rd) bucketLogging(in attrs) {
 	case name.IsUnknown():
 		return
 	case name.IsAbsent():
-		r.diags.Errorf(at, "%s names no bucket", in.address())
+		r.Diags.Errorf(at, "%s names no bucket", in.address())
 		return
 	}
 	r.ev.Joins = append(r.ev.Joins, model.Join{To: model.JoinBucket, Scope: in.scope(), Kind: "aws_s3_bucket", Target: name, At: at,

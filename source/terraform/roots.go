@@ -3,7 +3,26 @@ package terraform
 import (
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 )
+
+// LoaderName names this source in messages.
+const LoaderName = "terraform"
+
+// Options are what the command line gives every root module.
+type Options = tfeval.Options
+
+// Folder is a folder's configuration files found by a walk (or named on
+// the command line), and its variable files.
+type Folder = tfeval.Folder
+
+// IsConfig reports whether path is a Terraform configuration file: the
+// files a folder-as-module is made of.
+func IsConfig(path string) bool { return tfeval.IsConfig(path) }
+
+// IsVars reports whether path is a variable file Terraform reads on its
+// own (terraform.tfvars, *.auto.tfvars, and their .json forms).
+func IsVars(path string) bool { return tfeval.IsVars(path) }
 
 // LoadFolders reads each folder as a root module, except folders another
 // of them calls as a local module: those are read as that module, with
@@ -11,23 +30,23 @@ import (
 // in parallel. Diagnostics carry file:line:col; an error in one file
 // leaves the rest read.
 func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnostics) {
-	return loadFolders(folders, opt, loadRoot, func() *model.Evidence { return &model.Evidence{} }, (*model.Evidence).Merge)
+	return tfeval.LoadFolders(folders, opt, loadRoot, func() *model.Evidence { return &model.Evidence{} }, (*model.Evidence).Merge)
 }
 
 // loadRoot reads a root module into evidence: once, and when counts hang
 // on unknowns (conditional.go), once more in each world their values
 // make, as model.Alternatives the control engine settles.
-func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) *model.Evidence {
-	conds := &conditions{}
-	ev := loadWorld(f, files, opt, diags, conds, hclReading).ev
-	n := len(conds.found)
+func loadRoot(f tfeval.Folder, files []tfeval.File, opt tfeval.Options, diags *source.Diagnostics) *model.Evidence {
+	conds := &tfeval.Conditions{}
+	ev := tfeval.LoadWorld(f, files, opt, diags, conds, hclReading).ev
+	n := len(conds.Found)
 	switch {
 	case n == 0:
 		return ev
-	case n > maxConditions:
+	case n > tfeval.MaxConditions:
 		// Not read again: the worlds would be 2^n. The engine says why
 		// the counts' unknowns stay.
-		out := &model.Evidence{Alternatives: []*model.Alternatives{{Unknowns: conds.found, Base: ev, Bound: maxConditions}}}
+		out := &model.Evidence{Alternatives: []*model.Alternatives{{Unknowns: conds.Found, Base: ev, Bound: tfeval.MaxConditions}}}
 		out.Merge(ev)
 		return out
 	}
@@ -35,19 +54,19 @@ func loadRoot(f Folder, files []parsed, opt Options, diags *source.Diagnostics) 
 	// again under each combination of their values (the control engine
 	// keeps a verdict they all agree on). The input errors are the first
 	// reading's.
-	alt := &model.Alternatives{Unknowns: conds.found, Kinds: make([]model.UnknownKind, n)}
-	for i, a := range conds.found {
-		alt.Kinds[i] = conds.kinds[a]
+	alt := &model.Alternatives{Unknowns: conds.Found, Kinds: make([]model.UnknownKind, n)}
+	for i, a := range conds.Found {
+		alt.Kinds[i] = conds.Kinds[a]
 	}
 	for _, vals := range model.Combinations(n) {
-		w := &conditions{world: map[string]bool{}}
-		for i, a := range conds.found {
-			w.world[a] = vals[i]
+		w := &tfeval.Conditions{World: map[string]bool{}}
+		for i, a := range conds.Found {
+			w.World[a] = vals[i]
 		}
 		// The parsed files are read-only to a load: each world reuses
 		// them rather than reading and parsing the folder again.
 		var scratch source.Diagnostics
-		alt.Worlds = append(alt.Worlds, model.World{Values: vals, Evidence: loadWorld(f, files, opt, &scratch, w, hclReading).ev})
+		alt.Worlds = append(alt.Worlds, model.World{Values: vals, Evidence: tfeval.LoadWorld(f, files, opt, &scratch, w, hclReading).ev})
 	}
 	alt.Base = ev
 	out := &model.Evidence{Alternatives: []*model.Alternatives{alt}}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
+
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
 )
@@ -34,9 +36,9 @@ func loadIn(t testing.TB, dir string, files map[string]string, opt Options) (*mo
 			folders[d] = &Folder{Dir: d}
 		}
 		switch {
-		case IsConfig(p):
+		case tfeval.IsConfig(p):
 			folders[d].Files = append(folders[d].Files, p)
-		case IsVars(p):
+		case tfeval.IsVars(p):
 			folders[d].VarFiles = append(folders[d].VarFiles, p)
 		}
 	}

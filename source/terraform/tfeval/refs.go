@@ -1,0 +1,84 @@
+package tfeval
+
+// A flat module of thousands of files is mostly independent stacks: the
+// resources of one file refer to each other and to its locals and
+// variables, seldom to another file's. Files that may refer to each
+// other are grouped (groupFiles), and groups are read on all cores, each
+// by one goroutine, so that everything a reading evaluates — locals,
+// variables, resource attributes, the cycles among them — belongs to its
+// group and is evaluated exactly as a sequential reading would.
+//
+// Which names a file may refer to is found by a byte scan of its source,
+// not by parsing it: every identifier followed by ".name" (and
+// "data.type.name") is taken as a reference, in strings and comments too.
+// That over-approximates — a description mentioning local.x joins two
+// files that need not be — which costs parallelism, never correctness.
+// What the scan cannot vouch for (JSON syntax, whose strings may escape
+// an identifier; a non-ASCII identifier next to a dot) makes the module
+// read sequentially.
+
+// refScan calls visit for each candidate traversal a.b or a.b.c in src
+// (c nil when absent). It returns false when src holds a reference it
+// cannot read reliably.
+func refScan(src []byte, visit func(a, b, c []byte)) bool {
+	for i := 0; i < len(src); {
+		if !refIdentStart(src[i]) || (i > 0 && refIdentChar(src[i-1]) && src[i-1] != '-') {
+			i++
+			continue
+		}
+		// A '-' is part of an HCL identifier, but an expression may also
+		// read -local.x (a negation): an identifier after a '-' is taken
+		// as a root too, which over-approximates.
+		aEnd := refIdentEnd(src, i)
+		a := src[i:aEnd]
+		k := skipSpace(src, aEnd, true)
+		if at(src, k) != '.' {
+			i = aEnd
+			continue
+		}
+		k = skipSpace(src, k+1, true)
+		if k >= len(src) || !refIdentStart(src[k]) {
+			i = aEnd
+			continue
+		}
+		bEnd := refIdentEnd(src, k)
+		b := src[k:bEnd]
+		var c []byte
+		if k2 := skipSpace(src, bEnd, true); at(src, k2) == '.' {
+			if k3 := skipSpace(src, k2+1, true); k3 < len(src) && refIdentStart(src[k3]) {
+				c = src[k3:refIdentEnd(src, k3)]
+			}
+		}
+		if !ascii(a) || !ascii(b) || !ascii(c) {
+			return false
+		}
+		visit(a, b, c)
+		i = aEnd
+	}
+	return true
+}
+
+// refIdentStart and refIdentChar follow HCL's identifiers; any byte of a
+// multi-byte character counts as a letter, so that a non-ASCII name is
+// seen whole (and refused).
+func refIdentStart(c byte) bool { return isIdentStart(c) || c >= 0x80 }
+
+func refIdentChar(c byte) bool {
+	return refIdentStart(c) || c == '-' || (c >= '0' && c <= '9')
+}
+
+func refIdentEnd(src []byte, i int) int {
+	for i < len(src) && refIdentChar(src[i]) {
+		i++
+	}
+	return i
+}
+
+func ascii(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
