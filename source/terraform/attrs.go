@@ -15,7 +15,7 @@ type attrs interface {
 	kind() string    // the resource type
 	pos() model.Loc  // where the resource is declared
 	scope() string   // the evaluation of a root: what model.Link resolves within
-	// arg reads a top-level argument; ok false when it is not written.
+	// arg reads a top-level argument; OK false when it is not written.
 	arg(r *rd, name string) tfeval.Value
 	// nestedIn returns the nested blocks of type t of the resource (p
 	// nil) or of block p; inner names the block types of their own

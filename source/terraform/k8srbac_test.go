@@ -286,7 +286,7 @@ resource "kubernetes_role_binding_v1" "nometa" {
 	}
 }
 
-// Ensure the JSON syntax reads the same blocks (nestedBlocks), aggregation
+// Ensure the JSON syntax reads the same blocks (tfeval.NestedBlocks), aggregation
 // selectors included, and an unknown rule list leaves the role incomplete.
 func TestKubeRBACJSON(t *testing.T) {
 	const src = `{

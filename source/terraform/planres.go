@@ -72,11 +72,7 @@ func (pr *planRes) value(o, x *tree.Node, key string) tfeval.Value {
 // unknownVal is an unknown value saying why, from the resources its
 // expression references (when there is one, a link follows it).
 func (pr *planRes) unknownVal(n, x *tree.Node) cty.Value {
-	v := cty.DynamicVal.Mark(tfeval.Reason(n.Text))
-	for _, a := range pr.p.targets(x, pr.prefix, 0) {
-		v = v.Mark(tfeval.From(a))
-	}
-	return v
+	return tfeval.Unknown(n.Text, pr.p.targets(x, pr.prefix, 0)...)
 }
 
 // ctyOf converts a planned value. An unknown element of a list takes the
@@ -85,7 +81,7 @@ func (pr *planRes) unknownVal(n, x *tree.Node) cty.Value {
 // references are listed in the order written.
 func (pr *planRes) ctyOf(n, x *tree.Node, depth int) cty.Value {
 	if depth > tfeval.MaxDocDepth {
-		return cty.DynamicVal.Mark(tfeval.Reason("the value nests too deep"))
+		return tfeval.Unknown("the value nests too deep")
 	}
 	switch n.Kind {
 	case tree.Null:
@@ -100,7 +96,7 @@ func (pr *planRes) ctyOf(n, x *tree.Node, depth int) cty.Value {
 	case tree.Number:
 		f, _, err := big.ParseFloat(n.Text, 10, 512, big.ToNearestEven)
 		if err != nil {
-			return cty.DynamicVal.Mark(tfeval.Reason(fmt.Sprintf("%s is not a number", n.Text)))
+			return tfeval.Unknown(fmt.Sprintf("%s is not a number", n.Text))
 		}
 		return cty.NumberVal(f)
 	case tree.Array:
@@ -114,7 +110,7 @@ func (pr *planRes) ctyOf(n, x *tree.Node, depth int) cty.Value {
 		vs := make([]cty.Value, len(n.Items))
 		for i, it := range n.Items {
 			if it.Kind == tree.Unknown && each != nil {
-				vs[i] = cty.DynamicVal.Mark(tfeval.Reason(it.Text)).Mark(tfeval.From(each[i]))
+				vs[i] = tfeval.Unknown(it.Text, each[i])
 				continue
 			}
 			vs[i] = pr.ctyOf(it, nil, depth+1)
@@ -130,7 +126,7 @@ func (pr *planRes) ctyOf(n, x *tree.Node, depth int) cty.Value {
 		}
 		return cty.ObjectVal(m)
 	}
-	return cty.DynamicVal.Mark(tfeval.Reason("the value is a " + n.Kind.String()))
+	return tfeval.Unknown("the value is a " + n.Kind.String())
 }
 
 func (pr *planRes) nestedIn(r *rd, p *nested, t string, inner ...string) []nested {

@@ -10,7 +10,8 @@ import (
 	"github.com/emrguard/emrguard/source/secconf"
 )
 
-// rd reads the resources of a root module and its children into evidence.
+// rd reads resource instances into evidence, reporting through the
+// evaluator's Reader (a plan's has only diagnostics).
 type rd struct {
 	*tfeval.Reader
 	ev *model.Evidence
@@ -64,7 +65,7 @@ var linkers = map[string]readFn{
 
 // hclReading is how the adapter reads an HCL root: readers first,
 // then linkers; the linkers that read only their own arguments
-// (replayable) may be read ahead by a flat reading (flat.go).
+// (replayable) may be read ahead by a flat reading (tfeval.OwnLinkStep).
 var hclReading = tfeval.Reading[*rd]{
 	Kind: func(typ string) tfeval.StepKind {
 		switch {
@@ -91,7 +92,7 @@ var hclReading = tfeval.Reading[*rd]{
 }
 
 // replayable are the linkers that read nothing but their own arguments
-// (rd.arg) to emit their facts: a flat reading's group reads them
+// (Instance.Arg) to emit their facts: a flat reading's group reads them
 // ahead, recording the arguments, and the group's declarations can be
 // dropped before the sequential linker pass, which replays them.
 var replayable = map[string]bool{

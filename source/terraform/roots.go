@@ -34,9 +34,9 @@ func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnos
 }
 
 // loadRoot reads a root module into evidence: once, and when counts hang
-// on unknowns (conditional.go), once more in each world their values
+// on unknowns (tfeval.Conditions), once more in each world their values
 // make, as model.Alternatives the control engine settles.
-func loadRoot(f tfeval.Folder, files []tfeval.File, opt tfeval.Options, diags *source.Diagnostics) *model.Evidence {
+func loadRoot(f Folder, files []tfeval.File, opt Options, diags *source.Diagnostics) *model.Evidence {
 	conds := &tfeval.Conditions{}
 	ev := tfeval.LoadWorld(f, files, opt, diags, conds, hclReading).ev
 	n := len(conds.Found)
@@ -50,7 +50,7 @@ func loadRoot(f tfeval.Folder, files []tfeval.File, opt tfeval.Options, diags *s
 		out.Merge(ev)
 		return out
 	}
-	// Some counts hang on at most maxConditions unknowns: read the root
+	// Some counts hang on at most MaxConditions unknowns: read the root
 	// again under each combination of their values (the control engine
 	// keeps a verdict they all agree on). The input errors are the first
 	// reading's.

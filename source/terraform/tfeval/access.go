@@ -11,17 +11,22 @@ import (
 // asks for arguments, nested blocks and documents by name, and gets
 // values with their locations, unknowns saying why.
 
+// Address is the instance's address: module.a.aws_x.y[0].
 func (in *Instance) Address() string { return in.addr }
-func (in *Instance) Type() string    { return in.res.typ }
-func (in *Instance) Loc() model.Loc  { return in.res.at }
 
-// scope is in's root module's evaluation.
+// Type is its resource type.
+func (in *Instance) Type() string { return in.res.typ }
+
+// Loc is where its resource is declared.
+func (in *Instance) Loc() model.Loc { return in.res.at }
+
+// Scope names its root module's evaluation: what the model links within.
 func (in *Instance) Scope() string { return in.res.m.ld.rootDir }
 
-// arg reads a top-level argument; ok false when it is not written.
+// Arg reads a top-level argument; OK false when it is not written.
 func (in *Instance) Arg(r *Reader, name string) Value { return r.arg(in, name) }
 
-// blocks returns the nested blocks of type t of the resource (p nil) or
+// Blocks returns the nested blocks of type t of the resource (p nil) or
 // of block p, dynamic blocks expanded; inner names the block types of
 // their own bodies (the JSON syntax needs them).
 func (in *Instance) Blocks(r *Reader, p *Block, t string, inner ...string) []Block {
@@ -31,12 +36,12 @@ func (in *Instance) Blocks(r *Reader, p *Block, t string, inner ...string) []Blo
 	return r.blocks(in, p.c, t, inner...)
 }
 
-// sub reads an argument of a nested block.
+// Sub reads an argument of a nested block.
 func (in *Instance) Sub(r *Reader, b Block, name string) Value { return r.sub(in, b.c, name) }
 
-// document reads a JSON-document argument (a policy, a security
+// Document reads a JSON-document argument (a policy, a security
 // configuration) of the resource (b nil) or of block b as a tree; ok
-// false when it is not written.
+// is false when it is not written.
 func (in *Instance) Document(r *Reader, b *Block, name string) (*tree.Node, bool) {
 	c := in.res.content()
 	if b != nil {
@@ -49,7 +54,7 @@ func (in *Instance) Document(r *Reader, b *Block, name string) (*tree.Node, bool
 	return r.document(in, a), true
 }
 
-// refersTo returns the address of the single resource of type typ the
+// RefersTo returns the address of the single resource of type typ the
 // argument's expression names, or "".
 func (in *Instance) RefersTo(name, typ string) string {
 	if x, _, ok := in.res.content().expr(name); ok {

@@ -173,9 +173,9 @@ func (e *forColl) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	}
 	switch spendIn(ctx, u.LengthInt()) {
 	case -1:
-		return cty.DynamicVal.Mark(Reason(workSpent)), hd
+		return cty.DynamicVal.Mark(why(workSpent)), hd
 	case 0:
-		return cty.DynamicVal.Mark(Reason(workSpent)), append(hd, &hcl.Diagnostic{
+		return cty.DynamicVal.Mark(why(workSpent)), append(hd, &hcl.Diagnostic{
 			Severity: hcl.DiagError, Summary: "Evaluation budget exceeded", Detail: workSpent,
 			Subject: e.Range().Ptr(), Expression: e.Expression, EvalContext: ctx,
 		})
@@ -233,13 +233,13 @@ func (e *sized) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	case 1:
 		return v, hd
 	case -1:
-		return cty.DynamicVal.Mark(Reason(msg)), hd
+		return cty.DynamicVal.Mark(why(msg)), hd
 	}
 	summary := "The expression's value is too large"
 	if msg == workSpent {
 		summary = "Evaluation budget exceeded"
 	}
-	return cty.DynamicVal.Mark(Reason(msg)), append(hd, &hcl.Diagnostic{
+	return cty.DynamicVal.Mark(why(msg)), append(hd, &hcl.Diagnostic{
 		Severity: hcl.DiagError, Summary: summary, Detail: msg,
 		Subject: e.Range().Ptr(), Expression: e.Expression, EvalContext: ctx,
 	})
@@ -366,7 +366,7 @@ func budgeted(name string, f function.Function, b *budget) function.Function {
 				if b.first() {
 					return cty.NilVal, fmt.Errorf("%s: %s", name, workSpent)
 				}
-				return cty.UnknownVal(ret).Mark(Reason(workSpent)), nil
+				return cty.UnknownVal(ret).Mark(why(workSpent)), nil
 			}
 			v, err := f.Call(args)
 			if err != nil {

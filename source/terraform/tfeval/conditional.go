@@ -12,14 +12,14 @@ import (
 	"github.com/emrguard/emrguard/model"
 )
 
-// maxConditions bounds the unknowns a root is read again for: each is
-// true or false, so a root is read at most 2^maxConditions = 8 more
+// MaxConditions bounds the unknowns a root is read again for: each is
+// true or false, so a root is read at most 2^MaxConditions = 8 more
 // times, once per combination (a world).
 const MaxConditions = 3
 
-// conditions are the unknowns deciding a count of a root: what the
-// first reading found (found, and what kind each is), and the
-// values a world gives them (world; nil in the first reading). Shared by
+// Conditions are the unknowns deciding a count of a root: what the
+// first reading found (Found, and what kind each is), and the
+// values a world gives them (World; nil in the first reading). Shared by
 // the copies of a root's loader.
 type Conditions struct {
 	mu    sync.Mutex

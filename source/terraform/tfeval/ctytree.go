@@ -11,7 +11,7 @@ import (
 	"github.com/emrguard/emrguard/source/tree"
 )
 
-// maxDocDepth bounds how deep a document is followed through locals and
+// MaxDocDepth bounds how deep a document is followed through locals and
 // nested objects.
 const MaxDocDepth = 64
 

@@ -72,9 +72,10 @@ func bindContent(c content, iters map[string]cty.Value) content {
 	return out
 }
 
-// nestedBlock is one nested block of a resource, written or built by a
-// dynamic block. When why is set, the blocks a dynamic block builds are
-// unknown (its for_each is): c is empty and at is the dynamic block.
+// Block is one nested block of a resource, written or built by a
+// dynamic block. When Why is set, the blocks a dynamic block builds are
+// unknown (its for_each is): the block is empty and At is the dynamic
+// block.
 type Block struct {
 	c   content
 	At  model.Loc

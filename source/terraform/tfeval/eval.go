@@ -19,28 +19,39 @@ import (
 )
 
 // why is the mark an unknown value carries: the reason it is unknown.
-type Reason string
+type why string
 
 // from is the mark of an unknown attribute of a resource: its address.
 // A link (service_role = aws_iam_role.r.arn) follows it to the resource.
-type From string
+type from string
 
 // unknown returns an unknown value marked with the reason and, when the
 // value is an attribute of a resource, its address.
 func unknown(reason, addr string) cty.Value {
-	v := cty.DynamicVal.Mark(Reason(reason))
+	v := cty.DynamicVal.Mark(why(reason))
 	if addr != "" {
-		v = v.Mark(From(addr))
+		v = v.Mark(from(addr))
 	}
 	return v
 }
 
-// reasonOf says why v (or a part of it) is unknown, from its marks.
+// Unknown returns an unknown value saying why, for a source other than
+// the evaluator (a plan's after_unknown): an attribute of each resource
+// at addrs, which a link follows when there is one.
+func Unknown(reason string, addrs ...string) cty.Value {
+	v := cty.DynamicVal.Mark(why(reason))
+	for _, a := range addrs {
+		v = v.Mark(from(a))
+	}
+	return v
+}
+
+// ReasonOf says why v (or a part of it) is unknown, from its marks.
 func ReasonOf(v cty.Value) string {
 	_, marks := v.UnmarkDeep()
 	var ws []string
 	for m := range marks {
-		if w, ok := m.(Reason); ok {
+		if w, ok := m.(why); ok {
 			ws = append(ws, string(w))
 		}
 	}
@@ -54,12 +65,12 @@ func ReasonOf(v cty.Value) string {
 	return strings.Join(ws, "; ")
 }
 
-// fromOf returns the one resource address an unknown value comes from.
+// FromOf returns the one resource address an unknown value comes from.
 func FromOf(v cty.Value) (string, bool) {
 	_, marks := v.UnmarkDeep()
 	addr := ""
 	for m := range marks {
-		if f, ok := m.(From); ok {
+		if f, ok := m.(from); ok {
 			if addr != "" && addr != string(f) {
 				return "", false
 			}

@@ -59,7 +59,7 @@ func (sb sandbox) inside(p string) bool {
 // notRead is the value of a file function that did not read its file:
 // unknown, saying why.
 func notRead(t cty.Type, why_ string, marks cty.ValueMarks) cty.Value {
-	return cty.UnknownVal(t).WithMarks(marks).Mark(Reason(why_))
+	return cty.UnknownVal(t).WithMarks(marks).Mark(why(why_))
 }
 
 // refusedRead turns a read's refusal of what is no regular file into the

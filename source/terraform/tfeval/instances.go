@@ -156,6 +156,7 @@ func countOf(v cty.Value) (int, error) {
 	return c, nil
 }
 
+// ConvertNumber reads a whole number, as count and for_each read theirs.
 func ConvertNumber(v cty.Value) (int, error) {
 	if v.Type() == cty.String {
 		n, err := strconv.Atoi(v.AsString())
@@ -234,9 +235,9 @@ func fromSelf(v cty.Value, addr string) bool {
 // of an instance ID is this resource's name all the same.
 func ownName(v cty.Value, addr string) cty.Value {
 	u, marks := v.UnmarkDeep()
-	keep := cty.NewValueMarks(From(addr))
+	keep := cty.NewValueMarks(from(addr))
 	for m := range marks {
-		if _, ok := m.(From); !ok {
+		if _, ok := m.(from); !ok {
 			keep[m] = struct{}{}
 		}
 	}

@@ -47,7 +47,7 @@ type Folder struct {
 	VarFiles []string // terraform.tfvars, *.auto.tfvars
 }
 
-// loadFolders reads each folder as a root module, except folders another
+// LoadFolders reads each folder as a root module, except folders another
 // of them calls as a local module: those are read as that module, with
 // its inputs. Files are parsed in parallel, then root modules read in
 // parallel by root, and what each gives is merged in folder order.
@@ -208,7 +208,7 @@ type loader struct {
 	conds    *Conditions        // the unknowns deciding counts, and the world read (conditional.go)
 }
 
-// loadWorld reads a root once, in the world conds gives.
+// LoadWorld reads a root once, in the world conds gives.
 func LoadWorld[S any](f Folder, files []File, opt Options, diags *source.Diagnostics, conds *Conditions, a Reading[S]) S {
 	root := evalRoot(f, files, opt, diags, conds)
 	if out, ok := readFlat(root, files, diags, a); ok {

@@ -63,7 +63,7 @@ var issensitiveFunc = function.New(&function.Spec{
 		}
 		u, marks := v.Unmark()
 		for m := range marks {
-			if w, ok := m.(Reason); ok && strings.HasSuffix(string(w), source.Sensitive) {
+			if w, ok := m.(why); ok && strings.HasSuffix(string(w), source.Sensitive) {
 				return cty.True, nil
 			}
 		}
@@ -74,7 +74,7 @@ var issensitiveFunc = function.New(&function.Spec{
 			switch tr.RootName() {
 			case "var", "path", "terraform", "count", "each":
 			default:
-				return cty.UnknownVal(cty.Bool).Mark(Reason("issensitive(): the value comes from " + tr.RootName() +
+				return cty.UnknownVal(cty.Bool).Mark(why("issensitive(): the value comes from " + tr.RootName() +
 					", which a provider's schema may mark sensitive; a static scan does not read schemas")), nil
 			}
 		}

@@ -90,7 +90,7 @@ func (r *resource) key() string {
 	return r.typ + "." + r.name
 }
 
-// instance is one instance of a resource: count.index / each.key.
+// Instance is one instance of a resource: count.index / each.key.
 type Instance struct {
 	res     *resource
 	addr    string
@@ -363,6 +363,7 @@ func (m *module) loadCalls(depth int, diags *source.Diagnostics) {
 	}
 }
 
+// MaxModuleDepth bounds how deep module calls nest.
 const MaxModuleDepth = 16
 
 // ancestorAt returns m or the module above it read from folder dir, nil

@@ -30,7 +30,7 @@ func IsVars(path string) bool {
 		strings.HasSuffix(b, ".auto.tfvars") || strings.HasSuffix(b, ".auto.tfvars.json")
 }
 
-// parsed is one file's top-level blocks: parsed, except resource and
+// File is one file's top-level blocks: parsed, except resource and
 // data blocks of native-syntax files, which are kept as source and parsed
 // when read (see resource.content).
 type File struct {

@@ -24,7 +24,7 @@ func prefixed(prefix, why string) model.Partial {
 	return b.Partial()
 }
 
-// partialOf returns the known start of an unknown string value as a
+// PartialOf returns the known start of an unknown string value as a
 // Partial, or "".
 func PartialOf(v cty.Value, why string) model.Partial {
 	u, _ := v.Unmark()

@@ -3,7 +3,7 @@ package tfeval
 // What the evaluator knows of the providers' schemas: what the HCL
 // syntax alone does not say, and Terraform learns from the provider.
 
-// nestedBlocks are the nested block types of the resource types the
+// NestedBlocks are the nested block types of the resource types the
 // adapter reads: the JSON syntax does not tell blocks from attributes.
 var NestedBlocks = map[string][]string{
 	"aws_emr_cluster": {"ec2_attributes", "master_instance_group", "core_instance_group", "master_instance_fleet", "core_instance_fleet", "kerberos_attributes", "bootstrap_action", "step", "auto_termination_policy"},

@@ -412,7 +412,7 @@ func afterApply(reason string, t cty.Type) function.Function {
 		VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowNull: true, AllowMarked: true},
 		Type:     function.StaticReturnType(t),
 		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
-			return cty.UnknownVal(t).Mark(Reason(reason)), nil
+			return cty.UnknownVal(t).Mark(why(reason)), nil
 		},
 	})
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/emrguard/emrguard/source"
 )
 
-// readCtx is one goroutine's reading of instances: where the diagnostics
+// Reader is one goroutine's reading of instances: where the diagnostics
 // of what it evaluates go and, for the linkers a flat reading reads ahead
 // (flat.go), whether it records the arguments read, or replays them.
 type Reader struct {
@@ -21,13 +21,13 @@ type Reader struct {
 	missed []string // arguments a replayed linker asked for and did not read ahead
 }
 
-// val is one evaluated argument and the line of its attribute.
+// Value is one evaluated argument and the line of its attribute.
 type Value struct {
 	V   cty.Value
 	At  model.Loc
 	OK  bool // the argument is written
 	Key string
-	// part is an unknown template's text known in part, every literal
+	// Part is an unknown template's text known in part, every literal
 	// kept ("arn:aws:iam::${…}:role/EMR_DefaultRole"); cty's refinement
 	// keeps only the known start.
 	Part model.Partial
@@ -70,7 +70,7 @@ func (r *Reader) sub(in *Instance, c content, name string) Value {
 }
 
 // partOf renders an unknown template argument part by part (see
-// val.part), "" when v is known or e is not a template.
+// Value.Part), "" when v is known or e is not a template.
 func (m *module) partOf(e hcl.Expression, v cty.Value, in *Instance) model.Partial {
 	if v.IsWhollyKnown() {
 		return ""
@@ -88,7 +88,7 @@ func (m *module) partOf(e hcl.Expression, v cty.Value, in *Instance) model.Parti
 
 func (x Value) Absent() bool { return !x.OK || (x.V.IsKnown() && x.V.IsNull()) }
 
-// scalar renders a known primitive as Terraform would convert it to a
+// Scalar renders a known primitive as Terraform would convert it to a
 // string.
 func Scalar(v cty.Value) (string, bool) {
 	if v.IsMarked() { // marks sit on a primitive itself: no deep walk

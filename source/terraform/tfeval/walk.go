@@ -8,7 +8,7 @@ import "github.com/emrguard/emrguard/source"
 // link steps, each in declaration order, however the root is read
 // (sequentially with a prefetcher, or flat on all cores: flat.go).
 
-// stepKind says how the layer above reads the resources of a type.
+// StepKind says how the layer above reads the resources of a type.
 type StepKind uint8
 
 const (
@@ -18,12 +18,12 @@ const (
 	OwnLinkStep                 // a link step that reads only its own arguments: a flat reading reads it ahead, recording them, and replays it
 )
 
-// reading is how the layer above reads instances into sinks of type S.
+// Reading is how the layer above reads instances into sinks of type S.
 type Reading[S any] struct {
 	Kind  func(typ string) StepKind
 	Fresh func() S         // an empty sink
 	Merge func(dst, src S) // appends src to dst
-	// read reads one instance into out; what it evaluates reports to r.
+	// Read reads one instance into out; what it evaluates reports to r.
 	Read func(r *Reader, out S, in *Instance)
 }
 
