@@ -2,8 +2,9 @@
 // folder at a time, as Terraform would plan them, and gives what a layer
 // above reads of each resource instance: arguments, nested blocks and
 // JSON documents by name, as values with their locations, unknowns
-// saying why. It knows nothing of AWS, the model's resources or controls:
-// the layer above (source/terraform, the AWS adapter) says which resource
+// saying why. It knows nothing of the model's resources or controls, and
+// of the providers only what Terraform learns from their schemas: the
+// layer above (source/terraform, the AWS adapter) says which resource
 // types it reads and how (Reading), and gets what it made of them in its
 // own type.
 //
