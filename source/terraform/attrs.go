@@ -66,10 +66,12 @@ func (h hclRes) nestedIn(r *rd, p *nested, t string, inner ...string) []nested {
 	}
 	out := make([]nested, len(bs))
 	for i, b := range bs {
-		out[i] = nested{hcl: b, at: b.At, why: b.Why}
+		out[i] = nestedOf(b)
 	}
 	return out
 }
+
+func nestedOf(b tfeval.Block) nested { return nested{hcl: b, at: b.At, why: b.Why} }
 
 func (h hclRes) sub(r *rd, b nested, name string) tfeval.Value {
 	return h.in.Sub(r.Reader, b.hcl, name)

@@ -14,6 +14,15 @@ import (
 // dynamic block, or ok false. A dynamic block whose for_each is unknown
 // gives a block with why set and no content.
 func (r *rd) block(in attrs, p *nested, t string, inner ...string) (nested, bool) {
+	if h, ok := in.(hclRes); ok && p == nil {
+		// The evaluator's blocks as they are: nestedIn's copy is an
+		// allocation for every cluster (bench/README.md, 2026-12-07).
+		bs := h.in.Blocks(r.Reader, nil, t, inner...)
+		if len(bs) == 0 {
+			return nested{}, false
+		}
+		return nestedOf(bs[0]), true
+	}
 	bs := in.nestedIn(r, p, t, inner...)
 	if len(bs) == 0 {
 		return nested{}, false

@@ -78,7 +78,16 @@ var hclReading = tfeval.Reading[*rd]{
 		}
 		return tfeval.SkipStep
 	},
-	Fresh: func() *rd { return &rd{ev: &model.Evidence{}} },
+	Fresh: func() *rd {
+		// One allocation, as the evidence alone was before the reader
+		// was apart from it.
+		x := &struct {
+			r  rd
+			ev model.Evidence
+		}{}
+		x.r.ev = &x.ev
+		return &x.r
+	},
 	Merge: func(dst, src *rd) { dst.ev.Merge(src.ev) },
 	Read: func(r *tfeval.Reader, out *rd, in *tfeval.Instance) {
 		out.Reader = r
