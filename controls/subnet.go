@@ -3,6 +3,7 @@ package controls
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/emrguard/emrguard/control"
@@ -36,7 +37,7 @@ VPC, whose subnets are public.`,
 }
 
 func judgeSubnets(p *control.Pass, c *model.Cluster) {
-	ids := c.SubnetIDs
+	ids := subnetIDs(c)
 	switch {
 	case ids.IsUnknown():
 		p.Unknownf(c.Ref, ids.At, "the cluster's subnet is unknown: %s", ids.Why)
@@ -161,10 +162,23 @@ func judgeS3Endpoint(p *control.Pass, c *model.Cluster) {
 	p.Failf(c.Ref, at, "VPC %s has no S3 gateway or interface endpoint, so S3 traffic leaves through a NAT gateway or the internet", vpc)
 }
 
+// subnetIDs are the subnets a cluster names. An empty ID names none: the
+// Terraform provider sends Ec2SubnetId "" for ec2_attributes without a
+// subnet_id (a RunJobFlow event records it), and EMR launches such a
+// cluster as one that names no subnet; modules pass "" for "none".
+func subnetIDs(c *model.Cluster) model.Field[[]string] {
+	ids := c.SubnetIDs
+	if !ids.IsSet() || !slices.Contains(ids.Val, "") {
+		return ids
+	}
+	ids.Val = slices.DeleteFunc(slices.Clone(ids.Val), func(id string) bool { return id == "" })
+	return ids
+}
+
 // clusterVPC returns the VPC of the cluster's first subnet, else of its
 // first security group that says.
 func clusterVPC(p *control.Pass, c *model.Cluster) (vpc string, at model.Loc, why string) {
-	if ids := c.SubnetIDs; ids.IsSet() && len(ids.Val) > 0 {
+	if ids := subnetIDs(c); ids.IsSet() && len(ids.Val) > 0 {
 		if s, ok := p.Evidence.Subnet(ids.Val[0], c.Ref.Loc); ok {
 			if s.VPCID.IsSet() {
 				return s.VPCID.Val, ids.At, ""
@@ -182,7 +196,7 @@ func clusterVPC(p *control.Pass, c *model.Cluster) (vpc string, at model.Loc, wh
 			return sg.VPCID.Val, c.SubnetIDs.At.Or(g.At), ""
 		}
 	}
-	switch ids := c.SubnetIDs; {
+	switch ids := subnetIDs(c); {
 	case ids.IsUnknown():
 		return "", ids.At, ids.Why
 	case ids.IsSet() && len(ids.Val) > 0:
