@@ -10,6 +10,7 @@ import (
 
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/terraform/hclscan"
 )
 
 // minFlatSteps is the size from which a module without calls is read on
@@ -387,7 +388,7 @@ func groupFiles(m *module, files []parsed) (fileOf map[string]int, root []int, o
 						refs[i] = append(refs[i], int32(fi))
 					}
 				}
-				bad[i] = !refScan(files[i].data, func(a, b, c []byte) {
+				bad[i] = !hclscan.RefScan(files[i].data, func(a, b, c []byte) {
 					switch string(a) {
 					case "var":
 						fi, ok := vars[string(b)]

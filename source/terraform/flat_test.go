@@ -12,6 +12,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/terraform/hclscan"
 )
 
 // flatModule is a module large enough to be read on all cores: stacks in
@@ -196,7 +197,7 @@ func TestGroupFiles(t *testing.T) {
 	}
 	for _, c := range cases {
 		var got []string
-		ok := refScan([]byte(c.src), func(a, b, _ []byte) { got = append(got, string(a)+"."+string(b)) })
+		ok := hclscan.RefScan([]byte(c.src), func(a, b, _ []byte) { got = append(got, string(a)+"."+string(b)) })
 		if ok != c.want {
 			t.Errorf("%q: scanned %v, want %v", c.src, ok, c.want)
 		}

@@ -1,4 +1,4 @@
-package terraform
+package hclscan
 
 // A flat module of thousands of files is mostly independent stacks: the
 // resources of one file refer to each other and to its locals and
@@ -17,10 +17,10 @@ package terraform
 // an identifier; a non-ASCII identifier next to a dot) makes the module
 // read sequentially.
 
-// refScan calls visit for each candidate traversal a.b or a.b.c in src
+// RefScan calls visit for each candidate traversal a.b or a.b.c in src
 // (c nil when absent). It returns false when src holds a reference it
 // cannot read reliably.
-func refScan(src []byte, visit func(a, b, c []byte)) bool {
+func RefScan(src []byte, visit func(a, b, c []byte)) bool {
 	for i := 0; i < len(src); {
 		if !refIdentStart(src[i]) || (i > 0 && refIdentChar(src[i-1]) && src[i-1] != '-') {
 			i++
@@ -61,7 +61,7 @@ func refScan(src []byte, visit func(a, b, c []byte)) bool {
 // refIdentStart and refIdentChar follow HCL's identifiers; any byte of a
 // multi-byte character counts as a letter, so that a non-ASCII name is
 // seen whole (and refused).
-func refIdentStart(c byte) bool { return isIdentStart(c) || c >= 0x80 }
+func refIdentStart(c byte) bool { return IsIdentStart(c) || c >= 0x80 }
 
 func refIdentChar(c byte) bool {
 	return refIdentStart(c) || c == '-' || (c >= '0' && c <= '9')
