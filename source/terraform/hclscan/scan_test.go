@@ -272,10 +272,14 @@ func sameBody(t *testing.T, where string, top Block, got body, want *hclsyntax.B
 			Start: hcl.Pos{Line: int(a.Line), Column: int(a.ExprCol), Byte: base + int(a.ExprOff)},
 			End:   hcl.Pos{Line: int(a.EndLine), Column: int(a.EndCol), Byte: base + int(a.EndOff)}}
 		wexpr := w.Expr.Range()
-		if lo, hi := wexpr.End.Byte-base, int(a.EndOff); lo >= 0 && lo < hi && hi-lo <= 2 && (string(top.Src[lo:hi]) == "\n" || string(top.Src[lo:hi]) == "\r\n") {
+		if lo := wexpr.End.Byte - base; string(top.Src[a.ExprOff:a.ExprOff+2]) == "<<" && lo >= 0 && lo < len(top.Src) {
 			// A heredoc: the scan keeps its closing newline, which HCL's
 			// parser needs to see; hclsyntax's range ends before it.
-			wexpr.End = hcl.Pos{Line: wexpr.End.Line + 1, Column: 1, Byte: base + hi}
+			nl := 1
+			if top.Src[lo] == '\r' {
+				nl = 2
+			}
+			wexpr.End = hcl.Pos{Line: wexpr.End.Line + 1, Column: 1, Byte: wexpr.End.Byte + nl}
 		}
 		if name != w.NameRange || expr != wexpr {
 			t.Fatalf("%s.%s: name at %v, expression at %v; HCL says %v and %v", where, a.Name, name, expr, w.NameRange, wexpr)
