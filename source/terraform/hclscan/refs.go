@@ -1,30 +1,34 @@
 package hclscan
 
-// A flat module of thousands of files is mostly independent stacks: the
-// resources of one file refer to each other and to its locals and
-// variables, seldom to another file's. Files that may refer to each
-// other are grouped (groupFiles), and groups are read on all cores, each
-// by one goroutine, so that everything a reading evaluates — locals,
-// variables, resource attributes, the cycles among them — belongs to its
-// group and is evaluated exactly as a sequential reading would.
-//
+import "unicode/utf8"
+
 // Which names a file may refer to is found by a byte scan of its source,
 // not by parsing it: every identifier followed by ".name" (and
 // "data.type.name") is taken as a reference, in strings and comments too.
-// That over-approximates — a description mentioning local.x joins two
-// files that need not be — which costs parallelism, never correctness.
-// What the scan cannot vouch for (JSON syntax, whose strings may escape
-// an identifier; a non-ASCII identifier next to a dot) makes the module
-// read sequentially.
+// That over-approximates — a description mentioning local.x is taken as
+// a reference — which a caller grouping files by their references (the
+// flat reading of source/terraform) pays in parallelism, never in
+// correctness. What the scan cannot vouch for (a non-ASCII identifier
+// next to a dot; invalid UTF-8, which HCL splits its own way) makes it
+// return false.
 
 // RefScan calls visit for each candidate traversal a.b or a.b.c in src
 // (c nil when absent). It returns false when src holds a reference it
 // cannot read reliably.
 func RefScan(src []byte, visit func(a, b, c []byte)) bool {
+	checked := false // whether src is valid UTF-8, checked at its first non-ASCII byte
 	for i := 0; i < len(src); {
 		if !refIdentStart(src[i]) || (i > 0 && refIdentChar(src[i-1]) && src[i-1] != '-') {
 			i++
 			continue
+		}
+		if src[i] >= 0x80 && !checked {
+			// HCL groups the bytes of invalid UTF-8 its own way: a
+			// name of it may end where this scan sees another byte.
+			if !utf8.Valid(src) {
+				return false
+			}
+			checked = true
 		}
 		// A '-' is part of an HCL identifier, but an expression may also
 		// read -local.x (a negation): an identifier after a '-' is taken
