@@ -7,6 +7,9 @@ import "bytes"
 // (ScanTop, BodyScanner, RefScan). A scanner loops over the bytes it
 // cares about (braces, brackets, newlines) and hands the rest to skip at
 // each byte startsToken admits; FuzzLex holds skip to hclsyntax's lexer.
+// It reads bytes, so the source must be valid UTF-8 (HCL may read a
+// quote or a brace as part of an invalid character): ScanTop and RefScan
+// refuse other sources, and BodyScanner any non-ASCII byte.
 
 // tokenKind is what skip found at an index.
 type tokenKind uint8

@@ -16,19 +16,15 @@ import "unicode/utf8"
 // (c nil when absent). It returns false when src holds a reference it
 // cannot read reliably.
 func RefScan(src []byte, visit func(a, b, c []byte)) bool {
-	checked := false // whether src is valid UTF-8, checked at its first non-ASCII byte
+	if !utf8.Valid(src) {
+		// HCL groups the bytes of invalid UTF-8 its own way: a name of
+		// it may end where this scan sees another byte.
+		return false
+	}
 	for i := 0; i < len(src); {
 		if !refIdentStart(src[i]) || (i > 0 && refIdentChar(src[i-1]) && src[i-1] != '-') {
 			i++
 			continue
-		}
-		if src[i] >= 0x80 && !checked {
-			// HCL groups the bytes of invalid UTF-8 its own way: a
-			// name of it may end where this scan sees another byte.
-			if !utf8.Valid(src) {
-				return false
-			}
-			checked = true
 		}
 		// A '-' is part of an HCL identifier, but an expression may also
 		// read -local.x (a negation): an identifier after a '-' is taken

@@ -3,6 +3,7 @@ package hclscan
 import (
 	"bytes"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -23,9 +24,13 @@ type Block struct {
 // quoted strings with their interpolations, heredocs, braces — and
 // returns ok=false on anything else (a top-level attribute, an
 // unbalanced brace, an escaped label, a non-ASCII character before a
-// block on its line): the caller then parses the whole file, so what the
-// scan does not follow still gets HCL's own diagnostics.
+// block on its line, invalid UTF-8): the caller then parses the whole
+// file, so what the scan does not follow still gets HCL's own
+// diagnostics.
 func ScanTop(src []byte) ([]Block, bool) {
+	if !utf8.Valid(src) {
+		return nil, false // HCL may read a quote or a brace as part of a bad character
+	}
 	// The blocks go to a pooled scratch slice, then to one of their
 	// number: growing the result by doubling was a good part of a small
 	// module's allocation.

@@ -113,6 +113,7 @@ var givesUp = map[string]string{
 	"escaped label":        "resource \"a\\\"\" \"b\" {}\n",
 	"unterminated comment": "/* resource \"a\" \"b\" {}\n",
 	"two blocks on a line": "a {} b {}\n",
+	"invalid UTF-8":        "a {\n  b = \"${\xc4\"}\"}\"\n}\n", // HCL takes the inner quote into the bad character
 }
 
 func TestScanTopGivesUp(t *testing.T) {
