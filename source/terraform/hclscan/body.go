@@ -82,10 +82,8 @@ type BodyScanner struct {
 // returns false when the scan cannot follow the block at all (non-ASCII
 // text, a block too large for int32 offsets, no brace).
 func (s *BodyScanner) Start(src []byte, file string, pos hcl.Pos) bool {
-	for _, c := range src {
-		if c >= 0x80 {
-			return false
-		}
+	if !isASCII(src) {
+		return false
 	}
 	if len(src) >= 1<<30 || pos.Line >= 1<<30 || pos.Column >= 1<<30 {
 		return false

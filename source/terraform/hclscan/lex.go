@@ -1,6 +1,9 @@
 package hclscan
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // The one lexer: what a comment, a quoted string and a heredoc are, and
 // where each ends, written once for every scanner of the package
@@ -198,6 +201,23 @@ func IdentEnd(src []byte, i int) int {
 		i++
 	}
 	return i
+}
+
+// isASCII reports whether b holds only ASCII bytes, eight at a time:
+// BodyScanner.Start checks every block it reads.
+func isASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func toEOL(src []byte, i int) int {

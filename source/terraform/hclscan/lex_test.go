@@ -103,3 +103,21 @@ func parses(src []byte) bool {
 	_, diags := hclsyntax.ParseConfig(src, "f.tf", hcl.InitialPos)
 	return !diags.HasErrors()
 }
+
+// TestIsASCII: a non-ASCII byte is seen wherever it is, in the words of
+// eight and in the tail.
+func TestIsASCII(t *testing.T) {
+	for n := range 20 {
+		b := []byte("abcdefghijklmnopqrst")[:n]
+		if !isASCII(b) {
+			t.Fatalf("%q: not ASCII?", b)
+		}
+		for i := range n {
+			c := append([]byte(nil), b...)
+			c[i] = 0x80
+			if isASCII(c) {
+				t.Fatalf("%q: ASCII?", c)
+			}
+		}
+	}
+}

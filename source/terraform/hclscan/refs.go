@@ -21,6 +21,10 @@ func RefScan(src []byte, visit func(a, b, c []byte)) bool {
 		// it may end where this scan sees another byte.
 		return false
 	}
+	return refScan(src, visit)
+}
+
+func refScan(src []byte, visit func(a, b, c []byte)) bool {
 	for i := 0; i < len(src); {
 		if !refIdentStart(src[i]) || (i > 0 && refIdentChar(src[i-1]) && src[i-1] != '-') {
 			i++
@@ -49,7 +53,7 @@ func RefScan(src []byte, visit func(a, b, c []byte)) bool {
 				c = src[k3:refIdentEnd(src, k3)]
 			}
 		}
-		if !ascii(a) || !ascii(b) || !ascii(c) {
+		if !isASCII(a) || !isASCII(b) || !isASCII(c) {
 			return false
 		}
 		visit(a, b, c)
@@ -72,13 +76,4 @@ func refIdentEnd(src []byte, i int) int {
 		i++
 	}
 	return i
-}
-
-func ascii(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
