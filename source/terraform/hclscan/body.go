@@ -135,7 +135,7 @@ func (s *BodyScanner) Next() Item {
 		return s.refuse()
 	}
 	nameStart := i
-	i = IdentEnd(src, i)
+	i = identEnd(src, i)
 	name := Intern(src[nameStart:i])
 	i = skipSpace(src, i, false)
 	if i < len(src) && src[i] == '=' && at(src, i+1) != '=' {
@@ -169,7 +169,7 @@ func (s *BodyScanner) Next() Item {
 			s.addLabel(Label{Name: string(src[i+1 : j]), Range: s.rng(i, j+1)})
 			i, lastEnd = j+1, j+1
 		case IsIdentStart(src[i]):
-			j := IdentEnd(src, i)
+			j := identEnd(src, i)
 			s.addLabel(Label{Name: Intern(src[i:j]), Range: s.rng(i, j)})
 			i, lastEnd = j, j
 		default:

@@ -123,7 +123,7 @@ func skipHeredoc(src []byte, i int) (int, bool) {
 	if !IsIdentStart(at(src, i)) {
 		return 0, false
 	}
-	j := IdentEnd(src, i)
+	j := identEnd(src, i)
 	marker := src[i:j]
 	if at(src, j) == '\r' {
 		j++
@@ -190,9 +190,9 @@ func IsIdentStart(c byte) bool {
 	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
 }
 
-// IdentEnd returns the index after the ASCII identifier starting at i:
+// identEnd returns the index after the ASCII identifier starting at i:
 // letters, digits, '_' and '-'.
-func IdentEnd(src []byte, i int) int {
+func identEnd(src []byte, i int) int {
 	for i < len(src) {
 		c := src[i]
 		if !(IsIdentStart(c) || c == '-' || (c >= '0' && c <= '9')) {

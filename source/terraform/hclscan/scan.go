@@ -72,7 +72,7 @@ func scanTopInto(src []byte, out []Block) ([]Block, bool) {
 				}
 			}
 			start := i
-			i = IdentEnd(src, i)
+			i = identEnd(src, i)
 			// Two labels, as resource and data blocks have, in one allocation.
 			b := Block{Type: Intern(src[start:i]), Labels: make([]string, 0, 2), Pos: hcl.Pos{Line: line, Column: start - lineStart + 1, Byte: start}}
 			for {
@@ -92,7 +92,7 @@ func scanTopInto(src []byte, out []Block) ([]Block, bool) {
 					i = j + 1
 					continue
 				case IsIdentStart(src[i]):
-					j := IdentEnd(src, i)
+					j := identEnd(src, i)
 					b.Labels = append(b.Labels, string(src[i:j]))
 					i = j
 					continue

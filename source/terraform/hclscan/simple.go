@@ -64,7 +64,7 @@ func SimpleExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, b
 		case "null":
 			return &hclsyntax.LiteralValueExpr{Val: cty.NullVal(cty.DynamicPseudoType), SrcRange: rng(0, n)}, true
 		}
-		end := IdentEnd(src, 0)
+		end := identEnd(src, 0)
 		root := Intern(src[:end])
 		if root == "true" || root == "false" || root == "null" {
 			return nil, false
@@ -75,7 +75,7 @@ func SimpleExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, b
 			if src[i] != '.' || i+1 >= n || !IsIdentStart(src[i+1]) {
 				return nil, false
 			}
-			j := IdentEnd(src, i+1)
+			j := identEnd(src, i+1)
 			tr = append(tr, hcl.TraverseAttr{Name: Intern(src[i+1 : j]), SrcRange: rng(i, j)})
 			i = j
 		}

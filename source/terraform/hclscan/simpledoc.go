@@ -158,7 +158,7 @@ type keyAlloc struct {
 // ka, a reference of one name is built in it.
 func (p *docParser) traversal(ka *keyAlloc) (hclsyntax.Expression, bool) {
 	from := p.i
-	end := IdentEnd(p.src, from)
+	end := identEnd(p.src, from)
 	v, keyword := cty.NilVal, true
 	switch string(p.src[from:end]) {
 	case "true":
@@ -179,7 +179,7 @@ func (p *docParser) traversal(ka *keyAlloc) (hclsyntax.Expression, bool) {
 	}
 	steps := 1 // the traversal's length, to allocate it once
 	for i := end; at(p.src, i) == '.' && IsIdentStart(at(p.src, i+1)); steps++ {
-		i = IdentEnd(p.src, i+1)
+		i = identEnd(p.src, i+1)
 	}
 	var tr hcl.Traversal
 	if ka != nil && steps == 1 {
@@ -194,7 +194,7 @@ func (p *docParser) traversal(ka *keyAlloc) (hclsyntax.Expression, bool) {
 		if !IsIdentStart(at(p.src, i+1)) {
 			return nil, false
 		}
-		j := IdentEnd(p.src, i+1)
+		j := identEnd(p.src, i+1)
 		tr = append(tr, hcl.TraverseAttr{Name: Intern(p.src[i+1 : j]), SrcRange: p.rng(i, j)})
 		i = j
 	}
@@ -344,7 +344,7 @@ func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool
 	if !IsIdentStart(at(src, i)) {
 		return nil, false
 	}
-	j := IdentEnd(src, i)
+	j := identEnd(src, i)
 	marker := string(src[i:j])
 	if at(src, j) != '\n' {
 		return nil, false
