@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/emrguard/emrguard/source/terraform/hclscan"
 )
 
 // A scanned body keeps its arguments as a slice of arg, not as a map of
@@ -76,11 +78,11 @@ func (a *arg) parse() {
 		return
 	}
 	src, start, file := a.src(), a.exprStart(), a.sc.file
-	if x, ok := simpleExpr(src, file, start); ok {
+	if x, ok := hclscan.SimpleExpr(src, file, start); ok {
 		a.parsed = x
 		return
 	}
-	if x, ok := docExpr(src, file, start); ok {
+	if x, ok := hclscan.DocExpr(src, file, start); ok {
 		a.parsed = x
 		return
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/emrguard/emrguard/source/terraform/hclscan"
 )
 
 // argsSrc has a block not at line 1 column 1, arguments after comments, spanning lines, ending in a heredoc, nested
@@ -31,7 +33,7 @@ func argsSrc() string {
 // range and value.
 func TestScannedArgsMatchHCL(t *testing.T) {
 	src := []byte(argsSrc())
-	blocks, ok := scanTop(src)
+	blocks, ok := hclscan.ScanTop(src)
 	if !ok || len(blocks) != 1 {
 		t.Fatalf("scanTop: %v, %d blocks", ok, len(blocks))
 	}
@@ -103,7 +105,7 @@ func TestScanDuplicateArgument(t *testing.T) {
 		}
 		b.WriteString("  nested {\n    bucket = 1\n  }\n  bucket = \"b\"\n}\n")
 		src := b.String()
-		blocks, _ := scanTop([]byte(src))
+		blocks, _ := hclscan.ScanTop([]byte(src))
 		if _, ok := scanBlockBody(&blocks[0], "d.tf", nil); ok {
 			t.Errorf("%d arguments between: the scan took a duplicate argument", before)
 		}
@@ -119,7 +121,7 @@ func TestScanDuplicateArgument(t *testing.T) {
 // the same Attribute (go test -race checks the cache).
 func TestScannedAttrConcurrent(t *testing.T) {
 	src := []byte(argsSrc())
-	blocks, _ := scanTop(src)
+	blocks, _ := hclscan.ScanTop(src)
 	c, ok := scanBlockBody(&blocks[0], "a.tf", nil)
 	if !ok {
 		t.Fatal("body scan gave up")
@@ -146,7 +148,7 @@ func BenchmarkScanBlockBody(b *testing.B) {
 		fmt.Fprintf(&sb, "  arg_%d = \"value-%d\"\n", i, i)
 	}
 	sb.WriteString("  ingress {\n    from_port = 22\n    to_port = 22\n  }\n  egress {\n    from_port = 0\n  }\n}\n")
-	blocks, ok := scanTop([]byte(sb.String()))
+	blocks, ok := hclscan.ScanTop([]byte(sb.String()))
 	if !ok {
 		b.Fatal("scanTop gave up")
 	}

@@ -42,11 +42,13 @@
 // Speed and memory. A file is split into blocks and arguments by byte
 // scans, and an argument is parsed when evaluated: plain values,
 // references, one-line templates, jsonencode documents and heredocs are
-// built directly as the tree hclsyntax would give (simple.go,
-// simpledoc.go), the rest by hclsyntax; the commonest shapes are evaluated
-// without a scope (shortcut.go). A root module without module calls is
-// read on all cores (flat.go): its files are grouped by the names they
-// may refer to (a byte scan, refs.go), each group is read by one goroutine
+// built directly as the tree hclsyntax would give, the rest by hclsyntax;
+// these fast readers are the package hclscan, pure functions of the
+// source each held to hclsyntax by a differential fuzz test (lazybody.go
+// builds the evaluator's bodies from its scan). The commonest shapes are
+// evaluated without a scope (shortcut.go). A root module without module
+// calls is read on all cores (flat.go): its files are grouped by the
+// names they may refer to (hclscan.RefScan), each group is read by one goroutine
 // in its own copy of the module's memo, and what groups find is put
 // together in the order a sequential reading gives, so what the layer
 // above makes and the diagnostics do not depend on it. A group drops its

@@ -12,6 +12,7 @@ import (
 
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/terraform/hclscan"
 )
 
 const traverseModule = `
@@ -236,7 +237,7 @@ func TestPlainRefMatchesTree(t *testing.T) {
 			t.Errorf("%s: diagnostics\n got %s\nwant %s", src, g, w)
 		}
 		steps, n, ok := refSteps([]byte(src))
-		x, simple := simpleExpr([]byte(src), "e.tf", hcl.Pos{Line: 1, Column: 1})
+		x, simple := hclscan.SimpleExpr([]byte(src), "e.tf", hcl.Pos{Line: 1, Column: 1})
 		tr, trav := x.(*hclsyntax.ScopeTraversalExpr)
 		if ok != (simple && trav && len(tr.Traversal) >= 2 && len(tr.Traversal) <= 4) {
 			t.Errorf("%s: refSteps says %v, simpleExpr %v", src, ok, x)

@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/terraform/hclscan"
 )
 
 // flatRun is a stretch of consecutive reader steps of one group: what
@@ -363,7 +364,7 @@ func groupFiles(m *module, files []File) (fileOf map[string]int, root []int, ok 
 						refs[i] = append(refs[i], int32(fi))
 					}
 				}
-				bad[i] = !refScan(files[i].data, func(a, b, c []byte) {
+				bad[i] = !hclscan.RefScan(files[i].data, func(a, b, c []byte) {
 					switch string(a) {
 					case "var":
 						fi, ok := vars[string(b)]

@@ -64,7 +64,7 @@ func prepare(r *resource, exprs bool) *parsedSrc {
 		}
 		return &parsedSrc{c: c}
 	}
-	f, hd := parseConfig(r.src.src, r.at.File, r.src.pos)
+	f, hd := parseConfig(r.src.Src, r.at.File, r.src.Pos)
 	return &parsedSrc{f: f, diags: hd}
 }
 

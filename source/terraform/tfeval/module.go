@@ -123,17 +123,17 @@ func (m *module) declare(files []File, diags *source.Diagnostics) {
 		}
 		for i := range f.lazy {
 			b := &f.lazy[i]
-			if b.typ == "variable" && len(b.labels) == 1 {
-				if _, ok := m.vars[b.labels[0]]; ok {
-					diags.Errorf(model.Loc{File: f.path, Line: b.pos.Line, Col: b.pos.Column}, "variable %s is declared twice in module %s", b.labels[0], m.name())
+			if b.Type == "variable" && len(b.Labels) == 1 {
+				if _, ok := m.vars[b.Labels[0]]; ok {
+					diags.Errorf(model.Loc{File: f.path, Line: b.Pos.Line, Col: b.Pos.Column}, "variable %s is declared twice in module %s", b.Labels[0], m.name())
 					continue
 				}
-				m.vars[b.labels[0]] = &variable{name: b.labels[0], src: b, at: model.Loc{File: f.path, Line: b.pos.Line, Col: b.pos.Column}}
+				m.vars[b.Labels[0]] = &variable{name: b.Labels[0], src: b, at: model.Loc{File: f.path, Line: b.Pos.Line, Col: b.Pos.Column}}
 				continue
 			}
-			if b.typ != "resource" && b.typ != "data" || len(b.labels) != 2 {
+			if b.Type != "resource" && b.Type != "data" || len(b.Labels) != 2 {
 				// Parsed now, so HCL says what is wrong with the header.
-				f, hd := parseConfig(b.src, f.path, b.pos)
+				f, hd := parseConfig(b.Src, f.path, b.Pos)
 				addHCL(diags, hd)
 				if sb, ok := f.Body.(*hclsyntax.Body); ok {
 					for _, x := range sb.Blocks {
@@ -142,8 +142,8 @@ func (m *module) declare(files []File, diags *source.Diagnostics) {
 				}
 				continue
 			}
-			m.declareResource(&resource{mode: b.typ, typ: b.labels[0], name: b.labels[1], src: b,
-				at: model.Loc{File: f.path, Line: b.pos.Line, Col: b.pos.Column}, m: m}, diags)
+			m.declareResource(&resource{mode: b.Type, typ: b.Labels[0], name: b.Labels[1], src: b,
+				at: model.Loc{File: f.path, Line: b.Pos.Line, Col: b.Pos.Column}, m: m}, diags)
 		}
 	}
 }
@@ -180,7 +180,7 @@ func (m *module) loadVar(v *variable) {
 		v.load(&lazyBody{c: c}, m.ld.diags)
 		return
 	}
-	f, hd := parseConfig(b.src, v.at.File, b.pos)
+	f, hd := parseConfig(b.Src, v.at.File, b.Pos)
 	addHCL(m.ld.diags, hd)
 	if sb, ok := f.Body.(*hclsyntax.Body); ok && len(sb.Blocks) == 1 {
 		v.load(sb.Blocks[0].Body, m.ld.diags)

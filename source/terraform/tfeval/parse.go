@@ -14,6 +14,7 @@ import (
 	"github.com/emrguard/emrguard/internal/rawopen"
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/terraform/hclscan"
 )
 
 // IsConfig reports whether path is a Terraform configuration file: the
@@ -47,19 +48,19 @@ func parseTop(path string, data []byte, diags *source.Diagnostics) File {
 	if !strings.HasSuffix(path, ".json") {
 		p.data = data
 		addHCL(diags, legacyCalls(path, data))
-		if tops, ok := scanTop(data); ok {
+		if tops, ok := hclscan.ScanTop(data); ok {
 			p.lazy = tops[:0] // kept in place: a block is read before its slot is written
 			for _, b := range tops {
-				if b.typ == "resource" || b.typ == "data" || b.typ == "variable" {
+				if b.Type == "resource" || b.Type == "data" || b.Type == "variable" {
 					p.lazy = append(p.lazy, b)
 					continue
 				}
 				if c, ok := scanBlockBody(&b, path, nil); ok {
-					at := hcl.Range{Filename: path, Start: b.pos, End: b.pos}
-					p.blocks = append(p.blocks, &hcl.Block{Type: b.typ, Labels: b.labels, Body: &lazyBody{c: c}, DefRange: at, TypeRange: at})
+					at := hcl.Range{Filename: path, Start: b.Pos, End: b.Pos}
+					p.blocks = append(p.blocks, &hcl.Block{Type: b.Type, Labels: b.Labels, Body: &lazyBody{c: c}, DefRange: at, TypeRange: at})
 					continue
 				}
-				f, hd := parseConfig(b.src, path, b.pos)
+				f, hd := parseConfig(b.Src, path, b.Pos)
 				addHCL(diags, hd)
 				if sb, ok := f.Body.(*hclsyntax.Body); ok {
 					for _, x := range sb.Blocks {

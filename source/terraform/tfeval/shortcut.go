@@ -7,6 +7,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/emrguard/emrguard/source/terraform/hclscan"
 )
 
 // Shortcuts of eval: most expressions a module evaluates are literals,
@@ -86,11 +88,11 @@ func refSteps(src []byte) (steps [4][]byte, n int, ok bool) {
 		return steps, 0, false
 	}
 	for i := 0; ; {
-		if !isIdentStart(at(src, i)) || n == len(steps) {
+		if !hclscan.IsIdentStart(hclscan.At(src, i)) || n == len(steps) {
 			return steps, 0, false
 		}
 		j := i + 1
-		for j < len(src) && (isIdentStart(src[j]) || src[j] >= '0' && src[j] <= '9') {
+		for j < len(src) && (hclscan.IsIdentStart(src[j]) || src[j] >= '0' && src[j] <= '9') {
 			j++
 		}
 		steps[n], n = src[i:j], n+1
@@ -148,7 +150,7 @@ func (m *module) plainRef(src []byte) (cty.Value, bool) {
 		if r.count != nil || r.forEach != nil || len(insts) != 1 {
 			return cty.NilVal, false
 		}
-		attr := intern(steps[n-1])
+		attr := hclscan.Intern(steps[n-1])
 		if v, ok := r.m.blockAttr(insts[0], attr, nil); ok {
 			return v, true
 		}

@@ -1,4 +1,4 @@
-package tfeval
+package hclscan
 
 import (
 	"reflect"
@@ -47,7 +47,7 @@ func FuzzDocExpr(f *testing.F) {
 func checkDoc(t *testing.T, s string) bool {
 	t.Helper()
 	start := hcl.Pos{Line: 3, Column: 12, Byte: 40}
-	got, ok := docExpr([]byte(s), "f.tf", start)
+	got, ok := DocExpr([]byte(s), "f.tf", start)
 	if !ok {
 		return false
 	}

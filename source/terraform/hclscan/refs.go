@@ -1,25 +1,29 @@
-package tfeval
+package hclscan
 
-// A flat module of thousands of files is mostly independent stacks: the
-// resources of one file refer to each other and to its locals and
-// variables, seldom to another file's. Files that may refer to each
-// other are grouped (groupFiles), and groups are read on all cores, each
-// by one goroutine, so that everything a reading evaluates — locals,
-// variables, resource attributes, the cycles among them — belongs to its
-// group and is evaluated exactly as a sequential reading would.
-//
+import "unicode/utf8"
+
 // Which names a file may refer to is found by a byte scan of its source,
 // not by parsing it: every identifier followed by ".name" (and
 // "data.type.name") is taken as a reference, in strings and comments too.
-// That over-approximates — a description mentioning local.x joins two
-// files that need not be — which costs parallelism, never correctness.
-// What the scan cannot vouch for (JSON syntax, whose strings may escape
-// an identifier; a non-ASCII identifier next to a dot) makes the module
-// read sequentially.
+// That over-approximates — a description mentioning local.x is taken as
+// a reference — which a caller grouping files by their references (the
+// flat reading of source/terraform) pays in parallelism, never in
+// correctness. What the scan cannot vouch for (a non-ASCII identifier
+// next to a dot; invalid UTF-8, which HCL splits its own way) makes it
+// return false.
 
-// refScan calls visit for each candidate traversal a.b or a.b.c in src
+// RefScan calls visit for each candidate traversal a.b or a.b.c in src
 // (c nil when absent). It returns false when src holds a reference it
 // cannot read reliably.
+func RefScan(src []byte, visit func(a, b, c []byte)) bool {
+	if !utf8.Valid(src) {
+		// HCL groups the bytes of invalid UTF-8 its own way: a name of
+		// it may end where this scan sees another byte.
+		return false
+	}
+	return refScan(src, visit)
+}
+
 func refScan(src []byte, visit func(a, b, c []byte)) bool {
 	for i := 0; i < len(src); {
 		if !refIdentStart(src[i]) || (i > 0 && refIdentChar(src[i-1]) && src[i-1] != '-') {
@@ -49,7 +53,7 @@ func refScan(src []byte, visit func(a, b, c []byte)) bool {
 				c = src[k3:refIdentEnd(src, k3)]
 			}
 		}
-		if !ascii(a) || !ascii(b) || !ascii(c) {
+		if !isASCII(a) || !isASCII(b) || !isASCII(c) {
 			return false
 		}
 		visit(a, b, c)
@@ -61,7 +65,7 @@ func refScan(src []byte, visit func(a, b, c []byte)) bool {
 // refIdentStart and refIdentChar follow HCL's identifiers; any byte of a
 // multi-byte character counts as a letter, so that a non-ASCII name is
 // seen whole (and refused).
-func refIdentStart(c byte) bool { return isIdentStart(c) || c >= 0x80 }
+func refIdentStart(c byte) bool { return IsIdentStart(c) || c >= 0x80 }
 
 func refIdentChar(c byte) bool {
 	return refIdentStart(c) || c == '-' || (c >= '0' && c <= '9')
@@ -72,13 +76,4 @@ func refIdentEnd(src []byte, i int) int {
 		i++
 	}
 	return i
-}
-
-func ascii(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 {
-			return false
-		}
-	}
-	return true
 }

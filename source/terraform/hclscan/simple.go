@@ -1,4 +1,4 @@
-package tfeval
+package hclscan
 
 import (
 	"bytes"
@@ -8,13 +8,13 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// simpleExpr builds, without HCL's lexer, the syntax tree of the
+// SimpleExpr builds, without HCL's lexer, the syntax tree of the
 // arguments most configurations are made of — a plain quoted string, a
 // whole number, true/false/null, a reference like var.x or
 // aws_security_group.g.id, a one-line list of those — exactly as hclsyntax.ParseExpression would
 // (TestSimpleExprMatchesParser and FuzzSimpleExpr hold it to that).
 // Anything else gives ok=false and goes to the parser.
-func simpleExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool) {
+func SimpleExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool) {
 	n := len(src)
 	if n == 0 || n > 512 {
 		return nil, false
@@ -55,7 +55,7 @@ func simpleExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, b
 		return &hclsyntax.LiteralValueExpr{Val: v, SrcRange: rng(0, n)}, true
 	case c == '[':
 		return simpleTuple(src, file, start)
-	case isIdentStart(c):
+	case IsIdentStart(c):
 		switch string(src) {
 		case "true":
 			return &hclsyntax.LiteralValueExpr{Val: cty.True, SrcRange: rng(0, n)}, true
@@ -65,18 +65,18 @@ func simpleExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, b
 			return &hclsyntax.LiteralValueExpr{Val: cty.NullVal(cty.DynamicPseudoType), SrcRange: rng(0, n)}, true
 		}
 		end := identEnd(src, 0)
-		root := intern(src[:end])
+		root := Intern(src[:end])
 		if root == "true" || root == "false" || root == "null" {
 			return nil, false
 		}
 		tr := make(hcl.Traversal, 1, 1+bytes.Count(src[end:], []byte(".")))
 		tr[0] = hcl.TraverseRoot{Name: root, SrcRange: rng(0, end)}
 		for i := end; i < n; {
-			if src[i] != '.' || i+1 >= n || !isIdentStart(src[i+1]) {
+			if src[i] != '.' || i+1 >= n || !IsIdentStart(src[i+1]) {
 				return nil, false
 			}
 			j := identEnd(src, i+1)
-			tr = append(tr, hcl.TraverseAttr{Name: intern(src[i+1 : j]), SrcRange: rng(i, j)})
+			tr = append(tr, hcl.TraverseAttr{Name: Intern(src[i+1 : j]), SrcRange: rng(i, j)})
 			i = j
 		}
 		if bytes.IndexByte(src, '-') >= 0 {
@@ -125,7 +125,7 @@ func simpleTuple(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, 
 		if j > n-1 {
 			return nil, false
 		}
-		item, ok := simpleExpr(src[i:j], file, at(i))
+		item, ok := SimpleExpr(src[i:j], file, at(i))
 		if !ok {
 			return nil, false
 		}
@@ -169,10 +169,10 @@ func simpleTemplate(src []byte, file string, start hcl.Pos) (hclsyntax.Expressio
 		for j < n-1 && src[j] != '}' {
 			j++
 		}
-		if j >= n-1 || !isIdentStart(at(src, i+2)) {
+		if j >= n-1 || !IsIdentStart(at(src, i+2)) {
 			return nil, false
 		}
-		ref, ok := simpleExpr(src[i+2:j], file, rng(i+2, j).Start)
+		ref, ok := SimpleExpr(src[i+2:j], file, rng(i+2, j).Start)
 		if _, trav := ref.(*hclsyntax.ScopeTraversalExpr); !ok || !trav {
 			return nil, false
 		}

@@ -1,4 +1,4 @@
-package tfeval
+package hclscan
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// docExpr builds, without HCL's lexer, the syntax tree of a document
+// DocExpr builds, without HCL's lexer, the syntax tree of a document
 // argument as configurations write them: jsonencode({...}) of objects and
 // tuples over several lines, whose leaves are what simpleExpr reads (a
 // plain string, a whole number, true/false/null, a reference). These
@@ -19,7 +19,7 @@ import (
 // and FuzzDocExpr hold it to that); anything else — comments, templates,
 // tabs, operators, a key in parentheses — gives ok=false and goes to the
 // parser.
-func docExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool) {
+func DocExpr(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool) {
 	if len(src) > 1<<16 {
 		return nil, false
 	}
@@ -118,7 +118,7 @@ func (p *docParser) value() (hclsyntax.Expression, bool) {
 			return nil, false
 		}
 		from := p.i
-		e, ok := simpleExpr(p.src[from:j+1], p.file, p.pos(from))
+		e, ok := SimpleExpr(p.src[from:j+1], p.file, p.pos(from))
 		if !ok {
 			return nil, false
 		}
@@ -129,7 +129,7 @@ func (p *docParser) value() (hclsyntax.Expression, bool) {
 		for j < len(p.src) && p.src[j] >= '0' && p.src[j] <= '9' {
 			j++
 		}
-		if c == '0' && j > p.i+1 || j < len(p.src) && (isIdentStart(p.src[j]) || p.src[j] == '.') {
+		if c == '0' && j > p.i+1 || j < len(p.src) && (IsIdentStart(p.src[j]) || p.src[j] == '.') {
 			return nil, false
 		}
 		v, err := cty.ParseNumberVal(string(p.src[p.i:j]))
@@ -139,7 +139,7 @@ func (p *docParser) value() (hclsyntax.Expression, bool) {
 		from := p.i
 		p.i = j
 		return &hclsyntax.LiteralValueExpr{Val: v, SrcRange: p.rng(from, j)}, true
-	case isIdentStart(c):
+	case IsIdentStart(c):
 		return p.traversal(nil)
 	}
 	return nil, false
@@ -178,7 +178,7 @@ func (p *docParser) traversal(ka *keyAlloc) (hclsyntax.Expression, bool) {
 		return &hclsyntax.LiteralValueExpr{Val: v, SrcRange: p.rng(from, end)}, true
 	}
 	steps := 1 // the traversal's length, to allocate it once
-	for i := end; at(p.src, i) == '.' && isIdentStart(at(p.src, i+1)); steps++ {
+	for i := end; at(p.src, i) == '.' && IsIdentStart(at(p.src, i+1)); steps++ {
 		i = identEnd(p.src, i+1)
 	}
 	var tr hcl.Traversal
@@ -188,14 +188,14 @@ func (p *docParser) traversal(ka *keyAlloc) (hclsyntax.Expression, bool) {
 		ka = nil
 		tr = make(hcl.Traversal, 1, steps)
 	}
-	tr[0] = hcl.TraverseRoot{Name: intern(p.src[from:end]), SrcRange: p.rng(from, end)}
+	tr[0] = hcl.TraverseRoot{Name: Intern(p.src[from:end]), SrcRange: p.rng(from, end)}
 	i := end
 	for at(p.src, i) == '.' {
-		if !isIdentStart(at(p.src, i+1)) {
+		if !IsIdentStart(at(p.src, i+1)) {
 			return nil, false
 		}
 		j := identEnd(p.src, i+1)
-		tr = append(tr, hcl.TraverseAttr{Name: intern(p.src[i+1 : j]), SrcRange: p.rng(i, j)})
+		tr = append(tr, hcl.TraverseAttr{Name: Intern(p.src[i+1 : j]), SrcRange: p.rng(i, j)})
 		i = j
 	}
 	for _, b := range p.src[from:i] {
@@ -221,7 +221,7 @@ func (p *docParser) key() (hclsyntax.Expression, bool) {
 	switch c := at(p.src, p.i); {
 	case c == '"':
 		k, ok = p.value()
-	case isIdentStart(c):
+	case IsIdentStart(c):
 		ka := &keyAlloc{}
 		k, ok = p.traversal(ka)
 		if ok {
@@ -341,7 +341,7 @@ func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool
 	if flush {
 		i++
 	}
-	if !isIdentStart(at(src, i)) {
+	if !IsIdentStart(at(src, i)) {
 		return nil, false
 	}
 	j := identEnd(src, i)
@@ -430,7 +430,7 @@ func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool
 			if src[k] != '$' {
 				continue
 			}
-			if at(src, k+1) != '{' || !isIdentStart(at(src, k+2)) || blankLine(src[l.from:k]) {
+			if at(src, k+1) != '{' || !IsIdentStart(at(src, k+2)) || blankLine(src[l.from:k]) {
 				return nil, false // a lone $, $${, ${~, a complex or line-leading interpolation
 			}
 			cl := k + 2
@@ -440,7 +440,7 @@ func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool
 			if cl >= l.to {
 				return nil, false
 			}
-			ref, ok := simpleExpr(src[k+2:cl], file, p.pos(k+2))
+			ref, ok := SimpleExpr(src[k+2:cl], file, p.pos(k+2))
 			if _, trav := ref.(*hclsyntax.ScopeTraversalExpr); !ok || !trav {
 				return nil, false
 			}

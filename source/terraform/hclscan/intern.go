@@ -1,11 +1,11 @@
-package tfeval
+package hclscan
 
-// intern returns b as a string, shared for the argument, block and
+// Intern returns b as a string, shared for the argument, block and
 // attribute names configurations are made of: a string per argument
 // scanned is a good part of a large module's allocation, and these few
 // names are most of them. The table is built once and only read, so any
 // goroutine may use it; the lookup with string(b) does not allocate.
-func intern(b []byte) string {
+func Intern(b []byte) string {
 	if s, ok := names[string(b)]; ok {
 		return s
 	}
