@@ -59,9 +59,9 @@ func LoadPlan(file string, root *tree.Node) (*model.Evidence, source.Diagnostics
 	p.config(root.Get("configuration").Get("root_module"), "", 0)
 	p.module(root.Get("planned_values").Get("root_module"), 0)
 	r := &rd{Reader: &tfeval.Reader{Diags: &p.diags}, ev: p.ev}
-	for _, pass := range []map[string]readFn{readers, linkers} {
+	for _, link := range []bool{false, true} {
 		for _, res := range p.res {
-			if fn := pass[res.typ]; fn != nil {
+			if k, fn := stepOf(res.typ); k != tfeval.SkipStep && (k >= tfeval.LinkStep) == link {
 				r.safely(res, fn)
 			}
 		}
@@ -100,7 +100,7 @@ func (p *plan) module(m *tree.Node, depth int) {
 		}
 		typ, _ := r.Get("type").Str()
 		addr, _ := r.Get("address").Str()
-		if readers[typ] == nil && linkers[typ] == nil {
+		if k, _ := stepOf(typ); k == tfeval.SkipStep {
 			continue
 		}
 		if v := r.Get("values"); v == nil || v.Kind != tree.Object {

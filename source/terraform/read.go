@@ -51,32 +51,48 @@ var readers = map[string]readFn{
 	"aws_eks_pod_identity_association":          (*rd).podIdentity,
 }
 
-var linkers = map[string]readFn{
-	"aws_security_group_rule":             (*rd).sgRule,
-	"aws_vpc_security_group_ingress_rule": (*rd).vpcIngressRule,
-	"aws_route":                           (*rd).route,
-	"aws_route_table_association":         (*rd).association,
-	"aws_main_route_table_association":    (*rd).mainAssociation,
-	"aws_iam_role_policy":                 (*rd).rolePolicy,
-	"aws_iam_role_policy_attachment":      (*rd).attachment,
-	"aws_iam_policy_attachment":           (*rd).attachment,
-	"aws_s3_bucket_logging":               (*rd).bucketLogging,
+// A linker emits what a resource says about another. own is set when it
+// reads nothing but its own arguments (attrs.arg) to emit its facts: a
+// flat reading's group reads it ahead, recording the arguments, and the
+// group's declarations can be dropped before the sequential link pass,
+// which replays them (tfeval.OwnLinkStep).
+type linker struct {
+	fn  readFn
+	own bool
 }
 
-// hclReading is how the adapter reads an HCL root: readers first,
-// then linkers; the linkers that read only their own arguments
-// (replayable) may be read ahead by a flat reading (tfeval.OwnLinkStep).
+var linkers = map[string]linker{
+	"aws_security_group_rule":             {(*rd).sgRule, true},
+	"aws_vpc_security_group_ingress_rule": {(*rd).vpcIngressRule, true},
+	"aws_route":                           {(*rd).route, true},
+	"aws_route_table_association":         {(*rd).association, true},
+	"aws_main_route_table_association":    {(*rd).mainAssociation, true},
+	"aws_iam_role_policy":                 {(*rd).rolePolicy, false},
+	"aws_iam_role_policy_attachment":      {(*rd).attachment, true},
+	"aws_iam_policy_attachment":           {(*rd).attachment, true},
+	"aws_s3_bucket_logging":               {(*rd).bucketLogging, true},
+}
+
+// stepOf returns how a resource type is read, and its function.
+func stepOf(typ string) (tfeval.StepKind, readFn) {
+	if fn := readers[typ]; fn != nil {
+		return tfeval.ReadStep, fn
+	}
+	if l, ok := linkers[typ]; ok {
+		if l.own {
+			return tfeval.OwnLinkStep, l.fn
+		}
+		return tfeval.LinkStep, l.fn
+	}
+	return tfeval.SkipStep, nil
+}
+
+// hclReading is how the adapter reads an HCL root: readers first, then
+// linkers.
 var hclReading = tfeval.Reading[*rd]{
 	Kind: func(typ string) tfeval.StepKind {
-		switch {
-		case readers[typ] != nil:
-			return tfeval.ReadStep
-		case replayable[typ]:
-			return tfeval.OwnLinkStep
-		case linkers[typ] != nil:
-			return tfeval.LinkStep
-		}
-		return tfeval.SkipStep
+		k, _ := stepOf(typ)
+		return k
 	},
 	Fresh: func() *rd {
 		// One allocation, as the evidence alone was before the reader
@@ -92,22 +108,9 @@ var hclReading = tfeval.Reading[*rd]{
 	Read: func(r *tfeval.Reader, out *rd, in *tfeval.Instance) {
 		out.Reader = r
 		h := hclRes{in}
-		fn := readers[h.kind()]
-		if fn == nil {
-			fn = linkers[h.kind()]
-		}
+		_, fn := stepOf(h.kind())
 		out.safely(h, fn)
 	},
-}
-
-// replayable are the linkers that read nothing but their own arguments
-// (Instance.Arg) to emit their facts: a flat reading's group reads them
-// ahead, recording the arguments, and the group's declarations can be
-// dropped before the sequential linker pass, which replays them.
-var replayable = map[string]bool{
-	"aws_security_group_rule": true, "aws_vpc_security_group_ingress_rule": true,
-	"aws_route": true, "aws_route_table_association": true, "aws_main_route_table_association": true,
-	"aws_iam_role_policy_attachment": true, "aws_iam_policy_attachment": true, "aws_s3_bucket_logging": true,
 }
 
 // safely reads one instance; a panic (a bug, or a value shape cty refuses)
