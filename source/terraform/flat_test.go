@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/emrguard/emrguard/model"
@@ -182,4 +183,54 @@ func loadFlat(t *testing.T, f Folder) (*model.Evidence, source.Diagnostics) {
 		t.Fatal("the module was not read flat")
 	}
 	return ev, diags
+}
+
+// Ensure a flat reading whose counts hang on an unknown is read again in
+// each world with every resource: the first reading releases what its
+// groups hold, parsed files included, and the worlds' readings need them
+// (they read nothing before ReadRoot parsed the files again).
+func TestFlatReadingInWorlds(t *testing.T) {
+	files := flatModule()
+	files["y-gate.tf"] = `variable "enable_logs" {
+  type = bool
+}
+
+resource "aws_s3_bucket" "gate" {
+  count  = var.enable_logs ? 1 : 0
+  bucket = "gated-logs"
+}
+`
+	dir := t.TempDir()
+	f := Folder{Dir: dir}
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f.Files = append(f.Files, p)
+	}
+	sort.Strings(f.Files)
+	evFlat, _ := loadFlat(t, f)
+	tfeval.Tune.Flat = false
+	evSeq, _ := LoadFolders([]Folder{f}, Options{})
+	tfeval.Tune.Flat = true
+	if len(evFlat.Alternatives) != 1 || len(evFlat.Alternatives[0].Worlds) != 2 {
+		t.Fatalf("want one unknown read in two worlds, got %+v", evFlat.Alternatives)
+	}
+	for _, w := range evFlat.Alternatives[0].Worlds {
+		gated := 0
+		for _, b := range w.Evidence.Buckets {
+			if strings.HasPrefix(b.Ref.ID, "aws_s3_bucket.gate") {
+				gated++
+			}
+		}
+		if len(w.Evidence.Clusters) != 123 || gated != map[bool]int{true: 1, false: 0}[w.Values[0]] {
+			t.Errorf("world %v: %d clusters, %d gated buckets; want 123 and one when enabled", w.Values, len(w.Evidence.Clusters), gated)
+		}
+	}
+	a, _ := json.Marshal(evFlat.Alternatives[0].Worlds)
+	b, _ := json.Marshal(evSeq.Alternatives[0].Worlds)
+	if string(a) != string(b) {
+		t.Error("the worlds of the flat reading differ from the sequential reading's")
+	}
 }

@@ -34,41 +34,29 @@ func LoadFolders(folders []Folder, opt Options) (*model.Evidence, source.Diagnos
 }
 
 // loadRoot reads a root module into evidence: once, and when counts hang
-// on unknowns (tfeval.Conditions), once more in each world their values
-// make, as model.Alternatives the control engine settles.
+// on unknowns, once more in each world their values make
+// (tfeval.ReadRoot), as model.Alternatives the control engine settles.
 func loadRoot(f Folder, files []tfeval.File, opt Options, diags *source.Diagnostics) *model.Evidence {
-	conds := &tfeval.Conditions{}
-	ev := tfeval.LoadWorld(f, files, opt, diags, conds, hclReading).ev
-	n := len(conds.Found)
+	w := tfeval.ReadRoot(f, files, opt, diags, hclReading)
+	ev := w.Base.ev
 	switch {
-	case n == 0:
+	case len(w.Unknowns) == 0:
 		return ev
-	case n > tfeval.MaxConditions:
+	case w.Bounded:
 		// Not read again: the worlds would be 2^n. The engine says why
 		// the counts' unknowns stay.
-		out := &model.Evidence{Alternatives: []*model.Alternatives{{Unknowns: conds.Found, Base: ev, Bound: tfeval.MaxConditions}}}
+		out := &model.Evidence{Alternatives: []*model.Alternatives{{Unknowns: w.Unknowns, Base: ev, Bound: tfeval.MaxConditions}}}
 		out.Merge(ev)
 		return out
 	}
-	// Some counts hang on at most MaxConditions unknowns: read the root
-	// again under each combination of their values (the control engine
-	// keeps a verdict they all agree on). The input errors are the first
-	// reading's.
-	alt := &model.Alternatives{Unknowns: conds.Found, Kinds: make([]model.UnknownKind, n)}
-	for i, a := range conds.Found {
-		alt.Kinds[i] = conds.Kinds[a]
+	// The control engine keeps a verdict all the worlds agree on.
+	alt := &model.Alternatives{Unknowns: w.Unknowns, Kinds: make([]model.UnknownKind, len(w.Unknowns)), Base: ev}
+	for i, a := range w.Unknowns {
+		alt.Kinds[i] = w.Kinds[a]
 	}
-	for _, vals := range model.Combinations(n) {
-		w := &tfeval.Conditions{World: map[string]bool{}}
-		for i, a := range conds.Found {
-			w.World[a] = vals[i]
-		}
-		// The parsed files are read-only to a load: each world reuses
-		// them rather than reading and parsing the folder again.
-		var scratch source.Diagnostics
-		alt.Worlds = append(alt.Worlds, model.World{Values: vals, Evidence: tfeval.LoadWorld(f, files, opt, &scratch, w, hclReading).ev})
+	for i, vals := range w.Values {
+		alt.Worlds = append(alt.Worlds, model.World{Values: vals, Evidence: w.Each[i].ev})
 	}
-	alt.Base = ev
 	out := &model.Evidence{Alternatives: []*model.Alternatives{alt}}
 	out.Merge(ev)
 	return out

@@ -17,27 +17,27 @@ import (
 // times, once per combination (a world).
 const MaxConditions = 3
 
-// Conditions are the unknowns deciding a count of a root: what the
-// first reading found (Found, and what kind each is), and the
-// values a world gives them (World; nil in the first reading). Shared by
+// conditions are the unknowns deciding a count of a root: what the
+// first reading found (found, and what kind each is), and the
+// values a world gives them (world; nil in the first reading). Shared by
 // the copies of a root's loader.
-type Conditions struct {
+type conditions struct {
 	mu    sync.Mutex
-	World map[string]bool
-	Found []string
-	Kinds map[string]model.UnknownKind // of the found atoms not Boolean
+	world map[string]bool
+	found []string
+	kinds map[string]model.UnknownKind // of the found atoms not Boolean
 }
 
-func (c *Conditions) note(atom string, kind model.UnknownKind) {
+func (c *conditions) note(atom string, kind model.UnknownKind) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !slices.Contains(c.Found, atom) {
-		c.Found = append(c.Found, atom)
+	if !slices.Contains(c.found, atom) {
+		c.found = append(c.found, atom)
 		if kind != model.Boolean {
-			if c.Kinds == nil {
-				c.Kinds = map[string]model.UnknownKind{}
+			if c.kinds == nil {
+				c.kinds = map[string]model.UnknownKind{}
 			}
-			c.Kinds[atom] = kind
+			c.kinds[atom] = kind
 		}
 	}
 }
@@ -82,7 +82,7 @@ func (m *module) worldCount(expr hcl.Expression) (n int, rep, ok bool) {
 		}
 		return m.countAtom(x)
 	}
-	if cs.World == nil {
+	if cs.world == nil {
 		// Note the branches' atoms as well: a world may take either.
 		branch(c.TrueResult, a, errA)
 		branch(c.FalseResult, b, errB)
@@ -113,11 +113,11 @@ func (m *module) worldEach(x hcl.Expression) (exists, ok bool) {
 		return false, false
 	}
 	name := m.prefix + text
-	if cs.World == nil {
+	if cs.world == nil {
 		cs.note(name, model.Each)
 		return false, false
 	}
-	exists, ok = cs.World[name]
+	exists, ok = cs.world[name]
 	return exists, ok
 }
 
@@ -146,11 +146,11 @@ func (m *module) countAtom(x hcl.Expression) (n int, rep, ok bool) {
 	}
 	name := m.prefix + text
 	cs := m.ld.conds
-	if cs.World == nil {
+	if cs.world == nil {
 		cs.note(name, model.Count)
 		return 0, false, false
 	}
-	exists, ok := cs.World[name]
+	exists, ok := cs.world[name]
 	if !ok {
 		return 0, false, false
 	}
@@ -272,11 +272,11 @@ func (m *module) atom(e *hclsyntax.ScopeTraversalExpr, depth int) (bool, bool) {
 // reading notes it and decides nothing.
 func (m *module) worldValue(name string) (bool, bool) {
 	cs := m.ld.conds
-	if cs.World == nil {
+	if cs.world == nil {
 		cs.note(name, model.Boolean)
 		return false, false
 	}
-	v, ok := cs.World[name]
+	v, ok := cs.world[name]
 	return v, ok
 }
 

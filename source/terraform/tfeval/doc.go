@@ -28,7 +28,7 @@
 // is an unknown cty value carrying a mark with the reason (ReasonOf), and
 // the address of the resource it is an attribute of (FromOf): nothing is
 // guessed. A count that hangs on at most MaxConditions unknowns is read
-// in each world their values make (conditional.go, LoadWorld).
+// in each world their values make (conditional.go, ReadRoot).
 //
 // An attribute another resource points at by id (aws_security_group.sg.id)
 // evaluates to the resource's address, so links between resources are the

@@ -110,7 +110,7 @@ func readFlat[S any](m *module, files []File, diags *source.Diagnostics, a Readi
 			g.files = append(g.files, fi)
 		}
 	}
-	if len(groups) < 2 {
+	if len(groups) < Tune.FlatMinGroups {
 		return none, false
 	}
 	parallelRuns.flat.Add(1)
@@ -250,8 +250,10 @@ func (d *decls) claim(files []int, w *module) {
 }
 
 // release drops what a read group holds: source, bodies, memos, local
-// values. Nothing reads them again: no other group refers to them, and
-// its linkers replay what they read ahead.
+// values. Nothing of this reading reads them again: no other group refers
+// to them, and its linkers replay what they read ahead. Its files are
+// marked released: a reading in another world parses them again
+// (ReadRoot).
 func (d *decls) release(fis []int, w *module, files []File, kind func(string) StepKind) {
 	for _, fi := range fis {
 		for _, res := range d.res[fi] {
@@ -275,7 +277,7 @@ func (d *decls) release(fis []int, w *module, files []File, kind func(string) St
 			v.src, v.def = nil, nil
 		}
 		f := &files[fi]
-		f.blocks, f.lazy = nil, nil
+		f.blocks, f.lazy, f.released = nil, nil, true
 	}
 }
 

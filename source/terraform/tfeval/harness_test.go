@@ -38,7 +38,7 @@ func evalFiles(t testing.TB, files map[string]string) ([]string, source.Diagnost
 		},
 	}
 	root := func(f Folder, files []File, opt Options, d *source.Diagnostics) *[]string {
-		return LoadWorld(f, files, opt, d, &Conditions{}, a)
+		return ReadRoot(f, files, opt, d, a).Base
 	}
 	out, diags := LoadFolders([]Folder{f}, Options{}, root, a.Fresh, a.Merge)
 	return *out, diags

@@ -62,7 +62,7 @@ func (m *module) instanceKeys(count, forEach *hcl.Attribute, base string) []inst
 				k[0].rep = true
 				return k
 			}
-			if n == 1 && m.ld.conds.World != nil {
+			if n == 1 && m.ld.conds.world != nil {
 				// One instance in this world: addressed as in the first
 				// reading, so that their results meet (control.Worlds).
 				return []instKey{{key: cty.NumberIntVal(0)}}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -205,11 +206,53 @@ type loader struct {
 	warned   map[model.Loc]bool // module sources already warned of
 	manifest *manifest          // .terraform/modules/modules.json, read on first use: installed()
 	work     *budget            // the root's evaluation work, shared by the loader's copies
-	conds    *Conditions        // the unknowns deciding counts, and the world read (conditional.go)
+	conds    *conditions        // the unknowns deciding counts, and the world read (conditional.go)
 }
 
-// LoadWorld reads a root once, in the world conds gives.
-func LoadWorld[S any](f Folder, files []File, opt Options, diags *source.Diagnostics, conds *Conditions, a Reading[S]) S {
+// Worlds is a root read in its first world, and again in each world of
+// the unknowns its counts hang on (conditional.go).
+type Worlds[S any] struct {
+	Base     S
+	Unknowns []string                     // the atoms the counts hang on, in the order found
+	Kinds    map[string]model.UnknownKind // of the atoms not Boolean
+	Bounded  bool                         // over MaxConditions atoms: not read again
+	Values   [][]bool                     // each world's values of Unknowns (model.Combinations)
+	Each     []S                          // the root read in each world
+}
+
+// ReadRoot reads a root module, and when its counts hang on at most
+// MaxConditions unknowns, again under each combination of their values.
+// The diagnostics are the first reading's. Each world reuses the parsed
+// files, unless a flat reading released them: those are parsed again.
+func ReadRoot[S any](f Folder, files []File, opt Options, diags *source.Diagnostics, a Reading[S]) Worlds[S] {
+	conds := &conditions{}
+	w := Worlds[S]{Base: loadWorld(f, files, opt, diags, conds, a), Unknowns: conds.found, Kinds: conds.kinds}
+	switch n := len(conds.found); {
+	case n == 0:
+		return w
+	case n > MaxConditions:
+		w.Bounded = true
+		return w
+	}
+	again := opt
+	again.Seen = nil // told once, by the first parse
+	for _, vals := range model.Combinations(len(conds.found)) {
+		world := &conditions{world: map[string]bool{}}
+		for i, atom := range conds.found {
+			world.world[atom] = vals[i]
+		}
+		var scratch source.Diagnostics
+		if slices.ContainsFunc(files, func(f File) bool { return f.released }) {
+			files = parseAll(f.Files, again.reader(), &scratch)
+		}
+		w.Values = append(w.Values, vals)
+		w.Each = append(w.Each, loadWorld(f, files, opt, &scratch, world, a))
+	}
+	return w
+}
+
+// loadWorld reads a root once, in the world conds gives.
+func loadWorld[S any](f Folder, files []File, opt Options, diags *source.Diagnostics, conds *conditions, a Reading[S]) S {
 	root := evalRoot(f, files, opt, diags, conds)
 	if out, ok := readFlat(root, files, diags, a); ok {
 		return out
@@ -219,7 +262,7 @@ func LoadWorld[S any](f Folder, files []File, opt Options, diags *source.Diagnos
 
 // evalRoot declares a root module and the modules it calls, ready to
 // evaluate.
-func evalRoot(f Folder, files []File, opt Options, diags *source.Diagnostics, conds *Conditions) *module {
+func evalRoot(f Folder, files []File, opt Options, diags *source.Diagnostics, conds *conditions) *module {
 	dir := filepath.Clean(f.Dir)
 	cache := &parseCache{rootDir: dir, rootFiles: files, read: opt.reader()}
 	// The maps of variable values and warnings are made when written:

@@ -39,6 +39,9 @@ type File struct {
 	blocks []*hcl.Block
 	lazy   []topBlock
 	data   []byte // native syntax: the source, scanned for references (flat.go)
+	// released is set when a flat reading dropped the file's blocks and
+	// the shared state of its arguments (flat.go: release).
+	released bool
 }
 
 // parseTop parses a file's top-level blocks, leaving resource and data

@@ -30,7 +30,7 @@ func genPlan(f Folder) ([]byte, genInfo) {
 	opt := Options{MaxFileSize: 20 << 20}
 	var diags source.Diagnostics
 	files := parseAll(f.Files, opt.reader(), &diags)
-	root := evalRoot(f, files, opt, &diags, &Conditions{})
+	root := evalRoot(f, files, opt, &diags, &conditions{})
 	g := &planGen{r: &Reader{Diags: &diags}, partly: map[string]bool{}, ids: map[string]bool{}}
 	for _, m := range root.modules() {
 		for _, r := range m.order {

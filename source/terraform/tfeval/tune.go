@@ -13,6 +13,10 @@ type Tuning struct {
 	// FlatMin is the number of read steps from which a module is read
 	// flat: below it, the grouping costs more than it saves.
 	FlatMin int
+	// FlatMinGroups is the number of file groups from which a module is
+	// read flat: one group is one reader, no faster than the sequential
+	// reading (tests set 1, to run the flat reading on small modules).
+	FlatMinGroups int
 	// PrefetchMin is the number of steps from which parsers run ahead.
 	PrefetchMin int
 	// PrefetchWindow bounds how far ahead (lazy.go says why it trails).
@@ -25,7 +29,7 @@ type Tuning struct {
 // Tune is the tuning every reading uses. Tests lower the sizes to take
 // the parallel paths on small examples, and the budget to spend it; set
 // it only while no reading runs.
-var Tune = Tuning{Flat: true, FlatMin: 256, PrefetchMin: 512, PrefetchWindow: 256, MaxWork: 500_000}
+var Tune = Tuning{Flat: true, FlatMin: 256, FlatMinGroups: 2, PrefetchMin: 512, PrefetchWindow: 256, MaxWork: 500_000}
 
 // parallelRuns counts the readings that took the parallel paths.
 var parallelRuns struct{ flat, prefetch atomic.Int64 }
