@@ -202,7 +202,7 @@ type loader struct {
 	rootRaw  map[string]string
 	varAt    map[string]model.Loc
 	cache    *parseCache
-	modules  int                // module instances loaded, up to maxModules
+	modules  int                // module instances loaded, up to MaxModules
 	warned   map[model.Loc]bool // module sources already warned of
 	manifest *manifest          // .terraform/modules/modules.json, read on first use: installed()
 	work     *budget            // the root's evaluation work, shared by the loader's copies

@@ -3,7 +3,7 @@ package tfeval
 import "github.com/emrguard/emrguard/source"
 
 // The evaluator reads a root for the layer above (the AWS adapter),
-// which says which resource types it reads and how (reading), and
+// which says which resource types it reads and how (Reading), and
 // gets, in its own type S, what it made of them: read steps first, then
 // link steps, each in declaration order, however the root is read
 // (sequentially with a prefetcher, or flat on all cores: flat.go).
@@ -20,6 +20,7 @@ const (
 
 // Reading is how the layer above reads instances into sinks of type S.
 type Reading[S any] struct {
+	// Kind says how the resources of a type are read.
 	Kind  func(typ string) StepKind
 	Fresh func() S         // an empty sink
 	Merge func(dst, src S) // appends src to dst
