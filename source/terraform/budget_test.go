@@ -5,10 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/emrguard/emrguard/source/terraform/tfeval"
-
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 )
 
 // hostileDoubling is n locals each doubling the last: 2^(n+1) bytes at

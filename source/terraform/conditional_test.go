@@ -6,9 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/emrguard/emrguard/source/terraform/tfeval"
-
 	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 )
 
 // Ensure a count Terraform cannot know, cond ? A : B with A and B known,

@@ -3,11 +3,10 @@ package terraform
 import (
 	"strings"
 
-	"github.com/emrguard/emrguard/source/terraform/tfeval"
-
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 )
 
 // block returns the first nested block of type t, written or built by a

@@ -3,11 +3,10 @@ package terraform
 import (
 	"fmt"
 
-	"github.com/emrguard/emrguard/source/terraform/tfeval"
-
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 )
 
 // Kubernetes RBAC written with the hashicorp/kubernetes provider

@@ -8,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/emrguard/emrguard/source/terraform/tfeval"
-
 	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 )
 
 const kubeRBACRoot = `

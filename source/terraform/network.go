@@ -4,11 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/emrguard/emrguard/source/terraform/tfeval"
-
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 )
 
 func (r *rd) securityGroup(in attrs) {

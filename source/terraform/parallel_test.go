@@ -8,12 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/emrguard/emrguard/source/terraform/tfeval"
-
 	"github.com/emrguard/emrguard/control"
 	"github.com/emrguard/emrguard/control/engine"
 	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/release"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 )
 
 // Ensure the prefetching parsers and the parallel reading of a module

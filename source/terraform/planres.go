@@ -5,11 +5,10 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/emrguard/emrguard/source/terraform/tfeval"
-
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 	"github.com/emrguard/emrguard/source/tree"
 )
 

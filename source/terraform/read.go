@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/emrguard/emrguard/source/terraform/tfeval"
-
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source/secconf"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 )
 
 // rd reads resource instances into evidence, reporting through the

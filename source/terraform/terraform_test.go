@@ -6,10 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/emrguard/emrguard/source/terraform/tfeval"
-
 	"github.com/emrguard/emrguard/model"
 	"github.com/emrguard/emrguard/source"
+	"github.com/emrguard/emrguard/source/terraform/tfeval"
 )
 
 // load writes files into a temporary folder and reads each folder holding
