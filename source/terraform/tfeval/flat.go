@@ -23,7 +23,7 @@ type flatRun[S any] struct {
 	diags    source.Diagnostics
 }
 
-// flatGroup is files that may refer to each other (refs.go), the runs
+// flatGroup is files that may refer to each other (hclscan.RefScan), the runs
 // of reader steps of their resources, and their linker steps.
 type flatGroup[S any] struct {
 	files []int
@@ -32,7 +32,7 @@ type flatGroup[S any] struct {
 }
 
 // readFlat reads a root module without module calls with one reader per
-// core, a group of files at a time (refs.go), when the module is large
+// core, a group of files at a time (groupFiles), when the module is large
 // enough and its files can be grouped; ok is false otherwise and the
 // caller reads it sequentially. Each reader evaluates in its own copy of
 // the module's memo (fork), and the resources and locals of a group are
@@ -42,11 +42,11 @@ type flatGroup[S any] struct {
 // Link steps (the adapter's rules, routes, attachments) run after the
 // read steps, sequentially, as in readModules, so what they make and
 // their diagnostics come out in the order a sequential reading gives.
-// Those that only read their own arguments (ownLinkStep) are read ahead
+// Those that only read their own arguments (OwnLinkStep) are read ahead
 // by their group's reader (into a scratch sink, keeping the arguments
-// and the diagnostics), and replayed in the link pass; a group with no other linker then drops
-// its source, bodies and memo as soon as it is read, so memory follows
-// the groups being read, not the module.
+// and the diagnostics), and replayed in the link pass; a group with no
+// other link step then drops its source, bodies and memo as soon as it
+// is read, so memory follows the groups being read, not the module.
 func readFlat[S any](m *module, files []File, diags *source.Diagnostics, a Reading[S]) (S, bool) {
 	workers := runtime.GOMAXPROCS(0)
 	var none S
