@@ -30,10 +30,13 @@ func (in *Instance) Arg(r *Reader, name string) Value { return r.arg(in, name) }
 // of block p, dynamic blocks expanded; inner names the block types of
 // their own bodies (the JSON syntax needs them).
 func (in *Instance) Blocks(r *Reader, p *Block, t string, inner ...string) []Block {
-	if p == nil {
-		return r.blocks(in, in.res.content(), t, inner...)
+	if p != nil {
+		return r.blocks(in, p.c, t, inner...)
 	}
-	return r.blocks(in, p.c, t, inner...)
+	if c := in.res.content(); in.res.broken == "" {
+		return r.blocks(in, c, t, inner...)
+	}
+	return []Block{{At: in.res.at, Why: in.res.broken}}
 }
 
 // Sub reads an argument of a nested block.
@@ -44,6 +47,9 @@ func (in *Instance) Sub(r *Reader, b Block, name string) Value { return r.sub(in
 // is false when it is not written.
 func (in *Instance) Document(r *Reader, b *Block, name string) (*tree.Node, bool) {
 	c := in.res.content()
+	if b == nil && in.res.broken != "" {
+		return tree.UnknownNode(in.res.broken, in.res.at), true
+	}
 	if b != nil {
 		c = b.c
 	}

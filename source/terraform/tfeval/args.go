@@ -117,9 +117,27 @@ func (a *arg) expr() hcl.Expression {
 			m.reportOnce(w.diags)
 		}
 		a.parsed = w.Expression
+		if why := syntaxError(a.name, w.diags); why != "" {
+			// What the parser recovered is not what was written.
+			a.parsed = &unparsed{rng: w.Expression.Range(), why: why}
+		}
 	}
 	return a.parsed
 }
+
+// unparsed stands for an argument whose expression does not parse: its
+// value is unknown, saying why.
+type unparsed struct {
+	rng hcl.Range
+	why string
+}
+
+func (u *unparsed) Value(*hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	return unknown(u.why, ""), nil
+}
+func (u *unparsed) Variables() []hcl.Traversal { return nil }
+func (u *unparsed) Range() hcl.Range           { return u.rng }
+func (u *unparsed) StartRange() hcl.Range      { return u.rng }
 
 func (a *arg) Value(ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	return a.expr().Value(ctx)

@@ -72,6 +72,7 @@ type resource struct {
 	src             *topBlock                 // nil when parsed with its file
 	body            content                   // not ready while src is not parsed
 	seen            bool                      // src was parsed once: its diagnostics are out
+	broken          string                    // why the body does not parse: what it says is not read
 	claim           atomic.Int32              // a parser has taken src (see prefetch)
 	pre             atomic.Pointer[parsedSrc] // src parsed ahead, for content to take
 	count, forEach  *hcl.Attribute
@@ -119,7 +120,9 @@ type call struct {
 func (m *module) declare(files []File, diags *source.Diagnostics) {
 	for _, f := range files {
 		for _, b := range f.blocks {
-			m.declareBlock(b, diags)
+			if r := m.declareBlock(b, diags); r != nil {
+				r.broken = syntaxError(r.key(), f.broken[b.DefRange.Start.Byte])
+			}
 		}
 		for i := range f.lazy {
 			b := &f.lazy[i]
@@ -198,7 +201,9 @@ func (m *module) declareResource(r *resource, diags *source.Diagnostics) {
 	m.order = append(m.order, r)
 }
 
-func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
+// declareBlock declares a parsed top-level block; it returns the resource
+// it declares, if any.
+func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) *resource {
 	if lb, ok := b.Body.(*lazyBody); ok {
 		adopt(lb.c, m)
 	}
@@ -209,11 +214,11 @@ func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
 	switch b.Type {
 	case "variable":
 		if len(b.Labels) != 1 {
-			return
+			return nil
 		}
 		if _, ok := m.vars[b.Labels[0]]; ok {
 			dup("variable " + b.Labels[0])
-			return
+			return nil
 		}
 		v := &variable{name: b.Labels[0], at: at}
 		v.load(b.Body, diags)
@@ -230,7 +235,7 @@ func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
 		}
 	case "resource", "data":
 		if len(b.Labels) != 2 {
-			return
+			return nil
 		}
 		r := &resource{mode: b.Type, typ: b.Labels[0], name: b.Labels[1], at: at, m: m, seen: true}
 		c, hd := contentOf(b.Body, NestedBlocks[r.typ])
@@ -241,21 +246,22 @@ func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
 		r.body = c
 		r.count, r.forEach = c.attr("count"), c.attr("for_each")
 		m.declareResource(r, diags)
+		return r
 	case "module":
 		if len(b.Labels) != 1 {
-			return
+			return nil
 		}
 		c, hd := contentOf(b.Body, nil)
 		addHCL(diags, hd)
 		k := &call{name: b.Labels[0], block: b, body: c, count: c.attr("count"), forEach: c.attr("for_each")}
 		if _, ok := m.calls[k.name]; ok {
 			dup("module " + k.name)
-			return
+			return nil
 		}
 		m.calls[k.name] = k
 	case "output":
 		if len(b.Labels) != 1 {
-			return
+			return nil
 		}
 		attrs, hd := contentOf(b.Body, nil)
 		addHCL(diags, hd)
@@ -271,6 +277,7 @@ func (m *module) declareBlock(b *hcl.Block, diags *source.Diagnostics) {
 			}
 		}
 	}
+	return nil
 }
 
 func (m *module) name() string {

@@ -2,6 +2,7 @@ package tfeval
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -42,6 +43,9 @@ type File struct {
 	// released is set when a flat reading dropped the file's blocks and
 	// the shared state of its arguments (flat.go: release).
 	released bool
+	// broken holds, by the byte offset of a block's definition, the
+	// syntax errors inside the block (a file parsed whole).
+	broken map[int]hcl.Diagnostics
 }
 
 // parseTop parses a file's top-level blocks, leaving resource and data
@@ -76,6 +80,7 @@ func parseTop(path string, data []byte, diags *source.Diagnostics) File {
 	}
 	body, hd := parseFile(path, data)
 	addHCL(diags, hd)
+	p.broken = brokenBlocks(body, hd)
 	c, hd := topContent(body)
 	addHCL(diags, hd)
 	p.blocks = c.blocks
@@ -136,6 +141,47 @@ func parseAll(paths []string, read reader, diags *source.Diagnostics) []File {
 		}
 	}
 	return kept
+}
+
+// syntaxError says why what the diagnostics of parsing it are about is
+// not read, naming the first error, or "" when there is none: a body or
+// an expression the parser recovered from may have lost any part of it,
+// so nothing in it is taken as written, nor as left out.
+func syntaxError(what string, hd hcl.Diagnostics) string {
+	for _, d := range hd {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		at := ""
+		if d.Subject != nil {
+			at = " at " + loc(*d.Subject).String()
+		}
+		return fmt.Sprintf("%s does not parse (%s%s)", what, d.Summary, at)
+	}
+	return ""
+}
+
+// brokenBlocks returns the syntax errors inside each block of a body, by
+// the byte offset of the block's definition.
+func brokenBlocks(body hcl.Body, hd hcl.Diagnostics) map[int]hcl.Diagnostics {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok || !hd.HasErrors() {
+		return nil
+	}
+	var out map[int]hcl.Diagnostics
+	for _, b := range sb.Blocks {
+		rng := b.Range()
+		for _, d := range hd {
+			if d.Severity == hcl.DiagError && d.Subject != nil && d.Subject.Start.Byte >= rng.Start.Byte && d.Subject.Start.Byte <= rng.End.Byte {
+				if out == nil {
+					out = map[int]hcl.Diagnostics{}
+				}
+				k := b.DefRange().Start.Byte
+				out[k] = append(out[k], d)
+			}
+		}
+	}
+	return out
 }
 
 // addHCL converts HCL diagnostics, keeping file:line:col.

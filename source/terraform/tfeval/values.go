@@ -46,7 +46,9 @@ func (r *Reader) arg(in *Instance, name string) Value {
 		return x
 	}
 	x := Value{Key: name}
-	if e, rng, ok := in.res.content().expr(name); ok {
+	if e, rng, ok := in.res.content().expr(name); in.res.broken != "" {
+		x = Value{V: unknown(in.res.broken, ""), At: in.res.at, OK: true, Key: name}
+	} else if ok {
 		x = Value{V: in.res.m.instAttr(in, name), At: loc(rng), OK: true, Key: name}
 		x.Part = in.res.m.partOf(e, x.V, in)
 	}

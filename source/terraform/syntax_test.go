@@ -1,0 +1,37 @@
+package terraform
+
+import (
+	"strings"
+	"testing"
+)
+
+// Ensure what does not parse is unknown, never read as left out: a
+// resource whose body the parser had to recover (a file parsed whole, a
+// block the scan refused) has every argument unknown, naming the error;
+// an argument whose expression does not parse is unknown, the others of
+// its body read as written.
+func TestSyntaxErrorsAreUnknown(t *testing.T) {
+	for name, tc := range map[string]struct {
+		src        string
+		keyUnknown bool
+	}{
+		"unclosed block": {"resource \"aws_emr_cluster\" \"c\" {\n  name = \n", true},
+		"bad argument":   {"resource \"aws_emr_cluster\" \"c\" {\n  name = \n}\n", true},
+		"bad expression": {"resource \"aws_emr_cluster\" \"c\" {\n  name = \"x\"\n  release_label = \"emr-7.0.0\" +\n}\n", false},
+	} {
+		ev, diags := load(t, map[string]string{"main.tf": tc.src}, Options{})
+		if len(diags.Errors()) == 0 {
+			t.Errorf("%s: no error reported", name)
+		}
+		if len(ev.Clusters) != 1 {
+			t.Fatalf("%s: %d clusters", name, len(ev.Clusters))
+		}
+		c := ev.Clusters[0]
+		if !c.ReleaseLabel.IsUnknown() || !strings.Contains(c.ReleaseLabel.Why, "does not parse") {
+			t.Errorf("%s: release label %+v, want unknown: does not parse", name, c.ReleaseLabel)
+		}
+		if c.KeyName.IsUnknown() != tc.keyUnknown {
+			t.Errorf("%s: key name %+v, unknown want %v", name, c.KeyName, tc.keyUnknown)
+		}
+	}
+}
