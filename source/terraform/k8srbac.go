@@ -98,7 +98,7 @@ func (r *rd) kubeLabels(x tfeval.Value) map[string]string {
 	for it := v.ElementIterator(); it.Next(); {
 		k, e := it.Element()
 		ks, _ := tfeval.Scalar(k)
-		if es, ok := tfeval.Scalar(e); ok && !e.IsNull() {
+		if es, ok := tfeval.Scalar(e); ok {
 			out[ks] = es
 		}
 	}
@@ -122,7 +122,7 @@ func (r *rd) kubeStrings(x tfeval.Value) ([]string, string) {
 	for it := v.ElementIterator(); it.Next(); {
 		_, e := it.Element()
 		s, ok := tfeval.Scalar(e)
-		if !ok || e.IsNull() {
+		if !ok {
 			r.Diags.Errorf(x.At, "%s holds a %s, want strings", x.Key, e.Type().FriendlyName())
 			return nil, x.Key + " is not a list of strings"
 		}

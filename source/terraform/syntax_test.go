@@ -35,3 +35,36 @@ func TestSyntaxErrorsAreUnknown(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a null among a map's values is left out, not an internal error
+// that drops the resource (Scalar once panicked on a typed null).
+func TestNullInMaps(t *testing.T) {
+	ev, diags := load(t, map[string]string{"main.tf": `resource "aws_emr_cluster" "c" {
+  name          = "c"
+  release_label = "emr-7.0.0"
+  tags          = tomap({ a = null, b = "y" })
+}
+
+resource "kubernetes_role_v1" "r" {
+  metadata {
+    name      = "r"
+    namespace = "ns"
+    labels    = tomap({ a = null, b = "x" })
+  }
+  rule {
+    api_groups = [""]
+    resources  = ["pods"]
+    verbs      = ["get"]
+  }
+}
+`}, Options{})
+	if len(diags) != 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	if len(ev.Clusters) != 1 || len(ev.Clusters[0].Tags) != 1 || ev.Clusters[0].Tags["b"] != "y" {
+		t.Errorf("clusters %+v", ev.Clusters)
+	}
+	if len(ev.RBACRoles) != 1 || ev.RBACRoles[0].Labels["b"] != "x" || len(ev.RBACRoles[0].Labels) != 1 {
+		t.Errorf("roles %+v", ev.RBACRoles)
+	}
+}

@@ -50,9 +50,6 @@ func templatePartial(parts []hclsyntax.Expression, eval func(hcl.Expression) cty
 			pb.Hole(model.Hole{Kind: model.HoleAny, Label: label(part), Why: why})
 			continue
 		}
-		if u, _ := v.Unmark(); u.IsNull() {
-			return "", false
-		}
 		s, ok := Scalar(v)
 		if !ok {
 			return "", false

@@ -91,10 +91,13 @@ func (m *module) partOf(e hcl.Expression, v cty.Value, in *Instance) model.Parti
 func (x Value) Absent() bool { return !x.OK || (x.V.IsKnown() && x.V.IsNull()) }
 
 // Scalar renders a known primitive as Terraform would convert it to a
-// string.
+// string; ok is false for anything else, null and unknown included.
 func Scalar(v cty.Value) (string, bool) {
 	if v.IsMarked() { // marks sit on a primitive itself: no deep walk
 		v, _ = v.Unmark()
+	}
+	if !v.IsKnown() || v.IsNull() {
+		return "", false
 	}
 	switch v.Type() {
 	case cty.String:
