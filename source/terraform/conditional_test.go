@@ -56,7 +56,7 @@ variable "existing" {
 		{"known operand decides", `var.existing && var.create ? 1 : 0`, nil, nil, nil, 0},
 		{"two unknowns", `var.create || var.other ? 1 : 0`, []string{"var.create", "var.other"}, nil, []int{1, 1, 1, 0}, 1},
 		{"three unknowns", `var.create && var.other && var.third ? 1 : 0`, []string{"var.create", "var.other", "var.third"}, nil, []int{1, 0, 0, 0, 0, 0, 0, 0}, 1},
-		{"over the bound", `var.create && var.other && var.third && var.n > 0 ? 1 : 0`, []string{"var.create", "var.other", "var.third", "var.n > 0"}, nil, nil, 1},
+		{"over the bound", `var.create && var.other && var.third && var.n > 0 ? 1 : 0`, []string{"var.create", "var.n > 0", "var.other", "var.third"}, nil, nil, 1},
 		{"a comparison", `var.n > 0 ? 1 : 0`, []string{"var.n > 0"}, nil, []int{1, 0}, 1},
 		{"a branch not known", `var.create ? var.n : 0`, []string{"var.create", "var.n"}, []bool{false, true}, []int{1, 0, 0, 0}, 1},
 		{"a whole count", `var.n`, []string{"var.n"}, []bool{true}, []int{1, 0}, 1},

@@ -222,11 +222,16 @@ type Worlds[S any] struct {
 
 // ReadRoot reads a root module, and when its counts hang on at most
 // MaxConditions unknowns, again under each combination of their values.
-// The diagnostics are the first reading's. Each world reuses the parsed
+// The diagnostics are the first reading's, and so is Options.Seen's
+// telling of the files read. Each world reuses the parsed
 // files, unless a flat reading released them: those are parsed again.
 func ReadRoot[S any](f Folder, files []File, opt Options, diags *source.Diagnostics, a Reading[S]) Worlds[S] {
 	conds := &conditions{}
-	w := Worlds[S]{Base: loadWorld(f, files, opt, diags, conds, a), Unknowns: conds.found, Kinds: conds.kinds}
+	base := loadWorld(f, files, opt, diags, conds, a)
+	// In the order of their names: a flat reading notes them from
+	// several goroutines at once.
+	slices.Sort(conds.found)
+	w := Worlds[S]{Base: base, Unknowns: conds.found, Kinds: conds.kinds}
 	switch n := len(conds.found); {
 	case n == 0:
 		return w
@@ -235,7 +240,7 @@ func ReadRoot[S any](f Folder, files []File, opt Options, diags *source.Diagnost
 		return w
 	}
 	again := opt
-	again.Seen = nil // told once, by the first parse
+	again.Seen = nil // told of each file once, by the first reading
 	for _, vals := range model.Combinations(len(conds.found)) {
 		world := &conditions{world: map[string]bool{}}
 		for i, atom := range conds.found {
@@ -246,7 +251,7 @@ func ReadRoot[S any](f Folder, files []File, opt Options, diags *source.Diagnost
 			files = parseAll(f.Files, again.reader(), &scratch)
 		}
 		w.Values = append(w.Values, vals)
-		w.Each = append(w.Each, loadWorld(f, files, opt, &scratch, world, a))
+		w.Each = append(w.Each, loadWorld(f, files, again, &scratch, world, a))
 	}
 	return w
 }
