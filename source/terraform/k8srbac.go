@@ -342,6 +342,8 @@ func (r *rd) kubeSubject(in attrs, sb nested, b *model.RBACBinding) (model.Subje
 		return s, false
 	case b.Namespace.IsSet():
 		s.Namespace = b.Namespace.Val // the authorizer takes the RoleBinding's
+	default:
+		s.Why = "its namespace is the binding's, which is unknown: " + b.Namespace.Why
 	}
 	return s, true
 }

@@ -447,3 +447,36 @@ resource "kubernetes_cluster_role_v1" "part" {
 		t.Errorf("aggregating role: %d rules, incomplete %q", len(x.Rules(agg)), agg.Incomplete)
 	}
 }
+
+// Ensure a ServiceAccount subject written with namespace "" in a
+// binding whose namespace is unknown is unknown, not a subject of
+// namespace "".
+func TestKubeSubjectOfUnknownNamespace(t *testing.T) {
+	ev, _ := load(t, map[string]string{"main.tf": `variable "ns" {
+  type = string
+}
+
+resource "kubernetes_role_binding_v1" "b" {
+  metadata {
+    name      = "b"
+    namespace = var.ns
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = "r"
+  }
+  subject {
+    kind      = "ServiceAccount"
+    name      = "sa"
+    namespace = ""
+  }
+}
+`}, Options{})
+	if len(ev.RBACBindings) != 1 || len(ev.RBACBindings[0].Subjects) != 1 {
+		t.Fatalf("bindings %+v", ev.RBACBindings)
+	}
+	if s := ev.RBACBindings[0].Subjects[0]; !strings.Contains(s.Why, "binding's, which is unknown") {
+		t.Errorf("subject %+v, want unknown for the binding's namespace", s)
+	}
+}
