@@ -277,7 +277,7 @@ func rbacControl(p *control.Pass, perm permission) {
 			if role != nil && !perm.clusterScoped {
 				rule = firstOf(role)
 			}
-			judged := role != nil && role.Incomplete == "" && rule == nil
+			judged := role != nil && x.Incomplete(role) == "" && rule == nil
 			for _, s := range b.Subjects {
 				st := state(b, s, unknownNS)
 				switch {
@@ -308,7 +308,7 @@ func rbacControl(p *control.Pass, perm permission) {
 					if role, why = x.Role(b); role != nil {
 						rule = firstOf(role)
 					}
-					undecided = role == nil || role.Incomplete != "" || rule != nil
+					undecided = role == nil || x.Incomplete(role) != "" || rule != nil
 				}
 				for _, s := range b.Subjects {
 					st := state(b, s, ns)
@@ -317,7 +317,7 @@ func rbacControl(p *control.Pass, perm permission) {
 						st.na = ""
 						if st.unknown == "" {
 							st.unknown, st.unknowAt = fmt.Sprintf("whether namespace %q is EMR's is unknown: %s; %s %s grants %s %q: %s",
-								ns, maybe, kindName(b), b.Name, b.RoleRef.Kind, b.RoleRef.Name, grantText(role, rule, why, perm)), b.RoleRef.At
+								ns, maybe, kindName(b), b.Name, b.RoleRef.Kind, b.RoleRef.Name, grantText(x, role, rule, why, perm)), b.RoleRef.At
 						}
 					case st.na == "" && st.unknown == "":
 						st.na = fmt.Sprintf("namespace %q is not an EMR namespace%s", ns, noEMR(emrNS))
@@ -346,14 +346,14 @@ func rbacControl(p *control.Pass, perm permission) {
 				case ex != "":
 					st.na = ex
 				case s.Why != "":
-					unknownSubject(st, b, role, rule, why, perm)
+					unknownSubject(x, st, b, role, rule, why, perm)
 				case st.grant != nil:
 				case rule != nil:
 					st.grant = &grant{binding: b, bound: role, rule: rule, verb: perm.grants(rule)}
 				case role == nil && st.unknown == "":
 					st.unknown, st.unknowAt = fmt.Sprintf("%s %s grants %s %q, which cannot be judged: %s", kindName(b), b.Name, b.RoleRef.Kind, b.RoleRef.Name, why), b.RoleRef.At
-				case role != nil && role.Incomplete != "" && st.unknown == "":
-					st.unknown, st.unknowAt = fmt.Sprintf("%s %s is not fully known: %s", role.Ref.ID, b.Name, role.Incomplete), role.Ref.Loc
+				case role != nil && x.Incomplete(role) != "" && st.unknown == "":
+					st.unknown, st.unknowAt = fmt.Sprintf("%s %s is not fully known: %s", role.Ref.ID, b.Name, x.Incomplete(role)), role.Ref.Loc
 				}
 			}
 		}
@@ -394,7 +394,7 @@ func rbacControl(p *control.Pass, perm permission) {
 // a pass or a failure on a guess. The binding grants perm (or may: its
 // role is missing or not fully known): unknown; it grants nothing of
 // perm: n/a, whoever the subject is.
-func unknownSubject(st *subjectState, b *model.RBACBinding, role *model.RBACRole, rule *model.RBACRule, why string, perm permission) {
+func unknownSubject(x *model.RBACIndex, st *subjectState, b *model.RBACBinding, role *model.RBACRole, rule *model.RBACRule, why string, perm permission) {
 	switch {
 	case rule != nil:
 		st.unknown, st.unknowAt = fmt.Sprintf("the subject is not known (%s); %s %s binds %s, whose rule at %s allows %q on %s",
@@ -402,22 +402,22 @@ func unknownSubject(st *subjectState, b *model.RBACBinding, role *model.RBACRole
 	case role == nil:
 		st.unknown, st.unknowAt = fmt.Sprintf("the subject is not known (%s), and %s %s grants %s %q, which cannot be judged: %s",
 			st.subject.Why, kindName(b), b.Name, b.RoleRef.Kind, b.RoleRef.Name, why), st.subject.At
-	case role.Incomplete != "":
-		st.unknown, st.unknowAt = fmt.Sprintf("the subject is not known (%s), and %s is not fully known: %s", st.subject.Why, role.Ref.ID, role.Incomplete), st.subject.At
+	case x.Incomplete(role) != "":
+		st.unknown, st.unknowAt = fmt.Sprintf("the subject is not known (%s), and %s is not fully known: %s", st.subject.Why, role.Ref.ID, x.Incomplete(role)), st.subject.At
 	default:
 		st.na = "whoever it is (" + st.subject.Why + "), " + rbacRoleName(role) + " grants no way to " + perm.what
 	}
 }
 
 // grantText says what a bound role grants of perm, or why that is not known.
-func grantText(role *model.RBACRole, rule *model.RBACRule, why string, perm permission) string {
+func grantText(x *model.RBACIndex, role *model.RBACRole, rule *model.RBACRule, why string, perm permission) string {
 	switch {
 	case rule != nil:
 		return fmt.Sprintf("its rule at %s allows %q on %s", rule.At, perm.grants(rule), strings.Join(rule.Resources, ","))
 	case role == nil:
 		return "it cannot be judged: " + why
 	}
-	return "it is not fully known: " + role.Incomplete
+	return "it is not fully known: " + x.Incomplete(role)
 }
 
 // subjectName names a subject in messages.

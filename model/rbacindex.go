@@ -26,9 +26,10 @@ type RBACIndex struct {
 	unplacedByName map[string]*RBACRole // the first of those by name
 	clusterRoles   map[string]*RBACRole
 	rules          map[*RBACRole][]*RBACRule
-	emrNS          map[string]string // namespace → why it is EMR's
-	maybeNS        map[string]string // namespace → why it may be EMR's (a RoleBinding there binds a user not known)
-	emrUsers       map[string]string // username → why it is EMR's
+	emrNS          map[string]string    // namespace → why it is EMR's
+	maybeNS        map[string]string    // namespace → why it may be EMR's (a RoleBinding there binds a user not known)
+	emrUsers       map[string]string    // username → why it is EMR's
+	incomplete     map[*RBACRole]string // aggregated ClusterRoles whose rules are not fully known, and why
 }
 
 // RBAC returns the index of e's Kubernetes evidence. Add resources (Merge)
@@ -120,6 +121,16 @@ func (x *RBACIndex) addNS(ns, why string) {
 	}
 }
 
+// Incomplete says why r's rules are not fully known, or "": they could
+// not be read (RBACRole.Incomplete), or it aggregates a ClusterRole whose
+// labels are not known.
+func (x *RBACIndex) Incomplete(r *RBACRole) string {
+	if r.Incomplete != "" {
+		return r.Incomplete
+	}
+	return x.incomplete[r]
+}
+
 // aggregator fills aggregated ClusterRoles as the API server's
 // clusterrole-aggregation controller does, to its fixed point: a role's
 // rules are its own plus those of every ClusterRole a selector matches,
@@ -157,9 +168,13 @@ func (a *aggregator) rulesOf(r *RBACRole) []*RBACRule {
 		}
 		if c.LabelsWhy != "" {
 			// No guess either way (NotIn matches no labels): unknown.
-			// Set while the index is built, under Evidence.rbacOnce.
-			if len(r.Aggregation.Selectors) > 0 && r.Incomplete == "" {
-				r.Incomplete = fmt.Sprintf("whether it aggregates ClusterRole %s is unknown: its %s", c.Name, c.LabelsWhy)
+			// Kept in the index, not on the role: evidence is shared by
+			// the views built at once.
+			if len(r.Aggregation.Selectors) > 0 && a.x.Incomplete(r) == "" {
+				if a.x.incomplete == nil {
+					a.x.incomplete = map[*RBACRole]string{}
+				}
+				a.x.incomplete[r] = fmt.Sprintf("whether it aggregates ClusterRole %s is unknown: its %s", c.Name, c.LabelsWhy)
 			}
 			continue
 		}

@@ -1,6 +1,5 @@
 // Package parallel runs the iterations of a loop on a fixed number of
-// goroutines: what the engine (control/engine) and result identities
-// (control.Identify) share.
+// goroutines (the engine, control/engine).
 package parallel
 
 import "sync"

@@ -39,10 +39,6 @@ type loader struct {
 	diags source.Diagnostics
 }
 
-func (l *loader) errorf(at model.Loc, format string, args ...any) {
-	l.diags.Errorf(at, format, args...)
-}
-
 // object reads one document or List item.
 func (l *loader) object(n *tree.Node, depth int) {
 	if n == nil || n.Kind == tree.Null {

@@ -144,24 +144,6 @@ func LoadFolders[S any](folders []Folder, opt Options, root func(Folder, []File,
 	return out, diags
 }
 
-// calledDirs returns the folders among dirs that another of them calls
-// with a local module source.
-func calledDirs(dirs map[string][]File) map[string]bool {
-	out := map[string]bool{}
-	for dir, files := range dirs {
-		for _, f := range files {
-			for _, src := range moduleSources(f.blocks) {
-				if isLocalSource(src) {
-					if c := filepath.Clean(filepath.Join(dir, src)); c != dir {
-						out[c] = true
-					}
-				}
-			}
-		}
-	}
-	return out
-}
-
 // moduleSources lists the literal sources of a file's module blocks,
 // cheaply: it runs on every file before any evaluation.
 func moduleSources(blocks []*hcl.Block) []string {
