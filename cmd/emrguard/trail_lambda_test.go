@@ -116,12 +116,15 @@ func TestTrailLambdaEventsMatchDefinition(t *testing.T) {
 	def := deploy.Definition()
 	states := def["States"].(map[string]any)
 	shardTask := states["Shards"].(map[string]any)["ItemProcessor"].(map[string]any)["States"].(map[string]any)["ReadShard"].(map[string]any)
+	if shardTask["Parameters"].(map[string]any)["Payload.$"] != "$" {
+		t.Fatalf("the shard task does not send the ItemSelector's event: %v", shardTask["Parameters"])
+	}
 	for _, tc := range []struct {
 		payload map[string]any
 		event   any
 		need    []string
 	}{
-		{shardTask["Parameters"].(map[string]any)["Payload"].(map[string]any), shardEvent{}, []string{"source", "shard", "of", "part", "filter"}},
+		{states["Shards"].(map[string]any)["ItemSelector"].(map[string]any), shardEvent{}, []string{"source", "shard", "of", "part", "filter"}},
 		{states["Merge"].(map[string]any)["Parameters"].(map[string]any)["Payload"].(map[string]any), mergeEvent{}, []string{"parts", "report"}},
 	} {
 		fields := map[string]bool{}

@@ -54,19 +54,13 @@ func retry() []any {
 //	Merge    Task    the merge function over parts/RUN/ → reports/RUN/report.EXT (and Security Hub)
 //	Verdict  Choice  exit code 2 (files not read in whole) → Failed, naming them; else Done
 func Definition() obj {
-	// The payload is built in the child execution's Task (Parameters take
-	// intrinsic functions); the Map passes each item its shard number
-	// and what the Plan state computed.
+	// The shard event is built by the Map's ItemSelector, from each shard
+	// number and what the Plan state computed; the child execution's
+	// Task sends its input, that event, as it is.
 	shard := obj{
-		"Type":     "Task",
-		"Resource": "arn:aws:states:::lambda:invoke",
-		"Parameters": obj{"FunctionName": "${ShardFunctionArn}", "Payload": obj{
-			"source":   "s3://${ArchiveBucket}/${ArchivePrefix}",
-			"shard.$":  "$.shard",
-			"of.$":     "$.of",
-			"part.$":   "States.Format('s3://${OutputBucket}/${OutputPrefix}parts/{}/{}.json.gz', $.run, $.shard)",
-			"filter.$": "$.filter",
-		}},
+		"Type":           "Task",
+		"Resource":       "arn:aws:states:::lambda:invoke",
+		"Parameters":     obj{"FunctionName": "${ShardFunctionArn}", "Payload.$": "$"},
 		"ResultSelector": obj{"part.$": "$.Payload.part", "files.$": "$.Payload.files", "events.$": "$.Payload.events"},
 		"Retry":          retry(),
 		"End":            true,
@@ -93,7 +87,7 @@ func Definition() obj {
 				"ItemSelector": obj{
 					"source":   "s3://${ArchiveBucket}/${ArchivePrefix}",
 					"shard.$":  "$$.Map.Item.Value",
-					"of.$":     "States.ArrayLength($.shards)",
+					"of.$":     "$.of",
 					"part.$":   "States.Format('s3://${OutputBucket}/${OutputPrefix}parts/{}/{}.json.gz', $.run, $$.Map.Item.Value)",
 					"filter.$": "$.filter",
 				},

@@ -119,19 +119,28 @@ func TestDefinitionShape(t *testing.T) {
 	if states["Merge"]["Parameters"].(map[string]any)["FunctionName"] != "${MergeFunctionArn}" {
 		t.Errorf("Merge: %v", states["Merge"])
 	}
-	// The shard event has the fields the handler reads; the parts the
-	// shards write are under the prefix the merge lists.
+	// The shard event is the ItemSelector's, sent as it is; every path it
+	// reads is one the Plan state computes (a child execution's input is
+	// the ItemSelector's output, nothing else).
 	sel := m["ItemSelector"].(map[string]any)
 	if sel["shard.$"] != "$$.Map.Item.Value" {
 		t.Errorf("ItemSelector %v", sel)
 	}
-	payload := task["Parameters"].(map[string]any)["Payload"].(map[string]any)
+	if p := task["Parameters"].(map[string]any); p["Payload.$"] != "$" || p["Payload"] != nil {
+		t.Errorf("the shard task does not send its input as it is: %v", p)
+	}
+	plan := states["Plan"]["Parameters"].(map[string]any)
+	ref := regexp.MustCompile(`(?:^|[^$])\$\.([A-Za-z_]+)`)
+	payload := sel
 	for _, k := range []string{"source", "shard.$", "of.$", "part.$", "filter.$"} {
-		if payload[k] == nil {
-			t.Errorf("the shard payload has no %s: %v", k, payload)
+		v, _ := payload[k].(string)
+		if v == "" {
+			t.Errorf("the shard event has no %s: %v", k, payload)
 		}
-		if v, ok := payload[k].(string); ok && strings.HasPrefix(v, "$.") && sel[strings.TrimPrefix(v, "$.")+".$"] == nil {
-			t.Errorf("the shard payload's %s reads %s, which the ItemSelector does not pass", k, v)
+		for _, m := range ref.FindAllStringSubmatch(v, -1) {
+			if plan[m[1]+".$"] == nil {
+				t.Errorf("the shard event's %s reads $.%s, which the Plan state does not compute", k, m[1])
+			}
 		}
 	}
 	part := payload["part.$"].(string)
