@@ -131,7 +131,9 @@ func WritePart(path string, s Shard, cands []Candidate, errs []error) error {
 // Merge reads the parts at paths and returns their records and errors as
 // one Read of the whole archive would: records in time order, then by
 // file path and record index; errors sorted. A part that cannot be read
-// is an error naming it; the other parts are still merged.
+// is an error naming it, and so are parts that are not shards 1..N of one
+// split, each once: a missing shard's files would go unjudged, a
+// duplicate's records counted twice.
 func Merge(paths []string, maxSize int64) ([]Candidate, []error, error) {
 	return MergeFrom(paths, func(path string) (io.ReadCloser, error) { return os.Open(path) }, maxSize)
 }
@@ -141,11 +143,23 @@ func Merge(paths []string, maxSize int64) ([]Candidate, []error, error) {
 func MergeFrom(paths []string, open func(path string) (io.ReadCloser, error), maxSize int64) ([]Candidate, []error, error) {
 	var recs []partRecord
 	var errs []error
+	shards := map[int]string{} // shard number → its part
+	n := 0
 	for _, path := range paths {
 		p, err := readPart(path, open, maxSize)
 		if err != nil {
 			return nil, nil, err
 		}
+		s, err := ParseShard(p.Shard)
+		switch {
+		case err != nil:
+			return nil, nil, fmt.Errorf("trail part %s: shard %w", path, err)
+		case n != 0 && s.N != n:
+			return nil, nil, fmt.Errorf("trail part %s is shard %d/%d, another part is of %d shards: parts of different runs", path, s.I, s.N, n)
+		case shards[s.I] != "":
+			return nil, nil, fmt.Errorf("trail parts %s and %s are both shard %d/%d", shards[s.I], path, s.I, s.N)
+		}
+		n, shards[s.I] = s.N, path
 		recs = append(recs, p.Records...)
 		for _, e := range p.Errors {
 			if e.File != "" {
@@ -154,6 +168,15 @@ func MergeFrom(paths []string, open func(path string) (io.ReadCloser, error), ma
 				errs = append(errs, errors.New(e.Message))
 			}
 		}
+	}
+	if len(shards) != n {
+		var missing []string
+		for i := 1; i <= n; i++ {
+			if shards[i] == "" {
+				missing = append(missing, strconv.Itoa(i))
+			}
+		}
+		return nil, nil, fmt.Errorf("trail parts: shards %s of %d are missing; their files would go unjudged", strings.Join(missing, ", "), n)
 	}
 	// Files are numbered in path order, as List sorts them for Read.
 	var names []string
