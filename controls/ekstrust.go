@@ -394,9 +394,13 @@ func judgePrincipals(s model.Statement, podIdentity bool) (fault, unknown string
 	}) {
 		vals := s.Principals[typ]
 		switch {
+		case vals.IsUnknown() && typ == "Service" && podIdentity:
+			// An association gives the role to EMR: the service may be
+			// EKS Pod Identity's, whose trust its conditions must scope.
+			return "", "a Service principal is unknown (it may be EKS Pod Identity's): " + vals.Why
 		case vals.IsUnknown() && typ == "Service":
-			// A service (elasticmapreduce.${dns_suffix}) is neither the
-			// wildcard nor EKS's.
+			// Without an association, a service (elasticmapreduce.${dns_suffix})
+			// lets in no service account: IRSA's :sub conditions decide.
 			continue
 		case vals.IsUnknown() && typ == "Federated":
 			continue // judged by its :sub conditions, which bound any provider
