@@ -22,6 +22,15 @@ import (
 // about other resources (a cluster's group, unknown until its count was)
 // that the worlds add.
 func (o Options) settle(base []control.Result, alts []*model.Alternatives, controls []*control.Control, source control.SourceKind, cfg control.Config) []control.Result {
+	// The index of the results by key is built once and kept up to date,
+	// and the results sorted once: per root, the work is the root's, not
+	// the whole run's (a run of many roots with unknowns was quadratic).
+	all := map[resultKey][]int{}
+	for i, r := range base {
+		all[keyOf(r)] = append(all[keyOf(r)], i)
+	}
+	n := len(base)
+	drop := map[int]bool{}
 	for _, alt := range alts {
 		if alt.Base == nil {
 			continue
@@ -32,12 +41,9 @@ func (o Options) settle(base []control.Result, alts []*model.Alternatives, contr
 		for _, r := range o.Evaluate(controls, alt.Base, source, cfg) {
 			own[keyOf(r)]++
 		}
-		all := map[resultKey][]int{}
-		for i, r := range base {
-			all[keyOf(r)] = append(all[keyOf(r)], i)
-		}
+		mine := func(k resultKey) bool { return own[k] == len(all[k]) }
 		if len(alt.Worlds) == 0 {
-			tooMany(base, alt, func(k resultKey) bool { return own[k] == len(all[k]) })
+			tooMany(base, all, own, alt, mine)
 			continue
 		}
 		worlds := make([]map[resultKey][]control.Result, len(alt.Worlds))
@@ -56,7 +62,6 @@ func (o Options) settle(base []control.Result, alts []*model.Alternatives, contr
 				}
 			}
 		}
-		mine := func(k resultKey) bool { return own[k] == len(all[k]) }
 		undecided := func(k resultKey) bool {
 			for _, i := range all[k] {
 				if base[i].Verdict != control.Unknown {
@@ -65,8 +70,13 @@ func (o Options) settle(base []control.Result, alts []*model.Alternatives, contr
 			}
 			return mine(k)
 		}
-		drop := map[int]bool{}
 		var add []control.Result
+		remove := func(k resultKey) {
+			for _, i := range all[k] {
+				drop[i] = true
+			}
+			delete(all, k)
+		}
 		for _, k := range keys {
 			if !mine(k) {
 				continue
@@ -107,31 +117,31 @@ func (o Options) settle(base []control.Result, alts []*model.Alternatives, contr
 				}
 				continue
 			}
-			for _, i := range all[k] {
-				drop[i] = true
-			}
+			remove(k)
 			add = append(add, rs...)
 		}
-		for k, idx := range all {
-			if !seen[k] && len(idx) > 0 && undecided(k) && judged[[2]string{k.id, k.file}] {
-				for _, i := range idx {
-					drop[i] = true
-				}
+		for k := range own {
+			if !seen[k] && len(all[k]) > 0 && undecided(k) && judged[[2]string{k.id, k.file}] {
+				remove(k)
 			}
 		}
-		if len(drop) == 0 && len(add) == 0 {
-			continue
+		for _, r := range add {
+			k := keyOf(r)
+			all[k] = append(all[k], len(base))
+			base = append(base, r)
 		}
-		kept := base[:0:0]
-		for i, r := range base {
-			if !drop[i] {
-				kept = append(kept, r)
-			}
-		}
-		base = append(kept, add...)
-		SortResults(base)
 	}
-	return base
+	if len(drop) == 0 && len(base) == n {
+		return base
+	}
+	kept := base[:0:0]
+	for i, r := range base {
+		if !drop[i] {
+			kept = append(kept, r)
+		}
+	}
+	SortResults(kept)
+	return kept
 }
 
 // tooMany says, on each unknown of a root that was not read per world
@@ -140,12 +150,17 @@ func (o Options) settle(base []control.Result, alts []*model.Alternatives, contr
 // ("count of … is unknown", Terraform's instances.go; "condition IsX is
 // unknown", CloudFormation's cond.go) could have been decided by the
 // worlds.
-func tooMany(base []control.Result, alt *model.Alternatives, mine func(resultKey) bool) {
+func tooMany(base []control.Result, all map[resultKey][]int, own map[resultKey]int, alt *model.Alternatives, mine func(resultKey) bool) {
 	why := fmt.Sprintf("; not judged per case: too many unknown conditions (%d: %s; at most %d are)",
 		len(alt.Unknowns), strings.Join(alt.Unknowns, ", "), alt.Bound)
-	for i, r := range base {
-		if r.Verdict == control.Unknown && caused(r.Message, alt) && mine(keyOf(r)) {
-			base[i].Message += why
+	for k := range own {
+		if !mine(k) {
+			continue
+		}
+		for _, i := range all[k] {
+			if r := base[i]; r.Verdict == control.Unknown && caused(r.Message, alt) {
+				base[i].Message += why
+			}
 		}
 	}
 }
