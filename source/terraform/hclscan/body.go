@@ -138,7 +138,7 @@ func (s *BodyScanner) Next() Item {
 	i = identEnd(src, i)
 	name := Intern(src[nameStart:i])
 	i = skipSpace(src, i, false)
-	if i < len(src) && src[i] == '=' && at(src, i+1) != '=' {
+	if i < len(src) && src[i] == '=' && At(src, i+1) != '=' {
 		i = skipSpace(src, i+1, false)
 		exprStart := i
 		end, ok := skipExpr(src, i)
@@ -252,7 +252,7 @@ func skipExpr(src []byte, i int) (int, bool) {
 			case tokBlockComment:
 				i = j
 			case tokHeredoc:
-				if at(src, j) != '\n' {
+				if At(src, j) != '\n' {
 					return 0, false
 				}
 				if depth == 0 {

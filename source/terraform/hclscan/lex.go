@@ -39,15 +39,15 @@ func skip(src []byte, i int) (end int, k tokenKind, ok bool) {
 	case c == '"':
 		end, ok = skipString(src, i+1)
 		return end, tokQuoted, ok
-	case c == '#' || (c == '/' && at(src, i+1) == '/'):
+	case c == '#' || (c == '/' && At(src, i+1) == '/'):
 		return toEOL(src, i), tokLineComment, true
-	case c == '/' && at(src, i+1) == '*':
+	case c == '/' && At(src, i+1) == '*':
 		j := bytes.Index(src[i+2:], []byte("*/"))
 		if j < 0 {
 			return 0, tokBlockComment, false
 		}
 		return i + j + 4, tokBlockComment, true
-	case c == '<' && at(src, i+1) == '<':
+	case c == '<' && At(src, i+1) == '<':
 		end, ok = skipHeredoc(src, i+2)
 		return end, tokHeredoc, ok
 	}
@@ -95,9 +95,9 @@ func skipString(src []byte, i int) (int, bool) {
 			i += 2
 		case '$', '%':
 			switch {
-			case at(src, i+1) == c && at(src, i+2) == '{':
+			case At(src, i+1) == c && At(src, i+2) == '{':
 				i += 3 // $${ and %%{ are literal
-			case at(src, i+1) == '{':
+			case At(src, i+1) == '{':
 				j, ok := skipBraces(src, i+2)
 				if !ok {
 					return 0, false
@@ -117,18 +117,18 @@ func skipString(src []byte, i int) (int, bool) {
 // to the line holding only EOT. Anything else after << is left to the
 // parser.
 func skipHeredoc(src []byte, i int) (int, bool) {
-	if at(src, i) == '-' {
+	if At(src, i) == '-' {
 		i++
 	}
-	if !IsIdentStart(at(src, i)) {
+	if !IsIdentStart(At(src, i)) {
 		return 0, false
 	}
 	j := identEnd(src, i)
 	marker := src[i:j]
-	if at(src, j) == '\r' {
+	if At(src, j) == '\r' {
 		j++
 	}
-	if at(src, j) != '\n' {
+	if At(src, j) != '\n' {
 		return 0, false
 	}
 	for p := j + 1; p < len(src); {
@@ -171,7 +171,7 @@ func skipSpace(src []byte, i int, lines bool) int {
 // commentAt reports whether a comment starts at i.
 func commentAt(src []byte, i int) bool {
 	c := src[i]
-	return c == '#' || (c == '/' && (at(src, i+1) == '/' || at(src, i+1) == '*'))
+	return c == '#' || (c == '/' && (At(src, i+1) == '/' || At(src, i+1) == '*'))
 }
 
 // At returns src[i], or 0 when i is past its end.
@@ -181,8 +181,6 @@ func At(src []byte, i int) byte {
 	}
 	return 0
 }
-
-func at(src []byte, i int) byte { return At(src, i) }
 
 // IsIdentStart reports whether an HCL identifier may start with the
 // ASCII byte c.

@@ -36,7 +36,7 @@ func refScan(src []byte, visit func(a, b, c []byte)) bool {
 		aEnd := refIdentEnd(src, i)
 		a := src[i:aEnd]
 		k := skipSpace(src, aEnd, true)
-		if at(src, k) != '.' {
+		if At(src, k) != '.' {
 			i = aEnd
 			continue
 		}
@@ -48,7 +48,7 @@ func refScan(src []byte, visit func(a, b, c []byte)) bool {
 		bEnd := refIdentEnd(src, k)
 		b := src[k:bEnd]
 		var c []byte
-		if k2 := skipSpace(src, bEnd, true); at(src, k2) == '.' {
+		if k2 := skipSpace(src, bEnd, true); At(src, k2) == '.' {
 			if k3 := skipSpace(src, k2+1, true); k3 < len(src) && refIdentStart(src[k3]) {
 				c = src[k3:refIdentEnd(src, k3)]
 			}

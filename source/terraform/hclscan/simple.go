@@ -159,7 +159,7 @@ func simpleTemplate(src []byte, file string, start hcl.Pos) (hclsyntax.Expressio
 			i++
 			continue
 		}
-		if at(src, i+1) != '{' || at(src, i+2) == '~' {
+		if At(src, i+1) != '{' || At(src, i+2) == '~' {
 			return nil, false // a lone $, $${ or a strip marker
 		}
 		if i > lit {
@@ -169,7 +169,7 @@ func simpleTemplate(src []byte, file string, start hcl.Pos) (hclsyntax.Expressio
 		for j < n-1 && src[j] != '}' {
 			j++
 		}
-		if j >= n-1 || !IsIdentStart(at(src, i+2)) {
+		if j >= n-1 || !IsIdentStart(At(src, i+2)) {
 			return nil, false
 		}
 		ref, ok := SimpleExpr(src[i+2:j], file, rng(i+2, j).Start)

@@ -171,14 +171,14 @@ func (p *docParser) traversal(ka *keyAlloc) (hclsyntax.Expression, bool) {
 		keyword = false
 	}
 	if keyword {
-		if at(p.src, end) == '.' || at(p.src, end) == '[' || at(p.src, end) == '(' {
+		if At(p.src, end) == '.' || At(p.src, end) == '[' || At(p.src, end) == '(' {
 			return nil, false
 		}
 		p.i = end
 		return &hclsyntax.LiteralValueExpr{Val: v, SrcRange: p.rng(from, end)}, true
 	}
 	steps := 1 // the traversal's length, to allocate it once
-	for i := end; at(p.src, i) == '.' && IsIdentStart(at(p.src, i+1)); steps++ {
+	for i := end; At(p.src, i) == '.' && IsIdentStart(At(p.src, i+1)); steps++ {
 		i = identEnd(p.src, i+1)
 	}
 	var tr hcl.Traversal
@@ -190,8 +190,8 @@ func (p *docParser) traversal(ka *keyAlloc) (hclsyntax.Expression, bool) {
 	}
 	tr[0] = hcl.TraverseRoot{Name: Intern(p.src[from:end]), SrcRange: p.rng(from, end)}
 	i := end
-	for at(p.src, i) == '.' {
-		if !IsIdentStart(at(p.src, i+1)) {
+	for At(p.src, i) == '.' {
+		if !IsIdentStart(At(p.src, i+1)) {
 			return nil, false
 		}
 		j := identEnd(p.src, i+1)
@@ -203,7 +203,7 @@ func (p *docParser) traversal(ka *keyAlloc) (hclsyntax.Expression, bool) {
 			return nil, false // a - b without blanks: leave it to the parser
 		}
 	}
-	if c := at(p.src, i); c == '[' || c == '(' || c == '*' {
+	if c := At(p.src, i); c == '[' || c == '(' || c == '*' {
 		return nil, false
 	}
 	p.i = i
@@ -218,7 +218,7 @@ func (p *docParser) traversal(ka *keyAlloc) (hclsyntax.Expression, bool) {
 func (p *docParser) key() (hclsyntax.Expression, bool) {
 	var k hclsyntax.Expression
 	var ok bool
-	switch c := at(p.src, p.i); {
+	switch c := At(p.src, p.i); {
 	case c == '"':
 		k, ok = p.value()
 	case IsIdentStart(c):
@@ -261,7 +261,7 @@ func (p *docParser) object() (hclsyntax.Expression, bool) {
 			return nil, false
 		}
 		p.blank(false)
-		if c := at(p.src, p.i); c != '=' && c != ':' || at(p.src, p.i+1) == '=' {
+		if c := At(p.src, p.i); c != '=' && c != ':' || At(p.src, p.i+1) == '=' {
 			return nil, false
 		}
 		p.i++
@@ -272,7 +272,7 @@ func (p *docParser) object() (hclsyntax.Expression, bool) {
 		}
 		items = append(items, hclsyntax.ObjectConsItem{KeyExpr: k, ValueExpr: v})
 		p.blank(false)
-		switch at(p.src, p.i) {
+		switch At(p.src, p.i) {
 		case '}':
 		case ',', '\n':
 			p.i++
@@ -306,7 +306,7 @@ func (p *docParser) tuple() (hclsyntax.Expression, bool) {
 		}
 		exprs = append(exprs, v)
 		p.blank(true)
-		switch at(p.src, p.i) {
+		switch At(p.src, p.i) {
 		case ']':
 		case ',':
 			p.i++
@@ -337,16 +337,16 @@ func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool
 		}
 	}
 	i := 2
-	flush := at(src, i) == '-'
+	flush := At(src, i) == '-'
 	if flush {
 		i++
 	}
-	if !IsIdentStart(at(src, i)) {
+	if !IsIdentStart(At(src, i)) {
 		return nil, false
 	}
 	j := identEnd(src, i)
 	marker := string(src[i:j])
-	if at(src, j) != '\n' {
+	if At(src, j) != '\n' {
 		return nil, false
 	}
 	openEnd := j + 1
@@ -430,7 +430,7 @@ func heredoc(src []byte, file string, start hcl.Pos) (hclsyntax.Expression, bool
 			if src[k] != '$' {
 				continue
 			}
-			if at(src, k+1) != '{' || !IsIdentStart(at(src, k+2)) || blankLine(src[l.from:k]) {
+			if At(src, k+1) != '{' || !IsIdentStart(At(src, k+2)) || blankLine(src[l.from:k]) {
 				return nil, false // a lone $, $${, ${~, a complex or line-leading interpolation
 			}
 			cl := k + 2

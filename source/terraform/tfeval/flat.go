@@ -72,9 +72,6 @@ func readFlat[S any](m *module, files []File, diags *source.Diagnostics, a Readi
 	if !ok {
 		return none, false
 	}
-	for i := range files {
-		files[i].data = nil // scanned
-	}
 	d := declsByFile(m, fileOf, len(files))
 
 	// The groups in the order of their first step.
@@ -112,6 +109,9 @@ func readFlat[S any](m *module, files []File, diags *source.Diagnostics, a Readi
 	}
 	if len(groups) < Tune.FlatMinGroups {
 		return none, false
+	}
+	for i := range files {
+		files[i].data = nil // scanned
 	}
 	parallelRuns.flat.Add(1)
 
@@ -151,7 +151,9 @@ func readFlat[S any](m *module, files []File, diags *source.Diagnostics, a Readi
 						a.Read(scratch, sink, in)
 					}
 				}
-				if all {
+				if all && (m.ld.conds == nil || m.ld.conds.world == nil) {
+					// Not in a world's reading: the next world reads
+					// the same files (ReadRoot parses them again once).
 					d.release(g.files, w, files, a.Kind)
 				}
 			}
@@ -314,14 +316,10 @@ func groupFiles(m *module, files []File) (fileOf map[string]int, root []int, ok 
 		}
 		fileOf[f.path] = i
 	}
-	declared := func(path string) (int, bool) {
-		fi, ok := fileOf[path]
-		return fi, ok
-	}
 	res := map[string]map[string]int{}
 	data := map[string]map[string]int{}
 	for _, r := range m.order {
-		fi, ok := declared(r.at.File)
+		fi, ok := fileOf[r.at.File]
 		if !ok {
 			return nil, nil, false
 		}
@@ -336,7 +334,7 @@ func groupFiles(m *module, files []File) (fileOf map[string]int, root []int, ok 
 	}
 	locals := make(map[string]int, len(m.locals))
 	for n, a := range m.locals {
-		fi, ok := declared(a.Range.Filename)
+		fi, ok := fileOf[a.Range.Filename]
 		if !ok {
 			return nil, nil, false
 		}
@@ -344,7 +342,7 @@ func groupFiles(m *module, files []File) (fileOf map[string]int, root []int, ok 
 	}
 	vars := make(map[string]int, len(m.vars))
 	for n, v := range m.vars {
-		fi, ok := declared(v.at.File)
+		fi, ok := fileOf[v.at.File]
 		if !ok {
 			return nil, nil, false
 		}

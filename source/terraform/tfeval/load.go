@@ -205,8 +205,9 @@ type Worlds[S any] struct {
 // ReadRoot reads a root module, and when its counts hang on at most
 // MaxConditions unknowns, again under each combination of their values.
 // The diagnostics are the first reading's, and so is Options.Seen's
-// telling of the files read. Each world reuses the parsed
-// files, unless a flat reading released them: those are parsed again.
+// telling of the files read. The worlds read the first reading's parsed
+// files, or, when its flat reading released them, the files parsed again
+// once (a world's reading releases nothing).
 func ReadRoot[S any](f Folder, files []File, opt Options, diags *source.Diagnostics, a Reading[S]) Worlds[S] {
 	conds := &conditions{}
 	base := loadWorld(f, files, opt, diags, conds, a)
