@@ -159,8 +159,9 @@ func runTrailHooked(ctx context.Context, e env, args []string, hooks trailHooks)
 		fmt.Fprintf(e.stderr, "emrguard: part %d/%d: %d files, %d EMR records, %d files not read in whole, written to %s\n",
 			shard.I, shard.N, len(files), len(cands), len(readErrs), f.partOut)
 		if f.hooks.part != nil {
-			f.hooks.part(partStats{Part: f.partOut, Files: len(files), Bytes: counters.Bytes.Load(), Records: counters.Records.Load(),
-				Events: len(cands), Errors: errorLines(readErrs)})
+			st := partStats{Part: f.partOut, Files: len(files), Bytes: counters.Bytes.Load(), Records: counters.Records.Load(), Events: len(cands)}
+			st.Errors, st.ErrorCount = errorLines(readErrs)
+			f.hooks.part(st)
 		}
 		return exitOK, nil
 	}

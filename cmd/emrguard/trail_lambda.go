@@ -65,8 +65,10 @@ type mergeEvent struct {
 type mergeResult struct {
 	Report   string   `json:"report"`
 	ExitCode int      `json:"exit_code"`
-	Errors   []string `json:"errors"`
-	Message  string   `json:"message"`
+	Errors   []string `json:"errors"` // the first maxErrorLines
+	// ErrorCount counts the files not read in whole (the report lists them).
+	ErrorCount int    `json:"error_count"`
+	Message    string `json:"message"`
 }
 
 // trailLambda runs trail's command line for one event.
@@ -163,7 +165,7 @@ func (h *trailLambda) merge(ctx context.Context, raw []byte) (*mergeResult, erro
 		args = append(args, "--security-hub")
 	}
 	res := &mergeResult{Report: ev.Report, Errors: []string{}}
-	code, err := h.run(ctx, args, trailHooks{judged: func(errs []error) { res.Errors = errorLines(errs) }})
+	code, err := h.run(ctx, args, trailHooks{judged: func(errs []error) { res.Errors, res.ErrorCount = errorLines(errs) }})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", lambdaTrailMerge, err)
 	}
@@ -178,7 +180,7 @@ func (h *trailLambda) merge(ctx context.Context, raw []byte) (*mergeResult, erro
 	res.ExitCode = code
 	switch {
 	case code == exitError && len(res.Errors) > 0:
-		res.Message = fmt.Sprintf("%d files not read in whole (listed in %s); first: %s", len(res.Errors), ev.Report, res.Errors[0])
+		res.Message = fmt.Sprintf("%d files not read in whole (listed in %s); first: %s", res.ErrorCount, ev.Report, res.Errors[0])
 	case code == exitError:
 		res.Message = "the run had errors; they are listed in " + ev.Report
 	case code == exitFailing:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -150,5 +151,21 @@ func TestTrailLambdaEventsMatchDefinition(t *testing.T) {
 	var f trailFilter
 	if err := decodeEvent([]byte(`{"since":"2026-01-01","until":"2026-02-01","account":["111122223333"],"region":["eu-west-1"]}`), &f, "filter"); err != nil || f.Region[0] != "eu-west-1" {
 		t.Errorf("filter: %+v, %v", f, err)
+	}
+}
+
+// Ensure a Lambda answer lists at most maxErrorLines errors and counts
+// them all: Step Functions refuses a state's data over 256 KiB.
+func TestErrorLinesBounded(t *testing.T) {
+	var errs []error
+	for i := range 5000 {
+		errs = append(errs, fmt.Errorf("s3://archive/AWSLogs/%d.json.gz: AccessDenied: KMS key denied", i))
+	}
+	lines, n := errorLines(errs)
+	if n != 5000 || len(lines) != maxErrorLines || lines[0] != errs[0].Error() {
+		t.Errorf("%d lines of %d, first %q", len(lines), n, lines[0])
+	}
+	if lines, n := errorLines(nil); lines == nil || len(lines) != 0 || n != 0 {
+		t.Errorf("no errors: %v, %d (want [] for JSON)", lines, n)
 	}
 }

@@ -28,15 +28,25 @@ type partStats struct {
 	Bytes   int64    `json:"bytes"`   // uncompressed JSON read
 	Records int64    `json:"records"` // CloudTrail records seen
 	Events  int      `json:"events"`  // EMR records kept for the merge
-	Errors  []string `json:"errors"`  // files not read in whole
+	Errors  []string `json:"errors"`  // files not read in whole: the first maxErrorLines
+	// ErrorCount counts them all (the part and the report list them).
+	ErrorCount int `json:"error_count"`
 }
 
-func errorLines(errs []error) []string {
+// maxErrorLines bounds the errors a Lambda answer lists: Step Functions
+// refuses a state's data over 256 KiB (States.DataLimitExceeded), and an
+// archive whose objects KMS denies has thousands. The parts and the
+// report list every one.
+const maxErrorLines = 20
+
+// errorLines returns the first maxErrorLines errors as text, and how
+// many there are.
+func errorLines(errs []error) ([]string, int) {
 	out := []string{}
-	for _, err := range errs {
+	for _, err := range errs[:min(len(errs), maxErrorLines)] {
 		out = append(out, err.Error())
 	}
-	return out
+	return out, len(errs)
 }
 
 // writePart writes a shard's part to a file, or to s3://BUCKET/KEY

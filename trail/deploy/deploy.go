@@ -111,7 +111,7 @@ func Definition() obj {
 					"securityhub.$": "States.StringToJson('${SecurityHub}')",
 				}},
 				"ResultSelector": obj{"report.$": "$.Payload.report", "exit_code.$": "$.Payload.exit_code",
-					"errors.$": "$.Payload.errors", "message.$": "$.Payload.message"},
+					"errors.$": "$.Payload.errors", "error_count.$": "$.Payload.error_count", "message.$": "$.Payload.message"},
 				"ResultPath": "$.result",
 				"Retry":      retry(),
 				"Next":       "Verdict",
