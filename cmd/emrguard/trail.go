@@ -93,6 +93,9 @@ func runTrailHooked(ctx context.Context, e env, args []string, hooks trailHooks)
 			return 0, usagef("--shard needs --part-out: a shard's records are judged with the others' by --merge (a launch may name a configuration created in a file another shard read)")
 		}
 	}
+	if _, _, ok := cloudtrail.ParseS3Object(f.partOut); strings.HasPrefix(f.partOut, "s3://") && !ok {
+		return 0, usagef("--part-out %s: want s3://BUCKET/KEY, one object", f.partOut)
+	}
 	s, cfg, err := configure(fs, &f.out, &f.wf, paths)
 	if err != nil {
 		return 0, err

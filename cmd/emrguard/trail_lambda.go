@@ -105,7 +105,7 @@ func (h *trailLambda) shard(ctx context.Context, raw []byte) (*partStats, error)
 	if _, _, ok := cloudtrail.ParseS3(ev.Source); !ok {
 		return nil, fmt.Errorf("%s event: source %q: want s3://BUCKET/PREFIX", lambdaTrailShard, ev.Source)
 	}
-	if !strings.HasPrefix(ev.Part, "s3://") {
+	if _, _, ok := cloudtrail.ParseS3Object(ev.Part); !ok {
 		return nil, fmt.Errorf("%s event: part %q: want s3://BUCKET/KEY", lambdaTrailShard, ev.Part)
 	}
 	args := []string{ev.Source, "--shard", fmt.Sprintf("%d/%d", ev.Shard, ev.Of), "--part-out", ev.Part}
@@ -140,8 +140,8 @@ func (h *trailLambda) merge(ctx context.Context, raw []byte) (*mergeResult, erro
 	if err := decodeEvent(raw, &ev, lambdaTrailMerge); err != nil {
 		return nil, err
 	}
-	bucket, key, ok := cloudtrail.ParseS3(ev.Report)
-	if !ok || key == "" || strings.HasSuffix(key, "/") {
+	bucket, key, ok := cloudtrail.ParseS3Object(ev.Report)
+	if !ok {
 		return nil, fmt.Errorf("%s event: report %q: want s3://BUCKET/KEY", lambdaTrailMerge, ev.Report)
 	}
 	if !strings.HasPrefix(ev.Parts, "s3://") {

@@ -56,8 +56,8 @@ func writePart(ctx context.Context, api *s3.Client, to string, shard cloudtrail.
 	if !strings.HasPrefix(to, "s3://") {
 		return cloudtrail.WritePart(to, shard, cands, errs)
 	}
-	bucket, key, ok := cloudtrail.ParseS3(to)
-	if !ok || key == "" || strings.HasSuffix(key, "/") {
+	bucket, key, ok := cloudtrail.ParseS3Object(to)
+	if !ok {
 		return usagef("--part-out %q: want s3://BUCKET/KEY", to)
 	}
 	dir, err := os.MkdirTemp("", "emrguard-part-")

@@ -26,6 +26,13 @@ func ParseS3(u string) (bucket, prefix string, ok bool) {
 	return bucket, prefix, bucket != ""
 }
 
+// ParseS3Object splits s3://BUCKET/KEY, the URI of one object: the key
+// is not empty and does not end in "/".
+func ParseS3Object(u string) (bucket, key string, ok bool) {
+	bucket, key, ok = ParseS3(u)
+	return bucket, key, ok && key != "" && !strings.HasSuffix(key, "/")
+}
+
 // ListS3 lists an archive in S3 as List does a folder: level by level
 // with a "/" delimiter, so that the folders the filter excludes (other
 // accounts, regions, days) are never listed. Paths are s3://BUCKET/KEY.
