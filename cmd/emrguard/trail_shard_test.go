@@ -115,8 +115,8 @@ func TestTrailShardsMerge(t *testing.T) {
 	if code, _, errs := trail("--merge", root); code != exitError || !strings.Contains(errs, "trail part "+root) {
 		t.Errorf("merge of an archive folder: exit %d, %s", code, errs)
 	}
-	for _, args := range [][]string{{"--shard", "3/2", "--part-out", "p"}, {"--shard", "1/2"}, {"--shard", "1/2", "--part-out", "s3://bucket/"}} {
-		if code, _, errs := trail(append([]string{root}, args...)...); code != exitError || !strings.Contains(errs, args[len(args)-2]) {
+	for args, want := range map[string]string{"--shard 3/2 --part-out p": "--shard", "--shard 1/2": "--shard", "--shard 1/2 --part-out s3://bucket/": "--part-out s3://bucket/: want s3://BUCKET/KEY"} {
+		if code, _, errs := trail(append([]string{root}, strings.Fields(args)...)...); code != exitError || !strings.Contains(errs, want) {
 			t.Errorf("%v: exit %d, %s", args, code, errs)
 		}
 	}
