@@ -1,7 +1,6 @@
 package awstest
 
 import (
-	"encoding/xml"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,11 +43,7 @@ func (s *Server) listObjectsV2(c *call) {
 		return
 	}
 	var b strings.Builder
-	text := func(tag, v string) {
-		b.WriteString("<" + tag + ">")
-		xml.EscapeText(&b, []byte(v))
-		b.WriteString("</" + tag + ">")
-	}
+	text := func(tag, v string) { xmlText(&b, tag, v) }
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">`)
 	text("Name", bucket)
 	text("Prefix", prefix)
