@@ -54,7 +54,7 @@ type Options struct {
 func (o Options) Evaluate(controls []*control.Control, ev *model.Evidence, source control.SourceKind, cfg control.Config) []control.Result {
 	if alts := ev.Alternatives; len(alts) > 0 {
 		ev.Alternatives = nil // judged on their own, after (worlds.go)
-		return o.settle(o.Evaluate(controls, ev, source, cfg), alts, controls, source, cfg)
+		return o.settle(o.Evaluate(controls, ev, source, cfg), alts, ev.EMRNamespaces, controls, source, cfg)
 	}
 	ev.Link() // every path to a verdict passes here; once per evidence
 	type job struct {

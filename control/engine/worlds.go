@@ -21,7 +21,20 @@ import (
 // repeats, about a resource the worlds judge, was settled by results
 // about other resources (a cluster's group, unknown until its count was)
 // that the worlds add.
-func (o Options) settle(base []control.Result, alts []*model.Alternatives, controls []*control.Control, source control.SourceKind, cfg control.Config) []control.Result {
+//
+// A root and its worlds are judged with the namespaces the user declared
+// EMR's (--emr-namespace), which belong to no root; other roots' resources
+// are not in them (a world's links are within its root).
+func (o Options) settle(base []control.Result, alts []*model.Alternatives, declared []*model.EMRNamespace, controls []*control.Control, source control.SourceKind, cfg control.Config) []control.Result {
+	withDeclared := func(ev *model.Evidence) *model.Evidence {
+		if len(declared) == 0 {
+			return ev
+		}
+		out := &model.Evidence{}
+		out.Merge(ev)
+		out.EMRNamespaces = append(out.EMRNamespaces, declared...)
+		return out
+	}
 	// The index of the results by key is built once and kept up to date,
 	// and the results sorted once: per root, the work is the root's, not
 	// the whole run's (a run of many roots with unknowns was quadratic).
@@ -38,7 +51,7 @@ func (o Options) settle(base []control.Result, alts []*model.Alternatives, contr
 		// Which results are this root's: a module two roots call gives
 		// both the same addresses and files; such results are left alone.
 		own := map[resultKey]int{}
-		for _, r := range o.Evaluate(controls, alt.Base, source, cfg) {
+		for _, r := range o.Evaluate(controls, withDeclared(alt.Base), source, cfg) {
 			own[keyOf(r)]++
 		}
 		mine := func(k resultKey) bool { return own[k] == len(all[k]) }
@@ -52,7 +65,7 @@ func (o Options) settle(base []control.Result, alts []*model.Alternatives, contr
 		seen := map[resultKey]bool{}
 		for i, w := range alt.Worlds {
 			worlds[i] = map[resultKey][]control.Result{}
-			for _, r := range o.Evaluate(controls, w.Evidence, source, cfg) {
+			for _, r := range o.Evaluate(controls, withDeclared(w.Evidence), source, cfg) {
 				k := keyOf(r)
 				worlds[i][k] = append(worlds[i][k], r)
 				judged[[2]string{k.id, k.file}] = true

@@ -6,7 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/emrguard/emrguard/control"
+	"github.com/emrguard/emrguard/control/engine"
+	"github.com/emrguard/emrguard/controls"
 	"github.com/emrguard/emrguard/model"
+	"github.com/emrguard/emrguard/release"
 	"github.com/emrguard/emrguard/source/terraform/tfeval"
 )
 
@@ -208,5 +212,58 @@ resource "aws_security_group" "k" {
 	}
 	if len(got) != 2 || !slices.Equal(got[0], want[0]) || !slices.Equal(got[1], want[1]) {
 		t.Errorf("groups per world %v, want %v", got, want)
+	}
+}
+
+// Ensure the worlds of a root are judged with the namespaces the user
+// declared EMR's (--emr-namespace): they belong to no root, and a world
+// judged without them said namespace jobs is not EMR's (n/a).
+func TestWorldsSeeDeclaredNamespaces(t *testing.T) {
+	ev, _ := load(t, map[string]string{"main.tf": `variable "enabled" {
+  type = bool
+}
+
+resource "kubernetes_role" "edit" {
+  count = var.enabled ? 1 : 0
+  metadata {
+    name      = "edit-cm"
+    namespace = "jobs"
+  }
+  rule {
+    api_groups = [""]
+    resources  = ["configmaps"]
+    verbs      = ["update"]
+  }
+}
+
+resource "kubernetes_role_binding" "dev" {
+  metadata {
+    name      = "dev-edit"
+    namespace = "jobs"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = kubernetes_role.edit[0].metadata[0].name
+  }
+  subject {
+    kind      = "User"
+    name      = "alice"
+    api_group = "rbac.authorization.k8s.io"
+  }
+}
+`}, Options{})
+	ev.EMRNamespaces = append(ev.EMRNamespaces, &model.EMRNamespace{Name: "jobs", Ref: model.Ref{Kind: "flag", ID: "--emr-namespace jobs"}})
+	n := 0
+	for _, r := range engine.Evaluate(controls.All(), ev, control.IaC, control.Config{Releases: release.Default()}) {
+		if r.Control.ID == "EKS601" {
+			n++
+			if r.Verdict == control.NotApplicable || strings.Contains(r.Message, "no EMR namespace is known") {
+				t.Errorf("EKS601 %s: %s", r.Verdict, r.Message)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no EKS601 result")
 	}
 }
