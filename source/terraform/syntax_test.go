@@ -68,3 +68,39 @@ resource "kubernetes_role_v1" "r" {
 		t.Errorf("roles %+v", ev.RBACRoles)
 	}
 }
+
+// Ensure a syntax error inside a nested block puts only blocks of that
+// type in doubt: the parser resumes after the block (Terraform 0.11's
+// tags block with quoted keys, which 0.12 refuses, leaves the cluster
+// read).
+func TestSyntaxErrorInNestedBlock(t *testing.T) {
+	ev, diags := load(t, map[string]string{"main.tf": `resource "aws_emr_cluster" "c" {
+  name          = "c"
+  release_label = "emr-7.0.0"
+  ec2_attributes {
+    key_name = "ops"
+  }
+  tags {
+    "Name" = "c"
+  }
+}
+
+resource "aws_emr_cluster" "d" {
+  name          = "d"
+  release_label = "emr-7.0.0"
+  ec2_attributes {
+    key_name = 
+  }
+}
+`}, Options{})
+	if len(diags.Errors()) == 0 || len(ev.Clusters) != 2 {
+		t.Fatalf("%d clusters, diagnostics %v", len(ev.Clusters), diags)
+	}
+	c, d := ev.Clusters[0], ev.Clusters[1]
+	if c.KeyName.Get("") != "ops" || c.ReleaseLabel.Get("") != "emr-7.0.0" {
+		t.Errorf("c: key %+v, release %+v: want both read", c.KeyName, c.ReleaseLabel)
+	}
+	if d.ReleaseLabel.Get("") != "emr-7.0.0" || !d.KeyName.IsUnknown() || !strings.Contains(d.KeyName.Why, "ec2_attributes block does not parse") {
+		t.Errorf("d: key %+v, release %+v: want the release read, the key unknown", d.KeyName, d.ReleaseLabel)
+	}
+}

@@ -33,10 +33,15 @@ func (in *Instance) Blocks(r *Reader, p *Block, t string, inner ...string) []Blo
 	if p != nil {
 		return r.blocks(in, p.c, t, inner...)
 	}
-	if c := in.res.content(); in.res.broken == "" {
+	c := in.res.content()
+	why := in.res.broken
+	if why == "" {
+		why = in.res.brokenIn[t]
+	}
+	if why == "" {
 		return r.blocks(in, c, t, inner...)
 	}
-	return []Block{{At: in.res.at, Why: in.res.broken}}
+	return []Block{{At: in.res.at, Why: why}}
 }
 
 // Sub reads an argument of a nested block.

@@ -38,10 +38,12 @@ func (r *resource) content() content {
 	if !r.seen {
 		addHCL(r.m.ld.diags, pre.diags)
 	}
-	r.broken = syntaxError(r.key(), pre.diags)
 	c := content{attrs: map[string]*hcl.Attribute{}}
 	if sb, ok := pre.f.Body.(*hclsyntax.Body); ok && len(sb.Blocks) == 1 {
 		c, _ = contentOf(sb.Blocks[0].Body, nil)
+		r.markBroken(errorsIn(sb.Blocks[0], pre.diags))
+	} else {
+		r.broken = syntaxError(r.key(), pre.diags)
 	}
 	r.keep(c)
 	return c

@@ -73,6 +73,7 @@ type resource struct {
 	body            content                   // not ready while src is not parsed
 	seen            bool                      // src was parsed once: its diagnostics are out
 	broken          string                    // why the body does not parse: what it says is not read
+	brokenIn        map[string]string         // nested block type → why blocks of that type do not parse
 	claim           atomic.Int32              // a parser has taken src (see prefetch)
 	pre             atomic.Pointer[parsedSrc] // src parsed ahead, for content to take
 	count, forEach  *hcl.Attribute
@@ -121,7 +122,7 @@ func (m *module) declare(files []File, diags *source.Diagnostics) {
 	for _, f := range files {
 		for _, b := range f.blocks {
 			if r := m.declareBlock(b, diags); r != nil {
-				r.broken = syntaxError(r.key(), f.broken[b.DefRange.Start.Byte])
+				r.markBroken(f.broken[b.DefRange.Start.Byte])
 			}
 		}
 		for i := range f.lazy {

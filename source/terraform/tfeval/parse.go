@@ -45,7 +45,7 @@ type File struct {
 	released bool
 	// broken holds, by the byte offset of a block's definition, the
 	// syntax errors inside the block (a file parsed whole).
-	broken map[int]hcl.Diagnostics
+	broken map[int]blockErrors
 }
 
 // parseTop parses a file's top-level blocks, leaving resource and data
@@ -163,25 +163,75 @@ func syntaxError(what string, hd hcl.Diagnostics) string {
 
 // brokenBlocks returns the syntax errors inside each block of a body, by
 // the byte offset of the block's definition.
-func brokenBlocks(body hcl.Body, hd hcl.Diagnostics) map[int]hcl.Diagnostics {
+func brokenBlocks(body hcl.Body, hd hcl.Diagnostics) map[int]blockErrors {
 	sb, ok := body.(*hclsyntax.Body)
 	if !ok || !hd.HasErrors() {
 		return nil
 	}
-	var out map[int]hcl.Diagnostics
+	var out map[int]blockErrors
 	for _, b := range sb.Blocks {
-		rng := b.Range()
-		for _, d := range hd {
-			if d.Severity == hcl.DiagError && d.Subject != nil && d.Subject.Start.Byte >= rng.Start.Byte && d.Subject.Start.Byte <= rng.End.Byte {
-				if out == nil {
-					out = map[int]hcl.Diagnostics{}
-				}
-				k := b.DefRange().Start.Byte
-				out[k] = append(out[k], d)
+		if e := errorsIn(b, hd); e.any() {
+			if out == nil {
+				out = map[int]blockErrors{}
 			}
+			out[b.DefRange().Start.Byte] = e
 		}
 	}
 	return out
+}
+
+// blockErrors are the syntax errors inside a block: in its own body
+// (top: the parser may have dropped any argument of it) or inside one of
+// its nested blocks, by the type of block they build (only those blocks
+// are in doubt: the parser resumes after a block's closing brace).
+type blockErrors struct {
+	top    hcl.Diagnostics
+	nested map[string]hcl.Diagnostics
+}
+
+func (e blockErrors) any() bool { return len(e.top) > 0 || len(e.nested) > 0 }
+
+// errorsIn sorts the syntax errors within block b.
+func errorsIn(b *hclsyntax.Block, hd hcl.Diagnostics) blockErrors {
+	var e blockErrors
+	within := func(d *hcl.Diagnostic, r hcl.Range) bool {
+		return d.Subject.Start.Byte >= r.Start.Byte && d.Subject.Start.Byte <= r.End.Byte
+	}
+	for _, d := range hd {
+		if d.Severity != hcl.DiagError || d.Subject == nil || !within(d, b.Range()) {
+			continue
+		}
+		in := ""
+		for _, nb := range b.Body.Blocks {
+			if within(d, nb.Range()) {
+				in = nb.Type
+				if in == "dynamic" && len(nb.Labels) == 1 {
+					in = nb.Labels[0]
+				}
+				break
+			}
+		}
+		if in == "" {
+			e.top = append(e.top, d)
+			continue
+		}
+		if e.nested == nil {
+			e.nested = map[string]hcl.Diagnostics{}
+		}
+		e.nested[in] = append(e.nested[in], d)
+	}
+	return e
+}
+
+// markBroken records on r what of its body does not parse.
+func (r *resource) markBroken(e blockErrors) {
+	r.broken = syntaxError(r.key(), e.top)
+	for t, hd := range e.nested {
+		if r.brokenIn == nil {
+			r.brokenIn = map[string]string{}
+		}
+		r.brokenIn[t] = syntaxError(r.key()+"'s "+t+" block", hd)
+	}
 }
 
 // addHCL converts HCL diagnostics, keeping file:line:col.
